@@ -1,0 +1,135 @@
+/// The DAG of a workflow: jobs by index, with edges from `jobDependencies` and edges
+/// implied by files (a job that uses a file another job outputs depends on that job).
+///
+/// Adjacency is kept as arrays of indices so graphs of 100,000 jobs stay small and fast.
+public struct WorkflowGraph: Sendable {
+    /// Why an edge exists; an edge can be both declared and implied.
+    public struct EdgeOrigin: OptionSet, Sendable, Hashable {
+        public let rawValue: UInt8
+        public init(rawValue: UInt8) { self.rawValue = rawValue }
+        public static let declared = EdgeOrigin(rawValue: 1)
+        public static let dataflow = EdgeOrigin(rawValue: 2)
+    }
+
+    public struct Edge: Sendable, Hashable {
+        public var parent: Int
+        public var child: Int
+        public var origin: EdgeOrigin
+    }
+
+    public let ids: [String]
+    public let index: [String: Int]
+    public let children: [[Int]]
+    public let parents: [[Int]]
+    public let edges: [Edge]
+
+    /// Builds the graph. Dependencies naming unknown jobs and self-edges are left out here;
+    /// the validator reports them.
+    public init(_ workflow: Workflow) {
+        let jobs = workflow.jobs
+        var index: [String: Int] = [:]
+        index.reserveCapacity(jobs.count)
+        for (i, job) in jobs.enumerated() where index[job.id] == nil { index[job.id] = i }
+
+        var raw: [Edge] = []
+        for dep in workflow.dependencies {
+            guard let p = index[dep.parent.id] else { continue }
+            for child in dep.children {
+                if let c = index[child.id], c != p { raw.append(Edge(parent: p, child: c, origin: .declared)) }
+            }
+        }
+        var producer: [String: Int] = [:]
+        for (i, job) in jobs.enumerated() {
+            for use in job.uses where use.type.isOutput && producer[use.lfn] == nil { producer[use.lfn] = i }
+        }
+        for (i, job) in jobs.enumerated() {
+            for use in job.uses where use.type.isInput {
+                if let p = producer[use.lfn], p != i { raw.append(Edge(parent: p, child: i, origin: .dataflow)) }
+            }
+        }
+        raw.sort { ($0.parent, $0.child) < ($1.parent, $1.child) }
+        var edges: [Edge] = []
+        edges.reserveCapacity(raw.count)
+        for e in raw {
+            if let last = edges.last, last.parent == e.parent, last.child == e.child {
+                edges[edges.count - 1].origin.formUnion(e.origin)
+            } else {
+                edges.append(e)
+            }
+        }
+        var children = Array(repeating: [Int](), count: jobs.count)
+        var parents = Array(repeating: [Int](), count: jobs.count)
+        for e in edges {
+            children[e.parent].append(e.child)
+            parents[e.child].append(e.parent)
+        }
+        self.ids = jobs.map(\.id)
+        self.index = index
+        self.children = children
+        self.parents = parents
+        self.edges = edges
+    }
+
+    public var count: Int { ids.count }
+
+    public var roots: [Int] { (0..<count).filter { parents[$0].isEmpty } }
+    public var leaves: [Int] { (0..<count).filter { children[$0].isEmpty } }
+
+    /// Jobs in an order where every parent comes before its children (Kahn's algorithm,
+    /// stable: ties keep workflow order). Nil when the graph has a cycle.
+    public func topologicalOrder() -> [Int]? {
+        var remaining = parents.map(\.count)
+        var ready = (0..<count).filter { remaining[$0] == 0 }
+        var order: [Int] = []
+        order.reserveCapacity(count)
+        var head = 0
+        while head < ready.count {
+            let node = ready[head]
+            head += 1
+            order.append(node)
+            for c in children[node] {
+                remaining[c] -= 1
+                if remaining[c] == 0 { ready.append(c) }
+            }
+        }
+        return order.count == count ? order : nil
+    }
+
+    /// The depth of each job: roots are level 0, a job is one deeper than its deepest parent.
+    /// Nil when the graph has a cycle.
+    public func levels() -> [Int]? {
+        guard let order = topologicalOrder() else { return nil }
+        var level = Array(repeating: 0, count: count)
+        for node in order {
+            for c in children[node] where level[c] < level[node] + 1 { level[c] = level[node] + 1 }
+        }
+        return level
+    }
+
+    /// One cycle through each group of jobs that depend on each other, as job indices with
+    /// the first repeated at the end (`a -> b -> c -> a`). Empty for a DAG.
+    public func cycles() -> [[Int]] {
+        let components = StronglyConnectedComponents(children: children).components
+        var result: [[Int]] = []
+        for component in components where component.count > 1 {
+            result.append(cycle(within: Set(component), from: component.min()!))
+        }
+        return result.sorted { $0[0] < $1[0] }
+    }
+
+    /// Walks from `start` inside one strongly connected component until a job repeats.
+    private func cycle(within members: Set<Int>, from start: Int) -> [Int] {
+        var path: [Int] = [start]
+        var position: [Int: Int] = [start: 0]
+        var node = start
+        while true {
+            let next = children[node].first { members.contains($0) }!
+            if let seen = position[next] {
+                return Array(path[seen...]) + [next]
+            }
+            position[next] = path.count
+            path.append(next)
+            node = next
+        }
+    }
+}

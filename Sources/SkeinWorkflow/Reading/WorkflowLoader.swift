@@ -1,0 +1,129 @@
+import Foundation
+
+/// Which files make up a workflow: the workflow, and catalogs named on the command line.
+public struct WorkflowSources: Sendable {
+    public var workflow: String
+    public var sites: String?
+    public var transformations: String?
+    public var replicas: String?
+
+    public init(workflow: String, sites: String? = nil, transformations: String? = nil, replicas: String? = nil) {
+        self.workflow = workflow
+        self.sites = sites
+        self.transformations = transformations
+        self.replicas = replicas
+    }
+}
+
+/// Where a catalog in use came from, so messages and reports can say.
+public enum CatalogOrigin: Sendable, Equatable, CustomStringConvertible {
+    /// Named on the command line.
+    case commandLine(String)
+    /// Written inside the workflow file.
+    case embedded(String)
+    /// Named by `pegasus.catalog.*.file` in pegasus.properties next to the workflow.
+    case properties(String)
+    /// Found next to the workflow (`sites.yml`, ...).
+    case besideWorkflow(String)
+    case none
+
+    public var path: String? {
+        switch self {
+        case .commandLine(let p), .embedded(let p), .properties(let p), .besideWorkflow(let p): return p
+        case .none: return nil
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .commandLine(let p): return p
+        case .embedded(let p): return "embedded in \(p)"
+        case .properties(let p): return "\(p) (from pegasus.properties)"
+        case .besideWorkflow(let p): return p
+        case .none: return "none"
+        }
+    }
+}
+
+/// A workflow with the catalogs that apply to it, and everything found wrong while reading.
+public struct LoadedWorkflow: Sendable {
+    public var sources: WorkflowSources
+    public var workflow: Workflow?
+    public var sites: SiteCatalog?
+    public var transformations: TransformationCatalog?
+    public var replicas: ReplicaCatalog?
+    public var sitesOrigin: CatalogOrigin = .none
+    public var transformationsOrigin: CatalogOrigin = .none
+    public var replicasOrigin: CatalogOrigin = .none
+    public var diagnostics: [Diagnostic] = []
+
+    /// The file a catalog's diagnostics point at.
+    func file(of origin: CatalogOrigin) -> String { origin.path ?? sources.workflow }
+}
+
+/// Reads a workflow and finds its catalogs the way Pegasus users expect: a file named on
+/// the command line wins, then a catalog embedded in the workflow, then the file that
+/// `pegasus.properties` beside the workflow names, then `sites.yml`, `transformations.yml`
+/// and `replicas.yml` beside the workflow.
+public enum WorkflowLoader {
+    public static func load(_ sources: WorkflowSources) -> LoadedWorkflow {
+        var loaded = LoadedWorkflow(sources: sources)
+        var context = DecodeContext(file: sources.workflow)
+        if let root = DocumentReader.read(sources.workflow, into: &context.report) {
+            loaded.workflow = context.workflow(root)
+        }
+        loaded.diagnostics = context.report.diagnostics
+
+        let directory = (sources.workflow as NSString).deletingLastPathComponent
+        let properties = PegasusProperties.load(besideWorkflowIn: directory)
+        let embedded = loaded.workflow
+
+        (loaded.sites, loaded.sitesOrigin) = choose(
+            explicit: sources.sites, embedded: embedded?.siteCatalog, property: properties["pegasus.catalog.site.file"],
+            beside: ["sites.yml", "sites.yaml"], in: directory, workflowFile: sources.workflow, diagnostics: &loaded.diagnostics
+        ) { ctx, node in ctx.siteCatalog(node, standalone: true) }
+        (loaded.transformations, loaded.transformationsOrigin) = choose(
+            explicit: sources.transformations, embedded: embedded?.transformationCatalog,
+            property: properties["pegasus.catalog.transformation.file"],
+            beside: ["transformations.yml", "transformations.yaml"], in: directory, workflowFile: sources.workflow,
+            diagnostics: &loaded.diagnostics
+        ) { ctx, node in ctx.transformationCatalog(node, standalone: true) }
+        (loaded.replicas, loaded.replicasOrigin) = choose(
+            explicit: sources.replicas, embedded: embedded?.replicaCatalog, property: properties["pegasus.catalog.replica.file"],
+            beside: ["replicas.yml", "replicas.yaml"], in: directory, workflowFile: sources.workflow, diagnostics: &loaded.diagnostics
+        ) { ctx, node in ctx.replicaCatalog(node, standalone: true) }
+        return loaded
+    }
+
+    /// Reads one standalone catalog file (for tests and tools that want only a catalog).
+    static func readCatalog<C>(_ path: String, diagnostics: inout [Diagnostic], _ decode: (inout DecodeContext, YAMLNode) -> C?) -> C? {
+        var context = DecodeContext(file: path)
+        var catalog: C?
+        if let root = DocumentReader.read(path, into: &context.report) { catalog = decode(&context, root) }
+        diagnostics.append(contentsOf: context.report.diagnostics)
+        return catalog
+    }
+
+    private static func choose<C>(
+        explicit: String?, embedded: C?, property: String?, beside names: [String], in directory: String,
+        workflowFile: String, diagnostics: inout [Diagnostic], _ decode: (inout DecodeContext, YAMLNode) -> C?
+    ) -> (C?, CatalogOrigin) {
+        if let explicit {
+            return (readCatalog(explicit, diagnostics: &diagnostics, decode), .commandLine(explicit))
+        }
+        if let embedded { return (embedded, .embedded(workflowFile)) }
+        if let property {
+            let path = property.hasPrefix("/") ? property : (directory as NSString).appendingPathComponent(property)
+            if FileManager.default.fileExists(atPath: path) {
+                return (readCatalog(path, diagnostics: &diagnostics, decode), .properties(path))
+            }
+        }
+        for name in names {
+            let path = directory.isEmpty ? name : (directory as NSString).appendingPathComponent(name)
+            if FileManager.default.fileExists(atPath: path) {
+                return (readCatalog(path, diagnostics: &diagnostics, decode), .besideWorkflow(path))
+            }
+        }
+        return (nil, .none)
+    }
+}

@@ -1,0 +1,134 @@
+import Foundation
+
+/// Sites, transformations, containers and replicas: defined once, referenced correctly.
+extension WorkflowValidator {
+    /// Sites jobs and catalogs may name. Pegasus always knows `local`, even without a catalog.
+    var definedSites: Set<String> { Set((loaded.sites?.sites ?? []).map(\.name) + ["local"]) }
+
+    var sitesFile: String { loaded.file(of: loaded.sitesOrigin) }
+    var transformationsFile: String { loaded.file(of: loaded.transformationsOrigin) }
+    var replicasFile: String { loaded.file(of: loaded.replicasOrigin) }
+
+    func siteHint(_ name: String) -> String {
+        guard let catalog = loaded.sites else {
+            return "no site catalog was found: put sites.yml beside the workflow or pass --sites FILE"
+        }
+        let names = catalog.sites.map(\.name)
+        return (Self.suggestion(name, names) ?? "") + "define it in \(loaded.sitesOrigin) (sites: \(names.joined(separator: ", ")))"
+    }
+
+    mutating func checkSites() {
+        var seen: [String: Site] = [:]
+        for site in loaded.sites?.sites ?? [] {
+            if let first = seen[site.name] {
+                error("duplicate-site", sitesFile, site.mark, "site '\(site.name)' is defined twice (first at line \(first.mark.line))", hint: "merge the two entries")
+            } else {
+                seen[site.name] = site
+            }
+            for dir in site.directories where dir.fileServers.isEmpty {
+                warning("no-file-server", sitesFile, dir.mark, "directory \(dir.type) of site '\(site.name)' has no file server", hint: "add `fileServers: [{url: file://\(dir.path ?? "/path"), operation: all}]`")
+            }
+        }
+        let sites = definedSites
+        for job in workflow.jobs {
+            for (ns, key) in [("selector", "execution.site"), ("hints", "execution.site")] {
+                if let attr = job.profiles.attribute(ns, key), !sites.contains(attr.value) {
+                    error("unknown-site", workflowFile, attr.mark, "job '\(job.id)' asks for site '\(attr.value)' (\(ns).\(key)), which is not defined", hint: siteHint(attr.value))
+                }
+            }
+        }
+    }
+
+    mutating func checkTransformations() {
+        let catalog = loaded.transformations
+        let sites = definedSites
+        var byName: [String: [Transformation]] = [:]
+        var seen = Set<String>()
+        let containers = Set((catalog?.containers ?? []).map(\.name))
+        var seenContainers = Set<String>()
+        for container in catalog?.containers ?? [] where !seenContainers.insert(container.name).inserted {
+            error("duplicate-container", transformationsFile, container.mark, "container '\(container.name)' is defined twice", hint: "give each container a unique name")
+        }
+        for t in catalog?.transformations ?? [] {
+            byName[t.name, default: []].append(t)
+            if !seen.insert(t.reference.description).inserted {
+                error("duplicate-transformation", transformationsFile, t.mark, "transformation '\(t.reference)' is defined twice", hint: "merge its site entries into one transformation")
+            }
+            if t.sites.isEmpty {
+                error("no-transformation-site", transformationsFile, t.mark, "transformation '\(t.reference)' lists no sites", hint: "add a site entry with `name`, `pfn` and `type`")
+            }
+            for entry in t.sites {
+                if !sites.contains(entry.name) {
+                    error("unknown-site", transformationsFile, entry.mark, "transformation '\(t.reference)' names site '\(entry.name)', which is not defined", hint: siteHint(entry.name))
+                }
+                if let c = entry.container, !containers.contains(c) {
+                    error("unknown-container", transformationsFile, entry.mark, "transformation '\(t.reference)' uses container '\(c)', which is not defined", hint: (Self.suggestion(c, Array(containers)) ?? "") + "add it under `containers:`")
+                }
+                if entry.name == "local", let path = CatalogPaths.localPath(entry.pfn, relativeTo: transformationsFile) {
+                    checkLocalExecutable(path, entry: entry, of: t)
+                }
+            }
+            checkChecksum(t.checksum, transformationsFile, t.mark, "transformation '\(t.reference)'")
+        }
+        for container in catalog?.containers ?? [] {
+            checkChecksum(container.checksum, transformationsFile, container.mark, "container '\(container.name)'")
+        }
+        for t in catalog?.transformations ?? [] {
+            for req in t.requires {
+                let ref = TransformationReference(parsing: req)
+                if !(byName[ref.name] ?? []).contains(where: { ref.matches($0) }) {
+                    error("unknown-transformation", transformationsFile, t.mark, "transformation '\(t.reference)' requires '\(req)', which is not defined", hint: "add '\(req)' to the transformation catalog, or fix the name")
+                }
+            }
+        }
+
+        var resolved: [TransformationReference: Bool] = [:]
+        let names = Array(byName.keys).sorted()
+        for job in workflow.jobs where job.kind == .job {
+            let ref = job.transformation
+            let found = resolved[ref] ?? (byName[ref.name] ?? []).contains { ref.matches($0) }
+            resolved[ref] = found
+            if found { continue }
+            let hint: String
+            if catalog == nil {
+                hint = "no transformation catalog was found: put transformations.yml beside the workflow or pass --transformations FILE"
+            } else {
+                hint = (Self.suggestion(ref.name, names) ?? "") + "add '\(ref)' with a site and pfn to \(loaded.transformationsOrigin)"
+            }
+            error("unknown-transformation", workflowFile, job.mark, "job '\(job.id)' runs transformation '\(ref)', which no transformation catalog defines for any site", hint: hint)
+        }
+    }
+
+    private mutating func checkLocalExecutable(_ path: String, entry: TransformationSite, of t: Transformation) {
+        let fm = FileManager.default
+        if !fm.fileExists(atPath: path) {
+            warning("missing-executable", transformationsFile, entry.mark, "transformation '\(t.reference)' on site local points to \(path), which does not exist here", hint: "install it there or correct the pfn")
+        } else if entry.type == "installed" && !fm.isExecutableFile(atPath: path) {
+            warning("not-executable", transformationsFile, entry.mark, "transformation '\(t.reference)' on site local points to \(path), which is not executable", hint: "chmod +x \(path)")
+        }
+    }
+
+    mutating func checkChecksum(_ checksum: Checksum?, _ file: String, _ mark: SourceMark, _ owner: String) {
+        guard let sha = checksum?.sha256 else { return }
+        if sha.count != 64 || !sha.allSatisfy(\.isHexDigit) {
+            error("invalid-checksum", file, mark, "sha256 checksum of \(owner) is not 64 hexadecimal digits", hint: "write the output of `sha256sum FILE`")
+        }
+    }
+
+    mutating func checkReplicas() {
+        for replica in loaded.replicas?.replicas ?? [] {
+            if replica.regex == true, (try? NSRegularExpression(pattern: replica.lfn)) == nil {
+                error("invalid-regex", replicasFile, replica.mark, "replica lfn '\(replica.lfn)' is not a valid regular expression", hint: "fix the pattern, or drop `regex: true`")
+                continue
+            }
+            checkChecksum(replica.checksum, replicasFile, replica.mark, "replica '\(replica.lfn)'")
+            if replica.regex == true { continue }
+            for location in replica.pfns where location.site == "local" {
+                guard let path = CatalogPaths.localPath(location.pfn, relativeTo: replicasFile) else { continue }
+                if !FileManager.default.fileExists(atPath: path) {
+                    warning("missing-replica-file", replicasFile, location.mark, "replica '\(replica.lfn)' on site local points to \(path), which does not exist here", hint: "create the file or correct the pfn")
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,80 @@
+import Foundation
+
+/// Files: one producer each, every input produced or found in the replica catalog, and
+/// outputs that would be lost.
+extension WorkflowValidator {
+    mutating func checkDataflow() {
+        var producers: [String: (job: Job, use: FileUse)] = [:]
+        var consumed = Set<String>()
+        for job in workflow.jobs {
+            var ownOutputs = Set<String>()
+            for use in job.uses {
+                if use.type.isInput { consumed.insert(use.lfn) }
+                guard use.type == .output || use.type == .inout else { continue }
+                guard ownOutputs.insert(use.lfn).inserted else { continue }
+                if let first = producers[use.lfn] {
+                    error(
+                        "duplicate-producer", workflowFile, use.mark,
+                        "file '\(use.lfn)' is produced by both job '\(first.job.id)' (line \(first.use.mark.line)) and job '\(job.id)'",
+                        hint: "every file must have one producer: rename one of the outputs")
+                } else {
+                    producers[use.lfn] = (job, use)
+                }
+            }
+            if let stdin = job.stdin, !job.uses.contains(where: { $0.lfn == stdin }) { consumed.insert(stdin) }
+        }
+
+        let replicas = ReplicaIndex(loaded.replicas)
+        for job in workflow.jobs {
+            var inputs = job.uses.filter { $0.type.isInput && $0.optional != true }
+            if let stdin = job.stdin, !job.uses.contains(where: { $0.lfn == stdin }) {
+                inputs.append(FileUse(stdin, .input, mark: job.mark))
+            }
+            for use in inputs {
+                let producer = producers[use.lfn]
+                if let producer, producer.job.id != job.id { continue }
+                if replicas.contains(use.lfn) { continue }
+                let where_ = loaded.replicasOrigin.path.map { " in \($0)" } ?? " (no replica catalog was found: put replicas.yml beside the workflow or pass --replicas FILE)"
+                error(
+                    "missing-input", workflowFile, use.mark,
+                    "input file '\(use.lfn)' of job '\(job.id)' has no producer and no replica",
+                    hint: "add a replica for it\(where_) (`- lfn: \(use.lfn)` with `pfns: [{site: local, pfn: /path/to/\(use.lfn)}]`), or declare it as an output of the job that makes it")
+            }
+            for use in job.uses where use.type == .output && use.stageOut == false && !consumed.contains(use.lfn) {
+                warning(
+                    "lost-output", workflowFile, use.mark,
+                    "output '\(use.lfn)' of job '\(job.id)' is neither staged out nor used by another job, so it is lost when the run ends",
+                    hint: "set `stageOut: true` to keep it, or remove it from `uses`")
+            }
+            let inputs_ = Set(job.uses.filter { $0.type == .input }.map(\.lfn))
+            for use in job.uses where use.type == .output && inputs_.contains(use.lfn) {
+                warning(
+                    "input-and-output", workflowFile, use.mark,
+                    "job '\(job.id)' lists '\(use.lfn)' both as input and as output",
+                    hint: "use `type: inout` for a file a job reads and rewrites")
+            }
+        }
+    }
+}
+
+/// Literal and regular-expression replica lookups.
+struct ReplicaIndex {
+    var literal = Set<String>()
+    var patterns: [NSRegularExpression] = []
+
+    init(_ catalog: ReplicaCatalog?) {
+        for replica in catalog?.replicas ?? [] {
+            if replica.regex == true {
+                if let re = try? NSRegularExpression(pattern: "^(?:" + replica.lfn + ")$") { patterns.append(re) }
+            } else {
+                literal.insert(replica.lfn)
+            }
+        }
+    }
+
+    func contains(_ lfn: String) -> Bool {
+        if literal.contains(lfn) { return true }
+        let range = NSRange(lfn.startIndex..., in: lfn)
+        return patterns.contains { $0.firstMatch(in: lfn, range: range) != nil }
+    }
+}

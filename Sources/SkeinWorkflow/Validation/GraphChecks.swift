@@ -1,0 +1,50 @@
+/// Job ids, declared dependencies and cycles.
+extension WorkflowValidator {
+    mutating func checkJobIDs() {
+        var first: [String: Job] = [:]
+        first.reserveCapacity(workflow.jobs.count)
+        for job in workflow.jobs {
+            if let earlier = first[job.id] {
+                error(
+                    "duplicate-job-id", workflowFile, job.mark,
+                    "job id '\(job.id)' is used twice (first by the job at line \(earlier.mark.line))",
+                    hint: "give every job a unique id")
+            } else {
+                first[job.id] = job
+            }
+        }
+    }
+
+    mutating func checkDependencies() {
+        let known = Set(workflow.jobs.map(\.id))
+        lazy var ids = workflow.jobs.map(\.id)
+        for dep in workflow.dependencies {
+            if !known.contains(dep.parent.id) {
+                error(
+                    "unknown-job", workflowFile, dep.parent.mark,
+                    "jobDependencies names parent job '\(dep.parent.id)', which is not defined",
+                    hint: (Self.suggestion(dep.parent.id, ids) ?? "") + "use the id of a job under `jobs:`")
+            }
+            for child in dep.children {
+                if !known.contains(child.id) {
+                    error(
+                        "unknown-job", workflowFile, child.mark,
+                        "job '\(dep.parent.id)' lists child '\(child.id)', which is not defined",
+                        hint: (Self.suggestion(child.id, ids) ?? "") + "use the id of a job under `jobs:`")
+                } else if child.id == dep.parent.id {
+                    error("self-dependency", workflowFile, child.mark, "job '\(child.id)' depends on itself", hint: "remove it from its own children")
+                }
+            }
+        }
+    }
+
+    mutating func checkCycles(_ graph: WorkflowGraph) {
+        for cycle in graph.cycles() {
+            let path = cycle.map { graph.ids[$0] }.joined(separator: " -> ")
+            let job = workflow.jobs[cycle[0]]
+            error(
+                "cycle", workflowFile, job.mark, "dependency cycle: \(path)",
+                hint: "a workflow must be acyclic: remove one of these dependencies, or the file use that implies it")
+        }
+    }
+}

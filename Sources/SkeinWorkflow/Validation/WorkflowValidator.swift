@@ -1,0 +1,48 @@
+import Foundation
+
+/// Checks a loaded workflow for everything that would make it fail to plan or run, and
+/// warns about what is legal but probably a mistake. Every problem is reported, not just
+/// the first, each with its file, line and column.
+public struct WorkflowValidator {
+    let loaded: LoadedWorkflow
+    let workflow: Workflow
+    let workflowFile: String
+    var diagnostics: [Diagnostic] = []
+
+    /// Runs every check. Reading problems come first, then semantic ones.
+    public static func validate(_ loaded: LoadedWorkflow) -> ValidationResult {
+        guard let workflow = loaded.workflow else {
+            return ValidationResult(loaded: loaded, graph: nil, diagnostics: loaded.diagnostics)
+        }
+        var validator = WorkflowValidator(loaded: loaded, workflow: workflow, workflowFile: loaded.sources.workflow)
+        validator.checkJobIDs()
+        validator.checkDependencies()
+        let graph = WorkflowGraph(workflow)
+        validator.checkCycles(graph)
+        validator.checkDataflow()
+        validator.checkSites()
+        validator.checkTransformations()
+        validator.checkReplicas()
+        validator.checkProfiles()
+        return ValidationResult(loaded: loaded, graph: graph, diagnostics: loaded.diagnostics + validator.diagnostics)
+    }
+
+    /// Convenience: load and validate in one call.
+    public static func validate(_ sources: WorkflowSources) -> ValidationResult {
+        validate(WorkflowLoader.load(sources))
+    }
+
+    mutating func error(_ code: String, _ file: String, _ mark: SourceMark, _ message: String, hint: String? = nil) {
+        diagnostics.append(Diagnostic(.error, code: code, file: file, at: mark, message, hint: hint))
+    }
+
+    mutating func warning(_ code: String, _ file: String, _ mark: SourceMark, _ message: String, hint: String? = nil) {
+        diagnostics.append(Diagnostic(.warning, code: code, file: file, at: mark, message, hint: hint))
+    }
+
+    /// "did you mean" over a list small enough to search by edit distance.
+    static func suggestion(_ word: String, _ candidates: [String]) -> String? {
+        guard candidates.count <= 5_000 else { return nil }
+        return Suggestion.closest(to: word, in: candidates).map { "did you mean '\($0)'? " }
+    }
+}

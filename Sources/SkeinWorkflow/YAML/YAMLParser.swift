@@ -1,0 +1,190 @@
+import CYAML
+
+/// Why a YAML text could not be read at all, with the position libyaml stopped at.
+public struct YAMLSyntaxError: Error, Sendable {
+    public var message: String
+    public var hint: String
+    public var mark: SourceMark
+}
+
+/// Reads YAML text into a `YAMLNode` tree with libyaml's event parser.
+///
+/// Only the first document is read. Anchors and aliases are resolved; keys must be
+/// scalars (Pegasus files never use complex keys). Duplicate keys are kept in the tree and
+/// reported by `duplicateKeys`, since PyYAML silently keeps the last one and users are
+/// better told.
+public enum YAMLParser {
+    public struct Result: Sendable {
+        public var root: YAMLNode?
+        public var duplicateKeys: [(key: YAMLScalar, first: SourceMark)]
+    }
+
+    public static func parse(_ bytes: [UInt8]) throws(YAMLSyntaxError) -> Result {
+        var builder = TreeBuilder()
+        var parser = yaml_parser_t()
+        guard yaml_parser_initialize(&parser) == 1 else {
+            throw YAMLSyntaxError(message: "could not start the YAML parser", hint: "", mark: .none)
+        }
+        defer { yaml_parser_delete(&parser) }
+
+        let outcome: Result? = bytes.withUnsafeBufferPointer { buffer -> Result? in
+            yaml_parser_set_input_string(&parser, buffer.baseAddress, buffer.count)
+            var event = yaml_event_t()
+            while true {
+                guard yaml_parser_parse(&parser, &event) == 1 else { return nil }
+                defer { yaml_event_delete(&event) }
+                if event.type == YAML_STREAM_END_EVENT || builder.finishedFirstDocument {
+                    return Result(root: builder.root, duplicateKeys: builder.duplicateKeys)
+                }
+                if let problem = builder.consume(&event) {
+                    builder.failure = problem
+                    return nil
+                }
+            }
+        }
+        if let outcome { return outcome }
+        if let failure = builder.failure { throw failure }
+        throw syntaxError(from: parser, bytes: bytes)
+    }
+
+    private static func syntaxError(from parser: yaml_parser_t, bytes: [UInt8]) -> YAMLSyntaxError {
+        let problem = parser.problem.map { String(cString: $0) } ?? "unreadable YAML"
+        let context = parser.context.map { String(cString: $0) }
+        let mark = SourceMark(line: Int(parser.problem_mark.line) + 1, column: Int(parser.problem_mark.column) + 1)
+        let offset = Int(parser.problem_mark.index)
+        var message = "malformed YAML: \(problem)"
+        if let context {
+            let contextLine = Int(parser.context_mark.line) + 1
+            message += " (\(context) at line \(contextLine))"
+        }
+        let hint: String
+        if offset < bytes.count, bytes[offset] == UInt8(ascii: "\t") {
+            hint = "YAML does not allow tab characters for indentation: indent with spaces"
+        } else if problem.contains("mapping values are not allowed") {
+            hint = "a value containing ': ' must be quoted, or a key is indented wrongly"
+        } else if problem.contains("did not find expected key") || problem.contains("expected <block end>") {
+            hint = "check the indentation here: items of one list or mapping must line up"
+        } else if problem.contains("found unexpected end of stream") || problem.contains("quoted scalar") {
+            hint = "a quoted string is not closed: add the missing quote"
+        } else {
+            hint = "check the quoting and indentation near this position"
+        }
+        return YAMLSyntaxError(message: message, hint: hint, mark: mark)
+    }
+}
+
+/// Turns parser events into nodes, keeping a stack of the collections still open.
+///
+/// Frames are mutated in place (`stack[top].items.append`) so appending to a list of
+/// 100,000 jobs never copies it.
+private struct TreeBuilder {
+    struct Frame {
+        var isMapping: Bool
+        var mark: SourceMark
+        var anchor: String?
+        var items: [YAMLNode] = []
+        var entries: [YAMLMapping.Entry] = []
+        var pendingKey: YAMLScalar?
+    }
+
+    var stack: [Frame] = []
+    var root: YAMLNode?
+    var anchors: [String: YAMLNode] = [:]
+    var duplicateKeys: [(key: YAMLScalar, first: SourceMark)] = []
+    var finishedFirstDocument = false
+    var failure: YAMLSyntaxError?
+
+    mutating func consume(_ event: inout yaml_event_t) -> YAMLSyntaxError? {
+        let mark = SourceMark(line: Int(event.start_mark.line) + 1, column: Int(event.start_mark.column) + 1)
+        switch event.type {
+        case YAML_SCALAR_EVENT:
+            let data = event.data.scalar
+            let value = String(decoding: UnsafeBufferPointer(start: data.value, count: Int(data.length)), as: UTF8.self)
+            let scalar = YAMLScalar(value, style: Self.style(data.style), mark: mark)
+            if let anchor = data.anchor { anchors[String(cString: anchor)] = .scalar(scalar) }
+            return add(.scalar(scalar))
+        case YAML_SEQUENCE_START_EVENT:
+            stack.append(Frame(isMapping: false, mark: mark, anchor: event.data.sequence_start.anchor.map { String(cString: $0) }))
+        case YAML_MAPPING_START_EVENT:
+            stack.append(Frame(isMapping: true, mark: mark, anchor: event.data.mapping_start.anchor.map { String(cString: $0) }))
+        case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
+            guard let frame = stack.popLast() else { return nil }
+            let node: YAMLNode
+            if frame.isMapping {
+                noteDuplicateKeys(frame.entries)
+                node = .mapping(YAMLMapping(frame.entries, mark: frame.mark))
+            } else {
+                node = .sequence(YAMLSequence(frame.items, mark: frame.mark))
+            }
+            if let anchor = frame.anchor { anchors[anchor] = node }
+            return add(node)
+        case YAML_ALIAS_EVENT:
+            let name = String(cString: event.data.alias.anchor)
+            guard let target = anchors[name] else {
+                return YAMLSyntaxError(
+                    message: "malformed YAML: alias *\(name) names no anchor",
+                    hint: "define &\(name) before using *\(name)", mark: mark)
+            }
+            return add(target)
+        case YAML_DOCUMENT_END_EVENT:
+            finishedFirstDocument = true
+        default:
+            break
+        }
+        return nil
+    }
+
+    private mutating func add(_ node: YAMLNode) -> YAMLSyntaxError? {
+        let top = stack.count - 1
+        guard top >= 0 else {
+            root = node
+            return nil
+        }
+        if !stack[top].isMapping {
+            stack[top].items.append(node)
+        } else if let key = stack[top].pendingKey {
+            stack[top].entries.append(YAMLMapping.Entry(key: key, value: node))
+            stack[top].pendingKey = nil
+        } else {
+            guard case .scalar(let key) = node else {
+                return YAMLSyntaxError(
+                    message: "malformed YAML: a key must be a plain string, not \(node.kindName)",
+                    hint: "Pegasus files use only string keys", mark: node.mark)
+            }
+            stack[top].pendingKey = key
+        }
+        return nil
+    }
+
+    private mutating func noteDuplicateKeys(_ entries: [YAMLMapping.Entry]) {
+        guard entries.count > 1 else { return }
+        if entries.count <= 12 {
+            for i in 1..<entries.count {
+                for j in 0..<i where entries[j].key.value == entries[i].key.value {
+                    duplicateKeys.append((entries[i].key, entries[j].key.mark))
+                    break
+                }
+            }
+            return
+        }
+        var seen: [String: SourceMark] = [:]
+        seen.reserveCapacity(entries.count)
+        for entry in entries {
+            if let first = seen[entry.key.value] {
+                duplicateKeys.append((entry.key, first))
+            } else {
+                seen[entry.key.value] = entry.key.mark
+            }
+        }
+    }
+
+    private static func style(_ style: yaml_scalar_style_t) -> YAMLScalar.Style {
+        switch style {
+        case YAML_SINGLE_QUOTED_SCALAR_STYLE: return .singleQuoted
+        case YAML_DOUBLE_QUOTED_SCALAR_STYLE: return .doubleQuoted
+        case YAML_LITERAL_SCALAR_STYLE: return .literal
+        case YAML_FOLDED_SCALAR_STYLE: return .folded
+        default: return .plain
+        }
+    }
+}
