@@ -12,8 +12,9 @@ struct Doctor: ParsableCommand {
             libcurl and ncurses Skein is linked against, and whether colour and Unicode \
             will be used.
 
-            Example:
+            Examples:
               skein doctor
+              NO_COLOR=1 LANG=C skein doctor    # what a plain terminal gets
             """)
 
     func run() throws {
