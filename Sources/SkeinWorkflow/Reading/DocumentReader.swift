@@ -12,10 +12,10 @@ enum DocumentReader {
                 hint: exists ? "check its permissions" : "check the path, or pass the file with its option")
             return nil
         }
-        return parse([UInt8](data), into: &report)
+        return data.withUnsafeBytes { raw in parse(raw.bindMemory(to: UInt8.self), into: &report) }
     }
 
-    static func parse(_ bytes: [UInt8], into report: inout DiagnosticCollector) -> YAMLNode? {
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>, into report: inout DiagnosticCollector) -> YAMLNode? {
         if looksLikeXML(bytes) {
             report.error(
                 "xml-dax", at: SourceMark(line: 1, column: 1),
@@ -41,7 +41,7 @@ enum DocumentReader {
         }
     }
 
-    private static func looksLikeXML(_ bytes: [UInt8]) -> Bool {
+    private static func looksLikeXML(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         let start = bytes.prefix(256).drop { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 || $0 == 0xEF || $0 == 0xBB || $0 == 0xBF }
         return start.first == UInt8(ascii: "<")
     }

@@ -4,7 +4,9 @@ import Foundation
 /// outputs that would be lost.
 extension WorkflowValidator {
     mutating func checkDataflow() {
-        var producers: [String: (job: Job, use: FileUse)] = [:]
+        // lfn -> (job id, line of its use): small values, not copies of whole jobs.
+        var producers: [String: (job: String, line: Int)] = [:]
+        producers.reserveCapacity(workflow.jobs.count)
         var consumed = Set<String>()
         for job in workflow.jobs {
             var ownOutputs = Set<String>()
@@ -15,10 +17,10 @@ extension WorkflowValidator {
                 if let first = producers[use.lfn] {
                     error(
                         "duplicate-producer", workflowFile, use.mark,
-                        "file '\(use.lfn)' is produced by both job '\(first.job.id)' (line \(first.use.mark.line)) and job '\(job.id)'",
+                        "file '\(use.lfn)' is produced by both job '\(first.job)' (line \(first.line)) and job '\(job.id)'",
                         hint: "every file must have one producer: rename one of the outputs")
                 } else {
-                    producers[use.lfn] = (job, use)
+                    producers[use.lfn] = (job.id, use.mark.line)
                 }
             }
             if let stdin = job.stdin, !job.uses.contains(where: { $0.lfn == stdin }) { consumed.insert(stdin) }
@@ -32,7 +34,7 @@ extension WorkflowValidator {
             }
             for use in inputs {
                 let producer = producers[use.lfn]
-                if let producer, producer.job.id != job.id { continue }
+                if let producer, producer.job != job.id { continue }
                 if replicas.contains(use.lfn) { continue }
                 let where_ = loaded.replicasOrigin.path.map { " in \($0)" } ?? " (no replica catalog was found: put replicas.yml beside the workflow or pass --replicas FILE)"
                 error(

@@ -1,16 +1,16 @@
 /// Job ids, declared dependencies and cycles.
 extension WorkflowValidator {
     mutating func checkJobIDs() {
-        var first: [String: Job] = [:]
+        var first: [String: Int] = [:]
         first.reserveCapacity(workflow.jobs.count)
-        for job in workflow.jobs {
+        for (i, job) in workflow.jobs.enumerated() {
             if let earlier = first[job.id] {
                 error(
                     "duplicate-job-id", workflowFile, job.mark,
-                    "job id '\(job.id)' is used twice (first by the job at line \(earlier.mark.line))",
+                    "job id '\(job.id)' is used twice (first by the job at line \(workflow.jobs[earlier].mark.line))",
                     hint: "give every job a unique id")
             } else {
-                first[job.id] = job
+                first[job.id] = i
             }
         }
     }

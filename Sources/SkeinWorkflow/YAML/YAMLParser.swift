@@ -20,6 +20,11 @@ public enum YAMLParser {
     }
 
     public static func parse(_ bytes: [UInt8]) throws(YAMLSyntaxError) -> Result {
+        try bytes.withUnsafeBufferPointer { buffer throws(YAMLSyntaxError) in try parse(buffer) }
+    }
+
+    /// Parses bytes in place (a file's `Data`), without copying them into an array first.
+    public static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(YAMLSyntaxError) -> Result {
         var builder = TreeBuilder()
         var parser = yaml_parser_t()
         guard yaml_parser_initialize(&parser) == 1 else {
@@ -27,27 +32,19 @@ public enum YAMLParser {
         }
         defer { yaml_parser_delete(&parser) }
 
-        let outcome: Result? = bytes.withUnsafeBufferPointer { buffer -> Result? in
-            yaml_parser_set_input_string(&parser, buffer.baseAddress, buffer.count)
-            var event = yaml_event_t()
-            while true {
-                guard yaml_parser_parse(&parser, &event) == 1 else { return nil }
-                defer { yaml_event_delete(&event) }
-                if event.type == YAML_STREAM_END_EVENT || builder.finishedFirstDocument {
-                    return Result(root: builder.root, duplicateKeys: builder.duplicateKeys)
-                }
-                if let problem = builder.consume(&event) {
-                    builder.failure = problem
-                    return nil
-                }
+        yaml_parser_set_input_string(&parser, bytes.baseAddress, bytes.count)
+        var event = yaml_event_t()
+        while true {
+            guard yaml_parser_parse(&parser, &event) == 1 else { throw syntaxError(from: parser, bytes: bytes) }
+            defer { yaml_event_delete(&event) }
+            if event.type == YAML_STREAM_END_EVENT || builder.finishedFirstDocument {
+                return Result(root: builder.root, duplicateKeys: builder.duplicateKeys)
             }
+            if let problem = builder.consume(&event) { throw problem }
         }
-        if let outcome { return outcome }
-        if let failure = builder.failure { throw failure }
-        throw syntaxError(from: parser, bytes: bytes)
     }
 
-    private static func syntaxError(from parser: yaml_parser_t, bytes: [UInt8]) -> YAMLSyntaxError {
+    private static func syntaxError(from parser: yaml_parser_t, bytes: UnsafeBufferPointer<UInt8>) -> YAMLSyntaxError {
         let problem = parser.problem.map { String(cString: $0) } ?? "unreadable YAML"
         let context = parser.context.map { String(cString: $0) }
         let mark = SourceMark(line: Int(parser.problem_mark.line) + 1, column: Int(parser.problem_mark.column) + 1)
@@ -92,7 +89,6 @@ private struct TreeBuilder {
     var anchors: [String: YAMLNode] = [:]
     var duplicateKeys: [(key: YAMLScalar, first: SourceMark)] = []
     var finishedFirstDocument = false
-    var failure: YAMLSyntaxError?
 
     mutating func consume(_ event: inout yaml_event_t) -> YAMLSyntaxError? {
         let mark = SourceMark(line: Int(event.start_mark.line) + 1, column: Int(event.start_mark.column) + 1)
