@@ -20,6 +20,7 @@ struct Validate: ParsableCommand {
               skein validate workflow.yml --sites hpc-sites.yml --replicas rc.yml
               skein validate workflow.yml --strict --quiet && echo ok
               skein validate workflow.yml --json | jq '.diagnostics[].message'
+              skein validate big-workflow.yml --verbose     # timings of each step
             """)
 
     @OptionGroup var options: WorkflowOptions
@@ -36,8 +37,14 @@ struct Validate: ParsableCommand {
     @Flag(help: "Print the result as JSON on stdout (for scripts).")
     var json = false
 
+    @Flag(name: .shortAndLong, help: "Log which files were read and how long each step took (stderr).")
+    var verbose = false
+
     func run() throws {
-        let result = WorkflowValidator.validate(options.sources)
+        let log = CLILog.make(verbose: verbose)
+        let loaded = CLILog.timed(log, "read \(options.workflow) and its catalogs") { WorkflowLoader.load(options.sources) }
+        log.debug("catalogs: sites \(loaded.sitesOrigin); transformations \(loaded.transformationsOrigin); replicas \(loaded.replicasOrigin)")
+        let result = CLILog.timed(log, "validated \(loaded.workflow?.jobs.count ?? 0) jobs") { WorkflowValidator.validate(loaded) }
         let failed = result.diagnostics.hasErrors || (strict && !result.diagnostics.isEmpty)
         if json {
             let report = ValidationReport(result, valid: !failed)
