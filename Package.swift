@@ -43,7 +43,9 @@ let package = Package(
 
         .testTarget(
             name: "SkeinWorkflowTests",
-            dependencies: ["SkeinWorkflow"]),
+            dependencies: ["SkeinWorkflow"],
+            // Read through #filePath, not bundled: they are inputs, not resources.
+            exclude: ["Fixtures"]),
         // Runs the real `skein` binary on real files.
         .testTarget(
             name: "SkeinEndToEndTests",

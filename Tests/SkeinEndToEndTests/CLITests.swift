@@ -92,13 +92,13 @@ final class CLITests: XCTestCase {
               id: a
               arguments: []
               uses:
-              - {lfn: out, type: output, stageout: true}
+              - {lfn: out, type: output, stageOut: true, colour: blue}
             """)
         _ = try write("transformations.yml", "pegasus: 5.0.4\ntransformations:\n- name: t\n  sites: [{name: local, pfn: /bin/true, type: installed}]\n")
         XCTAssertEqual(try SkeinBinary.run(["validate", path]).status, 0)
         let strict = try SkeinBinary.run(["validate", "--strict", path])
         XCTAssertEqual(strict.status, 2)
-        XCTAssertTrue(strict.stderr.contains("did you mean 'stageOut'?"), strict.stderr)
+        XCTAssertTrue(strict.stderr.contains("warning: unknown key 'colour' in file 'out' used by job 'a'"), strict.stderr)
         let json = try SkeinBinary.run(["validate", "--json", path])
         let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
         XCTAssertEqual(object["valid"] as? Bool, true)
@@ -106,6 +106,12 @@ final class CLITests: XCTestCase {
         let diagnostics = try XCTUnwrap(object["diagnostics"] as? [[String: Any]])
         XCTAssertEqual(diagnostics.first?["code"] as? String, "unknown-key")
         XCTAssertEqual(diagnostics.first?["line"] as? Int, 9)
+
+        // A near miss of a known key silently drops data: that is an error.
+        let misspelt = try write("workflow.yml", "pegasus: 5.0.4\nname: w\njobs:\n- {type: job, name: t, id: a, arguments: [], uses: [{lfn: out, type: output, stageout: true}]}\n")
+        let typo = try SkeinBinary.run(["validate", misspelt])
+        XCTAssertEqual(typo.status, 2)
+        XCTAssertTrue(typo.stderr.contains("error: unknown key 'stageout' in file 'out' used by job 'a': did you mean 'stageOut'?"), typo.stderr)
     }
 
     func testCatalogOptionsOverrideFilesBesideTheWorkflow() throws {

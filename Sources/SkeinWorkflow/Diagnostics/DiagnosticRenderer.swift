@@ -2,7 +2,7 @@ import Foundation
 
 /// Renders diagnostics the way compilers do, so editors and terminals can jump to them:
 ///
-///     workflow.yml:12:5: error: job id 'b' is used twice (first by the job at line 4)
+///     workflow.yml:12:5: error: job id 'b' is used twice (first at line 4)
 ///        12 | - id: b
 ///           |   ^
 ///       hint: give every job a unique id

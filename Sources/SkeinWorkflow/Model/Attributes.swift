@@ -29,9 +29,12 @@ public typealias Extensions = [YAMLMapping.Entry]
 public struct Checksum: Sendable, Equatable {
     public var sha256: String?
     public var extensions: Extensions
+    /// Where the sha256 value was written.
+    public var mark: SourceMark
 
-    public init(sha256: String? = nil, extensions: Extensions = []) {
+    public init(sha256: String? = nil, extensions: Extensions = [], mark: SourceMark = .none) {
         self.sha256 = sha256
         self.extensions = extensions
+        self.mark = mark
     }
 }

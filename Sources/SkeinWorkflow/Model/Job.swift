@@ -23,7 +23,11 @@ public struct Job: Sendable, Equatable {
     public var metadata: Metadata
     public var hooks: Hooks
     public var extensions: Extensions
+    /// Where the job starts (its `- type:` line), its `id`, its `name` and its `stdin` values.
     public var mark: SourceMark
+    public var idMark: SourceMark = .none
+    public var nameMark: SourceMark = .none
+    public var stdinMark: SourceMark = .none
 
     public init(
         id: String, name: String?, kind: Kind = .job, namespace: String? = nil, version: String? = nil,

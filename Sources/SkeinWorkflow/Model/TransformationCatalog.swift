@@ -22,7 +22,8 @@ public struct Transformation: Sendable, Equatable {
     public var namespace: String?
     public var name: String
     public var version: String?
-    public var requires: [String]
+    /// Other transformations this one needs (`ns::name:version`), as written.
+    public var requires: [Located<String>]
     public var checksum: Checksum?
     public var metadata: Metadata
     public var profiles: Profiles
@@ -62,6 +63,7 @@ public struct TransformationSite: Sendable, Equatable {
     public var osVersion: String?
     public var bypass: Bool?
     public var container: String?
+    public var containerMark: SourceMark = .none
     public var profiles: Profiles
     public var metadata: Metadata
     public var extensions: Extensions

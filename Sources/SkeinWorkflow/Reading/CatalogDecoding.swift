@@ -119,7 +119,11 @@ extension DecodeContext {
         var t = Transformation(name: name, mark: map.mark)
         t.namespace = f.take("namespace").flatMap { string($0, "namespace of \(label)") }
         t.version = f.take("version").flatMap { string($0, "version of \(label)") }
-        if let n = f.take("requires") { t.requires = stringList(n, "requires of \(label)") }
+        if let n = f.take("requires"), let seq = sequence(n, "requires of \(label)") {
+            for item in seq.items {
+                if let text = string(item, "a requires entry of \(label)") { t.requires.append(Located(text, mark: item.mark)) }
+            }
+        }
         if let n = f.take("checksum") { t.checksum = checksum(n, label) }
         if let n = f.take("metadata") { t.metadata = metadata(n, label) }
         if let n = f.take("profiles") { t.profiles = profiles(n, label) }
@@ -127,6 +131,9 @@ extension DecodeContext {
         if let n = f.required("sites", &self, hint: "add `sites:` with a `name`, `pfn` and `type` for each site it is on"),
             let seq = sequence(n, "sites of \(label)")
         {
+            if seq.items.isEmpty {
+                report.error("no-transformation-site", at: seq.mark, "\(label) lists no sites", hint: "add a site entry with `name`, `pfn` and `type`")
+            }
             for item in seq.items {
                 if let s = transformationSite(item, of: label) { t.sites.append(s) }
             }
@@ -148,7 +155,10 @@ extension DecodeContext {
         s.osRelease = f.take("os.release").flatMap { string($0, "os.release of \(what)") }
         s.osVersion = f.take("os.version").flatMap { string($0, "os.version of \(what)") }
         s.bypass = f.take("bypass").flatMap { bool($0, "bypass of \(what)") }
-        s.container = f.take("container").flatMap { string($0, "container of \(what)") }
+        if let n = f.take("container") {
+            s.container = string(n, "container of \(what)")
+            s.containerMark = n.mark
+        }
         if let n = f.take("profiles") { s.profiles = profiles(n, what) }
         if let n = f.take("metadata") { s.metadata = metadata(n, what) }
         s.extensions = f.rest(&self, expected: ["name", "pfn", "type", "arch", "os.type", "os.release", "os.version", "bypass", "container", "profiles", "metadata"])

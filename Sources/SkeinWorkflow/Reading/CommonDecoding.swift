@@ -60,8 +60,9 @@ extension DecodeContext {
     mutating func checksum(_ node: YAMLNode, _ owner: String) -> Checksum? {
         guard let map = mapping(node, "checksum of \(owner)") else { return nil }
         var fields = Fields(map, "checksum of \(owner)")
-        let sha = fields.take("sha256").flatMap { string($0, "checksum sha256 of \(owner)") }
-        return Checksum(sha256: sha, extensions: fields.rest(&self, expected: ["sha256"]))
+        let node = fields.take("sha256")
+        let sha = node.flatMap { string($0, "checksum sha256 of \(owner)") }
+        return Checksum(sha256: sha, extensions: fields.rest(&self, expected: ["sha256"]), mark: node?.mark ?? map.mark)
     }
 
     /// `pegasus: 5.x`: any 5.x is read; anything else is not this format.

@@ -75,6 +75,16 @@ struct DecodeContext {
     }
 
     mutating func wrongType(_ node: YAMLNode, _ what: String, expected: String) {
-        report.error("wrong-type", at: node.mark, "\(what) must be \(expected), not \(node.kindName)", hint: "see the Pegasus 5.0 YAML format for this key")
+        let hint: String
+        if expected.hasPrefix("a list") {
+            hint = "write a list, `[a, b]` or one '- item' per line indented under the key"
+        } else if expected.hasPrefix("a mapping") {
+            hint = "write `key: value` lines indented under the key"
+        } else if expected.hasPrefix("true") {
+            hint = "write true or false"
+        } else {
+            hint = "write a single value on the same line; quote it if it contains ': ' or starts with a special character"
+        }
+        report.error("wrong-type", at: node.mark, "\(what) must be \(expected), not \(node.kindName)", hint: hint)
     }
 }

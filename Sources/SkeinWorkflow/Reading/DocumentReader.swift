@@ -19,8 +19,8 @@ enum DocumentReader {
         if looksLikeXML(bytes) {
             report.error(
                 "xml-dax", at: SourceMark(line: 1, column: 1),
-                "this is an XML DAX (Pegasus 4), not a Pegasus 5.0 YAML workflow",
-                hint: "convert it to YAML with Pegasus 5 (pegasus-dax2yaml, or rewrite it with the Pegasus 5 Python API)")
+                "this is an XML DAX, not a Pegasus 5.0 YAML workflow",
+                hint: "Skein reads the YAML format: regenerate the workflow with the Pegasus 5 Python API, whose Workflow.write() writes YAML")
             return nil
         }
         do {

@@ -38,11 +38,17 @@ struct Fields {
             out.append(entry)
             let key = entry.key.value
             if key.hasPrefix("x-") || modeledElsewhere.contains(key) { continue }
-            var hint = "Skein keeps it, but Pegasus does not know it; vendor keys start with 'x-'"
             if let near = Suggestion.closest(to: key, in: expected + modeledElsewhere) {
-                hint = "did you mean '\(near)'? " + hint
+                // A near miss of a known key is a typo that silently drops data
+                // (`jobDependecies` loses every dependency): an error, not a warning.
+                ctx.report.error(
+                    "misspelt-key", at: entry.key.mark, "unknown key '\(key)' in \(what): did you mean '\(near)'?",
+                    hint: "rename it to '\(near)'; as written, Skein and Pegasus would ignore it")
+            } else {
+                ctx.report.warning(
+                    "unknown-key", at: entry.key.mark, "unknown key '\(key)' in \(what)",
+                    hint: "Skein keeps it and writes it back, but Pegasus does not know it; vendor keys start with 'x-'")
             }
-            ctx.report.warning("unknown-key", at: entry.key.mark, "unknown key '\(key)' in \(what)", hint: hint)
         }
         return out
     }

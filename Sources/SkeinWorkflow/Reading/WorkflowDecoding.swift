@@ -64,6 +64,9 @@ extension DecodeContext {
             report.error("invalid-job-id", at: idNode.mark, "job id '\(id)' may hold only letters, digits, '-' and '_'", hint: "ids become file names; rename it, e.g. '\(Self.sanitized(id))'")
         }
         var job = Job(id: id ?? "", name: nil, kind: kind, mark: map.mark)
+        job.idMark = map["id"]?.mark ?? map.mark
+        job.nameMark = map["name"]?.mark ?? map.mark
+        job.stdinMark = map["stdin"]?.mark ?? map.mark
         if kind == .job {
             job.name = f.required("name", &self, hint: "add `name:` naming a transformation of the transformation catalog").flatMap { string($0, "name of \(label)") }
         } else {
@@ -81,7 +84,7 @@ extension DecodeContext {
         if let n = f.take("uses"), let seq = sequence(n, "uses of \(label)") {
             job.uses.reserveCapacity(seq.items.count)
             for (i, item) in seq.items.enumerated() {
-                if let use = fileUse(item, "file \(i + 1) used by \(label)") { job.uses.append(use) }
+                if let use = fileUse(item, index: i, of: label) { job.uses.append(use) }
             }
         }
         if let n = f.take("profiles") { job.profiles = profiles(n, label) }
@@ -91,9 +94,12 @@ extension DecodeContext {
         return id == nil ? nil : job
     }
 
-    mutating func fileUse(_ node: YAMLNode, _ what: String) -> FileUse? {
+    mutating func fileUse(_ node: YAMLNode, index: Int, of job: String) -> FileUse? {
+        let what = "file \(index + 1) used by \(job)"
         guard let map = mapping(node, what) else { return nil }
-        var f = Fields(map, what)
+        var label = what
+        if case .scalar(let s)? = map["lfn"], !s.isNull { label = "file '\(s.value)' used by \(job)" }
+        var f = Fields(map, label)
         let lfn = f.required("lfn", &self, hint: "add `lfn:` with the logical file name").flatMap { string($0, "lfn of \(what)") }
         let named = lfn.map { "file '\($0)'" } ?? what
         let type = f.required("type", &self, hint: "add `type: input` or `type: output`")

@@ -13,8 +13,9 @@ extension WorkflowValidator {
         guard let catalog = loaded.sites else {
             return "no site catalog was found: put sites.yml beside the workflow or pass --sites FILE"
         }
-        let names = catalog.sites.map(\.name)
-        return (Self.suggestion(name, names) ?? "") + "define it in \(loaded.sitesOrigin) (sites: \(names.joined(separator: ", ")))"
+        var names: [String] = []
+        for site in catalog.sites where !names.contains(site.name) { names.append(site.name) }
+        return (Self.suggestion(name, names) ?? "") + "define it in the site catalog, \(loaded.sitesOrigin) (it has: \(names.joined(separator: ", ")))"
     }
 
     mutating func checkSites() {
@@ -43,48 +44,51 @@ extension WorkflowValidator {
         let catalog = loaded.transformations
         let sites = definedSites
         var byName: [String: [Transformation]] = [:]
-        var seen = Set<String>()
         let containers = Set((catalog?.containers ?? []).map(\.name))
-        var seenContainers = Set<String>()
-        for container in catalog?.containers ?? [] where !seenContainers.insert(container.name).inserted {
-            error("duplicate-container", transformationsFile, container.mark, "container '\(container.name)' is defined twice", hint: "give each container a unique name")
+        var seenContainers: [String: SourceMark] = [:]
+        for container in catalog?.containers ?? [] {
+            if let first = seenContainers[container.name] {
+                error("duplicate-container", transformationsFile, container.mark, "container '\(container.name)' is defined twice (first at line \(first.line))", hint: "give each container a unique name")
+            } else {
+                seenContainers[container.name] = container.mark
+            }
         }
+        var seen: [String: SourceMark] = [:]
         for t in catalog?.transformations ?? [] {
             byName[t.name, default: []].append(t)
-            if !seen.insert(t.reference.description).inserted {
-                error("duplicate-transformation", transformationsFile, t.mark, "transformation '\(t.reference)' is defined twice", hint: "merge its site entries into one transformation")
-            }
-            if t.sites.isEmpty {
-                error("no-transformation-site", transformationsFile, t.mark, "transformation '\(t.reference)' lists no sites", hint: "add a site entry with `name`, `pfn` and `type`")
+            if let first = seen[t.reference.description] {
+                error("duplicate-transformation", transformationsFile, t.mark, "transformation '\(t.reference)' is defined twice (first at line \(first.line))", hint: "merge its site entries into one transformation")
+            } else {
+                seen[t.reference.description] = t.mark
             }
             for entry in t.sites {
                 if !sites.contains(entry.name) {
                     error("unknown-site", transformationsFile, entry.mark, "transformation '\(t.reference)' names site '\(entry.name)', which is not defined", hint: siteHint(entry.name))
                 }
                 if let c = entry.container, !containers.contains(c) {
-                    error("unknown-container", transformationsFile, entry.mark, "transformation '\(t.reference)' uses container '\(c)', which is not defined", hint: (Self.suggestion(c, Array(containers)) ?? "") + "add it under `containers:`")
+                    error("unknown-container", transformationsFile, entry.containerMark, "transformation '\(t.reference)' uses container '\(c)', which is not defined", hint: (Self.suggestion(c, Array(containers)) ?? "") + "add it under `containers:`")
                 }
                 if entry.name == "local", let path = CatalogPaths.localPath(entry.pfn, relativeTo: transformationsFile) {
                     checkLocalExecutable(path, entry: entry, of: t)
                 }
             }
-            checkChecksum(t.checksum, transformationsFile, t.mark, "transformation '\(t.reference)'")
+            checkChecksum(t.checksum, transformationsFile, "transformation '\(t.reference)'")
         }
         for container in catalog?.containers ?? [] {
-            checkChecksum(container.checksum, transformationsFile, container.mark, "container '\(container.name)'")
+            checkChecksum(container.checksum, transformationsFile, "container '\(container.name)'")
         }
         for t in catalog?.transformations ?? [] {
             for req in t.requires {
-                let ref = TransformationReference(parsing: req)
+                let ref = TransformationReference(parsing: req.value)
                 if !(byName[ref.name] ?? []).contains(where: { ref.matches($0) }) {
-                    error("unknown-transformation", transformationsFile, t.mark, "transformation '\(t.reference)' requires '\(req)', which is not defined", hint: "add '\(req)' to the transformation catalog, or fix the name")
+                    error("unknown-transformation", transformationsFile, req.mark, "transformation '\(t.reference)' requires '\(req.value)', which is not defined", hint: (Self.suggestion(ref.name, Array(byName.keys).sorted()) ?? "") + "add '\(req.value)' to the transformation catalog, or fix the name")
                 }
             }
         }
 
         var resolved: [TransformationReference: Bool] = [:]
         let names = Array(byName.keys).sorted()
-        for job in workflow.jobs where job.kind == .job {
+        for job in workflow.jobs where job.kind == .job && job.name != nil {
             let ref = job.transformation
             let found = resolved[ref] ?? (byName[ref.name] ?? []).contains { ref.matches($0) }
             resolved[ref] = found
@@ -95,7 +99,7 @@ extension WorkflowValidator {
             } else {
                 hint = (Self.suggestion(ref.name, names) ?? "") + "add '\(ref)' with a site and pfn to \(loaded.transformationsOrigin)"
             }
-            error("unknown-transformation", workflowFile, job.mark, "job '\(job.id)' runs transformation '\(ref)', which no transformation catalog defines for any site", hint: hint)
+            error("unknown-transformation", workflowFile, job.nameMark, "job '\(job.id)' runs transformation '\(ref)', which no transformation catalog defines for any site", hint: hint)
         }
     }
 
@@ -108,10 +112,10 @@ extension WorkflowValidator {
         }
     }
 
-    mutating func checkChecksum(_ checksum: Checksum?, _ file: String, _ mark: SourceMark, _ owner: String) {
-        guard let sha = checksum?.sha256 else { return }
+    mutating func checkChecksum(_ checksum: Checksum?, _ file: String, _ owner: String) {
+        guard let checksum, let sha = checksum.sha256 else { return }
         if sha.count != 64 || !sha.allSatisfy(\.isHexDigit) {
-            error("invalid-checksum", file, mark, "sha256 checksum of \(owner) is not 64 hexadecimal digits", hint: "write the output of `sha256sum FILE`")
+            error("invalid-checksum", file, checksum.mark, "sha256 checksum of \(owner) is not 64 hexadecimal digits", hint: "write the output of `sha256sum FILE`")
         }
     }
 
@@ -121,7 +125,7 @@ extension WorkflowValidator {
                 error("invalid-regex", replicasFile, replica.mark, "replica lfn '\(replica.lfn)' is not a valid regular expression", hint: "fix the pattern, or drop `regex: true`")
                 continue
             }
-            checkChecksum(replica.checksum, replicasFile, replica.mark, "replica '\(replica.lfn)'")
+            checkChecksum(replica.checksum, replicasFile, "replica '\(replica.lfn)'")
             if replica.regex == true { continue }
             for location in replica.pfns where location.site == "local" {
                 guard let path = CatalogPaths.localPath(location.pfn, relativeTo: replicasFile) else { continue }

@@ -29,18 +29,29 @@ extension WorkflowValidator {
         let replicas = ReplicaIndex(loaded.replicas)
         for job in workflow.jobs {
             var inputs = job.uses.filter { $0.type.isInput && $0.optional != true }
+            var stdinOnly: String?
             if let stdin = job.stdin, !job.uses.contains(where: { $0.lfn == stdin }) {
-                inputs.append(FileUse(stdin, .input, mark: job.mark))
+                inputs.append(FileUse(stdin, .input, mark: job.stdinMark))
+                stdinOnly = stdin
             }
             for use in inputs {
                 let producer = producers[use.lfn]
                 if let producer, producer.job != job.id { continue }
                 if replicas.contains(use.lfn) { continue }
                 let where_ = loaded.replicasOrigin.path.map { " in \($0)" } ?? " (no replica catalog was found: put replicas.yml beside the workflow or pass --replicas FILE)"
-                error(
-                    "missing-input", workflowFile, use.mark,
-                    "input file '\(use.lfn)' of job '\(job.id)' has no producer and no replica",
-                    hint: "add a replica for it\(where_) (`- lfn: \(use.lfn)` with `pfns: [{site: local, pfn: /path/to/\(use.lfn)}]`), or declare it as an output of the job that makes it")
+                let replicaHint = "add a replica for it\(where_) (`- lfn: \(use.lfn)` with `pfns: [{site: local, pfn: /path/to/\(use.lfn)}]`)"
+                if producer != nil {
+                    error(
+                        "missing-input", workflowFile, use.mark,
+                        "input file '\(use.lfn)' of job '\(job.id)' is produced only by job '\(job.id)' itself, so nothing provides it before the job starts",
+                        hint: "\(replicaHint) if the job updates an existing file (then use `type: inout`), or let another job produce it")
+                } else {
+                    let what = use.lfn == stdinOnly ? "stdin file" : "input file"
+                    error(
+                        "missing-input", workflowFile, use.mark,
+                        "\(what) '\(use.lfn)' of job '\(job.id)' has no producer and no replica",
+                        hint: "\(replicaHint), or declare it as an output of the job that makes it")
+                }
             }
             for use in job.uses where use.type == .output && use.stageOut == false && !consumed.contains(use.lfn) {
                 warning(

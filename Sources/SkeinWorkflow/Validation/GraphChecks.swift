@@ -6,8 +6,8 @@ extension WorkflowValidator {
         for (i, job) in workflow.jobs.enumerated() {
             if let earlier = first[job.id] {
                 error(
-                    "duplicate-job-id", workflowFile, job.mark,
-                    "job id '\(job.id)' is used twice (first by the job at line \(workflow.jobs[earlier].mark.line))",
+                    "duplicate-job-id", workflowFile, job.idMark,
+                    "job id '\(job.id)' is used twice (first at line \(workflow.jobs[earlier].idMark.line))",
                     hint: "give every job a unique id")
             } else {
                 first[job.id] = i
@@ -43,7 +43,7 @@ extension WorkflowValidator {
             let path = cycle.map { graph.ids[$0] }.joined(separator: " -> ")
             let job = workflow.jobs[cycle[0]]
             error(
-                "cycle", workflowFile, job.mark, "dependency cycle: \(path)",
+                "cycle", workflowFile, job.idMark, "dependency cycle: \(path)",
                 hint: "a workflow must be acyclic: remove one of these dependencies, or the file use that implies it")
         }
     }

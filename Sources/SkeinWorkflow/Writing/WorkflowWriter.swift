@@ -125,7 +125,7 @@ public enum WorkflowWriter {
             n.string("namespace", t.namespace)
             n.string("name", t.name)
             n.string("version", t.version)
-            n.strings("requires", t.requires)
+            n.strings("requires", t.requires.map(\.value))
             n.list("sites", t.sites.map { site in
                 var s = NodeBuilder()
                 s.string("name", site.name)

@@ -47,12 +47,14 @@ public enum YAMLParser {
     private static func syntaxError(from parser: yaml_parser_t, bytes: UnsafeBufferPointer<UInt8>) -> YAMLSyntaxError {
         let problem = parser.problem.map { String(cString: $0) } ?? "unreadable YAML"
         let context = parser.context.map { String(cString: $0) }
-        let mark = SourceMark(line: Int(parser.problem_mark.line) + 1, column: Int(parser.problem_mark.column) + 1)
+        // An unclosed quote is found only at the end of the file: point at where it opens.
+        let atContext = context?.contains("quoted scalar") == true
+        let errorMark = atContext ? parser.context_mark : parser.problem_mark
+        let mark = SourceMark(line: Int(errorMark.line) + 1, column: Int(errorMark.column) + 1)
         let offset = Int(parser.problem_mark.index)
         var message = "malformed YAML: \(problem)"
         if let context {
-            let contextLine = Int(parser.context_mark.line) + 1
-            message += " (\(context) at line \(contextLine))"
+            message += atContext ? " (\(context) that starts here)" : " (\(context) at line \(Int(parser.context_mark.line) + 1))"
         }
         let hint: String
         if offset < bytes.count, bytes[offset] == UInt8(ascii: "\t") {
