@@ -45,7 +45,7 @@ extension DecodeContext {
                 guard let hookMap = mapping(item, what) else { continue }
                 var hook = Fields(hookMap, what)
                 let on = hook.required("_on", &self, hint: "add `_on: start|success|error|end|all`").flatMap {
-                    oneOf($0, ShellHook.Event.allCases.map(\.rawValue), "_on of \(what)")
+                    oneOf($0, Self.hookEvents, "_on of \(what)")
                 }
                 let cmd = hook.required("cmd", &self, hint: "add `cmd: /path/to/program args`").flatMap { string($0, "cmd of \(what)") }
                 _ = hook.rest(&self, expected: ["_on", "cmd"])

@@ -24,7 +24,8 @@ enum DocumentReader {
             return nil
         }
         do {
-            let result = try YAMLParser.parse(bytes)
+            let result: YAMLParser.Result
+            if let split = SplitParser.parse(bytes) { result = split } else { result = try YAMLParser.parse(bytes) }
             for (key, first) in result.duplicateKeys {
                 report.error(
                     "duplicate-key", at: key.mark, "key '\(key.value)' appears twice in one mapping (first at line \(first.line))",

@@ -2,12 +2,32 @@
 /// keys nobody asked for (kept as extensions, warned about unless `x-` or schema-known).
 struct Fields {
     let mapping: YAMLMapping
-    let what: String
+    /// What the mapping is, for messages; built only when a message needs it, since most
+    /// mappings of a 100,000-job workflow never produce one.
+    private let describe: Description
     private var used: [Bool]
+
+    private enum Description {
+        case text(String)
+        case lazy(() -> String)
+    }
+
+    var what: String {
+        switch describe {
+        case .text(let s): return s
+        case .lazy(let make): return make()
+        }
+    }
 
     init(_ mapping: YAMLMapping, _ what: String) {
         self.mapping = mapping
-        self.what = what
+        self.describe = .text(what)
+        self.used = Array(repeating: false, count: mapping.entries.count)
+    }
+
+    init(_ mapping: YAMLMapping, describedBy make: @escaping () -> String) {
+        self.mapping = mapping
+        self.describe = .lazy(make)
         self.used = Array(repeating: false, count: mapping.entries.count)
     }
 

@@ -1,3 +1,5 @@
+import Dispatch
+
 /// Reads the abstract workflow document (`workflow.yml`), embedded catalogs included.
 extension DecodeContext {
     static let workflowKeys = [
@@ -8,6 +10,9 @@ extension DecodeContext {
         "type", "namespace", "name", "version", "id", "nodeLabel", "file", "stdin", "stdout",
         "stderr", "arguments", "uses", "profiles", "metadata", "hooks",
     ]
+    static let jobKinds = Job.Kind.allCases.map(\.rawValue)
+    static let linkTypes = FileUse.LinkType.allCases.map(\.rawValue)
+    static let hookEvents = ShellHook.Event.allCases.map(\.rawValue)
     static let useKeys = [
         "lfn", "type", "stageOut", "registerReplica", "optional", "size", "metadata", "namespace",
         "version", "executable", "bypass", "forPlanning",
@@ -34,10 +39,7 @@ extension DecodeContext {
             if seq.items.isEmpty {
                 report.error("no-jobs", at: seq.mark, "the workflow has no jobs", hint: "add at least one job under `jobs:`")
             }
-            wf.jobs.reserveCapacity(seq.items.count)
-            for (i, item) in seq.items.enumerated() {
-                if let job = job(item, index: i) { wf.jobs.append(job) }
-            }
+            wf.jobs = jobs(seq.items)
         }
         if let n = f.take("jobDependencies"), let seq = sequence(n, "jobDependencies") {
             wf.dependencies.reserveCapacity(seq.items.count)
@@ -49,6 +51,30 @@ extension DecodeContext {
         return wf
     }
 
+    /// Decodes the job list; a large one in two halves on two cores, each half with its own
+    /// diagnostics, joined in file order.
+    mutating func jobs(_ items: [YAMLNode]) -> [Job] {
+        func decode(_ range: Range<Int>, _ context: inout DecodeContext) -> [Job] {
+            var out: [Job] = []
+            out.reserveCapacity(range.count)
+            for i in range {
+                if let job = context.job(items[i], index: i) { out.append(job) }
+            }
+            return out
+        }
+        guard items.count >= 20_000 else { return decode(0..<items.count, &self) }
+        let middle = items.count / 2
+        nonisolated(unsafe) var secondHalf: [Job] = []
+        nonisolated(unsafe) var secondContext = DecodeContext(file: report.file)
+        let work = DispatchWorkItem { secondHalf = decode(middle..<items.count, &secondContext) }
+        DispatchQueue.global(qos: .userInitiated).async(execute: work)
+        var all = decode(0..<middle, &self)
+        work.wait()
+        all.append(contentsOf: secondHalf)
+        report.append(contentsOf: secondContext.report.diagnostics)
+        return all
+    }
+
     mutating func job(_ node: YAMLNode, index: Int) -> Job? {
         guard let map = mapping(node, "job \(index + 1)") else { return nil }
         // Name the job by its id in messages when it has a readable one.
@@ -57,7 +83,7 @@ extension DecodeContext {
         var f = Fields(map, label)
 
         let kindText = f.required("type", &self, hint: "add `type: job` (or pegasusWorkflow / condorWorkflow)")
-            .flatMap { oneOf($0, Job.Kind.allCases.map(\.rawValue), "type of \(label)") }
+            .flatMap { oneOf($0, Self.jobKinds, "type of \(label)") }
         let kind = kindText.flatMap(Job.Kind.init(rawValue:)) ?? .job
         let id = f.required("id", &self, hint: "give every job a unique `id`, such as ID0000001").flatMap { string($0, "id of \(label)") }
         if let id, let idNode = map["id"], !Self.isValidJobID(id) {
@@ -95,26 +121,26 @@ extension DecodeContext {
     }
 
     mutating func fileUse(_ node: YAMLNode, index: Int, of job: String) -> FileUse? {
-        let what = "file \(index + 1) used by \(job)"
-        guard let map = mapping(node, what) else { return nil }
-        var label = what
-        if case .scalar(let s)? = map["lfn"], !s.isNull { label = "file '\(s.value)' used by \(job)" }
-        var f = Fields(map, label)
-        let lfn = f.required("lfn", &self, hint: "add `lfn:` with the logical file name").flatMap { string($0, "lfn of \(what)") }
-        let named = lfn.map { "file '\($0)'" } ?? what
+        guard let map = mapping(node, "file \(index + 1) used by \(job)") else { return nil }
+        var f = Fields(map) {
+            if case .scalar(let s)? = map["lfn"], !s.isNull { return "file '\(s.value)' used by \(job)" }
+            return "file \(index + 1) used by \(job)"
+        }
+        let lfn = f.required("lfn", &self, hint: "add `lfn:` with the logical file name").flatMap { string($0, "lfn of file \(index + 1) used by \(job)") }
+        func named() -> String { lfn.map { "file '\($0)'" } ?? "file \(index + 1) used by \(job)" }
         let type = f.required("type", &self, hint: "add `type: input` or `type: output`")
-            .flatMap { oneOf($0, FileUse.LinkType.allCases.map(\.rawValue), "type of \(named)") }
+            .flatMap { oneOf($0, Self.linkTypes, "type of \(named())") }
         var use = FileUse(lfn ?? "", FileUse.LinkType(rawValue: type ?? "") ?? .none, mark: map.mark)
-        use.stageOut = f.take("stageOut").flatMap { bool($0, "stageOut of \(named)") }
-        use.registerReplica = f.take("registerReplica").flatMap { bool($0, "registerReplica of \(named)") }
-        use.optional = f.take("optional").flatMap { bool($0, "optional of \(named)") }
-        use.size = f.take("size").flatMap { integerText($0, "size of \(named)") }
-        use.namespace = f.take("namespace").flatMap { string($0, "namespace of \(named)") }
-        use.version = f.take("version").flatMap { string($0, "version of \(named)") }
-        use.executable = f.take("executable").flatMap { bool($0, "executable of \(named)") }
-        use.bypass = f.take("bypass").flatMap { bool($0, "bypass of \(named)") }
-        use.forPlanning = f.take("forPlanning").flatMap { bool($0, "forPlanning of \(named)") }
-        if let n = f.take("metadata") { use.metadata = metadata(n, named) }
+        use.stageOut = f.take("stageOut").flatMap { bool($0, "stageOut of \(named())") }
+        use.registerReplica = f.take("registerReplica").flatMap { bool($0, "registerReplica of \(named())") }
+        use.optional = f.take("optional").flatMap { bool($0, "optional of \(named())") }
+        use.size = f.take("size").flatMap { integerText($0, "size of \(named())") }
+        use.namespace = f.take("namespace").flatMap { string($0, "namespace of \(named())") }
+        use.version = f.take("version").flatMap { string($0, "version of \(named())") }
+        use.executable = f.take("executable").flatMap { bool($0, "executable of \(named())") }
+        use.bypass = f.take("bypass").flatMap { bool($0, "bypass of \(named())") }
+        use.forPlanning = f.take("forPlanning").flatMap { bool($0, "forPlanning of \(named())") }
+        if let n = f.take("metadata") { use.metadata = metadata(n, named()) }
         use.extensions = f.rest(&self, expected: Self.useKeys)
         return lfn == nil || type == nil ? nil : use
     }

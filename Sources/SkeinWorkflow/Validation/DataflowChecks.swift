@@ -8,12 +8,13 @@ extension WorkflowValidator {
         var producers: [String: (job: String, line: Int)] = [:]
         producers.reserveCapacity(workflow.jobs.count)
         var consumed = Set<String>()
+        consumed.reserveCapacity(workflow.jobs.count * 2)
         for job in workflow.jobs {
-            var ownOutputs = Set<String>()
-            for use in job.uses {
+            for (u, use) in job.uses.enumerated() {
                 if use.type.isInput { consumed.insert(use.lfn) }
                 guard use.type == .output || use.type == .inout else { continue }
-                guard ownOutputs.insert(use.lfn).inserted else { continue }
+                // The same output listed twice by one job is one output.
+                if job.uses[..<u].contains(where: { $0.lfn == use.lfn && $0.type.isOutput }) { continue }
                 if let first = producers[use.lfn] {
                     error(
                         "duplicate-producer", workflowFile, use.mark,
@@ -28,44 +29,45 @@ extension WorkflowValidator {
 
         let replicas = ReplicaIndex(loaded.replicas)
         for job in workflow.jobs {
-            var inputs = job.uses.filter { $0.type.isInput && $0.optional != true }
-            var stdinOnly: String?
+            var stdinOnly: FileUse?
             if let stdin = job.stdin, !job.uses.contains(where: { $0.lfn == stdin }) {
-                inputs.append(FileUse(stdin, .input, mark: job.stdinMark))
-                stdinOnly = stdin
+                stdinOnly = FileUse(stdin, .input, mark: job.stdinMark)
             }
-            for use in inputs {
-                let producer = producers[use.lfn]
-                if let producer, producer.job != job.id { continue }
-                if replicas.contains(use.lfn) { continue }
-                let where_ = loaded.replicasOrigin.path.map { " in \($0)" } ?? " (no replica catalog was found: put replicas.yml beside the workflow or pass --replicas FILE)"
-                let replicaHint = "add a replica for it\(where_) (`- lfn: \(use.lfn)` with `pfns: [{site: local, pfn: /path/to/\(use.lfn)}]`)"
-                if producer != nil {
-                    error(
-                        "missing-input", workflowFile, use.mark,
-                        "input file '\(use.lfn)' of job '\(job.id)' is produced only by job '\(job.id)' itself, so nothing provides it before the job starts",
-                        hint: "\(replicaHint) if the job updates an existing file (then use `type: inout`), or let another job produce it")
-                } else {
-                    let what = use.lfn == stdinOnly ? "stdin file" : "input file"
-                    error(
-                        "missing-input", workflowFile, use.mark,
-                        "\(what) '\(use.lfn)' of job '\(job.id)' has no producer and no replica",
-                        hint: "\(replicaHint), or declare it as an output of the job that makes it")
-                }
+            for use in job.uses where use.type.isInput && use.optional != true {
+                checkInput(use, of: job, producers: producers, replicas: replicas, isStdin: false)
             }
+            if let stdinOnly { checkInput(stdinOnly, of: job, producers: producers, replicas: replicas, isStdin: true) }
             for use in job.uses where use.type == .output && use.stageOut == false && !consumed.contains(use.lfn) {
                 warning(
                     "lost-output", workflowFile, use.mark,
                     "output '\(use.lfn)' of job '\(job.id)' is neither staged out nor used by another job, so it is lost when the run ends",
                     hint: "set `stageOut: true` to keep it, or remove it from `uses`")
             }
-            let inputs_ = Set(job.uses.filter { $0.type == .input }.map(\.lfn))
-            for use in job.uses where use.type == .output && inputs_.contains(use.lfn) {
+            for use in job.uses where use.type == .output && job.uses.contains(where: { $0.type == .input && $0.lfn == use.lfn }) {
                 warning(
                     "input-and-output", workflowFile, use.mark,
                     "job '\(job.id)' lists '\(use.lfn)' both as input and as output",
                     hint: "use `type: inout` for a file a job reads and rewrites")
             }
+        }
+    }
+
+    private mutating func checkInput(_ use: FileUse, of job: Job, producers: [String: (job: String, line: Int)], replicas: ReplicaIndex, isStdin: Bool) {
+        let producer = producers[use.lfn]
+        if let producer, producer.job != job.id { return }
+        if replicas.contains(use.lfn) { return }
+        let where_ = loaded.replicasOrigin.path.map { " in \($0)" } ?? " (no replica catalog was found: put replicas.yml beside the workflow or pass --replicas FILE)"
+        let replicaHint = "add a replica for it\(where_) (`- lfn: \(use.lfn)` with `pfns: [{site: local, pfn: /path/to/\(use.lfn)}]`)"
+        if producer != nil {
+            error(
+                "missing-input", workflowFile, use.mark,
+                "input file '\(use.lfn)' of job '\(job.id)' is produced only by job '\(job.id)' itself, so nothing provides it before the job starts",
+                hint: "\(replicaHint) if the job updates an existing file (then use `type: inout`), or let another job produce it")
+        } else {
+            error(
+                "missing-input", workflowFile, use.mark,
+                "\(isStdin ? "stdin file" : "input file") '\(use.lfn)' of job '\(job.id)' has no producer and no replica",
+                hint: "\(replicaHint), or declare it as an output of the job that makes it")
         }
     }
 }

@@ -15,16 +15,26 @@ public struct WorkflowValidator {
             return ValidationResult(loaded: loaded, graph: nil, diagnostics: loaded.diagnostics)
         }
         var validator = WorkflowValidator(loaded: loaded, workflow: workflow, workflowFile: loaded.sources.workflow)
+        // The graph is built on the second core while the first checks ids and files.
+        let graphBox = GraphBox()
+        let building = DispatchWorkItem { graphBox.graph = WorkflowGraph(workflow) }
+        DispatchQueue.global(qos: .userInitiated).async(execute: building)
         validator.checkJobIDs()
         validator.checkDependencies()
-        let graph = WorkflowGraph(workflow)
-        validator.checkCycles(graph)
         validator.checkDataflow()
         validator.checkSites()
         validator.checkTransformations()
         validator.checkReplicas()
         validator.checkProfiles()
+        building.wait()
+        let graph = graphBox.graph!
+        validator.checkCycles(graph)
         return ValidationResult(loaded: loaded, graph: graph, diagnostics: loaded.diagnostics + validator.diagnostics)
+    }
+
+    /// Hands the graph built on another thread back; read only after `wait()`.
+    private final class GraphBox: @unchecked Sendable {
+        var graph: WorkflowGraph?
     }
 
     /// Convenience: load and validate in one call.

@@ -24,8 +24,9 @@ public enum YAMLParser {
     }
 
     /// Parses bytes in place (a file's `Data`), without copying them into an array first.
-    public static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(YAMLSyntaxError) -> Result {
-        var builder = TreeBuilder()
+    /// `lineOffset` is added to every line number: for a piece of a larger file.
+    public static func parse(_ bytes: UnsafeBufferPointer<UInt8>, lineOffset: Int = 0) throws(YAMLSyntaxError) -> Result {
+        var builder = TreeBuilder(lineOffset: lineOffset)
         var parser = yaml_parser_t()
         guard yaml_parser_initialize(&parser) == 1 else {
             throw YAMLSyntaxError(message: "could not start the YAML parser", hint: "", mark: .none)
@@ -35,7 +36,7 @@ public enum YAMLParser {
         yaml_parser_set_input_string(&parser, bytes.baseAddress, bytes.count)
         var event = yaml_event_t()
         while true {
-            guard yaml_parser_parse(&parser, &event) == 1 else { throw syntaxError(from: parser, bytes: bytes) }
+            guard yaml_parser_parse(&parser, &event) == 1 else { throw syntaxError(from: parser, bytes: bytes, lineOffset: lineOffset) }
             defer { yaml_event_delete(&event) }
             if event.type == YAML_STREAM_END_EVENT || builder.finishedFirstDocument {
                 return Result(root: builder.root, duplicateKeys: builder.duplicateKeys)
@@ -44,17 +45,17 @@ public enum YAMLParser {
         }
     }
 
-    private static func syntaxError(from parser: yaml_parser_t, bytes: UnsafeBufferPointer<UInt8>) -> YAMLSyntaxError {
+    private static func syntaxError(from parser: yaml_parser_t, bytes: UnsafeBufferPointer<UInt8>, lineOffset: Int) -> YAMLSyntaxError {
         let problem = parser.problem.map { String(cString: $0) } ?? "unreadable YAML"
         let context = parser.context.map { String(cString: $0) }
         // An unclosed quote is found only at the end of the file: point at where it opens.
         let atContext = context?.contains("quoted scalar") == true
         let errorMark = atContext ? parser.context_mark : parser.problem_mark
-        let mark = SourceMark(line: Int(errorMark.line) + 1, column: Int(errorMark.column) + 1)
+        let mark = SourceMark(line: Int(errorMark.line) + 1 + lineOffset, column: Int(errorMark.column) + 1)
         let offset = Int(parser.problem_mark.index)
         var message = "malformed YAML: \(problem)"
         if let context {
-            message += atContext ? " (\(context) that starts here)" : " (\(context) at line \(Int(parser.context_mark.line) + 1))"
+            message += atContext ? " (\(context) that starts here)" : " (\(context) at line \(Int(parser.context_mark.line) + 1 + lineOffset))"
         }
         let hint: String
         if offset < bytes.count, bytes[offset] == UInt8(ascii: "\t") {
@@ -86,14 +87,17 @@ private struct TreeBuilder {
         var pendingKey: YAMLScalar?
     }
 
+    let lineOffset: Int
     var stack: [Frame] = []
     var root: YAMLNode?
     var anchors: [String: YAMLNode] = [:]
     var duplicateKeys: [(key: YAMLScalar, first: SourceMark)] = []
     var finishedFirstDocument = false
 
+    init(lineOffset: Int) { self.lineOffset = lineOffset }
+
     mutating func consume(_ event: inout yaml_event_t) -> YAMLSyntaxError? {
-        let mark = SourceMark(line: Int(event.start_mark.line) + 1, column: Int(event.start_mark.column) + 1)
+        let mark = SourceMark(line: Int(event.start_mark.line) + 1 + lineOffset, column: Int(event.start_mark.column) + 1)
         switch event.type {
         case YAML_SCALAR_EVENT:
             let data = event.data.scalar
