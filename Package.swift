@@ -9,6 +9,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "skein", targets: ["skein"]),
+        .executable(name: "skein-kickstart", targets: ["skein-kickstart"]),
         .library(name: "SkeinWorkflow", targets: ["SkeinWorkflow"]),
     ],
     dependencies: [
@@ -30,17 +31,50 @@ let package = Package(
             name: "CNcursesw", pkgConfig: "ncursesw",
             providers: [.apt(["libncursesw5-dev"])]),
 
+        // posix_spawn's chdir and setsid, which Swift's Glibc module does not expose.
+        .target(name: "CSpawn"),
         .target(
             name: "SkeinWorkflow",
             dependencies: ["CYAML"]),
+        // Kickstart invocation records: model and YAML writer, Foundation-free because
+        // skein-kickstart runs around every remote job and must start in ~2 ms.
+        .target(name: "SkeinKickstart"),
+        .executableTarget(
+            name: "skein-kickstart",
+            dependencies: ["SkeinKickstart"],
+            linkerSettings: [.unsafeFlags(["-static-stdlib"])]),
+        // Abstract workflow -> executable plan in a run directory.
+        .target(
+            name: "SkeinPlanner",
+            dependencies: ["SkeinWorkflow"]),
+        // Scheduler state machine, executors, run loop and control channel.
+        .target(
+            name: "SkeinEngine",
+            dependencies: ["SkeinPlanner", "SkeinProvenance", "SkeinKickstart", "CSpawn"]),
+        // The run database: SQLite in Pegasus's stampede schema v14, written in batches.
+        .target(
+            name: "SkeinProvenance",
+            dependencies: ["CSQLite"]),
         .executableTarget(
             name: "skein",
             dependencies: [
-                "SkeinWorkflow", "CSQLite", "CCurl", "CNcursesw",
+                "SkeinWorkflow", "SkeinPlanner", "SkeinEngine", "SkeinProvenance", "CSQLite", "CCurl", "CNcursesw",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
 
+        .testTarget(
+            name: "SkeinKickstartTests",
+            dependencies: ["SkeinKickstart"]),
+        .testTarget(
+            name: "SkeinEngineTests",
+            dependencies: ["SkeinEngine"]),
+        .testTarget(
+            name: "SkeinPlannerTests",
+            dependencies: ["SkeinPlanner", "SkeinWorkflow"]),
+        .testTarget(
+            name: "SkeinProvenanceTests",
+            dependencies: ["SkeinProvenance"]),
         .testTarget(
             name: "SkeinWorkflowTests",
             dependencies: ["SkeinWorkflow"],

@@ -26,10 +26,12 @@ struct Skein: ParsableCommand {
               skein format workflow.yml --embed-catalogs --output all-in-one.yml
             """,
         version: SkeinVersion.current,
-        subcommands: [Validate.self, Graph.self, Format.self, Doctor.self]
+        subcommands: [Validate.self, Plan.self, Run.self, Halt.self, Resume.self, Kill.self, Retry.self, Remove.self, Graph.self, Format.self, Doctor.self]
     )
 }
 
+import SkeinEngine
+
 enum SkeinVersion {
-    static let current = "0.1.0"
+    static let current = SkeinVersionInfo.version
 }

@@ -57,8 +57,11 @@ public struct LoadedWorkflow: Sendable {
     public var replicasOrigin: CatalogOrigin = .none
     public var diagnostics: [Diagnostic] = []
 
-    /// The file a catalog's diagnostics point at.
-    func file(of origin: CatalogOrigin) -> String { origin.path ?? sources.workflow }
+    /// The file a catalog's diagnostics point at, and its relative paths resolve against.
+    public func file(of origin: CatalogOrigin) -> String { origin.path ?? sources.workflow }
+    public var sitesFile: String { file(of: sitesOrigin) }
+    public var transformationsFile: String { file(of: transformationsOrigin) }
+    public var replicasFile: String { file(of: replicasOrigin) }
 }
 
 /// Reads a workflow and finds its catalogs the way Pegasus users expect: a file named on

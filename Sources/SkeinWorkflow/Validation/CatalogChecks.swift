@@ -5,9 +5,9 @@ extension WorkflowValidator {
     /// Sites jobs and catalogs may name. Pegasus always knows `local`, even without a catalog.
     var definedSites: Set<String> { Set((loaded.sites?.sites ?? []).map(\.name) + ["local"]) }
 
-    var sitesFile: String { loaded.file(of: loaded.sitesOrigin) }
-    var transformationsFile: String { loaded.file(of: loaded.transformationsOrigin) }
-    var replicasFile: String { loaded.file(of: loaded.replicasOrigin) }
+    var sitesFile: String { loaded.sitesFile }
+    var transformationsFile: String { loaded.transformationsFile }
+    var replicasFile: String { loaded.replicasFile }
 
     func siteHint(_ name: String) -> String {
         guard let catalog = loaded.sites else {

@@ -1,0 +1,11 @@
+#ifndef SKEIN_SPAWN_H
+#define SKEIN_SPAWN_H
+
+#include <spawn.h>
+
+/// posix_spawn extensions glibc declares only under _GNU_SOURCE, which Swift's Glibc
+/// module does not see: changing directory in the child, and a new session.
+int skein_spawn_file_actions_addchdir(posix_spawn_file_actions_t *actions, const char *path);
+int skein_spawn_setsid_flag(void);
+
+#endif

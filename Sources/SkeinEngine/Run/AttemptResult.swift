@@ -1,0 +1,28 @@
+import SkeinPlanner
+
+/// One finished attempt with everything reports and provenance want: the process's exit,
+/// the verdict of the post-run checks, and where its files are.
+public struct AttemptResult: Sendable {
+    public var job: Int
+    public var attempt: Int
+    public var exit: ProcessExit
+    public var outcome: AttemptOutcome
+    public var recordFile: String
+    public var stdoutFile: String
+    public var stderrFile: String
+    public var hostname: String
+    /// The last 64 KiB of the job's stdout and stderr, for provenance and reports.
+    public var stdoutText: String
+    public var stderrText: String
+}
+
+/// The observer of a run's life, called on the engine queue: provenance, the journal,
+/// progress lines. It must not block: writers queue their own I/O.
+public protocol RunObserver: AnyObject {
+    func workflowStarted(plan: ExecutablePlan, restartCount: Int, at time: Double)
+    func attemptStarted(job: Int, attempt: Int, at time: Double)
+    func attemptFinished(_ result: AttemptResult, willRetry: Bool)
+    func jobUnrunnable(job: Int, because: Int, at time: Double)
+    func commandHandled(_ command: ControlChannel.Command, result: String, at time: Double)
+    func workflowFinished(_ outcome: WorkflowOutcome, at time: Double)
+}

@@ -1,0 +1,47 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import SkeinPlanner
+
+/// Workflow and job shell hooks (`hooks.shell`), run with `/bin/sh -c` and the environment
+/// Pegasus notifications get (`PEGASUS_EVENT`, `PEGASUS_STATUS`, ...). Their output goes to
+/// `hooks/` in the run directory. The engine waits for workflow-end hooks before it exits.
+extension WorkflowEngine {
+    func runWorkflowHooks(events: [String], status: String?) {
+        for hook in plan.hooks where events.contains(hook.on) {
+            runHook(hook, event: events[0], job: nil, status: status)
+        }
+    }
+
+    func runJobHooks(_ index: Int, succeeded: Bool, final: Bool) {
+        let job = plan.jobs[index]
+        guard !job.hooks.isEmpty else { return }
+        var events: [String] = []
+        if final { events += [succeeded ? "success" : "error", "end", "all"] }
+        for hook in job.hooks where events.contains(hook.on) {
+            runHook(hook, event: events[0], job: job, status: succeeded ? "0" : "1")
+        }
+    }
+
+    private func runHook(_ hook: PlannedHook, event: String, job: ExecutableJob?, status: String?) {
+        let folder = (plan.runDirectory as NSString).appendingPathComponent("hooks")
+        try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let name = "\(job?.id ?? "workflow")-\(event)-\(String(format: "%.6f", WallClock.now()))"
+        var env = baseEnvironment
+        env["PEGASUS_EVENT"] = event == "success" || event == "error" ? "at_end" : event
+        env["PEGASUS_EVENT_TIMESTAMP"] = String(Int(WallClock.now()))
+        env["PEGASUS_SUBMIT_DIR"] = plan.runDirectory
+        env["PEGASUS_WF_UUID"] = plan.wfUUID
+        env["PEGASUS_WF_LABEL"] = plan.label
+        env["PEGASUS_JOBID"] = job?.id
+        env["PEGASUS_STATUS"] = status
+        env["SKEIN_HOOK_EVENT"] = event
+        let spec = LaunchSpec(
+            executable: "/bin/sh", arguments: ["-c", hook.command], environment: env.map { "\($0.key)=\($0.value)" },
+            workingDirectory: plan.runDirectory, stdin: nil,
+            stdout: (folder as NSString).appendingPathComponent(name + ".out"), stderr: (folder as NSString).appendingPathComponent(name + ".err"))
+        pendingHookCount += 1
+        executor.launch(spec) { [self] _ in queue.async { [self] in hookFinished() } }
+    }
+}

@@ -1,0 +1,54 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import SkeinPlanner
+
+/// Decides whether an attempt succeeded, as Pegasus does: exit code 0, not killed, the
+/// failure message absent from stdout and stderr, the success message (when required)
+/// present, and every declared output produced.
+enum PostRunChecks {
+    static func outcome(of exit: ProcessExit, job: ExecutableJob, stdoutFile: String, stderrFile: String) -> AttemptOutcome {
+        if let error = exit.spawnError {
+            return AttemptOutcome(succeeded: false, exitCode: 127, reason: "could not start \(job.executable): \(String(cString: strerror(error)))")
+        }
+        if let signal = exit.signal {
+            return AttemptOutcome(succeeded: false, exitCode: nil, reason: "killed by signal \(signal) (SIG\(signalName(signal)))")
+        }
+        let code = exit.exitCode ?? -1
+        if code != 0 {
+            return AttemptOutcome(succeeded: false, exitCode: code, reason: "exit code \(code)")
+        }
+        if job.failureMessage != nil || job.successMessage != nil {
+            let text = tail(stdoutFile) + "\n" + tail(stderrFile)
+            if let failure = job.failureMessage, text.contains(failure) {
+                return AttemptOutcome(succeeded: false, exitCode: 0, reason: "failure message found in the output: \"\(failure)\" (pegasus.exitcode.failuremsg)")
+            }
+            if let success = job.successMessage, !text.contains(success) {
+                return AttemptOutcome(succeeded: false, exitCode: 0, reason: "success message missing from the output: \"\(success)\" (pegasus.exitcode.successmsg)")
+            }
+        }
+        let missing = job.outputs.filter { lfn in
+            var st = stat()
+            return stat((job.workingDirectory as NSString).appendingPathComponent(lfn), &st) != 0
+        }
+        if !missing.isEmpty {
+            return AttemptOutcome(succeeded: false, exitCode: 0, reason: "declared output\(missing.count == 1 ? "" : "s") not produced: \(missing.joined(separator: ", "))")
+        }
+        return .success
+    }
+
+    /// The last 16 MiB of a file: messages are searched there, as kickstart keeps no more.
+    static func tail(_ path: String, limit: Int = 16 << 20) -> String {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return "" }
+        defer { try? handle.close() }
+        let size = (try? handle.seekToEnd()) ?? 0
+        try? handle.seek(toOffset: size > UInt64(limit) ? size - UInt64(limit) : 0)
+        return String(decoding: handle.readDataToEndOfFile(), as: UTF8.self)
+    }
+
+    static func signalName(_ signal: Int32) -> String {
+        let names: [Int32: String] = [1: "HUP", 2: "INT", 3: "QUIT", 4: "ILL", 6: "ABRT", 7: "BUS", 8: "FPE", 9: "KILL", 10: "USR1", 11: "SEGV", 12: "USR2", 13: "PIPE", 14: "ALRM", 15: "TERM", 24: "XCPU", 25: "XFSZ"]
+        return names[signal] ?? String(signal)
+    }
+}

@@ -1,0 +1,58 @@
+import Foundation
+import SkeinPlanner
+
+/// `skein run --batch`: one plain line per state change, no escape codes, so logs and CI
+/// read it as it is.
+public final class ProgressPrinter: RunObserver {
+    let plan: ExecutablePlan
+    let output: FileHandle
+    private var succeeded = 0
+    private var failed = 0
+    private var total: Int { plan.jobs.count }
+    private let formatter: DateFormatter = {
+        let f = DateFormatter()
+        f.dateFormat = "HH:mm:ss"
+        return f
+    }()
+
+    public init(plan: ExecutablePlan, output: FileHandle = .standardOutput) {
+        self.plan = plan
+        self.output = output
+    }
+
+    private func line(_ time: Double, _ text: String) {
+        output.write(Data("\(formatter.string(from: Date(timeIntervalSince1970: time))) \(text)\n".utf8))
+    }
+
+    public func workflowStarted(plan: ExecutablePlan, restartCount: Int, at time: Double) {
+        line(time, "workflow \(plan.label) \(restartCount == 0 ? "started" : "resumed (restart \(restartCount))"): \(total) jobs, run directory \(plan.runDirectory)")
+    }
+
+    public func attemptStarted(job: Int, attempt: Int, at time: Double) {
+        line(time, "\(plan.jobs[job].id) started" + (attempt > 0 ? " (attempt \(attempt + 1))" : ""))
+    }
+
+    public func attemptFinished(_ result: AttemptResult, willRetry: Bool) {
+        let job = plan.jobs[result.job].id
+        let seconds = String(format: "%.2f s", result.exit.end - result.exit.start)
+        if result.outcome.succeeded {
+            succeeded += 1
+            line(result.exit.end, "\(job) succeeded in \(seconds) [\(succeeded)/\(total)]")
+        } else {
+            if !willRetry { failed += 1 }
+            line(result.exit.end, "\(job) failed: \(result.outcome.reason ?? "failed")" + (willRetry ? ", retrying" : ""))
+        }
+    }
+
+    public func jobUnrunnable(job: Int, because: Int, at time: Double) {
+        line(time, "\(plan.jobs[job].id) will not run: \(plan.jobs[because].id) failed")
+    }
+
+    public func commandHandled(_ command: ControlChannel.Command, result: String, at time: Double) {
+        line(time, "command \(command.line): \(result)")
+    }
+
+    public func workflowFinished(_ outcome: WorkflowOutcome, at time: Double) {
+        line(time, "workflow \(plan.label) \(outcome): \(succeeded) succeeded, \(failed) failed, \(total) jobs")
+    }
+}

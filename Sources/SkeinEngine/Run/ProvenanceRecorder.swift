@@ -1,0 +1,190 @@
+import Foundation
+import SkeinKickstart
+import SkeinPlanner
+import SkeinProvenance
+
+/// Writes a run's life into its stampede database (`<label>-0.stampede.db`), the one source
+/// of truth that `skein status`, the TUI and Pegasus's own tools read: the workflow and its
+/// states, jobs, edges and tasks, one job_instance per attempt with its jobstate
+/// transitions, and one invocation per attempt. Writes are queued to the writer's own queue.
+public final class ProvenanceRecorder: RunObserver {
+    let writer: StampedeWriter
+    let plan: ExecutablePlan
+    let layout: RunLayout
+    private var wfID: WorkflowID = 0
+    private var jobIDs: [Int: JobID] = [:]
+    private var instances: [Int: (attempt: Int, id: JobInstanceID)] = [:]
+    private var hostID: HostID?
+    private let user = ProcessInfo.processInfo.environment["USER"] ?? "unknown"
+    private var startTime: Double = 0
+    private var restartCount = 0
+
+    public static func databasePath(for plan: ExecutablePlan) -> String {
+        (plan.runDirectory as NSString).appendingPathComponent(PegasusSubmitFiles.databaseFileName(dag: "\(plan.label)-0.dag"))
+    }
+
+    public init(plan: ExecutablePlan) throws {
+        self.plan = plan
+        self.layout = RunLayout(runDirectory: plan.runDirectory)
+        writer = try StampedeWriter(path: Self.databasePath(for: plan))
+    }
+
+    public func workflowStarted(plan: ExecutablePlan, restartCount: Int, at time: Double) {
+        startTime = time
+        self.restartCount = restartCount
+        try? PegasusSubmitFiles.writeMonitordStarted(submitDir: plan.runDirectory, timestamp: time)
+        wfID = writer.insertWorkflow(WorkflowRow(
+            wfUUID: plan.wfUUID, dagFileName: "\(plan.label)-0.dag", timestamp: plan.createdAt,
+            submitHostname: Host.name(), submitDir: plan.runDirectory, plannerArguments: plan.plannerArguments.joined(separator: " "),
+            user: user, plannerVersion: SkeinVersionInfo.version, daxLabel: plan.label, daxVersion: "5.0",
+            daxFile: plan.workflowFile, dbURL: "sqlite:///" + Self.databasePath(for: plan), rootWfID: nil))
+        writer.workflowState(wfID, .started, timestamp: time, restartCount: restartCount)
+        for (key, value) in plan.metadata.sorted(by: { $0.key < $1.key }) { writer.workflowMeta(wfID, key: key, value: value) }
+        let rows = plan.jobs.map { job in
+            JobRow(execJobID: job.id, submitFile: "\(job.id).sub", typeDesc: job.kind == .createDir ? .createDir : .compute,
+                   maxRetries: job.retries, executable: job.executable, argv: job.arguments.joined(separator: " "),
+                   taskCount: job.kind == .compute ? 1 : 0)
+        }
+        let ids = writer.insertJobs(wfID, rows)
+        for (i, job) in plan.jobs.enumerated() { jobIDs[i] = ids[job.id] }
+        var edges: [Edge] = []
+        var taskEdges: [Edge] = []
+        for job in plan.jobs {
+            for p in job.parents {
+                edges.append(Edge(parent: plan.jobs[p].id, child: job.id))
+                if plan.jobs[p].kind == .compute && job.kind == .compute { taskEdges.append(Edge(parent: plan.jobs[p].id, child: job.id)) }
+            }
+        }
+        writer.insertJobEdges(wfID, edges)
+        let tasks = plan.jobs.enumerated().filter { $0.element.kind == .compute }.map { i, job in
+            TaskRow(absTaskID: job.id, jobID: jobIDs[i], transformation: job.transformation, argv: job.arguments.joined(separator: " "))
+        }
+        _ = writer.insertTasks(wfID, tasks)
+        writer.insertTaskEdges(wfID, taskEdges)
+        if restartCount > 0 { reconcileAfterRestart(at: time) }
+    }
+
+    /// After an engine died, the database may lag behind what really happened (its last
+    /// batch was lost) while the journal does not: attempts the journal saw succeed are
+    /// recorded as succeeded, and attempts left open are closed as interrupted.
+    private func reconcileAfterRestart(at time: Double) {
+        var succeededAttempt: [String: Int] = [:]
+        for entry in RunJournal.read(layout.journal) {
+            if case .succeeded(let job, let attempt) = entry { succeededAttempt[job] = attempt }
+        }
+        let wfID = self.wfID
+        guard let (open, alreadySucceeded) = try? writer.read({ db -> ([(JobInstanceID, String)], Set<String>) in
+            let rows = try db.query("""
+                SELECT ji.job_instance_id, j.exec_job_id FROM job_instance ji JOIN job j ON j.job_id = ji.job_id
+                WHERE j.wf_id = ? AND ji.exitcode IS NULL
+                """, [wfID])
+            let open = rows.compactMap { row -> (JobInstanceID, String)? in
+                guard let id = row[0].int, let job = row[1].string else { return nil }
+                return (JobInstanceID(id), job)
+            }
+            return (open, try StampedeResumeState.load(from: db, wfID: wfID).succeeded)
+        }) else { return }
+        var recorded = alreadySucceeded
+        for (instance, job) in open {
+            if succeededAttempt[job] != nil, !recorded.contains(job) {
+                close(instance, succeeded: true, reason: "recovered from engine.journal after the engine stopped", at: time)
+                recorded.insert(job)
+            } else {
+                close(instance, succeeded: false, reason: "interrupted: the engine stopped while this attempt ran", at: time)
+            }
+        }
+        for (i, job) in plan.jobs.enumerated() where succeededAttempt[job.id] != nil && !recorded.contains(job.id) {
+            guard let jobID = jobIDs[i] else { continue }
+            let instance = writer.beginInstance(InstanceStart(jobID: jobID, site: job.site, user: user, workDir: job.workingDirectory))
+            writer.jobState(instance, .submit, timestamp: time)
+            close(instance, succeeded: true, reason: "recovered from engine.journal after the engine stopped", at: time)
+        }
+    }
+
+    private func close(_ instance: JobInstanceID, succeeded: Bool, reason: String, at time: Double) {
+        writer.jobState(instance, .jobTerminated, timestamp: time)
+        writer.jobState(instance, succeeded ? .jobSuccess : .jobFailure, timestamp: time, reason: reason)
+        writer.jobState(instance, succeeded ? .postScriptSuccess : .postScriptFailed, timestamp: time, reason: reason)
+        // A failed interrupted attempt was ended with SIGKILL (raw wait status 9).
+        writer.finishInstance(instance, InstanceFinish(exitcode: succeeded ? 0 : 9))
+    }
+
+    public func attemptStarted(job: Int, attempt: Int, at time: Double) {
+        guard let jobID = jobIDs[job] else { return }
+        let planned = plan.jobs[job]
+        let id = writer.beginInstance(InstanceStart(
+            jobID: jobID, site: planned.site, user: user, workDir: planned.workingDirectory,
+            stdoutFile: layout.relative(layout.record(job, planned.id, attempt: attempt)),
+            stderrFile: layout.relative(layout.stderr(job, planned.id, attempt: attempt)),
+            stdinFile: planned.stdin))
+        instances[job] = (attempt, id)
+        writer.jobState(id, .submit, timestamp: time)
+        writer.jobState(id, .execute, timestamp: time)
+    }
+
+    public func attemptFinished(_ result: AttemptResult, willRetry: Bool) {
+        guard let instance = instances[result.job], instance.attempt == result.attempt else { return }
+        let job = plan.jobs[result.job]
+        let end = result.exit.end
+        if hostID == nil {
+            hostID = writer.host(wfID, site: job.site, hostname: result.hostname, ip: Host.primaryIPv4()?.address ?? "127.0.0.1",
+                                 uname: "linux", totalMemory: nil)
+        }
+        writer.jobState(instance.id, .jobTerminated, timestamp: end)
+        writer.jobState(instance.id, result.outcome.succeeded ? .jobSuccess : .jobFailure, timestamp: end,
+                        reason: result.outcome.succeeded ? nil : result.outcome.reason)
+        writer.jobState(instance.id, .postScriptStarted, timestamp: end)
+        writer.jobState(instance.id, .postScriptTerminated, timestamp: end)
+        writer.jobState(instance.id, result.outcome.succeeded ? .postScriptSuccess : .postScriptFailed, timestamp: end,
+                        reason: result.outcome.succeeded ? nil : result.outcome.reason)
+        let raw = Int(result.exit.rawStatus)
+        writer.finishInstance(instance.id, InstanceFinish(
+            exitcode: result.outcome.succeeded ? 0 : (raw != 0 ? raw : 256), localDuration: end - result.exit.start,
+            hostID: hostID, taskOutputs: [TaskOutput(taskSeq: 1, stdout: result.stdoutText, stderr: result.stderrText)],
+            stderrText: result.stderrText))
+        let usage = result.exit.usage
+        let cpu = Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6 + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
+        if job.kind == .compute {
+            _ = writer.insertInvocation(InvocationRow(
+                instanceID: instance.id, taskSubmitSeq: 1, startTime: result.exit.start, remoteDuration: end - result.exit.start,
+                remoteCPUTime: cpu, exitcode: raw, transformation: job.transformation, executable: job.executable,
+                argv: job.arguments.joined(separator: " "), absTaskID: job.id, maxrss: Int(usage.ru_maxrss)))
+        }
+        instances[result.job] = nil
+    }
+
+    public func jobUnrunnable(job: Int, because: Int, at time: Double) {}
+
+    public func commandHandled(_ command: ControlChannel.Command, result: String, at time: Double) {
+        writer.workflowMeta(wfID, key: "skein.command.\(String(format: "%.6f", time))", value: "\(command.line): \(result)")
+    }
+
+    public func workflowFinished(_ outcome: WorkflowOutcome, at time: Double) {
+        let status: Int
+        switch outcome {
+        case .succeeded: status = 0
+        case .aborted(let value): status = Int(value)
+        default: status = 1
+        }
+        writer.workflowState(wfID, .terminated, timestamp: time, restartCount: restartCount, status: status, reason: outcome.description)
+        try? writer.close()
+        try? PegasusSubmitFiles.writeMonitordDone(submitDir: plan.runDirectory, start: startTime, end: time)
+    }
+}
+
+extension WorkflowOutcome: CustomStringConvertible {
+    public var description: String {
+        switch self {
+        case .succeeded: return "succeeded"
+        case .failed: return "failed"
+        case .aborted(let value): return "aborted (ABORT-DAG-ON, exit \(value))"
+        case .halted: return "halted"
+        case .removed: return "removed"
+        }
+    }
+}
+
+/// The version written into provenance; the CLI's `--version` says the same.
+public enum SkeinVersionInfo {
+    public static let version = "0.1.0"
+}

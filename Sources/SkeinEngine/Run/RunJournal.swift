@@ -1,0 +1,70 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+
+/// An append-only log of attempts started and jobs that succeeded, written with one
+/// `write` per event. It survives `kill -9` of the engine (the data is in the kernel, not
+/// in a buffer of ours) even when the batched provenance writes of the last moments do not,
+/// so a resumed run never runs a succeeded job again.
+final class RunJournal: @unchecked Sendable {
+    enum Entry: Equatable {
+        case started(job: String, attempt: Int)
+        /// The process group of a started attempt, so a later engine can end it if this
+        /// engine dies first.
+        case process(job: String, attempt: Int, pid: Int32)
+        case succeeded(job: String, attempt: Int)
+        /// An attempt that ended without success: its process is gone.
+        case failed(job: String, attempt: Int)
+    }
+
+    private let fd: Int32
+    let path: String
+
+    init(path: String) throws {
+        self.path = path
+        fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw EngineError("cannot open \(path): \(String(cString: strerror(errno)))") }
+    }
+
+    deinit { close(fd) }
+
+    func append(_ entry: Entry) {
+        let line: String
+        switch entry {
+        case .started(let job, let attempt): line = "A \(attempt) \(job)\n"
+        case .succeeded(let job, let attempt): line = "S \(attempt) \(job)\n"
+        case .failed(let job, let attempt): line = "F \(attempt) \(job)\n"
+        case .process(let job, let attempt, let pid): line = "P \(attempt) \(pid) \(job)\n"
+        }
+        var bytes = Array(line.utf8)
+        _ = bytes.withUnsafeMutableBytes { write(fd, $0.baseAddress, $0.count) }
+    }
+
+    /// What an earlier engine of this run recorded. A torn last line (a kill mid-write) is ignored.
+    static func read(_ path: String) -> [Entry] {
+        guard let data = FileManager.default.contents(atPath: path) else { return [] }
+        var entries: [Entry] = []
+        for line in String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: true) {
+            if line.hasPrefix("P ") {
+                let p = line.split(separator: " ", maxSplits: 3)
+                if p.count == 4, let attempt = Int(p[1]), let pid = Int32(p[2]) { entries.append(.process(job: String(p[3]), attempt: attempt, pid: pid)) }
+                continue
+            }
+            let parts = line.split(separator: " ", maxSplits: 2)
+            guard parts.count == 3, let attempt = Int(parts[1]) else { continue }
+            switch parts[0] {
+            case "A": entries.append(.started(job: String(parts[2]), attempt: attempt))
+            case "S": entries.append(.succeeded(job: String(parts[2]), attempt: attempt))
+            case "F": entries.append(.failed(job: String(parts[2]), attempt: attempt))
+            default: continue
+            }
+        }
+        return entries
+    }
+}
+
+public struct EngineError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,305 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import SkeinPlanner
+
+/// Runs a plan to the end on this machine: feeds the scheduler events on one serial queue
+/// (the only owner of DAG state), performs its actions with the local executor, checks each
+/// attempt after it ends on worker threads, and tells observers (provenance, progress).
+public final class WorkflowEngine: @unchecked Sendable {
+    public let plan: ExecutablePlan
+    public let layout: RunLayout
+    let options: EngineOptions
+    let queue = DispatchQueue(label: "skein.engine")
+    let workers = DispatchQueue(label: "skein.attempts", qos: .userInitiated, attributes: .concurrent)
+    let executor: LocalExecutor
+    var scheduler: Scheduler
+    var observers: [RunObserver] = []
+    let journal: RunJournal
+    let control: ControlChannel
+    let indexByID: [String: Int]
+    /// The running attempt's process of each job.
+    var processes: [Int: (attempt: Int, pid: pid_t)] = [:]
+    var createdFolders = Set<String>()
+    let baseEnvironment: [String: String]
+    public let restartCount: Int
+    public let resumedSucceeded: Int
+    let hostname: String
+    private var lockFD: Int32 = -1
+    private var outcome: WorkflowOutcome?
+    private let done = DispatchSemaphore(value: 0)
+    /// Hooks still running, and what to do once none is (end the workflow).
+    var pendingHookCount = 0
+    private var afterHooks: (() -> Void)?
+    private var controlTimer: DispatchSourceTimer?
+
+    /// Opens the run: takes its lock (one engine per run), and reads the journal of earlier
+    /// engines so succeeded jobs are not run again and attempt numbers continue.
+    public init(plan: ExecutablePlan, options: EngineOptions, executor: LocalExecutor = LocalExecutor()) throws {
+        self.plan = plan
+        self.options = options
+        self.executor = executor
+        self.layout = RunLayout(runDirectory: plan.runDirectory)
+        self.control = ControlChannel(directory: layout.controlDirectory)
+        var index: [String: Int] = [:]
+        for (i, job) in plan.jobs.enumerated() { index[job.id] = i }
+        self.indexByID = index
+
+        let fd = open(layout.lockFile, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0, flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            if fd >= 0 { close(fd) }
+            let other = (try? String(contentsOfFile: layout.lockFile, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "?"
+            throw EngineError("another engine is already running \(plan.runDirectory) (pid \(other))")
+        }
+        ftruncate(fd, 0)
+        let pidText = Array("\(getpid())\n".utf8)
+        _ = pidText.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        lockFD = fd
+
+        let previous = RunJournal.read(layout.journal)
+        var succeeded = Set<Int>()
+        var nextAttempt: [Int: Int] = [:]
+        var restarts = 0
+        var orphans: [String: Int32] = [:]
+        for entry in previous {
+            switch entry {
+            case .process(let id, _, let pid):
+                orphans[id] = pid
+            case .started(let id, let attempt):
+                if id == "-" { restarts += 1; continue }
+                if let i = index[id] { nextAttempt[i] = max(nextAttempt[i] ?? 0, attempt + 1) }
+            case .succeeded(let id, _):
+                if let i = index[id] { succeeded.insert(i) }
+                orphans[id] = nil
+            case .failed(let id, _):
+                orphans[id] = nil
+            }
+        }
+        // Attempts of a dead engine may still be running: end them, they run again.
+        for pid in orphans.values where pid > 0 { killpg(pid, SIGKILL) }
+        restartCount = restarts
+        resumedSucceeded = succeeded.count
+        journal = try RunJournal(path: layout.journal)
+        journal.append(.started(job: "-", attempt: restarts))
+
+        let jobs = plan.jobs.map {
+            SchedulerJob(parents: $0.parents, retries: $0.retries, priority: $0.priority, category: $0.category, walltime: $0.maxWalltime,
+                         abortOnExitCode: $0.abortOnExitCode, abortReturnValue: $0.abortReturnValue)
+        }
+        scheduler = Scheduler(jobs: jobs, maxJobs: options.maxJobs, categoryLimits: options.categoryLimits, done: succeeded, nextAttempt: nextAttempt)
+        baseEnvironment = ProcessInfo.processInfo.environment
+        var name = [CChar](repeating: 0, count: 256)
+        gethostname(&name, 255)
+        hostname = String(cString: name)
+    }
+
+    deinit {
+        if lockFD >= 0 { close(lockFD) }
+    }
+
+    public func add(_ observer: RunObserver) { observers.append(observer) }
+
+    /// Runs until the workflow ends; returns how it ended.
+    public func run() -> WorkflowOutcome {
+        queue.async { [self] in
+            let now = WallClock.now()
+            for o in observers { o.workflowStarted(plan: plan, restartCount: restartCount, at: now) }
+            runWorkflowHooks(events: ["start", "all"], status: nil)
+            startControlPolling()
+            perform(scheduler.handle(.start, now: now))
+        }
+        done.wait()
+        return outcome ?? .failed
+    }
+
+    // MARK: - Actions
+
+    func perform(_ actions: [SchedulerAction]) {
+        let now = WallClock.now()
+        for action in actions {
+            switch action {
+            case .spawn(let job, let attempt):
+                spawn(job, attempt, at: now)
+            case .kill(let job, let attempt, _):
+                kill(job, attempt)
+            case .setTimer(let job, let attempt, let at):
+                queue.asyncAfter(deadline: .now() + max(0, at - now)) { [self] in
+                    perform(scheduler.handle(.timer(job: job, attempt: attempt), now: WallClock.now()))
+                }
+            case .succeeded, .failed:
+                break  // reported with the attempt's result in `finished`
+            case .unrunnable(let job, let because):
+                for o in observers { o.jobUnrunnable(job: job, because: because, at: now) }
+            case .rejected(let command, let reason):
+                reportCommand(controlCommand(command), result: "rejected: \(reason)")
+            case .finished(let result):
+                finishWorkflow(result)
+            }
+        }
+    }
+
+    private func spawn(_ index: Int, _ attempt: Int, at now: Double) {
+        let job = plan.jobs[index]
+        let folder = layout.jobFolder(index)
+        if createdFolders.insert(folder).inserted { mkdirs(folder) }
+        for link in job.inputLinks {
+            let target = (job.workingDirectory as NSString).appendingPathComponent(link.lfn)
+            if access(target, F_OK) != 0 { symlink(link.source, target) }
+        }
+        let stdoutFile = layout.stdout(index, job.id, attempt: attempt)
+        let stderrFile = layout.stderr(index, job.id, attempt: attempt)
+        let spec = LaunchSpec(
+            executable: job.executable, arguments: job.arguments, environment: environment(for: job),
+            workingDirectory: job.workingDirectory,
+            stdin: job.stdin.map { (job.workingDirectory as NSString).appendingPathComponent($0) },
+            stdout: job.stdout.map { (job.workingDirectory as NSString).appendingPathComponent($0) } ?? stdoutFile,
+            stderr: job.stderr.map { (job.workingDirectory as NSString).appendingPathComponent($0) } ?? stderrFile)
+        journal.append(.started(job: job.id, attempt: attempt))
+        for o in observers { o.attemptStarted(job: index, attempt: attempt, at: now) }
+        let recordFile = layout.record(index, job.id, attempt: attempt)
+        let host = hostname
+        let pid = executor.launch(spec) { [self] exit in
+            workers.async { [self] in
+                // Declared stdout/stderr files stay the job's output; each attempt keeps a copy.
+                if job.stdout != nil { linkOrCopy(spec.stdout, stdoutFile) }
+                if job.stderr != nil { linkOrCopy(spec.stderr, stderrFile) }
+                let outcome = PostRunChecks.outcome(of: exit, job: job, stdoutFile: stdoutFile, stderrFile: stderrFile)
+                let result = AttemptResult(job: index, attempt: attempt, exit: exit, outcome: outcome, recordFile: recordFile,
+                                           stdoutFile: stdoutFile, stderrFile: stderrFile, hostname: host,
+                                           stdoutText: PostRunChecks.tail(stdoutFile, limit: 65536),
+                                           stderrText: PostRunChecks.tail(stderrFile, limit: 65536))
+                queue.async { [self] in finished(result) }
+            }
+        }
+        if let pid {
+            processes[index] = (attempt, pid)
+            journal.append(.process(job: job.id, attempt: attempt, pid: pid))
+        }
+    }
+
+    private func finished(_ result: AttemptResult) {
+        if processes[result.job]?.attempt == result.attempt { processes[result.job] = nil }
+        let actions = scheduler.handle(.finished(job: result.job, attempt: result.attempt, outcome: result.outcome), now: WallClock.now())
+        var willRetry = false
+        var succeeded = false
+        var reason = result.outcome.reason
+        for action in actions {
+            if case .failed(result.job, result.attempt, let retry, let why) = action { willRetry = retry; reason = why }
+            if case .succeeded(result.job, result.attempt) = action { succeeded = true }
+        }
+        var reported = result
+        reported.outcome = AttemptOutcome(succeeded: succeeded, exitCode: result.outcome.exitCode, reason: succeeded ? nil : reason)
+        journal.append(succeeded ? .succeeded(job: plan.jobs[result.job].id, attempt: result.attempt) : .failed(job: plan.jobs[result.job].id, attempt: result.attempt))
+        for o in observers { o.attemptFinished(reported, willRetry: willRetry) }
+        runJobHooks(result.job, succeeded: succeeded, final: succeeded || !willRetry)
+        perform(actions)
+    }
+
+    private func kill(_ job: Int, _ attempt: Int) {
+        guard let process = processes[job], process.attempt == attempt else { return }
+        executor.signal(process.pid, SIGTERM)
+        queue.asyncAfter(deadline: .now() + options.killGrace) { [self] in
+            if let still = processes[job], still.attempt == attempt { executor.signal(still.pid, SIGKILL) }
+        }
+    }
+
+    private func finishWorkflow(_ result: WorkflowOutcome) {
+        controlTimer?.cancel()
+        let status: String
+        switch result {
+        case .succeeded: status = "0"
+        case .aborted(let value): status = String(value)
+        default: status = "1"
+        }
+        runWorkflowHooks(events: result == .succeeded ? ["success", "end", "all"] : ["error", "end", "all"], status: status)
+        waitForHooks { [self] in
+            let now = WallClock.now()
+            for o in observers { o.workflowFinished(result, at: now) }
+            outcome = result
+            done.signal()
+        }
+    }
+
+    // MARK: - Control
+
+    private func startControlPolling() {
+        let timer = DispatchSource.makeTimerSource(queue: queue)
+        timer.schedule(deadline: .now() + options.controlPollInterval, repeating: options.controlPollInterval)
+        timer.setEventHandler { [self] in
+            for command in control.receive() { apply(command) }
+        }
+        timer.resume()
+        controlTimer = timer
+        for command in control.receive() { apply(command) }
+    }
+
+    /// Applies one command now; also the entry point for in-process callers (the TUI later).
+    func apply(_ command: ControlChannel.Command) {
+        let schedulerCommand: SchedulerCommand
+        switch command {
+        case .halt: schedulerCommand = .halt
+        case .resume: schedulerCommand = .resume
+        case .remove: schedulerCommand = .remove
+        case .kill(let id), .retry(let id):
+            guard let index = indexByID[id] else {
+                reportCommand(command, result: "rejected: no job '\(id)' in this run")
+                return
+            }
+            if case .kill = command { schedulerCommand = .kill(job: index) } else { schedulerCommand = .retry(job: index) }
+        }
+        let actions = scheduler.handle(.command(schedulerCommand), now: WallClock.now())
+        if !actions.contains(where: { if case .rejected = $0 { return true } else { return false } }) {
+            reportCommand(command, result: "done")
+        }
+        perform(actions)
+    }
+
+    private func controlCommand(_ command: SchedulerCommand) -> ControlChannel.Command {
+        switch command {
+        case .halt: return .halt
+        case .resume: return .resume
+        case .remove: return .remove
+        case .kill(let job): return .kill(plan.jobs[job].id)
+        case .retry(let job): return .retry(plan.jobs[job].id)
+        }
+    }
+
+    private func reportCommand(_ command: ControlChannel.Command, result: String) {
+        let now = WallClock.now()
+        for o in observers { o.commandHandled(command, result: result, at: now) }
+    }
+
+    func hookFinished() {
+        pendingHookCount -= 1
+        if pendingHookCount == 0, let next = afterHooks {
+            afterHooks = nil
+            next()
+        }
+    }
+
+    private func waitForHooks(_ then: @escaping () -> Void) {
+        if pendingHookCount == 0 { then() } else { afterHooks = then }
+    }
+
+    // MARK: - Helpers
+
+    private func environment(for job: ExecutableJob) -> [String] {
+        var env = baseEnvironment
+        for (k, v) in job.environment { env[k] = v }
+        env["PEGASUS_WF_UUID"] = plan.wfUUID
+        env["PEGASUS_WF_LABEL"] = plan.label
+        env["PEGASUS_JOBID"] = job.id
+        env["PEGASUS_SITE"] = job.site
+        return env.map { "\($0.key)=\($0.value)" }
+    }
+
+    private func linkOrCopy(_ source: String, _ target: String) {
+        unlink(target)
+        if link(source, target) != 0 { try? FileManager.default.copyItem(atPath: source, toPath: target) }
+    }
+
+    private func mkdirs(_ path: String) {
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+}

@@ -1,0 +1,227 @@
+/// The DAG's state machine: it takes events (an attempt finished, a timer fired, a command
+/// arrived) and returns actions (spawn, kill, set a timer, report). It does no I/O and
+/// reads no clock of its own (the time comes with `handle`), so retries, walltimes and
+/// commands are tested in virtual time, and one serial queue can own it.
+public struct Scheduler: Sendable {
+    public private(set) var states: [JobState]
+    let jobs: [SchedulerJob]
+    let children: [[Int]]
+    private var unmetParents: [Int]
+    /// Ready jobs by category ("" for none), each highest priority first.
+    private var ready: [String: ReadyQueue] = [:]
+    private var runningByCategory: [String: Int] = [:]
+    public private(set) var running = 0
+    public var maxJobs: Int
+    public var categoryLimits: [String: Int]
+    public private(set) var halted = false
+    private var ending: WorkflowOutcome?
+    private var killReasons: [Int: KillReason] = [:]
+    private var finishedReported = false
+
+    /// `done` jobs succeeded in an earlier engine run (resume) and are never run again;
+    /// `nextAttempt` continues their attempt numbering.
+    public init(jobs: [SchedulerJob], maxJobs: Int, categoryLimits: [String: Int] = [:], done: Set<Int> = [], nextAttempt: [Int: Int] = [:]) {
+        self.jobs = jobs
+        self.maxJobs = max(1, maxJobs)
+        self.categoryLimits = categoryLimits
+        var children = Array(repeating: [Int](), count: jobs.count)
+        for (i, job) in jobs.enumerated() { for p in job.parents { children[p].append(i) } }
+        self.children = children
+        self.states = Array(repeating: .waiting, count: jobs.count)
+        self.unmetParents = jobs.map(\.parents.count)
+        self.pendingAttempts = nextAttempt
+        for i in done.sorted() { markSucceeded(i) }
+        for i in 0..<jobs.count where states[i] == .waiting && unmetParents[i] == 0 {
+            makeReady(i, attempt: nextAttempt[i] ?? 0)
+        }
+    }
+
+    /// Attempt numbers to start from for jobs that ran before a resume.
+    private var pendingAttempts: [Int: Int] = [:]
+
+    public mutating func handle(_ event: SchedulerEvent, now: Double) -> [SchedulerAction] {
+        var actions: [SchedulerAction] = []
+        switch event {
+        case .start:
+            break
+        case .finished(let job, let attempt, let outcome):
+            finish(job, attempt, outcome, into: &actions)
+        case .timer(let job, let attempt):
+            if states[job] == .running(attempt: attempt), killReasons[job] == nil {
+                killReasons[job] = .walltime
+                actions.append(.kill(job: job, attempt: attempt, reason: .walltime))
+            }
+        case .command(let command):
+            apply(command, into: &actions)
+        }
+        dispatch(now: now, into: &actions)
+        return actions
+    }
+
+    public var isFinished: Bool { finishedReported }
+
+    public func count(where predicate: (JobState) -> Bool) -> Int { states.reduce(0) { $0 + (predicate($1) ? 1 : 0) } }
+
+    // MARK: - Transitions
+
+    private mutating func finish(_ job: Int, _ attempt: Int, _ outcome: AttemptOutcome, into actions: inout [SchedulerAction]) {
+        guard states[job] == .running(attempt: attempt) else { return }
+        running -= 1
+        runningByCategory[jobs[job].category ?? "", default: 1] -= 1
+        let killed = killReasons.removeValue(forKey: job)
+        if outcome.succeeded && killed == nil {
+            actions.append(.succeeded(job: job, attempt: attempt))
+            markSucceeded(job)
+            for child in children[job] where states[child] == .waiting && unmetParents[child] == 0 {
+                makeReady(child, attempt: pendingAttempts[child] ?? 0)
+            }
+            return
+        }
+        var reason = outcome.reason ?? "failed"
+        switch killed {
+        case .walltime?: reason = "killed after exceeding its maxwalltime of \(Self.seconds(jobs[job].walltime ?? 0))"
+        case .user?: reason = "killed by the user (skein kill)"
+        case .abort?: reason = "killed because the workflow was aborted"
+        case .remove?: reason = "killed because the run was removed"
+        case nil: break
+        }
+        if let code = outcome.exitCode, code == jobs[job].abortOnExitCode, ending == nil {
+            states[job] = .failed(attempt: attempt)
+            actions.append(.failed(job: job, attempt: attempt, willRetry: false, reason: reason + " (ABORT-DAG-ON \(code): aborting the workflow)"))
+            ending = .aborted(returnValue: jobs[job].abortReturnValue ?? code)
+            killAll(.abort, into: &actions)
+            return
+        }
+        let mayRetry = ending == nil && killed != .remove && killed != .abort && attempt < jobs[job].retries
+        actions.append(.failed(job: job, attempt: attempt, willRetry: mayRetry, reason: reason))
+        if mayRetry {
+            makeReady(job, attempt: attempt + 1)
+        } else {
+            states[job] = .failed(attempt: attempt)
+            markDescendantsUnrunnable(of: job, into: &actions)
+        }
+    }
+
+    private mutating func apply(_ command: SchedulerCommand, into actions: inout [SchedulerAction]) {
+        switch command {
+        case .halt:
+            halted = true
+        case .resume:
+            halted = false
+        case .remove:
+            if ending == nil { ending = .removed }
+            killAll(.remove, into: &actions)
+        case .kill(let job):
+            guard case .running(let attempt) = states[job] else {
+                actions.append(.rejected(command, reason: "job is not running (\(Self.describe(states[job])))"))
+                return
+            }
+            if killReasons[job] == nil { killReasons[job] = .user }
+            actions.append(.kill(job: job, attempt: attempt, reason: .user))
+        case .retry(let job):
+            guard case .failed(let attempt) = states[job] else {
+                actions.append(.rejected(command, reason: "only a job that failed for good can be retried (it is \(Self.describe(states[job])))"))
+                return
+            }
+            guard ending == nil else {
+                actions.append(.rejected(command, reason: "the workflow is ending"))
+                return
+            }
+            makeReady(job, attempt: attempt + 1)
+            resetUnrunnableDescendants(of: job)
+        }
+    }
+
+    private mutating func dispatch(now: Double, into actions: inout [SchedulerAction]) {
+        if ending == nil && !halted {
+            while running < maxJobs, let job = popReady() {
+                guard case .ready(let attempt) = states[job] else { continue }
+                states[job] = .running(attempt: attempt)
+                running += 1
+                runningByCategory[jobs[job].category ?? "", default: 0] += 1
+                actions.append(.spawn(job: job, attempt: attempt))
+                if let walltime = jobs[job].walltime {
+                    actions.append(.setTimer(job: job, attempt: attempt, at: now + walltime))
+                }
+            }
+        }
+        guard running == 0, !finishedReported else { return }
+        let readyLeft = ready.values.contains { !$0.isEmpty }
+        if let ending {
+            finishedReported = true
+            actions.append(.finished(ending))
+        } else if halted && readyLeft {
+            finishedReported = true
+            actions.append(.finished(.halted))
+        } else if !readyLeft {
+            finishedReported = true
+            let allDone = states.allSatisfy { $0 == .succeeded }
+            actions.append(.finished(allDone ? .succeeded : .failed))
+        }
+    }
+
+    /// The best ready job whose category has room.
+    private mutating func popReady() -> Int? {
+        var best: (category: String, priority: Int, job: Int)?
+        for (category, queue) in ready {
+            guard let head = queue.first else { continue }
+            if !category.isEmpty, let limit = categoryLimits[category], runningByCategory[category, default: 0] >= limit { continue }
+            if best == nil || ReadyQueue.precedes(head, (best!.priority, best!.job)) { best = (category, head.priority, head.job) }
+        }
+        guard let best else { return nil }
+        return ready[best.category]!.pop()
+    }
+
+    private mutating func makeReady(_ job: Int, attempt: Int) {
+        states[job] = .ready(attempt: attempt)
+        ready[jobs[job].category ?? "", default: ReadyQueue()].push(job, priority: jobs[job].priority)
+    }
+
+    private mutating func markSucceeded(_ job: Int) {
+        states[job] = .succeeded
+        for child in children[job] { unmetParents[child] -= 1 }
+    }
+
+    private mutating func killAll(_ reason: KillReason, into actions: inout [SchedulerAction]) {
+        for job in states.indices {
+            if case .running(let attempt) = states[job], killReasons[job] == nil || reason == .remove {
+                killReasons[job] = reason
+                actions.append(.kill(job: job, attempt: attempt, reason: reason))
+            }
+        }
+    }
+
+    private mutating func markDescendantsUnrunnable(of job: Int, into actions: inout [SchedulerAction]) {
+        var stack = children[job]
+        while let next = stack.popLast() {
+            guard states[next] == .waiting else { continue }
+            states[next] = .unrunnable
+            actions.append(.unrunnable(job: next, because: job))
+            stack.append(contentsOf: children[next])
+        }
+    }
+
+    private mutating func resetUnrunnableDescendants(of job: Int) {
+        var stack = children[job]
+        while let next = stack.popLast() {
+            guard states[next] == .unrunnable else { continue }
+            states[next] = .waiting
+            stack.append(contentsOf: children[next])
+        }
+    }
+
+    static func describe(_ state: JobState) -> String {
+        switch state {
+        case .waiting: return "waiting for its parents"
+        case .ready: return "ready"
+        case .running: return "running"
+        case .succeeded: return "succeeded"
+        case .failed: return "failed"
+        case .unrunnable: return "never to run, a parent failed"
+        }
+    }
+
+    static func seconds(_ s: Double) -> String {
+        s >= 60 && s.truncatingRemainder(dividingBy: 60) == 0 ? "\(Int(s / 60)) min" : "\(s) s"
+    }
+}

@@ -1,0 +1,92 @@
+/// What the scheduler needs to know of a job: its place in the DAG and its policies.
+public struct SchedulerJob: Sendable, Equatable {
+    public var parents: [Int]
+    public var retries: Int
+    public var priority: Int
+    public var category: String?
+    /// Seconds before the attempt is killed.
+    public var walltime: Double?
+    /// An exit code that aborts the whole workflow, and the workflow's exit value then.
+    public var abortOnExitCode: Int32?
+    public var abortReturnValue: Int32?
+
+    public init(parents: [Int], retries: Int = 0, priority: Int = 0, category: String? = nil, walltime: Double? = nil, abortOnExitCode: Int32? = nil, abortReturnValue: Int32? = nil) {
+        self.parents = parents
+        self.retries = retries
+        self.priority = priority
+        self.category = category
+        self.walltime = walltime
+        self.abortOnExitCode = abortOnExitCode
+        self.abortReturnValue = abortReturnValue
+    }
+}
+
+/// Where a job stands. Attempts are numbered from 0, as record files are (`.000`).
+public enum JobState: Sendable, Equatable {
+    /// Some parent has not succeeded yet.
+    case waiting
+    case ready(attempt: Int)
+    case running(attempt: Int)
+    case succeeded
+    /// Failed with no retries left.
+    case failed(attempt: Int)
+    /// A parent failed for good: this job will never run.
+    case unrunnable
+}
+
+/// How an attempt ended, as the executor and the post-run checks saw it.
+public struct AttemptOutcome: Sendable, Equatable {
+    public var succeeded: Bool
+    /// The job's own exit code, when it exited normally.
+    public var exitCode: Int32?
+    /// Why it failed, for reports (`exit code 3`, `killed by SIGKILL`, ...).
+    public var reason: String?
+
+    public init(succeeded: Bool, exitCode: Int32? = nil, reason: String? = nil) {
+        self.succeeded = succeeded
+        self.exitCode = exitCode
+        self.reason = reason
+    }
+
+    public static let success = AttemptOutcome(succeeded: true, exitCode: 0)
+}
+
+/// Why the engine itself killed an attempt.
+public enum KillReason: String, Sendable, Equatable {
+    case walltime, user, abort, remove
+}
+
+public enum SchedulerCommand: Sendable, Equatable {
+    case halt, resume, remove
+    case kill(job: Int)
+    case retry(job: Int)
+}
+
+public enum SchedulerEvent: Sendable, Equatable {
+    case start
+    case finished(job: Int, attempt: Int, outcome: AttemptOutcome)
+    case timer(job: Int, attempt: Int)
+    case command(SchedulerCommand)
+}
+
+public enum WorkflowOutcome: Sendable, Equatable {
+    case succeeded
+    case failed
+    /// ABORT-DAG-ON fired: the workflow's exit value.
+    case aborted(returnValue: Int32)
+    case halted
+    case removed
+}
+
+public enum SchedulerAction: Sendable, Equatable {
+    case spawn(job: Int, attempt: Int)
+    case kill(job: Int, attempt: Int, reason: KillReason)
+    case setTimer(job: Int, attempt: Int, at: Double)
+    case succeeded(job: Int, attempt: Int)
+    /// An attempt failed; `willRetry` says whether another attempt follows.
+    case failed(job: Int, attempt: Int, willRetry: Bool, reason: String)
+    case unrunnable(job: Int, because: Int)
+    /// A command that does not apply now, and why (retry a running job, ...).
+    case rejected(SchedulerCommand, reason: String)
+    case finished(WorkflowOutcome)
+}

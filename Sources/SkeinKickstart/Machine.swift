@@ -1,0 +1,132 @@
+import Glibc
+
+/// The record's `machine:` block: where the job ran. Gathered cheaply (uname, one sysinfo call,
+/// the first 4 KiB of /proc/cpuinfo) because it is collected for every job; Pegasus's
+/// `procs_*`/`task_*` counters (a walk over all of /proc) are optional, see ProcessTable.
+public struct Machine: Sendable, Equatable {
+    public var pageSize: Int
+    public var system: String
+    public var nodename: String
+    public var release: String
+    public var machine: String
+    /// KB, as Pegasus prints them.
+    public var ramTotal: UInt64, ramFree: UInt64, ramShared: UInt64, ramBuffer: UInt64
+    public var swapTotal: UInt64, swapFree: UInt64
+    public var cpuCount: Int
+    /// MHz of the first CPU.
+    public var cpuSpeed: Int
+    public var cpuVendor: String
+    public var cpuModel: String
+    public var load1: Double, load5: Double, load15: Double
+    /// nil leaves the `procs_*`/`task_*` lines out.
+    public var processes: ProcessTable?
+
+    public init(pageSize: Int, system: String, nodename: String, release: String, machine: String,
+                ramTotal: UInt64, ramFree: UInt64, ramShared: UInt64, ramBuffer: UInt64,
+                swapTotal: UInt64, swapFree: UInt64, cpuCount: Int, cpuSpeed: Int,
+                cpuVendor: String, cpuModel: String, load1: Double, load5: Double, load15: Double,
+                processes: ProcessTable? = nil) {
+        self.pageSize = pageSize
+        self.system = system
+        self.nodename = nodename
+        self.release = release
+        self.machine = machine
+        self.ramTotal = ramTotal
+        self.ramFree = ramFree
+        self.ramShared = ramShared
+        self.ramBuffer = ramBuffer
+        self.swapTotal = swapTotal
+        self.swapFree = swapFree
+        self.cpuCount = cpuCount
+        self.cpuSpeed = cpuSpeed
+        self.cpuVendor = cpuVendor
+        self.cpuModel = cpuModel
+        self.load1 = load1
+        self.load5 = load5
+        self.load15 = load15
+        self.processes = processes
+    }
+
+    /// This machine now; `withProcesses` also counts processes and threads (slow, see ProcessTable).
+    public static func current(withProcesses: Bool = false) -> Machine {
+        var names = utsname()
+        uname(&names)
+        let memory = SystemMemory.current()
+        let cpu = CPUInfo.first()
+        return Machine(
+            pageSize: sysconf(Int32(_SC_PAGESIZE)),
+            system: field(&names.sysname).lowercased(), nodename: field(&names.nodename),
+            release: field(&names.release), machine: field(&names.machine),
+            ramTotal: memory.ramTotal / 1024, ramFree: memory.ramFree / 1024,
+            ramShared: memory.ramShared / 1024, ramBuffer: memory.ramBuffer / 1024,
+            swapTotal: memory.swapTotal / 1024, swapFree: memory.swapFree / 1024,
+            cpuCount: sysconf(Int32(_SC_NPROCESSORS_ONLN)), cpuSpeed: cpu.mhz,
+            cpuVendor: cpu.vendor, cpuModel: cpu.model,
+            load1: memory.load.0, load5: memory.load.1, load15: memory.load.2,
+            processes: withProcesses ? ProcessTable.current() : nil)
+    }
+
+    private static func field<T>(_ tuple: inout T) -> String {
+        withUnsafeBytes(of: &tuple) { raw in
+            let bytes = raw.prefix { $0 != 0 }
+            return String(decoding: bytes, as: UTF8.self)
+        }
+    }
+
+    /// The lines under `machine:`, at `indent` spaces.
+    func yamlLines(indent: Int) -> String {
+        let pad = String(repeating: " ", count: indent)
+        let fields: [(String, String)] = [
+            ("page-size", String(pageSize)), ("uname_system", YAMLText.plain(system)),
+            ("uname_nodename", YAMLText.plain(nodename)), ("uname_release", YAMLText.plain(release)),
+            ("uname_machine", YAMLText.plain(machine)),
+            ("ram_total", String(ramTotal)), ("ram_free", String(ramFree)),
+            ("ram_shared", String(ramShared)), ("ram_buffer", String(ramBuffer)),
+            ("swap_total", String(swapTotal)), ("swap_free", String(swapFree)),
+            ("cpu_count", String(cpuCount)), ("cpu_speed", String(cpuSpeed)),
+            ("cpu_vendor", YAMLText.plain(cpuVendor)), ("cpu_model", YAMLText.plain(cpuModel)),
+            ("load_min1", Format.fixed(load1, 2)), ("load_min5", Format.fixed(load5, 2)),
+            ("load_min15", Format.fixed(load15, 2)),
+        ]
+        return fields.map { pad + $0.0 + ": " + $0.1 + "\n" }.joined() + (processes?.yamlLines(indent: indent) ?? "")
+    }
+}
+
+/// Vendor, model and MHz of the first CPU from the start of /proc/cpuinfo. Only 4 KiB is read:
+/// the kernel builds that file per CPU, and reading all of it is slow on big nodes.
+enum CPUInfo {
+    static func first() -> (vendor: String, model: String, mhz: Int) {
+        var vendor = "", model = "", mhz = 0
+        let fd = open("/proc/cpuinfo", O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return (vendor, model, mhz) }
+        defer { close(fd) }
+        var bytes = [UInt8](repeating: 0, count: 4096)
+        let count = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        guard count > 0 else { return (vendor, model, mhz) }
+        let text = String(decoding: bytes[0..<count], as: UTF8.self)
+        for line in text.split(separator: "\n") {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            let key = line[..<colon].trimmingSpaces
+            let value = line[line.index(after: colon)...].trimmingSpaces
+            if key == "vendor_id" && vendor.isEmpty {
+                vendor = String(value.split(separator: " ").first ?? "")
+            } else if key == "model name" && model.isEmpty {
+                model = value.split(whereSeparator: { $0 == " " || $0 == "\t" }).joined(separator: " ")
+            } else if key == "cpu MHz" && mhz == 0 {
+                mhz = Int(((Double(value) ?? 0) + 0.5).rounded(.down))
+            } else if key == "processor" && !vendor.isEmpty {
+                break  // second CPU: the first one is complete
+            }
+        }
+        return (vendor, model, mhz)
+    }
+}
+
+extension Substring {
+    var trimmingSpaces: String {
+        let isBlank: (Character) -> Bool = { $0 == " " || $0 == "\t" }
+        guard let start = firstIndex(where: { !isBlank($0) }) else { return "" }
+        let end = lastIndex(where: { !isBlank($0) })!
+        return String(self[start...end])
+    }
+}

@@ -1,0 +1,85 @@
+/// The executable workflow `skein plan` writes into a run directory: every job with its site,
+/// resolved executable, argv, environment, files and retry policy, ready to run without
+/// looking at the catalogs again (as pegasus-plan's DAG and submit files are).
+public struct ExecutablePlan: Codable, Sendable, Equatable {
+    public static let formatVersion = 1
+
+    public var formatVersion: Int
+    public var label: String
+    public var wfUUID: String
+    public var workflowFile: String
+    public var runDirectory: String
+    /// Where jobs run and their files live (the site's shared scratch for this run).
+    public var scratchDirectory: String
+    /// Where staged-out outputs go (the output site's local storage).
+    public var outputDirectory: String
+    public var createdAt: Double
+    public var plannerArguments: [String]
+    public var hooks: [PlannedHook]
+    public var metadata: [String: String]
+    public var jobs: [ExecutableJob]
+}
+
+public struct ExecutableJob: Codable, Sendable, Equatable {
+    public enum Kind: String, Codable, Sendable {
+        case compute
+        case createDir = "create-dir"
+    }
+
+    public var id: String
+    public var kind: Kind
+    /// `namespace::name:version`, as reports show it.
+    public var transformation: String
+    public var site: String
+    public var executable: String
+    public var arguments: [String]
+    public var environment: [String: String]
+    public var workingDirectory: String
+    /// Logical names of the job's stdin / stdout / stderr files, in the working directory.
+    public var stdin: String?
+    public var stdout: String?
+    public var stderr: String?
+    /// How many times a failed attempt is tried again (`dagman.RETRY`).
+    public var retries: Int
+    /// Seconds before the job is killed (`pegasus.maxwalltime`, given in minutes).
+    public var maxWalltime: Double?
+    /// Higher runs first among ready jobs (`dagman.PRIORITY`).
+    public var priority: Int
+    /// Jobs of one category share a running limit (`dagman.CATEGORY`).
+    public var category: String?
+    /// Exit code that aborts the whole workflow (`dagman.ABORT-DAG-ON`).
+    public var abortOnExitCode: Int32?
+    public var abortReturnValue: Int32?
+    /// `pegasus.exitcode.successmsg` must appear in stdout or stderr; `failuremsg` must not.
+    public var successMessage: String?
+    public var failureMessage: String?
+    /// Indices of the jobs that must succeed first.
+    public var parents: [Int]
+    /// Replica files linked into the working directory before the job starts.
+    public var inputLinks: [InputLink]
+    /// Files the job must produce (logical names, in the working directory).
+    public var outputs: [String]
+    public var hooks: [PlannedHook]
+    /// Every profile in effect (`namespace.key`), for executors that map more of them.
+    public var profiles: [String: String]
+}
+
+public struct InputLink: Codable, Sendable, Equatable {
+    public var lfn: String
+    public var source: String
+
+    public init(lfn: String, source: String) {
+        self.lfn = lfn
+        self.source = source
+    }
+}
+
+public struct PlannedHook: Codable, Sendable, Equatable {
+    public var on: String
+    public var command: String
+
+    public init(on: String, command: String) {
+        self.on = on
+        self.command = command
+    }
+}

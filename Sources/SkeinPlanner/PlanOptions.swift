@@ -1,0 +1,27 @@
+/// How `skein plan` maps an abstract workflow onto this machine.
+public struct PlanOptions: Sendable {
+    /// Runs go in `baseDirectory/<label>/runNNNN`.
+    public var baseDirectory: String
+    /// Sites jobs may run on, in order of preference (pegasus-plan `--sites`).
+    public var sitesToRun: [String]
+    /// Where outputs are staged out to (pegasus-plan `--output-sites`).
+    public var outputSite: String
+    /// Retries for jobs and workflows that set no `dagman.RETRY`.
+    public var defaultRetries: Int
+    /// The command line that asked for the plan, recorded in braindump and provenance.
+    public var plannerArguments: [String]
+
+    public init(baseDirectory: String = "runs", sitesToRun: [String] = ["local"], outputSite: String = "local", defaultRetries: Int = 0, plannerArguments: [String] = []) {
+        self.baseDirectory = baseDirectory
+        self.sitesToRun = sitesToRun
+        self.outputSite = outputSite
+        self.defaultRetries = defaultRetries
+        self.plannerArguments = plannerArguments
+    }
+}
+
+/// Why a valid workflow cannot be planned here (a site without the transformation, ...).
+public struct PlanError: Error, Sendable, CustomStringConvertible {
+    public var messages: [String]
+    public var description: String { messages.joined(separator: "\n") }
+}

@@ -1,0 +1,154 @@
+import Dispatch
+import Foundation
+
+/// A failed write, reported after the fact (writes are asynchronous).
+public struct StampedeWriteError: Error, CustomStringConvertible, Sendable {
+    /// What was being written, e.g. "jobstate 12 EXECUTE #2".
+    public let operation: String
+    public let underlying: String
+    public var description: String { "provenance write failed (\(operation)): \(underlying)" }
+}
+
+/// The engine's only writer of one run database (stampede schema v14).
+///
+/// Why it looks like this: the engine's scheduler must never wait on SQLite (a COMMIT on NFS
+/// can take tens of milliseconds), so every call only allocates ids in memory and queues the
+/// write; a serial DispatchQueue applies queued writes in batches, one transaction per batch
+/// (when `batchSize` writes are pending, after `flushInterval`, or on `flush()`/`close()`).
+/// Ids equal the SQLite row ids and continue from the file's max ids when a run is resumed.
+/// Failed writes are reported to `errorHandler` and by the next `flush()`; a failed batch is
+/// replayed op by op so one bad row does not lose the others.
+public final class StampedeWriter: @unchecked Sendable {
+    /// Path of the database file.
+    public let path: String
+    /// The journal mode actually in effect ("WAL" or "DELETE").
+    public let journalMode: String
+    /// Pending writes that trigger an immediate flush.
+    public let batchSize: Int
+    /// Longest time a write waits in memory before it is committed.
+    public let flushInterval: Double
+
+    private let queue: DispatchQueue
+    private let lock = NSLock()
+    private let errorHandler: (@Sendable (StampedeWriteError) -> Void)?
+    // Guarded by `lock`:
+    private var ids: StampedeIDs
+    private var pending: [StampedeOp] = []
+    private var timerArmed = false
+    private var drainScheduled = false
+    private var errors: [StampedeWriteError] = []
+    private var closed = false
+    // Touched only on `queue`:
+    private var db: SQLiteDatabase?
+
+    /// Opens (creating if needed) the run database at `path`, prepares or checks the schema,
+    /// sets the journal mode by `journal`, and loads the ids already in the file.
+    public init(path: String, journal: JournalPolicy = .automatic, batchSize: Int = 500,
+                flushInterval: Double = 0.25, busyTimeout: Double = 30,
+                errorHandler: (@Sendable (StampedeWriteError) -> Void)? = nil) throws {
+        let db = try SQLiteDatabase(path: path, busyTimeout: busyTimeout)
+        let wanted = journal.resolve(forDatabaseAt: path)
+        self.journalMode = try db.setJournalMode(wanted)
+        if journalMode == "WAL" { try db.execute("PRAGMA synchronous=NORMAL") }
+        try StampedeSchema.prepare(db)
+        self.ids = try StampedeIDs.load(from: db)
+        self.db = db
+        self.path = path
+        self.batchSize = max(1, batchSize)
+        self.flushInterval = flushInterval
+        self.errorHandler = errorHandler
+        self.queue = DispatchQueue(label: "skein.provenance.writer")
+    }
+
+    deinit { if let db { try? drain(db) } }
+
+    // MARK: - Queueing
+
+    /// Allocates ids and queues ops under the lock; schedules the flush.
+    func enqueue<T>(_ body: (inout StampedeIDs) -> (T, [StampedeOp])) -> T {
+        lock.lock()
+        let (result, ops) = body(&ids)
+        if closed {
+            errors.append(StampedeWriteError(operation: ops.map(\.description).joined(separator: ", "),
+                                             underlying: "writer is closed"))
+            lock.unlock()
+            return result
+        }
+        pending.append(contentsOf: ops)
+        let full = pending.count >= batchSize && !drainScheduled
+        let arm = !full && !timerArmed && !pending.isEmpty
+        if full { drainScheduled = true }
+        if arm { timerArmed = true }
+        lock.unlock()
+        if full {
+            queue.async { self.drainOnQueue() }
+        } else if arm {
+            queue.asyncAfter(deadline: .now() + flushInterval) { self.drainOnQueue() }
+        }
+        return result
+    }
+
+    private func drainOnQueue() {
+        guard let db else { return }
+        try? drain(db)
+    }
+
+    /// Applies every pending op in one transaction; on failure replays them one by one.
+    private func drain(_ db: SQLiteDatabase) throws {
+        lock.lock()
+        let ops = pending
+        pending.removeAll(keepingCapacity: true)
+        timerArmed = false
+        drainScheduled = false
+        lock.unlock()
+        guard !ops.isEmpty else { return }
+        do {
+            try db.transaction { for op in ops { try op.apply(to: db) } }
+        } catch {
+            var failures: [StampedeWriteError] = []
+            try? db.transaction {
+                for op in ops {
+                    do { try db.transaction { try op.apply(to: db) } } catch {
+                        failures.append(StampedeWriteError(operation: op.description, underlying: "\(error)"))
+                    }
+                }
+            }
+            if failures.isEmpty {  // the batch failed as a whole (e.g. BEGIN could not lock)
+                failures.append(StampedeWriteError(operation: "\(ops.count) writes", underlying: "\(error)"))
+            }
+            lock.lock(); errors.append(contentsOf: failures); lock.unlock()
+            failures.forEach { errorHandler?($0) }
+        }
+    }
+
+    /// Commits everything queued so far, waiting for it. Throws the first write error since
+    /// the previous flush. Must not be called from the writer's own queue.
+    public func flush() throws {
+        dispatchPrecondition(condition: .notOnQueue(queue))
+        queue.sync { if let db { try? drain(db) } }
+        lock.lock()
+        let failed = errors
+        errors.removeAll()
+        lock.unlock()
+        if let first = failed.first { throw first }
+    }
+
+    /// Flushes and closes the database (a WAL file is checkpointed into the main file).
+    /// Later writes are refused and reported.
+    public func close() throws {
+        lock.lock(); closed = true; lock.unlock()
+        defer { queue.sync { db = nil } }
+        try flush()
+    }
+
+    /// Runs `body` on the writer's connection after all queued writes are committed: for
+    /// readers that need the writer's view (resume decisions, tests).
+    public func read<T>(_ body: (SQLiteDatabase) throws -> T) throws -> T {
+        dispatchPrecondition(condition: .notOnQueue(queue))
+        return try queue.sync {
+            guard let db else { throw SQLiteError(path: path, operation: "read", code: 21, message: "writer is closed") }
+            try drain(db)
+            return try body(db)
+        }
+    }
+}

@@ -1,0 +1,88 @@
+import Glibc
+import SkeinKickstart
+
+/// One wrapped run, in pegasus-kickstart's order: settle the working directory, stat the -S
+/// files, start the job (or record why it could not start), wait, stat and checksum the
+/// outputs, describe stdio, then write the record and return the wrapper's exit code.
+/// Everything that does not depend on the job's outcome (who and where, the machine, the
+/// executable's stat) is gathered while the job runs, so it costs the job no wall time.
+struct Kickstart {
+    let options: Options
+    let start: Double
+    let handledSignals: [Int32]
+
+    func run() -> Int32 {
+        prependPath()
+        var failure = enterWorkdir()
+        let initial = options.initial.map { FileEntry.file(key: $0.lfn ?? $0.path, path: $0.path, lfn: $0.lfn) }
+        let metadata = MetadataFile.create()
+        let stdio = Stdio.open(stdin: options.stdin, stdout: options.stdout, stderr: options.stderr)
+        if failure == nil { failure = stdio.failure }
+        let launch = Launch.start(command: options.commandIndex, after: failure, stdio: stdio, defaultSignals: handledSignals + [SIGPIPE, SIGQUIT])
+
+        // While the job runs.
+        var record = header()
+        var machine = options.omitMachine ? nil : Machine.current()
+        let executable = FileEntry.file(key: "executable", path: launch.path ?? launch.name)
+        _ = Clock.isoSeconds(0)  // loads the time zone now rather than after the job
+
+        let job = launch.finish(executable: executable)
+        let failed = job.status.isFailure
+        var files = initial + options.outputs.map { FileEntry.output(path: $0.path, lfn: $0.lfn) }
+        files += stdio.entries(includeData: failed || !options.omitDataOnSuccess, keep: options.keep)
+        stdio.close()
+        if let metadata {
+            files.append(metadata.entry())
+            metadata.remove()
+        }
+        let target = RecordTarget.open(path: options.recordPath, append: options.appendRecord)
+        let full = failed || options.fullInfo
+        if full {
+            files.append(FileEntry.file(key: "kickstart", path: "/proc/self/exe"))
+            files.append(target.entry)
+            machine?.processes = ProcessTable.current()
+            record.environment = NamedValue.environment()
+            record.limits = ResourceLimit.current()
+        }
+        record.mainjob = job
+        record.files = files
+        record.machine = machine
+        record.usage = ResourceUsage.ofSelf()
+        record.duration = Clock.now() - start
+        let code = job.status.wrapperExitCode
+        guard target.write(record.yaml()) else { return code == 0 ? 1 : code }
+        return code
+    }
+
+    /// The header fields: what (from the options), who and where (from the system).
+    private func header() -> InvocationRecord {
+        let address = Host.primaryIPv4()
+        return InvocationRecord(
+            start: start, duration: 0, transformation: options.transformation, derivation: options.derivation,
+            resource: options.site, wfLabel: options.wfLabel, wfStamp: options.wfStamp,
+            interface: address?.interface, hostaddr: address?.address, hostname: Host.name(), pid: getpid(),
+            uid: getuid(), user: Accounts.userName(getuid()), gid: getgid(), group: Accounts.groupName(getgid()),
+            umask: Host.umask(), jobIDs: NamedValue.jobIDs(), cwd: currentDirectory())
+    }
+
+    /// -w/-W: change (or create and change) into the job's directory.
+    private func enterWorkdir() -> (code: Int32, prefix: String)? {
+        guard let dir = options.workdir else { return nil }
+        if chdir(dir) == 0 { return nil }
+        if options.createWorkdir, mkdir(dir, 0o777) == 0, chdir(dir) == 0 { return nil }
+        return (errno, "Unable to " + (options.createWorkdir ? "create or " : "") + "chdir " + dir + ": ")
+    }
+
+    /// KICKSTART_PREPEND_PATH is put in front of PATH, as pegasus-kickstart does.
+    private func prependPath() {
+        guard let prefix = NamedValue.variable("KICKSTART_PREPEND_PATH"), !prefix.isEmpty else { return }
+        let path = NamedValue.variable("PATH").map { prefix + ":" + $0 } ?? prefix
+        setenv("PATH", path, 1)
+    }
+
+    private func currentDirectory() -> String? {
+        guard let cwd = getcwd(nil, 0) else { return nil }
+        defer { free(cwd) }
+        return String(cString: cwd)
+    }
+}

@@ -1,0 +1,13 @@
+import Glibc
+import SkeinKickstart
+
+// skein-kickstart: runs one job and writes its Pegasus invocation record. Glibc only, stdlib
+// linked statically: it wraps every remote job, so its own start-up must stay near 2 ms.
+let start = Clock.now()
+let handledSignals = SignalForwarding.install()
+switch Options.parse(CommandLine.arguments) {
+case .exit(let code):
+    exit(code)
+case .run(let options):
+    exit(Kickstart(options: options, start: start, handledSignals: handledSignals).run())
+}

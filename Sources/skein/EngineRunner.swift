@@ -1,0 +1,63 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import SkeinEngine
+import SkeinPlanner
+import SkeinProvenance
+
+/// Starts engines: in this process (`--batch`), or detached in a new session so the run
+/// outlives the terminal and the SSH connection.
+enum EngineRunner {
+    /// Runs to the end and returns the exit code `skein run --batch` documents.
+    static func runInForeground(_ plan: ExecutablePlan, options: EngineOptions) -> Int32 {
+        let engine: WorkflowEngine
+        do {
+            engine = try WorkflowEngine(plan: plan, options: options)
+            engine.add(try ProvenanceRecorder(plan: plan))
+        } catch {
+            Terminal.writeError("skein: \(error)\n")
+            return 2
+        }
+        engine.add(ProgressPrinter(plan: plan))
+        let registry = try? RunRegistry()
+        try? registry?.register(label: plan.label, runDir: plan.runDirectory, wfUUID: plan.wfUUID, state: .running, started: Date().timeIntervalSince1970)
+        let outcome = engine.run()
+        let state: RunState
+        let code: Int32
+        switch outcome {
+        case .succeeded: (state, code) = (.succeeded, 0)
+        case .failed, .aborted: (state, code) = (.failed, 1)
+        case .halted: (state, code) = (.halted, 3)
+        case .removed: (state, code) = (RunState(rawValue: "removed"), 3)
+        }
+        _ = try? registry?.update(runDir: plan.runDirectory, state: state, finished: Date().timeIntervalSince1970)
+        return code
+    }
+
+    /// Starts `skein run RUNDIR --batch` in a new session with its output in engine.log.
+    static func detach(_ plan: ExecutablePlan, arguments: [String]) throws -> Int32 {
+        let layout = RunLayout(runDirectory: plan.runDirectory)
+        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let spec = LaunchSpec(
+            executable: executable, arguments: ["run", plan.runDirectory, "--batch"] + arguments,
+            environment: ProcessInfo.processInfo.environment.map { "\($0.key)=\($0.value)" },
+            workingDirectory: FileManager.default.currentDirectoryPath, stdin: nil, stdout: layout.engineLog, stderr: layout.engineLog)
+        guard let pid = LocalExecutor().launch(spec, newSession: true, done: { _ in }) else {
+            throw EngineError("could not start the engine (\(executable))")
+        }
+        return pid
+    }
+
+    /// Whether an engine holds the run's lock right now.
+    static func engineAlive(_ runDirectory: String) -> Bool {
+        let fd = open(RunLayout(runDirectory: runDirectory).lockFile, O_RDWR | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        if flock(fd, LOCK_EX | LOCK_NB) == 0 {
+            flock(fd, LOCK_UN)
+            return false
+        }
+        return true
+    }
+}

@@ -1,0 +1,175 @@
+import Foundation
+import XCTest
+
+/// Steering a live run from another process: halt, resume, kill, retry, and a crash of the
+/// engine at random moments.
+final class ControlTests: XCTestCase {
+    var scratch: URL!
+    var environment: [String: String] = [:]
+
+    override func setUpWithError() throws {
+        scratch = FileManager.default.temporaryDirectory.appendingPathComponent("skein-control-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        environment = ["SKEIN_STATE_DIR": scratch.appendingPathComponent("state").path, "NO_COLOR": "1"]
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: scratch)
+    }
+
+    /// Starts `skein ARGS` in the background; its stdout goes to a file.
+    func background(_ arguments: [String], in directory: URL) throws -> (Process, URL) {
+        let process = Process()
+        process.executableURL = SkeinBinary.url
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        process.currentDirectoryURL = directory
+        let log = scratch.appendingPathComponent("engine-\(UUID().uuidString).log")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        process.standardOutput = try FileHandle(forWritingTo: log)
+        process.standardError = process.standardOutput
+        try process.run()
+        return (process, log)
+    }
+
+    func waitFor(_ what: String, timeout: Double = 20, _ condition: () -> Bool) {
+        let deadline = Date().addingTimeInterval(timeout)
+        while !condition() {
+            if Date() > deadline { return XCTFail("timed out waiting for \(what)") }
+            usleep(50_000)
+        }
+    }
+
+    func text(_ url: URL) -> String { (try? String(contentsOf: url, encoding: .utf8)) ?? "" }
+
+    func testHaltLetsTheRunningJobFinishThenResumeCompletes() throws {
+        var wf = TestWorkflow(in: scratch.appendingPathComponent("wf"))
+        wf.jobs = [
+            .init(id: "first", script: "while [ ! -e release ]; do sleep 0.05; done; echo first >> ran"),
+            .init(id: "second", script: "echo second >> ran", parents: ["first"]),
+        ]
+        let workflow = try wf.write()
+        let (engine, log) = try background(["run", workflow, "--batch", "--maxjobs", "1"], in: wf.directory)
+        waitFor("first to start") { text(log).contains("first started") }
+        let run = wf.runDirectory().path
+        let halt = try SkeinBinary.run(["halt", run], environment: environment)
+        XCTAssertEqual(halt.status, 0, halt.stderr)
+        usleep(600_000)  // the engine polls commands every 0.2 s
+        try Data().write(to: wf.scratch().appendingPathComponent("release"))
+        engine.waitUntilExit()
+        XCTAssertEqual(engine.terminationStatus, 3, text(log))
+        XCTAssertTrue(text(log).contains("command halt: done"), text(log))
+        XCTAssertTrue(text(log).contains("first succeeded"))
+        XCTAssertFalse(text(log).contains("second started"), "halted: nothing new starts")
+
+        let resumed = try SkeinBinary.run(["resume", run, "--batch"], environment: environment)
+        XCTAssertEqual(resumed.status, 0, resumed.stdout + resumed.stderr)
+        XCTAssertTrue(resumed.stdout.contains("resumed (restart 1)"), resumed.stdout)
+        XCTAssertFalse(resumed.stdout.contains("first started"), "a succeeded job never runs again")
+        XCTAssertEqual(text(wf.scratch().appendingPathComponent("ran")), "first\nsecond\n")
+    }
+
+    func testKillAJobThenRetryItAfterFixingItsInput() throws {
+        var wf = TestWorkflow(in: scratch.appendingPathComponent("wf"))
+        wf.jobs = [
+            .init(id: "stuck", script: "if [ -e fixed ]; then echo ok > out.txt; else sleep 60; fi", outputs: ["out.txt"]),
+            .init(id: "after", script: "cat out.txt", parents: ["stuck"]),
+        ]
+        let (engine, log) = try background(["run", try wf.write(), "--batch"], in: wf.directory)
+        waitFor("stuck to start") { text(log).contains("stuck started") }
+        let run = wf.runDirectory().path
+        let started = Date()
+        XCTAssertEqual(try SkeinBinary.run(["kill", run, "stuck"], environment: environment).status, 0)
+        engine.waitUntilExit()
+        XCTAssertLessThan(Date().timeIntervalSince(started), 10, "the kill acted at once")
+        XCTAssertEqual(engine.terminationStatus, 1)
+        XCTAssertTrue(text(log).contains("stuck failed: killed by the user (skein kill)"), text(log))
+        XCTAssertTrue(text(log).contains("after will not run: stuck failed"))
+
+        try Data().write(to: wf.scratch().appendingPathComponent("fixed"))
+        let retried = try SkeinBinary.run(["retry", run, "stuck", "--batch"], environment: environment)
+        XCTAssertEqual(retried.status, 0, retried.stdout + retried.stderr)
+        XCTAssertTrue(retried.stdout.contains("stuck started (attempt 2)"), retried.stdout)
+        XCTAssertTrue(retried.stdout.contains("after succeeded"), retried.stdout)
+    }
+
+    func testControlCommandsOnAStoppedRunSaySo() throws {
+        var wf = TestWorkflow(in: scratch.appendingPathComponent("wf"))
+        wf.jobs = [.init(id: "only", script: "true")]
+        XCTAssertEqual(try SkeinBinary.run(["run", try wf.write(), "--batch"], environment: environment, in: wf.directory).status, 0)
+        let run = wf.runDirectory().path
+        let halt = try SkeinBinary.run(["halt", run], environment: environment)
+        XCTAssertTrue(halt.stdout.contains("no engine is running"), halt.stdout)
+        let kill = try SkeinBinary.run(["kill", run, "nope"], environment: environment)
+        XCTAssertNotEqual(kill.status, 0)
+        XCTAssertTrue(kill.stderr.contains("no such job in this run: nope"), kill.stderr)
+    }
+
+    /// kill -9 of the engine at random moments of a 300-job run, then `skein run RUNDIR`
+    /// again, until it finishes: succeeded jobs never run again, interrupted ones do, and
+    /// the database stays intact.
+    func testCrashAtRandomMomentsThenResumeFinishesWithoutRedoingWork() throws {
+        var wf = TestWorkflow(in: scratch.appendingPathComponent("wf"))
+        wf.name = "crashy"
+        let width = 300
+        // Each job appends its id to its own log: how often it really ran.
+        wf.jobs = (0..<width).map { i in
+            .init(id: "j\(i)", script: "echo run >> log.j\(i); sleep 0.0\(i % 5 + 1); echo done > out.j\(i)", parents: i >= 150 ? ["j\(i - 150)"] : [], outputs: ["out.j\(i)"])
+        }
+        let workflow = try wf.write()
+        var generator = SystemRandomNumberGenerator()
+        var kills = 0
+        var arguments = ["run", workflow, "--batch", "--maxjobs", "4"]
+        for round in 0..<8 {
+            let (engine, log) = try background(arguments, in: wf.directory)
+            if round < 4 {
+                usleep(UInt32.random(in: 300_000...1_200_000, using: &generator))
+                if engine.isRunning {
+                    kill(engine.processIdentifier, SIGKILL)
+                    kills += 1
+                }
+            }
+            engine.waitUntilExit()
+            arguments = ["run", wf.runDirectory().path, "--batch", "--maxjobs", "4"]
+            if engine.terminationReason == .exit {
+                XCTAssertEqual(engine.terminationStatus, 0, text(log))
+                break
+            }
+        }
+        XCTAssertGreaterThan(kills, 0, "the engine was killed at least once")
+        let db = wf.runDirectory().appendingPathComponent("crashy-0.stampede.db").path
+        let check = try SkeinBinary.runProgram(URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", """
+            import sqlite3, sys
+            db = sqlite3.connect(sys.argv[1])
+            print(db.execute('pragma integrity_check').fetchone()[0])
+            print(db.execute("select count(distinct job_id) from job_instance where exitcode = 0").fetchone()[0])
+            """, db])
+        XCTAssertEqual(check.stdout, "ok\n\(width + 1)\n", check.stderr)
+
+        // Which jobs ran more than once must have been interrupted: started, never ended.
+        let journal = text(wf.runDirectory().appendingPathComponent("engine.journal"))
+        var succeededIn: [String: Int] = [:]
+        var session = 0
+        var interrupted = Set<String>()
+        var open = Set<String>()
+        for line in journal.split(separator: "\n") {
+            let parts = line.split(separator: " ")
+            switch parts[0] {
+            case "A" where parts[2] == "-": session += 1; interrupted.formUnion(open); open = []
+            case "A": open.insert(String(parts[2]))
+            case "S":
+                XCTAssertNil(succeededIn[String(parts[2])], "\(parts[2]) succeeded twice")
+                succeededIn[String(parts[2])] = session
+                open.remove(String(parts[2]))
+            case "F": open.remove(String(parts[2]))
+            default: break
+            }
+        }
+        XCTAssertEqual(succeededIn.count, width + 1)
+        for i in 0..<width {
+            let runs = text(wf.scratch().appendingPathComponent("log.j\(i)")).split(separator: "\n").count
+            if runs > 1 { XCTAssertTrue(interrupted.contains("j\(i)"), "j\(i) ran \(runs) times but was never interrupted") }
+            XCTAssertGreaterThanOrEqual(runs, 1)
+        }
+    }
+}

@@ -1,0 +1,101 @@
+import Foundation
+import XCTest
+
+/// `skein run` end to end: real processes, a real run directory, a real SQLite database.
+final class RunTests: XCTestCase {
+    var scratch: URL!
+    var environment: [String: String] = [:]
+
+    override func setUpWithError() throws {
+        scratch = FileManager.default.temporaryDirectory.appendingPathComponent("skein-run-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        environment = ["SKEIN_STATE_DIR": scratch.appendingPathComponent("state").path]
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: scratch)
+    }
+
+    func skein(_ arguments: [String], in directory: URL? = nil) throws -> SkeinBinary.Output {
+        try SkeinBinary.run(arguments, environment: environment, in: directory ?? scratch)
+    }
+
+    func sql(_ database: URL, _ query: String) throws -> [String] {
+        let out = try SkeinBinary.runProgram(URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", """
+            import sqlite3, sys
+            for row in sqlite3.connect(sys.argv[1]).execute(sys.argv[2]): print('|'.join('' if v is None else str(v) for v in row))
+            """, database.path, query])
+        XCTAssertEqual(out.status, 0, out.stderr)
+        return out.stdout.split(separator: "\n").map(String.init)
+    }
+
+    func testDiamondExampleRunsEndToEnd() throws {
+        let example = SkeinBinary.repository.appendingPathComponent("Examples/diamond/workflow.yml").path
+        let result = try skein(["run", example, "--batch", "--dir", scratch.appendingPathComponent("runs").path])
+        XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+        XCTAssertTrue(result.stdout.contains("workflow diamond succeeded: 5 succeeded, 0 failed, 5 jobs"), result.stdout)
+        let run = scratch.appendingPathComponent("runs/diamond/run0001")
+        let db = run.appendingPathComponent("diamond-0.stampede.db")
+        XCTAssertEqual(try sql(db, "select exec_job_id, exitcode from job join job_instance using(job_id) order by job_submit_seq"),
+                       ["create_dir_diamond_local|0", "preprocess|0", "findrange_1|0", "findrange_2|0", "analyze|0"])
+        XCTAssertEqual(try sql(db, "pragma integrity_check"), ["ok"])
+        XCTAssertEqual(try sql(db, "select state, restart_count, status from workflowstate order by timestamp"), ["WORKFLOW_STARTED|0|", "WORKFLOW_TERMINATED|0|0"])
+        XCTAssertEqual(try sql(db, "select count(*) from invocation"), ["4"])
+        for file in ["braindump.yml", "monitord.started", "monitord.done", "plan.json"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: run.appendingPathComponent(file).path), file)
+        }
+    }
+
+    func testFailingExampleFailsWithTheRightReasons() throws {
+        let example = SkeinBinary.repository.appendingPathComponent("Examples/failing/workflow.yml").path
+        let result = try skein(["run", example, "--batch", "--dir", scratch.appendingPathComponent("runs").path])
+        XCTAssertEqual(result.status, 1)
+        XCTAssertTrue(result.stdout.contains("calibrate failed: exit code 3, retrying"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("calibrate failed: exit code 3\n"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("report will not run: calibrate failed"), result.stdout)
+        let db = scratch.appendingPathComponent("runs/failing/run0001/failing-0.stampede.db")
+        XCTAssertEqual(try sql(db, "select job_submit_seq, exitcode from job join job_instance using(job_id) where exec_job_id = 'calibrate' order by job_submit_seq").map { $0.split(separator: "|")[1] }, ["768", "768"])
+        XCTAssertEqual(try sql(db, "select count(*) from job join job_instance using(job_id) where exec_job_id = 'report'"), ["0"])
+        XCTAssertEqual(try sql(db, "select reason from jobstate where state = 'JOB_FAILURE'"), ["exit code 3", "exit code 3"])
+        XCTAssertTrue(try sql(db, "select stderr_text from job_instance where exitcode != 0").allSatisfy { $0.contains("calibration file cal.dat is missing") })
+    }
+
+    func testRetriesSucceedOnTheThirdAttempt() throws {
+        var wf = TestWorkflow(in: scratch.appendingPathComponent("wf"))
+        wf.jobs = [.init(id: "flaky", script: "n=$(cat count 2>/dev/null || echo 0); n=$((n+1)); echo $n > count; echo attempt $n; [ $n -ge 3 ]",
+                         profiles: ["dagman": ["RETRY": "2"]])]
+        let result = try skein(["run", try wf.write(), "--batch"], in: wf.directory)
+        XCTAssertEqual(result.status, 0, result.stdout)
+        XCTAssertEqual(result.stdout.components(separatedBy: "flaky failed: exit code 1, retrying").count - 1, 2)
+        XCTAssertTrue(result.stdout.contains("flaky started (attempt 3)"))
+        let jobs = wf.runDirectory().appendingPathComponent("jobs/000")
+        XCTAssertEqual(try String(contentsOf: jobs.appendingPathComponent("flaky.stdout.002"), encoding: .utf8), "attempt 3\n")
+        XCTAssertEqual(try String(contentsOf: jobs.appendingPathComponent("flaky.stdout.000"), encoding: .utf8), "attempt 1\n")
+    }
+
+    func testWalltimeFailureMessageAndMissingOutput() throws {
+        var wf = TestWorkflow(in: scratch.appendingPathComponent("wf"))
+        wf.jobs = [
+            .init(id: "slow", script: "sleep 30", profiles: ["pegasus": ["maxwalltime": "0.02"]]),
+            .init(id: "liar", script: "echo 'ERROR: input corrupt'; exit 0", profiles: ["pegasus": ["exitcode.failuremsg": "ERROR:"]]),
+            .init(id: "quiet", script: "echo working", profiles: ["pegasus": ["exitcode.successmsg": "all done"]]),
+            .init(id: "lazy", script: "true", outputs: ["result.txt"]),
+        ]
+        let started = Date()
+        let result = try skein(["run", try wf.write(), "--batch", "--maxjobs", "4"], in: wf.directory)
+        XCTAssertEqual(result.status, 1)
+        XCTAssertLessThan(Date().timeIntervalSince(started), 20, "the walltime kill did not wait for sleep 30")
+        XCTAssertTrue(result.stdout.contains("slow failed: killed after exceeding its maxwalltime of 1.2 s"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("liar failed: failure message found in the output: \"ERROR:\""), result.stdout)
+        XCTAssertTrue(result.stdout.contains("quiet failed: success message missing from the output: \"all done\""), result.stdout)
+        XCTAssertTrue(result.stdout.contains("lazy failed: declared output not produced: result.txt"), result.stdout)
+    }
+
+    func testBadInputExitsTwoAndWritesNoRun() throws {
+        let path = scratch.appendingPathComponent("bad.yml")
+        try "pegasus: 5.0.4\nname: bad\njobs: []\n".write(to: path, atomically: true, encoding: .utf8)
+        let result = try skein(["run", path.path, "--batch"])
+        XCTAssertEqual(result.status, 2)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: scratch.appendingPathComponent("runs").path))
+    }
+}

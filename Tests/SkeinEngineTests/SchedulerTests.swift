@@ -1,0 +1,159 @@
+@testable import SkeinEngine
+import XCTest
+
+/// The scheduler in virtual time: events in, actions out, no processes and no clock.
+final class SchedulerTests: XCTestCase {
+    /// diamond: 0 -> 1, 2 -> 3
+    func diamond(retries: Int = 0, walltime: Double? = nil) -> [SchedulerJob] {
+        [SchedulerJob(parents: [], retries: retries, walltime: walltime), SchedulerJob(parents: [0], retries: retries),
+         SchedulerJob(parents: [0], retries: retries), SchedulerJob(parents: [1, 2], retries: retries)]
+    }
+
+    func spawned(_ actions: [SchedulerAction]) -> [Int] {
+        actions.compactMap { if case .spawn(let job, _) = $0 { return job } else { return nil } }
+    }
+
+    func testJobsStartWhenAllParentsSucceeded() {
+        var s = Scheduler(jobs: diamond(), maxJobs: 4)
+        XCTAssertEqual(spawned(s.handle(.start, now: 0)), [0])
+        XCTAssertEqual(spawned(s.handle(.finished(job: 0, attempt: 0, outcome: .success), now: 1)), [1, 2])
+        XCTAssertEqual(spawned(s.handle(.finished(job: 1, attempt: 0, outcome: .success), now: 2)), [])
+        let last = s.handle(.finished(job: 2, attempt: 0, outcome: .success), now: 3)
+        XCTAssertEqual(spawned(last), [3])
+        XCTAssertEqual(s.handle(.finished(job: 3, attempt: 0, outcome: .success), now: 4).last, .finished(.succeeded))
+        XCTAssertTrue(s.isFinished)
+    }
+
+    func testSlotsLimitRunningJobsAndPriorityOrdersReadyOnes() {
+        let jobs = (0..<5).map { SchedulerJob(parents: [], priority: $0 == 3 ? 10 : 0) }
+        var s = Scheduler(jobs: jobs, maxJobs: 2)
+        XCTAssertEqual(spawned(s.handle(.start, now: 0)), [3, 0])
+        XCTAssertEqual(spawned(s.handle(.finished(job: 0, attempt: 0, outcome: .success), now: 1)), [1])
+    }
+
+    func testCategoryLimits() {
+        let jobs = (0..<4).map { SchedulerJob(parents: [], category: $0 < 3 ? "io" : nil) }
+        var s = Scheduler(jobs: jobs, maxJobs: 4, categoryLimits: ["io": 1])
+        XCTAssertEqual(spawned(s.handle(.start, now: 0)), [0, 3])
+        XCTAssertEqual(spawned(s.handle(.finished(job: 0, attempt: 0, outcome: .success), now: 1)), [1])
+    }
+
+    func testRetriesThenSuccessNumbersAttempts() {
+        var s = Scheduler(jobs: [SchedulerJob(parents: [], retries: 2)], maxJobs: 1)
+        XCTAssertEqual(s.handle(.start, now: 0), [.spawn(job: 0, attempt: 0)])
+        let fail = AttemptOutcome(succeeded: false, exitCode: 1, reason: "exit code 1")
+        XCTAssertEqual(s.handle(.finished(job: 0, attempt: 0, outcome: fail), now: 1),
+                       [.failed(job: 0, attempt: 0, willRetry: true, reason: "exit code 1"), .spawn(job: 0, attempt: 1)])
+        XCTAssertEqual(s.handle(.finished(job: 0, attempt: 1, outcome: fail), now: 2),
+                       [.failed(job: 0, attempt: 1, willRetry: true, reason: "exit code 1"), .spawn(job: 0, attempt: 2)])
+        XCTAssertEqual(s.handle(.finished(job: 0, attempt: 2, outcome: .success), now: 3),
+                       [.succeeded(job: 0, attempt: 2), .finished(.succeeded)])
+    }
+
+    func testFailureForGoodStopsDescendantsButTheRestRunsToTheEnd() {
+        // 0 -> 1 -> 2, and 3 independent
+        let jobs = [SchedulerJob(parents: []), SchedulerJob(parents: [0]), SchedulerJob(parents: [1]), SchedulerJob(parents: [])]
+        var s = Scheduler(jobs: jobs, maxJobs: 4)
+        XCTAssertEqual(spawned(s.handle(.start, now: 0)), [0, 3])
+        let actions = s.handle(.finished(job: 0, attempt: 0, outcome: AttemptOutcome(succeeded: false, exitCode: 3, reason: "exit code 3")), now: 1)
+        XCTAssertEqual(actions, [.failed(job: 0, attempt: 0, willRetry: false, reason: "exit code 3"), .unrunnable(job: 1, because: 0), .unrunnable(job: 2, because: 0)], "the cause named is the job that failed")
+        XCTAssertEqual(s.handle(.finished(job: 3, attempt: 0, outcome: .success), now: 2), [.succeeded(job: 3, attempt: 0), .finished(.failed)])
+    }
+
+    func testWalltimeTimerKillsAndTheFailureSaysWhy() {
+        var s = Scheduler(jobs: [SchedulerJob(parents: [], retries: 1, walltime: 120)], maxJobs: 1)
+        XCTAssertEqual(s.handle(.start, now: 1000), [.spawn(job: 0, attempt: 0), .setTimer(job: 0, attempt: 0, at: 1120)])
+        XCTAssertEqual(s.handle(.timer(job: 0, attempt: 0), now: 1120), [.kill(job: 0, attempt: 0, reason: .walltime)])
+        let killed = AttemptOutcome(succeeded: false, reason: "killed by SIGKILL")
+        XCTAssertEqual(s.handle(.finished(job: 0, attempt: 0, outcome: killed), now: 1120.1),
+                       [.failed(job: 0, attempt: 0, willRetry: true, reason: "killed after exceeding its maxwalltime of 2 min"),
+                        .spawn(job: 0, attempt: 1), .setTimer(job: 0, attempt: 1, at: 1240.1)])
+        // A timer of an attempt that already ended does nothing.
+        XCTAssertEqual(s.handle(.timer(job: 0, attempt: 0), now: 1200), [])
+    }
+
+    func testAbortDagOnKillsEverythingAndEndsWithTheReturnValue() {
+        let jobs = [SchedulerJob(parents: [], retries: 3, abortOnExitCode: 42, abortReturnValue: 7), SchedulerJob(parents: []), SchedulerJob(parents: [1])]
+        var s = Scheduler(jobs: jobs, maxJobs: 2)
+        _ = s.handle(.start, now: 0)
+        let abort = s.handle(.finished(job: 0, attempt: 0, outcome: AttemptOutcome(succeeded: false, exitCode: 42, reason: "exit code 42")), now: 1)
+        XCTAssertEqual(abort, [.failed(job: 0, attempt: 0, willRetry: false, reason: "exit code 42 (ABORT-DAG-ON 42: aborting the workflow)"), .kill(job: 1, attempt: 0, reason: .abort)])
+        let end = s.handle(.finished(job: 1, attempt: 0, outcome: AttemptOutcome(succeeded: false, reason: "killed by SIGTERM")), now: 2)
+        XCTAssertEqual(end, [.failed(job: 1, attempt: 0, willRetry: false, reason: "killed because the workflow was aborted"), .unrunnable(job: 2, because: 1), .finished(.aborted(returnValue: 7))])
+    }
+
+    func testHaltLetsRunningJobsFinishThenResumeContinues() {
+        let jobs = (0..<3).map { _ in SchedulerJob(parents: []) }
+        var s = Scheduler(jobs: jobs, maxJobs: 1)
+        XCTAssertEqual(spawned(s.handle(.start, now: 0)), [0])
+        XCTAssertEqual(s.handle(.command(.halt), now: 1), [])
+        XCTAssertEqual(s.handle(.finished(job: 0, attempt: 0, outcome: .success), now: 2), [.succeeded(job: 0, attempt: 0), .finished(.halted)])
+        var resumed = Scheduler(jobs: jobs, maxJobs: 1, done: [0])
+        XCTAssertEqual(spawned(resumed.handle(.start, now: 3)), [1])
+    }
+
+    func testResumeHaltedEngineStillAlive() {
+        let jobs = (0..<3).map { _ in SchedulerJob(parents: []) }
+        var s = Scheduler(jobs: jobs, maxJobs: 2)
+        _ = s.handle(.start, now: 0)
+        _ = s.handle(.command(.halt), now: 1)
+        XCTAssertEqual(spawned(s.handle(.finished(job: 0, attempt: 0, outcome: .success), now: 2)), [])
+        XCTAssertEqual(spawned(s.handle(.command(.resume), now: 3)), [2])
+    }
+
+    func testKillAndRetryCommands() {
+        let jobs = [SchedulerJob(parents: []), SchedulerJob(parents: [0])]
+        var s = Scheduler(jobs: jobs, maxJobs: 2)
+        _ = s.handle(.start, now: 0)
+        XCTAssertEqual(s.handle(.command(.kill(job: 1)), now: 1), [.rejected(.kill(job: 1), reason: "job is not running (waiting for its parents)")])
+        XCTAssertEqual(s.handle(.command(.kill(job: 0)), now: 1), [.kill(job: 0, attempt: 0, reason: .user)])
+        let killed = s.handle(.finished(job: 0, attempt: 0, outcome: AttemptOutcome(succeeded: false, reason: "killed by SIGTERM")), now: 2)
+        XCTAssertEqual(killed.first, .failed(job: 0, attempt: 0, willRetry: false, reason: "killed by the user (skein kill)"))
+        XCTAssertEqual(killed.last, .finished(.failed))
+
+        var live = Scheduler(jobs: jobs + [SchedulerJob(parents: [])], maxJobs: 2)
+        _ = live.handle(.start, now: 0)
+        _ = live.handle(.finished(job: 0, attempt: 0, outcome: AttemptOutcome(succeeded: false, exitCode: 1, reason: "exit code 1")), now: 1)
+        XCTAssertEqual(live.states[1], .unrunnable)
+        XCTAssertEqual(live.handle(.command(.retry(job: 0)), now: 2), [.spawn(job: 0, attempt: 1)])
+        XCTAssertEqual(live.states[1], .waiting)
+        XCTAssertEqual(live.handle(.command(.retry(job: 2)), now: 2).first, .rejected(.retry(job: 2), reason: "only a job that failed for good can be retried (it is running)"))
+        XCTAssertEqual(spawned(live.handle(.finished(job: 0, attempt: 1, outcome: .success), now: 3)), [1])
+    }
+
+    func testRemoveKillsAllAndEndsRemoved() {
+        let jobs = [SchedulerJob(parents: [], retries: 5), SchedulerJob(parents: [])]
+        var s = Scheduler(jobs: jobs, maxJobs: 2)
+        _ = s.handle(.start, now: 0)
+        XCTAssertEqual(s.handle(.command(.remove), now: 1), [.kill(job: 0, attempt: 0, reason: .remove), .kill(job: 1, attempt: 0, reason: .remove)])
+        _ = s.handle(.finished(job: 0, attempt: 0, outcome: AttemptOutcome(succeeded: false, reason: "killed")), now: 2)
+        let end = s.handle(.finished(job: 1, attempt: 0, outcome: AttemptOutcome(succeeded: false, reason: "killed")), now: 2)
+        XCTAssertEqual(end.last, .finished(.removed))
+        XCTAssertEqual(s.states[0], .failed(attempt: 0), "no retry after remove")
+    }
+
+    func testResumeContinuesAttemptNumbering() {
+        var s = Scheduler(jobs: diamond(), maxJobs: 4, done: [0, 1], nextAttempt: [2: 3])
+        XCTAssertEqual(s.handle(.start, now: 0), [.spawn(job: 2, attempt: 3)])
+    }
+
+    func testHundredThousandJobFanOutIsLinear() {
+        // Not a timing: checks the structure stays consistent at scale.
+        let n = 100_000
+        var jobs = [SchedulerJob(parents: [])]
+        jobs += (0..<n).map { _ in SchedulerJob(parents: [0]) }
+        jobs.append(SchedulerJob(parents: Array(1...n)))
+        var s = Scheduler(jobs: jobs, maxJobs: 2)
+        var queue = s.handle(.start, now: 0)
+        var done = 0
+        while let action = queue.first {
+            queue.removeFirst()
+            if case .spawn(let job, let attempt) = action {
+                done += 1
+                queue += s.handle(.finished(job: job, attempt: attempt, outcome: .success), now: 0)
+            }
+        }
+        XCTAssertEqual(done, n + 2)
+        XCTAssertTrue(s.isFinished)
+    }
+}

@@ -1,0 +1,120 @@
+import Foundation
+import SkeinPlanner
+import SkeinWorkflow
+import XCTest
+
+final class PlannerTests: XCTestCase {
+    var scratch: URL!
+
+    override func setUpWithError() throws {
+        scratch = FileManager.default.temporaryDirectory.appendingPathComponent("skein-plan-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: scratch) }
+
+    func write(_ name: String, _ text: String) throws {
+        try text.write(to: scratch.appendingPathComponent(name), atomically: true, encoding: .utf8)
+    }
+
+    func load() -> LoadedWorkflow { WorkflowLoader.load(WorkflowSources(workflow: scratch.appendingPathComponent("workflow.yml").path)) }
+
+    func setUpWorkflow(jobProfiles: String = "", workflowProfiles: String = "") throws {
+        try write("workflow.yml", """
+            pegasus: 5.0.4
+            name: p
+            \(workflowProfiles)
+            jobs:
+            - type: job
+              name: tool
+              id: a
+              arguments: [x, '2']
+              stdout: a.out
+              uses:
+              - {lfn: in.txt, type: input}
+              - {lfn: a.out, type: output, stageOut: true}
+            \(jobProfiles)
+            - type: job
+              name: tool
+              id: b
+              arguments: []
+              uses:
+              - {lfn: a.out, type: input}
+            """)
+        try write("sites.yml", """
+            pegasus: 5.0.4
+            sites:
+            - name: local
+              directories:
+              - {type: sharedScratch, path: scratch, fileServers: [{url: 'file://scratch'}]}
+              profiles:
+                env: {LEVEL: site, SITE_ONLY: s}
+            """)
+        try write("transformations.yml", """
+            pegasus: 5.0.4
+            transformations:
+            - name: tool
+              sites:
+              - name: local
+                pfn: bin/tool.sh
+                type: stageable
+                profiles:
+                  env: {LEVEL: tc-site}
+              profiles:
+                env: {LEVEL: tc, TC_ONLY: t}
+                dagman: {RETRY: '1'}
+            """)
+        try write("replicas.yml", "pegasus: 5.0.4\nreplicas:\n- {lfn: in.txt, pfns: [{site: local, pfn: data/in.txt}]}\n")
+        try FileManager.default.createDirectory(at: scratch.appendingPathComponent("bin"), withIntermediateDirectories: true)
+        try write("bin/tool.sh", "#!/bin/sh\necho tool\n")
+    }
+
+    func testProfilesEnvironmentPathsAndCreateDir() throws {
+        try setUpWorkflow(jobProfiles: "  profiles:\n    env: {LEVEL: job}\n    pegasus: {maxwalltime: '2'}\n    dagman: {PRIORITY: '5', CATEGORY: io, ABORT-DAG-ON: '3 RETURN 7'}")
+        let run = try RunDirectory.create(base: scratch.appendingPathComponent("runs").path, label: "p")
+        XCTAssertTrue(run.path.hasSuffix("runs/p/run0001"))
+        let plan = try Planner(load(), options: PlanOptions()).plan(runDirectory: run.path)
+        XCTAssertEqual(plan.jobs.map(\.id), ["create_dir_p_local", "a", "b"])
+        XCTAssertEqual(plan.jobs[0].kind, .createDir)
+        XCTAssertEqual(plan.jobs[0].arguments.first, "-p")
+        XCTAssertEqual(plan.scratchDirectory, scratch.appendingPathComponent("scratch/p/run0001").path)
+        let a = plan.jobs[1]
+        XCTAssertEqual(a.environment, ["LEVEL": "job", "SITE_ONLY": "s", "TC_ONLY": "t"], "job beats TC site entry beats TC beats site")
+        XCTAssertEqual(a.executable, run.path + "/bin/tool", "stageable executables are copied into the run")
+        XCTAssertTrue(FileManager.default.isExecutableFile(atPath: a.executable))
+        XCTAssertEqual(a.arguments, ["x", "2"])
+        XCTAssertEqual(a.retries, 1, "dagman.RETRY from the transformation")
+        XCTAssertEqual(a.maxWalltime, 120, "maxwalltime is in minutes")
+        XCTAssertEqual(a.priority, 5)
+        XCTAssertEqual(a.category, "io")
+        XCTAssertEqual(a.abortOnExitCode, 3)
+        XCTAssertEqual(a.abortReturnValue, 7)
+        XCTAssertEqual(a.parents, [0])
+        XCTAssertEqual(a.inputLinks, [InputLink(lfn: "in.txt", source: scratch.appendingPathComponent("data/in.txt").path)])
+        XCTAssertEqual(a.outputs, ["a.out"])
+        XCTAssertEqual(plan.jobs[2].parents, [0, 1], "b depends on a through a.out, and on create_dir")
+        XCTAssertEqual(plan.jobs[2].inputLinks, [], "a file made by a parent is not linked from a replica")
+
+        try run.write(plan)
+        XCTAssertEqual(try RunDirectory(path: run.path).readPlan(), plan)
+        XCTAssertTrue(try RunDirectory.create(base: scratch.appendingPathComponent("runs").path, label: "p").path.hasSuffix("run0002"))
+    }
+
+    func testRetriesFallBackToWorkflowThenDefault() throws {
+        try setUpWorkflow(workflowProfiles: "profiles:\n  dagman: {RETRY: '4'}")
+        // The transformation's RETRY applies to its jobs; the workflow's to the rest. Drop the TC one.
+        var loaded = load()
+        loaded.transformations?.transformations[0].profiles = Profiles()
+        let plan = try Planner(loaded, options: PlanOptions(defaultRetries: 9)).plan(runDirectory: scratch.path)
+        XCTAssertEqual(plan.jobs[1].retries, 4)
+        XCTAssertEqual(plan.jobs[0].retries, 9, "create_dir uses --retries")
+    }
+
+    func testAJobWithNoSiteToRunIsAPlanError() throws {
+        try setUpWorkflow()
+        XCTAssertThrowsError(try Planner(load(), options: PlanOptions(sitesToRun: ["hpc"])).plan(runDirectory: scratch.path)) { error in
+            let text = (error as! PlanError).description
+            XCTAssertTrue(text.contains("job 'a': transformation 'tool' is not available on the sites to run (hpc); it is on local"), text)
+        }
+    }
+}

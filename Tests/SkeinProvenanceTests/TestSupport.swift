@@ -1,0 +1,31 @@
+import Foundation
+import XCTest
+@testable import SkeinProvenance
+
+/// Paths and temp folders shared by the SkeinProvenance tests.
+enum TestPaths {
+    /// The repository root, from this file's location (Tests/SkeinProvenanceTests/...).
+    static let repoRoot: URL = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    /// The shared reference folder beside the repository (`../shared`).
+    static let shared: URL = repoRoot.appendingPathComponent("../shared").standardizedFileURL
+
+    static var schemaMarkdown: URL { shared.appendingPathComponent("reference/stampede-schema-v14.md") }
+    static var fixtureRuns: URL { shared.appendingPathComponent("fixtures/pegasus-runs") }
+
+    /// A fresh empty folder under the system temp dir, removed when the test ends.
+    static func tempDir(_ test: XCTestCase, _ name: String = "prov") throws -> String {
+        let dir = FileManager.default.temporaryDirectory
+            .appendingPathComponent("skein-\(name)-\(UUID().uuidString.prefix(8))").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        test.addTeardownBlock { try? FileManager.default.removeItem(atPath: dir) }
+        return dir
+    }
+}
+
+extension SQLiteDatabase {
+    /// Integer result of a one-value query (tests only).
+    func int(_ sql: String, _ values: [any SQLiteBindable] = []) throws -> Int64? {
+        try scalar(sql, values).int
+    }
+}
