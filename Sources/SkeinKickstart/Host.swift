@@ -42,6 +42,6 @@ public enum Host {
 
     private static func dottedQuad(_ address: in_addr) -> String {
         let value = UInt32(bigEndian: address.s_addr)
-        return [24, 16, 8, 0].map { String((value >> UInt32($0)) & 0xff) }.joined(separator: ".")
+        return String(value >> 24) + "." + String((value >> 16) & 0xff) + "." + String((value >> 8) & 0xff) + "." + String(value & 0xff)
     }
 }

@@ -37,8 +37,8 @@ public enum LocalSpawn {
         }
         var denied = false
         let path = searchPath ?? "/usr/local/bin:/usr/bin:/bin"
-        for directory in path.split(separator: ":", omittingEmptySubsequences: false) {
-            let candidate = (directory.isEmpty ? "." : String(directory)) + "/" + name
+        for directory in Self.pathEntries(path) {
+            let candidate = (directory.isEmpty ? "." : directory) + "/" + name
             do {
                 try checkExecutable(candidate)
                 return candidate
@@ -47,6 +47,22 @@ public enum LocalSpawn {
             }
         }
         throw SystemError(denied ? EACCES : ENOENT)
+    }
+
+    /// PATH's entries, empty ones kept (scanned by byte: cheaper to start than String.split).
+    static func pathEntries(_ path: String) -> [String] {
+        var entries: [String] = []
+        var current: [UInt8] = []
+        for byte in path.utf8 {
+            if byte == UInt8(ascii: ":") {
+                entries.append(String(decoding: current, as: UTF8.self))
+                current.removeAll(keepingCapacity: true)
+            } else {
+                current.append(byte)
+            }
+        }
+        entries.append(String(decoding: current, as: UTF8.self))
+        return entries
     }
 
     /// Throws unless `path` is a regular file this process may execute.

@@ -88,12 +88,15 @@ public struct Machine: Sendable, Equatable {
             ("load_min1", Format.fixed(load1, 2)), ("load_min5", Format.fixed(load5, 2)),
             ("load_min15", Format.fixed(load15, 2)),
         ]
-        return fields.map { pad + $0.0 + ": " + $0.1 + "\n" }.joined() + (processes?.yamlLines(indent: indent) ?? "")
+        var out = ""
+        for (key, value) in fields { out += pad + key + ": " + value + "\n" }
+        return out + (processes?.yamlLines(indent: indent) ?? "")
     }
 }
 
 /// Vendor, model and MHz of the first CPU from the start of /proc/cpuinfo. Only 4 KiB is read:
-/// the kernel builds that file per CPU, and reading all of it is slow on big nodes.
+/// the kernel builds that file per CPU, and reading all of it is slow on big nodes. Parsed by
+/// byte, as it runs in every wrapper process.
 enum CPUInfo {
     static func first() -> (vendor: String, model: String, mhz: Int) {
         var vendor = "", model = "", mhz = 0
@@ -103,30 +106,46 @@ enum CPUInfo {
         var bytes = [UInt8](repeating: 0, count: 4096)
         let count = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
         guard count > 0 else { return (vendor, model, mhz) }
-        let text = String(decoding: bytes[0..<count], as: UTF8.self)
-        for line in text.split(separator: "\n") {
-            guard let colon = line.firstIndex(of: ":") else { continue }
-            let key = line[..<colon].trimmingSpaces
-            let value = line[line.index(after: colon)...].trimmingSpaces
-            if key == "vendor_id" && vendor.isEmpty {
-                vendor = String(value.split(separator: " ").first ?? "")
-            } else if key == "model name" && model.isEmpty {
-                model = value.split(whereSeparator: { $0 == " " || $0 == "\t" }).joined(separator: " ")
-            } else if key == "cpu MHz" && mhz == 0 {
-                mhz = Int(((Double(value) ?? 0) + 0.5).rounded(.down))
-            } else if key == "processor" && !vendor.isEmpty {
-                break  // second CPU: the first one is complete
+        var lineStart = 0
+        var processors = 0
+        for index in 0...count where index == count || bytes[index] == UInt8(ascii: "\n") {
+            defer { lineStart = index + 1 }
+            guard let colon = bytes[lineStart..<index].firstIndex(of: UInt8(ascii: ":")) else { continue }
+            let key = trimmed(bytes[lineStart..<colon])
+            let value = trimmed(bytes[(colon + 1)..<index])
+            if key.elementsEqual("processor".utf8) {
+                processors += 1
+                if processors > 1 { break }  // the first CPU is complete
+            } else if key.elementsEqual("vendor_id".utf8) {
+                vendor = String(decoding: value.prefix { $0 != UInt8(ascii: " ") }, as: UTF8.self)
+            } else if key.elementsEqual("model name".utf8) {
+                model = collapsingBlanks(value)
+            } else if key.elementsEqual("cpu MHz".utf8) {
+                mhz = Int(((Double(String(decoding: value, as: UTF8.self)) ?? 0) + 0.5).rounded(.down))
             }
         }
         return (vendor, model, mhz)
     }
-}
 
-extension Substring {
-    var trimmingSpaces: String {
-        let isBlank: (Character) -> Bool = { $0 == " " || $0 == "\t" }
-        guard let start = firstIndex(where: { !isBlank($0) }) else { return "" }
-        let end = lastIndex(where: { !isBlank($0) })!
-        return String(self[start...end])
+    private static func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
+
+    private static func trimmed(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+        var slice = bytes
+        while let first = slice.first, isBlank(first) { slice.removeFirst() }
+        while let last = slice.last, isBlank(last) { slice.removeLast() }
+        return slice
+    }
+
+    /// Runs of blanks become one space (pegasus-kickstart does the same to the model name).
+    private static func collapsingBlanks(_ bytes: ArraySlice<UInt8>) -> String {
+        var out: [UInt8] = []
+        for byte in bytes {
+            if isBlank(byte) {
+                if out.last != 0x20 { out.append(0x20) }
+            } else {
+                out.append(byte)
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -50,14 +50,20 @@ enum YAMLText {
             if scalar == ":" && index + 1 < scalars.count && scalars[index + 1] == " " { return false }
             if scalar == "#" && index > 0 && scalars[index - 1] == " " { return false }
         }
-        return !reservedWords.contains(text)
+        return !isReservedWord(text)
     }
 
-    /// Words YAML 1.1 (PyYAML, Pegasus's reader) would turn into booleans or null.
-    private static let reservedWords: Set<String> = [
-        "~", "null", "Null", "NULL", "true", "True", "TRUE", "false", "False", "FALSE",
-        "yes", "Yes", "YES", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF", "y", "Y", "n", "N",
-    ]
+    /// Words YAML 1.1 (PyYAML, Pegasus's reader) would turn into booleans or null. (A switch, not
+    /// a Set: this runs in every wrapper process and a Set's first use costs page faults.)
+    private static func isReservedWord(_ text: String) -> Bool {
+        switch text {
+        case "~", "null", "Null", "NULL", "true", "True", "TRUE", "false", "False", "FALSE",
+             "yes", "Yes", "YES", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF", "y", "Y", "n", "N":
+            return true
+        default:
+            return false
+        }
+    }
 
     /// The header indicator and body of a literal block (`data: |`) holding `text`, each line
     /// indented by `indent` spaces, in pegasus-kickstart's layout: line breaks re-indented and a

@@ -91,6 +91,37 @@ final class RunTests: XCTestCase {
         XCTAssertTrue(result.stdout.contains("lazy failed: declared output not produced: result.txt"), result.stdout)
     }
 
+    func testEveryAttemptHasAKickstartRecordLikePegasus() throws {
+        let example = SkeinBinary.repository.appendingPathComponent("Examples/failing/workflow.yml").path
+        _ = try skein(["run", example, "--batch", "--dir", scratch.appendingPathComponent("runs").path])
+        let jobs = scratch.appendingPathComponent("runs/failing/run0001/jobs/000")
+        let fixtures = SkeinBinary.shared.appendingPathComponent("fixtures/kickstart")
+        // Same keys as the real records, at the top (plus hostname), in mainjob and in its status.
+        let compare = """
+            import sys, yaml
+            def keys(path):
+                r = yaml.safe_load(open(path))[0]
+                return set(r), set(r['mainjob']), set(r['mainjob']['status']), r
+            for ours, theirs in [(sys.argv[1], sys.argv[3]), (sys.argv[2], sys.argv[4])]:
+                a, b = keys(ours), keys(theirs)
+                # Skein also names the host (hostname), which the issue asks for.
+                assert a[0] - {'hostname'} == b[0], (ours, a[0] ^ b[0])
+                assert a[1] == b[1], (ours, a[1] ^ b[1])
+                assert a[2] == b[2], (ours, a[2] ^ b[2])
+            failed = keys(sys.argv[2])[3]
+            assert failed['mainjob']['status']['raw'] == 768 and failed['mainjob']['status']['regular_exitcode'] == 3
+            assert 'cal.dat is missing' in failed['files']['stderr']['data']
+            ok = keys(sys.argv[1])[3]
+            assert ok['derivation'] == 'acquire' and ok['resource'] == 'local' and ok['wf-label'] == 'failing'
+            print('ok')
+            """
+        let result = try SkeinBinary.runProgram(URL(fileURLWithPath: "/usr/bin/env"), [
+            "python3", "-c", compare, jobs.appendingPathComponent("acquire.out.000").path, jobs.appendingPathComponent("calibrate.out.001").path,
+            fixtures.appendingPathComponent("ks_success_real.yml").path, fixtures.appendingPathComponent("ks_failed_real.yml").path,
+        ])
+        XCTAssertEqual(result.stdout, "ok\n", result.stderr)
+    }
+
     func testBadInputExitsTwoAndWritesNoRun() throws {
         let path = scratch.appendingPathComponent("bad.yml")
         try "pegasus: 5.0.4\nname: bad\njobs: []\n".write(to: path, atomically: true, encoding: .utf8)

@@ -26,6 +26,7 @@ public final class WorkflowEngine: @unchecked Sendable {
     public let restartCount: Int
     public let resumedSucceeded: Int
     let hostname: String
+    let hostFacts = AttemptRecord.HostFacts.current()
     private var lockFD: Int32 = -1
     private var outcome: WorkflowOutcome?
     private let done = DispatchSemaphore(value: 0)
@@ -165,6 +166,9 @@ public final class WorkflowEngine: @unchecked Sendable {
                 if job.stdout != nil { linkOrCopy(spec.stdout, stdoutFile) }
                 if job.stderr != nil { linkOrCopy(spec.stderr, stderrFile) }
                 let outcome = PostRunChecks.outcome(of: exit, job: job, stdoutFile: stdoutFile, stderrFile: stderrFile)
+                AttemptRecord.write(
+                    AttemptRecord.make(job: job, plan: plan, exit: exit, environment: spec.environment, stdoutFile: stdoutFile, stderrFile: stderrFile, host: hostFacts),
+                    to: recordFile)
                 let result = AttemptResult(job: index, attempt: attempt, exit: exit, outcome: outcome, recordFile: recordFile,
                                            stdoutFile: stdoutFile, stderrFile: stderrFile, hostname: host,
                                            stdoutText: PostRunChecks.tail(stdoutFile, limit: 65536),

@@ -1,0 +1,72 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import SkeinKickstart
+import SkeinPlanner
+
+/// The kickstart invocation record of a local attempt (`<id>.out.NNN`), written by the engine
+/// from its own `wait4` result rather than by a wrapper process, which saves a process per
+/// job; `skein-kickstart` writes the same record around jobs on other nodes.
+struct AttemptRecord {
+    /// What does not change from job to job on this host, gathered once per engine.
+    struct HostFacts: @unchecked Sendable {
+        var interface: String?
+        var address: String?
+        var hostname: String?
+        var user: String?
+        var group: String?
+        var umask: UInt32
+        var machine: Machine
+
+        static func current() -> HostFacts {
+            let address = Host.primaryIPv4()
+            return HostFacts(
+                interface: address?.interface, address: address?.address, hostname: Host.name(),
+                user: Accounts.userName(getuid()), group: Accounts.groupName(getgid()), umask: Host.umask(),
+                machine: Machine.current())
+        }
+    }
+
+    /// `environment` is the job's (`NAME=value`); like kickstart, a failed attempt's record
+    /// also carries it and the resource limits, to help find why.
+    static func make(job: ExecutableJob, plan: ExecutablePlan, exit: ProcessExit, environment: [String], stdoutFile: String, stderrFile: String, host: HostFacts) -> InvocationRecord {
+        let status: ExitStatus = exit.spawnError.map { ExitStatus.failure(errno: $0) } ?? ExitStatus(waitStatus: exit.rawStatus)
+        let mainjob = JobRecord(
+            start: exit.start, duration: exit.end - exit.start, pid: exit.spawnError == nil ? exit.pid : nil,
+            usage: ResourceUsage(exit.usage), status: status,
+            executable: FileEntry.file(key: "executable", path: job.executable), arguments: job.arguments)
+        var files: [FileEntry] = []
+        for lfn in job.outputs where lfn != job.stdout && lfn != job.stderr {
+            let path = (job.workingDirectory as NSString).appendingPathComponent(lfn)
+            if access(path, F_OK) == 0 { files.append(FileEntry.output(path: path, lfn: lfn)) }
+        }
+        for (key, path) in [("stdout", stdoutFile), ("stderr", stderrFile)] {
+            var entry = FileEntry.file(key: key, path: path)
+            entry.data = CapturedText.read(path: path)
+            files.append(entry)
+        }
+        var record = InvocationRecord(
+            start: exit.start, duration: exit.end - exit.start, transformation: job.transformation, derivation: job.id,
+            resource: job.site, wfLabel: plan.label, wfStamp: Clock.isoSeconds(Int(plan.createdAt)),
+            interface: host.interface, hostaddr: host.address, hostname: host.hostname, pid: getpid(),
+            uid: getuid(), user: host.user, gid: getgid(), group: host.group, umask: host.umask,
+            mainjob: mainjob, cwd: job.workingDirectory, machine: host.machine, files: files)
+        if status.isFailure {
+            record.environment = environment.sorted().compactMap { pair in
+                pair.firstIndex(of: "=").map { NamedValue(String(pair[..<$0]), String(pair[pair.index(after: $0)...])) }
+            }
+            record.limits = ResourceLimit.current()
+        }
+        return record
+    }
+
+    static func write(_ record: InvocationRecord, to path: String) {
+        let text = record.yaml()
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { return }
+        var bytes = Array(text.utf8)
+        _ = bytes.withUnsafeMutableBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+        Glibc.close(fd)
+    }
+}
