@@ -57,6 +57,8 @@ struct Options {
 
         """
 
+    /// Parses by byte: this runs in every wrapper process, and String's Character machinery
+    /// costs measurable page faults to start.
     static func parse(_ argv: [String]) -> Outcome {
         var options = Options()
         var index = 1
@@ -66,16 +68,18 @@ struct Options {
         }
         while index < argv.count {
             let argument = argv[index]
-            guard argument.hasPrefix("-"), argument.count > 1 else { break }
+            let bytes = argument.utf8
+            guard bytes.count > 1, bytes.first == UInt8(ascii: "-") else { break }
             if argument == "--" { index += 1; break }
-            let flag = argument[argument.index(after: argument.startIndex)]
-            let attached = String(argument.dropFirst(2))
+            let flag = bytes[bytes.index(after: bytes.startIndex)]
+            let attached = String(Substring(bytes.dropFirst(2)))
             func value() -> String? {
                 if !attached.isEmpty { return attached }
                 index += 1
                 return index < argv.count ? argv[index] : nil
             }
-            switch flag {
+            let letter = String(Unicode.Scalar(flag))
+            switch letter {
             case "f": options.fullInfo = true
             case "q": options.omitDataOnSuccess = true
             case "H": options.omitMachine = true
@@ -87,8 +91,8 @@ struct Options {
                 writeAll(2, usage)
                 return .exit(127)
             case "n", "N", "R", "L", "T", "i", "o", "e", "r", "l", "w", "W", "s", "S", "B":
-                guard let text = value() else { return fail("-\(flag) needs a value") }
-                switch flag {
+                guard let text = value() else { return fail("-" + letter + " needs a value") }
+                switch letter {
                 case "n": options.transformation = unquote(text)
                 case "N": options.derivation = unquote(text)
                 case "R": options.site = unquote(text)
@@ -99,20 +103,20 @@ struct Options {
                 case "e": options.stderr = text
                 case "r", "l":
                     options.recordPath = text == "-" ? nil : text
-                    options.appendRecord = flag == "l"
+                    options.appendRecord = letter == "l"
                 case "w", "W":
                     options.workdir = unquote(text)
-                    options.createWorkdir = flag == "W"
+                    options.createWorkdir = letter == "W"
                 case "s", "S":
-                    guard let files = fileList(text) else { return fail("cannot read list \(text.dropFirst())") }
-                    if flag == "s" { options.outputs += files } else { options.initial += files }
+                    guard let files = fileList(text) else { return fail("cannot read list " + text) }
+                    if letter == "s" { options.outputs += files } else { options.initial += files }
                 default:
                     if text == "all" { options.keep = nil; break }
-                    guard let size = Int(text), size > 0 else { return fail("invalid -B value \(text)") }
+                    guard let size = Int(text), size > 0 else { return fail("invalid -B value " + text) }
                     options.keep = max(1, size / 2)
                 }
             default:
-                return fail("unknown option \(argument)")
+                return fail("unknown option " + argument)
             }
             index += 1
         }
@@ -121,28 +125,33 @@ struct Options {
         return .run(options)
     }
 
-    /// `lfn=path` or `path`; `@file` reads such lines from a file.
+    /// `lfn=path` or `path`; `@file` reads such lines from a file (# comments, blank lines skipped).
     private static func fileList(_ text: String) -> [(lfn: String?, path: String)]? {
-        guard text.hasPrefix("@") else { return [pair(text)] }
-        guard let content = CapturedText.read(path: String(text.dropFirst()), keep: Int.max / 4) else { return nil }
-        return content.text.split(separator: "\n").map { $0.trimmingCharacters() }.filter { !$0.isEmpty && !$0.hasPrefix("#") }.map(pair)
+        guard text.utf8.first == UInt8(ascii: "@") else { return [pair(text)] }
+        guard let content = CapturedText.read(path: String(Substring(text.utf8.dropFirst())), keep: Int.max / 4) else { return nil }
+        return content.text.split(separator: "\n").map { String($0.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)[0]).trimmingBlanks() }
+            .filter { !$0.isEmpty }.map(pair)
     }
 
     private static func pair(_ text: String) -> (lfn: String?, path: String) {
-        guard let equals = text.firstIndex(of: "="), equals != text.startIndex else { return (nil, text) }
-        return (String(text[..<equals]), String(text[text.index(after: equals)...]))
+        let bytes = text.utf8
+        guard let equals = bytes.firstIndex(of: UInt8(ascii: "=")), equals != bytes.startIndex else { return (nil, text) }
+        return (String(Substring(bytes[..<equals])), String(Substring(bytes[bytes.index(after: equals)...])))
     }
 
     /// pegasus-kickstart's noquote(): one pair of surrounding quotes is removed.
     private static func unquote(_ text: String) -> String {
-        guard text.count >= 2, let first = text.first, first == "'" || first == "\"", text.last == first else { return text }
-        return String(text.dropFirst().dropLast())
+        let bytes = text.utf8
+        guard bytes.count >= 2, let first = bytes.first, first == UInt8(ascii: "'") || first == UInt8(ascii: "\""),
+              bytes.last == first else { return text }
+        return String(Substring(bytes.dropFirst().dropLast()))
     }
 }
 
-extension Substring {
-    func trimmingCharacters() -> String {
-        String(drop { $0 == " " || $0 == "\t" || $0 == "\r" }.reversed().drop { $0 == " " || $0 == "\t" || $0 == "\r" }.reversed())
+extension String {
+    func trimmingBlanks() -> String {
+        let blank: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\r" }
+        return String(drop(while: blank).reversed().drop(while: blank).reversed())
     }
 }
 

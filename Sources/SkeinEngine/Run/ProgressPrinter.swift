@@ -54,5 +54,6 @@ public final class ProgressPrinter: RunObserver {
 
     public func workflowFinished(_ outcome: WorkflowOutcome, at time: Double) {
         line(time, "workflow \(plan.label) \(outcome): \(succeeded) succeeded, \(failed) failed, \(total) jobs")
+        line(time, "job outputs are in \(plan.scratchDirectory)")
     }
 }
