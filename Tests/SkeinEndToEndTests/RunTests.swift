@@ -122,6 +122,37 @@ final class RunTests: XCTestCase {
         XCTAssertEqual(result.stdout, "ok\n", result.stderr)
     }
 
+    func testDetachedEngineOutlivesTheCommandAndLogsToTheRun() throws {
+        var wf = TestWorkflow(in: scratch.appendingPathComponent("wf"))
+        wf.jobs = [.init(id: "nap", script: "sleep 0.5; echo rested > rested.txt", outputs: ["rested.txt"])]
+        let result = try skein(["run", try wf.write()], in: wf.directory)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stdout.contains("engine started (pid "), result.stdout)
+        let run = wf.runDirectory()
+        let done = run.appendingPathComponent("monitord.done")
+        let deadline = Date().addingTimeInterval(20)
+        while !FileManager.default.fileExists(atPath: done.path) && Date() < deadline { usleep(50_000) }
+        let log = try String(contentsOf: run.appendingPathComponent("engine.log"), encoding: .utf8)
+        XCTAssertTrue(log.contains("workflow test succeeded: 2 succeeded, 0 failed, 2 jobs"), log)
+        XCTAssertEqual(try String(contentsOf: wf.scratch().appendingPathComponent("rested.txt"), encoding: .utf8), "rested\n")
+    }
+
+    func testWorkflowAndJobHooksRunWithPegasusEnvironment() throws {
+        var wf = TestWorkflow(in: scratch.appendingPathComponent("wf"))
+        wf.jobs = [.init(id: "a", script: "true")]
+        var path = try wf.write()
+        // Add hooks the way the Pegasus API writes them.
+        var text = try String(contentsOfFile: path, encoding: .utf8)
+        let marker = scratch.appendingPathComponent("events").path
+        text = text.replacingOccurrences(of: "jobs:\n", with: "hooks:\n  shell:\n  - {_on: start, cmd: 'echo wf-$PEGASUS_EVENT >> \(marker)'}\n  - {_on: success, cmd: 'echo wf-success-$PEGASUS_STATUS >> \(marker)'}\njobs:\n")
+        text = text.replacingOccurrences(of: "  uses: []\n", with: "  uses: []\n  hooks:\n    shell:\n    - {_on: success, cmd: 'echo job-$PEGASUS_JOBID >> \(marker)'}\n")
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        path = wf.directory.appendingPathComponent("workflow.yml").path
+        XCTAssertEqual(try skein(["run", path, "--batch"], in: wf.directory).status, 0)
+        let events = try String(contentsOfFile: marker, encoding: .utf8).split(separator: "\n").map(String.init)
+        XCTAssertEqual(events, ["wf-start", "job-a", "wf-success-0"])
+    }
+
     func testBadInputExitsTwoAndWritesNoRun() throws {
         let path = scratch.appendingPathComponent("bad.yml")
         try "pegasus: 5.0.4\nname: bad\njobs: []\n".write(to: path, atomically: true, encoding: .utf8)
