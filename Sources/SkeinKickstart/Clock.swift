@@ -29,9 +29,9 @@ public enum Clock {
         var t = time_t(seconds)
         var parts = tm()
         localtime_r(&t, &parts)
-        var text = Format.padded(Int(parts.tm_year) + 1900, 4) + "-" + Format.padded(parts.tm_mon + 1, 2)
-            + "-" + Format.padded(parts.tm_mday, 2) + "T" + Format.padded(parts.tm_hour, 2)
-            + ":" + Format.padded(parts.tm_min, 2) + ":" + Format.padded(parts.tm_sec, 2)
+        var text = Format.padded(Int(parts.tm_year) + 1900, 4) + "-" + Format.padded(Int(parts.tm_mon) + 1, 2)
+            + "-" + Format.padded(Int(parts.tm_mday), 2) + "T" + Format.padded(Int(parts.tm_hour), 2)
+            + ":" + Format.padded(Int(parts.tm_min), 2) + ":" + Format.padded(Int(parts.tm_sec), 2)
         if let millis { text += "." + Format.padded(millis, 3) }
         let offset = Int(parts.tm_gmtoff)
         let magnitude = abs(offset)

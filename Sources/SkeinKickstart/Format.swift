@@ -15,19 +15,19 @@ enum Format {
         let whole = units / divisor
         var text = (negative && units != 0 ? "-" : "") + String(whole)
         if decimals > 0 {
-            text += "." + padded(units % divisor, decimals)
+            text += "." + padded(Int(units % divisor), decimals)
         }
         return text
     }
 
     /// `value` in decimal, left-padded with zeros to `width` digits (printf `%0Nd`).
-    static func padded<T: BinaryInteger>(_ value: T, _ width: Int) -> String {
+    static func padded(_ value: Int, _ width: Int) -> String {
         let digits = String(value)
-        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+        return digits.utf8.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
     }
 
     /// `value` in octal without prefix (printf `%o`).
-    static func octal<T: BinaryInteger>(_ value: T) -> String {
+    static func octal(_ value: UInt32) -> String {
         String(value, radix: 8)
     }
 

@@ -72,6 +72,7 @@ struct Options {
             guard bytes.count > 1, bytes.first == UInt8(ascii: "-") else { break }
             if argument == "--" { index += 1; break }
             let flag = bytes[bytes.index(after: bytes.startIndex)]
+            guard flag < 0x80 else { return fail("unknown option " + argument) }
             let attached = String(Substring(bytes.dropFirst(2)))
             func value() -> String? {
                 if !attached.isEmpty { return attached }

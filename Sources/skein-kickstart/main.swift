@@ -5,6 +5,8 @@ import SkeinKickstart
 // linked statically: it wraps every remote job, so its own start-up must stay near 2 ms.
 let start = Clock.now()
 let handledSignals = SignalForwarding.install()
+// A closed stdout must fail the record's write, not kill the wrapper (the job gets SIGPIPE back).
+signal(SIGPIPE, SIG_IGN)
 switch Options.parse(CommandLine.arguments) {
 case .exit(let code):
     exit(code)
