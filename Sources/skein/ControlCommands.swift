@@ -16,6 +16,13 @@ struct RunArgument: ParsableArguments {
         return try RunDirectory(path: RunDirectory.absolute(run)).readPlan()
     }
 
+    /// Job ids on the command line must name jobs of the run.
+    func requireJobs(_ jobs: [String], in plan: ExecutablePlan) throws {
+        let known = Set(plan.jobs.map(\.id))
+        let unknown = jobs.filter { !known.contains($0) }
+        guard unknown.isEmpty else { throw ValidationError("no such job in this run: \(unknown.joined(separator: ", "))") }
+    }
+
     func send(_ commands: [ControlChannel.Command], to plan: ExecutablePlan) throws {
         try ControlChannel(directory: RunLayout(runDirectory: plan.runDirectory).controlDirectory).send(commands)
     }
@@ -95,9 +102,7 @@ struct Kill: ParsableCommand {
 
     func run() throws {
         let plan = try target.plan()
-        let known = Set(plan.jobs.map(\.id))
-        let unknown = jobs.filter { !known.contains($0) }
-        guard unknown.isEmpty else { throw ValidationError("no such job in this run: \(unknown.joined(separator: ", "))") }
+        try target.requireJobs(jobs, in: plan)
         guard EngineRunner.engineAlive(plan.runDirectory) else {
             print("no engine is running \(plan.runDirectory): no job is running")
             throw SkeinExit.failure
@@ -130,9 +135,7 @@ struct Retry: ParsableCommand {
 
     func run() throws {
         let plan = try target.plan()
-        let known = Set(plan.jobs.map(\.id))
-        let unknown = jobs.filter { !known.contains($0) }
-        guard unknown.isEmpty else { throw ValidationError("no such job in this run: \(unknown.joined(separator: ", "))") }
+        try target.requireJobs(jobs, in: plan)
         if EngineRunner.engineAlive(plan.runDirectory) {
             try target.send(jobs.map { .retry($0) }, to: plan)
             print("retry sent for \(jobs.joined(separator: ", "))")
