@@ -17,6 +17,8 @@ public struct ExecutablePlan: Codable, Sendable, Equatable {
     public var plannerArguments: [String]
     public var hooks: [PlannedHook]
     public var metadata: [String: String]
+    /// `dagman.<category>.maxjobs` from pegasus.properties beside the workflow.
+    public var categoryLimits: [String: Int]
     public var jobs: [ExecutableJob]
 }
 
@@ -62,6 +64,8 @@ public struct ExecutableJob: Codable, Sendable, Equatable {
     public var hooks: [PlannedHook]
     /// Every profile in effect (`namespace.key`), for executors that map more of them.
     public var profiles: [String: String]
+    /// The job's `metadata`, kept for provenance (task_meta).
+    public var metadata: [String: String] = [:]
 }
 
 public struct InputLink: Codable, Sendable, Equatable {

@@ -83,7 +83,8 @@ public struct Planner {
                     outputs: job.uses.filter { $0.type == .output || $0.type == .inout }.map(\.lfn).filter { $0 != job.stdout && $0 != job.stderr }
                         + [job.stdout, job.stderr].compactMap { $0 },
                     hooks: job.hooks.shell.map { PlannedHook(on: $0.on.rawValue, command: $0.command) },
-                    profiles: profiles.values))
+                    profiles: profiles.values,
+                    metadata: Dictionary(job.metadata.map { ($0.key, $0.value) }, uniquingKeysWith: { _, last in last })))
         }
         if !problems.isEmpty { throw PlanError(messages: problems) }
 
@@ -93,6 +94,7 @@ public struct Planner {
             plannerArguments: options.plannerArguments,
             hooks: workflow.hooks.shell.map { PlannedHook(on: $0.on.rawValue, command: $0.command) },
             metadata: Dictionary(workflow.metadata.map { ($0.key, $0.value) }, uniquingKeysWith: { _, last in last }),
+            categoryLimits: Self.categoryLimits(PegasusProperties.load(besideWorkflowIn: (loaded.sources.workflow as NSString).deletingLastPathComponent)),
             jobs: jobs)
     }
 
@@ -159,6 +161,16 @@ public struct Planner {
             try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: target)
         }
         return target
+    }
+
+    /// `dagman.<category>.maxjobs = N`, as Pegasus passes category limits to DAGMan.
+    static func categoryLimits(_ properties: PegasusProperties) -> [String: Int] {
+        var limits: [String: Int] = [:]
+        for (key, value) in properties.values where key.hasPrefix("dagman.") && key.hasSuffix(".maxjobs") {
+            let category = String(key.dropFirst("dagman.".count).dropLast(".maxjobs".count))
+            if !category.isEmpty, let n = Int(value), n > 0 { limits[category] = n }
+        }
+        return limits
     }
 
     /// `dagman.ABORT-DAG-ON: "3"` or `"3 RETURN 1"`.

@@ -61,7 +61,8 @@ struct Run: ParsableCommand {
         } else {
             plan = try Planning.plan(WorkflowSources(workflow: target, sites: sites, transformations: transformations, replicas: replicas), planning)
         }
-        let limits = try categoryLimits()
+        // Command-line limits win over pegasus.properties.
+        let limits = plan.categoryLimits.merging(try categoryLimits()) { _, commandLine in commandLine }
         let slots = maxjobs ?? ProcessInfo.processInfo.activeProcessorCount
         if batch {
             throw ExitCode(EngineRunner.runInForeground(plan, options: EngineOptions(maxJobs: slots, categoryLimits: limits)))

@@ -46,6 +46,15 @@ final class RunTests: XCTestCase {
         }
     }
 
+    func testMetadataLandsInProvenance() throws {
+        let example = SkeinBinary.repository.appendingPathComponent("Examples/split-merge/workflow.yml").path
+        XCTAssertEqual(try skein(["run", example, "--batch", "--dir", scratch.appendingPathComponent("runs").path]).status, 0)
+        let db = scratch.appendingPathComponent("runs/split-merge/run0001/split-merge-0.stampede.db")
+        let taskMeta = try sql(db, "select t.abs_task_id, m.key, m.value from task_meta m join task t using(task_id) order by 1, 2")
+        XCTAssertFalse(taskMeta.isEmpty, "job metadata becomes task_meta")
+        XCTAssertFalse(try sql(db, "select key, value from workflow_meta").isEmpty, "workflow metadata becomes workflow_meta")
+    }
+
     func testFailingExampleFailsWithTheRightReasons() throws {
         let example = SkeinBinary.repository.appendingPathComponent("Examples/failing/workflow.yml").path
         let result = try skein(["run", example, "--batch", "--dir", scratch.appendingPathComponent("runs").path])

@@ -110,6 +110,13 @@ final class PlannerTests: XCTestCase {
         XCTAssertEqual(plan.jobs[0].retries, 9, "create_dir uses --retries")
     }
 
+    func testCategoryLimitsComeFromPegasusProperties() throws {
+        try setUpWorkflow()
+        try write("pegasus.properties", "dagman.io.maxjobs = 2\ndagman.bad.maxjobs = many\npegasus.mode = development\n")
+        let plan = try Planner(load(), options: PlanOptions()).plan(runDirectory: scratch.path)
+        XCTAssertEqual(plan.categoryLimits, ["io": 2])
+    }
+
     func testAJobWithNoSiteToRunIsAPlanError() throws {
         try setUpWorkflow()
         XCTAssertThrowsError(try Planner(load(), options: PlanOptions(sitesToRun: ["hpc"])).plan(runDirectory: scratch.path)) { error in

@@ -59,7 +59,11 @@ public final class ProvenanceRecorder: RunObserver {
         let tasks = plan.jobs.enumerated().filter { $0.element.kind == .compute }.map { i, job in
             TaskRow(absTaskID: job.id, jobID: jobIDs[i], transformation: job.transformation, argv: job.arguments.joined(separator: " "))
         }
-        _ = writer.insertTasks(wfID, tasks)
+        let taskIDs = writer.insertTasks(wfID, tasks)
+        for job in plan.jobs where !job.metadata.isEmpty {
+            guard let taskID = taskIDs[job.id] else { continue }
+            for (key, value) in job.metadata.sorted(by: { $0.key < $1.key }) { writer.taskMeta(taskID, key: key, value: value) }
+        }
         writer.insertTaskEdges(wfID, taskEdges)
         if restartCount > 0 { reconcileAfterRestart(at: time) }
     }
