@@ -89,7 +89,7 @@ public struct Planner {
         if !problems.isEmpty { throw PlanError(messages: problems) }
 
         return ExecutablePlan(
-            formatVersion: ExecutablePlan.formatVersion, label: workflow.name, wfUUID: wfUUID, workflowFile: loaded.sources.workflow,
+            formatVersion: ExecutablePlan.formatVersion, label: workflow.name, wfUUID: wfUUID, workflowFile: CatalogPaths.absolute(loaded.sources.workflow),
             runDirectory: runDirectory, scratchDirectory: scratch, outputDirectory: output, createdAt: now,
             plannerArguments: options.plannerArguments,
             hooks: workflow.hooks.shell.map { PlannedHook(on: $0.on.rawValue, command: $0.command) },
@@ -134,7 +134,7 @@ public struct Planner {
         {
             return ((local as NSString).appendingPathComponent(label) as NSString).appendingPathComponent(run)
         }
-        return (runDirectory as NSString).appendingPathComponent("scratch")
+        return (CatalogPaths.absolute(runDirectory) as NSString).appendingPathComponent("scratch")
     }
 
     func outputDirectory(runDirectory: String) -> String {
@@ -144,7 +144,7 @@ public struct Planner {
         {
             return local
         }
-        return (runDirectory as NSString).appendingPathComponent("output")
+        return (CatalogPaths.absolute(runDirectory) as NSString).appendingPathComponent("output")
     }
 
     /// Copies a stageable executable into the run's `bin/` and makes it executable.

@@ -10,6 +10,11 @@ import SkeinPlanner
 enum PostRunChecks {
     static func outcome(of exit: ProcessExit, job: ExecutableJob, stdoutFile: String, stderrFile: String) -> AttemptOutcome {
         if let error = exit.spawnError {
+            // posix_spawn reports a missing working directory as the executable's ENOENT.
+            var st = stat()
+            if stat(job.workingDirectory, &st) != 0 {
+                return AttemptOutcome(succeeded: false, exitCode: 127, reason: "working directory \(job.workingDirectory) does not exist")
+            }
             return AttemptOutcome(succeeded: false, exitCode: 127, reason: "could not start \(job.executable): \(String(cString: strerror(error)))")
         }
         if let signal = exit.signal {

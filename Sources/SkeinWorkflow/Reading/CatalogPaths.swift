@@ -6,13 +6,20 @@ import Foundation
 /// the workflow, for embedded catalogs). Pegasus wants absolute paths; this Skein extension
 /// lets a workflow folder travel with its data and scripts.
 public enum CatalogPaths {
-    /// The local path of `pfn`, or nil when it is a remote URL (`https://`, `scp://`, ...).
+    /// The absolute local path of `pfn`, or nil when it is a remote URL (`https://`,
+    /// `scp://`, ...). `file://scratch` (no third slash) is relative, as `scratch` is.
     public static func localPath(_ pfn: String, relativeTo catalogFile: String) -> String? {
-        if pfn.hasPrefix("file://") { return String(pfn.dropFirst("file://".count)) }
-        if pfn.hasPrefix("/") { return pfn }
-        if pfn.contains("://") { return nil }
-        let directory = (catalogFile as NSString).deletingLastPathComponent
-        let joined = directory.isEmpty ? pfn : (directory as NSString).appendingPathComponent(pfn)
-        return (joined as NSString).standardizingPath
+        var path = pfn
+        if path.hasPrefix("file://") { path = String(path.dropFirst("file://".count)) } else if path.contains("://") { return nil }
+        if path.hasPrefix("/") { return path }
+        let directory = absolute((catalogFile as NSString).deletingLastPathComponent)
+        return ((directory as NSString).appendingPathComponent(path) as NSString).standardizingPath
+    }
+
+    /// `path` made absolute against the current directory.
+    public static func absolute(_ path: String) -> String {
+        if path.hasPrefix("/") { return path }
+        let cwd = FileManager.default.currentDirectoryPath
+        return ((path.isEmpty ? cwd : (cwd as NSString).appendingPathComponent(path)) as NSString).standardizingPath
     }
 }
