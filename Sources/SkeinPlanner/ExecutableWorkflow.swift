@@ -33,6 +33,8 @@ public struct ExecutableJob: Codable, Sendable, Equatable {
     /// `namespace::name:version`, as reports show it.
     public var transformation: String
     public var site: String
+    /// Which executor runs it: `local`, or `slurm` for a site whose grid is Slurm.
+    public var executor: String = "local"
     public var executable: String
     public var arguments: [String]
     public var environment: [String: String]

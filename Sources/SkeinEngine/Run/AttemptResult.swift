@@ -11,6 +11,7 @@ public struct AttemptResult: Sendable {
     public var stdoutFile: String
     public var stderrFile: String
     public var hostname: String
+    public var schedulerID: String?
     /// The last 64 KiB of the job's stdout and stderr, for provenance and reports.
     public var stdoutText: String
     public var stderrText: String

@@ -42,6 +42,6 @@ extension WorkflowEngine {
             workingDirectory: plan.runDirectory, stdin: nil,
             stdout: (folder as NSString).appendingPathComponent(name + ".out"), stderr: (folder as NSString).appendingPathComponent(name + ".err"))
         pendingHookCount += 1
-        executor.launch(spec) { [self] _ in queue.async { [self] in hookFinished() } }
+        localProcesses.launch(spec) { [self] _ in queue.async { [self] in hookFinished() } }
     }
 }

@@ -14,7 +14,8 @@ public final class ProvenanceRecorder: RunObserver {
     private var wfID: WorkflowID = 0
     private var jobIDs: [Int: JobID] = [:]
     private var instances: [Int: (attempt: Int, id: JobInstanceID)] = [:]
-    private var hostID: HostID?
+    /// Host rows by site and host name: batch jobs land on many nodes.
+    private var hostIDs: [String: HostID] = [:]
     private let user = ProcessInfo.processInfo.environment["USER"] ?? "unknown"
     private var startTime: Double = 0
     private var restartCount = 0
@@ -130,10 +131,9 @@ public final class ProvenanceRecorder: RunObserver {
         guard let instance = instances[result.job], instance.attempt == result.attempt else { return }
         let job = plan.jobs[result.job]
         let end = result.exit.end
-        if hostID == nil {
-            hostID = writer.host(wfID, site: job.site, hostname: result.hostname, ip: Host.primaryIPv4()?.address ?? "127.0.0.1",
-                                 uname: "linux", totalMemory: nil)
-        }
+        let hostKey = job.site + "|" + result.hostname
+        let hostID = hostIDs[hostKey] ?? writer.host(wfID, site: job.site, hostname: result.hostname, ip: Host.primaryIPv4()?.address ?? "127.0.0.1", uname: "linux", totalMemory: nil)
+        hostIDs[hostKey] = hostID
         writer.jobState(instance.id, .jobTerminated, timestamp: end)
         writer.jobState(instance.id, result.outcome.succeeded ? .jobSuccess : .jobFailure, timestamp: end,
                         reason: result.outcome.succeeded ? nil : result.outcome.reason)
@@ -144,7 +144,7 @@ public final class ProvenanceRecorder: RunObserver {
         let raw = Int(result.exit.rawStatus)
         writer.finishInstance(instance.id, InstanceFinish(
             exitcode: result.outcome.succeeded ? 0 : (raw != 0 ? raw : 256), localDuration: end - result.exit.start,
-            hostID: hostID, taskOutputs: [TaskOutput(taskSeq: 1, stdout: result.stdoutText, stderr: result.stderrText)],
+            hostID: hostID, schedID: result.schedulerID, taskOutputs: [TaskOutput(taskSeq: 1, stdout: result.stdoutText, stderr: result.stderrText)],
             stderrText: result.stderrText))
         let usage = result.exit.usage
         let cpu = Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6 + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6

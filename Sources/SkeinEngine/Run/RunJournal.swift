@@ -12,7 +12,7 @@ final class RunJournal: @unchecked Sendable {
         case started(job: String, attempt: Int)
         /// The process group of a started attempt, so a later engine can end it if this
         /// engine dies first.
-        case process(job: String, attempt: Int, pid: Int32)
+        case process(job: String, attempt: Int, id: String)
         case succeeded(job: String, attempt: Int)
         /// An attempt that ended without success: its process is gone.
         case failed(job: String, attempt: Int)
@@ -35,7 +35,7 @@ final class RunJournal: @unchecked Sendable {
         case .started(let job, let attempt): line = "A \(attempt) \(job)\n"
         case .succeeded(let job, let attempt): line = "S \(attempt) \(job)\n"
         case .failed(let job, let attempt): line = "F \(attempt) \(job)\n"
-        case .process(let job, let attempt, let pid): line = "P \(attempt) \(pid) \(job)\n"
+        case .process(let job, let attempt, let id): line = "P \(attempt) \(id) \(job)\n"
         }
         var bytes = Array(line.utf8)
         _ = bytes.withUnsafeMutableBytes { write(fd, $0.baseAddress, $0.count) }
@@ -48,7 +48,7 @@ final class RunJournal: @unchecked Sendable {
         for line in String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: true) {
             if line.hasPrefix("P ") {
                 let p = line.split(separator: " ", maxSplits: 3)
-                if p.count == 4, let attempt = Int(p[1]), let pid = Int32(p[2]) { entries.append(.process(job: String(p[3]), attempt: attempt, pid: pid)) }
+                if p.count == 4, let attempt = Int(p[1]) { entries.append(.process(job: String(p[3]), attempt: attempt, id: String(p[2]))) }
                 continue
             }
             let parts = line.split(separator: " ", maxSplits: 2)

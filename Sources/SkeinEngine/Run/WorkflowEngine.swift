@@ -13,14 +13,17 @@ public final class WorkflowEngine: @unchecked Sendable {
     let options: EngineOptions
     let queue = DispatchQueue(label: "skein.engine")
     let workers = DispatchQueue(label: "skein.attempts", qos: .userInitiated, attributes: .concurrent)
-    let executor: LocalExecutor
+    /// Executors by name (`ExecutableJob.executor`); `local` is always there.
+    let executors: [String: JobExecutor]
     var scheduler: Scheduler
     var observers: [RunObserver] = []
     let journal: RunJournal
     let control: ControlChannel
     let indexByID: [String: Int]
-    /// The running attempt's process of each job.
-    var processes: [Int: (attempt: Int, pid: pid_t)] = [:]
+    /// The running attempt of each job, and where it runs.
+    var running: [Int: (attempt: Int, executor: JobExecutor)] = [:]
+    /// The executor that ran (or runs) something hooks need: the local one.
+    let localProcesses: LocalExecutor
     var createdFolders = Set<String>()
     let baseEnvironment: [String: String]
     public let restartCount: Int
@@ -37,10 +40,15 @@ public final class WorkflowEngine: @unchecked Sendable {
 
     /// Opens the run: takes its lock (one engine per run), and reads the journal of earlier
     /// engines so succeeded jobs are not run again and attempt numbers continue.
-    public init(plan: ExecutablePlan, options: EngineOptions, executor: LocalExecutor = LocalExecutor()) throws {
+    public init(plan: ExecutablePlan, options: EngineOptions, executors extra: [String: JobExecutor] = [:]) throws {
         self.plan = plan
         self.options = options
-        self.executor = executor
+        let processes = LocalExecutor()
+        self.localProcesses = processes
+        self.executors = extra.merging(["local": LocalJobExecutor(processes: processes)]) { given, _ in given }
+        for name in Set(plan.jobs.map(\.executor)) where executors[name] == nil {
+            throw EngineError("this run needs the '\(name)' executor, which is not configured")
+        }
         self.layout = RunLayout(runDirectory: plan.runDirectory)
         self.control = ControlChannel(directory: layout.controlDirectory)
         var index: [String: Int] = [:]
@@ -62,11 +70,11 @@ public final class WorkflowEngine: @unchecked Sendable {
         var succeeded = Set<Int>()
         var nextAttempt: [Int: Int] = [:]
         var restarts = 0
-        var orphans: [String: Int32] = [:]
+        var orphans: [String: String] = [:]
         for entry in previous {
             switch entry {
-            case .process(let id, _, let pid):
-                orphans[id] = pid
+            case .process(let job, _, let id):
+                orphans[job] = id
             case .started(let id, let attempt):
                 if id == "-" { restarts += 1; continue }
                 if let i = index[id] { nextAttempt[i] = max(nextAttempt[i] ?? 0, attempt + 1) }
@@ -78,7 +86,9 @@ public final class WorkflowEngine: @unchecked Sendable {
             }
         }
         // Attempts of a dead engine may still be running: end them, they run again.
-        for pid in orphans.values where pid > 0 { killpg(pid, SIGKILL) }
+        for id in orphans.values {
+            for executor in executors.values { executor.cleanUpOrphan(id) }
+        }
         restartCount = restarts
         resumedSucceeded = succeeded.count
         journal = try RunJournal(path: layout.journal)
@@ -159,31 +169,36 @@ public final class WorkflowEngine: @unchecked Sendable {
         journal.append(.started(job: job.id, attempt: attempt))
         for o in observers { o.attemptStarted(job: index, attempt: attempt, at: now) }
         let recordFile = layout.record(index, job.id, attempt: attempt)
-        let host = hostname
-        let pid = executor.launch(spec) { [self] exit in
+        let executor = executors[job.executor]!
+        let launch = AttemptLaunch(job: index, attempt: attempt, planned: job, spec: spec, recordFile: recordFile, workflowLabel: plan.label)
+        let id = executor.start(launch) { [self] end in
             workers.async { [self] in
                 // Declared stdout/stderr files stay the job's output; each attempt keeps a copy.
                 if job.stdout != nil { linkOrCopy(spec.stdout, stdoutFile) }
                 if job.stderr != nil { linkOrCopy(spec.stderr, stderrFile) }
-                let outcome = PostRunChecks.outcome(of: exit, job: job, stdoutFile: stdoutFile, stderrFile: stderrFile)
-                AttemptRecord.write(
-                    AttemptRecord.make(job: job, plan: plan, exit: exit, environment: spec.environment, stdoutFile: stdoutFile, stderrFile: stderrFile, host: hostFacts),
-                    to: recordFile)
-                let result = AttemptResult(job: index, attempt: attempt, exit: exit, outcome: outcome, recordFile: recordFile,
-                                           stdoutFile: stdoutFile, stderrFile: stderrFile, hostname: host,
+                var outcome = PostRunChecks.outcome(of: end.exit, job: job, stdoutFile: stdoutFile, stderrFile: stderrFile)
+                if !outcome.succeeded, let reason = end.reason { outcome.reason = reason }
+                if !end.recordWritten {
+                    AttemptRecord.write(
+                        AttemptRecord.make(job: job, plan: plan, exit: end.exit, environment: spec.environment, stdoutFile: stdoutFile, stderrFile: stderrFile, host: hostFacts),
+                        to: recordFile)
+                }
+                let result = AttemptResult(job: index, attempt: attempt, exit: end.exit, outcome: outcome, recordFile: recordFile,
+                                           stdoutFile: stdoutFile, stderrFile: stderrFile, hostname: end.host ?? hostname,
+                                           schedulerID: end.schedulerID,
                                            stdoutText: PostRunChecks.tail(stdoutFile, limit: 65536),
                                            stderrText: PostRunChecks.tail(stderrFile, limit: 65536))
                 queue.async { [self] in finished(result) }
             }
         }
-        if let pid {
-            processes[index] = (attempt, pid)
-            journal.append(.process(job: job.id, attempt: attempt, pid: pid))
+        if let id {
+            running[index] = (attempt, executor)
+            journal.append(.process(job: job.id, attempt: attempt, id: id))
         }
     }
 
     private func finished(_ result: AttemptResult) {
-        if processes[result.job]?.attempt == result.attempt { processes[result.job] = nil }
+        if running[result.job]?.attempt == result.attempt { running[result.job] = nil }
         let actions = scheduler.handle(.finished(job: result.job, attempt: result.attempt, outcome: result.outcome), now: WallClock.now())
         var willRetry = false
         var succeeded = false
@@ -201,10 +216,10 @@ public final class WorkflowEngine: @unchecked Sendable {
     }
 
     private func kill(_ job: Int, _ attempt: Int) {
-        guard let process = processes[job], process.attempt == attempt else { return }
-        executor.signal(process.pid, SIGTERM)
+        guard let entry = running[job], entry.attempt == attempt else { return }
+        entry.executor.stop(job: job, attempt: attempt, force: false)
         queue.asyncAfter(deadline: .now() + options.killGrace) { [self] in
-            if let still = processes[job], still.attempt == attempt { executor.signal(still.pid, SIGKILL) }
+            if let still = running[job], still.attempt == attempt { still.executor.stop(job: job, attempt: attempt, force: true) }
         }
     }
 

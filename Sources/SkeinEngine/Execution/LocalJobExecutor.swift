@@ -1,0 +1,48 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+
+/// Runs attempts on this machine: one process group each, exit status and rusage from
+/// `wait4`. The engine writes their kickstart records.
+public final class LocalJobExecutor: JobExecutor, @unchecked Sendable {
+    private let processes: LocalExecutor
+    private let lock = NSLock()
+    private var running: [Int: (attempt: Int, pid: pid_t)] = [:]
+
+    public init(processes: LocalExecutor = LocalExecutor()) {
+        self.processes = processes
+    }
+
+    public func start(_ launch: AttemptLaunch, ended: @escaping @Sendable (AttemptEnd) -> Void) -> String? {
+        lock.lock()
+        defer { lock.unlock() }
+        let job = launch.job
+        let pid = processes.launch(launch.spec) { [weak self] exit in
+            self?.forget(job: job, pid: exit.pid)
+            ended(AttemptEnd(exit: exit))
+        }
+        guard let pid else { return nil }
+        running[job] = (launch.attempt, pid)
+        return "local:\(pid)"
+    }
+
+    public func stop(job: Int, attempt: Int, force: Bool) {
+        lock.lock()
+        let entry = running[job]
+        lock.unlock()
+        guard let entry, entry.attempt == attempt else { return }
+        processes.signal(entry.pid, force ? SIGKILL : SIGTERM)
+    }
+
+    public func cleanUpOrphan(_ id: String) {
+        guard id.hasPrefix("local:"), let pid = pid_t(id.dropFirst("local:".count)), pid > 1 else { return }
+        killpg(pid, SIGKILL)
+    }
+
+    private func forget(job: Int, pid: pid_t) {
+        lock.lock()
+        if running[job]?.pid == pid { running[job] = nil }
+        lock.unlock()
+    }
+}
