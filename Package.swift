@@ -50,7 +50,7 @@ let package = Package(
         // Scheduler state machine, executors, run loop and control channel.
         .target(
             name: "SkeinEngine",
-            dependencies: ["SkeinPlanner", "SkeinProvenance", "SkeinKickstart", "CSpawn"]),
+            dependencies: ["SkeinWorkflow", "SkeinPlanner", "SkeinProvenance", "SkeinKickstart", "CSpawn"]),
         // The run database: SQLite in Pegasus's stampede schema v14, written in batches.
         .target(
             name: "SkeinProvenance",

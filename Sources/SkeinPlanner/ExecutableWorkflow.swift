@@ -68,6 +68,42 @@ public struct ExecutableJob: Codable, Sendable, Equatable {
     public var profiles: [String: String]
     /// The job's `metadata`, kept for provenance (task_meta).
     public var metadata: [String: String] = [:]
+
+    public init(
+        id: String, kind: Kind, transformation: String, site: String, executor: String = "local", executable: String,
+        arguments: [String], environment: [String: String], workingDirectory: String, stdin: String? = nil, stdout: String? = nil,
+        stderr: String? = nil, retries: Int = 0, maxWalltime: Double? = nil, priority: Int = 0, category: String? = nil,
+        abortOnExitCode: Int32? = nil, abortReturnValue: Int32? = nil, successMessage: String? = nil, failureMessage: String? = nil,
+        parents: [Int], inputLinks: [InputLink] = [], outputs: [String] = [], hooks: [PlannedHook] = [], profiles: [String: String] = [:],
+        metadata: [String: String] = [:]
+    ) {
+        self.id = id
+        self.kind = kind
+        self.transformation = transformation
+        self.site = site
+        self.executor = executor
+        self.executable = executable
+        self.arguments = arguments
+        self.environment = environment
+        self.workingDirectory = workingDirectory
+        self.stdin = stdin
+        self.stdout = stdout
+        self.stderr = stderr
+        self.retries = retries
+        self.maxWalltime = maxWalltime
+        self.priority = priority
+        self.category = category
+        self.abortOnExitCode = abortOnExitCode
+        self.abortReturnValue = abortReturnValue
+        self.successMessage = successMessage
+        self.failureMessage = failureMessage
+        self.parents = parents
+        self.inputLinks = inputLinks
+        self.outputs = outputs
+        self.hooks = hooks
+        self.profiles = profiles
+        self.metadata = metadata
+    }
 }
 
 public struct InputLink: Codable, Sendable, Equatable {

@@ -68,9 +68,10 @@ public struct Planner {
                 inputLinks.append(InputLink(lfn: stdin, source: source))
             }
             let abort = Self.abortRule(profiles["dagman.ABORT-DAG-ON"])
+            let executor = site.map(Self.executor(for:)) ?? "local"
             jobs.append(
                 ExecutableJob(
-                    id: job.id, kind: .compute, transformation: job.transformation.description, site: placement.site,
+                    id: job.id, kind: .compute, transformation: job.transformation.description, site: placement.site, executor: executor,
                     executable: executable, arguments: job.arguments, environment: profiles.environment,
                     workingDirectory: scratch, stdin: job.stdin, stdout: job.stdout, stderr: job.stderr,
                     retries: profiles["dagman.RETRY"].flatMap { Int($0) } ?? workflowRetries ?? options.defaultRetries,
@@ -161,6 +162,12 @@ public struct Planner {
             try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: target)
         }
         return target
+    }
+
+    /// A site whose grid has `scheduler: slurm` (Pegasus's glite style or a batch grid) runs
+    /// its jobs through Slurm; every other site runs them on this machine.
+    static func executor(for site: Site) -> String {
+        site.grids.contains { $0.scheduler == "slurm" && ($0.jobtype == nil || $0.jobtype == "compute") } ? "slurm" : "local"
     }
 
     /// `dagman.<category>.maxjobs = N`, as Pegasus passes category limits to DAGMan.

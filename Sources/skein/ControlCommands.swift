@@ -69,6 +69,8 @@ struct Resume: ParsableCommand {
     @Flag(help: "Run the resumed engine in the foreground.")
     var batch = false
 
+    @OptionGroup var slurm: SlurmOptions
+
     func run() throws {
         let plan = try target.plan()
         if EngineRunner.engineAlive(plan.runDirectory) {
@@ -77,9 +79,9 @@ struct Resume: ParsableCommand {
             return
         }
         if batch {
-            throw ExitCode(EngineRunner.runInForeground(plan, options: EngineOptions(maxJobs: ProcessInfo.processInfo.activeProcessorCount)))
+            throw ExitCode(EngineRunner.runInForeground(plan, options: EngineOptions(maxJobs: ProcessInfo.processInfo.activeProcessorCount), slurm: slurm.settings()))
         }
-        let pid = try EngineRunner.detach(plan, arguments: [])
+        let pid = try EngineRunner.detach(plan, arguments: slurm.arguments)
         print("engine started (pid \(pid)), resuming \(plan.runDirectory)")
     }
 }
@@ -133,6 +135,8 @@ struct Retry: ParsableCommand {
     @Flag(help: "When a new engine is needed, run it in the foreground.")
     var batch = false
 
+    @OptionGroup var slurm: SlurmOptions
+
     func run() throws {
         let plan = try target.plan()
         try target.requireJobs(jobs, in: plan)
@@ -142,9 +146,9 @@ struct Retry: ParsableCommand {
             return
         }
         if batch {
-            throw ExitCode(EngineRunner.runInForeground(plan, options: EngineOptions(maxJobs: ProcessInfo.processInfo.activeProcessorCount)))
+            throw ExitCode(EngineRunner.runInForeground(plan, options: EngineOptions(maxJobs: ProcessInfo.processInfo.activeProcessorCount), slurm: slurm.settings()))
         }
-        let pid = try EngineRunner.detach(plan, arguments: [])
+        let pid = try EngineRunner.detach(plan, arguments: slurm.arguments)
         print("engine started (pid \(pid)): \(plan.runDirectory) resumes, failed jobs run again")
     }
 }

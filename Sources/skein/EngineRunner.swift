@@ -10,10 +10,15 @@ import SkeinProvenance
 /// outlives the terminal and the SSH connection.
 enum EngineRunner {
     /// Runs to the end and returns the exit code `skein run --batch` documents.
-    static func runInForeground(_ plan: ExecutablePlan, options: EngineOptions) -> Int32 {
+    static func runInForeground(_ plan: ExecutablePlan, options: EngineOptions, slurm: SlurmSettings) -> Int32 {
         let engine: WorkflowEngine
+        let processes = LocalExecutor.shared
+        var executors: [String: JobExecutor] = ["local": LocalJobExecutor(processes: processes)]
+        if plan.jobs.contains(where: { $0.executor == "slurm" }) {
+            executors["slurm"] = SlurmExecutor(settings: slurm, processes: processes, runDirectory: plan.runDirectory)
+        }
         do {
-            engine = try WorkflowEngine(plan: plan, options: options)
+            engine = try WorkflowEngine(plan: plan, options: options, executors: executors, processes: processes)
             engine.add(try ProvenanceRecorder(plan: plan))
         } catch {
             Terminal.writeError("skein: \(error)\n")
@@ -23,6 +28,7 @@ enum EngineRunner {
         let registry = try? RunRegistry()
         try? registry?.register(label: plan.label, runDir: plan.runDirectory, wfUUID: plan.wfUUID, state: .running, started: Date().timeIntervalSince1970)
         let outcome = engine.run()
+        for executor in executors.values { if let summary = executor.summary { print(summary) } }
         let state: RunState
         let code: Int32
         switch outcome {
@@ -43,7 +49,7 @@ enum EngineRunner {
             executable: executable, arguments: ["run", plan.runDirectory, "--batch"] + arguments,
             environment: ProcessInfo.processInfo.environment.map { "\($0.key)=\($0.value)" },
             workingDirectory: FileManager.default.currentDirectoryPath, stdin: nil, stdout: layout.engineLog, stderr: layout.engineLog)
-        guard let pid = LocalExecutor().launch(spec, newSession: true, done: { _ in }) else {
+        guard let pid = LocalExecutor.shared.launch(spec, newSession: true, done: { _ in }) else {
             throw EngineError("could not start the engine (\(executable))")
         }
         return pid

@@ -49,6 +49,8 @@ struct Run: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Limit a dagman.CATEGORY, as NAME=N (repeatable).", valueName: "name=n"))
     var categoryLimit: [String] = []
 
+    @OptionGroup var slurm: SlurmOptions
+
     func run() throws {
         let plan: ExecutablePlan
         if RunDirectory.isRunDirectory(target) {
@@ -65,9 +67,9 @@ struct Run: ParsableCommand {
         let limits = plan.categoryLimits.merging(try categoryLimits()) { _, commandLine in commandLine }
         let slots = maxjobs ?? ProcessInfo.processInfo.activeProcessorCount
         if batch {
-            throw ExitCode(EngineRunner.runInForeground(plan, options: EngineOptions(maxJobs: slots, categoryLimits: limits)))
+            throw ExitCode(EngineRunner.runInForeground(plan, options: EngineOptions(maxJobs: slots, categoryLimits: limits), slurm: slurm.settings()))
         }
-        let pid = try EngineRunner.detach(plan, arguments: ["--maxjobs", String(slots)] + categoryLimit.flatMap { ["--category-limit", $0] })
+        let pid = try EngineRunner.detach(plan, arguments: ["--maxjobs", String(slots)] + categoryLimit.flatMap { ["--category-limit", $0] } + slurm.arguments)
         print("engine started (pid \(pid)) for \(plan.label): \(plan.jobs.count) jobs")
         print("run directory: \(plan.runDirectory)")
         print("engine log:    \(RunLayout(runDirectory: plan.runDirectory).engineLog)")

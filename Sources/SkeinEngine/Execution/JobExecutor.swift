@@ -34,17 +34,34 @@ public struct AttemptEnd: Sendable {
     }
 }
 
+/// What happened to an attempt before it ended.
+public enum AttemptProgress: Sendable, Equatable {
+    /// Handed to its executor: `id` identifies it outside this process (`local:PID`,
+    /// `slurm:JOBID`), kept so a later engine can clean up after a crash.
+    case submitted(id: String)
+    /// Waiting in the batch system, and why (Resources, Priority, ...).
+    case pending(reason: String)
+    /// Held in the batch system, and why (JobHeldUser, ...).
+    case held(reason: String)
+    case running(host: String?)
+}
+
 /// Runs attempts somewhere: on this machine, or through a batch system. The engine calls it
-/// on its queue; `ended` may be called on any thread.
+/// on its queue; `progress` and `ended` may be called on any thread, `ended` exactly once.
 public protocol JobExecutor: AnyObject, Sendable {
-    /// Starts the attempt and returns an id that identifies it outside this process (a
-    /// process id, a Slurm job id), recorded so a later engine can clean up after a crash;
-    /// nil when it could not start, in which case `ended` has been called.
-    func start(_ launch: AttemptLaunch, ended: @escaping @Sendable (AttemptEnd) -> Void) -> String?
+    /// Starts (or queues) the attempt. False when it could not, and `ended` has been called.
+    func start(_ launch: AttemptLaunch, progress: @escaping @Sendable (AttemptProgress) -> Void, ended: @escaping @Sendable (AttemptEnd) -> Void) -> Bool
 
     /// Asks a running attempt to stop; `force` is sent after the grace period.
     func stop(job: Int, attempt: Int, force: Bool)
 
     /// Ends what an engine that died may have left running under this id.
     func cleanUpOrphan(_ id: String)
+
+    /// A line about the executor's work for the end of a run (commands called, ...), if any.
+    var summary: String? { get }
+}
+
+extension JobExecutor {
+    public var summary: String? { nil }
 }

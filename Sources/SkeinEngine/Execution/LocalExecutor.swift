@@ -17,7 +17,11 @@ public final class LocalExecutor: @unchecked Sendable {
     private let childrenStarted = DispatchSemaphore(value: 0)
     private var reaper: Thread?
 
-    public init() {
+    /// The one executor of this process: its reaper waits for *every* child (`wait4(-1)`),
+    /// so a second one would steal the first one's children.
+    public static let shared = LocalExecutor()
+
+    private init() {
         let thread = Thread { [weak self] in self?.reap() }
         thread.name = "skein-reaper"
         thread.stackSize = 1 << 20

@@ -10,11 +10,11 @@ public final class LocalJobExecutor: JobExecutor, @unchecked Sendable {
     private let lock = NSLock()
     private var running: [Int: (attempt: Int, pid: pid_t)] = [:]
 
-    public init(processes: LocalExecutor = LocalExecutor()) {
+    public init(processes: LocalExecutor = LocalExecutor.shared) {
         self.processes = processes
     }
 
-    public func start(_ launch: AttemptLaunch, ended: @escaping @Sendable (AttemptEnd) -> Void) -> String? {
+    public func start(_ launch: AttemptLaunch, progress: @escaping @Sendable (AttemptProgress) -> Void, ended: @escaping @Sendable (AttemptEnd) -> Void) -> Bool {
         lock.lock()
         defer { lock.unlock() }
         let job = launch.job
@@ -22,9 +22,11 @@ public final class LocalJobExecutor: JobExecutor, @unchecked Sendable {
             self?.forget(job: job, pid: exit.pid)
             ended(AttemptEnd(exit: exit))
         }
-        guard let pid else { return nil }
+        guard let pid else { return false }
         running[job] = (launch.attempt, pid)
-        return "local:\(pid)"
+        progress(.submitted(id: "local:\(pid)"))
+        progress(.running(host: nil))
+        return true
     }
 
     public func stop(job: Int, attempt: Int, force: Bool) {

@@ -22,6 +22,7 @@ public struct AttemptResult: Sendable {
 public protocol RunObserver: AnyObject {
     func workflowStarted(plan: ExecutablePlan, restartCount: Int, at time: Double)
     func attemptStarted(job: Int, attempt: Int, at time: Double)
+    func attemptProgress(job: Int, attempt: Int, _ progress: AttemptProgress, at time: Double)
     func attemptFinished(_ result: AttemptResult, willRetry: Bool)
     func jobUnrunnable(job: Int, because: Int, at time: Double)
     func commandHandled(_ command: ControlChannel.Command, result: String, at time: Double)

@@ -32,6 +32,22 @@ public final class ProgressPrinter: RunObserver {
         line(time, "\(plan.jobs[job].id) started" + (attempt > 0 ? " (attempt \(attempt + 1))" : ""))
     }
 
+    public func attemptProgress(job: Int, attempt: Int, _ progress: AttemptProgress, at time: Double) {
+        let id = plan.jobs[job].id
+        switch progress {
+        case .submitted(let schedulerID) where schedulerID.hasPrefix("slurm:"):
+            line(time, "\(id) submitted to Slurm as job \(schedulerID.dropFirst(6))")
+        case .pending(let reason):
+            line(time, "\(id) pending in the queue: \(reason)")
+        case .held(let reason):
+            line(time, "\(id) held in the queue: \(reason)")
+        case .running(let host?):
+            line(time, "\(id) running on \(host)")
+        default:
+            break
+        }
+    }
+
     public func attemptFinished(_ result: AttemptResult, willRetry: Bool) {
         let job = plan.jobs[result.job].id
         let seconds = String(format: "%.2f s", result.exit.end - result.exit.start)

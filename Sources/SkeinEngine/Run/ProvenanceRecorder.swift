@@ -14,6 +14,7 @@ public final class ProvenanceRecorder: RunObserver {
     private var wfID: WorkflowID = 0
     private var jobIDs: [Int: JobID] = [:]
     private var instances: [Int: (attempt: Int, id: JobInstanceID)] = [:]
+    private var heldInstances = Set<JobInstanceID>()
     /// Host rows by site and host name: batch jobs land on many nodes.
     private var hostIDs: [String: HostID] = [:]
     private let user = ProcessInfo.processInfo.environment["USER"] ?? "unknown"
@@ -124,7 +125,22 @@ public final class ProvenanceRecorder: RunObserver {
             stdinFile: planned.stdin))
         instances[job] = (attempt, id)
         writer.jobState(id, .submit, timestamp: time)
-        writer.jobState(id, .execute, timestamp: time)
+    }
+
+    public func attemptProgress(job: Int, attempt: Int, _ progress: AttemptProgress, at time: Double) {
+        guard let instance = instances[job], instance.attempt == attempt else { return }
+        switch progress {
+        case .running:
+            if heldInstances.remove(instance.id) != nil { writer.jobState(instance.id, .jobReleased, timestamp: time) }
+            writer.jobState(instance.id, .execute, timestamp: time)
+        case .held(let reason):
+            heldInstances.insert(instance.id)
+            writer.jobState(instance.id, .jobHeld, timestamp: time, reason: reason)
+        case .pending:
+            if heldInstances.remove(instance.id) != nil { writer.jobState(instance.id, .jobReleased, timestamp: time) }
+        case .submitted:
+            break
+        }
     }
 
     public func attemptFinished(_ result: AttemptResult, willRetry: Bool) {

@@ -40,10 +40,11 @@ public final class WorkflowEngine: @unchecked Sendable {
 
     /// Opens the run: takes its lock (one engine per run), and reads the journal of earlier
     /// engines so succeeded jobs are not run again and attempt numbers continue.
-    public init(plan: ExecutablePlan, options: EngineOptions, executors extra: [String: JobExecutor] = [:]) throws {
+    /// `processes` reaps every child of this process: executors that start processes
+    /// (local jobs, Slurm commands) must share it.
+    public init(plan: ExecutablePlan, options: EngineOptions, executors extra: [String: JobExecutor] = [:], processes: LocalExecutor = LocalExecutor.shared) throws {
         self.plan = plan
         self.options = options
-        let processes = LocalExecutor()
         self.localProcesses = processes
         self.executors = extra.merging(["local": LocalJobExecutor(processes: processes)]) { given, _ in given }
         for name in Set(plan.jobs.map(\.executor)) where executors[name] == nil {
@@ -171,7 +172,14 @@ public final class WorkflowEngine: @unchecked Sendable {
         let recordFile = layout.record(index, job.id, attempt: attempt)
         let executor = executors[job.executor]!
         let launch = AttemptLaunch(job: index, attempt: attempt, planned: job, spec: spec, recordFile: recordFile, workflowLabel: plan.label)
-        let id = executor.start(launch) { [self] end in
+        let progress: @Sendable (AttemptProgress) -> Void = { [self] update in
+            queue.async { [self] in
+                if case .submitted(let id) = update { journal.append(.process(job: job.id, attempt: attempt, id: id)) }
+                let now = WallClock.now()
+                for o in observers { o.attemptProgress(job: index, attempt: attempt, update, at: now) }
+            }
+        }
+        let started = executor.start(launch, progress: progress) { [self] end in
             workers.async { [self] in
                 // Declared stdout/stderr files stay the job's output; each attempt keeps a copy.
                 if job.stdout != nil { linkOrCopy(spec.stdout, stdoutFile) }
@@ -191,10 +199,7 @@ public final class WorkflowEngine: @unchecked Sendable {
                 queue.async { [self] in finished(result) }
             }
         }
-        if let id {
-            running[index] = (attempt, executor)
-            journal.append(.process(job: job.id, attempt: attempt, id: id))
-        }
+        if started { running[index] = (attempt, executor) }
     }
 
     private func finished(_ result: AttemptResult) {

@@ -1,0 +1,236 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import SkeinPlanner
+
+/// Runs attempts through Slurm: each becomes a batch script that runs the job under
+/// skein-kickstart; submissions are rate-limited and capped; state comes from one `squeue`
+/// per poll interval for all of the run's jobs, and, for jobs that left the queue without a
+/// record, from the jobcomp file or one `scontrol show job`. The record written on the node
+/// is the truth about how the job ended.
+public final class SlurmExecutor: JobExecutor, @unchecked Sendable {
+    struct Submitted {
+        var launch: AttemptLaunch
+        var progress: @Sendable (AttemptProgress) -> Void
+        var ended: @Sendable (AttemptEnd) -> Void
+        var state = ""
+        var reason = ""
+        var cancelledBySkein = false
+        var missingPolls = 0
+    }
+
+    let settings: SlurmSettings
+    let commands: CommandRunner
+    private let queue = DispatchQueue(label: "skein.slurm")
+    private var waiting: [(launch: AttemptLaunch, progress: @Sendable (AttemptProgress) -> Void, ended: @Sendable (AttemptEnd) -> Void)] = []
+    private var submitted: [String: Submitted] = [:]
+    private var slurmID: [Int: String] = [:]
+    private var tokens: Double
+    private var lastRefill = WallClock.now()
+    private var timer: DispatchSourceTimer?
+    private var pollTimer: DispatchSourceTimer?
+    /// Read so far of the jobcomp file, and the final states found in it.
+    private var jobCompOffset: UInt64 = 0
+    private var jobCompFinals: [String: (state: String, node: String)] = [:]
+
+    public init(settings: SlurmSettings, processes: LocalExecutor, runDirectory: String) {
+        self.settings = settings
+        self.commands = CommandRunner(processes: processes, scratch: runDirectory)
+        self.tokens = max(1, settings.submitRate)
+        let submitTimer = DispatchSource.makeTimerSource(queue: queue)
+        submitTimer.schedule(deadline: .now() + 0.05, repeating: 0.05)
+        submitTimer.setEventHandler { [weak self] in self?.submitSome() }
+        submitTimer.resume()
+        timer = submitTimer
+        let poll = DispatchSource.makeTimerSource(queue: queue)
+        poll.schedule(deadline: .now() + settings.pollInterval, repeating: settings.pollInterval)
+        poll.setEventHandler { [weak self] in self?.poll() }
+        poll.resume()
+        pollTimer = poll
+    }
+
+    deinit {
+        timer?.cancel()
+        pollTimer?.cancel()
+    }
+
+    func tool(_ name: String) -> String {
+        settings.binDirectory.map { ($0 as NSString).appendingPathComponent(name) } ?? name
+    }
+
+    public func start(_ launch: AttemptLaunch, progress: @escaping @Sendable (AttemptProgress) -> Void, ended: @escaping @Sendable (AttemptEnd) -> Void) -> Bool {
+        queue.async { [self] in
+            waiting.append((launch, progress, ended))
+            submitSome()
+        }
+        return true
+    }
+
+    public func stop(job: Int, attempt: Int, force: Bool) {
+        queue.async { [self] in
+            if let index = waiting.firstIndex(where: { $0.launch.job == job && $0.launch.attempt == attempt }) {
+                let item = waiting.remove(at: index)
+                let now = WallClock.now()
+                item.ended(AttemptEnd(exit: ProcessExit(pid: 0, rawStatus: SIGTERM, usage: rusage(), start: now, end: now), recordWritten: false))
+                return
+            }
+            guard let id = slurmID[job], var entry = submitted[id], entry.launch.attempt == attempt else { return }
+            entry.cancelledBySkein = true
+            submitted[id] = entry
+            _ = commands.run(tool("scancel"), force ? ["--signal=KILL", "--full", id] : [id])
+        }
+    }
+
+    public func cleanUpOrphan(_ id: String) {
+        guard id.hasPrefix("slurm:") else { return }
+        let number = String(id.dropFirst("slurm:".count))
+        guard Int(number) != nil else { return }
+        queue.async { [self] in _ = commands.run(tool("scancel"), [number]) }
+    }
+
+    public var summary: String? {
+        let counts = commands.counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        return "Slurm commands: \(commands.total) (\(counts))"
+    }
+
+    // MARK: - Submitting
+
+    private func submitSome() {
+        let now = WallClock.now()
+        tokens = min(max(1, settings.submitRate), tokens + (now - lastRefill) * settings.submitRate)
+        lastRefill = now
+        while !waiting.isEmpty, tokens >= 1, submitted.count < settings.maxQueued {
+            tokens -= 1
+            let item = waiting.removeFirst()
+            submit(item.launch, item.progress, item.ended)
+        }
+    }
+
+    private func submit(_ launch: AttemptLaunch, _ progress: @escaping @Sendable (AttemptProgress) -> Void, _ ended: @escaping @Sendable (AttemptEnd) -> Void) {
+        let base = (launch.recordFile as NSString).deletingPathExtension
+        let attempt = (launch.recordFile as NSString).pathExtension
+        let scriptPath = (base as NSString).deletingPathExtension + ".sbatch." + attempt
+        let slurmLog = (base as NSString).deletingPathExtension + ".slurm." + attempt
+        let script = SlurmBatchScript.text(launch, kickstart: settings.kickstart, slurmLog: slurmLog)
+        unlink(launch.recordFile)
+        do {
+            try script.write(toFile: scriptPath, atomically: true, encoding: .utf8)
+        } catch {
+            fail(ended, reason: "cannot write the batch script \(scriptPath): \(error.localizedDescription)")
+            return
+        }
+        let result = commands.run(tool("sbatch"), ["--parsable", scriptPath])
+        let id = result.output.split(separator: "\n").last.map { String($0.split(separator: ";")[0]).trimmingCharacters(in: .whitespaces) } ?? ""
+        guard result.status == 0, Int(id) != nil else {
+            fail(ended, reason: "sbatch failed: \(result.output.trimmingCharacters(in: .whitespacesAndNewlines))")
+            return
+        }
+        submitted[id] = Submitted(launch: launch, progress: progress, ended: ended)
+        slurmID[launch.job] = id
+        progress(.submitted(id: "slurm:\(id)"))
+    }
+
+    private func fail(_ ended: @Sendable (AttemptEnd) -> Void, reason: String) {
+        let now = WallClock.now()
+        ended(AttemptEnd(exit: ProcessExit(pid: 0, rawStatus: 1 << 8, usage: rusage(), start: now, end: now), reason: reason))
+    }
+
+    // MARK: - Polling
+
+    private func poll() {
+        guard !submitted.isEmpty else { return }
+        let ids = submitted.keys.sorted()
+        let result = commands.run(tool("squeue"), ["--noheader", "--format=%i|%T|%r|%N", "--jobs=" + ids.joined(separator: ",")])
+        // squeue fails outright when every listed job has left the queue.
+        let queued = result.status == 0 ? SlurmQueueParser.squeue(result.output) : [:]
+        var left: [String] = []
+        for id in ids {
+            guard var entry = submitted[id] else { continue }
+            if let job = queued[id], !["COMPLETED", "CANCELLED", "FAILED", "TIMEOUT", "NODE_FAIL", "PREEMPTED", "OUT_OF_MEMORY", "BOOT_FAIL", "DEADLINE"].contains(job.state) {
+                report(&entry, job)
+                submitted[id] = entry
+            } else {
+                left.append(id)
+            }
+        }
+        guard !left.isEmpty else { return }
+        var withoutRecord: [String] = []
+        for id in left {
+            guard let entry = submitted[id] else { continue }
+            if let facts = KickstartRecordReader.read(entry.launch.recordFile) {
+                finish(id, AttemptEnd(exit: facts.exit, recordWritten: true, host: facts.hostname, schedulerID: id))
+            } else {
+                withoutRecord.append(id)
+            }
+        }
+        guard !withoutRecord.isEmpty else { return }
+        let finals = finalStates(Set(withoutRecord))
+        for id in withoutRecord {
+            guard var entry = submitted[id] else { continue }
+            let final = finals[id]
+            // A job that just ended may not have its record on a shared disk yet: one more poll.
+            if final == nil || final?.state == "COMPLETED" {
+                entry.missingPolls += 1
+                submitted[id] = entry
+                if entry.missingPolls < 3 { continue }
+            }
+            let now = WallClock.now()
+            let reason: String?
+            switch final?.state {
+            case "CANCELLED"?: reason = entry.cancelledBySkein ? nil : "cancelled in Slurm from outside Skein (scancel)"
+            case "NODE_FAIL"?: reason = "the node failed (Slurm NODE_FAIL)"
+            case "TIMEOUT"?: reason = "Slurm's time limit was reached (TIMEOUT)"
+            case "OUT_OF_MEMORY"?: reason = "out of memory (Slurm OUT_OF_MEMORY)"
+            case nil: reason = "the job vanished from Slurm without a record"
+            case let state?: reason = "ended in Slurm as \(state) without a record"
+            }
+            finish(id, AttemptEnd(exit: ProcessExit(pid: 0, rawStatus: SIGKILL, usage: rusage(), start: now, end: now),
+                                  recordWritten: false, host: final?.node, schedulerID: id, reason: reason))
+        }
+    }
+
+    private func report(_ entry: inout Submitted, _ job: SlurmQueueParser.QueuedJob) {
+        defer { entry.state = job.state; entry.reason = job.reason }
+        if job.state == entry.state && job.reason == entry.reason { return }
+        switch job.state {
+        case "RUNNING", "COMPLETING":
+            if entry.state != "RUNNING" && entry.state != "COMPLETING" { entry.progress(.running(host: job.node.isEmpty ? nil : job.node)) }
+        case "PENDING":
+            if job.reason.contains("Held") || job.reason.contains("held") {
+                entry.progress(.held(reason: job.reason))
+            } else if job.reason != "None" {
+                entry.progress(.pending(reason: job.reason))
+            }
+        default:
+            break
+        }
+    }
+
+    private func finish(_ id: String, _ end: AttemptEnd) {
+        guard let entry = submitted.removeValue(forKey: id) else { return }
+        if slurmID[entry.launch.job] == id { slurmID[entry.launch.job] = nil }
+        entry.ended(end)
+        submitSome()
+    }
+
+    /// Final states of jobs that left the queue: new lines of the jobcomp file, else one
+    /// `scontrol show job -o` for all of them.
+    private func finalStates(_ ids: Set<String>) -> [String: (state: String, node: String)] {
+        if let file = settings.jobCompletionFile, let handle = FileHandle(forReadingAtPath: file) {
+            defer { try? handle.close() }
+            try? handle.seek(toOffset: jobCompOffset)
+            let data = handle.readDataToEndOfFile()
+            // Only whole lines: a line being written is read next time.
+            if let lastNewline = data.lastIndex(of: UInt8(ascii: "\n")) {
+                let text = String(decoding: data[data.startIndex...lastNewline], as: UTF8.self)
+                jobCompOffset += UInt64(lastNewline - data.startIndex + 1)
+                let mine = Set(submitted.keys)
+                jobCompFinals.merge(SlurmQueueParser.finalStates(text, of: mine)) { _, new in new }
+            }
+            return jobCompFinals.filter { ids.contains($0.key) }
+        }
+        let result = commands.run(tool("scontrol"), ["show", "job", "-o"])
+        return SlurmQueueParser.finalStates(result.output, of: ids)
+    }
+}

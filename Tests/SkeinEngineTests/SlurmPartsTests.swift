@@ -1,0 +1,69 @@
+@testable import SkeinEngine
+import SkeinPlanner
+import XCTest
+
+/// The pure parts of the Slurm executor: profiles to sbatch options, the batch script,
+/// and reading squeue, jobcomp and scontrol output.
+final class SlurmPartsTests: XCTestCase {
+    func job(_ profiles: [String: String]) -> ExecutableJob {
+        ExecutableJob(
+            id: "ID0000001", kind: .compute, transformation: "diamond::preprocess:4.0", site: "hpc", executor: "slurm",
+            executable: "/usr/bin/keg", arguments: ["-a", "it's here"], environment: ["HOME_DIR": "/a b", "bad-name": "x"],
+            workingDirectory: "/scratch/run0001", stdin: nil, stdout: "out.txt", stderr: nil, retries: 0, maxWalltime: nil,
+            priority: 0, category: nil, abortOnExitCode: nil, abortReturnValue: nil, successMessage: nil, failureMessage: nil,
+            parents: [], inputLinks: [], outputs: ["f.b", "out.txt"], hooks: [], profiles: profiles)
+    }
+
+    func testProfilesMapToSbatchOptions() {
+        let options = SlurmBatchScript.options(
+            for: job(["pegasus.cores": "4", "pegasus.memory": "2048", "pegasus.runtime": "3600", "pegasus.queue": "normal",
+                      "pegasus.project": "astro", "pegasus.glite.arguments": "--exclusive --qos=high"]),
+            name: "ID0000001", slurmLog: "/run/x.slurm.000")
+        XCTAssertEqual(options, [
+            "--job-name=ID0000001", "--output=/run/x.slurm.000", "--chdir=/scratch/run0001", "--export=ALL",
+            "--cpus-per-task=4", "--mem=2048M", "--time=60", "--partition=normal", "--account=astro", "--exclusive", "--qos=high",
+        ])
+        XCTAssertTrue(SlurmBatchScript.options(for: job(["pegasus.maxwalltime": "2.5", "pegasus.runtime": "10"]), name: "j", slurmLog: "l").contains("--time=3"),
+                      "maxwalltime (minutes) wins over runtime and rounds up")
+    }
+
+    func testScriptRunsTheJobUnderKickstartWithQuotedArguments() {
+        let spec = LaunchSpec(executable: "/usr/bin/keg", arguments: [], environment: [], workingDirectory: "/scratch/run0001", stdin: nil,
+                              stdout: "/scratch/run0001/out.txt", stderr: "/run/jobs/000/ID0000001.stderr.000")
+        let launch = AttemptLaunch(job: 1, attempt: 0, planned: job([:]), spec: spec, recordFile: "/run/jobs/000/ID0000001.out.000", workflowLabel: "diamond")
+        let text = SlurmBatchScript.text(launch, kickstart: "/opt/skein/skein-kickstart", slurmLog: "/run/jobs/000/ID0000001.slurm.000")
+        XCTAssertTrue(text.hasPrefix("#!/bin/sh\n"))
+        XCTAssertTrue(text.contains("#SBATCH --job-name=ID0000001\n"))
+        XCTAssertTrue(text.contains("export HOME_DIR='/a b'\n"))
+        XCTAssertFalse(text.contains("bad-name"), "only valid shell names are exported")
+        XCTAssertTrue(text.contains("exec /opt/skein/skein-kickstart -n diamond::preprocess:4.0 -N ID0000001 -R hpc -L diamond -w /scratch/run0001 -o /scratch/run0001/out.txt -e /run/jobs/000/ID0000001.stderr.000 -s f.b=/scratch/run0001/f.b -r /run/jobs/000/ID0000001.out.000 -- /usr/bin/keg -a 'it'\\''s here'\n"), text)
+    }
+
+    func testQueueAndFinalStateParsing() {
+        let queued = SlurmQueueParser.squeue("12|RUNNING|None|node1\n13|PENDING|Resources|\n14|PENDING|JobHeldUser|\n")
+        XCTAssertEqual(queued["12"], .init(id: "12", state: "RUNNING", reason: "None", node: "node1"))
+        XCTAssertEqual(queued["13"]?.reason, "Resources")
+        XCTAssertEqual(queued.count, 3)
+        let jobcomp = """
+            JobId=12 UserId=root(0) GroupId=root(0) Name=ID0000001 JobState=COMPLETED Partition=debug TimeLimit=UNLIMITED StartTime=2026-11-21T11:00:00 EndTime=2026-11-21T11:00:01 NodeList=node1 NodeCnt=1 ProcCnt=1 WorkDir=/tmp ExitCode=0:0
+            JobId=15 UserId=root(0) GroupId=root(0) Name=ID0000002 JobState=CANCELLED Partition=debug NodeList=node1 ExitCode=0:15
+            """
+        let finals = SlurmQueueParser.finalStates(jobcomp, of: ["15", "99"])
+        XCTAssertEqual(finals.count, 1)
+        XCTAssertEqual(finals["15"]?.state, "CANCELLED")
+        XCTAssertEqual(finals["15"]?.node, "node1")
+        XCTAssertEqual(SlurmQueueParser.finalStates("JobId=16 JobName=x JobState=NODE_FAIL Reason=NodeDown NodeList=n2", of: ["16"])["16"]?.state, "NODE_FAIL")
+    }
+
+    func testKickstartRecordsGiveTheExitAndHost() throws {
+        let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("shared/fixtures/kickstart")
+        let failed = try XCTUnwrap(KickstartRecordReader.read(fixtures.appendingPathComponent("ks_failed_real.yml").path))
+        XCTAssertEqual(failed.exit.rawStatus, 768)
+        XCTAssertEqual(failed.exit.exitCode, 3)
+        XCTAssertGreaterThan(failed.exit.start, 1_700_000_000)
+        let signalled = try XCTUnwrap(KickstartRecordReader.read(fixtures.appendingPathComponent("ks_signalled_real.yml").path))
+        XCTAssertEqual(signalled.exit.signal, 9)
+        XCTAssertNil(KickstartRecordReader.read("/nonexistent"))
+    }
+}
