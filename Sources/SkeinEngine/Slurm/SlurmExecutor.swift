@@ -156,12 +156,25 @@ public final class SlurmExecutor: JobExecutor, @unchecked Sendable {
         }
         guard !left.isEmpty else { return }
         var withoutRecord: [String] = []
+        var signalled: [(String, KickstartRecordReader.Facts)] = []
         for id in left {
             guard let entry = submitted[id] else { continue }
             if let facts = KickstartRecordReader.read(entry.launch.recordFile) {
-                finish(id, AttemptEnd(exit: facts.exit, recordWritten: true, host: facts.hostname, schedulerID: id))
+                // A signal the job did not send itself may be Slurm's doing: ask why below.
+                if facts.exit.signal != nil && !entry.cancelledBySkein {
+                    signalled.append((id, facts))
+                } else {
+                    finish(id, AttemptEnd(exit: facts.exit, recordWritten: true, host: facts.hostname, schedulerID: id))
+                }
             } else {
                 withoutRecord.append(id)
+            }
+        }
+        if !signalled.isEmpty {
+            let finals = finalStates(Set(signalled.map(\.0)))
+            for (id, facts) in signalled {
+                finish(id, AttemptEnd(exit: facts.exit, recordWritten: true, host: facts.hostname, schedulerID: id,
+                                      reason: finals[id].flatMap { Self.reason(forFinalState: $0.state, cancelledBySkein: false) }))
             }
         }
         guard !withoutRecord.isEmpty else { return }
@@ -176,17 +189,23 @@ public final class SlurmExecutor: JobExecutor, @unchecked Sendable {
                 if entry.missingPolls < 3 { continue }
             }
             let now = WallClock.now()
-            let reason: String?
-            switch final?.state {
-            case "CANCELLED"?: reason = entry.cancelledBySkein ? nil : "cancelled in Slurm from outside Skein (scancel)"
-            case "NODE_FAIL"?: reason = "the node failed (Slurm NODE_FAIL)"
-            case "TIMEOUT"?: reason = "Slurm's time limit was reached (TIMEOUT)"
-            case "OUT_OF_MEMORY"?: reason = "out of memory (Slurm OUT_OF_MEMORY)"
-            case nil: reason = "the job vanished from Slurm without a record"
-            case let state?: reason = "ended in Slurm as \(state) without a record"
-            }
+            let reason = final.map { Self.reason(forFinalState: $0.state, cancelledBySkein: entry.cancelledBySkein) ?? "ended in Slurm as \($0.state) without a record" }
+                ?? "the job vanished from Slurm without a record"
             finish(id, AttemptEnd(exit: ProcessExit(pid: 0, rawStatus: SIGKILL, usage: rusage(), start: now, end: now),
                                   recordWritten: false, host: final?.node, schedulerID: id, reason: reason))
+        }
+    }
+
+    /// What a final Slurm state says about why an attempt ended; nil when it says nothing
+    /// the record does not (or Skein itself cancelled it).
+    static func reason(forFinalState state: String, cancelledBySkein: Bool) -> String? {
+        switch state {
+        case "CANCELLED": return cancelledBySkein ? nil : "cancelled in Slurm from outside Skein (scancel)"
+        case "NODE_FAIL": return "the node failed (Slurm NODE_FAIL)"
+        case "TIMEOUT": return "Slurm's time limit was reached (TIMEOUT)"
+        case "OUT_OF_MEMORY": return "out of memory (Slurm OUT_OF_MEMORY)"
+        case "PREEMPTED": return "preempted by Slurm"
+        default: return nil
         }
     }
 

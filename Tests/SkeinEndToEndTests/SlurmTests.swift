@@ -1,0 +1,144 @@
+import Foundation
+import XCTest
+
+/// Workflows on a real one-node Slurm (scripts/slurm/cluster.sh, started by scripts/test.sh,
+/// which exports SLURM_CONF). Without a cluster these tests are skipped, saying why.
+final class SlurmTests: XCTestCase {
+    var scratch: URL!
+    var environment: [String: String] = [:]
+    var jobcomp = ""
+
+    override func setUpWithError() throws {
+        guard let conf = ProcessInfo.processInfo.environment["SLURM_CONF"], FileManager.default.fileExists(atPath: conf) else {
+            throw XCTSkip("no Slurm cluster: start one with scripts/slurm/cluster.sh start DIR and export SLURM_CONF (scripts/test.sh does)")
+        }
+        let config = try String(contentsOfFile: conf, encoding: .utf8)
+        jobcomp = config.split(separator: "\n").first { $0.hasPrefix("JobCompLoc=") }.map { String($0.dropFirst("JobCompLoc=".count)) } ?? ""
+        scratch = FileManager.default.temporaryDirectory.appendingPathComponent("skein-slurm-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        environment = ["SKEIN_STATE_DIR": scratch.appendingPathComponent("state").path, "SLURM_CONF": conf]
+    }
+
+    override func tearDownWithError() throws {
+        if let scratch { try? FileManager.default.removeItem(at: scratch) }
+    }
+
+    /// A workflow whose `sh` jobs run on the Slurm site `hpc` (and `local-sh` ones locally).
+    func write(_ jobs: [TestWorkflow.Job], name: String) throws -> TestWorkflow {
+        var wf = TestWorkflow(in: scratch.appendingPathComponent(name))
+        wf.name = name
+        wf.jobs = jobs
+        _ = try wf.write()
+        try """
+            pegasus: 5.0.4
+            sites:
+            - name: local
+              directories:
+              - {type: sharedScratch, path: scratch, fileServers: [{url: 'file://scratch'}]}
+            - name: hpc
+              directories:
+              - {type: sharedScratch, path: scratch, fileServers: [{url: 'file://scratch'}]}
+              grids:
+              - {type: batch, contact: localhost, scheduler: slurm, jobtype: compute}
+              profiles:
+                pegasus: {style: glite, cores: '1', memory: '100', runtime: '300'}
+            """.write(to: wf.directory.appendingPathComponent("sites.yml"), atomically: true, encoding: .utf8)
+        try """
+            pegasus: 5.0.4
+            transformations:
+            - name: sh
+              sites: [{name: hpc, pfn: /bin/sh, type: installed}]
+            - name: local-sh
+              sites: [{name: local, pfn: /bin/sh, type: installed}]
+            """.write(to: wf.directory.appendingPathComponent("transformations.yml"), atomically: true, encoding: .utf8)
+        return wf
+    }
+
+    var slurmFlags: [String] { ["--sites-to-run", "hpc,local", "--slurm-poll-interval", "0.3", "--slurm-jobcomp", jobcomp] }
+
+    func slurm(_ tool: String, _ arguments: [String]) throws -> String {
+        try SkeinBinary.runProgram(URL(fileURLWithPath: "/usr/bin/env"), [tool] + arguments, environment: environment).stdout
+    }
+
+    func sql(_ run: URL, _ name: String, _ query: String) throws -> [String] {
+        let out = try SkeinBinary.runProgram(URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", """
+            import sqlite3, sys
+            for row in sqlite3.connect(sys.argv[1]).execute(sys.argv[2]): print('|'.join('' if v is None else str(v) for v in row))
+            """, run.appendingPathComponent("\(name)-0.stampede.db").path, query])
+        return out.stdout.split(separator: "\n").map(String.init)
+    }
+
+    func testDiamondOnSlurmSucceedsWithRecordsAndSlurmIDs() throws {
+        let wf = try write([
+            .init(id: "a", script: "echo A > a.txt", outputs: ["a.txt"]),
+            .init(id: "b", script: "cat a.txt > b.txt", parents: ["a"], outputs: ["b.txt"], inputs: ["a.txt"]),
+            .init(id: "c", script: "cat a.txt > c.txt", parents: ["a"], outputs: ["c.txt"], inputs: ["a.txt"]),
+            .init(id: "d", script: "cat b.txt c.txt", parents: ["b", "c"], inputs: ["b.txt", "c.txt"]),
+        ], name: "sdiamond")
+        let result = try SkeinBinary.run(["run", "workflow.yml", "--batch"] + slurmFlags, environment: environment, in: wf.directory)
+        XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+        XCTAssertTrue(result.stdout.contains("a submitted to Slurm as job "), result.stdout)
+        let run = wf.runDirectory()
+        XCTAssertEqual(try sql(run, "sdiamond", "select count(*) from job_instance ji join job j using(job_id) where j.exec_job_id in ('a','b','c','d') and ji.sched_id is not null and ji.exitcode = 0"), ["4"])
+        XCTAssertEqual(try String(contentsOf: run.appendingPathComponent("jobs/000/d.stdout.000"), encoding: .utf8), "A\nA\n")
+        let script = try String(contentsOf: run.appendingPathComponent("jobs/000/a.sbatch.000"), encoding: .utf8)
+        XCTAssertTrue(script.contains("#SBATCH --cpus-per-task=1") && script.contains("#SBATCH --mem=100M") && script.contains("#SBATCH --time=5"), script)
+        XCTAssertTrue(try String(contentsOf: run.appendingPathComponent("jobs/000/a.out.000"), encoding: .utf8).contains("derivation: \"a\""))
+    }
+
+    func testFailsTwiceThenPassesOnTheThirdAttempt() throws {
+        let wf = try write([
+            .init(id: "flaky", script: "n=$(cat count 2>/dev/null || echo 0); n=$((n+1)); echo $n > count; [ $n -ge 3 ]", profiles: ["dagman": ["RETRY": "2"]]),
+        ], name: "sflaky")
+        let result = try SkeinBinary.run(["run", "workflow.yml", "--batch"] + slurmFlags, environment: environment, in: wf.directory)
+        XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+        XCTAssertEqual(result.stdout.components(separatedBy: "flaky failed: exit code 1, retrying").count - 1, 2, result.stdout)
+        XCTAssertEqual(try sql(wf.runDirectory(), "sflaky", "select exitcode from job_instance ji join job j using(job_id) where exec_job_id = 'flaky' order by job_submit_seq"), ["256", "256", "0"])
+    }
+
+    func testKillAndOutsideCancelAndMixedSites() throws {
+        let wf = try write([
+            .init(id: "long", script: "sleep 120"),
+            .init(id: "victim", script: "if [ -e second ]; then exit 0; fi; touch second; sleep 120", profiles: ["dagman": ["RETRY": "1"]]),
+            .init(id: "here", script: "echo local"),
+        ], name: "smixed")
+        // `here` runs on this machine: only its transformation's site is local.
+        var text = try String(contentsOf: wf.directory.appendingPathComponent("workflow.yml"), encoding: .utf8)
+        text = text.replacingOccurrences(of: "name: sh\n  id: here", with: "name: local-sh\n  id: here")
+        try text.write(to: wf.directory.appendingPathComponent("workflow.yml"), atomically: true, encoding: .utf8)
+
+        let process = Process()
+        process.executableURL = SkeinBinary.url
+        process.arguments = ["run", "workflow.yml", "--batch", "--maxjobs", "4"] + slurmFlags
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        process.currentDirectoryURL = wf.directory
+        let log = scratch.appendingPathComponent("engine.log")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        process.standardOutput = try FileHandle(forWritingTo: log)
+        process.standardError = process.standardOutput
+        try process.run()
+        func logText() -> String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
+        func slurmID(_ job: String) -> String? {
+            logText().split(separator: "\n").last { $0.contains("\(job) submitted to Slurm as job ") }.map { String($0.split(separator: " ").last!) }
+        }
+        let deadline = Date().addingTimeInterval(60)
+        while (slurmID("long") == nil || slurmID("victim") == nil) && Date() < deadline { usleep(200_000) }
+        let longID = try XCTUnwrap(slurmID("long"), logText())
+        let victimID = try XCTUnwrap(slurmID("victim"), logText())
+        // Wait until both really run, then: skein kill one, scancel the other from outside.
+        while Date() < deadline, try slurm("squeue", ["--noheader", "--format=%i %T", "--jobs=\(longID),\(victimID)"]).components(separatedBy: "RUNNING").count < 3 { usleep(200_000) }
+        XCTAssertEqual(try SkeinBinary.run(["kill", wf.runDirectory().path, "long"], environment: environment).status, 0)
+        _ = try slurm("scancel", [victimID])
+        process.waitUntilExit()
+        let out = logText()
+        XCTAssertEqual(process.terminationStatus, 1, out)
+        XCTAssertTrue(out.contains("long failed: killed by the user (skein kill)"), out)
+        XCTAssertTrue(out.contains("victim failed: cancelled in Slurm from outside Skein (scancel), retrying"), out)
+        XCTAssertTrue(out.contains("victim succeeded"), out)
+        XCTAssertTrue(out.contains("here succeeded"), out)
+        XCTAssertFalse(out.contains("here submitted to Slurm"), "the local job ran locally")
+        let comp = try String(contentsOfFile: jobcomp, encoding: .utf8)
+        XCTAssertTrue(comp.split(separator: "\n").contains { $0.contains("JobId=\(longID) ") && $0.contains("JobState=CANCELLED") }, "Slurm shows the killed job cancelled")
+        XCTAssertTrue(out.contains("Slurm commands: "), out)
+    }
+}
