@@ -9,6 +9,7 @@ packages=(
   libyaml-dev        # Pegasus YAML reading
   libcurl4-openssl-dev  # data transfers
   pkg-config         # SwiftPM finds the C libraries through it
+  python3-yaml       # tests compare Skein's YAML with PyYAML's reading of it
 )
 
 missing=()

@@ -20,7 +20,7 @@ final class SlurmPartsTests: XCTestCase {
                       "pegasus.project": "astro", "pegasus.glite.arguments": "--exclusive --qos=high"]),
             name: "ID0000001", slurmLog: "/run/x.slurm.000")
         XCTAssertEqual(options, [
-            "--job-name=ID0000001", "--output=/run/x.slurm.000", "--chdir=/scratch/run0001", "--export=ALL",
+            "--job-name=ID0000001", "--output=/run/x.slurm.000", "--chdir=/scratch/run0001", "--export=ALL", "--no-requeue",
             "--cpus-per-task=4", "--mem=2048M", "--time=60", "--partition=normal", "--account=astro", "--exclusive", "--qos=high",
         ])
         XCTAssertTrue(SlurmBatchScript.options(for: job(["pegasus.maxwalltime": "2.5", "pegasus.runtime": "10"]), name: "j", slurmLog: "l").contains("--time=3"),

@@ -7,7 +7,8 @@ import SkeinPlanner
 enum SlurmBatchScript {
     /// `pegasus.*` profiles as sbatch options, as Pegasus's glite style maps them.
     static func options(for job: ExecutableJob, name: String, slurmLog: String) -> [String] {
-        var options = ["--job-name=\(name)", "--output=\(slurmLog)", "--chdir=\(job.workingDirectory)", "--export=ALL"]
+        // Skein owns retries: Slurm must not requeue a job on its own after a node failure.
+        var options = ["--job-name=\(name)", "--output=\(slurmLog)", "--chdir=\(job.workingDirectory)", "--export=ALL", "--no-requeue"]
         if let cores = job.profiles["pegasus.cores"], let n = Int(cores), n > 0 { options.append("--cpus-per-task=\(n)") }
         if let memory = job.profiles["pegasus.memory"], let mb = Double(memory), mb > 0 { options.append("--mem=\(Int(mb.rounded(.up)))M") }
         // runtime is in seconds, maxwalltime in minutes; Slurm's --time in minutes.

@@ -96,18 +96,37 @@ public final class SlurmExecutor: JobExecutor, @unchecked Sendable {
 
     // MARK: - Submitting
 
+    /// Submissions run beside polling, a few at once, so `sbatch` latency and `squeue` calls
+    /// never leave Slurm waiting for work.
+    private let submitters = DispatchQueue(label: "skein.slurm.submit", attributes: .concurrent)
+    private var inFlight = 0
+    private static let parallelSubmissions = 4
+
     private func submitSome() {
         let now = WallClock.now()
         tokens = min(max(1, settings.submitRate), tokens + (now - lastRefill) * settings.submitRate)
         lastRefill = now
-        while !waiting.isEmpty, tokens >= 1, submitted.count < settings.maxQueued {
+        while !waiting.isEmpty, tokens >= 1, inFlight < Self.parallelSubmissions, submitted.count + inFlight < settings.maxQueued {
             tokens -= 1
+            inFlight += 1
             let item = waiting.removeFirst()
-            submit(item.launch, item.progress, item.ended)
+            submitters.async { [self] in
+                let id = submit(item.launch, item.ended)
+                queue.async { [self] in
+                    inFlight -= 1
+                    if let id {
+                        submitted[id] = Submitted(launch: item.launch, progress: item.progress, ended: item.ended)
+                        slurmID[item.launch.job] = id
+                        item.progress(.submitted(id: "slurm:\(id)"))
+                    }
+                    submitSome()
+                }
+            }
         }
     }
 
-    private func submit(_ launch: AttemptLaunch, _ progress: @escaping @Sendable (AttemptProgress) -> Void, _ ended: @escaping @Sendable (AttemptEnd) -> Void) {
+    /// Writes the batch script and calls sbatch; the Slurm job id, or nil after `ended`.
+    private func submit(_ launch: AttemptLaunch, _ ended: @escaping @Sendable (AttemptEnd) -> Void) -> String? {
         let base = (launch.recordFile as NSString).deletingPathExtension
         let attempt = (launch.recordFile as NSString).pathExtension
         let scriptPath = (base as NSString).deletingPathExtension + ".sbatch." + attempt
@@ -118,17 +137,15 @@ public final class SlurmExecutor: JobExecutor, @unchecked Sendable {
             try script.write(toFile: scriptPath, atomically: true, encoding: .utf8)
         } catch {
             fail(ended, reason: "cannot write the batch script \(scriptPath): \(error.localizedDescription)")
-            return
+            return nil
         }
         let result = commands.run(tool("sbatch"), ["--parsable", scriptPath])
         let id = result.output.split(separator: "\n").last.map { String($0.split(separator: ";")[0]).trimmingCharacters(in: .whitespaces) } ?? ""
         guard result.status == 0, Int(id) != nil else {
             fail(ended, reason: "sbatch failed: \(result.output.trimmingCharacters(in: .whitespacesAndNewlines))")
-            return
+            return nil
         }
-        submitted[id] = Submitted(launch: launch, progress: progress, ended: ended)
-        slurmID[launch.job] = id
-        progress(.submitted(id: "slurm:\(id)"))
+        return id
     }
 
     private func fail(_ ended: @Sendable (AttemptEnd) -> Void, reason: String) {
