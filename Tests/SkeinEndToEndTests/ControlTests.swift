@@ -64,7 +64,8 @@ final class ControlTests: XCTestCase {
 
         let resumed = try SkeinBinary.run(["resume", run, "--batch"], environment: environment)
         XCTAssertEqual(resumed.status, 0, resumed.stdout + resumed.stderr)
-        XCTAssertTrue(resumed.stdout.contains("resumed (restart 1)"), resumed.stdout)
+        XCTAssertTrue(resumed.stdout.contains("resumed (restart 1, 2 jobs already succeeded)"), resumed.stdout)
+        XCTAssertTrue(resumed.stdout.contains("second succeeded in") && resumed.stdout.contains("[3/3]"), resumed.stdout)
         XCTAssertFalse(resumed.stdout.contains("first started"), "a succeeded job never runs again")
         XCTAssertEqual(text(wf.scratch().appendingPathComponent("ran")), "first\nsecond\n")
     }

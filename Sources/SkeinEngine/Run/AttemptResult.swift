@@ -20,7 +20,8 @@ public struct AttemptResult: Sendable {
 /// The observer of a run's life, called on the engine queue: provenance, the journal,
 /// progress lines. It must not block: writers queue their own I/O.
 public protocol RunObserver: AnyObject {
-    func workflowStarted(plan: ExecutablePlan, restartCount: Int, at time: Double)
+    /// `alreadySucceeded` jobs succeeded in earlier engines of this run (a resume).
+    func workflowStarted(plan: ExecutablePlan, restartCount: Int, alreadySucceeded: Int, at time: Double)
     func attemptStarted(job: Int, attempt: Int, at time: Double)
     func attemptProgress(job: Int, attempt: Int, _ progress: AttemptProgress, at time: Double)
     func attemptFinished(_ result: AttemptResult, willRetry: Bool)

@@ -24,8 +24,10 @@ public final class ProgressPrinter: RunObserver {
         output.write(Data("\(formatter.string(from: Date(timeIntervalSince1970: time))) \(text)\n".utf8))
     }
 
-    public func workflowStarted(plan: ExecutablePlan, restartCount: Int, at time: Double) {
-        line(time, "workflow \(plan.label) \(restartCount == 0 ? "started" : "resumed (restart \(restartCount))"): \(total) jobs, run directory \(plan.runDirectory)")
+    public func workflowStarted(plan: ExecutablePlan, restartCount: Int, alreadySucceeded: Int, at time: Double) {
+        succeeded = alreadySucceeded
+        let resumed = restartCount == 0 ? "started" : "resumed (restart \(restartCount), \(alreadySucceeded) jobs already succeeded)"
+        line(time, "workflow \(plan.label) \(resumed): \(total) jobs, run directory \(plan.runDirectory)")
     }
 
     public func attemptStarted(job: Int, attempt: Int, at time: Double) {

@@ -31,7 +31,7 @@ public final class ProvenanceRecorder: RunObserver {
         writer = try StampedeWriter(path: Self.databasePath(for: plan))
     }
 
-    public func workflowStarted(plan: ExecutablePlan, restartCount: Int, at time: Double) {
+    public func workflowStarted(plan: ExecutablePlan, restartCount: Int, alreadySucceeded: Int, at time: Double) {
         startTime = time
         self.restartCount = restartCount
         try? PegasusSubmitFiles.writeMonitordStarted(submitDir: plan.runDirectory, timestamp: time)

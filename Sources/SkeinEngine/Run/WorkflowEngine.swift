@@ -116,7 +116,7 @@ public final class WorkflowEngine: @unchecked Sendable {
     public func run() -> WorkflowOutcome {
         queue.async { [self] in
             let now = WallClock.now()
-            for o in observers { o.workflowStarted(plan: plan, restartCount: restartCount, at: now) }
+            for o in observers { o.workflowStarted(plan: plan, restartCount: restartCount, alreadySucceeded: resumedSucceeded, at: now) }
             runWorkflowHooks(events: ["start", "all"], status: nil)
             startControlPolling()
             perform(scheduler.handle(.start, now: now))
