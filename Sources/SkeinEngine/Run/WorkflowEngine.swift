@@ -4,8 +4,8 @@ import Glibc
 import Foundation
 import SkeinPlanner
 
-/// Runs a plan to the end on this machine: feeds the scheduler events on one serial queue
-/// (the only owner of DAG state), performs its actions with the local executor, checks each
+/// Runs a plan to the end: feeds the scheduler events on one serial queue (the only owner of
+/// DAG state), performs its actions through the executors (this machine, Slurm), checks each
 /// attempt after it ends on worker threads, and tells observers (provenance, progress).
 public final class WorkflowEngine: @unchecked Sendable {
     public let plan: ExecutablePlan
@@ -28,7 +28,6 @@ public final class WorkflowEngine: @unchecked Sendable {
     let baseEnvironment: [String: String]
     public let restartCount: Int
     public let resumedSucceeded: Int
-    let hostname: String
     let hostFacts = AttemptRecord.HostFacts.current()
     private var lockFD: Int32 = -1
     private var outcome: WorkflowOutcome?
@@ -101,9 +100,6 @@ public final class WorkflowEngine: @unchecked Sendable {
         }
         scheduler = Scheduler(jobs: jobs, maxJobs: options.maxJobs, categoryLimits: options.categoryLimits, done: succeeded, nextAttempt: nextAttempt)
         baseEnvironment = ProcessInfo.processInfo.environment
-        var name = [CChar](repeating: 0, count: 256)
-        gethostname(&name, 255)
-        hostname = String(cString: name)
     }
 
     deinit {
@@ -192,7 +188,7 @@ public final class WorkflowEngine: @unchecked Sendable {
                         to: recordFile)
                 }
                 let result = AttemptResult(job: index, attempt: attempt, exit: end.exit, outcome: outcome, recordFile: recordFile,
-                                           stdoutFile: stdoutFile, stderrFile: stderrFile, hostname: end.host ?? hostname,
+                                           stdoutFile: stdoutFile, stderrFile: stderrFile, hostname: end.host ?? hostFacts.hostname ?? "localhost",
                                            schedulerID: end.schedulerID,
                                            stdoutText: PostRunChecks.tail(stdoutFile, limit: 65536),
                                            stderrText: PostRunChecks.tail(stderrFile, limit: 65536))
