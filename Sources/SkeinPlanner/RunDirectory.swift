@@ -45,10 +45,10 @@ public struct RunDirectory: Sendable {
     }
 
     public func readPlan() throws -> ExecutablePlan {
-        guard let data = FileManager.default.contents(atPath: planFile) else {
+        guard let data = try? Data(contentsOf: URL(fileURLWithPath: planFile), options: .alwaysMapped) else {
             throw PlanError(messages: ["\(path) is not a Skein run directory (no \(Self.planFileName))"])
         }
-        let plan = try JSONDecoder().decode(ExecutablePlan.self, from: data)
+        let plan = try PlanReader.read(data)
         guard plan.formatVersion == ExecutablePlan.formatVersion else {
             throw PlanError(messages: ["\(planFile) was written by another Skein version (format \(plan.formatVersion))"])
         }

@@ -55,6 +55,17 @@ enum EngineRunner {
         return pid
     }
 
+    /// Replaces this process with `skein run RUNDIR --batch ARGS`; returns only if that fails.
+    static func execEngine(_ plan: ExecutablePlan, arguments: [String]) {
+        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        fflush(nil)
+        let argv = [executable, "run", plan.runDirectory, "--batch"] + arguments
+        var cArgs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) }
+        cArgs.append(nil)
+        execv(executable, cArgs)
+        for p in cArgs { free(p) }
+    }
+
     /// Whether an engine holds the run's lock right now.
     static func engineAlive(_ runDirectory: String) -> Bool {
         let fd = open(RunLayout(runDirectory: runDirectory).lockFile, O_RDWR | O_CLOEXEC)

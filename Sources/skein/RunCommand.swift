@@ -66,10 +66,16 @@ struct Run: ParsableCommand {
         // Command-line limits win over pegasus.properties.
         let limits = plan.categoryLimits.merging(try categoryLimits()) { _, commandLine in commandLine }
         let slots = maxjobs ?? ProcessInfo.processInfo.activeProcessorCount
+        let engineArguments = ["--maxjobs", String(slots)] + categoryLimit.flatMap { ["--category-limit", $0] } + slurm.arguments
         if batch {
+            if !RunDirectory.isRunDirectory(target) {
+                // Planning a large workflow leaves its memory behind; the engine starts in a
+                // fresh process image instead, so a run costs what the engine needs.
+                EngineRunner.execEngine(plan, arguments: engineArguments)
+            }
             throw ExitCode(EngineRunner.runInForeground(plan, options: EngineOptions(maxJobs: slots, categoryLimits: limits), slurm: slurm.settings()))
         }
-        let pid = try EngineRunner.detach(plan, arguments: ["--maxjobs", String(slots)] + categoryLimit.flatMap { ["--category-limit", $0] } + slurm.arguments)
+        let pid = try EngineRunner.detach(plan, arguments: engineArguments)
         print("engine started (pid \(pid)) for \(plan.label): \(plan.jobs.count) jobs")
         print("run directory: \(plan.runDirectory)")
         print("engine log:    \(RunLayout(runDirectory: plan.runDirectory).engineLog)")

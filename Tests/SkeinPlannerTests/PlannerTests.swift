@@ -100,6 +100,19 @@ final class PlannerTests: XCTestCase {
         XCTAssertTrue(try RunDirectory.create(base: scratch.appendingPathComponent("runs").path, label: "p").path.hasSuffix("run0002"))
     }
 
+    func testPlansWithAwkwardTextReadBackExactly() throws {
+        try setUpWorkflow()
+        let run = try RunDirectory.create(base: scratch.appendingPathComponent("runs").path, label: "p")
+        var plan = try Planner(load(), options: PlanOptions()).plan(runDirectory: run.path)
+        // The job objects are read one at a time: braces, brackets, quotes and escapes in
+        // strings must not confuse where one ends.
+        plan.jobs[1].arguments = ["{", "}", "]", "[", "\"quoted\" {x}", "back\\slash\\", "\"jobs\":[", "ünï", "tab\tnew\nline"]
+        plan.jobs[1].environment["K}"] = "v]\""
+        plan.metadata["jobs"] = "[{\"id\": \"fake\"}]"
+        try run.write(plan)
+        XCTAssertEqual(try RunDirectory(path: run.path).readPlan(), plan)
+    }
+
     func testRetriesFallBackToWorkflowThenDefault() throws {
         try setUpWorkflow(workflowProfiles: "profiles:\n  dagman: {RETRY: '4'}")
         // The transformation's RETRY applies to its jobs; the workflow's to the rest. Drop the TC one.

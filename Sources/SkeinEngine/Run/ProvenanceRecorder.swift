@@ -42,31 +42,40 @@ public final class ProvenanceRecorder: RunObserver {
             daxFile: plan.workflowFile, dbURL: "sqlite:///" + Self.databasePath(for: plan), rootWfID: nil))
         writer.workflowState(wfID, .started, timestamp: time, restartCount: restartCount)
         for (key, value) in plan.metadata.sorted(by: { $0.key < $1.key }) { writer.workflowMeta(wfID, key: key, value: value) }
-        let rows = plan.jobs.map { job in
-            JobRow(execJobID: job.id, submitFile: "\(job.id).sub", typeDesc: job.kind == .createDir ? .createDir : .compute,
-                   maxRetries: job.retries, executable: job.executable, argv: job.arguments.joined(separator: " "),
-                   taskCount: job.kind == .compute ? 1 : 0)
-        }
-        let ids = writer.insertJobs(wfID, rows)
-        for (i, job) in plan.jobs.enumerated() { jobIDs[i] = ids[job.id] }
-        var edges: [Edge] = []
-        var taskEdges: [Edge] = []
-        for job in plan.jobs {
-            for p in job.parents {
-                edges.append(Edge(parent: plan.jobs[p].id, child: job.id))
-                if plan.jobs[p].kind == .compute && job.kind == .compute { taskEdges.append(Edge(parent: plan.jobs[p].id, child: job.id)) }
+        // In slices, each written before the next is built, so a 100,000-job run never
+        // holds all its rows in memory at once.
+        let slice = 5_000
+        for lower in stride(from: 0, to: plan.jobs.count, by: slice) {
+            let range = lower..<min(lower + slice, plan.jobs.count)
+            let rows = range.map { i in
+                let job = plan.jobs[i]
+                return JobRow(execJobID: job.id, submitFile: "\(job.id).sub", typeDesc: job.kind == .createDir ? .createDir : .compute,
+                              maxRetries: job.retries, executable: job.executable, argv: job.arguments.joined(separator: " "),
+                              taskCount: job.kind == .compute ? 1 : 0)
             }
+            let ids = writer.insertJobs(wfID, rows)
+            for i in range { jobIDs[i] = ids[plan.jobs[i].id] }
+            var edges: [Edge] = []
+            var taskEdges: [Edge] = []
+            for i in range {
+                let job = plan.jobs[i]
+                for p in job.parents {
+                    edges.append(Edge(parent: plan.jobs[p].id, child: job.id))
+                    if plan.jobs[p].kind == .compute && job.kind == .compute { taskEdges.append(Edge(parent: plan.jobs[p].id, child: job.id)) }
+                }
+            }
+            writer.insertJobEdges(wfID, edges)
+            let tasks = range.filter { plan.jobs[$0].kind == .compute }.map { i in
+                TaskRow(absTaskID: plan.jobs[i].id, jobID: jobIDs[i], transformation: plan.jobs[i].transformation, argv: plan.jobs[i].arguments.joined(separator: " "))
+            }
+            let taskIDs = writer.insertTasks(wfID, tasks)
+            for i in range where !plan.jobs[i].metadata.isEmpty {
+                guard let taskID = taskIDs[plan.jobs[i].id] else { continue }
+                for (key, value) in plan.jobs[i].metadata.sorted(by: { $0.key < $1.key }) { writer.taskMeta(taskID, key: key, value: value) }
+            }
+            writer.insertTaskEdges(wfID, taskEdges)
+            try? writer.flush()
         }
-        writer.insertJobEdges(wfID, edges)
-        let tasks = plan.jobs.enumerated().filter { $0.element.kind == .compute }.map { i, job in
-            TaskRow(absTaskID: job.id, jobID: jobIDs[i], transformation: job.transformation, argv: job.arguments.joined(separator: " "))
-        }
-        let taskIDs = writer.insertTasks(wfID, tasks)
-        for job in plan.jobs where !job.metadata.isEmpty {
-            guard let taskID = taskIDs[job.id] else { continue }
-            for (key, value) in job.metadata.sorted(by: { $0.key < $1.key }) { writer.taskMeta(taskID, key: key, value: value) }
-        }
-        writer.insertTaskEdges(wfID, taskEdges)
         if restartCount > 0 { reconcileAfterRestart(at: time) }
     }
 

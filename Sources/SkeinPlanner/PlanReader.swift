@@ -1,0 +1,97 @@
+import Foundation
+
+/// Reads `plan.json` one job at a time. Decoding a 100,000-job plan as one document builds
+/// the whole JSON tree first (several times the file's size); decoding each job object on
+/// its own keeps the engine's memory to the jobs themselves. The file stays one ordinary
+/// JSON document that any tool can read.
+enum PlanReader {
+    static func read(_ data: Data) throws -> ExecutablePlan {
+        try data.withUnsafeBytes { raw -> ExecutablePlan in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            guard let jobs = jobsArrayRange(bytes) else {
+                return try JSONDecoder().decode(ExecutablePlan.self, from: data)
+            }
+            // The plan without its jobs, then each job object.
+            var header = Data(bytes[0..<jobs.lowerBound])
+            header.append(contentsOf: Array("[]".utf8))
+            header.append(contentsOf: bytes[jobs.upperBound..<bytes.count])
+            let decoder = JSONDecoder()
+            var plan = try decoder.decode(ExecutablePlan.self, from: header)
+            var objects: [ExecutableJob] = []
+            var start: Int?
+            var depth = 0
+            var inString = false
+            var escaped = false
+            for i in (jobs.lowerBound + 1)..<(jobs.upperBound - 1) {
+                let b = bytes[i]
+                if inString {
+                    if escaped { escaped = false } else if b == UInt8(ascii: "\\") { escaped = true } else if b == UInt8(ascii: "\"") { inString = false }
+                    continue
+                }
+                switch b {
+                case UInt8(ascii: "\""): inString = true
+                case UInt8(ascii: "{"):
+                    if depth == 0 { start = i }
+                    depth += 1
+                case UInt8(ascii: "}"):
+                    depth -= 1
+                    if depth == 0, let s = start {
+                        objects.append(try decoder.decode(ExecutableJob.self, from: Data(bytes[s...i])))
+                        start = nil
+                    }
+                default: break
+                }
+            }
+            plan.jobs = objects
+            return plan
+        }
+    }
+
+    /// The byte range of the `[...]` after the top-level `"jobs":` key, brackets included.
+    private static func jobsArrayRange(_ b: UnsafeBufferPointer<UInt8>) -> Range<Int>? {
+        let key = Array("\"jobs\":[".utf8)
+        guard b.count > key.count else { return nil }
+        var i = 0
+        var depth = 0
+        var inString = false
+        var escaped = false
+        while i < b.count {
+            let c = b[i]
+            if inString {
+                if escaped { escaped = false } else if c == UInt8(ascii: "\\") { escaped = true } else if c == UInt8(ascii: "\"") { inString = false }
+                i += 1
+                continue
+            }
+            if depth == 1, c == UInt8(ascii: "\""), i + key.count <= b.count, Array(b[i..<(i + key.count)]) == key {
+                let open = i + key.count - 1
+                var j = open
+                var d = 0
+                var s = false
+                var e = false
+                while j < b.count {
+                    let x = b[j]
+                    if s {
+                        if e { e = false } else if x == UInt8(ascii: "\\") { e = true } else if x == UInt8(ascii: "\"") { s = false }
+                    } else if x == UInt8(ascii: "\"") {
+                        s = true
+                    } else if x == UInt8(ascii: "[") || x == UInt8(ascii: "{") {
+                        d += 1
+                    } else if x == UInt8(ascii: "]") || x == UInt8(ascii: "}") {
+                        d -= 1
+                        if d == 0 { return open..<(j + 1) }
+                    }
+                    j += 1
+                }
+                return nil
+            }
+            switch c {
+            case UInt8(ascii: "\""): inString = true
+            case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
+            case UInt8(ascii: "}"), UInt8(ascii: "]"): depth -= 1
+            default: break
+            }
+            i += 1
+        }
+        return nil
+    }
+}
