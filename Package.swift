@@ -55,10 +55,14 @@ let package = Package(
         .target(
             name: "SkeinProvenance",
             dependencies: ["CSQLite"]),
+        // status / analyzer / statistics as data, with text and JSON renderings.
+        .target(
+            name: "SkeinReports",
+            dependencies: ["SkeinProvenance"]),
         .executableTarget(
             name: "skein",
             dependencies: [
-                "SkeinWorkflow", "SkeinPlanner", "SkeinEngine", "SkeinProvenance", "CSQLite", "CCurl", "CNcursesw",
+                "SkeinWorkflow", "SkeinPlanner", "SkeinEngine", "SkeinProvenance", "SkeinReports", "CSQLite", "CCurl", "CNcursesw",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -72,6 +76,9 @@ let package = Package(
         .testTarget(
             name: "SkeinPlannerTests",
             dependencies: ["SkeinPlanner", "SkeinWorkflow"]),
+        .testTarget(
+            name: "SkeinReportsTests",
+            dependencies: ["SkeinReports", "SkeinProvenance"]),
         .testTarget(
             name: "SkeinProvenanceTests",
             dependencies: ["SkeinProvenance"]),

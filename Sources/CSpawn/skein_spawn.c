@@ -9,3 +9,7 @@ int skein_spawn_file_actions_addchdir(posix_spawn_file_actions_t *actions, const
 int skein_spawn_setsid_flag(void) {
     return POSIX_SPAWN_SETSID;
 }
+
+int skein_spawn_file_actions_addclosefrom(posix_spawn_file_actions_t *actions, int lowest) {
+    return posix_spawn_file_actions_addclosefrom_np(actions, lowest);
+}

@@ -8,4 +8,8 @@
 int skein_spawn_file_actions_addchdir(posix_spawn_file_actions_t *actions, const char *path);
 int skein_spawn_setsid_flag(void);
 
+/// Closes every descriptor from `lowest` up in the child, so jobs and detached engines do
+/// not inherit the parent's pipes and files (a caller waiting for EOF would hang).
+int skein_spawn_file_actions_addclosefrom(posix_spawn_file_actions_t *actions, int lowest);
+
 #endif

@@ -48,6 +48,7 @@ public final class LocalExecutor: @unchecked Sendable {
             posix_spawn_file_actions_addopen(&actions, 2, spec.stderr, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         }
         skein_spawn_file_actions_addchdir(&actions, spec.workingDirectory)
+        skein_spawn_file_actions_addclosefrom(&actions, 3)
 
         var flags = Int32(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF)
         flags |= newSession ? skein_spawn_setsid_flag() : Int32(POSIX_SPAWN_SETPGROUP)

@@ -1,0 +1,37 @@
+/// Maps database ids (usually dense: 1...N) to positions, with an array when they are dense
+/// and a dictionary otherwise.
+struct IDIndex {
+    private var base = 0
+    private var dense: [Int32] = []
+    private var sparse: [Int: Int] = [:]
+    private var useDense = true
+
+    init(expected: Int) { dense.reserveCapacity(expected + 1) }
+
+    mutating func set(_ id: Int, _ position: Int) {
+        if useDense {
+            if dense.isEmpty { base = id }
+            let k = id - base
+            if k >= 0 && k < max(4 * (position + 16), 1 << 16) {
+                if k >= dense.count { dense.append(contentsOf: repeatElement(-1, count: k - dense.count + 1)) }
+                dense[k] = Int32(position)
+                return
+            }
+            // Not dense after all: move what we have.
+            useDense = false
+            for (k, v) in dense.enumerated() where v >= 0 { sparse[base + k] = Int(v) }
+            dense = []
+        }
+        sparse[id] = position
+    }
+
+    @inline(__always) func get(_ id: Int) -> Int? {
+        if useDense {
+            let k = id - base
+            guard k >= 0 && k < dense.count else { return nil }
+            let v = dense[k]
+            return v < 0 ? nil : Int(v)
+        }
+        return sparse[id]
+    }
+}

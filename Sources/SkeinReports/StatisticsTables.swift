@@ -1,0 +1,185 @@
+import Foundation
+
+/// What pegasus-statistics' summary, wall-time and transformation queries need, read in
+/// three streamed passes (jobs, attempts, invocations) and aggregated here. The same figures
+/// as its SQL (`stampede_statistics.py`): the last attempt (highest job_submit_seq) decides a
+/// job; retries are attempts minus jobs that ran; tasks are counted by distinct abs_task_id;
+/// sub-workflow jobs (type dax/dag) are counted apart. One SQL query per figure, with their
+/// correlated sub-queries, took seconds on a 100,000-job run.
+struct StatisticsTables {
+    // Jobs.
+    var jobWF: [Int] = []
+    var jobIsSub: [Bool] = []
+    var jobLastSeq: [Int] = []
+    var jobLastInstance: [Int] = []   // position in instance arrays, -1 none
+    var jobAttempts: [Int] = []
+    // Attempts.
+    var instJob: [Int] = []
+    var instExit: [Int?] = []
+    var instLocal: [Double?] = []
+    var instMult: [Double] = []
+    var instHasSubwf: [Bool] = []
+    // Invocations.
+    struct Invocation {
+        var instance: Int
+        var wf: Int
+        var seq: Int
+        var exit: Int
+        var duration: Double
+        var task: String?
+        var transformation: String
+        var maxrss: Double?
+        var avgCPU: Double?
+    }
+    var invocations: [Invocation] = []
+    /// Non-sub-workflow tasks per workflow position (task table joined to its job).
+    var taskTotals: [Int: Int] = [:]
+
+    static func load(_ db: ReportDatabase, workflows ids: [Int]) throws -> StatisticsTables {
+        var t = StatisticsTables()
+        var wfPosition: [Int: Int] = [:]
+        for (i, id) in ids.enumerated() { wfPosition[id] = i }
+        let list = ids.map(String.init).joined(separator: ", ")
+        var jobIndex = IDIndex(expected: 1024)
+        try db.each("SELECT job_id, wf_id, type_desc IN ('dax', 'dag') FROM job WHERE wf_id IN (\(list))") { r in
+            jobIndex.set(r.int(0) ?? 0, t.jobWF.count)
+            t.jobWF.append(wfPosition[r.int(1) ?? 0] ?? 0)
+            t.jobIsSub.append(r.int(2) == 1)
+        }
+        let n = t.jobWF.count
+        t.jobLastSeq = Array(repeating: Int.min, count: n)
+        t.jobLastInstance = Array(repeating: -1, count: n)
+        t.jobAttempts = Array(repeating: 0, count: n)
+        var instIndex = IDIndex(expected: 1024)
+        try db.each("SELECT job_instance_id, job_id, job_submit_seq, exitcode, local_duration, multiplier_factor, subwf_id IS NOT NULL FROM job_instance") { r in
+            guard let j = jobIndex.get(r.int(1) ?? -1) else { return }
+            let k = t.instJob.count
+            instIndex.set(r.int(0) ?? 0, k)
+            t.instJob.append(j)
+            t.instExit.append(r.int(3))
+            t.instLocal.append(r.double(4))
+            t.instMult.append(r.double(5) ?? 1)
+            t.instHasSubwf.append(r.int(6) == 1)
+            t.jobAttempts[j] += 1
+            let seq = r.int(2) ?? 0
+            if seq >= t.jobLastSeq[j] { t.jobLastSeq[j] = seq; t.jobLastInstance[j] = k }
+        }
+        var lastTransformation = ""
+        try db.each("""
+            SELECT job_instance_id, wf_id, task_submit_seq, exitcode, remote_duration, abs_task_id, transformation, maxrss, avg_cpu
+            FROM invocation WHERE wf_id IN (\(list))
+            """) { r in
+            guard let k = instIndex.get(r.int(0) ?? -1) else { return }
+            // Transformations repeat: share one string per run of equal names.
+            let tr = r.string(6)
+            if tr != lastTransformation { lastTransformation = tr }
+            t.invocations.append(Invocation(instance: k, wf: wfPosition[r.int(1) ?? 0] ?? -1, seq: r.int(2) ?? 0, exit: r.int(3) ?? 0,
+                                            duration: r.double(4) ?? 0, task: r.text(5), transformation: lastTransformation,
+                                            maxrss: r.double(7), avgCPU: r.double(8)))
+        }
+        try db.each("""
+            SELECT t.wf_id, count(*) FROM task t JOIN job j ON t.job_id = j.job_id
+            WHERE t.wf_id IN (\(list)) AND t.type_desc NOT IN ('dax', 'dag') GROUP BY t.wf_id
+            """) { r in t.taskTotals[wfPosition[r.int(0) ?? 0] ?? -1] = r.int(1) ?? 0 }
+        return t
+    }
+
+    func summary(_ wfs: Set<Int>) throws -> [SummaryRow] {
+        [tasks(wfs), jobs(wfs, sub: false), jobs(wfs, sub: true)]
+    }
+
+    func row(_ type: String, succeeded: Int, failed: Int, total: Int, retries: Int) -> SummaryRow {
+        SummaryRow(type: type, succeeded: succeeded, failed: failed, incomplete: total - succeeded - failed, total: total,
+                   retries: retries, totalPlusRetries: succeeded + failed + retries)
+    }
+
+    func jobs(_ wfs: Set<Int>, sub: Bool) -> SummaryRow {
+        var total = 0, succeeded = 0, failed = 0, attempts = 0, ran = 0
+        for j in jobWF.indices where jobIsSub[j] == sub && wfs.contains(jobWF[j]) {
+            total += 1
+            attempts += jobAttempts[j]
+            if jobAttempts[j] > 0 { ran += 1 }
+            let last = jobLastInstance[j]
+            if last >= 0, let code = instExit[last] { if code == 0 { succeeded += 1 } else { failed += 1 } }
+        }
+        return row(sub ? "Sub-Workflows" : "Jobs", succeeded: succeeded, failed: failed, total: total, retries: attempts - ran)
+    }
+
+    func tasks(_ wfs: Set<Int>) -> SummaryRow {
+        // Distinct (workflow, abs_task_id) pairs: one set of task ids per workflow.
+        var succeeded: [Int: Set<String>] = [:], failed: [Int: Set<String>] = [:], seen: [Int: Set<String>] = [:]
+        var rows = 0
+        for inv in invocations {
+            guard let task = inv.task else { continue }
+            let j = instJob[inv.instance]
+            let w = jobWF[j]
+            guard !jobIsSub[j], wfs.contains(w) else { continue }
+            if inv.wf == w {
+                rows += 1
+                seen[w, default: []].insert(task)
+            }
+            if jobLastInstance[j] == inv.instance {
+                if inv.exit == 0 { succeeded[w, default: []].insert(task) } else { failed[w, default: []].insert(task) }
+            }
+        }
+        func total(_ sets: [Int: Set<String>]) -> Int { sets.values.reduce(0) { $0 + $1.count } }
+        let planned = wfs.reduce(0) { $0 + (taskTotals[$1] ?? 0) }
+        return row("Tasks", succeeded: total(succeeded), failed: total(failed), total: planned, retries: rows - total(seen))
+    }
+
+    /// Kickstart time of tasks (total, goodput, badput), all attempts.
+    func cumulativeJobWallTime(_ wfs: Set<Int>) -> (Double?, Double?, Double?) {
+        var total = 0.0, good = 0.0, bad = 0.0, any = false
+        for inv in invocations where inv.seq >= 0 && wfs.contains(inv.wf) && inv.transformation != "condor::dagman" {
+            let d = inv.duration * instMult[inv.instance]
+            any = true
+            total += d
+            if inv.exit == 0 { good += d } else if inv.exit > 0 { bad += d }
+        }
+        return any ? (total, good, bad) : (nil, nil, nil)
+    }
+
+    /// Submit-side time of attempts (total, goodput, badput).
+    func submitSideJobWallTime(_ wfs: Set<Int>) -> (Double?, Double?, Double?) {
+        var total = 0.0, good = 0.0, bad = 0.0, any = false
+        for k in instJob.indices {
+            let j = instJob[k]
+            guard wfs.contains(jobWF[j]), !jobIsSub[j] || !instHasSubwf[k] else { continue }
+            guard let local = instLocal[k] else { continue }
+            let d = local * instMult[k]
+            any = true
+            total += d
+            if let code = instExit[k] { if code == 0 { good += d } else if code > 0 { bad += d } }
+        }
+        return any ? (total, good, bad) : (nil, nil, nil)
+    }
+
+    func transformations(_ wfs: Set<Int>) -> [TransformationRow] {
+        struct Acc { var count = 0; var min = Double.infinity; var max = -Double.infinity; var sum = 0.0
+            var rssN = 0; var rssMin = Double.infinity; var rssMax = -Double.infinity; var rssSum = 0.0
+            var cpuN = 0; var cpuMin = Double.infinity; var cpuMax = -Double.infinity; var cpuSum = 0.0 }
+        var groups: [String: [Acc]] = [:]
+        for inv in invocations where wfs.contains(inv.wf) {
+            let d = inv.duration * instMult[inv.instance]
+            var accs = groups[inv.transformation] ?? [Acc(), Acc()]
+            let k = inv.exit == 0 ? 1 : 0
+            accs[k].count += 1; accs[k].min = min(accs[k].min, d); accs[k].max = max(accs[k].max, d); accs[k].sum += d
+            if let m = inv.maxrss { accs[k].rssN += 1; accs[k].rssMin = min(accs[k].rssMin, m); accs[k].rssMax = max(accs[k].rssMax, m); accs[k].rssSum += m }
+            if let c = inv.avgCPU { accs[k].cpuN += 1; accs[k].cpuMin = min(accs[k].cpuMin, c); accs[k].cpuMax = max(accs[k].cpuMax, c); accs[k].cpuSum += c }
+            groups[inv.transformation] = accs
+        }
+        var rows: [TransformationRow] = []
+        // SQLite's BINARY order: by UTF-8 bytes; "failed" before "successful".
+        for name in groups.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+            for (k, type) in [(0, "failed"), (1, "successful")] {
+                let a = groups[name]![k]
+                guard a.count > 0 else { continue }
+                rows.append(TransformationRow(
+                    transformation: name, type: type, count: a.count, min: a.min, max: a.max, mean: a.sum / Double(a.count), total: a.sum,
+                    minMemoryKB: a.rssN > 0 ? a.rssMin : nil, maxMemoryKB: a.rssN > 0 ? a.rssMax : nil, meanMemoryKB: a.rssN > 0 ? a.rssSum / Double(a.rssN) : nil,
+                    minCPU: a.cpuN > 0 ? a.cpuMin : nil, maxCPU: a.cpuN > 0 ? a.cpuMax : nil, meanCPU: a.cpuN > 0 ? a.cpuSum / Double(a.cpuN) : nil))
+            }
+        }
+        return rows
+    }
+}

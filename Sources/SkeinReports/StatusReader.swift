@@ -1,0 +1,285 @@
+import Foundation
+import SkeinProvenance
+
+/// Reads a `StatusReport` from a run directory.
+public enum StatusReader {
+    /// Reads the status of the run at `path` (a Skein run directory, a Pegasus submit
+    /// directory, or a `.stampede.db`). With `includeJobs`, lists every job.
+    public static func read(_ path: String, includeJobs: Bool = false, now: Double = StampedeSchema.currentTime()) throws -> StatusReport {
+        try read(RunLocation.locate(path), includeJobs: includeJobs, now: now)
+    }
+
+    public static func read(_ location: RunLocation, includeJobs: Bool = false, now: Double = StampedeSchema.currentTime()) throws -> StatusReport {
+        let engine = location.kind == .skein ? EngineLock.state(runDirectory: location.directory) : nil
+        let monitordDone = FileManager.default.fileExists(atPath: location.directory + "/monitord.done")
+        if location.databaseExists, let path = location.database {
+            do {
+                let db = try ReportDatabase(path: path)
+                if let report = try fromDatabase(db, location, engine: engine, monitordDone: monitordDone, includeJobs: includeJobs, now: now) {
+                    return report
+                }
+            } catch ReportError.noDatabase {
+                // Created but still empty: an engine that is just starting.
+            }
+        }
+        if location.kind == .skein, let plan = PlanSummary.read(location.directory) {
+            return fromPlan(plan, location, engine: engine, includeJobs: includeJobs, now: now)
+        }
+        if !location.dagmanOutFiles.isEmpty {
+            return try DagmanOutStatus.report(location, now: now)
+        }
+        throw ReportError.noDatabase(location.database ?? location.directory)
+    }
+
+    // MARK: from the database
+
+    static func fromDatabase(_ db: ReportDatabase, _ location: RunLocation, engine: EngineLock.State?, monitordDone: Bool,
+                             includeJobs: Bool, now: Double) throws -> StatusReport? {
+        let all = try db.workflows()
+        guard let wf = try db.selectWorkflow(location.wfUUID, in: all) else { return nil }
+        let tree = db.descendants(of: wf, in: all)
+        let condition = RunCondition.make(states: try db.states(of: wf.id), kind: location.kind, engine: engine,
+                                          directory: location.directory, hasDatabase: true, monitordDone: monitordDone)
+        let graph = try JobGraph.load(db, workflows: tree.map(\.0), condition: condition)
+        var perWorkflow = Array(repeating: StateCounts(), count: tree.count)
+        for j in graph.jobs.indices { perWorkflow[graph.workflowIndex[j]].count(graph.state[j]) }
+        var workflows: [WorkflowStatus] = []
+        for (i, (w, depth)) in tree.enumerated() {
+            let counts = perWorkflow[i]
+            let state: String
+            if i == 0 {
+                state = condition.shortText
+            } else {
+                let sub = RunCondition.make(states: try db.states(of: w.id), kind: .pegasus, engine: nil, directory: location.directory,
+                                            hasDatabase: true, monitordDone: true)
+                // A sub-workflow of a run that is no longer running is not running either.
+                state = sub.phase == .running && condition.phase != .running ? condition.shortText : sub.shortText
+            }
+            workflows.append(WorkflowStatus(wfUUID: w.uuid, name: w.dag.isEmpty ? w.label : w.dag, label: w.label,
+                                            depth: depth, state: state, counts: counts))
+        }
+        let totals = workflows.map(\.counts).reduce(StateCounts(), +)
+        let jobs = includeJobs ? try graph.jobStatuses(db, labels: tree.map { $0.0.label }, now: now) : nil
+        return StatusReport(directory: location.directory, kind: location.kind, label: wf.label.isEmpty ? location.label : wf.label,
+                            wfUUID: wf.uuid, source: "database", database: db.path, condition: condition, workflows: workflows,
+                            totals: totals, jobs: jobs, notes: location.notes, readAt: now)
+    }
+
+    // MARK: from plan.json (a Skein run whose engine has not written its database yet)
+
+    static func fromPlan(_ plan: PlanSummary, _ location: RunLocation, engine: EngineLock.State?, includeJobs: Bool, now: Double) -> StatusReport {
+        let condition = RunCondition.make(states: [], kind: .skein, engine: engine, directory: location.directory,
+                                          hasDatabase: false, monitordDone: false)
+        var counts = StateCounts()
+        var jobs: [JobStatus] = []
+        for job in plan.jobs {
+            let state: JobStatus.State = job.parents.isEmpty ? .ready : .unready
+            counts.count(state)
+            if includeJobs {
+                jobs.append(JobStatus(id: job.id, workflow: plan.label, state: state, attempt: 0, maxAttempts: job.retries + 1,
+                                      site: job.site, host: nil, started: nil, duration: nil, exitCode: nil, reason: nil))
+            }
+        }
+        let wf = WorkflowStatus(wfUUID: plan.wfUUID, name: "\(plan.label)-0.dag", label: plan.label, depth: 0,
+                                state: condition.shortText, counts: counts)
+        return StatusReport(directory: location.directory, kind: .skein, label: plan.label, wfUUID: plan.wfUUID, source: "plan",
+                            database: location.database, condition: condition, workflows: [wf], totals: counts,
+                            jobs: includeJobs ? jobs : nil, notes: location.notes, readAt: now)
+    }
+}
+
+/// The few fields of a Skein `plan.json` a status needs before the database exists.
+struct PlanSummary: Decodable {
+    struct Job: Decodable {
+        var id: String
+        var parents: [Int]
+        var retries: Int
+        var site: String?
+    }
+    var label: String
+    var wfUUID: String?
+    var jobs: [Job]
+
+    static func read(_ directory: String) -> PlanSummary? {
+        guard let data = FileManager.default.contents(atPath: directory + "/" + RunLocation.planFile) else { return nil }
+        return try? JSONDecoder().decode(PlanSummary.self, from: data)
+    }
+}
+
+/// Every job of a workflow tree with its last attempt and its state, as status needs them.
+/// Built from a handful of streamed queries (jobs, attempts, edges, and the jobstate rows of
+/// unfinished attempts only), so a 100,000-job run reads in a fraction of a second.
+struct JobGraph {
+    var jobs: [Int] = []              // job_id
+    var names: [String] = []
+    var workflowIndex: [Int] = []
+    var maxRetries: [Int] = []
+    var attempts: [Int] = []
+    var firstSeq: [Int] = []
+    var lastSeq: [Int] = []
+    var lastInstance: [Int] = []      // job_instance_id, 0 = none
+    var exitcode: [Int?] = []
+    var site: [String?] = []
+    var hostID: [Int?] = []
+    var localDuration: [Double?] = []
+    var state: [JobStatus.State] = []
+    /// For futile jobs: the failed job that blocks them.
+    var blockedBy: [Int: Int] = [:]
+    /// Unfinished attempts: when they were submitted.
+    var openStart: [Int: Double] = [:]
+    var parents: [[Int]] = []
+
+    static func load(_ db: ReportDatabase, workflows: [ReportDatabase.Workflow], condition: RunCondition) throws -> JobGraph {
+        var g = JobGraph()
+        let wfIDs = workflows.map(\.id)
+        var wfPosition: [Int: Int] = [:]
+        for (i, id) in wfIDs.enumerated() { wfPosition[id] = i }
+        let inList = ReportDatabase.placeholders(wfIDs.count)
+        let params: [any SQLiteBindable] = wfIDs
+        var index = IDIndex(expected: 1024)
+        try db.each("SELECT job_id, wf_id, exec_job_id, max_retries FROM job WHERE wf_id IN (\(inList)) ORDER BY wf_id, job_id", params) { r in
+            let id = r.int(0) ?? 0
+            index.set(id, g.jobs.count)
+            g.jobs.append(id); g.names.append(r.string(2)); g.workflowIndex.append(wfPosition[r.int(1) ?? 0] ?? 0); g.maxRetries.append(r.int(3) ?? 0)
+        }
+        let n = g.jobs.count
+        g.attempts = Array(repeating: 0, count: n); g.firstSeq = Array(repeating: Int.max, count: n)
+        g.lastSeq = Array(repeating: Int.min, count: n); g.lastInstance = Array(repeating: 0, count: n)
+        g.exitcode = Array(repeating: nil, count: n); g.site = Array(repeating: nil, count: n)
+        g.hostID = Array(repeating: nil, count: n); g.localDuration = Array(repeating: nil, count: n)
+        g.parents = Array(repeating: [], count: n)
+        let allWorkflows = wfIDs.count == (try? db.db.scalar("SELECT count(*) FROM workflow").int).map(Int.init) ?? -1
+        let instanceSQL = allWorkflows
+            ? "SELECT job_id, job_instance_id, job_submit_seq, exitcode, site, host_id, local_duration FROM job_instance"
+            : "SELECT job_id, job_instance_id, job_submit_seq, exitcode, site, host_id, local_duration FROM job_instance WHERE job_id IN (SELECT job_id FROM job WHERE wf_id IN (\(inList)))"
+        var lastSite: String?
+        try db.each(instanceSQL, allWorkflows ? [] : params) { r in
+            guard let j = index.get(r.int(0) ?? -1) else { return }
+            let seq = r.int(2) ?? 0
+            g.attempts[j] += 1
+            if seq < g.firstSeq[j] { g.firstSeq[j] = seq }
+            if seq >= g.lastSeq[j] {
+                g.lastSeq[j] = seq
+                g.lastInstance[j] = r.int(1) ?? 0
+                g.exitcode[j] = r.int(3)
+                // Sites repeat: keep one copy of each.
+                let site = r.text(4)
+                if site != lastSite { lastSite = site }
+                g.site[j] = lastSite
+                g.hostID[j] = r.int(5)
+                g.localDuration[j] = r.double(6)
+            }
+        }
+        // Unfinished attempts: their phase is their last jobstate.
+        var phase: [Int: String] = [:]
+        try db.each("""
+            SELECT js.job_instance_id, js.state, js.timestamp FROM jobstate js
+            WHERE js.job_instance_id IN (SELECT job_instance_id FROM job_instance WHERE exitcode IS NULL)
+            ORDER BY js.job_instance_id, js.jobstate_submit_seq, js.timestamp
+            """) { r in
+            let id = r.int(0) ?? 0
+            let state = r.string(1)
+            phase[id] = state
+            if g.openStart[id] == nil, state == "SUBMIT" || state == "PRE_SCRIPT_STARTED" || state == "EXECUTE" {
+                g.openStart[id] = r.double(2)
+            }
+        }
+        // States: what ran is what its last attempt says; what did not is ready, unready or
+        // futile (a job it depends on, directly or not, failed).
+        let ended = condition.phase != .running
+        g.state = Array(repeating: .unready, count: n)
+        for j in 0..<n {
+            if g.attempts[j] == 0 { continue }
+            if let code = g.exitcode[j] {
+                g.state[j] = code == 0 ? .done : .failed
+            } else if ended {
+                g.state[j] = .interrupted
+            } else {
+                switch phase[g.lastInstance[j]] ?? "SUBMIT" {
+                case "PRE_SCRIPT_STARTED", "PRE_SCRIPT_TERMINATED", "PRE_SCRIPT_SUCCESS": g.state[j] = .pre
+                case "EXECUTE", "IMAGE_SIZE": g.state[j] = .running
+                case "JOB_HELD": g.state[j] = .held
+                case "JOB_TERMINATED", "JOB_SUCCESS", "JOB_FAILURE", "POST_SCRIPT_STARTED", "POST_SCRIPT_TERMINATED": g.state[j] = .post
+                default: g.state[j] = .queued
+                }
+            }
+        }
+        // Futile: walk down from failed jobs through jobs that never ran. job_edge's key
+        // (wf_id, parent, child) finds a job's children directly.
+        var queue: [Int] = []
+        for j in 0..<n where g.state[j] == .failed { queue.append(j) }
+        var head = 0
+        while head < queue.count {
+            let j = queue[head]; head += 1
+            try db.each("""
+                SELECT c.job_id FROM job_edge e JOIN job c ON c.wf_id = e.wf_id AND c.exec_job_id = e.child_exec_job_id
+                WHERE e.wf_id = ? AND e.parent_exec_job_id = ?
+                """, [wfIDs[g.workflowIndex[j]], g.names[j]]) { r in
+                guard let c = index.get(r.int(0) ?? -1), g.attempts[c] == 0, g.state[c] != .futile else { return }
+                g.state[c] = .futile
+                g.blockedBy[c] = g.blockedBy[j] ?? j
+                queue.append(c)
+            }
+        }
+        // The other jobs that never ran are ready when all their parents succeeded. Only
+        // they need their parents, and only then is the whole edge table read.
+        let pending = (0..<n).filter { g.attempts[$0] == 0 && g.state[$0] != .futile }
+        if !pending.isEmpty {
+            try db.each("""
+                SELECT p.job_id, c.job_id FROM job_edge e
+                JOIN job c ON c.wf_id = e.wf_id AND c.exec_job_id = e.child_exec_job_id
+                JOIN job p ON p.wf_id = e.wf_id AND p.exec_job_id = e.parent_exec_job_id
+                WHERE e.wf_id IN (\(inList)) AND NOT EXISTS (SELECT 1 FROM job_instance ji WHERE ji.job_id = c.job_id)
+                """, params) { r in
+                guard let p = index.get(r.int(0) ?? -1), let c = index.get(r.int(1) ?? -1) else { return }
+                g.parents[c].append(p)
+            }
+            for j in pending {
+                g.state[j] = g.parents[j].allSatisfy { g.state[$0] == .done } ? .ready : .unready
+            }
+        }
+        return g
+    }
+
+    /// The `--jobs` rows: jobs that ran in submission order, then the others.
+    func jobStatuses(_ db: ReportDatabase, labels: [String], now: Double) throws -> [JobStatus] {
+        let hosts = try db.hosts()
+        let reasonStatement = try db.db.prepare("""
+            SELECT reason FROM jobstate WHERE job_instance_id = ? AND state IN ('JOB_FAILURE', 'POST_SCRIPT_FAILED', 'PRE_SCRIPT_FAILED', 'JOB_HELD', 'JOB_ABORTED')
+            AND reason IS NOT NULL AND reason != '' ORDER BY jobstate_submit_seq LIMIT 1
+            """)
+        func reason(_ instance: Int) throws -> String? {
+            try reasonStatement.bind([instance])
+            defer { reasonStatement.reset() }
+            return try reasonStatement.step() ? reasonStatement.text(0) : nil
+        }
+        let order = jobs.indices.sorted { a, b in
+            if workflowIndex[a] != workflowIndex[b] { return workflowIndex[a] < workflowIndex[b] }
+            if firstSeq[a] != firstSeq[b] { return firstSeq[a] < firstSeq[b] }
+            return jobs[a] < jobs[b]
+        }
+        var result: [JobStatus] = []
+        result.reserveCapacity(jobs.count)
+        for j in order {
+            var row = JobStatus(id: names[j], workflow: labels[workflowIndex[j]], state: state[j], attempt: attempts[j],
+                                maxAttempts: maxRetries[j] + 1, site: site[j], host: hostID[j].flatMap { hosts[$0] },
+                                started: nil, duration: localDuration[j], exitCode: exitcode[j].map(PegasusFormat.regularExitCode), reason: nil)
+            switch state[j] {
+            case .failed:
+                row.reason = try reason(lastInstance[j]) ?? exitcode[j].map(PegasusFormat.describeRawStatus)
+            case .futile:
+                if let b = blockedBy[j] { row.reason = "\(names[b]) failed" }
+            case .held:
+                row.reason = try reason(lastInstance[j])
+                fallthrough
+            case .queued, .running, .pre, .post:
+                if let start = openStart[lastInstance[j]] { row.started = start; row.duration = max(0, now - start) }
+            case .interrupted:
+                row.reason = "interrupted: the engine stopped while it ran"
+            default: break
+            }
+            result.append(row)
+        }
+        return result
+    }
+}
