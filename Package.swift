@@ -59,10 +59,15 @@ let package = Package(
         .target(
             name: "SkeinReports",
             dependencies: ["SkeinProvenance"]),
+        // The full-screen terminal UI: screen models, views, keymap, themes, cell buffer,
+        // ncurses and in-memory backends.
+        .target(
+            name: "SkeinTUI",
+            dependencies: ["SkeinReports", "SkeinProvenance", "SkeinEngine", "SkeinWorkflow", "CNcursesw"]),
         .executableTarget(
             name: "skein",
             dependencies: [
-                "SkeinWorkflow", "SkeinPlanner", "SkeinEngine", "SkeinProvenance", "SkeinReports", "CSQLite", "CCurl", "CNcursesw",
+                "SkeinWorkflow", "SkeinPlanner", "SkeinEngine", "SkeinProvenance", "SkeinReports", "SkeinTUI", "CSQLite", "CCurl", "CNcursesw",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -76,6 +81,9 @@ let package = Package(
         .testTarget(
             name: "SkeinPlannerTests",
             dependencies: ["SkeinPlanner", "SkeinWorkflow"]),
+        .testTarget(
+            name: "SkeinTUITests",
+            dependencies: ["SkeinTUI"]),
         .testTarget(
             name: "SkeinReportsTests",
             dependencies: ["SkeinReports", "SkeinProvenance"]),

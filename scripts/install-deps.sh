@@ -10,6 +10,7 @@ packages=(
   libcurl4-openssl-dev  # data transfers
   pkg-config         # SwiftPM finds the C libraries through it
   python3-yaml       # tests compare Skein's YAML with PyYAML's reading of it
+  tmux               # end-to-end tests of the TUI (send-keys, capture-pane)
 )
 
 missing=()

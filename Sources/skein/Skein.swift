@@ -26,7 +26,8 @@ struct Skein: ParsableCommand {
               skein format workflow.yml --embed-catalogs --output all-in-one.yml
             """,
         version: SkeinVersion.current,
-        subcommands: [Validate.self, Plan.self, Run.self, Status.self, Analyze.self, Statistics.self, Halt.self, Resume.self, Kill.self, Retry.self, Remove.self, Graph.self, Format.self, Doctor.self]
+        subcommands: [Validate.self, Plan.self, Run.self, Status.self, Analyze.self, Statistics.self, Halt.self, Resume.self, Kill.self, Retry.self, Remove.self, TUI.self, Graph.self, Format.self, Doctor.self],
+        defaultSubcommand: TUI.self
     )
 }
 

@@ -1,0 +1,122 @@
+import Foundation
+import SkeinReports
+
+/// Measures the TUI on a run without a terminal: how long the Run screen takes to open (read
+/// the run, build the tree, draw the first frame) and how long each key takes to redraw
+/// (the model handles it, the view renders the frame, the in-memory backend diffs it).
+public enum TUIBenchmark {
+    public struct KeyTiming: Sendable {
+        public var name: String
+        public var count: Int
+        public var mean: Double
+        public var max: Double
+    }
+
+    public struct Result: Sendable {
+        public var jobs: Int
+        public var rows: Int
+        /// Reading the run (status report, DAG, groupings): the background load; and of that,
+        /// the status report alone.
+        public var read: Double
+        public var status: Double
+        /// The model taking the data and drawing the first frame.
+        public var firstFrame: Double
+        public var open: Double { read + firstFrame }
+        public var keys: [KeyTiming]
+        public var worstKey: Double { keys.map(\.max).max() ?? 0 }
+        public var meanKey: Double {
+            let n = keys.reduce(0) { $0 + $1.count }
+            return n == 0 ? 0 : keys.reduce(0) { $0 + $1.mean * Double($1.count) } / Double(n)
+        }
+    }
+
+    /// The targets for a 100,000-job run.
+    public static let openTarget = 1.0
+    public static let keyTarget = 0.050
+
+    /// The keys measured, each pressed `repeats` times (names as in help).
+    static let script: [(String, [Key])] = [
+        ("j (down)", [.char("j")]),
+        ("k (up)", [.char("k")]),
+        ("Ctrl-d (half page)", [.ctrl("d")]),
+        ("PgDn", [.pageDown]),
+        ("G (bottom)", [.char("G")]),
+        ("g (top)", [.char("g")]),
+        ("f (next failed)", [.char("f")]),
+        ("h (collapse)", [.char("h")]),
+        ("l (expand)", [.char("l")]),
+        ("space (mark)", [.char(" ")]),
+        ("v (view)", [.char("v")]),
+        ("/ filter 'fail' + Esc", [.char("/"), .char("f"), .char("a"), .char("i"), .char("l"), .escape]),
+        ("C / E (fold all)", [.char("C"), .char("E")]),
+    ]
+
+    public static func run(directory: String, width: Int = 160, height: Int = 48, repeats: Int = 20) throws -> Result {
+        let location = try RunLocation.locate(directory)
+        let clock = Date().timeIntervalSince1970
+        var t = Date()
+        let data = try RunDataReader.read(location, now: clock)
+        let read = Date().timeIntervalSince(t)
+        let app = AppModel(width: width, height: height, now: clock)
+        let screen = RunScreen(directory: location.directory, label: location.label, kind: location.kind)
+        let backend = MemoryBackend(width: width, height: height)
+        var buffer = CellBuffer(width: width, height: height)
+        t = Date()
+        app.push(screen)
+        app.receive(DataUpdate(key: .run(location.directory), payload: .run(data)))
+        Renderer.render(app, into: &buffer, theme: .standard, glyphs: .unicode)
+        backend.present(buffer)
+        let firstFrame = Date().timeIntervalSince(t)
+        var timings: [KeyTiming] = []
+        for (name, keys) in script {
+            var total = 0.0, worst = 0.0
+            for _ in 0..<repeats {
+                let start = Date()
+                for key in keys {
+                    _ = app.handle(key)
+                    Renderer.render(app, into: &buffer, theme: .standard, glyphs: .unicode)
+                    backend.present(buffer)
+                }
+                let dt = Date().timeIntervalSince(start) / Double(keys.count)
+                total += dt
+                worst = max(worst, dt)
+            }
+            timings.append(KeyTiming(name: name, count: repeats, mean: total / Double(repeats), max: worst))
+        }
+        return Result(jobs: data.jobs.count, rows: data.tree.count, read: read, status: data.statusSeconds, firstFrame: firstFrame, keys: timings)
+    }
+
+    /// The report `skein tui --benchmark` prints: one column per run.
+    public static func table(_ results: [(String, Result)]) -> String {
+        func ms(_ s: Double) -> String { String(format: "%.2f", s * 1000) }
+        var lines: [String] = []
+        let names = results.map(\.0)
+        let w = max(12, names.map(\.count).max() ?? 12)
+        func row(_ label: String, _ values: [String]) {
+            lines.append(label.padding(toLength: 34, withPad: " ", startingAt: 0) + values.map { String(repeating: " ", count: max(0, w - $0.count)) + $0 }.joined(separator: "  "))
+        }
+        row("run", names)
+        row("jobs", results.map { Format.count($0.1.jobs) })
+        row("tree rows", results.map { Format.count($0.1.rows) })
+        row("open: read (ms)", results.map { ms($0.1.read) })
+        row("  of which the status report", results.map { ms($0.1.status) })
+        row("open: first frame (ms)", results.map { ms($0.1.firstFrame) })
+        row("open: total (ms)", results.map { ms($0.1.open) })
+        for (i, k) in (results.first?.1.keys ?? []).enumerated() {
+            row("key \(k.name) (ms)", results.map { ms($0.1.keys[i].mean) + "/" + ms($0.1.keys[i].max) })
+        }
+        row("every key: mean (ms)", results.map { ms($0.1.meanKey) })
+        row("every key: worst (ms)", results.map { ms($0.1.worstKey) })
+        if results.count >= 2, let small = results.first?.1, let big = results.last?.1 {
+            lines.append(String(format: "scaling %@ -> %@ jobs (x%.0f): open x%.1f, mean key x%.1f, worst key x%.1f",
+                                Format.count(small.jobs), Format.count(big.jobs), Double(big.jobs) / Double(max(1, small.jobs)),
+                                big.open / max(1e-9, small.open), big.meanKey / max(1e-9, small.meanKey), big.worstKey / max(1e-9, small.worstKey)))
+        }
+        for (name, r) in results where r.jobs >= 10_000 {
+            let ok = r.open < openTarget && r.worstKey < keyTarget
+            lines.append(String(format: "%@: %@ (%@ jobs) opens in %.2f s (target < %.0f s), every key redraws in at most %.1f ms (target < %.0f ms)",
+                                ok ? "PASS" : "FAIL", name, Format.count(r.jobs), r.open, openTarget, r.worstKey * 1000, keyTarget * 1000))
+        }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,273 @@
+import Foundation
+import SkeinReports
+
+/// What a screen needs to show.
+public enum DataKey: Hashable, Sendable {
+    case runs
+    case run(String)
+    case job(String, String)
+    case failures(String)
+    case statistics(String)
+    case record(String)
+    case log(LogSource)
+
+    /// The run directory a key reads, if any.
+    public var runDirectory: String? {
+        switch self {
+        case .run(let d), .job(let d, _), .failures(let d), .statistics(let d): return d
+        default: return nil
+        }
+    }
+}
+
+/// What arrives for a key.
+public enum DataPayload: Sendable {
+    case runs([RunSummary])
+    case run(RunData)
+    case job(JobDetail)
+    case failures(AnalysisReport)
+    case statistics(StatisticsData)
+    case record(KickstartRecord)
+    case log(LogText)
+    case failed(String)
+}
+
+public struct DataUpdate: Sendable {
+    public var key: DataKey
+    public var payload: DataPayload
+    public init(key: DataKey, payload: DataPayload) { self.key = key; self.payload = payload }
+}
+
+/// Loads what the screens need on background queues and reloads it when it changes: a
+/// run's database or WAL (size and modification time) or its engine, a log's size. Checks
+/// a few times a second; a key whose load is slow (a huge run) is reloaded at most every
+/// twice its load time, so reading never hogs the machine. The UI thread never waits on
+/// SQLite: results arrive through `deliver`.
+public final class DataService: @unchecked Sendable {
+    public struct Configuration: Sendable {
+        public var registryDirectory: String?
+        public var directories: [String]
+        public var pegasusMasterDatabase: String?
+        /// Seconds between change checks.
+        public var interval: Double
+
+        public init(registryDirectory: String?, directories: [String], pegasusMasterDatabase: String?, interval: Double = 0.25) {
+            self.registryDirectory = registryDirectory
+            self.directories = directories
+            self.pegasusMasterDatabase = pegasusMasterDatabase
+            self.interval = interval
+        }
+    }
+
+    private struct State {
+        var signature: FileSignature?
+        var loading = false
+        var lastLoad = Date.distantPast
+        var lastDuration = 0.0
+        var payload: DataPayload?
+        var dirty = false
+    }
+
+    private let queue = DispatchQueue(label: "skein.tui.data")
+    private let workers = DispatchQueue(label: "skein.tui.load", qos: .userInitiated, attributes: .concurrent)
+    private let deliver: @Sendable (DataUpdate) -> Void
+    private var configuration: Configuration
+    private var wanted: Set<DataKey> = []
+    private var states: [DataKey: State] = [:]
+    private var locations: [String: RunLocation] = [:]
+    private var plans: [String: (FileSignature, PlanJobs?)] = [:]
+    private let planLock = NSLock()
+    private var logs: [String: LogReader] = [:]
+    private var timer: DispatchSourceTimer?
+    private let runs: RunsLoader
+    private var runsLoading = false
+    private var runsForce = false
+
+    public init(_ configuration: Configuration, deliver: @escaping @Sendable (DataUpdate) -> Void) {
+        self.configuration = configuration
+        self.deliver = deliver
+        runs = RunsLoader(registryDirectory: configuration.registryDirectory, extraDirectories: configuration.directories,
+                          pegasusMasterDatabase: configuration.pegasusMasterDatabase)
+    }
+
+    public func start() {
+        queue.async { [self] in
+            let t = DispatchSource.makeTimerSource(queue: queue)
+            t.schedule(deadline: .now(), repeating: configuration.interval, leeway: .milliseconds(20))
+            t.setEventHandler { [weak self] in self?.tick() }
+            t.resume()
+            timer = t
+        }
+    }
+
+    public func stop() {
+        queue.sync { timer?.cancel(); timer = nil }
+    }
+
+    /// The keys the screens want now. New keys load at once (a cached result is delivered
+    /// again right away); keys no longer wanted stop being watched.
+    public func want(_ keys: Set<DataKey>) {
+        queue.async { [self] in
+            guard keys != wanted else { return }
+            let added = keys.subtracting(wanted)
+            wanted = keys
+            for key in states.keys where !keys.contains(key) { if states[key]?.loading == false { states[key] = nil } }
+            for key in logs.keys where !keys.contains(.log(.file(key))) { logs[key] = nil }
+            for key in added {
+                if let payload = states[key]?.payload { deliver(DataUpdate(key: key, payload: payload)) }
+            }
+            tick()
+        }
+    }
+
+    /// Reload everything wanted now (after an action, or Ctrl-L).
+    public func refresh() {
+        queue.async { [self] in
+            for key in states.keys { states[key]?.dirty = true }
+            runsForce = true
+            locations = [:]
+            tick()
+        }
+    }
+
+    /// Adds a directory to the runs list (`:open DIR`).
+    public func addDirectory(_ dir: String) {
+        queue.async { [self] in
+            runs.extraDirectories.append(dir)
+            runsForce = true
+            tick()
+        }
+    }
+
+    // MARK: on the queue
+
+    private func tick() {
+        for key in wanted { check(key) }
+    }
+
+    private func check(_ key: DataKey) {
+        if key == .runs {
+            guard !runsLoading else { return }
+            let since = states[.runs]?.lastLoad ?? .distantPast
+            guard runsForce || states[.runs] == nil || Date().timeIntervalSince(since) >= max(1.0, 2 * (states[.runs]?.lastDuration ?? 0)) else { return }
+            runsLoading = true
+            let force = runsForce
+            runsForce = false
+            let started = Date()
+            if states[.runs] == nil { states[.runs] = State() }
+            workers.async { [self] in
+                let result = runs.load(force: force)
+                queue.async { [self] in
+                    runsLoading = false
+                    states[.runs]?.lastLoad = Date()
+                    states[.runs]?.lastDuration = Date().timeIntervalSince(started)
+                    if let result {
+                        states[.runs]?.payload = .runs(result)
+                        if wanted.contains(.runs) { deliver(DataUpdate(key: .runs, payload: .runs(result))) }
+                    }
+                }
+            }
+            return
+        }
+        var state = states[key] ?? State()
+        guard !state.loading else { return }
+        if !state.dirty && state.payload != nil {
+            if Date().timeIntervalSince(state.lastLoad) < max(configuration.interval, 2 * state.lastDuration) { return }
+        }
+        let signature = self.signature(key)
+        if !state.dirty, state.payload != nil, signature == state.signature { return }
+        state.loading = true
+        state.dirty = false
+        state.signature = signature
+        states[key] = state
+        let started = Date()
+        let loader = self.loader(key)
+        workers.async { [self] in
+            let payload = loader()
+            queue.async { [self] in
+                states[key]?.loading = false
+                states[key]?.lastLoad = Date()
+                states[key]?.lastDuration = Date().timeIntervalSince(started)
+                states[key]?.payload = payload
+                if wanted.contains(key) { deliver(DataUpdate(key: key, payload: payload)) } else { states[key] = nil }
+            }
+        }
+    }
+
+    private func location(_ dir: String) -> RunLocation? {
+        if let l = locations[dir] { return l }
+        let l = try? RunLocation.locate(dir)
+        locations[dir] = l
+        return l
+    }
+
+    private func signature(_ key: DataKey) -> FileSignature {
+        switch key {
+        case .runs: return FileSignature(parts: [])
+        case .run(let d), .job(let d, _), .failures(let d), .statistics(let d):
+            return FileSignature.run(d, location: location(d))
+        case .record(let p): return FileSignature.file(p)
+        case .log(let source):
+            if case .file(let p) = source { return FileSignature.file(p) }
+            return FileSignature(parts: [])
+        }
+    }
+
+    /// A closure that reads the key's data (run on a worker; touches no service state).
+    private func loader(_ key: DataKey) -> @Sendable () -> DataPayload {
+        let now = Date().timeIntervalSince1970
+        func wrap(_ body: @escaping @Sendable () throws -> DataPayload) -> @Sendable () -> DataPayload {
+            { do { return try body() } catch { return .failed("\(error)") } }
+        }
+        switch key {
+        case .runs:
+            return { .failed("runs load elsewhere") }
+        case .run(let d):
+            let loc = location(d)
+            return wrap { .run(try RunDataReader.read(loc ?? RunLocation.locate(d), now: now)) }
+        case .job(let d, let id):
+            let loc = location(d)
+            return wrap { [self] in
+                let location = try loc ?? RunLocation.locate(d)
+                return .job(try JobDetailReader.read(location, job: id, plan: location.kind == .skein ? plan(d) : nil))
+            }
+        case .failures(let d):
+            let loc = location(d)
+            return wrap { .failures(try AnalysisReader.read(loc ?? RunLocation.locate(d), tail: 40)) }
+        case .statistics(let d):
+            let loc = location(d)
+            return wrap { .statistics(try StatisticsDataReader.read(loc ?? RunLocation.locate(d), now: now)) }
+        case .record(let p):
+            return wrap { .record(try KickstartRecord.read(p)) }
+        case .log(let source):
+            switch source {
+            case .file(let p):
+                let reader = logs[p] ?? LogReader(path: p)
+                logs[p] = reader
+                let box = UncheckedBox(reader)
+                return { .log(box.value.read()) }
+            case .text(let t):
+                return { .log(LogReader.text(t, source: source)) }
+            case .none(let why):
+                return { .log(LogText(source: source, lines: [], error: why)) }
+            }
+        }
+    }
+
+    /// The run's plan (cached until plan.json changes). Decoding a 100,000-job plan takes a
+    /// while, so it happens once per run, on a worker.
+    private func plan(_ dir: String) -> PlanJobs? {
+        planLock.lock(); defer { planLock.unlock() }
+        let sig = FileSignature.file(dir + "/plan.json")
+        if let (s, p) = plans[dir], s == sig { return p }
+        let p = PlanJobs.read(dir)
+        plans[dir] = (sig, p)
+        return p
+    }
+}
+
+/// Carries a non-Sendable value to one worker that alone uses it meanwhile.
+struct UncheckedBox<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
+}

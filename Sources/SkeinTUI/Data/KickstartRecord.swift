@@ -1,0 +1,145 @@
+import Foundation
+import SkeinWorkflow
+
+/// A kickstart invocation record (`<id>.out.AAA`, Pegasus's YAML form, which Skein also
+/// writes) as structured fields for the inspector.
+public struct KickstartRecord: Sendable, Equatable {
+    public struct FileInfo: Sendable, Equatable {
+        /// The record's key: an output's name, or stdin / stdout / stderr / metadata ...
+        public var name: String
+        public var lfn: String?
+        public var path: String?
+        public var size: Int?
+        public var sha256: String?
+        public var output: Bool
+    }
+
+    public struct Invocation: Sendable, Equatable {
+        public var transformation: String?
+        public var derivation: String?
+        public var resource: String?
+        public var hostname: String?
+        public var hostaddr: String?
+        public var user: String?
+        public var start: String?
+        public var duration: Double?
+        public var cwd: String?
+        public var pid: Int?
+        /// The main job.
+        public var rawStatus: Int?
+        public var exitCode: Int?
+        public var signal: Int?
+        public var failure: String?
+        public var mainStart: String?
+        public var mainDuration: Double?
+        public var utime: Double?
+        public var stime: Double?
+        public var maxrssKB: Int?
+        public var executable: String?
+        public var arguments: [String]
+        public var files: [FileInfo]
+        public var stdoutData: String?
+        public var stderrData: String?
+        public var machine: [(String, String)]
+
+        public var cpu: Double? {
+            if utime == nil && stime == nil { return nil }
+            return (utime ?? 0) + (stime ?? 0)
+        }
+
+        /// "exit code 3", "killed by signal 9", "failed to start: ...".
+        public var outcome: String {
+            if let failure { return "failed to start: \(failure)" }
+            if let signal { return "killed by signal \(signal)" }
+            if let exitCode { return exitCode == 0 ? "exit code 0 (success)" : "exit code \(exitCode)" }
+            if let raw = rawStatus { return "raw status \(raw)" }
+            return "no status recorded"
+        }
+
+        public static func == (a: Invocation, b: Invocation) -> Bool {
+            a.transformation == b.transformation && a.start == b.start && a.rawStatus == b.rawStatus && a.files == b.files
+                && a.arguments == b.arguments && a.hostname == b.hostname && a.duration == b.duration
+        }
+    }
+
+    public var path: String
+    public var invocations: [Invocation]
+
+    /// Parses a record file; a record still being written (or not YAML) is an error to show.
+    public static func read(_ path: String) throws -> KickstartRecord {
+        guard let data = FileManager.default.contents(atPath: path) else { throw TUIError("cannot read \(path)") }
+        if data.isEmpty { throw TUIError("\(path) is empty (the attempt may still be running)") }
+        return try parse([UInt8](data), path: path)
+    }
+
+    public static func parse(_ bytes: [UInt8], path: String) throws -> KickstartRecord {
+        let root: YAMLNode?
+        do { root = try YAMLParser.parse(bytes).root } catch { throw TUIError("\(path): not a kickstart record (line \(error.mark.line): \(error.message))") }
+        var records: [YAMLMapping] = []
+        switch root {
+        case .sequence(let s)?:
+            for item in s.items { if case .mapping(let m) = item { records.append(m) } }
+        case .mapping(let m)?:
+            records.append(m)
+        default:
+            break
+        }
+        if records.isEmpty { throw TUIError("\(path): no invocation in the record") }
+        return KickstartRecord(path: path, invocations: records.map(invocation))
+    }
+
+    static func text(_ node: YAMLNode?) -> String? {
+        if case .scalar(let s)? = node, !s.isNull { return s.value }
+        return nil
+    }
+
+    static func mapping(_ node: YAMLNode?) -> YAMLMapping? {
+        if case .mapping(let m)? = node { return m }
+        return nil
+    }
+
+    static func invocation(_ r: YAMLMapping) -> Invocation {
+        var inv = Invocation(transformation: text(r["transformation"]), derivation: text(r["derivation"]), resource: text(r["resource"]),
+                             hostname: text(r["hostname"]), hostaddr: text(r["hostaddr"]), user: text(r["user"]), start: text(r["start"]),
+                             duration: text(r["duration"]).flatMap(Double.init), cwd: text(r["cwd"]), pid: text(r["pid"]).flatMap { Int($0) },
+                             rawStatus: nil, exitCode: nil, signal: nil, failure: nil, mainStart: nil, mainDuration: nil,
+                             utime: nil, stime: nil, maxrssKB: nil, executable: nil, arguments: [], files: [], stdoutData: nil,
+                             stderrData: nil, machine: [])
+        if let main = mapping(r["mainjob"]) {
+            inv.mainStart = text(main["start"])
+            inv.mainDuration = text(main["duration"]).flatMap(Double.init)
+            if let status = mapping(main["status"]) {
+                inv.rawStatus = text(status["raw"]).flatMap { Int($0) }
+                inv.exitCode = text(status["regular_exitcode"]).flatMap { Int($0) }
+                inv.signal = text(status["signalled_signal"]).flatMap { Int($0) }
+                if let f = text(status["failure_error"]) { inv.failure = f }
+                if inv.exitCode == nil, inv.signal == nil, let raw = inv.rawStatus {
+                    if raw & 127 != 0 { inv.signal = raw & 127 } else { inv.exitCode = raw >> 8 }
+                }
+            }
+            if let u = mapping(main["usage"]) {
+                inv.utime = text(u["utime"]).flatMap(Double.init)
+                inv.stime = text(u["stime"]).flatMap(Double.init)
+                inv.maxrssKB = text(u["maxrss"]).flatMap { Int($0) }
+            }
+            if let exe = mapping(main["executable"]) { inv.executable = text(exe["file_name"]) }
+            if case .sequence(let args)? = main["argument_vector"] { inv.arguments = args.items.compactMap { text($0) ?? "" } }
+        }
+        if let files = mapping(r["files"]) {
+            for entry in files.entries {
+                guard case .mapping(let f) = entry.value else { continue }
+                let name = entry.key.value
+                let info = FileInfo(name: name, lfn: text(f["lfn"]), path: text(f["file_name"]) ?? text(f["temporary_name"]),
+                                    size: text(f["size"]).flatMap { Int($0) }, sha256: text(f["sha256"]),
+                                    output: (text(f["output"]) ?? "").lowercased() == "true")
+                if name == "stdout", let d = text(f["data"]) { inv.stdoutData = d }
+                if name == "stderr", let d = text(f["data"]) { inv.stderrData = d }
+                inv.files.append(info)
+            }
+        }
+        if let machine = mapping(r["machine"]) {
+            for entry in machine.entries { if let v = text(entry.value) { inv.machine.append((entry.key.value, v)) } }
+        }
+        return inv
+    }
+}

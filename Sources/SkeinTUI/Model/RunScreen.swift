@@ -1,0 +1,402 @@
+import Foundation
+import SkeinReports
+
+/// One run: its counts and progress, and its jobs as a DAG tree (or grouped by level or
+/// transformation), with marks, collapse, filter, jump to failures, and actions.
+public final class RunScreen: ScreenModel {
+    public enum View: String, CaseIterable, Sendable {
+        case tree, level, transformation
+
+        public var title: String {
+            switch self {
+            case .tree: return "tree"
+            case .level: return "by level"
+            case .transformation: return "by transformation"
+            }
+        }
+    }
+
+    public let kind = ScreenKind.run
+    public let directory: String
+    public let label: String
+    public let runKind: RunLocation.Kind
+    public var breadcrumb: String { data?.status.label ?? label }
+    public var wanted: Set<DataKey> { [.run(directory)] }
+
+    public private(set) var data: RunData?
+    public private(set) var error: String?
+    public private(set) var view = View.tree
+    private var collapsed: [View: Set<Int32>] = [:]
+    /// Visible rows: indices into the current view's `FlatTree`, ascending.
+    public private(set) var rows: [Int32] = []
+    public var cursor = ListCursor()
+    public private(set) var filter = ""
+    public private(set) var marks = Set<String>()
+
+    public init(directory: String, label: String, kind: RunLocation.Kind) {
+        self.directory = directory
+        self.label = label
+        self.runKind = kind
+    }
+
+    public var tree: FlatTree? {
+        guard let d = data else { return nil }
+        switch view {
+        case .tree: return d.tree
+        case .level: return d.byLevel
+        case .transformation: return d.byTransformation
+        }
+    }
+
+    /// The selected row of the current view, and its job (nil on a group header).
+    public var selectedRow: Int? { rows.isEmpty ? nil : Int(rows[cursor.index]) }
+    public var selectedJob: Int? {
+        guard let r = selectedRow, let t = tree, t.node[r] >= 0 else { return nil }
+        return Int(t.node[r])
+    }
+
+    public func isCollapsed(_ row: Int) -> Bool {
+        guard let t = tree, t.hasChildren(row) else { return false }
+        return collapsed[view]?.contains(t.node[row]) ?? false
+    }
+
+    func page(_ app: AppModel) -> Int { Layout.runList(width: app.width, height: app.height).height }
+
+    public func receive(_ update: DataUpdate, app: AppModel) {
+        guard update.key == .run(directory) else { return }
+        switch update.payload {
+        case .run(let d):
+            let keep = selectionKey()
+            data = d
+            error = nil
+            rebuild(app, keep: keep)
+        case .failed(let message):
+            error = message
+        default:
+            break
+        }
+    }
+
+    private func selectionKey() -> (node: Int32, id: String?)? {
+        guard let r = selectedRow, let t = tree, let d = data else { return nil }
+        let n = t.node[r]
+        return (n, n >= 0 ? d.jobs[Int(n)].id : nil)
+    }
+
+    /// Recomputes the visible rows (collapse or filter), keeping the selection on its job.
+    func rebuild(_ app: AppModel, keep: (node: Int32, id: String?)?) {
+        guard let t = tree, let d = data else { rows = []; return }
+        var out: [Int32] = []
+        if !filter.isEmpty {
+            let f = filter.lowercased()
+            let state = DisplayState(rawValue: f.hasPrefix("state:") ? String(f.dropFirst(6)) : f)
+            let pattern = Array(f.utf8)
+            let byStateOnly = f.hasPrefix("state:")
+            for i in 0..<t.count {
+                let n = t.node[i]
+                guard n >= 0, t.flags[i] & FlatTree.reference == 0 else { continue }
+                let j = Int(n)
+                if d.display[j] == state || (!byStateOnly && d.matches(j, pattern)) {
+                    out.append(Int32(i))
+                }
+            }
+        } else {
+            out.reserveCapacity(t.count)
+            let closed = collapsed[view] ?? []
+            var i = 0
+            let count = t.count
+            if closed.isEmpty {
+                out = Array(0..<Int32(count))
+            } else {
+                while i < count {
+                    out.append(Int32(i))
+                    if t.flags[i] & FlatTree.hasChildren != 0 && closed.contains(t.node[i]) { i += Int(t.size[i]) } else { i += 1 }
+                }
+            }
+        }
+        rows = out
+        if let keep {
+            // Back onto the same job: its first (not a reference) visible row.
+            var found: Int?
+            if keep.node >= 0, let id = keep.id, let j = d.index[id] {
+                for (k, r) in rows.enumerated() where t.node[Int(r)] == j {
+                    if !t.isReference(Int(r)) { found = k; break }
+                    if found == nil { found = k }
+                }
+            } else {
+                found = rows.firstIndex { t.node[Int($0)] == keep.node }
+            }
+            if let found { cursor.index = found }
+        }
+        cursor.clamp(count: rows.count, page: page(app))
+    }
+
+    public func resized(app: AppModel) { cursor.clamp(count: rows.count, page: page(app)) }
+
+    /// The jobs actions apply to: the marked ones, else the selected one.
+    public func targets() -> [(id: String, state: DisplayState, reason: String?)] {
+        guard let d = data else { return [] }
+        if !marks.isEmpty {
+            return marks.sorted().compactMap { id in d.index[id].map { (id, d.display[Int($0)], d.jobs[Int($0)].reason) } }
+        }
+        guard let j = selectedJob else { return [] }
+        return [(d.jobs[j].id, d.display[j], d.jobs[j].reason)]
+    }
+
+    public func availability(_ command: Command, app: AppModel) -> Availability {
+        let loadedData = data
+        switch command {
+        case .open:
+            return selectedRow == nil ? .disabled("open: no job selected") : .enabled
+        case .retry:
+            return RunActions.retry(targets(), kind: runKind).0
+        case .kill:
+            return RunActions.kill(targets(), kind: runKind, engineAlive: loadedData?.engineAlive ?? false).0
+        case .halt:
+            return RunActions.halt(kind: runKind, condition: loadedData?.status.condition)
+        case .resume:
+            return RunActions.resume(kind: runKind, condition: loadedData?.status.condition)
+        case .remove:
+            return RunActions.remove(kind: runKind, condition: loadedData?.status.condition)
+        case .nextFailed, .previousFailed:
+            guard let d = loadedData else { return .disabled("no jobs yet") }
+            return d.status.totals.failed > 0 ? .enabled : .disabled("no job has failed in this run")
+        case .mark:
+            return selectedJob == nil ? .disabled("mark: select a job (not a group)") : .enabled
+        case .clearMarks:
+            return marks.isEmpty ? .disabled("no job is marked") : .enabled
+        case .collapse, .expand, .collapseAll, .expandAll:
+            return filter.isEmpty ? .enabled : .disabled("the filtered list is flat: clear the filter (/ then Esc) to fold")
+        default:
+            return .enabled
+        }
+    }
+
+    public func handle(_ command: Command, app: AppModel) -> [Effect] {
+        if cursor.apply(command, count: rows.count, page: page(app)) { return [] }
+        guard let d = data, let t = tree else { return [] }
+        switch command {
+        case .open:
+            guard let r = selectedRow else { return [] }
+            if t.node[r] < 0 {
+                toggle(r, app)
+            } else {
+                let job = d.jobs[Int(t.node[r])]
+                app.push(JobScreen(directory: directory, job: job.id, kind: runKind))
+            }
+        case .collapse:
+            guard let r = selectedRow else { return [] }
+            if t.hasChildren(r) && !isCollapsed(r) {
+                toggle(r, app)
+            } else if t.parentRow[r] >= 0 {
+                select(row: Int(t.parentRow[r]), app)
+            }
+        case .expand:
+            guard let r = selectedRow else { return [] }
+            if isCollapsed(r) { toggle(r, app) } else if t.hasChildren(r) { cursor.move(1, count: rows.count, page: page(app)) }
+        case .collapseAll:
+            var all = Set<Int32>()
+            for i in 0..<t.count where t.hasChildren(i) { all.insert(t.node[i]) }
+            collapsed[view] = all
+            rebuild(app, keep: topLevelSelection())
+        case .expandAll:
+            collapsed[view] = []
+            rebuild(app, keep: selectionKey())
+        case .nextFailed, .previousFailed:
+            jumpToFailed(forward: command == .nextFailed, app)
+        case .cycleView:
+            let all = View.allCases
+            setView(all[(all.firstIndex(of: view)! + 1) % all.count], app)
+        case .filter:
+            app.prompt = Prompt(kind: .filter, text: filter)
+        case .mark:
+            guard let j = selectedJob else { return [] }
+            let id = d.jobs[j].id
+            if marks.contains(id) { marks.remove(id) } else { marks.insert(id) }
+            cursor.move(1, count: rows.count, page: page(app))
+        case .clearMarks:
+            marks = []
+        case .retry:
+            let (_, ids) = RunActions.retry(targets(), kind: runKind)
+            let skipped = targets().count - ids.count
+            if skipped > 0 { app.notify("retry: \(ids.count) failed job(s); \(skipped) skipped (not failed)") }
+            marks = []
+            return [.control(ControlRequest(runDirectory: directory, action: .retry(ids)))]
+        case .kill:
+            let (_, ids) = RunActions.kill(targets(), kind: runKind, engineAlive: d.engineAlive)
+            let list = ids.count <= 6 ? ids.joined(separator: ", ") : ids.prefix(5).joined(separator: ", ") + " and \(ids.count - 5) more"
+            app.confirm("kill", ["Kill \(ids.count == 1 ? "the job" : "\(ids.count) jobs") \(list)?", "",
+                                 "Each gets SIGTERM, then SIGKILL after 5 s; the attempt fails and", "is retried if its dagman.RETRY allows."],
+                        [.control(ControlRequest(runDirectory: directory, action: .kill(ids)))])
+            marks = []
+        case .halt:
+            return [.control(ControlRequest(runDirectory: directory, action: .halt))]
+        case .resume:
+            return [.control(ControlRequest(runDirectory: directory, action: .resume))]
+        case .remove:
+            app.confirm("remove", ["Remove the run \(d.status.label)?", directory, "", "Every running job is killed and the run ends as removed."],
+                        [.control(ControlRequest(runDirectory: directory, action: .remove))])
+        case .showFailures:
+            app.push(FailuresScreen(directory: directory, label: d.status.label, kind: runKind))
+        case .showStatistics:
+            app.push(StatisticsScreen(directory: directory, label: d.status.label, kind: runKind))
+        default:
+            break
+        }
+        return []
+    }
+
+    private func topLevelSelection() -> (node: Int32, id: String?)? {
+        guard var r = selectedRow, let t = tree, let d = data else { return nil }
+        while t.parentRow[r] >= 0 { r = Int(t.parentRow[r]) }
+        let n = t.node[r]
+        return (n, n >= 0 ? d.jobs[Int(n)].id : nil)
+    }
+
+    private func toggle(_ row: Int, _ app: AppModel) {
+        guard let t = tree else { return }
+        let n = t.node[row]
+        var set = collapsed[view] ?? []
+        if set.contains(n) { set.remove(n) } else { set.insert(n) }
+        collapsed[view] = set
+        rebuild(app, keep: (n, n >= 0 ? data?.jobs[Int(n)].id : nil))
+    }
+
+    /// Selects a row of the view (a binary search: visible rows ascend).
+    func select(row: Int, _ app: AppModel) {
+        var lo = 0, hi = rows.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if Int(rows[mid]) < row { lo = mid + 1 } else { hi = mid }
+        }
+        if lo < rows.count, Int(rows[lo]) == row { cursor.set(lo, count: rows.count, page: page(app)) }
+    }
+
+    public func setView(_ v: View, _ app: AppModel) {
+        let keepJob = selectedJob.flatMap { j in data.map { (Int32(j), Optional($0.jobs[j].id)) } }
+        view = v
+        rebuild(app, keep: keepJob)
+        app.notify("view: \(v.title)")
+    }
+
+    private func jumpToFailed(forward: Bool, _ app: AppModel) {
+        guard let t = tree, let d = data, t.count > 0 else { return }
+        let start = selectedRow ?? -1
+        func isFailed(_ i: Int) -> Bool { t.node[i] >= 0 && !t.isReference(i) && d.display[Int(t.node[i])] == .failed }
+        if !filter.isEmpty {
+            let n = rows.count
+            guard n > 0 else { app.notify("the filter shows no job", error: true); return }
+            for step in 1...n {
+                let k = ((cursor.index + (forward ? step : -step)) % n + n) % n
+                if isFailed(Int(rows[k])) { cursor.set(k, count: n, page: page(app)); return }
+            }
+            app.notify("no failed job in the filtered list", error: true)
+            return
+        }
+        let n = t.count
+        for step in 1...n {
+            let i = ((start + (forward ? step : -step)) % n + n) % n
+            guard isFailed(i) else { continue }
+            // Unfold its ancestors so it shows.
+            var p = Int(t.parentRow[i])
+            var set = collapsed[view] ?? []
+            var changed = false
+            while p >= 0 {
+                if set.remove(t.node[p]) != nil { changed = true }
+                p = Int(t.parentRow[p])
+            }
+            if changed {
+                collapsed[view] = set
+                rebuild(app, keep: nil)
+            }
+            select(row: i, app)
+            let job = d.jobs[Int(t.node[i])]
+            app.notify("\(job.id): \(job.reason ?? "failed")")
+            return
+        }
+    }
+
+    public func promptChanged(_ prompt: Prompt, app: AppModel) {
+        let keep = selectionKey()
+        filter = prompt.text
+        rebuild(app, keep: keep)
+    }
+
+    public func promptAccepted(_ prompt: Prompt, app: AppModel) -> [Effect] {
+        promptChanged(prompt, app: app)
+        return []
+    }
+
+    public func command(_ words: [String], app: AppModel) -> [Effect]? {
+        switch words[0] {
+        case "retry", "kill":
+            let isRetry = words[0] == "retry"
+            if words.count == 1 { return app.perform(isRetry ? .retry : .kill) }
+            guard let d = data else { return [] }
+            let ids = Array(words.dropFirst())
+            let unknown = ids.filter { d.index[$0] == nil }
+            if !unknown.isEmpty { app.notify("\(words[0]): no such job in this run: \(unknown.joined(separator: ", "))", error: true); return [] }
+            let jobs = ids.map { id in (id: id, state: d.display[Int(d.index[id]!)], reason: d.jobs[Int(d.index[id]!)].reason) }
+            let (availability, ok) = isRetry ? RunActions.retry(jobs, kind: runKind) : RunActions.kill(jobs, kind: runKind, engineAlive: d.engineAlive)
+            if case .disabled(let why) = availability { app.notify(why, error: true); return [] }
+            if isRetry { return [.control(ControlRequest(runDirectory: directory, action: .retry(ok)))] }
+            app.confirm("kill", ["Kill \(ok.joined(separator: ", "))?"], [.control(ControlRequest(runDirectory: directory, action: .kill(ok)))])
+            return []
+        case "halt": return app.perform(.halt)
+        case "resume": return app.perform(.resume)
+        case "remove": return app.perform(.remove)
+        case "view":
+            let name = words.count > 1 ? words[1].lowercased() : ""
+            guard let v = View.allCases.first(where: { $0.rawValue.hasPrefix(name) && !name.isEmpty }) else {
+                app.notify("usage: :view tree|level|transformation", error: true)
+                return []
+            }
+            setView(v, app)
+            return []
+        case "filter":
+            promptChanged(Prompt(kind: .filter, text: words.dropFirst().joined(separator: " ")), app: app)
+            return []
+        default:
+            return nil
+        }
+    }
+
+    public func mouse(_ event: MouseEvent, app: AppModel) -> [Effect] {
+        let list = Layout.runList(width: app.width, height: app.height)
+        switch event.kind {
+        case .wheelUp: cursor.scroll(-3, count: rows.count, page: list.height)
+        case .wheelDown: cursor.scroll(3, count: rows.count, page: list.height)
+        case .press:
+            guard event.y >= list.y, event.y < list.maxY, event.x < list.maxX else { return [] }
+            let i = cursor.top + event.y - list.y
+            guard i < rows.count else { return [] }
+            if i == cursor.index { return app.perform(.open) }
+            cursor.set(i, count: rows.count, page: list.height)
+        case .release: break
+        }
+        return []
+    }
+
+    public func status(app: AppModel) -> DocLine? {
+        if let error, data == nil { return DocLine(error, .error) }
+        guard let d = data else { return DocLine("reading \(directory) ...", .dim) }
+        var segments: [DocLine.Segment] = []
+        if !marks.isEmpty { segments.append(.init("\(marks.count) marked  ", .marked)) }
+        if !filter.isEmpty { segments.append(.init("filter '\(filter)': \(rows.count) job\(rows.count == 1 ? "" : "s")  ", .dim)) }
+        if let j = selectedJob {
+            let job = d.jobs[j]
+            if let reason = job.reason {
+                segments.append(.init(job.id + ": ", .text))
+                segments.append(.init(reason, d.display[j] == .failed ? .error : .dim))
+            } else {
+                segments.append(.init(job.id, .text))
+                let p = d.parents[j].count, c = d.children[j].count
+                segments.append(.init("  \(p) parent\(p == 1 ? "" : "s"), \(c) child\(c == 1 ? "" : "ren")", .dim))
+            }
+        } else if let r = selectedRow, let t = tree {
+            segments.append(.init("\(t.groupTitles[Int(-t.node[r] - 1)]): \(t.size[r] - 1) jobs", .dim))
+        }
+        if let error { segments.append(.init("  (last reload failed: \(error))", .error)) }
+        return DocLine(segments)
+    }
+}
