@@ -23,6 +23,17 @@ struct RunArgument: ParsableArguments {
         guard unknown.isEmpty else { throw ValidationError("no such job in this run: \(unknown.joined(separator: ", "))") }
     }
 
+    /// Sends a command that only a live engine can act on; says so when none runs.
+    func sendToLiveEngine(_ command: ControlChannel.Command, nothingTo verb: String, sent: String) throws {
+        let plan = try plan()
+        guard EngineRunner.engineAlive(plan.runDirectory) else {
+            print("no engine is running \(plan.runDirectory): nothing to \(verb)")
+            return
+        }
+        try send([command], to: plan)
+        print(sent)
+    }
+
     func send(_ commands: [ControlChannel.Command], to plan: ExecutablePlan) throws {
         try ControlChannel(directory: RunLayout(runDirectory: plan.runDirectory).controlDirectory).send(commands)
     }
@@ -41,13 +52,7 @@ struct Halt: ParsableCommand {
     @OptionGroup var target: RunArgument
 
     func run() throws {
-        let plan = try target.plan()
-        guard EngineRunner.engineAlive(plan.runDirectory) else {
-            print("no engine is running \(plan.runDirectory): nothing to halt")
-            return
-        }
-        try target.send([.halt], to: plan)
-        print("halt sent: running jobs finish, nothing new starts")
+        try target.sendToLiveEngine(.halt, nothingTo: "halt", sent: "halt sent: running jobs finish, nothing new starts")
     }
 }
 
@@ -164,12 +169,6 @@ struct Remove: ParsableCommand {
     @OptionGroup var target: RunArgument
 
     func run() throws {
-        let plan = try target.plan()
-        guard EngineRunner.engineAlive(plan.runDirectory) else {
-            print("no engine is running \(plan.runDirectory): nothing to remove")
-            return
-        }
-        try target.send([.remove], to: plan)
-        print("remove sent: running jobs are killed, the run ends as removed")
+        try target.sendToLiveEngine(.remove, nothingTo: "remove", sent: "remove sent: running jobs are killed, the run ends as removed")
     }
 }
