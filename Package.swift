@@ -83,7 +83,9 @@ let package = Package(
             dependencies: ["SkeinPlanner", "SkeinWorkflow"]),
         .testTarget(
             name: "SkeinTUITests",
-            dependencies: ["SkeinTUI"]),
+            dependencies: ["SkeinTUI"],
+            // Expected frames, read through #filePath.
+            exclude: ["Snapshots"]),
         .testTarget(
             name: "SkeinReportsTests",
             dependencies: ["SkeinReports", "SkeinProvenance"]),

@@ -18,4 +18,16 @@ else
   echo "test.sh: the Slurm cluster did not start; the Slurm tests will be skipped" >&2
 fi
 
-swift test --skip-build
+# The full log is long; when something fails, its last lines name what failed, so whoever
+# reads only the end of the output (a CI excerpt) still sees it.
+log="$(mktemp /tmp/skein-test-log.XXXXXX)"
+status=0
+swift test --skip-build 2>&1 | tee "$log" || status=$?
+if [[ $status -ne 0 ]]; then
+  echo
+  echo "test.sh: the tests failed (exit $status). What failed:"
+  grep -E "error: |: error|failed \(|Exited with|signal code|Fatal error|fatalError" "$log" | tail -40 || true
+  echo "test.sh: full log: $log"
+  exit "$status"
+fi
+rm -f "$log"

@@ -18,7 +18,8 @@ final class TUIEndToEndTests: XCTestCase {
             "XDG_CONFIG_HOME": scratch.appendingPathComponent("home/.config").path,
             "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "TERM": "xterm-256color",
         ]
-        tmux = Tmux(program: tmuxPath, socket: "skein-e2e-\(UUID().uuidString.prefix(8))")
+        // The socket lives in the scratch folder, so tearDown removes it with everything else.
+        tmux = Tmux(program: tmuxPath, socket: scratch.appendingPathComponent("tmux.sock").path)
     }
 
     override func tearDownWithError() throws {
@@ -199,6 +200,7 @@ struct ScreenTimeout: Error {}
 /// A private tmux server.
 struct Tmux {
     let program: String
+    /// Path of the server's socket (`tmux -S`).
     let socket: String
     let session = "skein"
 
@@ -227,7 +229,7 @@ struct Tmux {
         // to see the client exit, and waitUntilExit would never return.
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
         process.arguments = ["-c", "for fd in /proc/$$/fd/*; do n=${fd##*/}; if [ \"$n\" -gt 2 ]; then eval \"exec $n>&-\"; fi; done 2>/dev/null; exec \"$@\"",
-                             "tmux", program, "-L", socket] + arguments
+                             "tmux", program, "-S", socket] + arguments
         process.standardOutput = handle
         process.standardError = handle
         process.standardInput = FileHandle.nullDevice
