@@ -35,6 +35,16 @@ final class CellBufferTests: XCTestCase {
         XCTAssertEqual(a.rowText(0), "calib~")
     }
 
+    func testPathsLoseTheirStartNotTheirFileName() {
+        var b = CellBuffer(width: 24, height: 3)
+        b.putPath("/scratch/run0001/00/job.err.001", x: 0, y: 0, style: .plain, limit: 24)
+        XCTAssertEqual(b.rowText(0), "…/run0001/00/job.err.001", "cut at a slash")
+        b.putPath("/a/verylongfoldername/job.err.001", x: 0, y: 1, style: .plain, limit: 12)
+        XCTAssertEqual(b.rowText(1), "…job.err.001", "no slash near the start: cut anywhere")
+        b.putPath("/short/path", x: 0, y: 2, style: .plain, limit: 24)
+        XCTAssertEqual(b.rowText(2), "/short/path", "a path that fits is left alone")
+    }
+
     func testControlCharactersBecomeVisibleEscapes() {
         var b = CellBuffer(width: 60, height: 1)
         b.put("a\u{1B}[31mred\u{07}\u{7F}\u{9B}2J\u{202E}x", x: 0, y: 0, style: .plain)

@@ -7,7 +7,17 @@ import SkeinReports
 /// structs are Codable), and the real Pegasus submit directories in ../shared.
 enum Fixture {
     static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let pegasusRuns = repoRoot.appendingPathComponent("../shared/fixtures/pegasus-runs").standardizedFileURL
+    /// A copy of the Pegasus submit directories at a path of fixed length: screens show run
+    /// paths cut to the width, so a snapshot must not depend on where the repository was
+    /// cloned (a symlink would not do: run paths are shown resolved). Removed at exit.
+    static let pegasusRuns: URL = {
+        let real = repoRoot.appendingPathComponent("../shared/fixtures/pegasus-runs").standardizedFileURL
+        let copy = URL(fileURLWithPath: "/tmp/skein-tui-\(UUID().uuidString.prefix(8))/pegasus-runs")
+        try? FileManager.default.createDirectory(at: copy.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try? FileManager.default.copyItem(at: real, to: copy)
+        atexit { try? FileManager.default.removeItem(at: Fixture.pegasusRuns.deletingLastPathComponent()) }
+        return copy
+    }()
     static let themes = repoRoot.appendingPathComponent("themes")
     static let snapshots = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Snapshots")
 
@@ -158,7 +168,9 @@ enum Fixture {
 /// Compares a frame with `Snapshots/NAME.txt`; `SKEIN_RECORD_SNAPSHOTS=1` writes them.
 func assertSnapshot(_ text: String, _ name: String, file: StaticString = #filePath, line: UInt = #line) {
     let url = Fixture.snapshots.appendingPathComponent(name + ".txt")
-    let normalized = text.replacingOccurrences(of: Fixture.pegasusRuns.path, with: "<pegasus-runs>") + "\n"
+    let copyFolder = Fixture.pegasusRuns.deletingLastPathComponent().lastPathComponent
+    let normalized = text.replacingOccurrences(of: Fixture.pegasusRuns.path, with: "<pegasus-runs>")
+        .replacingOccurrences(of: copyFolder, with: "skein-tui-XXXXXXXX") + "\n"
     if ProcessInfo.processInfo.environment["SKEIN_RECORD_SNAPSHOTS"] == "1" {
         try? FileManager.default.createDirectory(at: Fixture.snapshots, withIntermediateDirectories: true)
         try! normalized.write(to: url, atomically: true, encoding: .utf8)

@@ -51,11 +51,20 @@ public struct DocLine: Equatable, Sendable {
     }
 
     public var segments: [Segment]
+    /// Too long for its row, the line keeps its end ("…/00/00/job.err.001"): for paths,
+    /// whose last part says the most.
+    public var keepsEnd = false
 
     public init(_ segments: [Segment]) { self.segments = segments }
     public init(_ text: String, _ role: ThemeRole = .text) { segments = [Segment(text, role)] }
 
     public static let blank = DocLine("")
+    /// A file or folder path, shortened from the left when it does not fit.
+    public static func path(_ path: String, _ role: ThemeRole = .dim) -> DocLine {
+        var line = DocLine(path, role)
+        line.keepsEnd = true
+        return line
+    }
     public static func heading(_ text: String) -> DocLine { DocLine(text, .header) }
 
     /// "  name        value", the name padded to `width`.

@@ -364,17 +364,17 @@ public final class JobScreen: ScreenModel {
         case .stdout, .stderr:
             guard let s = logSource else { return nil }
             switch s {
-            case .file(let p): return DocLine(p, .dim)
+            case .file(let p): return .path(p)
             case .text: return DocLine("\(tab.title) of attempt \((attemptDetail?.attempt).map(String.init) ?? "?"), as the run database holds it", .dim)
             case .none(let why): return DocLine(why, .dim)
             }
         case .record:
-            return DocLine(attempt?.record ?? "no record", .dim)
+            return attempt?.record.map { .path($0) } ?? DocLine("no record", .dim)
         default:
             if let a = attemptDetail, let reason = a.reason, (a.exitCode ?? 0) != 0 {
                 return DocLine([.init("attempt \(a.attempt): ", .text), .init(reason, .error)])
             }
-            return DocLine(directory, .dim)
+            return .path(directory)
         }
     }
 }

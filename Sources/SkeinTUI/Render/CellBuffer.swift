@@ -153,6 +153,34 @@ public struct CellBuffer: Sendable, Equatable {
     }
 
     /// The longest prefix of `text` that fits in `columns`.
+    /// Draws a path in at most `limit` columns; a longer one loses its start, at a `/` where
+    /// possible, behind an ellipsis ("…/00/00/job.err.001").
+    @discardableResult
+    public mutating func putPath(_ path: String, x: Int, y: Int, style: Style, limit: Int) -> Int {
+        guard limit > 0 else { return x }
+        let visible = Untrusted.needsEscaping(path) ? Untrusted.visible(path) : path
+        guard TextWidth.of(visible) > limit else { return put(visible, x: x, y: y, style: style, limit: limit) }
+        var tail = Self.suffix(visible, columns: limit - 1)
+        if let slash = tail.firstIndex(of: "/"), tail.distance(from: tail.startIndex, to: slash) < tail.count / 2 {
+            tail = String(tail[slash...])
+        }
+        let col = put(String(ellipsis), x: x, y: y, style: style, limit: 1)
+        return put(tail, x: col, y: y, style: style, limit: limit - 1)
+    }
+
+    /// The longest end of `text` that fits in `columns`.
+    public static func suffix(_ text: String, columns: Int) -> String {
+        var out: [Character] = []
+        var used = 0
+        for c in text.reversed() {
+            let w = TextWidth.of(c)
+            if used + w > columns { break }
+            out.append(c)
+            used += w
+        }
+        return String(out.reversed())
+    }
+
     public static func prefix(_ text: String, columns: Int) -> String {
         var out = ""
         var used = 0

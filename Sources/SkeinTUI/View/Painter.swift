@@ -14,6 +14,10 @@ public struct Painter {
 
     /// A document line from column `x`, clipped to `width`, skipping `skip` columns.
     public func draw(_ line: DocLine, _ buffer: inout CellBuffer, x: Int, y: Int, width: Int) {
+        if line.keepsEnd, let only = line.segments.first, line.segments.count == 1 {
+            buffer.putPath(only.text, x: x, y: y, style: style(only.role), limit: width)
+            return
+        }
         var col = x
         let end = x + width
         for seg in line.segments {

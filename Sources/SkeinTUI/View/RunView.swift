@@ -123,7 +123,8 @@ enum RunView {
             x = buffer.put("  started \(Format.time(started, now: app.now, zone: app.timeZone)), \(Format.duration(end - started))", x: x, y: y, style: p.style(.dim), limit: w - x)
         }
         if d.loadSeconds > 0.2 { x = buffer.put(String(format: "  (read in %.2fs)", d.loadSeconds), x: x, y: y, style: p.style(.dim), limit: w - x) }
-        buffer.put("  " + d.status.directory, x: x, y: y, style: p.style(.dim), limit: w - x)
+        x = buffer.put("  ", x: x, y: y, style: p.style(.dim), limit: w - x)
+        buffer.putPath(d.status.directory, x: x, y: y, style: p.style(.dim), limit: w - x)
         // Progress and counts.
         let counts = d.status.totals
         let narrow = w < 100
