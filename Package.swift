@@ -10,6 +10,7 @@ let package = Package(
     products: [
         .executable(name: "skein", targets: ["skein"]),
         .executable(name: "skein-kickstart", targets: ["skein-kickstart"]),
+        .executable(name: "skein-spawner", targets: ["skein-spawner"]),
         .library(name: "SkeinWorkflow", targets: ["SkeinWorkflow"]),
     ],
     dependencies: [
@@ -31,8 +32,14 @@ let package = Package(
             name: "CNcursesw", pkgConfig: "ncursesw",
             providers: [.apt(["libncursesw5-dev"])]),
 
-        // posix_spawn's chdir and setsid, which Swift's Glibc module does not expose.
+        // posix_spawn's chdir and setsid, which Swift's Glibc module does not expose, and
+        // the wire format of skein-spawner.
         .target(name: "CSpawn"),
+        // Starts and reaps the engine's local jobs from a small process, so each job's maxrss
+        // is its own (CSpawn/include/skein_spawner_protocol.h says why).
+        .executableTarget(
+            name: "skein-spawner",
+            dependencies: ["CSpawn"]),
         .target(
             name: "SkeinWorkflow",
             dependencies: ["CYAML"]),

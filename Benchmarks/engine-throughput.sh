@@ -13,7 +13,9 @@
 #   make    `make -j2 -s` (stamps cleaned first): one target per job, /bin/true + touch stamp
 #   skein   `skein run DIR/workflow.yml --batch --maxjobs 2 --dir TMP/runs`: plan + run with
 #           the full provenance database and a kickstart record per job (output to /dev/null)
-# and prints wall seconds, jobs/s and peak RSS (MiB) of each and the ratio of throughputs.
+#   direct  the same with SKEIN_SPAWNER=none: jobs spawned by the engine itself, as before
+#           skein-spawner existed (the previous version's way; its maxrss figures are wrong)
+# and prints wall seconds, jobs/s and peak RSS (MiB) of each and the ratios of throughputs.
 # jobs/s uses the workflow's job count for both (skein also runs one create_dir job).
 #
 # Targets (issue): skein/make throughput >= 0.8 on the fan-out DAG; engine peak memory
@@ -40,13 +42,8 @@ if [[ ! -x /usr/bin/time ]]; then
 fi
 command -v make >/dev/null || { say "make not found"; exit 1; }
 
-if [[ -n "${SKEIN_BIN:-}" ]]; then
-    SKEIN="$SKEIN_BIN"
-else
-    say "building skein (release, --scratch-path .build-bench)"
-    (cd "$ROOT" && swift build -c release --scratch-path "$ROOT/.build-bench" --product skein >&2)
-    SKEIN="$(cd "$ROOT" && swift build -c release --scratch-path "$ROOT/.build-bench" --show-bin-path)/skein"
-fi
+source "$ROOT/Benchmarks/lib.sh"
+SKEIN="$(skein_binary "$ROOT")"
 [[ -x "$SKEIN" ]] || { say "skein binary not found at $SKEIN"; exit 1; }
 PYTHON="${PYTHON:-python3}"
 
@@ -90,7 +87,7 @@ generate() {
 # (N + create_dir) and the provenance database are there. Sets T_S, T_MIB.
 skein_run() {
     local shape="$1" n="$2" dir="$3" run records
-    timed "skein run" "$SKEIN" run "$dir/workflow.yml" --batch --maxjobs "$MAXJOBS" --dir "$WORK/runs" || return 1
+    timed "skein run" env "${SKEIN_ENV[@]}" "$SKEIN" run "$dir/workflow.yml" --batch --maxjobs "$MAXJOBS" --dir "$WORK/runs" || return 1
     run="$(ls -d "$WORK/runs/$shape-$n"/run* | tail -n 1)"
     records=$(find "$run/jobs" -name '*.out.*' | wc -l)
     [[ "$records" -eq $((n + 1)) ]] || say "WARNING: $records kickstart records in $run, expected $((n + 1))"
@@ -100,6 +97,7 @@ skein_run() {
 say "skein: $SKEIN ($("$SKEIN" --version 2>/dev/null || echo '?'))"
 say "make:  $(make --version | head -n 1)"
 
+SKEIN_ENV=()
 ROWS=()
 STATUS=0
 FANOUT_RATIO=""
@@ -113,7 +111,7 @@ for entry in "${SHAPES[@]}"; do
     # RUNS rounds, make then skein in each, so load from other work hits both alike; the best
     # (lowest) wall time of each counts, and the highest peak memory. Round r of make uses its
     # own stamp folder (S=stamps.r) instead of deleting the previous round's stamps.
-    mk_s="" mk_mib=0 sk_s="" sk_mib=0 ok=1
+    mk_s="" mk_mib=0 sk_s="" sk_mib=0 dr_s="" ok=1
     for ((r = 1; r <= RUNS; r++)); do
         make -C "$dir" -s clean S="stamps.$r"
         timed "make -j$MAXJOBS" make -C "$dir" -j"$MAXJOBS" -s S="stamps.$r" || { ok=0; break; }
@@ -125,13 +123,20 @@ for entry in "${SHAPES[@]}"; do
         skein_run "$shape" "$n" "$dir" || { ok=0; break; }
         say "round $r: skein --maxjobs $MAXJOBS: ${T_S} s, $(rate "$n" "$T_S") jobs/s, ${T_MIB} MiB"
         sk_s=$(best "$sk_s" "$T_S"); sk_mib=$(most "$sk_mib" "$T_MIB")
+
+        SKEIN_ENV=(SKEIN_SPAWNER=none)
+        skein_run "$shape" "$n" "$dir" || { ok=0; break; }
+        SKEIN_ENV=()
+        say "round $r: skein direct spawn: ${T_S} s, $(rate "$n" "$T_S") jobs/s"
+        dr_s=$(best "$dr_s" "$T_S")
     done
     [[ "$ok" == 1 ]] || { STATUS=1; continue; }
 
     ratio=$(awk -v m="$mk_s" -v s="$sk_s" 'BEGIN { printf "%.2f", (s > 0) ? m / s : 0 }')
     [[ "$shape" == fanout ]] && FANOUT_RATIO=$ratio
-    ROWS+=("$(printf '%-8s %7d  %8.2f %8s %8.1f  %8.2f %8s %8.1f  %8s' \
-        "$shape" "$n" "$mk_s" "$(rate "$n" "$mk_s")" "$mk_mib" "$sk_s" "$(rate "$n" "$sk_s")" "$sk_mib" "$ratio")")
+    vs_direct=$(awk -v d="$dr_s" -v s="$sk_s" 'BEGIN { printf "%.2f", (s > 0) ? d / s : 0 }')
+    ROWS+=("$(printf '%-8s %7d  %8.2f %8s %8.1f  %8.2f %8s %8.1f  %8s  %8.2f %8s' \
+        "$shape" "$n" "$mk_s" "$(rate "$n" "$mk_s")" "$mk_mib" "$sk_s" "$(rate "$n" "$sk_s")" "$sk_mib" "$ratio" "$dr_s" "$vs_direct")")
 done
 
 BIG_LINE=""
@@ -152,10 +157,12 @@ fi
 echo
 echo "Engine throughput: skein $("$SKEIN" --version 2>/dev/null || echo '?') --batch --maxjobs $MAXJOBS vs $(make --version | head -n 1) -j$MAXJOBS"
 echo "host: $(nproc) cores, $(uname -sr); best of $RUNS alternating runs (peak MiB: highest); every job is /bin/true"
-printf '%-8s %7s  %8s %8s %8s  %8s %8s %8s  %8s\n' \
-    shape jobs "make s" "make j/s" "make MiB" "skein s" "skein j/s" "skein MiB" "ratio"
+printf '%-8s %7s  %8s %8s %8s  %8s %8s %8s  %8s  %8s %8s\n' \
+    shape jobs "make s" "make j/s" "make MiB" "skein s" "skein j/s" "skein MiB" "ratio" "direct s" "vs direct"
 for row in "${ROWS[@]}"; do echo "$row"; done
 echo "(ratio = skein jobs/s / make jobs/s; jobs/s counts the workflow's jobs for both;"
+echo " direct = skein with SKEIN_SPAWNER=none, jobs spawned by the engine as before skein-spawner;"
+echo " vs direct = skein jobs/s / direct jobs/s;"
 echo " skein: full stampede database + a kickstart record per job; make: /bin/true + touch stamp)"
 if [[ -n "$FANOUT_RATIO" ]]; then
     verdict=$(awk -v r="$FANOUT_RATIO" -v t="$TARGET_RATIO" 'BEGIN { print (r >= t) ? "PASS" : "FAIL" }')

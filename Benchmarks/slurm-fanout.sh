@@ -24,11 +24,8 @@ if [ -z "${SLURM_CONF:-}" ]; then
 fi
 jobcomp="$(sed -n 's/^JobCompLoc=//p' "$SLURM_CONF")"
 
-if [ -z "${SKEIN_BIN:-}" ]; then
-  (cd "$ROOT" && swift build -c release --scratch-path "$ROOT/.build-bench" --product skein >&2 \
-    && swift build -c release --scratch-path "$ROOT/.build-bench" --product skein-kickstart >&2)
-  SKEIN_BIN="$(cd "$ROOT" && swift build -c release --scratch-path "$ROOT/.build-bench" --show-bin-path)/skein"
-fi
+source "$ROOT/Benchmarks/lib.sh"
+SKEIN_BIN="$(skein_binary "$ROOT")"
 
 now() { date +%s.%N; }
 

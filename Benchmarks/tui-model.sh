@@ -25,11 +25,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 JOBS="${JOBS:-100000}"
 say() { printf '%s\n' "$*" >&2; }
 
-if [[ -z "${SKEIN_BIN:-}" ]]; then
-    say "building skein (release, .build-bench)"
-    (cd "$ROOT" && swift build -c release --scratch-path .build-bench --product skein >&2)
-    SKEIN_BIN="$ROOT/.build-bench/release/skein"
-fi
+source "$ROOT/Benchmarks/lib.sh"
+SKEIN_BIN="$(skein_binary "$ROOT")"
 
 TMP="$(mktemp -d)"
 if [[ -z "${KEEP:-}" ]]; then trap 'rm -rf "$TMP"' EXIT; else say "keeping $TMP"; fi

@@ -42,6 +42,36 @@ final class ControlTests: XCTestCase {
 
     func text(_ url: URL) -> String { (try? String(contentsOf: url, encoding: .utf8)) ?? "" }
 
+    /// The children of `parent` whose command name is `name` (from /proc).
+    func children(of parent: Int32, named name: String) -> [Int32] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).compactMap { entry in
+            guard let pid = Int32(entry), let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+                  let open = stat.firstIndex(of: "("), let close = stat.lastIndex(of: ")") else { return nil }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            return stat[stat.index(after: open)..<close] == name && fields.count > 1 && Int32(fields[1]) == parent ? pid : nil
+        }
+    }
+
+    /// skein-spawner killed under a running job: the job is reported killed and retried (by a
+    /// new spawner), and the run still succeeds.
+    func testSpawnerDeathFailsItsJobsWhichAreRetried() throws {
+        var wf = TestWorkflow(in: scratch.appendingPathComponent("wf"))
+        wf.jobs = [.init(id: "victim", script: "if [ -f marker ]; then echo second; exit 0; fi; touch marker; sleep 60",
+                         profiles: ["dagman": ["RETRY": "1"]])]
+        let (engine, log) = try background(["run", try wf.write(), "--batch"], in: wf.directory)
+        waitFor("the first attempt") { FileManager.default.fileExists(atPath: wf.scratch().appendingPathComponent("marker").path) }
+        let spawners = children(of: engine.processIdentifier, named: "skein-spawner")
+        XCTAssertEqual(spawners.count, 1, "one skein-spawner beside the engine")
+        for pid in spawners { kill(pid, SIGKILL) }
+        engine.waitUntilExit()
+        let out = text(log)
+        XCTAssertEqual(engine.terminationStatus, 0, out)
+        XCTAssertTrue(out.contains("skein-spawner \(spawners.first ?? 0) ended (signal 9); 1 running process(es) killed"), out)
+        XCTAssertTrue(out.contains("victim failed: killed by signal 9"), out)
+        XCTAssertTrue(out.contains("victim started (attempt 2)"), out)
+        XCTAssertTrue(out.contains("workflow test succeeded"), out)
+    }
+
     func testHaltLetsTheRunningJobFinishThenResumeCompletes() throws {
         var wf = TestWorkflow(in: scratch.appendingPathComponent("wf"))
         wf.jobs = [

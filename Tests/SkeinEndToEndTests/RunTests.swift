@@ -133,6 +133,55 @@ final class RunTests: XCTestCase {
         XCTAssertEqual(result.stdout, "ok\n", result.stderr)
     }
 
+    /// maxrss is each job's own peak, not the engine's: Linux carries the peak RSS of whoever
+    /// calls exec into the new program, so jobs must not be exec'd from the engine's memory.
+    func testEachJobReportsItsOwnMemoryPeak() throws {
+        var wf = TestWorkflow(in: scratch.appendingPathComponent("wf"))
+        wf.jobs = [
+            .init(id: "small", script: "true"),
+            .init(id: "big", script: "exec python3 -c 'x = b\"m\" * (96 * 2**20); print(len(x))'"),
+        ]
+        let result = try skein(["run", try wf.write(), "--batch"], in: wf.directory)
+        XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+        let db = wf.runDirectory().appendingPathComponent("test-0.stampede.db")
+        let rows = try sql(db, "select exec_job_id, maxrss from invocation join job_instance using(job_instance_id) join job using(job_id)")
+        let peaks = Dictionary(uniqueKeysWithValues: rows.map { row in
+            let parts = row.split(separator: "|")
+            return (String(parts[0]), Int(parts[1]) ?? -1)
+        })
+        let small = try XCTUnwrap(peaks["small"], rows.joined(separator: "\n"))
+        let big = try XCTUnwrap(peaks["big"], rows.joined(separator: "\n"))
+        XCTAssertGreaterThan(small, 0)
+        XCTAssertLessThan(small, 16 * 1024, "a shell running `true` peaks at a few MB (KB: \(small))")
+        XCTAssertGreaterThanOrEqual(big, 96 * 1024, "the 96 MiB the job allocated (KB: \(big))")
+        XCTAssertLessThan(big, 160 * 1024, "KB: \(big)")
+        let record = try String(contentsOf: wf.runDirectory().appendingPathComponent("jobs/000/small.out.000"), encoding: .utf8)
+        XCTAssertTrue(record.contains("maxrss: \(small)\n"), "the kickstart record says the same:\n\(record)")
+    }
+
+    /// An executable that vanished between planning and running fails its job with the reason
+    /// (the engine used to hang here), and the rest of the run still ends.
+    func testExecutableGoneAfterPlanningFailsTheJob() throws {
+        let wf = scratch.appendingPathComponent("gone")
+        try FileManager.default.createDirectory(at: wf, withIntermediateDirectories: true)
+        let tool = wf.appendingPathComponent("tool")
+        try FileManager.default.copyItem(atPath: "/bin/true", toPath: tool.path)
+        try "pegasus: 5.0.4\nname: gone\njobs:\n- {type: job, name: tool, id: a, arguments: [], uses: []}\n"
+            .write(to: wf.appendingPathComponent("workflow.yml"), atomically: true, encoding: .utf8)
+        try "pegasus: 5.0.4\nsites:\n- name: local\n  directories:\n  - {type: sharedScratch, path: scratch, fileServers: [{url: 'file://scratch', operation: all}]}\n"
+            .write(to: wf.appendingPathComponent("sites.yml"), atomically: true, encoding: .utf8)
+        try "pegasus: 5.0.4\ntransformations:\n- name: tool\n  sites: [{name: local, pfn: \(tool.path), type: installed}]\n"
+            .write(to: wf.appendingPathComponent("transformations.yml"), atomically: true, encoding: .utf8)
+        XCTAssertEqual(try skein(["plan", "workflow.yml", "--dir", "runs"], in: wf).status, 0)
+        try FileManager.default.removeItem(at: tool)
+        let result = try SkeinBinary.runProgram(URL(fileURLWithPath: "/usr/bin/timeout"),
+                                                ["60", SkeinBinary.url.path, "run", "runs/gone/run0001", "--batch"],
+                                                environment: environment, in: wf)
+        XCTAssertEqual(result.status, 1, "fails, not hangs (124 is timeout's): " + result.stdout + result.stderr)
+        XCTAssertTrue(result.stdout.contains("a failed: could not start \(tool.path): No such file or directory"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("workflow gone failed: 1 succeeded, 1 failed, 2 jobs"), result.stdout)
+    }
+
     func testDetachedEngineOutlivesTheCommandAndLogsToTheRun() throws {
         var wf = TestWorkflow(in: scratch.appendingPathComponent("wf"))
         wf.jobs = [.init(id: "nap", script: "sleep 0.5; echo rested > rested.txt", outputs: ["rested.txt"])]

@@ -9,21 +9,25 @@ public final class LocalJobExecutor: JobExecutor, @unchecked Sendable {
     private let processes: LocalExecutor
     private let lock = NSLock()
     private var running: [Int: (attempt: Int, pid: pid_t)] = [:]
+    /// Processes that ended before `start` registered them (so they are never registered).
+    private var endedEarly: Set<pid_t> = []
 
     public init(processes: LocalExecutor = LocalExecutor.shared) {
         self.processes = processes
     }
 
     public func start(_ launch: AttemptLaunch, progress: @escaping @Sendable (AttemptProgress) -> Void, ended: @escaping @Sendable (AttemptEnd) -> Void) -> Bool {
-        lock.lock()
-        defer { lock.unlock() }
         let job = launch.job
+        // Not under `lock`: launching waits for the spawner, whose thread may be calling back
+        // into `forget` for another job at that moment.
         let pid = processes.launch(launch.spec) { [weak self] exit in
-            self?.forget(job: job, pid: exit.pid)
+            if exit.spawnError == nil { self?.forget(job: job, pid: exit.pid) }
             ended(AttemptEnd(exit: exit))
         }
         guard let pid else { return false }
-        running[job] = (launch.attempt, pid)
+        lock.lock()
+        if endedEarly.remove(pid) == nil { running[job] = (launch.attempt, pid) }
+        lock.unlock()
         progress(.submitted(id: "local:\(pid)"))
         progress(.running(host: nil))
         return true
@@ -44,7 +48,7 @@ public final class LocalJobExecutor: JobExecutor, @unchecked Sendable {
 
     private func forget(job: Int, pid: pid_t) {
         lock.lock()
-        if running[job]?.pid == pid { running[job] = nil }
+        if running[job]?.pid == pid { running[job] = nil } else { endedEarly.insert(pid) }
         lock.unlock()
     }
 }

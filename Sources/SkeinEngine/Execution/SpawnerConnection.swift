@@ -1,0 +1,104 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CSpawn
+import Foundation
+
+/// The engine's end of one `skein-spawner` process: starts it on a Unix socket, sends launch
+/// requests, reads its events. The wire format, and why the spawner exists at all, are in
+/// `CSpawn/include/skein_spawner_protocol.h`.
+final class SpawnerConnection: @unchecked Sendable {
+    let pid: pid_t
+    private let socket: Int32
+
+    /// `skein-spawner` beside the running executable, or `$SKEIN_SPAWNER` (`none` turns the
+    /// spawner off, and jobs are started by the engine itself).
+    static func defaultPath() -> String? {
+        if let chosen = ProcessInfo.processInfo.environment["SKEIN_SPAWNER"], !chosen.isEmpty {
+            return chosen == "none" ? nil : chosen
+        }
+        guard let me = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") else { return nil }
+        return ((me as NSString).deletingLastPathComponent as NSString).appendingPathComponent("skein-spawner")
+    }
+
+    /// Starts the spawner at `path`; nil when it cannot be started.
+    init?(path: String) {
+        var ends: [Int32] = [-1, -1]
+        guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &ends) == 0 else { return nil }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, ends[1], 0)
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        skein_spawn_file_actions_addclosefrom(&actions, 3)
+        var child: pid_t = 0
+        let result = withCStrings([path]) { argv in
+            withCStrings(ProcessInfo.processInfo.environment.map { "\($0.key)=\($0.value)" }) { env in
+                posix_spawn(&child, path, &actions, nil, argv, env)
+            }
+        }
+        Glibc.close(ends[1])
+        guard result == 0 else {
+            Glibc.close(ends[0])
+            return nil
+        }
+        pid = child
+        socket = ends[0]
+    }
+
+    deinit { Glibc.close(socket) }
+
+    /// Sends one launch request; false when the spawner is gone.
+    func send(_ spec: LaunchSpec, newSession: Bool) -> Bool {
+        var fields = [newSession ? "session" : "group", spec.executable, spec.workingDirectory, spec.stdin ?? "",
+                      spec.stdout, spec.stderr == spec.stdout ? "" : spec.stderr, String(spec.arguments.count + 1),
+                      spec.executable]
+        fields += spec.arguments
+        fields += spec.environment
+        var payload: [UInt8] = []
+        for field in fields {
+            payload += field.utf8.filter { $0 != 0 }
+            payload.append(0)
+        }
+        var size = UInt32(payload.count)
+        let header = withUnsafeBytes(of: &size) { Array($0) }
+        return write(header + payload)
+    }
+
+    private func write(_ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let n = Glibc.send(socket, buffer.baseAddress! + offset, buffer.count - offset, Int32(MSG_NOSIGNAL))
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { return false }
+                offset += n
+            }
+            return true
+        }
+    }
+
+    /// Blocks for the next event; nil once the spawner has exited.
+    func nextEvent() -> skein_spawner_event? {
+        var event = skein_spawner_event()
+        let complete = withUnsafeMutableBytes(of: &event) { buffer -> Bool in
+            var offset = 0
+            while offset < buffer.count {
+                let n = read(socket, buffer.baseAddress! + offset, buffer.count - offset)
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { return false }
+                offset += n
+            }
+            return true
+        }
+        return complete ? event : nil
+    }
+
+    /// Reaps the exited spawner and describes how it ended.
+    func reap() -> String {
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        let signal = status & 0x7f
+        return signal == 0 ? "exit code \((status >> 8) & 0xff)" : "signal \(signal)"
+    }
+}

@@ -1,0 +1,169 @@
+// skein-spawner: starts and reaps the engine's local processes from a process a few hundred
+// kilobytes big, so the rusage wait4 gives for a job (maxrss above all) is the job's own.
+// The protocol and the reason are in CSpawn/include/skein_spawner_protocol.h. Written in C
+// on purpose: its own peak RSS is the floor of every job's maxrss.
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "skein_spawner_protocol.h"
+
+extern char **environ;
+
+enum { CHANNEL = 0 };
+
+static void send_event(int kind, pid_t pid, int status, const struct rusage *usage) {
+    struct skein_spawner_event event;
+    memset(&event, 0, sizeof event);
+    event.kind = kind;
+    event.pid = pid;
+    event.status = status;
+    if (usage) event.usage = *usage;
+    const char *bytes = (const char *)&event;
+    size_t left = sizeof event;
+    while (left > 0) {
+        ssize_t n = send(CHANNEL, bytes, left, MSG_NOSIGNAL);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) exit(0);  // the engine is gone
+        bytes += n;
+        left -= (size_t)n;
+    }
+}
+
+/// Reads exactly `size` bytes; false at end of file (the engine closed its end or died).
+static int read_exactly(void *buffer, size_t size) {
+    char *at = buffer;
+    while (size > 0) {
+        ssize_t n = read(CHANNEL, at, size);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return 0;
+        at += n;
+        size -= (size_t)n;
+    }
+    return 1;
+}
+
+/// Splits the request's NUL-terminated strings into `fields`; returns their count.
+static size_t split_fields(char *payload, size_t size, char ***fields) {
+    size_t count = 0;
+    for (size_t i = 0; i < size; i++) if (payload[i] == '\0') count++;
+    *fields = calloc(count + 1, sizeof(char *));
+    if (!*fields) return 0;
+    size_t index = 0;
+    for (char *at = payload; at < payload + size && index < count; at += strlen(at) + 1) (*fields)[index++] = at;
+    return count;
+}
+
+/// Starts one process as the request says; returns its pid, or -errno.
+static pid_t start(char **fields, size_t count) {
+    enum { MODE, EXECUTABLE, WORKDIR, STDIN, STDOUT, STDERR, ARGC, ARGV };
+    if (count < ARGV) return -EINVAL;
+    long argc = strtol(fields[ARGC], NULL, 10);
+    if (argc < 1 || (size_t)(ARGV + argc) > count) return -EINVAL;
+    char **argv = calloc((size_t)argc + 1, sizeof(char *));
+    char **envp = calloc(count - ARGV - (size_t)argc + 1, sizeof(char *));
+    if (!argv || !envp) { free(argv); free(envp); return -ENOMEM; }
+    memcpy(argv, fields + ARGV, (size_t)argc * sizeof(char *));
+    memcpy(envp, fields + ARGV + argc, (count - ARGV - (size_t)argc) * sizeof(char *));
+
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 0, fields[STDIN][0] ? fields[STDIN] : "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, 1, fields[STDOUT], O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fields[STDERR][0] == '\0' || strcmp(fields[STDERR], fields[STDOUT]) == 0) {
+        posix_spawn_file_actions_adddup2(&actions, 1, 2);
+    } else {
+        posix_spawn_file_actions_addopen(&actions, 2, fields[STDERR], O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    }
+    posix_spawn_file_actions_addchdir_np(&actions, fields[WORKDIR]);
+    posix_spawn_file_actions_addclosefrom_np(&actions, 3);
+
+    posix_spawnattr_t attributes;
+    posix_spawnattr_init(&attributes);
+    short flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF;
+    flags |= strcmp(fields[MODE], "session") == 0 ? POSIX_SPAWN_SETSID : POSIX_SPAWN_SETPGROUP;
+    posix_spawnattr_setflags(&attributes, flags);
+    posix_spawnattr_setpgroup(&attributes, 0);
+    sigset_t none, defaults;
+    sigemptyset(&none);
+    posix_spawnattr_setsigmask(&attributes, &none);
+    sigemptyset(&defaults);
+    int reset[] = {SIGPIPE, SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGCHLD};
+    for (size_t i = 0; i < sizeof reset / sizeof reset[0]; i++) sigaddset(&defaults, reset[i]);
+    posix_spawnattr_setsigdefault(&attributes, &defaults);
+
+    pid_t pid = 0;
+    int result = strchr(fields[EXECUTABLE], '/')
+        ? posix_spawn(&pid, fields[EXECUTABLE], &actions, &attributes, argv, envp)
+        : posix_spawnp(&pid, fields[EXECUTABLE], &actions, &attributes, argv, envp);
+    posix_spawnattr_destroy(&attributes);
+    posix_spawn_file_actions_destroy(&actions);
+    free(argv);
+    free(envp);
+    return result == 0 ? pid : -result;
+}
+
+static void reap_all(void) {
+    for (;;) {
+        int status = 0;
+        struct rusage usage;
+        pid_t pid = wait4(-1, &status, WNOHANG, &usage);
+        if (pid <= 0) return;
+        send_event(SKEIN_SPAWNER_EXITED, pid, status, &usage);
+    }
+}
+
+int main(void) {
+    // Lives exactly as long as the engine's end of the channel: a Ctrl-C or SIGTERM meant for
+    // the engine's process group must not take the spawner (and the jobs' exit events) away.
+    signal(SIGINT, SIG_IGN);
+    signal(SIGTERM, SIG_IGN);
+    signal(SIGHUP, SIG_IGN);
+    signal(SIGQUIT, SIG_IGN);
+    signal(SIGPIPE, SIG_IGN);
+    sigset_t child;
+    sigemptyset(&child);
+    sigaddset(&child, SIGCHLD);
+    sigprocmask(SIG_BLOCK, &child, NULL);
+    int children = signalfd(-1, &child, SFD_CLOEXEC | SFD_NONBLOCK);
+    if (children < 0) { perror("skein-spawner: signalfd"); return 1; }
+
+    for (;;) {
+        struct pollfd fds[2] = {{.fd = CHANNEL, .events = POLLIN}, {.fd = children, .events = POLLIN}};
+        if (poll(fds, 2, -1) < 0) {
+            if (errno == EINTR) continue;
+            perror("skein-spawner: poll");
+            return 1;
+        }
+        if (fds[1].revents) {
+            struct signalfd_siginfo info;
+            while (read(children, &info, sizeof info) == sizeof info) {}
+            reap_all();
+        }
+        if (fds[0].revents) {
+            uint32_t size = 0;
+            if (!read_exactly(&size, sizeof size)) return 0;
+            char *payload = malloc(size ? size : 1);
+            if (!payload || !read_exactly(payload, size)) return 0;
+            char **fields = NULL;
+            size_t count = split_fields(payload, size, &fields);
+            pid_t pid = start(fields, count);
+            if (pid > 0) send_event(SKEIN_SPAWNER_STARTED, pid, 0, NULL);
+            else send_event(SKEIN_SPAWNER_FAILED, 0, -pid, NULL);
+            free(fields);
+            free(payload);
+        }
+    }
+}
