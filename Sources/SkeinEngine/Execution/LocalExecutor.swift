@@ -9,25 +9,35 @@ import Foundation
 /// resource usage a kickstart record needs, at no extra process per job.
 ///
 /// Processes are started and reaped by one small `skein-spawner` helper process, so a job's
-/// maxrss is its own and not the engine's (see `SpawnerConnection`). Without the helper (not
-/// installed, `SKEIN_SPAWNER=none`, or it cannot be restarted), the engine starts them
-/// itself with `posix_spawn` and reaps them with `wait4` (see `LocalExecutor+Direct.swift`).
+/// maxrss is its own and not the engine's (see `SpawnerConnection`). Requests are pipelined:
+/// `start` returns once the request is sent, and the pid arrives with the helper's answer, so
+/// the engine never waits for a spawn. Without the helper (not installed, `SKEIN_SPAWNER=none`,
+/// or it keeps dying), the engine starts processes itself (`LocalExecutor+Direct.swift`).
 public final class LocalExecutor: @unchecked Sendable {
     typealias Waiter = (start: Double, done: @Sendable (ProcessExit) -> Void)
+
+    /// A request sent to the spawner and not answered yet.
+    private struct Request {
+        var spec: LaunchSpec
+        var newSession: Bool
+        var start: Double
+        var started: @Sendable (pid_t) -> Void
+        var done: @Sendable (ProcessExit) -> Void
+        /// Already lost with one spawner; lost again, it is started directly.
+        var resent = false
+    }
 
     let lock = NSLock()
     /// Running processes by pid. Guarded by `lock`.
     var waiting: [pid_t: Waiter] = [:]
+    /// Sent requests in sending order (the spawner answers in that order). Guarded by `lock`.
+    private var unanswered: [Request] = []
 
-    // Spawner mode. `launchLock` serialises launches: one request is in flight at a time.
-    private let launchLock = NSLock()
-    private let replied = DispatchSemaphore(value: 0)
+    /// Serialises sending, so requests reach the spawner in the order of `unanswered`.
+    private let sendLock = NSLock()
+    /// Guarded by `sendLock`.
     private var spawnerPath: String?
     private var spawner: SpawnerConnection?
-    /// The launch waiting for its STARTED/FAILED event, and that event. Guarded by `lock`.
-    private var inFlight: Waiter?
-    private var reply: Reply?
-    private enum Reply { case started(pid_t), failed(Int32), lost }
 
     // Direct mode (see LocalExecutor+Direct.swift).
     var early: [pid_t: (Int32, rusage, Double)] = [:]
@@ -42,46 +52,32 @@ public final class LocalExecutor: @unchecked Sendable {
         spawnerPath = path
     }
 
-    /// Starts the process; `done` runs on a background thread when it ends. When the process
-    /// cannot start, `done` is called at once with `spawnError` set, and nil is returned.
+    /// Starts the process without waiting for it: `started` gets its pid, then `done` how it
+    /// ended, both on a background thread (`started` possibly before this returns). When it
+    /// cannot start, only `done` is called, with `spawnError` set.
+    public func start(_ spec: LaunchSpec, newSession: Bool = false, started: @escaping @Sendable (pid_t) -> Void,
+                      done: @escaping @Sendable (ProcessExit) -> Void) {
+        send(Request(spec: spec, newSession: newSession, start: WallClock.now(), started: started, done: done))
+    }
+
+    /// Starts the process and waits until it has started; `done` runs on a background
+    /// thread when it ends. When the process cannot start, `done` has been called with
+    /// `spawnError` set, and nil is returned.
     @discardableResult
     public func launch(_ spec: LaunchSpec, newSession: Bool = false, done: @escaping @Sendable (ProcessExit) -> Void) -> pid_t? {
-        launchLock.lock()
-        let start = WallClock.now()
-        var outcome: Reply = .lost
-        // A spawner that died is replaced once; when the new one is lost too, direct mode.
-        for _ in 0..<2 {
-            guard let connection = connectedSpawner() else { break }
-            lock.lock()
-            inFlight = (start, done)
-            reply = nil
-            lock.unlock()
-            let sent = connection.send(spec, newSession: newSession)
-            if sent { replied.wait() }
-            lock.lock()
-            let answer = reply
-            inFlight = nil
-            lock.unlock()
-            // The events thread may have answered `.lost` to a request that never went out.
-            if !sent, answer != nil { replied.wait() }
-            outcome = answer ?? .lost
-            guard case .lost = outcome else { break }
-            spawner = nil
-        }
-        if case .lost = outcome, spawnerPath != nil {
-            FileHandle.standardError.write(Data("skein: skein-spawner keeps ending; jobs are started by the engine itself from now on\n".utf8))
-            spawnerPath = nil
-        }
-        launchLock.unlock()
-        switch outcome {
-        case .started(let pid):
-            return pid
-        case .failed(let error):
-            done(ProcessExit(pid: 0, rawStatus: 127 << 8, usage: rusage(), start: start, end: WallClock.now(), spawnError: error))
-            return nil
-        case .lost:
-            return launchDirect(spec, newSession: newSession, start: start, done: done)
-        }
+        final class Answer: @unchecked Sendable { var pid: pid_t? }
+        let answer = Answer()
+        let answered = DispatchSemaphore(value: 0)
+        start(spec, newSession: newSession, started: { pid in
+            answer.pid = pid
+            answered.signal()
+        }, done: { exit in
+            let failed = exit.spawnError != nil
+            done(exit)
+            if failed { answered.signal() }
+        })
+        answered.wait()
+        return answer.pid
     }
 
     /// Signals the whole process group of a job.
@@ -95,8 +91,27 @@ public final class LocalExecutor: @unchecked Sendable {
         return waiting.count
     }
 
-    /// The spawner, started on first use; nil in direct mode. Called under `launchLock`; a
-    /// dead one is noticed (and dropped) by the launch that finds it gone.
+    private func send(_ request: Request) {
+        sendLock.lock()
+        guard let connection = connectedSpawner() else {
+            sendLock.unlock()
+            return startDirect(request)
+        }
+        lock.lock()
+        unanswered.append(request)
+        lock.unlock()
+        // On failure the spawner is gone: its events thread hands `request` back on EOF.
+        _ = connection.send(request.spec, newSession: request.newSession)
+        sendLock.unlock()
+    }
+
+    private func startDirect(_ request: Request) {
+        if let pid = launchDirect(request.spec, newSession: request.newSession, start: request.start, done: request.done) {
+            request.started(pid)
+        }
+    }
+
+    /// The spawner, started on first use; nil in direct mode. Called under `sendLock`.
     private func connectedSpawner() -> SpawnerConnection? {
         if let spawner { return spawner }
         guard let path = spawnerPath else { return nil }
@@ -114,21 +129,25 @@ public final class LocalExecutor: @unchecked Sendable {
         return connection
     }
 
-    /// Delivers the spawner's events until it exits; then fails whatever it was running.
+    /// Delivers the spawner's events until it exits; then fails what it was running and
+    /// sends what it had not answered again.
     private func readEvents(from connection: SpawnerConnection) {
         while let event = connection.nextEvent() {
             switch Int(event.kind) {
             case SKEIN_SPAWNER_STARTED:
                 lock.lock()
-                if let launch = inFlight { waiting[event.pid] = launch }
-                reply = .started(event.pid)
+                let request = unanswered.isEmpty ? nil : unanswered.removeFirst()
+                if let request { waiting[event.pid] = (request.start, request.done) }
                 lock.unlock()
-                replied.signal()
+                request?.started(event.pid)
             case SKEIN_SPAWNER_FAILED:
                 lock.lock()
-                reply = .failed(event.status)
+                let request = unanswered.isEmpty ? nil : unanswered.removeFirst()
                 lock.unlock()
-                replied.signal()
+                if let request {
+                    request.done(ProcessExit(pid: 0, rawStatus: 127 << 8, usage: rusage(), start: request.start,
+                                             end: WallClock.now(), spawnError: event.status))
+                }
             case SKEIN_SPAWNER_EXITED:
                 let end = WallClock.now()
                 lock.lock()
@@ -142,21 +161,36 @@ public final class LocalExecutor: @unchecked Sendable {
             }
         }
         let how = connection.reap()
+        // From here on, no request goes to this spawner and none is added to what it left.
+        sendLock.lock()
+        if spawner === connection { spawner = nil }
         lock.lock()
         let orphans = waiting
         waiting.removeAll()
-        let launchWaits = inFlight != nil && reply == nil
-        if launchWaits { reply = .lost }
+        let lost = unanswered
+        unanswered.removeAll()
         lock.unlock()
-        if launchWaits { replied.signal() }
-        guard !orphans.isEmpty || launchWaits else { return }
+        let givingUp = lost.contains { $0.resent } && spawnerPath != nil
+        if givingUp { spawnerPath = nil }
+        sendLock.unlock()
+
+        if !orphans.isEmpty || !lost.isEmpty {
+            FileHandle.standardError.write(Data("skein: skein-spawner \(connection.pid) ended (\(how)); \(orphans.count) running process(es) killed\n".utf8))
+        }
+        if givingUp {
+            FileHandle.standardError.write(Data("skein: skein-spawner keeps ending; jobs are started by the engine itself from now on\n".utf8))
+        }
         // Its children lost their parent, so nobody can report their ends: stop them and
         // report them killed, so the scheduler retries them as their profiles say.
-        FileHandle.standardError.write(Data("skein: skein-spawner \(connection.pid) ended (\(how)); \(orphans.count) running process(es) killed\n".utf8))
         let end = WallClock.now()
         for (pid, entry) in orphans {
             killpg(pid, SIGKILL)
             entry.done(ProcessExit(pid: pid, rawStatus: SIGKILL, usage: rusage(), start: entry.start, end: end))
+        }
+        for var request in lost {
+            if request.resent { startDirect(request); continue }
+            request.resent = true
+            send(request)
         }
     }
 }

@@ -8,8 +8,11 @@ import Foundation
 public final class LocalJobExecutor: JobExecutor, @unchecked Sendable {
     private let processes: LocalExecutor
     private let lock = NSLock()
-    private var running: [Int: (attempt: Int, pid: pid_t)] = [:]
-    /// Processes that ended before `start` registered them (so they are never registered).
+    /// Attempts by job; `pid` is nil until the process has started.
+    private var running: [Int: (attempt: Int, pid: pid_t?)] = [:]
+    /// A stop asked for before the process had started, sent when it starts.
+    private var stopsWaiting: [Int: Int32] = [:]
+    /// Processes that ended before their start was seen (direct mode can report them so).
     private var endedEarly: Set<pid_t> = []
 
     public init(processes: LocalExecutor = LocalExecutor.shared) {
@@ -17,28 +20,31 @@ public final class LocalJobExecutor: JobExecutor, @unchecked Sendable {
     }
 
     public func start(_ launch: AttemptLaunch, progress: @escaping @Sendable (AttemptProgress) -> Void, ended: @escaping @Sendable (AttemptEnd) -> Void) -> Bool {
-        let job = launch.job
-        // Not under `lock`: launching waits for the spawner, whose thread may be calling back
-        // into `forget` for another job at that moment.
-        let pid = processes.launch(launch.spec) { [weak self] exit in
-            if exit.spawnError == nil { self?.forget(job: job, pid: exit.pid) }
-            ended(AttemptEnd(exit: exit))
-        }
-        guard let pid else { return false }
+        let job = launch.job, attempt = launch.attempt
         lock.lock()
-        if endedEarly.remove(pid) == nil { running[job] = (launch.attempt, pid) }
+        running[job] = (attempt, nil)
         lock.unlock()
-        progress(.submitted(id: "local:\(pid)"))
-        progress(.running(host: nil))
+        // Not waiting for the spawn: the pid comes back later, and a failed start comes as
+        // an end with `spawnError`, like any other failed attempt.
+        processes.start(launch.spec, started: { [weak self] pid in
+            self?.started(job: job, attempt: attempt, pid: pid)
+            progress(.submitted(id: "local:\(pid)"))
+            progress(.running(host: nil))
+        }, done: { [weak self] exit in
+            self?.forget(job: job, attempt: attempt, pid: exit.pid)
+            ended(AttemptEnd(exit: exit))
+        })
         return true
     }
 
     public func stop(job: Int, attempt: Int, force: Bool) {
+        let signal = force ? SIGKILL : SIGTERM
         lock.lock()
         let entry = running[job]
+        if let entry, entry.attempt == attempt, entry.pid == nil { stopsWaiting[job] = signal }
         lock.unlock()
-        guard let entry, entry.attempt == attempt else { return }
-        processes.signal(entry.pid, force ? SIGKILL : SIGTERM)
+        guard let entry, entry.attempt == attempt, let pid = entry.pid else { return }
+        processes.signal(pid, signal)
     }
 
     public func cleanUpOrphan(_ id: String) {
@@ -46,9 +52,24 @@ public final class LocalJobExecutor: JobExecutor, @unchecked Sendable {
         killpg(pid, SIGKILL)
     }
 
-    private func forget(job: Int, pid: pid_t) {
+    private func started(job: Int, attempt: Int, pid: pid_t) {
         lock.lock()
-        if running[job]?.pid == pid { running[job] = nil } else { endedEarly.insert(pid) }
+        var signal: Int32?
+        if endedEarly.remove(pid) == nil, running[job]?.attempt == attempt {
+            running[job] = (attempt, pid)
+            signal = stopsWaiting.removeValue(forKey: job)
+        }
+        lock.unlock()
+        if let signal { processes.signal(pid, signal) }
+    }
+
+    private func forget(job: Int, attempt: Int, pid: pid_t) {
+        lock.lock()
+        if running[job]?.attempt == attempt {
+            if pid != 0, running[job]?.pid == nil { endedEarly.insert(pid) }
+            running[job] = nil
+            stopsWaiting[job] = nil
+        }
         lock.unlock()
     }
 }
