@@ -98,7 +98,7 @@ let package = Package(
             dependencies: ["SkeinReports", "SkeinProvenance"]),
         .testTarget(
             name: "SkeinProvenanceTests",
-            dependencies: ["SkeinProvenance"]),
+            dependencies: ["SkeinProvenance", "SkeinTestSupport"]),
         .testTarget(
             name: "SkeinWorkflowTests",
             dependencies: ["SkeinWorkflow"],
@@ -107,6 +107,10 @@ let package = Package(
         // Runs the real `skein` binary on real files.
         .testTarget(
             name: "SkeinEndToEndTests",
-            dependencies: ["skein", "SkeinWorkflow"]),
+            dependencies: ["skein", "SkeinWorkflow", "SkeinTestSupport"]),
+        // Helpers more than one test target needs (Pegasus's tools in a venv).
+        .target(
+            name: "SkeinTestSupport",
+            path: "Tests/SkeinTestSupport"),
     ]
 )

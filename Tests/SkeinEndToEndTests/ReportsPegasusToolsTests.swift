@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import SkeinTestSupport
 
 /// Pegasus's own tools and Skein's reports agree on the same runs: `pegasus-statistics -s all`
 /// and `pegasus-analyzer` (from the `pegasus-wms` PyPI package, in a venv cached at
@@ -7,10 +8,6 @@ import XCTest
 /// runs made by the real binary, a succeeded one and a failed one, and on copies of the
 /// Pegasus fixtures. Skipped, saying why, when the package cannot be installed.
 final class ReportsPegasusToolsTests: XCTestCase {
-    struct Tools { var python: String; var cli: String }
-
-    static let venv = SkeinBinary.repository.appendingPathComponent(".build-pegasus-venv").path
-
     var scratch: URL!
     var environment: [String: String] = [:]
 
@@ -28,27 +25,9 @@ final class ReportsPegasusToolsTests: XCTestCase {
         try SkeinBinary.runProgram(URL(fileURLWithPath: "/usr/bin/env"), args, environment: environment, in: scratch)
     }
 
-    /// Finds or creates the venv with pegasus-wms; throws XCTSkip when that is impossible.
-    func pegasusTools() throws -> Tools {
-        let fm = FileManager.default
-        let python = Self.venv + "/bin/python"
-        func cliDir() -> String? {
-            guard let libs = try? fm.contentsOfDirectory(atPath: Self.venv + "/lib") else { return nil }
-            return libs.filter { $0.hasPrefix("python") }
-                .map { "\(Self.venv)/lib/\($0)/site-packages/Pegasus/cli" }
-                .first { fm.fileExists(atPath: $0 + "/pegasus-statistics.py") }
-        }
-        if let cli = cliDir(), fm.isExecutableFile(atPath: python) { return Tools(python: python, cli: cli) }
-        guard (try? sh(["python3", "--version"]))?.status == 0 else { throw XCTSkip("python3 not found: cannot install pegasus-wms") }
-        if !fm.isExecutableFile(atPath: python) {
-            let made = try sh(["python3", "-m", "venv", Self.venv])
-            guard made.status == 0 else { throw XCTSkip("python3 -m venv failed: \(made.stderr)") }
-        }
-        let pip = try sh([Self.venv + "/bin/pip", "install", "--quiet", "pegasus-wms"])
-        guard pip.status == 0, let cli = cliDir() else {
-            throw XCTSkip("pip install pegasus-wms failed (no network to PyPI?): \(pip.stderr.suffix(500))")
-        }
-        return Tools(python: python, cli: cli)
+    /// Pegasus's tools, or a skip saying why they cannot be had.
+    func pegasusTools() throws -> PegasusTools {
+        do { return try PegasusTools.locate(repository: SkeinBinary.repository) } catch let why as PegasusTools.Unavailable { throw XCTSkip(why.description) }
     }
 
     func runExample(_ name: String, expect status: Int32) throws -> String {
@@ -63,28 +42,22 @@ final class ReportsPegasusToolsTests: XCTestCase {
         try XCTUnwrap(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], text)
     }
 
-    /// The numbers of a row of a statistics summary table.
-    func row(_ name: String, in text: String) -> [Int] {
-        guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix(name + " ") }) else { return [] }
-        return line.split(separator: " ").dropFirst().compactMap { Int($0) }
-    }
-
     func line(_ prefix: String, in text: String) -> String? {
         text.split(separator: "\n").first { $0.hasPrefix(prefix) }.map { $0.replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression) }
     }
 
     /// pegasus-statistics -s all and `skein statistics` on `dir`: the same table and times.
-    func compareStatistics(_ tools: Tools, _ dir: String) throws {
+    func compareStatistics(_ tools: PegasusTools, _ dir: String) throws {
         // Without monitord.done (process_wf_failure) Pegasus wants to be told the database is final.
         let done = FileManager.default.fileExists(atPath: dir + "/monitord.done")
-        let pegasus = try sh([tools.python, tools.cli + "/pegasus-statistics.py", "-s", "all"] + (done ? [] : ["--ignore-db-inconsistency"]) + [dir])
+        let pegasus = try tools.run("pegasus-statistics", ["-s", "all"] + (done ? [] : ["--ignore-db-inconsistency"]) + [dir], environment: environment)
         XCTAssertEqual(pegasus.status, 0, pegasus.stdout + pegasus.stderr)
         XCTAssertFalse(pegasus.stderr.contains("Traceback"), pegasus.stderr)
         let skein = try SkeinBinary.run(["statistics", dir], environment: environment, in: scratch)
         XCTAssertEqual(skein.status, 0, skein.stderr)
         for type in ["Tasks", "Jobs", "Sub-Workflows"] {
-            XCTAssertFalse(row(type, in: pegasus.stdout).isEmpty, pegasus.stdout)
-            XCTAssertEqual(row(type, in: skein.stdout), row(type, in: pegasus.stdout), "\(type) in \(dir)")
+            XCTAssertFalse(PegasusTools.row(type, in: pegasus.stdout).isEmpty, pegasus.stdout)
+            XCTAssertEqual(PegasusTools.row(type, in: skein.stdout), PegasusTools.row(type, in: pegasus.stdout), "\(type) in \(dir)")
         }
         for label in ["Workflow wall time ", "Cumulative job wall time ", "Cumulative job wall time as seen from submit side",
                       "Cumulative job badput wall time ", "Cumulative job badput wall time as seen from submit side"] {
@@ -104,8 +77,8 @@ final class ReportsPegasusToolsTests: XCTestCase {
 
     /// pegasus-analyzer and `skein analyze --json` on `dir`: the same counts, failed jobs,
     /// exit codes and task stderr.
-    func compareAnalyzer(_ tools: Tools, _ dir: String, exitCode: Int32) throws {
-        let pegasus = try sh([tools.python, tools.cli + "/pegasus-analyzer.py", dir])
+    func compareAnalyzer(_ tools: PegasusTools, _ dir: String, exitCode: Int32) throws {
+        let pegasus = try tools.run("pegasus-analyzer", [dir], environment: environment)
         XCTAssertEqual(pegasus.status, exitCode, pegasus.stdout + pegasus.stderr)
         XCTAssertFalse(pegasus.stderr.contains("Traceback"), pegasus.stderr)
         let skein = try SkeinBinary.run(["analyze", dir, "--json", "--tail", "0"], environment: environment, in: scratch)
