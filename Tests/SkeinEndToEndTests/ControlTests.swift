@@ -72,6 +72,40 @@ final class ControlTests: XCTestCase {
         XCTAssertTrue(out.contains("workflow test succeeded"), out)
     }
 
+    /// After a crash, the journal names the process group of each running attempt; a resume
+    /// kills those, but never a process that got the same pid since (here: an unrelated
+    /// `sleep` whose pid is written into the journal in place of the dead job's).
+    func testResumeSparesAProcessThatReusedAnOrphansPid() throws {
+        var wf = TestWorkflow(in: scratch.appendingPathComponent("wf"))
+        wf.jobs = [.init(id: "long", script: "if [ -f marker ]; then exit 0; fi; touch marker; sleep 60")]
+        let (engine, _) = try background(["run", try wf.write(), "--batch"], in: wf.directory)
+        let journal = wf.runDirectory().appendingPathComponent("engine.journal")
+        waitFor("the job running, its process in the journal") {
+            FileManager.default.fileExists(atPath: wf.scratch().appendingPathComponent("marker").path) && text(journal).contains(" local:")
+        }
+        kill(engine.processIdentifier, SIGKILL)
+        engine.waitUntilExit()
+        let recorded = try XCTUnwrap(text(journal).split(separator: "\n").first { $0.hasPrefix("P ") && $0.hasSuffix(" long") })
+        let orphan = try XCTUnwrap(Int32(recorded.split(separator: " ")[2].dropFirst("local:".count)))
+        killpg(orphan, SIGKILL)  // the job's processes are gone, as after a long while
+
+        // A group leader (so a killpg would reach it) that knows nothing of the run.
+        let stranger = Process()
+        stranger.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        stranger.arguments = ["python3", "-c", "import os, time; os.setpgid(0, 0); time.sleep(60)"]
+        try stranger.run()
+        defer { stranger.terminate(); stranger.waitUntilExit() }
+        waitFor("the stranger leading its own group") { getpgid(stranger.processIdentifier) == stranger.processIdentifier }
+        try text(journal).replacingOccurrences(of: "local:\(orphan) ", with: "local:\(stranger.processIdentifier) ")
+            .write(to: journal, atomically: false, encoding: .utf8)
+
+        let resumed = try SkeinBinary.run(["run", wf.runDirectory().path, "--batch"], environment: environment)
+        XCTAssertEqual(resumed.status, 0, resumed.stdout + resumed.stderr)
+        XCTAssertTrue(resumed.stdout.contains("long started (attempt 2)"), resumed.stdout)
+        XCTAssertTrue(resumed.stderr.contains("not killing process group \(stranger.processIdentifier) left by job long"), resumed.stderr)
+        XCTAssertTrue(stranger.isRunning, "the unrelated process survived the resume")
+    }
+
     func testHaltLetsTheRunningJobFinishThenResumeCompletes() throws {
         var wf = TestWorkflow(in: scratch.appendingPathComponent("wf"))
         wf.jobs = [

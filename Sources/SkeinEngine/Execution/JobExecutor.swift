@@ -55,8 +55,9 @@ public protocol JobExecutor: AnyObject, Sendable {
     /// Asks a running attempt to stop; `force` is sent after the grace period.
     func stop(job: Int, attempt: Int, force: Bool)
 
-    /// Ends what an engine that died may have left running under this id.
-    func cleanUpOrphan(_ id: String)
+    /// Ends what an engine that died may have left running under this id, for attempt of
+    /// `job` in the workflow `workflowUUID`.
+    func cleanUpOrphan(_ id: String, job: String, workflowUUID: String)
 
     /// A line about the executor's work for the end of a run (commands called, ...), if any.
     var summary: String? { get }

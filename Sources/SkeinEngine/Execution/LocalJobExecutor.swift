@@ -47,9 +47,34 @@ public final class LocalJobExecutor: JobExecutor, @unchecked Sendable {
         processes.signal(pid, signal)
     }
 
-    public func cleanUpOrphan(_ id: String) {
+    /// Kills the process group `local:PID` unless PID now belongs to someone else. Linux does
+    /// not reuse a pid while a process has it as its group id, so a group without its leader
+    /// is still the job's; a live leader must carry the job's environment (PEGASUS_WF_UUID,
+    /// PEGASUS_JOBID), or the pid was reused (the engine died long ago, or before a reboot).
+    public func cleanUpOrphan(_ id: String, job: String, workflowUUID: String) {
         guard id.hasPrefix("local:"), let pid = pid_t(id.dropFirst("local:".count)), pid > 1 else { return }
+        let environment = Self.environment(of: pid)
+        if !environment.isEmpty, !(environment.contains("PEGASUS_WF_UUID=" + workflowUUID) && environment.contains("PEGASUS_JOBID=" + job)) {
+            FileHandle.standardError.write(Data("skein: not killing process group \(pid) left by job \(job): its pid now belongs to another program\n".utf8))
+            return
+        }
         killpg(pid, SIGKILL)
+    }
+
+    /// The environment a live process was started with; empty when it is gone (or a zombie).
+    static func environment(of pid: pid_t) -> Set<String> {
+        let fd = open("/proc/\(pid)/environ", O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return [] }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { break }
+            bytes += chunk[0..<n]
+        }
+        return Set(bytes.split(separator: 0).map { String(decoding: $0, as: UTF8.self) })
     }
 
     private func started(job: Int, attempt: Int, pid: pid_t) {

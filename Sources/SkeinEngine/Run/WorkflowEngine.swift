@@ -86,8 +86,8 @@ public final class WorkflowEngine: @unchecked Sendable {
             }
         }
         // Attempts of a dead engine may still be running: end them, they run again.
-        for id in orphans.values {
-            for executor in executors.values { executor.cleanUpOrphan(id) }
+        for (job, id) in orphans {
+            for executor in executors.values { executor.cleanUpOrphan(id, job: job, workflowUUID: plan.wfUUID) }
         }
         restartCount = restarts
         resumedSucceeded = succeeded.count

@@ -82,7 +82,7 @@ public final class SlurmExecutor: JobExecutor, @unchecked Sendable {
         }
     }
 
-    public func cleanUpOrphan(_ id: String) {
+    public func cleanUpOrphan(_ id: String, job: String, workflowUUID: String) {
         guard id.hasPrefix("slurm:") else { return }
         let number = String(id.dropFirst("slurm:".count))
         guard Int(number) != nil else { return }
