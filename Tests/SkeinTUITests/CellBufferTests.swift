@@ -100,6 +100,19 @@ final class CellBufferTests: XCTestCase {
         XCTAssertTrue(b[4, 0].style.attributes.contains(.reverse))
     }
 
+    func testListCursorMouse() {
+        var c = ListCursor()
+        let list = Rect(x: 0, y: 4, width: 40, height: 10)
+        XCTAssertEqual(c.mouse(MouseEvent(.press, x: 3, y: 6), count: 50, list: list), .moved)
+        XCTAssertEqual(c.index, 2)
+        XCTAssertEqual(c.mouse(MouseEvent(.press, x: 3, y: 6), count: 50, list: list), .open, "a click on the selected row opens it")
+        XCTAssertEqual(c.mouse(MouseEvent(.press, x: 45, y: 7), count: 50, list: list), .none, "right of the list (a side pane)")
+        XCTAssertEqual(c.mouse(MouseEvent(.press, x: 3, y: 8), count: 3, list: list), .none, "below the last row")
+        XCTAssertEqual(c.mouse(MouseEvent(.wheelDown, x: 3, y: 8), count: 50, list: list), .moved)
+        XCTAssertEqual(c.top, 3)
+        XCTAssertEqual(c.index, 3, "the selection is dragged along")
+    }
+
     func testListCursorKeepsTheSelectionVisible() {
         var c = ListCursor()
         c.move(15, count: 100, page: 10)

@@ -160,27 +160,21 @@ public final class FailuresScreen: ScreenModel {
     public func mouse(_ event: MouseEvent, app: AppModel) -> [Effect] {
         let list = Layout.failuresList(width: app.width, height: app.height)
         let tail = Layout.failuresTail(width: app.width, height: app.height)
-        let inTail = event.y >= tail.y
-        switch event.kind {
-        case .wheelUp, .wheelDown:
-            let delta = event.kind == .wheelUp ? -3 : 3
-            if inTail {
+        if event.y >= tail.y {
+            switch event.kind {
+            case .wheelUp, .wheelDown:
+                let delta = event.kind == .wheelUp ? -3 : 3
                 tailScroll = min(max(0, tailLines().count - tail.height), max(0, tailScroll + delta))
-            } else {
-                cursor.scroll(delta, count: rows.count, page: list.height)
+            case .press: tailFocused = true
+            case .release: break
             }
-        case .press:
-            if inTail { tailFocused = true; return [] }
-            guard event.y >= list.y, event.y < list.maxY else { return [] }
-            tailFocused = false
-            let i = cursor.top + event.y - list.y
-            guard i < rows.count else { return [] }
-            if i == cursor.index { return app.perform(.open) }
-            cursor.set(i, count: rows.count, page: list.height)
-            tailScroll = 0
-        case .release: break
+            return []
         }
-        return []
+        if event.kind == .press, event.y >= list.y, event.y < list.maxY { tailFocused = false }
+        let selected = cursor.index
+        let outcome = cursor.mouse(event, count: rows.count, list: list)
+        if cursor.index != selected { tailScroll = 0 }  // the tail shows the selected job's output
+        return outcome == .open ? app.perform(.open) : []
     }
 
     public func status(app: AppModel) -> DocLine? {

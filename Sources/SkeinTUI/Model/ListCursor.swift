@@ -34,6 +34,26 @@ public struct ListCursor: Equatable, Sendable {
         clamp(count: count, page: page)
     }
 
+    /// What the mouse does to a list drawn in `list`: the wheel scrolls three rows, a click
+    /// selects a row. A click on the row already selected returns `.open`.
+    public enum MouseOutcome: Equatable { case none, moved, open }
+    public mutating func mouse(_ event: MouseEvent, count: Int, list: Rect) -> MouseOutcome {
+        switch event.kind {
+        case .wheelUp, .wheelDown:
+            scroll(event.kind == .wheelUp ? -3 : 3, count: count, page: list.height)
+            return .moved
+        case .press:
+            guard event.y >= list.y, event.y < list.maxY, event.x < list.maxX else { return .none }
+            let i = top + event.y - list.y
+            guard i < count else { return .none }
+            if i == index { return .open }
+            set(i, count: count, page: list.height)
+            return .moved
+        case .release:
+            return .none
+        }
+    }
+
     /// Applies a navigation command; false when the command is not a movement.
     public mutating func apply(_ command: Command, count: Int, page: Int) -> Bool {
         switch command {

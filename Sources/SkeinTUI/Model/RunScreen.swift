@@ -363,18 +363,7 @@ public final class RunScreen: ScreenModel {
 
     public func mouse(_ event: MouseEvent, app: AppModel) -> [Effect] {
         let list = Layout.runList(width: app.width, height: app.height)
-        switch event.kind {
-        case .wheelUp: cursor.scroll(-3, count: rows.count, page: list.height)
-        case .wheelDown: cursor.scroll(3, count: rows.count, page: list.height)
-        case .press:
-            guard event.y >= list.y, event.y < list.maxY, event.x < list.maxX else { return [] }
-            let i = cursor.top + event.y - list.y
-            guard i < rows.count else { return [] }
-            if i == cursor.index { return app.perform(.open) }
-            cursor.set(i, count: rows.count, page: list.height)
-        case .release: break
-        }
-        return []
+        return cursor.mouse(event, count: rows.count, list: list) == .open ? app.perform(.open) : []
     }
 
     public func status(app: AppModel) -> DocLine? {

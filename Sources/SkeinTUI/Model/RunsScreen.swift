@@ -168,18 +168,7 @@ public final class RunsScreen: ScreenModel {
 
     public func mouse(_ event: MouseEvent, app: AppModel) -> [Effect] {
         let list = Layout.runsList(width: app.width, height: app.height)
-        switch event.kind {
-        case .wheelUp: cursor.scroll(-3, count: visible.count, page: list.height)
-        case .wheelDown: cursor.scroll(3, count: visible.count, page: list.height)
-        case .press:
-            guard event.y >= list.y, event.y < list.maxY else { return [] }
-            let i = cursor.top + event.y - list.y
-            guard i < visible.count else { return [] }
-            if i == cursor.index { return app.perform(.open) }
-            cursor.set(i, count: visible.count, page: list.height)
-        case .release: break
-        }
-        return []
+        return cursor.mouse(event, count: visible.count, list: list) == .open ? app.perform(.open) : []
     }
 
     public func status(app: AppModel) -> DocLine? {
