@@ -27,7 +27,7 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.dont_write_bytecode = True  # no __pycache__ in the repo
-from generate_montage import plan as montage_plan, MIN_JOBS as MONTAGE_MIN_JOBS  # noqa: E402
+from generate_montage import plan as montage_plan, MontageJobs, MIN_JOBS as MONTAGE_MIN_JOBS  # noqa: E402
 
 HEADER = ("x-pegasus:\n"
           "  apiLang: python\n"
@@ -59,32 +59,9 @@ def chain(n):
 def montage(n):
     """The edges of generate_montage.py's workflow (there implied by files), without files."""
     w, _cols, pairs = montage_plan(n)
-    d = len(pairs)
-    proj = lambda i: job_id(1 + i)
-    diff = lambda k: job_id(1 + w + k)
-    concat = job_id(1 + w + d)
-    bgmodel = job_id(2 + w + d)
-    back = lambda i: job_id(3 + w + d + i)
-    imgtbl = job_id(3 + 2 * w + d)
-    add = job_id(4 + 2 * w + d)
-    viewer = job_id(5 + 2 * w + d)
-    assert 5 + 2 * w + d == n
-    diffs_of = [[] for _ in range(w)]
-    for k, (a, b) in enumerate(pairs):
-        diffs_of[a].append(k)
-        diffs_of[b].append(k)
-    children = {}
-    for i in range(w):
-        children[proj(i)] = [diff(k) for k in diffs_of[i]] + [back(i)]
-    for k in range(d):
-        children[diff(k)] = [concat]
-    children[concat] = [bgmodel]
-    children[bgmodel] = [back(i) for i in range(w)]
-    for i in range(w):
-        children[back(i)] = [imgtbl, add]
-    children[imgtbl] = [add]
-    children[add] = [viewer]
-    return [job_id(k) for k in range(1, n + 1)], children
+    jobs = MontageJobs(w, pairs)
+    assert jobs.count == n
+    return [job_id(k) for k in range(1, n + 1)], jobs.children()
 
 
 SHAPES = {"fanout": fanout, "montage": montage, "chain": chain}

@@ -91,18 +91,48 @@ def job_id(k):
     return f"ID{k:07d}"
 
 
+class MontageJobs:
+    """The job ids of the montage shape, numbered level by level, and its edges (the ones
+    the files imply). generate_dag.py builds its file-less montage DAG from the same."""
+
+    def __init__(self, w, pairs):
+        d = len(pairs)
+        self.proj = lambda i: job_id(1 + i)
+        self.diff = lambda k: job_id(1 + w + k)
+        self.concat = job_id(1 + w + d)
+        self.bgmodel = job_id(2 + w + d)
+        self.back = lambda i: job_id(3 + w + d + i)
+        self.imgtbl = job_id(3 + 2 * w + d)
+        self.add = job_id(4 + 2 * w + d)
+        self.viewer = job_id(5 + 2 * w + d)
+        self.count = 5 + 2 * w + d
+        self.w, self.pairs = w, pairs
+
+    def children(self):
+        """Parent id -> child ids, in the order the jobs are written."""
+        diffs_of = [[] for _ in range(self.w)]
+        for k, (a, b) in enumerate(self.pairs):
+            diffs_of[a].append(k)
+            diffs_of[b].append(k)
+        edges = {}
+        for i in range(self.w):
+            edges[self.proj(i)] = [self.diff(k) for k in diffs_of[i]] + [self.back(i)]
+        for k in range(len(self.pairs)):
+            edges[self.diff(k)] = [self.concat]
+        edges[self.concat] = [self.bgmodel]
+        edges[self.bgmodel] = [self.back(i) for i in range(self.w)]
+        for i in range(self.w):
+            edges[self.back(i)] = [self.imgtbl, self.add]
+        edges[self.imgtbl] = [self.add]
+        edges[self.add] = [self.viewer]
+        return edges
+
+
 def write_workflow(path, n, w, cols, pairs):
     d = len(pairs)
-    # Job numbering, level by level.
-    proj = lambda i: job_id(1 + i)
-    diff = lambda k: job_id(1 + w + k)
-    concat = job_id(1 + w + d)
-    bgmodel = job_id(2 + w + d)
-    back = lambda i: job_id(3 + w + d + i)
-    imgtbl = job_id(3 + 2 * w + d)
-    add = job_id(4 + 2 * w + d)
-    viewer = job_id(5 + 2 * w + d)
-    assert 5 + 2 * w + d == n
+    jobs = MontageJobs(w, pairs)
+    assert jobs.count == n
+    proj, diff, back = jobs.proj, jobs.diff, jobs.back
 
     raw = lambda i: f"raw_{i:06d}.fits"
     p = lambda i: f"p_{i:06d}.fits"
@@ -110,11 +140,6 @@ def write_workflow(path, n, w, cols, pairs):
     fit = lambda k: f"fit_{k:06d}.txt"
     c = lambda i: f"c_{i:06d}.fits"
     ca = lambda i: f"c_{i:06d}_area.fits"
-
-    diffs_of = [[] for _ in range(w)]
-    for k, (a, b) in enumerate(pairs):
-        diffs_of[a].append(k)
-        diffs_of[b].append(k)
 
     with open(path, "w", buffering=1 << 20) as f:
         out = Writer(f)
@@ -131,40 +156,29 @@ def write_workflow(path, n, w, cols, pairs):
         for k, (a, b) in enumerate(pairs):
             out.job(diff(k), "mDiffFit", ["-n", p(a), p(b), fit(k)],
                     [p(a), pa(a), p(b), pa(b)], [fit(k)])
-        out.job(concat, "mConcatFit", ["-s", "fits.tbl", "."],
+        out.job(jobs.concat, "mConcatFit", ["-s", "fits.tbl", "."],
                 [fit(k) for k in range(d)], ["fits.tbl"])
-        out.job(bgmodel, "mBgModel", ["-l", "fits.tbl", "corrections.tbl"],
+        out.job(jobs.bgmodel, "mBgModel", ["-l", "fits.tbl", "corrections.tbl"],
                 ["fits.tbl", "region.hdr"], ["corrections.tbl"])
         for i in range(w):
             out.job(back(i), "mBackground", ["-t", p(i), c(i), "corrections.tbl"],
                     [p(i), pa(i), "corrections.tbl"], [c(i), ca(i)])
-        out.job(imgtbl, "mImgtbl", ["-c", ".", "cimages.tbl"],
+        out.job(jobs.imgtbl, "mImgtbl", ["-c", ".", "cimages.tbl"],
                 [c(i) for i in range(w)], ["cimages.tbl"])
         add_inputs = ["cimages.tbl", "region.hdr"]
         for i in range(w):
             add_inputs += [c(i), ca(i)]
-        out.job(add, "mAdd", ["-e", "cimages.tbl", "region.hdr", "mosaic.fits"],
+        out.job(jobs.add, "mAdd", ["-e", "cimages.tbl", "region.hdr", "mosaic.fits"],
                 add_inputs, ["mosaic.fits", "mosaic_area.fits"], final={"mosaic_area.fits"})
-        out.job(viewer, "mViewer", ["-ct", "'1'", "-png", "mosaic.png"],
+        out.job(jobs.viewer, "mViewer", ["-ct", "'1'", "-png", "mosaic.png"],
                 ["mosaic.fits"], ["mosaic.png"], final={"mosaic.png"})
 
         # The same edges the files imply, declared explicitly.
         f.write("jobDependencies:\n")
 
-        def dep(parent, children):
+        for parent, children in jobs.children().items():
             f.write(f"- id: {parent}\n  children:\n")
             f.write("".join(f"  - {ch}\n" for ch in children))
-
-        for i in range(w):
-            dep(proj(i), [diff(k) for k in diffs_of[i]] + [back(i)])
-        for k in range(d):
-            dep(diff(k), [concat])
-        dep(concat, [bgmodel])
-        dep(bgmodel, [back(i) for i in range(w)])
-        for i in range(w):
-            dep(back(i), [imgtbl, add])
-        dep(imgtbl, [add])
-        dep(add, [viewer])
 
 
 def write_sites(path, out_dir):
