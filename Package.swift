@@ -90,7 +90,7 @@ let package = Package(
             dependencies: ["SkeinPlanner", "SkeinWorkflow"]),
         .testTarget(
             name: "SkeinTUITests",
-            dependencies: ["SkeinTUI"],
+            dependencies: ["SkeinTUI", "SkeinProvenance"],
             // Expected frames, read through #filePath.
             exclude: ["Snapshots"]),
         .testTarget(

@@ -1,5 +1,6 @@
 import XCTest
 import SkeinReports
+import SkeinProvenance
 @testable import SkeinTUI
 
 /// The data layer on real Pegasus submit directories: runs list, run data, job detail,
@@ -19,6 +20,35 @@ final class DataTests: XCTestCase {
         XCTAssertEqual(runs[2].error, "the run directory is gone")
         XCTAssertNil(loader.load(), "nothing changed: nothing to deliver")
         XCTAssertNotNil(loader.load(force: true))
+    }
+
+    /// Runs Pegasus's master database (`~/.pegasus/workflow.db`) knows are listed, newest
+    /// first, once each; the ones whose submit directory is gone are left out.
+    func testPegasusMasterDatabaseRunsAreListed() throws {
+        let success = try Fixture.pegasus("process_wf_success")
+        let failure = try Fixture.pegasus("process_wf_failure")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("skein-master-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let master = dir.appendingPathComponent("workflow.db").path
+        let db = try SQLiteDatabase(path: master)
+        // The columns of master_workflow in stampede schema v14.
+        try db.execute("""
+            CREATE TABLE master_workflow (wf_id INTEGER NOT NULL PRIMARY KEY, wf_uuid VARCHAR(255) NOT NULL UNIQUE,
+              dax_label VARCHAR(255), dax_version VARCHAR(255), dax_file VARCHAR(255), dag_file_name VARCHAR(255),
+              timestamp NUMERIC(16, 6), submit_hostname VARCHAR(255), submit_dir TEXT, planner_arguments TEXT,
+              user VARCHAR(255), grid_dn VARCHAR(255), planner_version VARCHAR(255), db_url TEXT, archived BOOLEAN NOT NULL)
+            """)
+        for (n, (path, time)) in [(failure, 1_700_000_300.0), (success, 1_700_000_100.0), ("/nonexistent/submit", 1_700_000_200.0)].enumerated() {
+            try db.run("INSERT INTO master_workflow (wf_uuid, timestamp, submit_dir, archived) VALUES (?, ?, ?, 0)",
+                       ["uuid-\(n)", time, path])
+        }
+        let loader = RunsLoader(registryDirectory: nil, extraDirectories: [success], pegasusMasterDatabase: master)
+        let runs = try XCTUnwrap(loader.load())
+        XCTAssertEqual(runs.map(\.directory), [success, failure], "the command line's first, each run once, the gone one left out")
+        XCTAssertEqual(runs.map(\.origin), [.commandLine, .pegasus])
+        XCTAssertEqual(runs.map(\.kind), [.pegasus, .pegasus])
+        XCTAssertEqual(runs[1].phase, .failed)
     }
 
     func testRunDataOfAHierarchicalPegasusRun() throws {
