@@ -66,6 +66,10 @@ public enum AnalysisReader {
             unsubmitted: total - succeeded - failed, heldJobs: heldJobs,
             failingJobs: try failingInstances.map { try details.attempt($0) },
             failedJobs: try failedInstances.map { try details.attempt($0) }, notes: location.notes, remarks: [], exitCode: 0)
+        if location.kind == .skein && condition.phase == .running {
+            let waiting = PendingReasons.read(runDirectory: location.directory)
+            if !waiting.isEmpty { report.pendingJobs = waiting.sorted { $0.key < $1.key }.map { PendingJob(job: $0.key, reason: $0.value) } }
+        }
         if workflowStatus == "failure" && failed == 0 {
             report.remarks.append("the workflow failed with no failed job: check \(location.kind == .skein ? "engine.log" : "the dagman.out and monitord.log files") in \(location.directory)")
         }

@@ -26,6 +26,14 @@ public enum AnalysisRenderer {
                 out += "reason                 : \(h.reason.map(Text.visible) ?? "-")\n\n"
             }
         }
+        if let pending = r.pendingJobs, !pending.isEmpty {
+            out += banner("Jobs waiting in the batch system", "*") + "\n\n"
+            let width = min(40, pending.map(\.job.count).max() ?? 0)
+            for p in pending {
+                out += Text.visible(p.job).padding(toLength: max(width, p.job.count), withPad: " ", startingAt: 0) + " : " + Text.visible(p.reason) + "\n"
+            }
+            out += "\n"
+        }
         if !r.failingJobs.isEmpty {
             out += banner("Failing jobs' details", "*") + "\n"
             for a in r.failingJobs { out += attempt(a, style: style) }

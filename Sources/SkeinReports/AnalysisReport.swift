@@ -32,6 +32,15 @@ public struct AnalysisReport: Codable, Sendable, Equatable {
 
     /// pegasus-analyzer's exit code: 2 when the workflow failed or any job failed, else 0.
     public var exitCode: Int32
+    /// Submitted jobs the batch system has not started, and why (Slurm's reason), while an
+    /// engine runs them.
+    public var pendingJobs: [PendingJob]? = nil
+}
+
+/// A job submitted to the batch system and still waiting there.
+public struct PendingJob: Codable, Sendable, Equatable {
+    public var job: String
+    public var reason: String
 }
 
 /// A job held by the batch system in its last attempt.

@@ -59,10 +59,14 @@ public enum StatusReader {
                                             depth: depth, state: state, counts: counts))
         }
         let totals = workflows.map(\.counts).reduce(StateCounts(), +)
-        let jobs = includeJobs ? try graph.jobStatuses(db, labels: tree.map { $0.0.label }, now: now) : nil
-        return StatusReport(directory: location.directory, kind: location.kind, label: wf.label.isEmpty ? location.label : wf.label,
-                            wfUUID: wf.uuid, source: "database", database: db.path, condition: condition, workflows: workflows,
-                            totals: totals, jobs: jobs, notes: location.notes, readAt: now)
+        // Why batch jobs still wait, while an engine runs them (the engine keeps the file).
+        let waiting = location.kind == .skein && condition.phase == .running ? PendingReasons.read(runDirectory: location.directory) : [:]
+        let jobs = includeJobs ? try graph.jobStatuses(db, labels: tree.map { $0.0.label }, waiting: waiting, now: now) : nil
+        var report = StatusReport(directory: location.directory, kind: location.kind, label: wf.label.isEmpty ? location.label : wf.label,
+                                  wfUUID: wf.uuid, source: "database", database: db.path, condition: condition, workflows: workflows,
+                                  totals: totals, jobs: jobs, notes: location.notes, readAt: now)
+        if !waiting.isEmpty { report.pendingReasons = waiting.values.reduce(into: [:]) { $0[$1, default: 0] += 1 } }
+        return report
     }
 
     // MARK: from plan.json (a Skein run whose engine has not written its database yet)
@@ -242,7 +246,8 @@ struct JobGraph {
     }
 
     /// The `--jobs` rows: jobs that ran in submission order, then the others.
-    func jobStatuses(_ db: ReportDatabase, labels: [String], now: Double) throws -> [JobStatus] {
+    /// `waiting`: the batch system's reason by job id, for jobs submitted and not started.
+    func jobStatuses(_ db: ReportDatabase, labels: [String], waiting: [String: String], now: Double) throws -> [JobStatus] {
         let hosts = try db.hosts()
         let reasonStatement = try db.db.prepare("""
             SELECT reason FROM jobstate WHERE job_instance_id = ? AND state IN ('JOB_FAILURE', 'POST_SCRIPT_FAILED', 'PRE_SCRIPT_FAILED', 'JOB_HELD', 'JOB_ABORTED')
@@ -269,10 +274,9 @@ struct JobGraph {
                 row.reason = try reason(lastInstance[j]) ?? exitcode[j].map(PegasusFormat.describeRawStatus)
             case .futile:
                 if let b = blockedBy[j] { row.reason = "\(names[b]) failed" }
-            case .held:
-                row.reason = try reason(lastInstance[j])
-                fallthrough
-            case .queued, .running, .pre, .post:
+            case .held, .queued, .running, .pre, .post:
+                if state[j] == .held { row.reason = try reason(lastInstance[j]) }
+                if state[j] == .queued { row.reason = waiting[names[j]].map { "pending: " + $0 } }
                 if let start = openStart[lastInstance[j]] { row.started = start; row.duration = max(0, now - start) }
             case .interrupted:
                 row.reason = "interrupted: the engine stopped while it ran"

@@ -30,6 +30,10 @@ public enum StatusRenderer {
         let t = r.totals
         var facts: [String] = []
         if r.source != "dagman.out", t.running > 0 || t.queued > 0 { facts.append("\(t.running) running" + (t.queued > t.running ? ", \(t.queued - t.running) queued" : "") + (t.held > 0 ? " (\(t.held) held)" : "")) }
+        if let pending = r.pendingReasons, !pending.isEmpty {
+            let reasons = pending.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+            facts.append("waiting in the batch system: " + reasons.map { "\($0.value) \(Text.visible($0.key))" }.joined(separator: ", "))
+        }
         if t.futile > 0 { facts.append("\(Text.plural(t.futile, "job")) will not run: a job \(t.futile == 1 ? "it depends" : "they depend") on failed") }
         for fact in facts { out += fact + "\n" }
         switch c.phase {

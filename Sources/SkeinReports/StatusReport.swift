@@ -21,6 +21,9 @@ public struct StatusReport: Codable, Sendable, Equatable {
     public var notes: [String]
     /// When this report was read, epoch seconds.
     public var readAt: Double
+    /// Why submitted jobs still wait in the batch system (Slurm's reason -> jobs), while an
+    /// engine runs them.
+    public var pendingReasons: [String: Int]? = nil
 }
 
 /// Job counts in the columns of `pegasus-status` (and DAGMan's progress lines).

@@ -25,6 +25,7 @@ enum EngineRunner {
             return 2
         }
         engine.add(ProgressPrinter(plan: plan))
+        if executors["slurm"] != nil { engine.add(PendingReasonsRecorder(plan: plan)) }
         let registry = try? RunRegistry()
         try? registry?.register(label: plan.label, runDir: plan.runDirectory, wfUUID: plan.wfUUID, state: .running, started: Date().timeIntervalSince1970)
         let outcome = engine.run()

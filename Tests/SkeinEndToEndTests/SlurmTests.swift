@@ -141,4 +141,36 @@ final class SlurmTests: XCTestCase {
         XCTAssertTrue(comp.split(separator: "\n").contains { $0.contains("JobId=\(longID) ") && $0.contains("JobState=CANCELLED") }, "Slurm shows the killed job cancelled")
         XCTAssertTrue(out.contains("Slurm commands: "), out)
     }
+
+    /// A job Slurm keeps pending says why (Slurm's reason) in `skein status --jobs`, the
+    /// status summary and `skein analyze`; `skein remove` then cancels it.
+    func testPendingJobsSayWhyTheyWait() throws {
+        let wf = try write([.init(id: "later", script: "true", profiles: ["pegasus": ["glite.arguments": "--begin=now+3600"]])], name: "spending")
+        let process = Process()
+        process.executableURL = SkeinBinary.url
+        process.arguments = ["run", "workflow.yml", "--batch"] + slurmFlags
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        process.currentDirectoryURL = wf.directory
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let run = wf.runDirectory().path
+        var status = SkeinBinary.Output(status: -1, stdout: "", stderr: "")
+        let deadline = Date().addingTimeInterval(30)
+        while !status.stdout.contains("pending: BeginTime"), Date() < deadline {
+            usleep(300_000)
+            status = try SkeinBinary.run(["status", run, "--jobs"], environment: environment)
+        }
+        XCTAssertTrue(status.stdout.contains("pending: BeginTime"), status.stdout + status.stderr)
+        XCTAssertTrue(status.stdout.contains("waiting in the batch system: 1 BeginTime"), status.stdout)
+        let analysis = try SkeinBinary.run(["analyze", run], environment: environment)
+        XCTAssertTrue(analysis.stdout.contains("Jobs waiting in the batch system"), analysis.stdout)
+        XCTAssertTrue(analysis.stdout.contains("later : BeginTime"), analysis.stdout)
+
+        XCTAssertEqual(try SkeinBinary.run(["remove", run], environment: environment).status, 0)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 3, "removed")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: run + "/pending-reasons"), "gone with the engine")
+        XCTAssertFalse(try SkeinBinary.run(["status", run, "--jobs"], environment: environment).stdout.contains("pending:"))
+    }
 }
