@@ -29,6 +29,7 @@ enum EngineRunner {
         let registry = try? RunRegistry()
         try? registry?.register(label: plan.label, runDir: plan.runDirectory, wfUUID: plan.wfUUID, state: .running, started: Date().timeIntervalSince1970)
         let outcome = engine.run()
+        processes.shutdown()
         for executor in executors.values { if let summary = executor.summary { print(summary) } }
         let state: RunState
         let code: Int32

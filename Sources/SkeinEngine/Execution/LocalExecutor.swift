@@ -38,6 +38,9 @@ public final class LocalExecutor: @unchecked Sendable {
     /// Guarded by `sendLock`.
     private var spawnerPath: String?
     private var spawner: SpawnerConnection?
+    /// Set by `shutdown`: the spawner's end is expected, and what it ran is left alone.
+    /// Guarded by `lock`.
+    private var closing = false
 
     // Direct mode (see LocalExecutor+Direct.swift).
     var early: [pid_t: (Int32, rusage, Double)] = [:]
@@ -78,6 +81,23 @@ public final class LocalExecutor: @unchecked Sendable {
         })
         answered.wait()
         return answer.pid
+    }
+
+    /// Lets the spawner go and waits until it is reaped, so it does not outlive the engine as
+    /// a zombie (where no init reaps orphans, as in containers). Processes still running
+    /// (a detached engine) are left alone. Later launches start processes directly.
+    public func shutdown() {
+        sendLock.lock()
+        let connection = spawner
+        spawner = nil
+        spawnerPath = nil
+        sendLock.unlock()
+        guard let connection else { return }
+        lock.lock()
+        closing = true
+        lock.unlock()
+        connection.close()
+        connection.eventsRead.wait()
     }
 
     /// Signals the whole process group of a job.
@@ -160,12 +180,13 @@ public final class LocalExecutor: @unchecked Sendable {
                 continue
             }
         }
+        defer { connection.eventsRead.signal() }
         let how = connection.reap()
         // From here on, no request goes to this spawner and none is added to what it left.
         sendLock.lock()
         if spawner === connection { spawner = nil }
         lock.lock()
-        let orphans = waiting
+        let orphans = closing ? [:] : waiting
         waiting.removeAll()
         let lost = unanswered
         unanswered.removeAll()

@@ -10,6 +10,8 @@ import Foundation
 final class SpawnerConnection: @unchecked Sendable {
     let pid: pid_t
     private let socket: Int32
+    /// Signalled once the spawner has exited and its events were all delivered.
+    let eventsRead = DispatchSemaphore(value: 0)
 
     /// `skein-spawner` beside the running executable, or `$SKEIN_SPAWNER` (`none` turns the
     /// spawner off, and jobs are started by the engine itself).
@@ -47,6 +49,11 @@ final class SpawnerConnection: @unchecked Sendable {
     }
 
     deinit { Glibc.close(socket) }
+
+    /// Tells the spawner no request follows: it exits when it reads that.
+    func close() {
+        Glibc.shutdown(socket, Int32(SHUT_WR))
+    }
 
     /// Sends one launch request; false when the spawner is gone.
     func send(_ spec: LaunchSpec, newSession: Bool) -> Bool {
