@@ -1,0 +1,103 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import XCTest
+@testable import SkeinEngine
+
+/// The local executor with the real skein-spawner (built beside this test bundle): many
+/// launches at once from several threads, each answered once and in order; failed starts;
+/// and the spawner gone once the executor shuts down.
+final class LocalExecutorTests: XCTestCase {
+    var scratch: URL!
+
+    override func setUpWithError() throws {
+        guard let path = SpawnerConnection.defaultPath(), FileManager.default.isExecutableFile(atPath: path) else {
+            throw XCTSkip("skein-spawner is not built beside the tests (swift build builds it)")
+        }
+        scratch = FileManager.default.temporaryDirectory.appendingPathComponent("skein-local-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        if let scratch { try? FileManager.default.removeItem(at: scratch) }
+    }
+
+    func spec(_ script: String, _ name: String) -> LaunchSpec {
+        LaunchSpec(executable: "/bin/sh", arguments: ["-c", script], environment: ["PATH=/usr/bin:/bin"],
+                   workingDirectory: scratch.path, stdin: nil,
+                   stdout: scratch.appendingPathComponent(name + ".out").path, stderr: scratch.appendingPathComponent(name + ".err").path)
+    }
+
+    final class Log: @unchecked Sendable {
+        let lock = NSLock()
+        var started: [Int: pid_t] = [:]
+        var ended: [Int: ProcessExit] = [:]
+        var endedBeforeStart: [Int] = []
+        let all = DispatchGroup()
+    }
+
+    func testManyLaunchesFromSeveralThreadsAreEachAnsweredOnce() throws {
+        let executor = LocalExecutor(spawner: SpawnerConnection.defaultPath())
+        let log = Log()
+        let count = 60
+        let specs = (0..<count).map { k in spec("echo job \(k); exit \(k % 7)", "job\(k)") }
+        DispatchQueue.concurrentPerform(iterations: 4) { thread in
+            for k in stride(from: thread, to: count, by: 4) {
+                log.all.enter()
+                executor.start(specs[k], started: { pid in
+                    log.lock.lock(); log.started[k] = pid; log.lock.unlock()
+                }, done: { exit in
+                    log.lock.lock()
+                    if log.started[k] == nil { log.endedBeforeStart.append(k) }
+                    log.ended[k] = exit
+                    log.lock.unlock()
+                    log.all.leave()
+                })
+            }
+        }
+        XCTAssertEqual(log.all.wait(timeout: .now() + 60), .success)
+        XCTAssertEqual(log.ended.count, count)
+        XCTAssertEqual(Set(log.started.values).count, count, "one process each")
+        XCTAssertEqual(log.endedBeforeStart, [], "a start is reported before its end")
+        for k in 0..<count {
+            XCTAssertEqual(log.ended[k]?.exitCode, Int32(k % 7), "job \(k)")
+            XCTAssertEqual(log.ended[k]?.pid, log.started[k])
+            XCTAssertEqual(try String(contentsOf: scratch.appendingPathComponent("job\(k).out"), encoding: .utf8), "job \(k)\n")
+            XCTAssertLessThan(log.ended[k]?.usage.ru_maxrss ?? .max, 16 * 1024, "a shell's own peak, not this test process's")
+        }
+        executor.shutdown()
+    }
+
+    func testAMissingExecutableEndsWithTheErrorAndNoStart() throws {
+        let executor = LocalExecutor(spawner: SpawnerConnection.defaultPath())
+        var missing = spec("true", "missing")
+        missing.executable = scratch.appendingPathComponent("no-such-program").path
+        XCTAssertNil(executor.launch(missing) { exit in
+            XCTAssertEqual(exit.spawnError, ENOENT)
+        })
+        XCTAssertNotNil(executor.launch(spec("true", "after")) { _ in }, "the spawner goes on")
+        executor.shutdown()
+    }
+
+    func testShutdownReapsTheSpawnerAndLeavesItsProcessesAlone() throws {
+        let executor = LocalExecutor(spawner: SpawnerConnection.defaultPath())
+        let survivor = try XCTUnwrap(executor.launch(spec("sleep 30", "survivor"), newSession: true) { _ in })
+        let spawners = children(named: "skein-spawner")
+        XCTAssertEqual(spawners.count, 1)
+        executor.shutdown()
+        for pid in spawners { XCTAssertEqual(kill(pid, 0), -1, "the spawner is gone, and reaped") }
+        XCTAssertEqual(kill(survivor, 0), 0, "what it started runs on (a detached engine must)")
+        kill(survivor, SIGKILL)
+    }
+
+    /// This process's children called `name`.
+    func children(named name: String) -> [pid_t] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).compactMap { entry in
+            guard let pid = pid_t(entry), let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+                  let open = stat.firstIndex(of: "("), let close = stat.lastIndex(of: ")") else { return nil }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            return stat[stat.index(after: open)..<close] == name && fields.count > 1 && pid_t(fields[1]) == getpid() ? pid : nil
+        }
+    }
+}
