@@ -24,6 +24,39 @@ extern char **environ;
 
 enum { CHANNEL = 0 };
 
+/// Jobs started in a process group of their own and not reaped yet: when the engine is gone
+/// (killed, crashed), nobody would record how they end, so they are killed rather than left
+/// running unwatched beside the attempt a resumed run starts again. Detached processes
+/// ("session" mode: an engine started by the CLI) are not listed.
+static pid_t *groups;
+static size_t group_count, group_capacity;
+
+static void remember_group(pid_t pid) {
+    if (group_count == group_capacity) {
+        size_t capacity = group_capacity ? group_capacity * 2 : 64;
+        pid_t *grown = realloc(groups, capacity * sizeof(pid_t));
+        if (!grown) return;
+        groups = grown;
+        group_capacity = capacity;
+    }
+    groups[group_count++] = pid;
+}
+
+static void forget_group(pid_t pid) {
+    for (size_t i = 0; i < group_count; i++) {
+        if (groups[i] == pid) {
+            groups[i] = groups[--group_count];
+            return;
+        }
+    }
+}
+
+/// The engine is gone: end what it can no longer watch, then go.
+static void engine_gone(void) {
+    for (size_t i = 0; i < group_count; i++) kill(-groups[i], SIGKILL);
+    exit(0);
+}
+
 static void send_event(int kind, pid_t pid, int status, const struct rusage *usage) {
     struct skein_spawner_event event;
     memset(&event, 0, sizeof event);
@@ -36,7 +69,7 @@ static void send_event(int kind, pid_t pid, int status, const struct rusage *usa
     while (left > 0) {
         ssize_t n = send(CHANNEL, bytes, left, MSG_NOSIGNAL);
         if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) exit(0);  // the engine is gone
+        if (n <= 0) engine_gone();
         bytes += n;
         left -= (size_t)n;
     }
@@ -121,6 +154,7 @@ static void reap_all(void) {
         struct rusage usage;
         pid_t pid = wait4(-1, &status, WNOHANG, &usage);
         if (pid <= 0) return;
+        forget_group(pid);
         send_event(SKEIN_SPAWNER_EXITED, pid, status, &usage);
     }
 }
@@ -154,12 +188,13 @@ int main(void) {
         }
         if (fds[0].revents) {
             uint32_t size = 0;
-            if (!read_exactly(&size, sizeof size)) return 0;
+            if (!read_exactly(&size, sizeof size)) engine_gone();
             char *payload = malloc(size ? size : 1);
-            if (!payload || !read_exactly(payload, size)) return 0;
+            if (!payload || !read_exactly(payload, size)) engine_gone();
             char **fields = NULL;
             size_t count = split_fields(payload, size, &fields);
             pid_t pid = start(fields, count);
+            if (pid > 0 && count > 0 && strcmp(fields[0], "group") == 0) remember_group(pid);
             if (pid > 0) send_event(SKEIN_SPAWNER_STARTED, pid, 0, NULL);
             else send_event(SKEIN_SPAWNER_FAILED, 0, -pid, NULL);
             free(fields);

@@ -72,6 +72,26 @@ final class ControlTests: XCTestCase {
         XCTAssertTrue(out.contains("workflow test succeeded"), out)
     }
 
+    /// kill -9 of the engine ends its running local jobs too (skein-spawner, seeing the engine
+    /// gone, kills them): nobody would record how they end, and a resume runs them again.
+    func testJobsDoNotOutliveAKilledEngine() throws {
+        var wf = TestWorkflow(in: scratch.appendingPathComponent("wf"))
+        wf.jobs = [.init(id: "long", script: "echo $$ > pid; sleep 60")]
+        let (engine, _) = try background(["run", try wf.write(), "--batch"], in: wf.directory)
+        let pidFile = wf.scratch().appendingPathComponent("pid")
+        waitFor("the job running") { !text(pidFile).isEmpty }
+        let job = try XCTUnwrap(Int32(text(pidFile).trimmingCharacters(in: .whitespacesAndNewlines)))
+        kill(engine.processIdentifier, SIGKILL)
+        engine.waitUntilExit()
+        // Gone, or a zombie waiting for a PID 1 that may never reap it (containers).
+        func alive() -> Bool {
+            guard let stat = try? String(contentsOfFile: "/proc/\(job)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { return false }
+            return !stat[stat.index(after: close)...].hasPrefix(" Z")
+        }
+        waitFor("the job killed", timeout: 10) { !alive() }
+    }
+
     /// After a crash, the journal names the process group of each running attempt; a resume
     /// kills those, but never a process that got the same pid since (here: an unrelated
     /// `sleep` whose pid is written into the journal in place of the dead job's).
