@@ -3,14 +3,17 @@ import CCurl
 import CNcursesw
 import CSQLite
 import Foundation
+import SkeinEngine
 
 struct Doctor: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show the libraries Skein runs with and what the terminal supports.",
         discussion: """
             Useful in bug reports and on a new login node: prints the versions of SQLite, \
-            libcurl and ncurses Skein is linked against, and whether colour and Unicode \
-            will be used.
+            libcurl and ncurses Skein is linked against, whether colour and Unicode will be \
+            used, whether the helpers Skein runs beside itself are there (skein-spawner \
+            starts local jobs, skein-kickstart wraps batch jobs), and whether Slurm's \
+            sbatch is on the PATH.
 
             Examples:
               skein doctor
@@ -24,5 +27,21 @@ struct Doctor: ParsableCommand {
         print("ncurses     \(String(cString: curses_version()))")
         print("utf-8       \(Terminal.utf8Locale ? "yes" : "no (ASCII drawing)")")
         print("colour      \(Terminal.colorEnabled(fd: 1) ? "yes" : "no")")
+        if let spawner = LocalExecutor.spawnerPath {
+            print("spawner     " + helper(spawner, missing: "local jobs are started by the engine itself; their maxrss includes its memory"))
+        } else {
+            print("spawner     off (SKEIN_SPAWNER=none)")
+        }
+        print("kickstart   " + helper(SlurmOptions.kickstartPath(), missing: "Slurm jobs cannot run"))
+        print("sbatch      \(Self.onPath("sbatch") ?? "not on the PATH (only needed for Slurm sites)")")
+    }
+
+    private func helper(_ path: String, missing: String) -> String {
+        FileManager.default.isExecutableFile(atPath: path) ? path : "missing: \(path) (\(missing); install it beside skein)"
+    }
+
+    static func onPath(_ name: String) -> String? {
+        (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":")
+            .map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 }

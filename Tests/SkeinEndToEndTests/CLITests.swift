@@ -37,6 +37,18 @@ final class CLITests: XCTestCase {
         }
     }
 
+    /// `skein doctor` says whether the helpers beside skein are there, and what a missing one costs.
+    func testDoctorChecksTheHelpers() throws {
+        let binDir = SkeinBinary.url.deletingLastPathComponent().path
+        let found = try SkeinBinary.run(["doctor"])
+        XCTAssertEqual(found.status, 0, found.stderr)
+        XCTAssertTrue(found.stdout.contains("spawner     \(binDir)/skein-spawner\n"), found.stdout)
+        XCTAssertTrue(found.stdout.contains("kickstart   \(binDir)/skein-kickstart\n"), found.stdout)
+        let missing = try SkeinBinary.run(["doctor"], environment: ["SKEIN_SPAWNER": "/nonexistent/skein-spawner"])
+        XCTAssertTrue(missing.stdout.contains("spawner     missing: /nonexistent/skein-spawner (local jobs are started by the engine itself"), missing.stdout)
+        XCTAssertTrue(try SkeinBinary.run(["doctor"], environment: ["SKEIN_SPAWNER": "none"]).stdout.contains("spawner     off (SKEIN_SPAWNER=none)"))
+    }
+
     func testEveryExampleIsValidWithoutWarnings() throws {
         let examples = SkeinBinary.repository.appendingPathComponent("Examples")
         let names = try FileManager.default.contentsOfDirectory(atPath: examples.path).filter { !$0.hasPrefix(".") && $0 != "README.md" }

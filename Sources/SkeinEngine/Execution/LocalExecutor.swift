@@ -51,6 +51,9 @@ public final class LocalExecutor: @unchecked Sendable {
     /// (`wait4(-1)`), so a second one would steal the first one's children.
     public static let shared = LocalExecutor(spawner: SpawnerConnection.defaultPath())
 
+    /// Where the engine looks for skein-spawner (nil: `SKEIN_SPAWNER=none`).
+    public static var spawnerPath: String? { SpawnerConnection.defaultPath() }
+
     init(spawner path: String?) {
         spawnerPath = path
     }
