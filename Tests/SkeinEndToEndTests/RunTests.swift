@@ -155,6 +155,11 @@ final class RunTests: XCTestCase {
         XCTAssertLessThan(small, 16 * 1024, "a shell running `true` peaks at a few MB (KB: \(small))")
         XCTAssertGreaterThanOrEqual(big, 96 * 1024, "the 96 MiB the job allocated (KB: \(big))")
         XCTAssertLessThan(big, 160 * 1024, "KB: \(big)")
+        // avg_cpu as Pegasus's monitord fills it: cpu time over wall time.
+        let cpu = try sql(db, "select remote_cpu_time, remote_duration, avg_cpu from invocation where abs_task_id = 'big'")
+        let numbers = try XCTUnwrap(cpu.first).split(separator: "|").compactMap { Double($0) }
+        XCTAssertEqual(numbers.count, 3, cpu.joined())
+        if numbers.count == 3 { XCTAssertEqual(numbers[2], numbers[0] / numbers[1], accuracy: 1e-9) }
         let record = try String(contentsOf: wf.runDirectory().appendingPathComponent("jobs/000/small.out.000"), encoding: .utf8)
         XCTAssertTrue(record.contains("maxrss: \(small)\n"), "the kickstart record says the same:\n\(record)")
     }

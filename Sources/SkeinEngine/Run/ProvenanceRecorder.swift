@@ -174,10 +174,13 @@ public final class ProvenanceRecorder: RunObserver {
         let usage = result.exit.usage
         let cpu = Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6 + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
         if job.kind == .compute {
+            let duration = end - result.exit.start
+            // As monitord fills it: cpu time over wall time (nil for an instant job).
             _ = writer.insertInvocation(InvocationRow(
-                instanceID: instance.id, taskSubmitSeq: 1, startTime: result.exit.start, remoteDuration: end - result.exit.start,
+                instanceID: instance.id, taskSubmitSeq: 1, startTime: result.exit.start, remoteDuration: duration,
                 remoteCPUTime: cpu, exitcode: raw, transformation: job.transformation, executable: job.executable,
-                argv: job.arguments.joined(separator: " "), absTaskID: job.id, maxrss: Int(usage.ru_maxrss)))
+                argv: job.arguments.joined(separator: " "), absTaskID: job.id, maxrss: Int(usage.ru_maxrss),
+                avgCPU: duration > 0 ? cpu / duration : nil))
         }
         instances[result.job] = nil
     }
