@@ -41,6 +41,8 @@ final class RunTests: XCTestCase {
         XCTAssertEqual(try sql(db, "pragma integrity_check"), ["ok"])
         XCTAssertEqual(try sql(db, "select state, restart_count, status from workflowstate order by timestamp"), ["WORKFLOW_STARTED|0|", "WORKFLOW_TERMINATED|0|0"])
         XCTAssertEqual(try sql(db, "select count(*) from invocation"), ["4"])
+        XCTAssertEqual(try sql(db, "select count(*) from job_instance where sched_id is null or sched_id = ''"), ["0"],
+                       "every attempt has its process id as sched_id")
         for file in ["braindump.yml", "monitord.started", "monitord.done", "plan.json"] {
             XCTAssertTrue(FileManager.default.fileExists(atPath: run.appendingPathComponent(file).path), file)
         }

@@ -19,7 +19,8 @@ public struct AttemptEnd: Sendable {
     /// it from `exit`.
     public var recordWritten: Bool
     public var host: String?
-    /// The batch system's id (Slurm job id), for provenance's `sched_id`.
+    /// The batch system's id (Slurm job id; a local job's process id), for provenance's
+    /// `sched_id`.
     public var schedulerID: String?
     /// Why the attempt ended when it was not the job's doing (cancelled outside Skein, a
     /// vanished job): reports show it instead of a bare signal.

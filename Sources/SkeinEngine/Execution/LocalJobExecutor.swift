@@ -32,7 +32,8 @@ public final class LocalJobExecutor: JobExecutor, @unchecked Sendable {
             progress(.running(host: nil))
         }, done: { [weak self] exit in
             self?.forget(job: job, attempt: attempt, pid: exit.pid)
-            ended(AttemptEnd(exit: exit))
+            // The process id stands for the batch system's id (`sched_id`), as HTCondor's does.
+            ended(AttemptEnd(exit: exit, schedulerID: exit.pid > 0 ? String(exit.pid) : nil))
         })
         return true
     }
