@@ -2,6 +2,9 @@
 #define SKEIN_SPAWN_H
 
 #include <spawn.h>
+// Included here, not only found in this folder: a module built before the header existed
+// would otherwise not be rebuilt with it (an updated checkout failed to compile).
+#include "skein_spawner_protocol.h"
 
 /// posix_spawn extensions glibc declares only under _GNU_SOURCE, which Swift's Glibc
 /// module does not see: changing directory in the child, and a new session.
