@@ -83,11 +83,7 @@ struct Resume: ParsableCommand {
             print("resume sent to the running engine")
             return
         }
-        if batch {
-            throw ExitCode(EngineRunner.runInForeground(plan, options: EngineOptions(maxJobs: ProcessInfo.processInfo.activeProcessorCount), slurm: slurm.settings()))
-        }
-        let pid = try EngineRunner.detach(plan, arguments: slurm.arguments)
-        print("engine started (pid \(pid)), resuming \(plan.runDirectory)")
+        try EngineRunner.restart(plan, batch: batch, slurm: slurm) { "engine started (pid \($0)), resuming \(plan.runDirectory)" }
     }
 }
 
@@ -150,11 +146,7 @@ struct Retry: ParsableCommand {
             print("retry sent for \(jobs.joined(separator: ", "))")
             return
         }
-        if batch {
-            throw ExitCode(EngineRunner.runInForeground(plan, options: EngineOptions(maxJobs: ProcessInfo.processInfo.activeProcessorCount), slurm: slurm.settings()))
-        }
-        let pid = try EngineRunner.detach(plan, arguments: slurm.arguments)
-        print("engine started (pid \(pid)): \(plan.runDirectory) resumes, failed jobs run again")
+        try EngineRunner.restart(plan, batch: batch, slurm: slurm) { "engine started (pid \($0)): \(plan.runDirectory) resumes, failed jobs run again" }
     }
 }
 

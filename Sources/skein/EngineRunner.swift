@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import ArgumentParser
 import Foundation
 import SkeinEngine
 import SkeinPlanner
@@ -41,6 +42,15 @@ enum EngineRunner {
         }
         _ = try? registry?.update(runDir: plan.runDirectory, state: state, finished: Date().timeIntervalSince1970)
         return code
+    }
+
+    /// Starts an engine for a stopped run (`resume`, `retry`): in the foreground with `--batch`
+    /// (exiting with the engine's code), else detached, printing `started(pid)`.
+    static func restart(_ plan: ExecutablePlan, batch: Bool, slurm: SlurmOptions, started: (Int32) -> String) throws {
+        if batch {
+            throw ExitCode(runInForeground(plan, options: EngineOptions(maxJobs: ProcessInfo.processInfo.activeProcessorCount), slurm: slurm.settings()))
+        }
+        print(started(try detach(plan, arguments: slurm.arguments)))
     }
 
     /// Starts `skein run RUNDIR --batch` in a new session with its output in engine.log.
