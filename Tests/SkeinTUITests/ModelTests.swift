@@ -70,6 +70,14 @@ final class RunsScreenModelTests: XCTestCase {
 }
 
 final class RunScreenModelTests: XCTestCase {
+    func testTheHeaderSaysWhyBatchJobsWait() {
+        var data = Fixture.demoRun()
+        data.status.pendingReasons = ["Resources": 2, "BeginTime": 5]
+        let (app, _) = Fixture.runModel(width: 160, height: 30, data: data)
+        let header = Fixture.render(app).rowText(2)
+        XCTAssertTrue(header.hasSuffix("pending in Slurm: 5 BeginTime, 2 Resources"), header)
+    }
+
     func names(_ s: RunScreen) -> [String] {
         s.rows.map { r in
             let t = s.tree!

@@ -142,7 +142,13 @@ enum RunView {
             x = buffer.put("\(Format.count(n)) \(name)", x: x, y: y + 1, style: p.style(n == 0 ? .dim : .text), limit: w - x)
         }
         let total = gap + "of \(Format.count(counts.total))"
-        if x + TextWidth.of(total) <= w { buffer.put(total, x: x, y: y + 1, style: p.style(.dim), limit: w - x) }
+        if x + TextWidth.of(total) <= w { x = buffer.put(total, x: x, y: y + 1, style: p.style(.dim), limit: w - x) }
+        // Why submitted jobs still wait in the batch system, most common reason first.
+        if let pending = d.status.pendingReasons, !pending.isEmpty {
+            let reasons = pending.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+                .map { "\(Format.count($0.value)) \($0.key)" }.joined(separator: ", ")
+            buffer.put(gap + "pending in Slurm: " + reasons, x: x, y: y + 1, style: p.style(.held), limit: w - x)
+        }
     }
 
     static func scrollbar(_ top: Int, _ page: Int, _ count: Int, _ buffer: inout CellBuffer, _ p: Painter, x: Int, y: Int) {
