@@ -108,12 +108,6 @@ public final class LocalExecutor: @unchecked Sendable {
         if killpg(pid, signal) != 0 { kill(pid, signal) }
     }
 
-    public var runningCount: Int {
-        lock.lock()
-        defer { lock.unlock() }
-        return waiting.count
-    }
-
     private func send(_ request: Request) {
         sendLock.lock()
         guard let connection = connectedSpawner() else {
