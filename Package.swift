@@ -81,27 +81,27 @@ let package = Package(
 
         .testTarget(
             name: "SkeinKickstartTests",
-            dependencies: ["SkeinKickstart"]),
+            dependencies: ["SkeinKickstart", "SkeinTestSupport"]),
         .testTarget(
             name: "SkeinEngineTests",
-            dependencies: ["SkeinEngine"]),
+            dependencies: ["SkeinEngine", "SkeinTestSupport"]),
         .testTarget(
             name: "SkeinPlannerTests",
             dependencies: ["SkeinPlanner", "SkeinWorkflow"]),
         .testTarget(
             name: "SkeinTUITests",
-            dependencies: ["SkeinTUI", "SkeinProvenance"],
+            dependencies: ["SkeinTUI", "SkeinProvenance", "SkeinTestSupport"],
             // Expected frames, read through #filePath.
             exclude: ["Snapshots"]),
         .testTarget(
             name: "SkeinReportsTests",
-            dependencies: ["SkeinReports", "SkeinProvenance"]),
+            dependencies: ["SkeinReports", "SkeinProvenance", "SkeinTestSupport"]),
         .testTarget(
             name: "SkeinProvenanceTests",
             dependencies: ["SkeinProvenance", "SkeinTestSupport"]),
         .testTarget(
             name: "SkeinWorkflowTests",
-            dependencies: ["SkeinWorkflow"],
+            dependencies: ["SkeinWorkflow", "SkeinTestSupport"],
             // Read through #filePath, not bundled: they are inputs, not resources.
             exclude: ["Fixtures"]),
         // Runs the real `skein` binary on real files.

@@ -14,7 +14,9 @@ if [ ! -f "$workflow" ]; then
 fi
 
 scripts/install-deps.sh
-swift build --product skein
+# Every executable a run uses: skein, and beside it skein-spawner (starts local jobs) and
+# skein-kickstart (wraps batch jobs).
+for product in skein skein-spawner skein-kickstart; do swift build --product "$product"; done
 skein="$(swift build --show-bin-path)/skein"
 
 echo "== skein validate $workflow"

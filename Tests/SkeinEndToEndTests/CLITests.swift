@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import SkeinTestSupport
 
 /// The `skein` binary as users run it: help, exit codes, validate, graph, format.
 final class CLITests: XCTestCase {
@@ -127,7 +128,7 @@ final class CLITests: XCTestCase {
     }
 
     func testCatalogOptionsOverrideFilesBesideTheWorkflow() throws {
-        let wf = SkeinBinary.shared.appendingPathComponent("fixtures/pegasus-api/pipeline/workflow.yml").path
+        let wf = SkeinBinary.fixtures.appendingPathComponent("pegasus-api/pipeline/workflow.yml").path
         let emptyTC = try write("tc.yml", "pegasus: 5.0.4\ntransformations: []\n")
         let result = try SkeinBinary.run(["validate", wf, "--transformations", emptyTC])
         XCTAssertEqual(result.status, 2)
@@ -197,9 +198,9 @@ final class CLITests: XCTestCase {
         // Pegasus's own tools read YAML with PyYAML: what Skein writes must mean the same there.
         let python = URL(fileURLWithPath: "/usr/bin/env")
         let probe = try SkeinBinary.runProgram(python, ["python3", "-c", "import yaml"])
-        try XCTSkipIf(probe.status != 0, "python3 with PyYAML is not installed")
+        if probe.status != 0 { throw missingRealPart("python3 with PyYAML is not installed") }
         for name in ["diamond", "split_merge", "pipeline"] {
-            let original = SkeinBinary.shared.appendingPathComponent("fixtures/pegasus-api/\(name)/workflow-embedded.yml").path
+            let original = SkeinBinary.fixtures.appendingPathComponent("pegasus-api/\(name)/workflow-embedded.yml").path
             let out = scratch.appendingPathComponent("\(name).yml").path
             XCTAssertEqual(try SkeinBinary.run(["format", original, "-o", out]).status, name == "diamond" ? 2 : 0)
             if name == "diamond" { continue }  // analyze.in has no replica: format refuses it

@@ -27,7 +27,7 @@ final class ReportsPegasusToolsTests: XCTestCase {
 
     /// Pegasus's tools, or a skip saying why they cannot be had.
     func pegasusTools() throws -> PegasusTools {
-        do { return try PegasusTools.locate(repository: SkeinBinary.repository) } catch let why as PegasusTools.Unavailable { throw XCTSkip(why.description) }
+        do { return try PegasusTools.locate(repository: SkeinBinary.repository) } catch let why as PegasusTools.Unavailable { throw missingRealPart(why.description) }
     }
 
     func runExample(_ name: String, expect status: Int32) throws -> String {
@@ -125,7 +125,7 @@ final class ReportsPegasusToolsTests: XCTestCase {
 
     func testPegasusToolsAgreeWithSkeinOnPegasusRuns() throws {
         let tools = try pegasusTools()
-        let fixtures = SkeinBinary.shared.appendingPathComponent("fixtures/pegasus-runs")
+        let fixtures = SkeinBinary.fixtures.appendingPathComponent("pegasus-runs")
         for (name, exit) in [("process_wf_success", Int32(0)), ("process_wf_failure", 2), ("hierarchical_wf_failure", 2)] {
             // A writable copy: pegasus-statistics writes its files into the submit directory.
             let copy = scratch.appendingPathComponent(name)

@@ -207,7 +207,7 @@ final class ReportsTests: XCTestCase {
     }
 
     func testPegasusSubmitDirectories() throws {
-        let runs = SkeinBinary.shared.appendingPathComponent("fixtures/pegasus-runs")
+        let runs = SkeinBinary.fixtures.appendingPathComponent("pegasus-runs")
         let failure = runs.appendingPathComponent("process_wf_failure").path
         let expected = try String(contentsOf: runs.appendingPathComponent("expected/analyzer_sample_process_wf_failure.txt"), encoding: .utf8)
 

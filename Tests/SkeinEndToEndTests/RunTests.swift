@@ -108,7 +108,7 @@ final class RunTests: XCTestCase {
         let example = SkeinBinary.repository.appendingPathComponent("Examples/failing/workflow.yml").path
         _ = try skein(["run", example, "--batch", "--dir", scratch.appendingPathComponent("runs").path])
         let jobs = scratch.appendingPathComponent("runs/failing/run0001/jobs/000")
-        let fixtures = SkeinBinary.shared.appendingPathComponent("fixtures/kickstart")
+        let fixtures = SkeinBinary.fixtures.appendingPathComponent("kickstart")
         // Same keys as the real records, at the top (plus hostname), in mainjob and in its status.
         let compare = """
             import sys, yaml

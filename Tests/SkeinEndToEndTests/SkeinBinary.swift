@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import SkeinTestSupport
 
 /// Runs the real `skein` executable that `swift build` put beside the test bundle.
 struct SkeinBinary {
@@ -16,7 +17,8 @@ struct SkeinBinary {
     }()
 
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let shared = repository.deletingLastPathComponent().appendingPathComponent("shared")
+    /// The Pegasus fixtures (`Tests/Fixtures`).
+    static let fixtures = TestFixtures.root
 
     @discardableResult
     static func run(_ arguments: [String], environment: [String: String] = [:], in directory: URL? = nil) throws -> Output {

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import SkeinTestSupport
 
 /// Workflows on a real one-node Slurm (scripts/slurm/cluster.sh, started by scripts/test.sh,
 /// which exports SLURM_CONF). Without a cluster these tests are skipped, saying why.
@@ -10,7 +11,7 @@ final class SlurmTests: XCTestCase {
 
     override func setUpWithError() throws {
         guard let conf = ProcessInfo.processInfo.environment["SLURM_CONF"], FileManager.default.fileExists(atPath: conf) else {
-            throw XCTSkip("no Slurm cluster: start one with scripts/slurm/cluster.sh start DIR and export SLURM_CONF (scripts/test.sh does)")
+            throw missingRealPart("no Slurm cluster: start one with scripts/slurm/cluster.sh start DIR and export SLURM_CONF (scripts/test.sh does)")
         }
         let config = try String(contentsOfFile: conf, encoding: .utf8)
         jobcomp = config.split(separator: "\n").first { $0.hasPrefix("JobCompLoc=") }.map { String($0.dropFirst("JobCompLoc=".count)) } ?? ""

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import SkeinTestSupport
 
 /// The real `skein` binary's TUI inside tmux: keys with `send-keys`, the screen with
 /// `capture-pane`. Each test has its own tmux server, registry and home folder.
@@ -9,7 +10,7 @@ final class TUIEndToEndTests: XCTestCase {
     var environment: [String: String] = [:]
 
     override func setUpWithError() throws {
-        guard let tmuxPath = Tmux.find() else { throw XCTSkip("tmux is not installed (scripts/install-deps.sh installs it)") }
+        guard let tmuxPath = Tmux.find() else { throw missingRealPart("tmux is not installed (scripts/install-deps.sh installs it)") }
         scratch = FileManager.default.temporaryDirectory.appendingPathComponent("skein-tui-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: scratch.appendingPathComponent("home"), withIntermediateDirectories: true)
         environment = [
@@ -175,8 +176,8 @@ final class TUIEndToEndTests: XCTestCase {
     }
 
     func testPegasusRunsAreReadOnly() throws {
-        let fixture = SkeinBinary.shared.appendingPathComponent("fixtures/pegasus-runs/process_wf_failure")
-        guard FileManager.default.fileExists(atPath: fixture.path) else { throw XCTSkip("no Pegasus fixtures") }
+        let fixture = SkeinBinary.fixtures.appendingPathComponent("pegasus-runs/process_wf_failure")
+        guard FileManager.default.fileExists(atPath: fixture.path) else { throw missingRealPart("no Pegasus fixtures") }
         try tmux.start(command(["tui", fixture.path, "--theme", "light"]), width: 100, height: 30)
         try tmux.waitFor("process", "read-only", "ls_ID0000001")
         tmux.send("f")

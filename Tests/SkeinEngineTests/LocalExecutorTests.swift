@@ -4,6 +4,7 @@ import Glibc
 import Foundation
 import XCTest
 @testable import SkeinEngine
+import SkeinTestSupport
 
 /// The local executor with the real skein-spawner (built beside this test bundle): many
 /// launches at once from several threads, each answered once and in order; failed starts;
@@ -13,7 +14,7 @@ final class LocalExecutorTests: XCTestCase {
 
     override func setUpWithError() throws {
         guard let path = SpawnerConnection.defaultPath(), FileManager.default.isExecutableFile(atPath: path) else {
-            throw XCTSkip("skein-spawner is not built beside the tests (swift build builds it)")
+            throw missingRealPart("skein-spawner is not built beside the tests (swift build builds it)")
         }
         scratch = FileManager.default.temporaryDirectory.appendingPathComponent("skein-local-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)

@@ -1,6 +1,7 @@
 @testable import SkeinEngine
 import SkeinPlanner
 import XCTest
+import SkeinTestSupport
 
 /// The pure parts of the Slurm executor: profiles to sbatch options, the batch script,
 /// and reading squeue, jobcomp and scontrol output.
@@ -56,8 +57,7 @@ final class SlurmPartsTests: XCTestCase {
     }
 
     func testKickstartRecordsGiveTheExitAndHost() throws {
-        let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("shared/fixtures/kickstart")
+        let fixtures = TestFixtures.kickstart
         let failed = try XCTUnwrap(KickstartRecordReader.read(fixtures.appendingPathComponent("ks_failed_real.yml").path))
         XCTAssertEqual(failed.exit.rawStatus, 768)
         XCTAssertEqual(failed.exit.exitCode, 3)

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import SkeinTestSupport
 
 /// Runs the real `skein-kickstart` that `swift build` put beside the test bundle, in a scratch
 /// folder of its own, and reads back the record it wrote.
@@ -17,9 +18,7 @@ struct KickstartBinary {
         return dir.appendingPathComponent("skein-kickstart")
     }()
 
-    static let fixtures = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("shared/fixtures/kickstart")
+    static let fixtures = TestFixtures.kickstart
 
     static func fixture(_ name: String) throws -> String {
         try String(contentsOf: fixtures.appendingPathComponent(name), encoding: .utf8)
@@ -27,7 +26,7 @@ struct KickstartBinary {
 
     static func requireBinary() throws {
         guard FileManager.default.isExecutableFile(atPath: url.path) else {
-            throw XCTSkip("\(url.path) not built: run `swift build` first (the test target does not depend on the executable)")
+            throw missingRealPart("\(url.path) not built: run `swift build` first (the test target does not depend on the executable)")
         }
     }
 
@@ -77,7 +76,7 @@ struct KickstartBinary {
 
     /// Loads `file` with PyYAML's safe loader and prints `expression` (Python, over `d`) as JSON.
     static func pyYAML(_ file: URL, _ expression: String = "None") throws -> (status: Int32, output: String) {
-        guard hasPyYAML else { throw XCTSkip("python3 with PyYAML is not installed") }
+        guard hasPyYAML else { throw missingRealPart("python3 with PyYAML is not installed") }
         let script = "import yaml,sys,json; d=yaml.safe_load(open(sys.argv[1],encoding='utf-8')); print(json.dumps(\(expression)))"
         let result = try runProgram(URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", script, file.path],
                                     in: file.deletingLastPathComponent())

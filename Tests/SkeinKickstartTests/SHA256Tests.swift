@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import SkeinKickstart
+import SkeinTestSupport
 
 /// The pure-Swift SHA-256 against the FIPS 180-2 / NIST example vectors, against itself fed in
 /// odd-sized pieces, and against `sha256sum` on a file bigger than the 64 KiB read chunk.
@@ -42,7 +43,7 @@ final class SHA256Tests: XCTestCase {
 
     func testFileDigestMatchesSha256sum() throws {
         let sha256sum = URL(fileURLWithPath: "/usr/bin/sha256sum")
-        guard FileManager.default.isExecutableFile(atPath: sha256sum.path) else { throw XCTSkip("no /usr/bin/sha256sum") }
+        guard FileManager.default.isExecutableFile(atPath: sha256sum.path) else { throw missingRealPart("no /usr/bin/sha256sum") }
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ks-sha-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import SkeinTestSupport
 @testable import SkeinProvenance
 
 /// Paths and temp folders shared by the SkeinProvenance tests.
@@ -7,11 +8,8 @@ enum TestPaths {
     /// The repository root, from this file's location (Tests/SkeinProvenanceTests/...).
     static let repoRoot: URL = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    /// The shared reference folder beside the repository (`../shared`).
-    static let shared: URL = repoRoot.appendingPathComponent("../shared").standardizedFileURL
-
-    static var schemaMarkdown: URL { shared.appendingPathComponent("reference/stampede-schema-v14.md") }
-    static var fixtureRuns: URL { shared.appendingPathComponent("fixtures/pegasus-runs") }
+    static var schemaMarkdown: URL { TestFixtures.stampedeSchema }
+    static var fixtureRuns: URL { TestFixtures.pegasusRuns }
 
     /// A fresh empty folder under the system temp dir, removed when the test ends.
     static func tempDir(_ test: XCTestCase, _ name: String = "prov") throws -> String {

@@ -1,13 +1,13 @@
 import Foundation
 import XCTest
 import SkeinProvenance
+import SkeinTestSupport
 @testable import SkeinReports
 
 /// Paths shared by the report tests.
 enum Paths {
     static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let shared = repoRoot.appendingPathComponent("../shared").standardizedFileURL
-    static let pegasusRuns = shared.appendingPathComponent("fixtures/pegasus-runs")
+    static let pegasusRuns = TestFixtures.pegasusRuns
     static let expected = pegasusRuns.appendingPathComponent("expected")
 
     static func fixture(_ name: String) -> String { pegasusRuns.appendingPathComponent(name).path }

@@ -1,17 +1,18 @@
 import Foundation
 import XCTest
 import SkeinReports
+import SkeinTestSupport
 @testable import SkeinTUI
 
 /// Fixtures for the TUI tests: a synthetic Skein run (decoded from JSON, as the reports'
-/// structs are Codable), and the real Pegasus submit directories in ../shared.
+/// structs are Codable), and the real Pegasus submit directories in Tests/Fixtures.
 enum Fixture {
     static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     /// A copy of the Pegasus submit directories at a path of fixed length: screens show run
     /// paths cut to the width, so a snapshot must not depend on where the repository was
     /// cloned (a symlink would not do: run paths are shown resolved). Removed at exit.
     static let pegasusRuns: URL = {
-        let real = repoRoot.appendingPathComponent("../shared/fixtures/pegasus-runs").standardizedFileURL
+        let real = TestFixtures.pegasusRuns
         let copy = URL(fileURLWithPath: "/tmp/skein-tui-\(UUID().uuidString.prefix(8))/pegasus-runs")
         try? FileManager.default.createDirectory(at: copy.deletingLastPathComponent(), withIntermediateDirectories: true)
         try? FileManager.default.copyItem(at: real, to: copy)
@@ -28,7 +29,7 @@ enum Fixture {
 
     static func pegasus(_ name: String) throws -> String {
         let path = pegasusRuns.appendingPathComponent(name).path
-        guard FileManager.default.fileExists(atPath: path) else { throw XCTSkip("no Pegasus fixture at \(path)") }
+        guard FileManager.default.fileExists(atPath: path) else { throw missingRealPart("no Pegasus fixture at \(path)") }
         return path
     }
 

@@ -9,6 +9,9 @@ public struct PegasusTools: Sendable {
         public let description: String
     }
 
+    /// The one pegasus-wms release the compatibility tests are checked against.
+    public static let pinnedVersion = "5.1.3"
+
     public let python: String
     /// The folder of `pegasus-statistics.py` and `pegasus-analyzer.py`.
     public let cli: String
@@ -24,7 +27,9 @@ public struct PegasusTools: Sendable {
                 .map { "\(venv)/lib/\($0)/site-packages/Pegasus/cli" }
                 .first { fm.fileExists(atPath: $0 + "/pegasus-statistics.py") }
         }
-        if let cli = cliDir(), fm.isExecutableFile(atPath: python) { return PegasusTools(python: python, cli: cli) }
+        // A venv made for another version (or before pinning) is brought to the pinned one.
+        let stamp = venv + "/pegasus-wms-" + pinnedVersion
+        if let cli = cliDir(), fm.isExecutableFile(atPath: python), fm.fileExists(atPath: stamp) { return PegasusTools(python: python, cli: cli) }
         guard (try? Command.run(["python3", "--version"]))?.status == 0 else {
             throw Unavailable(description: "python3 not found: cannot install pegasus-wms")
         }
@@ -32,10 +37,11 @@ public struct PegasusTools: Sendable {
             let made = try Command.run(["python3", "-m", "venv", venv])
             guard made.status == 0 else { throw Unavailable(description: "python3 -m venv failed: \(made.stderr)") }
         }
-        let pip = try Command.run([venv + "/bin/pip", "install", "--quiet", "pegasus-wms"])
+        let pip = try Command.run([venv + "/bin/pip", "install", "--quiet", "pegasus-wms==" + pinnedVersion])
         guard pip.status == 0, let cli = cliDir() else {
             throw Unavailable(description: "pip install pegasus-wms failed (no network to PyPI?): \(pip.stderr.suffix(500))")
         }
+        fm.createFile(atPath: stamp, contents: nil)
         return PegasusTools(python: python, cli: cli)
     }
 

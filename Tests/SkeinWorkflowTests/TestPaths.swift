@@ -1,11 +1,11 @@
 import Foundation
+import SkeinTestSupport
 
-/// Where the shared fixtures and the project's own examples are, found from this file so
+/// Where the Pegasus fixtures and the project's own examples are, found from this file so
 /// tests run from any working directory.
 enum TestPaths {
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let shared = repository.deletingLastPathComponent().appendingPathComponent("shared")
-    static let pegasusAPI = shared.appendingPathComponent("fixtures/pegasus-api")
+    static let pegasusAPI = TestFixtures.pegasusAPI
     static let examples = repository.appendingPathComponent("Examples")
 
     static func fixture(_ name: String, _ file: String = "workflow.yml") -> String {
