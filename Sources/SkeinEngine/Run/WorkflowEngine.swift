@@ -232,12 +232,15 @@ public final class WorkflowEngine: @unchecked Sendable {
         case .aborted(let value): status = String(value)
         default: status = "1"
         }
-        runWorkflowHooks(events: result == .succeeded ? ["success", "end", "all"] : ["error", "end", "all"], status: status)
+        // The workflow's end hooks come after the last job's hooks, as Pegasus notifies.
         waitForHooks { [self] in
-            let now = WallClock.now()
-            for o in observers { o.workflowFinished(result, at: now) }
-            outcome = result
-            done.signal()
+            runWorkflowHooks(events: result == .succeeded ? ["success", "end", "all"] : ["error", "end", "all"], status: status)
+            waitForHooks { [self] in
+                let now = WallClock.now()
+                for o in observers { o.workflowFinished(result, at: now) }
+                outcome = result
+                done.signal()
+            }
         }
     }
 

@@ -3,6 +3,7 @@ import Glibc
 #endif
 import Foundation
 import SkeinWorkflow
+import SkeinYAML
 
 /// Reads the few fields of a kickstart record the engine needs when a wrapper wrote it on
 /// another node: how the job ended, when, where, and its resource usage.

@@ -177,8 +177,9 @@ public final class SlurmExecutor: JobExecutor, @unchecked Sendable {
         for id in left {
             guard let entry = submitted[id] else { continue }
             if let facts = KickstartRecordReader.read(entry.launch.recordFile) {
-                // A signal the job did not send itself may be Slurm's doing: ask why below.
-                if facts.exit.signal != nil && !entry.cancelledBySkein {
+                // A failure Skein did not cause may be Slurm's doing (a signal, or a shell's
+                // 128+N for a signalled child, as after scancel): ask why below.
+                if facts.exit.exitCode != 0 && !entry.cancelledBySkein {
                     signalled.append((id, facts))
                 } else {
                     finish(id, AttemptEnd(exit: facts.exit, recordWritten: true, host: facts.hostname, schedulerID: id))
