@@ -40,9 +40,14 @@ let package = Package(
         .executableTarget(
             name: "skein-spawner",
             dependencies: ["CSpawn"]),
+        // YAML with positions: node, parser (libyaml events), emitter.
+        .target(
+            name: "SkeinYAML",
+            dependencies: ["CYAML"]),
+        // The Pegasus abstract workflow and catalogs: reading, validation, DAG algorithms.
         .target(
             name: "SkeinWorkflow",
-            dependencies: ["CYAML"]),
+            dependencies: ["SkeinYAML"]),
         // Kickstart invocation records: model and YAML writer, Foundation-free because
         // skein-kickstart runs around every remote job and must start in ~2 ms.
         .target(name: "SkeinKickstart"),
@@ -70,7 +75,7 @@ let package = Package(
         // ncurses and in-memory backends.
         .target(
             name: "SkeinTUI",
-            dependencies: ["SkeinReports", "SkeinProvenance", "SkeinEngine", "SkeinWorkflow", "CNcursesw"]),
+            dependencies: ["SkeinReports", "SkeinProvenance", "SkeinEngine", "SkeinYAML", "CNcursesw"]),
         .executableTarget(
             name: "skein",
             dependencies: [
@@ -79,6 +84,9 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
 
+        .testTarget(
+            name: "SkeinYAMLTests",
+            dependencies: ["SkeinYAML"]),
         .testTarget(
             name: "SkeinKickstartTests",
             dependencies: ["SkeinKickstart", "SkeinTestSupport"]),
@@ -101,7 +109,7 @@ let package = Package(
             dependencies: ["SkeinProvenance", "SkeinTestSupport"]),
         .testTarget(
             name: "SkeinWorkflowTests",
-            dependencies: ["SkeinWorkflow", "SkeinTestSupport"],
+            dependencies: ["SkeinWorkflow", "SkeinYAML", "SkeinTestSupport"],
             // Read through #filePath, not bundled: they are inputs, not resources.
             exclude: ["Fixtures"]),
         // Runs the real `skein` binary on real files.

@@ -1,3 +1,4 @@
+import Foundation
 /// Writes a `YAMLNode` tree as block-style YAML in the layout the Pegasus Python API uses
 /// (PyYAML's: two-space indents, list items flush with their key).
 ///

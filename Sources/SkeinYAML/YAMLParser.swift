@@ -17,6 +17,11 @@ public enum YAMLParser {
     public struct Result: Sendable {
         public var root: YAMLNode?
         public var duplicateKeys: [(key: YAMLScalar, first: SourceMark)]
+
+        public init(root: YAMLNode?, duplicateKeys: [(key: YAMLScalar, first: SourceMark)]) {
+            self.root = root
+            self.duplicateKeys = duplicateKeys
+        }
     }
 
     public static func parse(_ bytes: [UInt8]) throws(YAMLSyntaxError) -> Result {

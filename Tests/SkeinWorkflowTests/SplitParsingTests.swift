@@ -1,6 +1,7 @@
 import Foundation
 @testable import SkeinWorkflow
 import XCTest
+import SkeinYAML
 
 /// Large files are parsed in two pieces on two cores; the result must be exactly that of
 /// one pass: same tree, same line numbers, same errors.

@@ -1,5 +1,5 @@
-import SkeinWorkflow
 import XCTest
+import SkeinYAML
 
 final class YAMLTests: XCTestCase {
     func parse(_ text: String) throws -> YAMLNode? {

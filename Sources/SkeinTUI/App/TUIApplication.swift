@@ -1,7 +1,7 @@
 import Foundation
 import SkeinProvenance
 import SkeinReports
-import SkeinWorkflow
+import SkeinYAML
 
 /// How `skein tui` was asked to run.
 public struct TUIOptions: Sendable {

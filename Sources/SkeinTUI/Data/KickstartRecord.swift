@@ -1,5 +1,5 @@
 import Foundation
-import SkeinWorkflow
+import SkeinYAML
 
 /// A kickstart invocation record (`<id>.out.AAA`, Pegasus's YAML form, which Skein also
 /// writes) as structured fields for the inspector.

@@ -1,5 +1,5 @@
 import Foundation
-import SkeinWorkflow
+import SkeinYAML
 
 /// What a theme colours: the job states, and the chrome around them.
 public enum ThemeRole: String, CaseIterable, Sendable {

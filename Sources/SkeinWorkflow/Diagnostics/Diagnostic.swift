@@ -1,3 +1,4 @@
+import SkeinYAML
 /// One problem found while reading or validating: where, what, and what would fix it.
 public struct Diagnostic: Sendable, Equatable, Codable {
     public enum Severity: String, Sendable, Codable {

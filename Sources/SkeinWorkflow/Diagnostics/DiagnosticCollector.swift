@@ -1,3 +1,4 @@
+import SkeinYAML
 /// Gathers every problem of one pass so users see all of them at once, not just the first.
 public struct DiagnosticCollector: Sendable {
     public private(set) var diagnostics: [Diagnostic] = []

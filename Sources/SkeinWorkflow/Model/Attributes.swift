@@ -1,3 +1,4 @@
+import SkeinYAML
 /// A key and its value as written (profiles, metadata): Pegasus allows strings or numbers,
 /// and the text is kept as written so nothing is lost in a round trip.
 public struct Attribute: Sendable, Equatable {

@@ -1,3 +1,4 @@
+import SkeinYAML
 /// A job's use of a logical file (`uses:` entry).
 public struct FileUse: Sendable, Equatable {
     public enum LinkType: String, Sendable, CaseIterable {

@@ -1,3 +1,4 @@
+import SkeinYAML
 /// `hooks:` of a workflow or job: shell commands run on events (Pegasus notifications).
 public struct Hooks: Sendable, Equatable {
     public var shell: [ShellHook]

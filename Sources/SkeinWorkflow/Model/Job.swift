@@ -1,3 +1,4 @@
+import SkeinYAML
 /// One node of an abstract workflow: a job, or a sub-workflow (`pegasusWorkflow`,
 /// `condorWorkflow`) whose `file` is planned and run as a unit.
 public struct Job: Sendable, Equatable {

@@ -1,3 +1,4 @@
+import SkeinYAML
 /// A value with the position it was written at, for lists whose items can each be wrong
 /// (`requires:` entries). Equality ignores the position, like every `SourceMark`.
 public struct Located<Value: Sendable & Equatable>: Sendable, Equatable {

@@ -1,3 +1,4 @@
+import SkeinYAML
 /// Profiles by namespace (`env`, `condor`, `globus`, `dagman`, `pegasus`, `hints`,
 /// `selector`, or any other a newer Pegasus adds), in the order they were written.
 public struct Profiles: Sendable, Equatable {

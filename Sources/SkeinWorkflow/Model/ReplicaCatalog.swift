@@ -1,3 +1,4 @@
+import SkeinYAML
 /// Where the workflow's input files already exist (`replicas.yml`).
 public struct ReplicaCatalog: Sendable, Equatable {
     public var pegasusVersion: String?

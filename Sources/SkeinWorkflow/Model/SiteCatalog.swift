@@ -1,3 +1,4 @@
+import SkeinYAML
 /// Where jobs can run and where their files live (`sites.yml` or `siteCatalog:`).
 public struct SiteCatalog: Sendable, Equatable {
     public var pegasusVersion: String?

@@ -1,3 +1,4 @@
+import SkeinYAML
 /// The programs jobs run and where each is installed (`transformations.yml`).
 public struct TransformationCatalog: Sendable, Equatable {
     public var pegasusVersion: String?

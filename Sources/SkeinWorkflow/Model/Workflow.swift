@@ -1,3 +1,4 @@
+import SkeinYAML
 /// A Pegasus 5.0 abstract workflow, as its YAML file says it.
 public struct Workflow: Sendable, Equatable {
     /// The format version (`pegasus: 5.0.4`); any 5.x is read.

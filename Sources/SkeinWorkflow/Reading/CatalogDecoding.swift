@@ -1,3 +1,4 @@
+import SkeinYAML
 /// Reads site, transformation and replica catalogs, standalone or embedded in a workflow.
 ///
 /// An embedded catalog may lack the `pegasus` key: the Pegasus API writes it that way.

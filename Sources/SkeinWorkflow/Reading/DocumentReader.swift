@@ -1,4 +1,5 @@
 import Foundation
+import SkeinYAML
 
 /// Reads one YAML file into a node tree, turning every way that can fail (missing file,
 /// XML DAX, syntax error, duplicate keys) into located diagnostics.

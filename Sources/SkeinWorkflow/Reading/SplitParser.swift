@@ -1,4 +1,5 @@
 import Dispatch
+import SkeinYAML
 
 /// Parses a large workflow file on two cores: the file is cut in the middle of its `jobs:`
 /// list, each piece is parsed on its own thread, and the trees are joined.

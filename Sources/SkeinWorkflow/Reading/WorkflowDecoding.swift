@@ -1,4 +1,5 @@
 import Dispatch
+import SkeinYAML
 
 /// Reads the abstract workflow document (`workflow.yml`), embedded catalogs included.
 extension DecodeContext {

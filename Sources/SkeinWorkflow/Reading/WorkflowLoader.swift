@@ -1,4 +1,5 @@
 import Foundation
+import SkeinYAML
 
 /// Which files make up a workflow: the workflow, and catalogs named on the command line.
 public struct WorkflowSources: Sendable {

@@ -1,4 +1,5 @@
 import Foundation
+import SkeinYAML
 
 /// Sites, transformations, containers and replicas: defined once, referenced correctly.
 extension WorkflowValidator {

@@ -1,4 +1,5 @@
 import Foundation
+import SkeinYAML
 
 /// Checks a loaded workflow for everything that would make it fail to plan or run, and
 /// warns about what is legal but probably a mistake. Every problem is reported, not just

@@ -1,3 +1,4 @@
+import SkeinYAML
 /// Builds the mapping of one document in a fixed key order, skipping absent values.
 struct NodeBuilder {
     private(set) var entries: [YAMLMapping.Entry] = []

@@ -1,3 +1,4 @@
+import SkeinYAML
 /// Writes workflows and catalogs back in the Pegasus 5.0 YAML format, in the key order
 /// the Pegasus Python API uses, keeping unknown keys. Reading what it writes gives back
 /// an equal model.
