@@ -44,10 +44,18 @@ let package = Package(
         .target(
             name: "SkeinYAML",
             dependencies: ["CYAML"]),
+        // Java properties syntax: the one reader of pegasus.properties files.
+        .target(name: "SkeinProperties"),
         // The Pegasus abstract workflow and catalogs: reading, validation, DAG algorithms.
         .target(
             name: "SkeinWorkflow",
-            dependencies: ["SkeinYAML"]),
+            dependencies: ["SkeinYAML", "SkeinProperties"]),
+        // Everything on disk in a run directory: the versioned plan (one reader, one writer),
+        // file layout, engine lock, journal, control channel, engine settings, kickstart
+        // record reader, braindump.
+        .target(
+            name: "SkeinRunFormat",
+            dependencies: ["SkeinYAML", "SkeinProperties"]),
         // Kickstart invocation records: model and YAML writer, Foundation-free because
         // skein-kickstart runs around every remote job and must start in ~2 ms.
         .target(name: "SkeinKickstart"),
@@ -58,28 +66,28 @@ let package = Package(
         // Abstract workflow -> executable plan in a run directory.
         .target(
             name: "SkeinPlanner",
-            dependencies: ["SkeinWorkflow"]),
+            dependencies: ["SkeinWorkflow", "SkeinRunFormat", "SkeinProperties"]),
         // Scheduler state machine, executors, run loop and control channel.
         .target(
             name: "SkeinEngine",
-            dependencies: ["SkeinWorkflow", "SkeinPlanner", "SkeinProvenance", "SkeinKickstart", "CSpawn"]),
+            dependencies: ["SkeinRunFormat", "SkeinProvenance", "SkeinKickstart", "CSpawn"]),
         // The run database: SQLite in Pegasus's stampede schema v14, written in batches.
         .target(
             name: "SkeinProvenance",
-            dependencies: ["CSQLite"]),
+            dependencies: ["CSQLite", "SkeinRunFormat"]),
         // status / analyzer / statistics as data, with text and JSON renderings.
         .target(
             name: "SkeinReports",
-            dependencies: ["SkeinProvenance"]),
+            dependencies: ["SkeinProvenance", "SkeinRunFormat", "SkeinProperties"]),
         // The full-screen terminal UI: screen models, views, keymap, themes, cell buffer,
         // ncurses and in-memory backends.
         .target(
             name: "SkeinTUI",
-            dependencies: ["SkeinReports", "SkeinProvenance", "SkeinEngine", "SkeinYAML", "CNcursesw"]),
+            dependencies: ["SkeinReports", "SkeinRunFormat", "SkeinProvenance", "SkeinEngine", "SkeinYAML", "CNcursesw"]),
         .executableTarget(
             name: "skein",
             dependencies: [
-                "SkeinWorkflow", "SkeinPlanner", "SkeinEngine", "SkeinProvenance", "SkeinReports", "SkeinTUI", "CSQLite", "CCurl", "CNcursesw",
+                "SkeinWorkflow", "SkeinRunFormat", "SkeinPlanner", "SkeinEngine", "SkeinProvenance", "SkeinReports", "SkeinTUI", "CSQLite", "CCurl", "CNcursesw",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -88,28 +96,31 @@ let package = Package(
             name: "SkeinYAMLTests",
             dependencies: ["SkeinYAML"]),
         .testTarget(
+            name: "SkeinRunFormatTests",
+            dependencies: ["SkeinRunFormat", "SkeinProperties", "SkeinTestSupport"]),
+        .testTarget(
             name: "SkeinKickstartTests",
             dependencies: ["SkeinKickstart", "SkeinTestSupport"]),
         .testTarget(
             name: "SkeinEngineTests",
-            dependencies: ["SkeinEngine", "SkeinTestSupport"]),
+            dependencies: ["SkeinEngine", "SkeinRunFormat", "SkeinTestSupport"]),
         .testTarget(
             name: "SkeinPlannerTests",
-            dependencies: ["SkeinPlanner", "SkeinWorkflow"]),
+            dependencies: ["SkeinPlanner", "SkeinWorkflow", "SkeinRunFormat"]),
         .testTarget(
             name: "SkeinTUITests",
-            dependencies: ["SkeinTUI", "SkeinProvenance", "SkeinTestSupport"],
+            dependencies: ["SkeinTUI", "SkeinProvenance", "SkeinRunFormat", "SkeinTestSupport"],
             // Expected frames, read through #filePath.
             exclude: ["Snapshots"]),
         .testTarget(
             name: "SkeinReportsTests",
-            dependencies: ["SkeinReports", "SkeinProvenance", "SkeinTestSupport"]),
+            dependencies: ["SkeinReports", "SkeinProvenance", "SkeinRunFormat", "SkeinTestSupport"]),
         .testTarget(
             name: "SkeinProvenanceTests",
-            dependencies: ["SkeinProvenance", "SkeinTestSupport"]),
+            dependencies: ["SkeinProvenance", "SkeinRunFormat", "SkeinTestSupport"]),
         .testTarget(
             name: "SkeinWorkflowTests",
-            dependencies: ["SkeinWorkflow", "SkeinYAML", "SkeinTestSupport"],
+            dependencies: ["SkeinWorkflow", "SkeinYAML", "SkeinProperties", "SkeinTestSupport"],
             // Read through #filePath, not bundled: they are inputs, not resources.
             exclude: ["Fixtures"]),
         // Runs the real `skein` binary on real files.

@@ -1,4 +1,6 @@
 import Foundation
+import SkeinProperties
+import SkeinRunFormat
 import SkeinWorkflow
 
 /// Turns a valid abstract workflow into an executable plan for this machine: picks each

@@ -1,3 +1,4 @@
+import SkeinRunFormat
 import SkeinWorkflow
 
 /// The profiles in effect for one job: site, then transformation, then its site entry, then

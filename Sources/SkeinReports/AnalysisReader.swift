@@ -1,4 +1,5 @@
 import Foundation
+import SkeinRunFormat
 import SkeinProvenance
 
 /// Reads `AnalysisReport`s and `JobAnalysis`es, with pegasus-analyzer's queries
@@ -281,28 +282,16 @@ struct DetailReader {
     }
 }
 
-/// The files of each job of a Skein plan (`plan.json`).
+/// The files of each job of a Skein plan, read through SkeinRunFormat's one plan reader.
 struct PlanFiles {
-    struct Link: Decodable { var lfn: String }
-    struct Job: Decodable {
-        var id: String
-        var inputLinks: [Link]?
-        var outputs: [String]?
-        var stdin: String?
-        var stdout: String?
-        var stderr: String?
-    }
     struct Entry { var inputs: [String]; var outputs: [String]; var stdin: String?; var stdout: String?; var stderr: String? }
     var jobs: [String: Entry]
 
-    private struct File: Decodable { var jobs: [Job] }
-
     static func read(_ directory: String) -> PlanFiles? {
-        guard let data = FileManager.default.contents(atPath: directory + "/" + RunLocation.planFile),
-              let file = try? JSONDecoder().decode(File.self, from: data) else { return nil }
+        guard let plan = try? RunDirectory(path: directory).readPlan() else { return nil }
         var jobs: [String: Entry] = [:]
-        for j in file.jobs {
-            jobs[j.id] = Entry(inputs: (j.inputLinks ?? []).map(\.lfn), outputs: j.outputs ?? [], stdin: j.stdin, stdout: j.stdout, stderr: j.stderr)
+        for j in plan.jobs {
+            jobs[j.id] = Entry(inputs: j.inputLinks.map(\.lfn), outputs: j.outputs, stdin: j.stdin, stdout: j.stdout, stderr: j.stderr)
         }
         return PlanFiles(jobs: jobs)
     }

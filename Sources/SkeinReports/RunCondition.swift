@@ -1,4 +1,5 @@
 import Foundation
+import SkeinRunFormat
 
 /// Where a run stands as a whole, honest at the edges: a run whose engine is alive is
 /// running even before its database says so; a Skein run whose engine died before the

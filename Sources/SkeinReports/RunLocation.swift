@@ -4,6 +4,8 @@ import Glibc
 import Darwin
 #endif
 import Foundation
+import SkeinProperties
+import SkeinRunFormat
 
 /// Where a run's data is: a Skein run directory or a Pegasus submit directory, its
 /// braindump, its properties, and its stampede database, found the way Pegasus's own tools
@@ -44,10 +46,6 @@ public struct RunLocation: Codable, Sendable, Equatable {
 
     public var databaseExists: Bool { database.map { FileManager.default.fileExists(atPath: $0) } ?? false }
 
-    public static let braindumpFile = "braindump.yml"
-    public static let legacyBraindumpFile = "braindump.txt"
-    public static let planFile = "plan.json"
-    public static let lockFile = "engine.lock"
 
     /// Finds the run at `path` (a directory, or a `.stampede.db` file).
     public static func locate(_ path: String, fileManager fm: FileManager = .default) throws -> RunLocation {
@@ -61,13 +59,13 @@ public struct RunLocation: Codable, Sendable, Equatable {
             let dir = (absolute as NSString).deletingLastPathComponent
             let name = (absolute as NSString).lastPathComponent
             var location = (try? locate(dir, fileManager: fm)) ?? RunLocation(
-                directory: dir, kind: fm.fileExists(atPath: dir + "/" + planFile) ? .skein : .pegasus, label: name.replacingOccurrences(of: ".stampede.db", with: ""),
+                directory: dir, kind: fm.fileExists(atPath: dir + "/" + RunLayout.planFile) ? .skein : .pegasus, label: name.replacingOccurrences(of: ".stampede.db", with: ""),
                 dagmanOutFiles: [], notes: [])
             location.database = absolute
             return location
         }
         let dir = absolute
-        let kind: Kind = fm.fileExists(atPath: dir + "/" + planFile) ? .skein : .pegasus
+        let kind: Kind = fm.fileExists(atPath: dir + "/" + RunLayout.planFile) ? .skein : .pegasus
         let dagmanOuts = dagmanOutFiles(in: dir, fileManager: fm)
         guard let braindump = readBraindump(in: dir) else {
             // No braindump: a lone database, or DAGMan output only (status can still read that).
@@ -113,7 +111,7 @@ public struct RunLocation: Codable, Sendable, Equatable {
             if let recorded = top["submit_dir"] { candidates.append((recorded as NSString).appendingPathComponent(name)) }
             for candidate in candidates {
                 if let text = try? String(contentsOfFile: candidate, encoding: .utf8) {
-                    properties = SubmitDirectoryFiles.parseProperties(text)
+                    properties = PegasusProperties(text: text).values
                     propertiesFile = candidate
                     break
                 }
@@ -149,10 +147,10 @@ public struct RunLocation: Codable, Sendable, Equatable {
     }
 
     static func readBraindump(in dir: String) -> [String: String]? {
-        if let text = try? String(contentsOfFile: dir + "/" + braindumpFile, encoding: .utf8) {
+        if let text = try? String(contentsOfFile: dir + "/" + RunLayout.braindumpFile, encoding: .utf8) {
             return SubmitDirectoryFiles.parseBraindump(text)
         }
-        if let text = try? String(contentsOfFile: dir + "/" + legacyBraindumpFile, encoding: .utf8) {
+        if let text = try? String(contentsOfFile: dir + "/" + RunLayout.legacyBraindumpFile, encoding: .utf8) {
             return SubmitDirectoryFiles.parseBraindump(text, legacy: true)
         }
         return nil
@@ -198,33 +196,6 @@ public enum PegasusNames {
         let base = (dag as NSString).lastPathComponent
         let stem = base.range(of: ".dag").map { String(base[..<$0.lowerBound]) } ?? base
         return stem + ".stampede.db"
-    }
-}
-
-/// Whether a Skein engine is running a run directory: it holds an exclusive `flock` on
-/// `engine.lock` for as long as it lives (the file stays behind when it dies). The same test
-/// as `skein halt` and friends.
-public enum EngineLock {
-    public struct State: Codable, Sendable, Equatable {
-        public var alive: Bool
-        /// The pid the engine wrote into the lock file (the last one, when it is dead).
-        public var pid: Int?
-    }
-
-    public static func state(runDirectory: String) -> State {
-        let path = (runDirectory as NSString).appendingPathComponent(RunLocation.lockFile)
-        let pid = (try? String(contentsOfFile: path, encoding: .utf8)).flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
-        // Read-write as the engine opens it (an exclusive lock over NFS needs write access);
-        // read-only when the run belongs to someone else.
-        var fd = open(path, O_RDWR | O_CLOEXEC)
-        if fd < 0 { fd = open(path, O_RDONLY | O_CLOEXEC) }
-        guard fd >= 0 else { return State(alive: false, pid: nil) }
-        defer { close(fd) }
-        if flock(fd, LOCK_EX | LOCK_NB) == 0 {
-            flock(fd, LOCK_UN)
-            return State(alive: false, pid: pid)
-        }
-        return State(alive: true, pid: pid)
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import SkeinRunFormat
 import SkeinProvenance
 
 /// Reads `StatisticsReport`s with the queries of pegasus-statistics

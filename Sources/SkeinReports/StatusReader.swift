@@ -1,4 +1,5 @@
 import Foundation
+import SkeinRunFormat
 import SkeinProvenance
 
 /// Reads a `StatusReport` from a run directory.
@@ -92,9 +93,10 @@ public enum StatusReader {
     }
 }
 
-/// The few fields of a Skein `plan.json` a status needs before the database exists.
-struct PlanSummary: Decodable {
-    struct Job: Decodable {
+/// The few fields of a Skein plan a status needs before the database exists, read through
+/// SkeinRunFormat's one plan reader.
+struct PlanSummary {
+    struct Job {
         var id: String
         var parents: [Int]
         var retries: Int
@@ -105,8 +107,9 @@ struct PlanSummary: Decodable {
     var jobs: [Job]
 
     static func read(_ directory: String) -> PlanSummary? {
-        guard let data = FileManager.default.contents(atPath: directory + "/" + RunLocation.planFile) else { return nil }
-        return try? JSONDecoder().decode(PlanSummary.self, from: data)
+        guard let plan = try? RunDirectory(path: directory).readPlan() else { return nil }
+        return PlanSummary(label: plan.label, wfUUID: plan.wfUUID,
+                           jobs: plan.jobs.map { Job(id: $0.id, parents: $0.parents, retries: $0.retries, site: $0.site) })
     }
 }
 

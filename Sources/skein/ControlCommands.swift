@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SkeinRunFormat
 import SkeinEngine
 import SkeinPlanner
 
@@ -26,7 +27,7 @@ struct RunArgument: ParsableArguments {
     /// Sends a command that only a live engine can act on; says so when none runs.
     func sendToLiveEngine(_ command: ControlChannel.Command, nothingTo verb: String, sent: String) throws {
         let plan = try plan()
-        guard EngineRunner.engineAlive(plan.runDirectory) else {
+        guard EngineLock.isHeld(runDirectory: plan.runDirectory) else {
             print("no engine is running \(plan.runDirectory): nothing to \(verb)")
             return
         }
@@ -78,7 +79,7 @@ struct Resume: ParsableCommand {
 
     func run() throws {
         let plan = try target.plan()
-        if EngineRunner.engineAlive(plan.runDirectory) {
+        if EngineLock.isHeld(runDirectory: plan.runDirectory) {
             try target.send([.resume], to: plan)
             print("resume sent to the running engine")
             return
@@ -106,7 +107,7 @@ struct Kill: ParsableCommand {
     func run() throws {
         let plan = try target.plan()
         try target.requireJobs(jobs, in: plan)
-        guard EngineRunner.engineAlive(plan.runDirectory) else {
+        guard EngineLock.isHeld(runDirectory: plan.runDirectory) else {
             print("no engine is running \(plan.runDirectory): no job is running")
             throw SkeinExit.failure
         }
@@ -141,7 +142,7 @@ struct Retry: ParsableCommand {
     func run() throws {
         let plan = try target.plan()
         try target.requireJobs(jobs, in: plan)
-        if EngineRunner.engineAlive(plan.runDirectory) {
+        if EngineLock.isHeld(runDirectory: plan.runDirectory) {
             try target.send(jobs.map { .retry($0) }, to: plan)
             print("retry sent for \(jobs.joined(separator: ", "))")
             return

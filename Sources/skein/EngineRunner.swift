@@ -3,6 +3,7 @@ import Glibc
 #endif
 import ArgumentParser
 import Foundation
+import SkeinRunFormat
 import SkeinEngine
 import SkeinPlanner
 import SkeinProvenance
@@ -76,17 +77,5 @@ enum EngineRunner {
         cArgs.append(nil)
         execv(executable, cArgs)
         for p in cArgs { free(p) }
-    }
-
-    /// Whether an engine holds the run's lock right now.
-    static func engineAlive(_ runDirectory: String) -> Bool {
-        let fd = open(RunLayout(runDirectory: runDirectory).lockFile, O_RDWR | O_CLOEXEC)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        if flock(fd, LOCK_EX | LOCK_NB) == 0 {
-            flock(fd, LOCK_UN)
-            return false
-        }
-        return true
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SkeinRunFormat
 import SkeinEngine
 import SkeinPlanner
 import SkeinProvenance

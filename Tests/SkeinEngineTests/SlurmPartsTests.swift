@@ -1,5 +1,5 @@
 @testable import SkeinEngine
-import SkeinPlanner
+import SkeinRunFormat
 import XCTest
 import SkeinTestSupport
 

@@ -1,5 +1,6 @@
 import Foundation
 import SkeinPlanner
+import SkeinRunFormat
 import SkeinWorkflow
 import XCTest
 

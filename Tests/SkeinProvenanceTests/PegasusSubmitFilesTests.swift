@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import SkeinRunFormat
 @testable import SkeinProvenance
 
 /// braindump.yml may hold only Pegasus's keys, must hold `properties`; monitord files follow

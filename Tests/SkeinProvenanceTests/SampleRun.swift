@@ -1,4 +1,5 @@
 import Foundation
+import SkeinRunFormat
 @testable import SkeinProvenance
 
 /// A small three-job run written through `StampedeWriter` the way the engine will write one:

@@ -2,48 +2,9 @@ import Foundation
 import XCTest
 @testable import SkeinReports
 
-/// Braindump and properties parsing, run location, and Pegasus's number formats.
+/// Run location and Pegasus's number formats (braindump and properties parsing are
+/// SkeinRunFormat's and SkeinProperties' tests).
 final class FilesAndFormatsTests: XCTestCase {
-    func testBraindumpParsing() {
-        let text = """
-            user: "mzalam"
-            grid_dn: null
-            root_wf_uuid: "f00c"
-            planner_arguments: "\\"--conf pegasus.properties --dir submit\\""
-            dax_label: 'it''s'
-            uses_pmc: false
-            dag: process-0.dag # the dag
-            """
-        let b = SubmitDirectoryFiles.parseBraindump(text)
-        XCTAssertEqual(b["user"], "mzalam")
-        XCTAssertNil(b["grid_dn"])
-        XCTAssertEqual(b["planner_arguments"], "\"--conf pegasus.properties --dir submit\"")
-        XCTAssertEqual(b["dax_label"], "it's")
-        XCTAssertEqual(b["uses_pmc"], "false")
-        XCTAssertEqual(b["dag"], "process-0.dag")
-        XCTAssertEqual(SubmitDirectoryFiles.parseBraindump("wf_uuid abc\ndag x.dag\n", legacy: true), ["wf_uuid": "abc", "dag": "x.dag"])
-    }
-
-    func testPropertiesParsing() {
-        let text = """
-            # comment
-            ! also a comment
-            pegasus.catalog.replica.output.db.url=jdbc\\:sqlite\\:/home/x/run/process-0.replicas.db
-            pegasus.transfer.arguments = -m 1
-            key: value
-            long = one \\
-                   two
-            spaced value with words
-            """
-        let p = SubmitDirectoryFiles.parseProperties(text)
-        XCTAssertEqual(p["pegasus.catalog.replica.output.db.url"], "jdbc:sqlite:/home/x/run/process-0.replicas.db")
-        XCTAssertEqual(p["pegasus.transfer.arguments"], "-m 1")
-        XCTAssertEqual(p["key"], "value")
-        XCTAssertEqual(p["long"], "one two")
-        XCTAssertEqual(p["spaced"], "value with words")
-        XCTAssertNil(p["# comment"])
-    }
-
     func testLocatesPegasusFixturesLikePegasus() throws {
         // The recorded submit directory is on another machine: the database and the
         // properties are found beside the braindump instead, and the user is told.

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import SkeinRunFormat
 import SkeinProvenance
 @testable import SkeinReports
 
@@ -13,8 +14,7 @@ final class SkeinRunReportTests: XCTestCase {
 
     func testPlannedRunIsPlannedAndJustStartedRunIsRunning() throws {
         let dir = try Paths.temp(self, "planned")
-        let plan: [String: Any] = ["label": "p", "wfUUID": "u-1", "jobs": [["id": "a", "parents": [], "retries": 0], ["id": "b", "parents": [0], "retries": 2]]]
-        try JSONSerialization.data(withJSONObject: plan).write(to: URL(fileURLWithPath: dir + "/plan.json"))
+        try RunDirectory(path: dir).write(RunBuilder.plan(label: "p", wfUUID: "u-1", dir: dir, jobs: [("a", [], 0), ("b", [0], 2)]))
         try PegasusSubmitFiles.writeBraindump(Braindump(wfUUID: "u-1", submitDir: dir, dag: "p-0.dag", properties: "skein.properties", daxLabel: "p"), to: dir)
         var r = try StatusReader.read(dir, includeJobs: true)
         XCTAssertEqual(r.condition.phase, .planned)

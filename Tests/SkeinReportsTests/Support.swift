@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import SkeinRunFormat
 import SkeinProvenance
 import SkeinTestSupport
 @testable import SkeinReports
@@ -45,12 +46,7 @@ final class RunBuilder {
         if skein {
             var index: [String: Int] = [:]
             for (i, j) in jobs.enumerated() { index[j.0] = i }
-            let plan: [String: Any] = [
-                "label": label, "wfUUID": wfUUID,
-                "jobs": jobs.map { j in ["id": j.0, "parents": j.1.map { index[$0]! }, "retries": j.2, "site": "local",
-                                         "outputs": ["\(j.0).out"], "inputLinks": [["lfn": "\(j.0).in", "source": "/data/\(j.0).in"]]] as [String: Any] },
-            ]
-            try JSONSerialization.data(withJSONObject: plan).write(to: URL(fileURLWithPath: dir + "/plan.json"))
+            try RunDirectory(path: dir).write(Self.plan(label: label, wfUUID: wfUUID, dir: dir, jobs: jobs.map { ($0.0, $0.1.map { index[$0]! }, $0.2) }))
         }
         let brain = Braindump(wfUUID: wfUUID, submitDir: dir, dag: "\(label)-0.dag", properties: "skein.properties",
                               daxLabel: label, pegasusWfName: "\(label)-0")
@@ -63,6 +59,18 @@ final class RunBuilder {
         writer.insertJobEdges(wf, jobs.flatMap { j in j.1.map { Edge(parent: $0, child: j.0) } })
         _ = writer.insertTasks(wf, jobs.map { TaskRow(absTaskID: $0.0, jobID: jobIDs[$0.0], transformation: "tr_\($0.0)", argv: "--job \($0.0)") })
         host = writer.host(wf, site: "local", hostname: "node1", ip: "127.0.0.1", uname: "linux", totalMemory: nil)
+    }
+
+    /// A plan as the planner writes it: each job with an input `<id>.in` and output `<id>.out`.
+    static func plan(label: String, wfUUID: String, dir: String, jobs: [(String, [Int], Int)]) -> ExecutablePlan {
+        ExecutablePlan(
+            label: label, wfUUID: wfUUID, workflowFile: dir + "/workflow.yml", runDirectory: dir, scratchDirectory: dir + "/scratch",
+            outputDirectory: dir + "/output", createdAt: 1_700_000_000, plannerArguments: [],
+            jobs: jobs.map { id, parents, retries in
+                ExecutableJob(id: id, kind: .compute, transformation: "tr_\(id)", site: "local", executable: "/bin/\(id)", arguments: ["--job", id],
+                              environment: [:], workingDirectory: dir + "/scratch", retries: retries, parents: parents,
+                              inputLinks: [InputLink(lfn: "\(id).in", source: "/data/\(id).in")], outputs: ["\(id).out"])
+            })
     }
 
     /// Starts an attempt (SUBMIT, EXECUTE); returns its instance id.

@@ -1,4 +1,5 @@
 import XCTest
+import SkeinRunFormat
 import SkeinReports
 import SkeinProvenance
 @testable import SkeinTUI

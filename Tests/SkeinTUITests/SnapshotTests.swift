@@ -1,4 +1,5 @@
 import XCTest
+import SkeinRunFormat
 import SkeinReports
 @testable import SkeinTUI
 

@@ -1,5 +1,6 @@
 import SkeinWorkflow
 import XCTest
+import SkeinProperties
 
 /// The workflows and catalogs the real Pegasus Python API wrote must load with every
 /// detail: jobs, edges, arguments, profiles, metadata, hooks, checksums, containers, replicas.

@@ -1,4 +1,4 @@
-import SkeinPlanner
+import SkeinRunFormat
 
 /// One attempt of one job, as every executor receives it.
 public struct AttemptLaunch: Sendable {
@@ -66,4 +66,9 @@ public protocol JobExecutor: AnyObject, Sendable {
 
 extension JobExecutor {
     public var summary: String? { nil }
+}
+
+public struct EngineError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+    public init(_ description: String) { self.description = description }
 }

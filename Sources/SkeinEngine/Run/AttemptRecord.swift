@@ -3,7 +3,7 @@ import Glibc
 #endif
 import Foundation
 import SkeinKickstart
-import SkeinPlanner
+import SkeinRunFormat
 
 /// The kickstart invocation record of a local attempt (`<id>.out.NNN`), written by the engine
 /// from its own `wait4` result rather than by a wrapper process, which saves a process per

@@ -1,4 +1,4 @@
-import SkeinPlanner
+import SkeinRunFormat
 
 /// One finished attempt with everything reports and provenance want: the process's exit,
 /// the verdict of the post-run checks, and where its files are.

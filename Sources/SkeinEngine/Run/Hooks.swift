@@ -2,7 +2,7 @@
 import Glibc
 #endif
 import Foundation
-import SkeinPlanner
+import SkeinRunFormat
 
 /// Workflow and job shell hooks (`hooks.shell`), run with `/bin/sh -c` and the environment
 /// Pegasus notifications get (`PEGASUS_EVENT`, `PEGASUS_STATUS`, ...). Their output goes to

@@ -1,6 +1,6 @@
 import Dispatch
 import Foundation
-import SkeinPlanner
+import SkeinRunFormat
 import SkeinProvenance
 
 /// Keeps `<run>/pending-reasons` (see `PendingReasons`) up to date with why each batch job is

@@ -2,7 +2,7 @@
 import Glibc
 #endif
 import Foundation
-import SkeinPlanner
+import SkeinRunFormat
 
 /// Decides whether an attempt succeeded, as Pegasus does: exit code 0, not killed, the
 /// failure message absent from stdout and stderr, the success message (when required)

@@ -1,5 +1,5 @@
 import Foundation
-import SkeinPlanner
+import SkeinRunFormat
 
 /// `skein run --batch`: one plain line per state change, no escape codes, so logs and CI
 /// read it as it is.

@@ -1,6 +1,6 @@
 import Foundation
 import SkeinKickstart
-import SkeinPlanner
+import SkeinRunFormat
 import SkeinProvenance
 
 /// Writes a run's life into its stampede database (`<label>-0.stampede.db`), the one source

@@ -2,7 +2,7 @@
 import Glibc
 #endif
 import Foundation
-import SkeinPlanner
+import SkeinRunFormat
 
 /// Runs a plan to the end: feeds the scheduler events on one serial queue (the only owner of
 /// DAG state), performs its actions through the executors (this machine, Slurm), checks each
@@ -29,7 +29,8 @@ public final class WorkflowEngine: @unchecked Sendable {
     public let restartCount: Int
     public let resumedSucceeded: Int
     let hostFacts = AttemptRecord.HostFacts.current()
-    private var lockFD: Int32 = -1
+    /// Held for the engine's life: one engine per run.
+    private let lock: EngineLock
     private var outcome: WorkflowOutcome?
     private let done = DispatchSemaphore(value: 0)
     /// Hooks still running, and what to do once none is (end the workflow).
@@ -55,16 +56,11 @@ public final class WorkflowEngine: @unchecked Sendable {
         for (i, job) in plan.jobs.enumerated() { index[job.id] = i }
         self.indexByID = index
 
-        let fd = open(layout.lockFile, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard fd >= 0, flock(fd, LOCK_EX | LOCK_NB) == 0 else {
-            if fd >= 0 { close(fd) }
-            let other = (try? String(contentsOfFile: layout.lockFile, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "?"
-            throw EngineError("another engine is already running \(plan.runDirectory) (pid \(other))")
+        do {
+            lock = try EngineLock(runDirectory: plan.runDirectory)
+        } catch let error as RunFormatError {
+            throw EngineError(error.description)
         }
-        ftruncate(fd, 0)
-        let pidText = Array("\(getpid())\n".utf8)
-        _ = pidText.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        lockFD = fd
 
         let previous = RunJournal.read(layout.journal)
         var succeeded = Set<Int>()
@@ -100,10 +96,6 @@ public final class WorkflowEngine: @unchecked Sendable {
         }
         scheduler = Scheduler(jobs: jobs, maxJobs: options.maxJobs, categoryLimits: options.categoryLimits, done: succeeded, nextAttempt: nextAttempt)
         baseEnvironment = ProcessInfo.processInfo.environment
-    }
-
-    deinit {
-        if lockFD >= 0 { close(lockFD) }
     }
 
     public func add(_ observer: RunObserver) { observers.append(observer) }

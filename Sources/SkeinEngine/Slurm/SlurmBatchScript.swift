@@ -1,5 +1,5 @@
 import Foundation
-import SkeinPlanner
+import SkeinRunFormat
 
 /// The batch script of one attempt: `#SBATCH` options from the job's profiles, then
 /// skein-kickstart around the job, so every attempt on Slurm gets the same record, stdout

@@ -2,7 +2,7 @@
 import Glibc
 #endif
 import Foundation
-import SkeinPlanner
+import SkeinRunFormat
 
 /// Runs attempts through Slurm: each becomes a batch script that runs the job under
 /// skein-kickstart; submissions are rate-limited and capped; state comes from one `squeue`

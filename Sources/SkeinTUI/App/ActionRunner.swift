@@ -1,4 +1,5 @@
 import Foundation
+import SkeinRunFormat
 import SkeinEngine
 import SkeinReports
 

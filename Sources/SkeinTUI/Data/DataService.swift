@@ -1,4 +1,5 @@
 import Foundation
+import SkeinRunFormat
 import SkeinReports
 
 /// What a screen needs to show.

@@ -1,4 +1,5 @@
 import Foundation
+import SkeinRunFormat
 import SkeinProvenance
 import SkeinReports
 
@@ -350,10 +351,10 @@ public enum RunDataReader {
     }
 }
 
-/// The few fields of `plan.json` the TUI needs per job (Skein runs). Decoded without the
-/// planner's types: the TUI reads plans, it never writes them.
-struct PlanJobs: Decodable {
-    struct Job: Decodable {
+/// The fields of a Skein plan the TUI shows per job, read through SkeinRunFormat's one plan
+/// reader (the TUI reads plans, it never writes them).
+struct PlanJobs {
+    struct Job {
         var id: String
         var kind: String
         var transformation: String
@@ -375,14 +376,21 @@ struct PlanJobs: Decodable {
         var profiles: [String: String]?
         var executor: String?
     }
-    struct Link: Decodable { var lfn: String; var source: String? }
+    struct Link { var lfn: String; var source: String? }
     var label: String
     var runDirectory: String?
     var scratchDirectory: String?
     var jobs: [Job]
 
     static func read(_ directory: String) -> PlanJobs? {
-        guard let data = FileManager.default.contents(atPath: directory + "/plan.json") else { return nil }
-        return try? JSONDecoder().decode(PlanJobs.self, from: data)
+        guard let plan = try? RunDirectory(path: directory).readPlan() else { return nil }
+        return PlanJobs(
+            label: plan.label, runDirectory: plan.runDirectory, scratchDirectory: plan.scratchDirectory,
+            jobs: plan.jobs.map { j in
+                Job(id: j.id, kind: j.kind.rawValue, transformation: j.transformation, site: j.site, executable: j.executable, arguments: j.arguments,
+                    environment: j.environment, workingDirectory: j.workingDirectory, stdin: j.stdin, stdout: j.stdout, stderr: j.stderr,
+                    retries: j.retries, maxWalltime: j.maxWalltime, priority: j.priority, category: j.category, parents: j.parents,
+                    inputLinks: j.inputLinks.map { Link(lfn: $0.lfn, source: $0.source) }, outputs: j.outputs, profiles: j.profiles, executor: j.executor)
+            })
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SkeinRunFormat
 import SkeinProvenance
 import SkeinReports
 

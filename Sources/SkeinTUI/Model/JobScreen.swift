@@ -1,4 +1,5 @@
 import Foundation
+import SkeinRunFormat
 import SkeinReports
 
 /// One job: its definition, its attempts, the kickstart record of an attempt field by

@@ -1,3 +1,4 @@
+import SkeinProperties
 import Foundation
 import SkeinYAML
 

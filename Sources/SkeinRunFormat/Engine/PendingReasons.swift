@@ -8,10 +8,8 @@ import Foundation
 /// written by the engine and read by `skein status`, `skein analyze` and the TUI. It is not
 /// in the run database: the stampede schema has no place for it, and it changes every poll.
 public enum PendingReasons {
-    public static let fileName = "pending-reasons"
-
     public static func path(runDirectory: String) -> String {
-        (runDirectory as NSString).appendingPathComponent(fileName)
+        RunLayout(runDirectory: runDirectory).pendingReasons
     }
 
     /// Job id -> reason; empty when no job is waiting (or the file is unreadable).

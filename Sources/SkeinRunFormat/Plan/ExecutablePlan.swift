@@ -20,6 +20,26 @@ public struct ExecutablePlan: Codable, Sendable, Equatable {
     /// `dagman.<category>.maxjobs` from pegasus.properties beside the workflow.
     public var categoryLimits: [String: Int]
     public var jobs: [ExecutableJob]
+
+    public init(
+        formatVersion: Int = ExecutablePlan.formatVersion, label: String, wfUUID: String, workflowFile: String, runDirectory: String,
+        scratchDirectory: String, outputDirectory: String, createdAt: Double, plannerArguments: [String], hooks: [PlannedHook] = [],
+        metadata: [String: String] = [:], categoryLimits: [String: Int] = [:], jobs: [ExecutableJob]
+    ) {
+        self.formatVersion = formatVersion
+        self.label = label
+        self.wfUUID = wfUUID
+        self.workflowFile = workflowFile
+        self.runDirectory = runDirectory
+        self.scratchDirectory = scratchDirectory
+        self.outputDirectory = outputDirectory
+        self.createdAt = createdAt
+        self.plannerArguments = plannerArguments
+        self.hooks = hooks
+        self.metadata = metadata
+        self.categoryLimits = categoryLimits
+        self.jobs = jobs
+    }
 }
 
 public struct ExecutableJob: Codable, Sendable, Equatable {

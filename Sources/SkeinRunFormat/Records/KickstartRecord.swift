@@ -1,8 +1,9 @@
 import Foundation
 import SkeinYAML
 
-/// A kickstart invocation record (`<id>.out.AAA`, Pegasus's YAML form, which Skein also
-/// writes) as structured fields for the inspector.
+/// A kickstart invocation record (`<id>.out.AAA`, Pegasus's YAML form, which Skein and
+/// skein-kickstart write): the one reader, for the engine (how a remote attempt ended) and
+/// the TUI's inspector. A clustered job's record holds one invocation per task.
 public struct KickstartRecord: Sendable, Equatable {
     public struct FileInfo: Sendable, Equatable {
         /// The record's key: an output's name, or stdin / stdout / stderr / metadata ...
@@ -32,6 +33,8 @@ public struct KickstartRecord: Sendable, Equatable {
         public var failure: String?
         public var mainStart: String?
         public var mainDuration: Double?
+        /// The main job's own process id (the top-level `pid` is the wrapper's).
+        public var mainPID: Int?
         public var utime: Double?
         public var stime: Double?
         public var maxrssKB: Int?
@@ -65,16 +68,25 @@ public struct KickstartRecord: Sendable, Equatable {
     public var path: String
     public var invocations: [Invocation]
 
+    /// `2026-11-21T08:06:43.023+00:00` as epoch seconds.
+    public static func epoch(_ text: String) -> Double? {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        if let date = formatter.date(from: text) { return date.timeIntervalSince1970 }
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.date(from: text)?.timeIntervalSince1970
+    }
+
     /// Parses a record file; a record still being written (or not YAML) is an error to show.
     public static func read(_ path: String) throws -> KickstartRecord {
-        guard let data = FileManager.default.contents(atPath: path) else { throw TUIError("cannot read \(path)") }
-        if data.isEmpty { throw TUIError("\(path) is empty (the attempt may still be running)") }
+        guard let data = FileManager.default.contents(atPath: path) else { throw RunFormatError("cannot read \(path)") }
+        if data.isEmpty { throw RunFormatError("\(path) is empty (the attempt may still be running)") }
         return try parse([UInt8](data), path: path)
     }
 
     public static func parse(_ bytes: [UInt8], path: String) throws -> KickstartRecord {
         let root: YAMLNode?
-        do { root = try YAMLParser.parse(bytes).root } catch { throw TUIError("\(path): not a kickstart record (line \(error.mark.line): \(error.message))") }
+        do { root = try YAMLParser.parse(bytes).root } catch { throw RunFormatError("\(path): not a kickstart record (line \(error.mark.line): \(error.message))") }
         var records: [YAMLMapping] = []
         switch root {
         case .sequence(let s)?:
@@ -84,7 +96,7 @@ public struct KickstartRecord: Sendable, Equatable {
         default:
             break
         }
-        if records.isEmpty { throw TUIError("\(path): no invocation in the record") }
+        if records.isEmpty { throw RunFormatError("\(path): no invocation in the record") }
         return KickstartRecord(path: path, invocations: records.map(invocation))
     }
 
@@ -102,12 +114,13 @@ public struct KickstartRecord: Sendable, Equatable {
         var inv = Invocation(transformation: text(r["transformation"]), derivation: text(r["derivation"]), resource: text(r["resource"]),
                              hostname: text(r["hostname"]), hostaddr: text(r["hostaddr"]), user: text(r["user"]), start: text(r["start"]),
                              duration: text(r["duration"]).flatMap(Double.init), cwd: text(r["cwd"]), pid: text(r["pid"]).flatMap { Int($0) },
-                             rawStatus: nil, exitCode: nil, signal: nil, failure: nil, mainStart: nil, mainDuration: nil,
+                             rawStatus: nil, exitCode: nil, signal: nil, failure: nil, mainStart: nil, mainDuration: nil, mainPID: nil,
                              utime: nil, stime: nil, maxrssKB: nil, executable: nil, arguments: [], files: [], stdoutData: nil,
                              stderrData: nil, machine: [])
         if let main = mapping(r["mainjob"]) {
             inv.mainStart = text(main["start"])
             inv.mainDuration = text(main["duration"]).flatMap(Double.init)
+            inv.mainPID = text(main["pid"]).flatMap { Int($0) }
             if let status = mapping(main["status"]) {
                 inv.rawStatus = text(status["raw"]).flatMap { Int($0) }
                 inv.exitCode = text(status["regular_exitcode"]).flatMap { Int($0) }

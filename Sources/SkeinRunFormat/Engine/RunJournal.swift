@@ -7,8 +7,8 @@ import Foundation
 /// `write` per event. It survives `kill -9` of the engine (the data is in the kernel, not
 /// in a buffer of ours) even when the batched provenance writes of the last moments do not,
 /// so a resumed run never runs a succeeded job again.
-final class RunJournal: @unchecked Sendable {
-    enum Entry: Equatable {
+public final class RunJournal: @unchecked Sendable {
+    public enum Entry: Equatable, Sendable {
         case started(job: String, attempt: Int)
         /// The process group of a started attempt, so a later engine can end it if this
         /// engine dies first.
@@ -19,17 +19,17 @@ final class RunJournal: @unchecked Sendable {
     }
 
     private let fd: Int32
-    let path: String
+    public let path: String
 
-    init(path: String) throws {
+    public init(path: String) throws {
         self.path = path
         fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw EngineError("cannot open \(path): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw RunFormatError("cannot open \(path): \(String(cString: strerror(errno)))") }
     }
 
     deinit { close(fd) }
 
-    func append(_ entry: Entry) {
+    public func append(_ entry: Entry) {
         let line: String
         switch entry {
         case .started(let job, let attempt): line = "A \(attempt) \(job)\n"
@@ -42,7 +42,7 @@ final class RunJournal: @unchecked Sendable {
     }
 
     /// What an earlier engine of this run recorded. A torn last line (a kill mid-write) is ignored.
-    static func read(_ path: String) -> [Entry] {
+    public static func read(_ path: String) -> [Entry] {
         guard let data = FileManager.default.contents(atPath: path) else { return [] }
         var entries: [Entry] = []
         for line in String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: true) {
@@ -62,9 +62,4 @@ final class RunJournal: @unchecked Sendable {
         }
         return entries
     }
-}
-
-public struct EngineError: Error, CustomStringConvertible, Sendable {
-    public var description: String
-    public init(_ description: String) { self.description = description }
 }

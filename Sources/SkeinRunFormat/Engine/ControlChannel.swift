@@ -20,7 +20,7 @@ public struct ControlChannel: Sendable {
             }
         }
 
-        init?(line: Substring) {
+        public init?(line: Substring) {
             let parts = line.split(separator: " ", maxSplits: 1).map(String.init)
             switch (parts.first, parts.count) {
             case ("halt", 1): self = .halt
@@ -44,11 +44,11 @@ public struct ControlChannel: Sendable {
         let temporary = (directory as NSString).appendingPathComponent(".\(name).tmp")
         let final = (directory as NSString).appendingPathComponent("\(name).cmd")
         try (commands.map(\.line).joined(separator: "\n") + "\n").write(toFile: temporary, atomically: false, encoding: .utf8)
-        guard rename(temporary, final) == 0 else { throw EngineError("cannot queue the command in \(directory)") }
+        guard rename(temporary, final) == 0 else { throw RunFormatError("cannot queue the command in \(directory)") }
     }
 
     /// Engine side: takes every queued command, oldest first, and removes its file.
-    func receive() -> [Command] {
+    public func receive() -> [Command] {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return [] }
         var commands: [Command] = []
         for name in names.filter({ $0.hasSuffix(".cmd") }).sorted() {

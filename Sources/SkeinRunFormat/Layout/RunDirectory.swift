@@ -1,0 +1,89 @@
+import Foundation
+
+/// A run's folder, `BASE/<label>/runNNNN`, numbered like pegasus-plan's, holding the plan,
+/// the provenance database, job records and logs. The plan's one writer and one reader.
+public struct RunDirectory: Sendable {
+    public let path: String
+
+    public init(path: String) { self.path = path }
+
+    public var layout: RunLayout { RunLayout(runDirectory: path) }
+    public var planFile: String { layout.plan }
+
+    /// Creates the next free `runNNNN` under `base/label`. Safe against concurrent planners:
+    /// `mkdir` either creates a number or fails because another took it.
+    public static func create(base: String, label: String) throws -> RunDirectory {
+        let parent = ((base as NSString).appendingPathComponent(label) as NSString).standardizingPath
+        try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
+        let existing = (try? FileManager.default.contentsOfDirectory(atPath: parent)) ?? []
+        var number = (existing.compactMap { $0.hasPrefix("run") ? Int($0.dropFirst(3)) : nil }.max() ?? 0) + 1
+        while true {
+            let candidate = (parent as NSString).appendingPathComponent(String(format: "run%04d", number))
+            if mkdir(candidate, 0o755) == 0 {
+                return RunDirectory(path: absolute(candidate))
+            }
+            guard errno == EEXIST else {
+                throw RunFormatError("cannot create run directory \(candidate): \(String(cString: strerror(errno)))")
+            }
+            number += 1
+        }
+    }
+
+    public func file(_ name: String) -> String { layout.file(name) }
+
+    public func write(_ plan: ExecutablePlan) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let data = try encoder.encode(plan)
+        // Written to a temporary name and renamed, so a reader never sees half a plan.
+        let temporary = planFile + ".tmp"
+        try data.write(to: URL(fileURLWithPath: temporary))
+        guard rename(temporary, planFile) == 0 else {
+            throw RunFormatError("cannot write \(planFile): \(String(cString: strerror(errno)))")
+        }
+    }
+
+    /// The plan, refused when another format version wrote it.
+    public func readPlan() throws -> ExecutablePlan {
+        guard let data = try? Data(contentsOf: URL(fileURLWithPath: planFile), options: .alwaysMapped) else {
+            throw RunFormatError("\(path) is not a Skein run directory (no \(RunLayout.planFile))")
+        }
+        try Self.checkVersion(data, file: planFile)
+        do {
+            return try PlanReader.read(data)
+        } catch {
+            throw RunFormatError("\(planFile) cannot be read (\(error)); plan the workflow again with `skein plan`")
+        }
+    }
+
+    public static func isRunDirectory(_ path: String) -> Bool { RunLayout.isRunDirectory(path) }
+
+    public static func absolute(_ path: String) -> String {
+        if path.hasPrefix("/") { return path }
+        return ((FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(path) as NSString).standardizingPath
+    }
+
+    /// Reads `formatVersion` before anything else, so a plan of another version is named as
+    /// such instead of failing to decode a field that moved.
+    static func checkVersion(_ data: Data, file: String) throws {
+        struct Version: Decodable { var formatVersion: Int? }
+        let header = data.prefix(4096)
+        // Plans are written with sorted keys: `formatVersion` comes early; a full decode of
+        // the header is not possible, so look for the key's value.
+        let text = String(decoding: header, as: UTF8.self)
+        var version: Int?
+        if let range = text.range(of: "\"formatVersion\":") {
+            version = Int(text[range.upperBound...].prefix { $0.isNumber || $0 == "-" })
+        } else if let decoded = try? JSONDecoder().decode(Version.self, from: data) {
+            version = decoded.formatVersion
+        }
+        guard let version else {
+            throw RunFormatError("\(file) has no formatVersion: it was not written by Skein; plan the workflow again with `skein plan`")
+        }
+        guard version == ExecutablePlan.formatVersion else {
+            let which = version > ExecutablePlan.formatVersion ? "a newer" : "an older"
+            throw RunFormatError(
+                "\(file) is plan format \(version), written by \(which) Skein; this Skein reads format \(ExecutablePlan.formatVersion): use that version of Skein, or plan the workflow again")
+        }
+    }
+}

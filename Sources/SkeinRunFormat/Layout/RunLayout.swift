@@ -1,0 +1,65 @@
+import Foundation
+
+/// Every file name of a Skein run directory, in one place: the plan, the engine's lock,
+/// journal, log, settings and control folder, Pegasus's braindump, and each attempt's files
+/// (`jobs/NNN/<id>.out.AAA`, the kickstart record, Pegasus's name for it; `<id>.stdout.AAA`
+/// and `<id>.stderr.AAA`, the job's own streams). Jobs are spread over folders of 1,000 so a
+/// 100,000-job run stays browsable.
+public struct RunLayout: Sendable, Equatable {
+    public static let planFile = "plan.json"
+    public static let lockFile = "engine.lock"
+    public static let journalFile = "engine.journal"
+    public static let logFile = "engine.log"
+    public static let settingsFile = "engine-settings.json"
+    public static let controlFolder = "control"
+    public static let pendingReasonsFile = "pending-reasons"
+    public static let braindumpFile = "braindump.yml"
+    public static let legacyBraindumpFile = "braindump.txt"
+    /// The copy of the user's `pegasus.properties` the run was planned with (what the
+    /// braindump names, as pegasus-plan keeps its properties in the submit directory).
+    public static let propertiesFile = "skein.properties"
+    public static let hooksFolder = "hooks"
+    public static let stagedExecutablesFolder = "bin"
+
+    public let runDirectory: String
+
+    public init(runDirectory: String) { self.runDirectory = runDirectory }
+
+    public func file(_ name: String) -> String { (runDirectory as NSString).appendingPathComponent(name) }
+
+    public var plan: String { file(Self.planFile) }
+    public var journal: String { file(Self.journalFile) }
+    public var engineLog: String { file(Self.logFile) }
+    public var lockFile: String { file(Self.lockFile) }
+    public var settings: String { file(Self.settingsFile) }
+    public var controlDirectory: String { file(Self.controlFolder) }
+    public var pendingReasons: String { file(Self.pendingReasonsFile) }
+    public var braindump: String { file(Self.braindumpFile) }
+    public var hooks: String { file(Self.hooksFolder) }
+    public var stagedExecutables: String { file(Self.stagedExecutablesFolder) }
+
+    /// `<label>-0.stampede.db`, the name Pegasus derives from the dag `<label>-0.dag`.
+    public func database(label: String) -> String { file("\(label)-0.stampede.db") }
+
+    public func jobFolder(_ index: Int) -> String {
+        file("jobs/" + String(format: "%03d", index / 1000))
+    }
+
+    public func record(_ index: Int, _ id: String, attempt: Int) -> String { attemptFile(index, id, "out", attempt) }
+    public func stdout(_ index: Int, _ id: String, attempt: Int) -> String { attemptFile(index, id, "stdout", attempt) }
+    public func stderr(_ index: Int, _ id: String, attempt: Int) -> String { attemptFile(index, id, "stderr", attempt) }
+
+    /// The same paths relative to the run directory, as provenance stores them.
+    public func relative(_ path: String) -> String {
+        path.hasPrefix(runDirectory + "/") ? String(path.dropFirst(runDirectory.count + 1)) : path
+    }
+
+    /// Whether `path` is a Skein run directory (it has a plan).
+    public static func isRunDirectory(_ path: String) -> Bool {
+        FileManager.default.fileExists(atPath: (path as NSString).appendingPathComponent(planFile))
+    }
+
+    private func attemptFile(_ index: Int, _ id: String, _ kind: String, _ attempt: Int) -> String {
+        (jobFolder(index) as NSString).appendingPathComponent("\(id).\(kind).\(String(format: "%03d", attempt))")
+    }
+}

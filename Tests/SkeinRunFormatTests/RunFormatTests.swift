@@ -1,0 +1,146 @@
+import Foundation
+import SkeinProperties
+import SkeinTestSupport
+import XCTest
+@testable import SkeinRunFormat
+
+/// The run directory's formats, each read and written by SkeinRunFormat alone.
+final class RunFormatTests: XCTestCase {
+    var dir = ""
+
+    override func setUpWithError() throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("skein-format-\(UUID().uuidString.prefix(8))").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    }
+
+    override func tearDown() { try? FileManager.default.removeItem(atPath: dir) }
+
+    func plan(jobs: Int) -> ExecutablePlan {
+        ExecutablePlan(
+            label: "t", wfUUID: "u", workflowFile: "/w.yml", runDirectory: dir, scratchDirectory: dir + "/scratch", outputDirectory: dir + "/out",
+            createdAt: 1, plannerArguments: ["plan"], categoryLimits: ["io": 2],
+            jobs: (0..<jobs).map {
+                ExecutableJob(id: "j\($0)", kind: .compute, transformation: "sh", site: "local", executable: "/bin/sh", arguments: ["-c", "echo \"{}[]\""],
+                              environment: ["A": "b"], workingDirectory: dir, parents: $0 == 0 ? [] : [$0 - 1])
+            })
+    }
+
+    func testPlanRoundTripsThroughTheOneWriterAndReader() throws {
+        let original = plan(jobs: 30)
+        try RunDirectory(path: dir).write(original)
+        XCTAssertEqual(try RunDirectory(path: dir).readPlan(), original)
+        XCTAssertTrue(RunLayout.isRunDirectory(dir))
+    }
+
+    func testAPlanOfAnotherFormatVersionIsRefusedByName() throws {
+        var newer = plan(jobs: 2)
+        newer.formatVersion = ExecutablePlan.formatVersion + 1
+        try RunDirectory(path: dir).write(newer)
+        XCTAssertThrowsError(try RunDirectory(path: dir).readPlan()) { error in
+            let text = "\(error)"
+            XCTAssertTrue(text.contains("plan format \(ExecutablePlan.formatVersion + 1), written by a newer Skein"), text)
+            XCTAssertTrue(text.contains("plan the workflow again"), text)
+        }
+        try #"{"jobs":[],"label":"x"}"#.write(toFile: dir + "/plan.json", atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try RunDirectory(path: dir).readPlan()) { XCTAssertTrue("\($0)".contains("no formatVersion"), "\($0)") }
+    }
+
+    func testSettingsAreStoredOnceAndChangesRecorded() throws {
+        XCTAssertNil(try EngineSettings.read(runDirectory: dir))
+        try EngineSettings.store(EngineSettings(maxJobs: 500, categoryLimits: ["io": 2]), runDirectory: dir, command: "run", at: 10)
+        XCTAssertEqual(try EngineSettings.read(runDirectory: dir)?.maxJobs, 500)
+        XCTAssertEqual(try EngineSettings.read(runDirectory: dir)?.changes, [])
+        // The same settings again change nothing.
+        try EngineSettings.store(EngineSettings(maxJobs: 500, categoryLimits: ["io": 2]), runDirectory: dir, command: "resume", at: 20)
+        XCTAssertEqual(try EngineSettings.read(runDirectory: dir)?.changes, [])
+        var changed = EngineSettings(maxJobs: 8, categoryLimits: ["io": 2])
+        changed.slurm.pollInterval = 5
+        let stored = try EngineSettings.store(changed, runDirectory: dir, command: "resume", at: 30)
+        XCTAssertEqual(stored.maxJobs, 8)
+        XCTAssertEqual(stored.changes, [EngineSettings.Change(at: 30, command: "resume", changed: ["maxjobs: 500 -> 8", "slurm-poll-interval: 2.0 -> 5.0"])])
+        try "{".write(toFile: RunLayout(runDirectory: dir).settings, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try EngineSettings.read(runDirectory: dir)) { XCTAssertTrue("\($0)".contains("engine-settings.json"), "\($0)") }
+    }
+
+    func testOneEngineHoldsTheLock() throws {
+        XCTAssertFalse(EngineLock.state(runDirectory: dir).alive)
+        var lock: EngineLock? = try EngineLock(runDirectory: dir)
+        XCTAssertEqual(EngineLock.state(runDirectory: dir), EngineLock.State(alive: true, pid: Int(getpid())))
+        XCTAssertThrowsError(try EngineLock(runDirectory: dir)) { XCTAssertTrue("\($0)".contains("another engine is already running"), "\($0)") }
+        XCTAssertNotNil(lock)
+        lock = nil
+        XCTAssertEqual(EngineLock.state(runDirectory: dir), EngineLock.State(alive: false, pid: Int(getpid())))
+    }
+
+    func testJournalKeepsEntriesAndIgnoresATornLine() throws {
+        let path = RunLayout(runDirectory: dir).journal
+        let journal = try RunJournal(path: path)
+        journal.append(.started(job: "a", attempt: 1))
+        journal.append(.process(job: "a", attempt: 1, id: "local:42"))
+        journal.append(.succeeded(job: "a", attempt: 1))
+        journal.append(.failed(job: "b c", attempt: 2))
+        let handle = try XCTUnwrap(FileHandle(forWritingAtPath: path))
+        handle.seekToEndOfFile()
+        handle.write(Data("S 3".utf8))
+        XCTAssertEqual(RunJournal.read(path), [.started(job: "a", attempt: 1), .process(job: "a", attempt: 1, id: "local:42"), .succeeded(job: "a", attempt: 1), .failed(job: "b c", attempt: 2)])
+    }
+
+    func testControlCommandsGoThroughTheFolderOldestFirst() throws {
+        let channel = ControlChannel(directory: RunLayout(runDirectory: dir).controlDirectory)
+        try channel.send([.halt])
+        try channel.send([.kill("j1"), .retry("j2")])
+        XCTAssertEqual(channel.receive(), [.halt, .kill("j1"), .retry("j2")])
+        XCTAssertEqual(channel.receive(), [])
+    }
+
+    func testKickstartRecordsOfPegasusAreRead() throws {
+        let failed = try KickstartRecord.read(TestFixtures.kickstart.appendingPathComponent("ks_failed_real.yml").path)
+        XCTAssertEqual(failed.invocations.first?.rawStatus, 768)
+        XCTAssertEqual(failed.invocations.first?.exitCode, 3)
+        XCTAssertNotNil(failed.invocations.first?.mainStart.flatMap(KickstartRecord.epoch))
+        let signalled = try KickstartRecord.read(TestFixtures.kickstart.appendingPathComponent("ks_signalled_real.yml").path)
+        XCTAssertEqual(signalled.invocations.first?.signal, 9)
+        XCTAssertThrowsError(try KickstartRecord.read(dir + "/missing.out.000"))
+    }
+
+    func testBraindumpParsing() {
+        let text = """
+            user: "mzalam"
+            grid_dn: null
+            root_wf_uuid: "f00c"
+            planner_arguments: "\\"--conf pegasus.properties --dir submit\\""
+            dax_label: 'it''s'
+            uses_pmc: false
+            dag: process-0.dag # the dag
+            """
+        let b = SubmitDirectoryFiles.parseBraindump(text)
+        XCTAssertEqual(b["user"], "mzalam")
+        XCTAssertNil(b["grid_dn"])
+        XCTAssertEqual(b["planner_arguments"], "\"--conf pegasus.properties --dir submit\"")
+        XCTAssertEqual(b["dax_label"], "it's")
+        XCTAssertEqual(b["uses_pmc"], "false")
+        XCTAssertEqual(b["dag"], "process-0.dag")
+        XCTAssertEqual(SubmitDirectoryFiles.parseBraindump("wf_uuid abc\ndag x.dag\n", legacy: true), ["wf_uuid": "abc", "dag": "x.dag"])
+    }
+
+    func testPropertiesParsing() {
+        let text = """
+            # comment
+            ! also a comment
+            pegasus.catalog.replica.output.db.url=jdbc\\:sqlite\\:/home/x/run/process-0.replicas.db
+            pegasus.transfer.arguments = -m 1
+            key: value
+            long = one \\
+                   two
+            spaced value with words
+            """
+        let p = PegasusProperties(text: text)
+        XCTAssertEqual(p["pegasus.catalog.replica.output.db.url"], "jdbc:sqlite:/home/x/run/process-0.replicas.db")
+        XCTAssertEqual(p["pegasus.transfer.arguments"], "-m 1")
+        XCTAssertEqual(p["key"], "value")
+        XCTAssertEqual(p["long"], "one two")
+        XCTAssertEqual(p["spaced"], "value with words")
+        XCTAssertNil(p["# comment"])
+    }
+
+}
