@@ -43,10 +43,7 @@ public struct ExecutablePlan: Codable, Sendable, Equatable {
 }
 
 public struct ExecutableJob: Codable, Sendable, Equatable {
-    public enum Kind: String, Codable, Sendable {
-        case compute
-        case createDir = "create-dir"
-    }
+    public typealias Kind = JobKind
 
     public var id: String
     public var kind: Kind
@@ -88,6 +85,17 @@ public struct ExecutableJob: Codable, Sendable, Equatable {
     public var profiles: [String: String]
     /// The job's `metadata`, kept for provenance (task_meta).
     public var metadata: [String: String] = [:]
+    /// The tasks the job runs in order, when it runs more than its own one (a clustered
+    /// job); empty means the job is its one task (`id`, `transformation`, `arguments`).
+    public var tasks: [ExecutableTask] = []
+
+    /// The tasks provenance records for this job: its own one, or the clustered ones.
+    /// Auxiliary jobs (create-dir, ...) are no task of the abstract workflow.
+    public var recordedTasks: [ExecutableTask] {
+        if !tasks.isEmpty { return tasks }
+        guard kind.isCompute else { return [] }
+        return [ExecutableTask(id: id, transformation: transformation, executable: executable, arguments: arguments, metadata: metadata)]
+    }
 
     public init(
         id: String, kind: Kind, transformation: String, site: String, executor: String = "local", executable: String,
@@ -122,6 +130,57 @@ public struct ExecutableJob: Codable, Sendable, Equatable {
         self.outputs = outputs
         self.hooks = hooks
         self.profiles = profiles
+        self.metadata = metadata
+    }
+
+    // Plans written before `tasks` existed decode with none (the job is its one task).
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        id = try c.decode(String.self, forKey: .id)
+        kind = try c.decode(JobKind.self, forKey: .kind)
+        transformation = try c.decode(String.self, forKey: .transformation)
+        site = try c.decode(String.self, forKey: .site)
+        executor = try c.decodeIfPresent(String.self, forKey: .executor) ?? "local"
+        executable = try c.decode(String.self, forKey: .executable)
+        arguments = try c.decode([String].self, forKey: .arguments)
+        environment = try c.decode([String: String].self, forKey: .environment)
+        workingDirectory = try c.decode(String.self, forKey: .workingDirectory)
+        stdin = try c.decodeIfPresent(String.self, forKey: .stdin)
+        stdout = try c.decodeIfPresent(String.self, forKey: .stdout)
+        stderr = try c.decodeIfPresent(String.self, forKey: .stderr)
+        retries = try c.decode(Int.self, forKey: .retries)
+        maxWalltime = try c.decodeIfPresent(Double.self, forKey: .maxWalltime)
+        priority = try c.decode(Int.self, forKey: .priority)
+        category = try c.decodeIfPresent(String.self, forKey: .category)
+        abortOnExitCode = try c.decodeIfPresent(Int32.self, forKey: .abortOnExitCode)
+        abortReturnValue = try c.decodeIfPresent(Int32.self, forKey: .abortReturnValue)
+        successMessage = try c.decodeIfPresent(String.self, forKey: .successMessage)
+        failureMessage = try c.decodeIfPresent(String.self, forKey: .failureMessage)
+        parents = try c.decode([Int].self, forKey: .parents)
+        inputLinks = try c.decode([InputLink].self, forKey: .inputLinks)
+        outputs = try c.decode([String].self, forKey: .outputs)
+        hooks = try c.decode([PlannedHook].self, forKey: .hooks)
+        profiles = try c.decode([String: String].self, forKey: .profiles)
+        metadata = try c.decodeIfPresent([String: String].self, forKey: .metadata) ?? [:]
+        tasks = try c.decodeIfPresent([ExecutableTask].self, forKey: .tasks) ?? []
+    }
+}
+
+/// One task of a job: what the abstract workflow's job asked to run. Provenance keeps one
+/// `task` row per task (`abs_task_id` = the abstract job's id).
+public struct ExecutableTask: Codable, Sendable, Equatable {
+    public var id: String
+    /// `namespace::name:version`.
+    public var transformation: String
+    public var executable: String
+    public var arguments: [String]
+    public var metadata: [String: String]
+
+    public init(id: String, transformation: String, executable: String, arguments: [String], metadata: [String: String] = [:]) {
+        self.id = id
+        self.transformation = transformation
+        self.executable = executable
+        self.arguments = arguments
         self.metadata = metadata
     }
 }

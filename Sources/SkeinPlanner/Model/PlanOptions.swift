@@ -1,3 +1,5 @@
+import SkeinProperties
+
 /// How `skein plan` maps an abstract workflow onto this machine.
 public struct PlanOptions: Sendable {
     /// Runs go in `baseDirectory/<label>/runNNNN`.
@@ -10,13 +12,16 @@ public struct PlanOptions: Sendable {
     public var defaultRetries: Int
     /// The command line that asked for the plan, recorded in braindump and provenance.
     public var plannerArguments: [String]
+    /// The Pegasus properties in effect; nil = `pegasus.properties` beside the workflow.
+    public var properties: PegasusProperties?
 
-    public init(baseDirectory: String = "runs", sitesToRun: [String] = ["local"], outputSite: String = "local", defaultRetries: Int = 0, plannerArguments: [String] = []) {
+    public init(baseDirectory: String = "runs", sitesToRun: [String] = ["local"], outputSite: String = "local", defaultRetries: Int = 0, plannerArguments: [String] = [], properties: PegasusProperties? = nil) {
         self.baseDirectory = baseDirectory
         self.sitesToRun = sitesToRun
         self.outputSite = outputSite
         self.defaultRetries = defaultRetries
         self.plannerArguments = plannerArguments
+        self.properties = properties
     }
 }
 

@@ -1,0 +1,73 @@
+import SkeinRunFormat
+import SkeinWorkflow
+
+/// The executable workflow while the passes build it: jobs with their edges by id (so a
+/// pass may add jobs anywhere without renumbering), the files to stage into the run, and
+/// the problems found. `plan()` turns it into the `ExecutablePlan` the run directory keeps.
+public struct ExecutableWorkflow: Sendable {
+    public var label: String
+    public var wfUUID: String
+    public var workflowFile: String
+    public var runDirectory: String
+    public var scratchDirectory: String = ""
+    public var outputDirectory: String = ""
+    public var createdAt: Double
+    public var plannerArguments: [String]
+    public var hooks: [PlannedHook] = []
+    public var metadata: [String: String] = [:]
+    public var categoryLimits: [String: Int] = [:]
+    public var jobs: [PlannedJob] = []
+    /// Stageable executables: copied into the run by the writer, not by a pass.
+    public var stagedExecutables: [StagedExecutable] = []
+    /// Why the workflow cannot be planned (every job's problem, not only the first).
+    public var problems: [String] = []
+
+    /// The plan as the run directory stores it: parents as indices, in job order.
+    public func plan() -> ExecutablePlan {
+        var index: [String: Int] = [:]
+        index.reserveCapacity(jobs.count)
+        for (i, job) in jobs.enumerated() { index[job.job.id] = i }
+        return ExecutablePlan(
+            label: label, wfUUID: wfUUID, workflowFile: workflowFile, runDirectory: runDirectory, scratchDirectory: scratchDirectory,
+            outputDirectory: outputDirectory, createdAt: createdAt, plannerArguments: plannerArguments, hooks: hooks, metadata: metadata,
+            categoryLimits: categoryLimits,
+            jobs: jobs.map { planned in
+                var job = planned.job
+                job.parents = planned.parentIDs.compactMap { index[$0] }
+                return job
+            })
+    }
+}
+
+/// One job of the executable workflow and where it came from.
+public struct PlannedJob: Sendable {
+    public var job: ExecutableJob
+    /// Ids of the jobs that must succeed first.
+    public var parentIDs: [String]
+    /// The abstract job it runs (nil for jobs the planner added: create_dir, ...).
+    public var abstractIndex: Int?
+    /// The site and catalog entry it was placed on (compute jobs).
+    var placement: Placement?
+
+    init(job: ExecutableJob, parentIDs: [String] = [], abstractIndex: Int? = nil, placement: Placement? = nil) {
+        self.job = job
+        self.parentIDs = parentIDs
+        self.abstractIndex = abstractIndex
+        self.placement = placement
+    }
+}
+
+/// Where a compute job runs and which transformation catalog entry runs it.
+struct Placement: Sendable {
+    var site: String
+    var transformation: Transformation
+    var entry: TransformationSite
+}
+
+/// An executable the catalog marks stageable, copied into the run's `bin/` folder.
+public struct StagedExecutable: Sendable, Equatable {
+    public var source: String
+    public var target: String
+    /// The transformation's name, for messages.
+    public var transformation: String
+}

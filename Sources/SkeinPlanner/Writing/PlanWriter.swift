@@ -1,0 +1,30 @@
+import Foundation
+import SkeinRunFormat
+
+/// The I/O of planning, apart from the passes: copies stageable executables into the run
+/// and writes the plan through SkeinRunFormat's one writer.
+public enum PlanWriter {
+    /// Writes everything the run needs into its (existing) directory; returns the plan.
+    @discardableResult
+    public static func write(_ workflow: ExecutableWorkflow, to directory: RunDirectory) throws -> ExecutablePlan {
+        try stageExecutables(workflow)
+        let plan = workflow.plan()
+        try directory.write(plan)
+        return plan
+    }
+
+    /// Copies each stageable executable to its place in the run's `bin/`, executable.
+    public static func stageExecutables(_ workflow: ExecutableWorkflow) throws {
+        for staged in workflow.stagedExecutables {
+            let folder = (staged.target as NSString).deletingLastPathComponent
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            if FileManager.default.fileExists(atPath: staged.target) { continue }
+            do {
+                try FileManager.default.copyItem(atPath: staged.source, toPath: staged.target)
+            } catch {
+                throw PlanError(messages: ["cannot stage executable \(staged.source) for '\(staged.transformation)': \(error.localizedDescription)"])
+            }
+            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: staged.target)
+        }
+    }
+}

@@ -1,0 +1,156 @@
+import Foundation
+import SkeinRunFormat
+import SkeinWorkflow
+import XCTest
+@testable import SkeinPlanner
+
+/// Each planner pass on its own, on a workflow read from real files: what it adds or
+/// changes, and that passes do no I/O (the writer does).
+final class PassTests: XCTestCase {
+    var scratch: URL!
+
+    override func setUpWithError() throws {
+        scratch = FileManager.default.temporaryDirectory.appendingPathComponent("skein-pass-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch.appendingPathComponent("bin"), withIntermediateDirectories: true)
+        try write("workflow.yml", """
+            pegasus: 5.0.4
+            name: passes
+            jobs:
+            - {type: job, name: tool, id: a, arguments: [one], uses: [{lfn: in.txt, type: input}, {lfn: mid.txt, type: output}]}
+            - {type: job, name: tool, id: b, arguments: [], uses: [{lfn: mid.txt, type: input}, {lfn: in.txt, type: input}], profiles: {selector: {execution.site: hpc}}}
+            - {type: job, name: other, id: c, arguments: [], uses: []}
+            jobDependencies:
+            - {id: a, children: [b]}
+            """)
+        try write("sites.yml", """
+            pegasus: 5.0.4
+            sites:
+            - name: local
+              directories:
+              - {type: sharedScratch, path: scratch, fileServers: [{url: 'file://scratch'}]}
+              profiles: {env: {FROM: site}}
+            - name: hpc
+              grids:
+              - {type: batch, contact: localhost, scheduler: slurm, jobtype: compute}
+            """)
+        try write("transformations.yml", """
+            pegasus: 5.0.4
+            transformations:
+            - name: tool
+              sites:
+              - {name: local, pfn: bin/tool.sh, type: stageable}
+              - {name: hpc, pfn: bin/tool.sh, type: stageable, profiles: {env: {FROM: entry}}}
+            - name: other
+              sites:
+              - {name: local, pfn: /bin/true, type: installed}
+            """)
+        try write("replicas.yml", "pegasus: 5.0.4\nreplicas:\n- {lfn: in.txt, pfns: [{site: local, pfn: data/in.txt}]}\n")
+        try write("bin/tool.sh", "#!/bin/sh\n")
+    }
+
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: scratch) }
+
+    func write(_ name: String, _ text: String) throws {
+        try text.write(to: scratch.appendingPathComponent(name), atomically: true, encoding: .utf8)
+    }
+
+    func context(sites: [String] = ["local"]) throws -> PlanningContext {
+        let loaded = WorkflowLoader.load(WorkflowSources(workflow: scratch.appendingPathComponent("workflow.yml").path))
+        XCTAssertTrue(WorkflowValidator.validate(loaded.sources).isValid, "\(loaded.diagnostics)")
+        return PlanningContext(loaded, try XCTUnwrap(loaded.workflow), options: PlanOptions(sitesToRun: sites))
+    }
+
+    func start() -> ExecutableWorkflow {
+        ExecutableWorkflow(label: "passes", wfUUID: "u", workflowFile: "w", runDirectory: scratch.appendingPathComponent("run").path, createdAt: 0, plannerArguments: [])
+    }
+
+    func run(_ passes: [any PlannerPass], _ context: PlanningContext) -> ExecutableWorkflow {
+        var workflow = start()
+        for pass in passes { pass.run(&workflow, context) }
+        return workflow
+    }
+
+    func testPlacementHonoursTheJobsSiteAndNamesEveryProblem() throws {
+        let placed = run([PlacementPass()], try context())
+        XCTAssertEqual(placed.jobs.map(\.job.id), ["a", "b", "c"])
+        XCTAssertEqual(placed.jobs.map(\.job.site), ["local", "hpc", "local"], "b asks for hpc")
+        XCTAssertEqual(placed.jobs.map(\.job.kind), [.compute, .compute, .compute])
+        XCTAssertEqual(placed.jobs.map(\.abstractIndex), [0, 1, 2])
+        XCTAssertEqual(placed.problems, [])
+
+        let nowhere = run([PlacementPass()], try context(sites: ["cloud"]))
+        XCTAssertEqual(nowhere.jobs.map(\.job.id), ["b"], "only b names its own site")
+        XCTAssertEqual(nowhere.problems.count, 2)
+        XCTAssertTrue(nowhere.problems[0].contains("job 'a': transformation 'tool' is not available on the sites to run (cloud)"), nowhere.problems[0])
+        XCTAssertTrue(nowhere.problems[1].contains("job 'c'"), nowhere.problems[1])
+    }
+
+    func testProfilesGiveEnvironmentAndTheSlurmExecutor() throws {
+        let workflow = run([PlacementPass(), ProfilesPass()], try context())
+        XCTAssertEqual(workflow.jobs[0].job.environment, ["FROM": "site"])
+        XCTAssertEqual(workflow.jobs[0].job.executor, "local")
+        XCTAssertEqual(workflow.jobs[1].job.environment, ["FROM": "entry"], "the catalog entry's profile; hpc has no site profile")
+        XCTAssertEqual(workflow.jobs[1].job.executor, "slurm", "hpc's grid is Slurm")
+    }
+
+    func testStageableExecutablesAreNamedOnceAndCopiedOnlyByTheWriter() throws {
+        let workflow = run([PlacementPass(), ExecutablesPass()], try context())
+        let bin = scratch.appendingPathComponent("run/bin").path
+        XCTAssertEqual(workflow.jobs.map(\.job.executable), [bin + "/tool", bin + "/tool", "/bin/true"])
+        XCTAssertEqual(workflow.stagedExecutables, [StagedExecutable(source: scratch.appendingPathComponent("bin/tool.sh").path, target: bin + "/tool", transformation: "tool")])
+        XCTAssertFalse(FileManager.default.fileExists(atPath: bin), "a pass does no I/O")
+        try PlanWriter.stageExecutables(workflow)
+        XCTAssertTrue(FileManager.default.isExecutableFile(atPath: bin + "/tool"))
+    }
+
+    func testDataflowLinksOnlyWhatNoParentMakes() throws {
+        let workflow = run([PlacementPass(), DataflowPass()], try context())
+        let input = InputLink(lfn: "in.txt", source: scratch.appendingPathComponent("data/in.txt").path)
+        XCTAssertEqual(workflow.jobs[0].job.inputLinks, [input])
+        XCTAssertEqual(workflow.jobs[0].job.outputs, ["mid.txt"])
+        XCTAssertEqual(workflow.jobs[1].parentIDs, ["a"])
+        XCTAssertEqual(workflow.jobs[1].job.inputLinks, [input], "mid.txt comes from a; in.txt from the catalog")
+    }
+
+    func testDirectoriesAddCreateDirFirstAndThePlanNumbersEdges() throws {
+        let workflow = run([PlacementPass(), DataflowPass(), DirectoriesPass()], try context())
+        XCTAssertEqual(workflow.jobs.map(\.job.id), ["create_dir_passes_local", "a", "b", "c"])
+        XCTAssertEqual(workflow.jobs[0].job.kind, .createDir)
+        XCTAssertEqual(workflow.scratchDirectory, scratch.appendingPathComponent("scratch/passes/run").path)
+        XCTAssertEqual(workflow.jobs[0].job.arguments, ["-p", workflow.scratchDirectory, workflow.outputDirectory])
+        XCTAssertEqual(Set(workflow.jobs.dropFirst().map(\.job.workingDirectory)), [workflow.scratchDirectory])
+        let plan = workflow.plan()
+        XCTAssertEqual(plan.jobs.map(\.parents), [[], [0], [0, 1], [0]])
+    }
+
+    func testJobKindsAreAnOpenSetStoredByPegasusName() throws {
+        XCTAssertEqual(JobKind.createDir.rawValue, "create-dir")
+        XCTAssertEqual(JobKind.stageIn.rawValue, "stage-in-tx")
+        let custom = JobKind(rawValue: "stage-in-tx")
+        XCTAssertEqual(custom, .stageIn)
+        let data = try JSONEncoder().encode([JobKind.cleanup, JobKind(rawValue: "something-new")])
+        XCTAssertEqual(String(decoding: data, as: UTF8.self), #"["cleanup","something-new"]"#)
+        XCTAssertEqual(try JSONDecoder().decode([JobKind].self, from: data).last?.rawValue, "something-new")
+    }
+
+    func testAJobMayHoldSeveralTasksAndOldPlansHaveTheirOne() throws {
+        var workflow = run([PlacementPass(), DirectoriesPass()], try context())
+        workflow.jobs[1].job.tasks = [
+            ExecutableTask(id: "t1", transformation: "tool", executable: "/bin/true", arguments: ["1"]),
+            ExecutableTask(id: "t2", transformation: "tool", executable: "/bin/true", arguments: ["2"]),
+        ]
+        let plan = workflow.plan()
+        let directory = RunDirectory(path: scratch.path)
+        try directory.write(plan)
+        let read = try directory.readPlan()
+        XCTAssertEqual(read, plan)
+        XCTAssertEqual(read.jobs[1].recordedTasks.map(\.id), ["t1", "t2"])
+        XCTAssertEqual(read.jobs[2].recordedTasks.map(\.id), ["b"], "a job is its own one task")
+        XCTAssertEqual(read.jobs[0].recordedTasks, [], "create_dir is no task of the workflow")
+        // A plan written before jobs had tasks still reads.
+        var text = try String(contentsOfFile: directory.planFile, encoding: .utf8)
+        text = text.replacingOccurrences(of: #","tasks":[]"#, with: "")
+        try text.write(toFile: directory.planFile, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try directory.readPlan().jobs[2].tasks, [])
+    }
+}
