@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import SkeinTestSupport
 
 /// Steering a live run from another process: halt, resume, kill, retry, and a crash of the
 /// engine at random moments.
@@ -138,7 +139,7 @@ final class ControlTests: XCTestCase {
         let run = wf.runDirectory().path
         let halt = try SkeinBinary.run(["halt", run], environment: environment)
         XCTAssertEqual(halt.status, 0, halt.stderr)
-        usleep(600_000)  // the engine polls commands every 0.2 s
+        waitFor("the engine to take the halt") { text(log).contains("command halt: done") }
         try Data().write(to: wf.scratch().appendingPathComponent("release"))
         engine.waitUntilExit()
         XCTAssertEqual(engine.terminationStatus, 3, text(log))
@@ -202,7 +203,7 @@ final class ControlTests: XCTestCase {
             .init(id: "j\(i)", script: "echo run >> log.j\(i); sleep 0.0\(i % 5 + 1); echo done > out.j\(i)", parents: i >= 150 ? ["j\(i - 150)"] : [], outputs: ["out.j\(i)"])
         }
         let workflow = try wf.write()
-        var generator = SystemRandomNumberGenerator()
+        var generator = SeededRandom("kill times")
         var kills = 0
         var arguments = ["run", workflow, "--batch", "--maxjobs", "4"]
         for round in 0..<8 {

@@ -83,18 +83,21 @@ final class KickstartBinaryTests: XCTestCase {
         process.currentDirectoryURL = scratch
         try process.run()
         let pidFile = scratch.appendingPathComponent("grandchild")
-        for _ in 0..<200 where !FileManager.default.fileExists(atPath: pidFile.path) { usleep(10_000) }
-        usleep(50_000)
+        let started = Date()
+        while (try? String(contentsOf: pidFile, encoding: .utf8))?.hasSuffix("\n") != true, Date().timeIntervalSince(started) < 20 { usleep(10_000) }
         kill(process.processIdentifier, SIGTERM)
         process.waitUntilExit()
         XCTAssertEqual(process.terminationStatus, 128 + 15)
         let text = try String(contentsOf: record, encoding: .utf8)
         XCTAssertTrue(text.contains("\n      signalled_signal: 15\n"), text)
         let grandchild = try String(contentsOf: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
-        usleep(100_000)
         // Gone, or a zombie waiting for a PID 1 that may never reap it (containers).
-        let state = (try? String(contentsOfFile: "/proc/\(grandchild)/stat", encoding: .utf8))?
-            .split(separator: ")").last?.split(separator: " ").first
+        func state() -> Substring? {
+            (try? String(contentsOfFile: "/proc/\(grandchild)/stat", encoding: .utf8))?.split(separator: ")").last?.split(separator: " ").first
+        }
+        let deadline = Date().addingTimeInterval(10)
+        while let s = state(), s != "Z", Date() < deadline { usleep(20_000) }
+        let state = state()
         XCTAssertTrue(state == nil || state == "Z", "the grandchild in the job's process group was killed too (state \(state ?? "-"))")
     }
 
