@@ -46,10 +46,12 @@ let package = Package(
             dependencies: ["CYAML"]),
         // Java properties syntax: the one reader of pegasus.properties files.
         .target(name: "SkeinProperties"),
+        // Text helpers every layer shares ("did you mean": one edit distance).
+        .target(name: "SkeinText"),
         // The Pegasus abstract workflow and catalogs: reading, validation, DAG algorithms.
         .target(
             name: "SkeinWorkflow",
-            dependencies: ["SkeinYAML", "SkeinProperties"]),
+            dependencies: ["SkeinYAML", "SkeinProperties", "SkeinText"]),
         // Everything on disk in a run directory: the versioned plan (one reader, one writer),
         // file layout, engine lock, journal, control channel, engine settings, kickstart
         // record reader, braindump.
@@ -78,7 +80,7 @@ let package = Package(
         // status / analyzer / statistics as data, with text and JSON renderings.
         .target(
             name: "SkeinReports",
-            dependencies: ["SkeinProvenance", "SkeinRunFormat", "SkeinProperties"]),
+            dependencies: ["SkeinProvenance", "SkeinRunFormat", "SkeinProperties", "SkeinText"]),
         // The full-screen terminal UI: screen models, views, keymap, themes, cell buffer,
         // ncurses and in-memory backends.
         .target(
@@ -100,7 +102,7 @@ let package = Package(
             dependencies: ["SkeinRunFormat", "SkeinProperties", "SkeinTestSupport"]),
         .testTarget(
             name: "SkeinKickstartTests",
-            dependencies: ["SkeinKickstart", "SkeinTestSupport"]),
+            dependencies: ["SkeinKickstart", "SkeinYAML", "SkeinTestSupport"]),
         .testTarget(
             name: "SkeinEngineTests",
             dependencies: ["SkeinEngine", "SkeinRunFormat", "SkeinTestSupport"]),

@@ -1,5 +1,6 @@
 import Foundation
 import SkeinRunFormat
+import SkeinText
 import SkeinProvenance
 
 /// Reads `AnalysisReport`s and `JobAnalysis`es, with pegasus-analyzer's queries
@@ -102,7 +103,7 @@ public enum AnalysisReader {
         guard let found else {
             var names: [String] = []
             try db.each("SELECT exec_job_id FROM job WHERE wf_id = ?", [wf.id]) { r in names.append(r.string(0)) }
-            throw ReportError.unknownJob(id, Suggest.near(id, in: names))
+            throw ReportError.unknownJob(id, Suggestion.near(id, in: names))
         }
         let details = try DetailReader(db: db, workflow: found.wf, all: all, location: location, tail: tail)
         var instances: [Int] = []
@@ -294,33 +295,5 @@ struct PlanFiles {
             jobs[j.id] = Entry(inputs: j.inputLinks.map(\.lfn), outputs: j.outputs, stdin: j.stdin, stdout: j.stdout, stderr: j.stderr)
         }
         return PlanFiles(jobs: jobs)
-    }
-}
-
-/// "did you mean" for job ids.
-enum Suggest {
-    static func near(_ word: String, in candidates: [String], limit: Int = 3) -> [String] {
-        let lower = word.lowercased()
-        let scored = candidates.compactMap { c -> (String, Int)? in
-            let d = distance(lower, c.lowercased())
-            let contains = c.lowercased().contains(lower) || lower.contains(c.lowercased())
-            return d <= max(2, word.count / 3) || contains ? (c, contains ? min(d, 1) : d) : nil
-        }
-        return scored.sorted { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0 < $1.0 }.prefix(limit).map(\.0)
-    }
-
-    static func distance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
-        if a.isEmpty { return b.count }
-        if b.isEmpty { return a.count }
-        var prev = Array(0...b.count)
-        for i in 1...a.count {
-            var cur = [i] + Array(repeating: 0, count: b.count)
-            for j in 1...b.count {
-                cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-            }
-            prev = cur
-        }
-        return prev[b.count]
     }
 }

@@ -1,3 +1,4 @@
+import SkeinText
 import SkeinYAML
 /// Decoders for the pieces every Pegasus document shares: profiles, metadata, hooks,
 /// checksums and the `pegasus:` format version.

@@ -1,3 +1,4 @@
+import SkeinText
 import SkeinYAML
 /// Turns YAML nodes into model values, recording a located diagnostic for every value of
 /// the wrong shape and carrying on, so one pass reports every problem in a file.

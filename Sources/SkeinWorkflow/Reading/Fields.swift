@@ -1,3 +1,4 @@
+import SkeinText
 import SkeinYAML
 /// The keys of one YAML mapping being decoded: hands out values by key, then reports the
 /// keys nobody asked for (kept as extensions, warned about unless `x-` or schema-known).
