@@ -97,7 +97,8 @@ public enum YAMLEmitter {
         text.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F || ($0.value >= 0x80 && $0.value < 0xA0) }
     }
 
-    private static func doubleQuoted(_ text: String) -> String {
+    /// A YAML double-quoted scalar: any text, control characters escaped.
+    public static func doubleQuoted(_ text: String) -> String {
         var out = "\""
         for scalar in text.unicodeScalars {
             switch scalar {

@@ -1,3 +1,5 @@
+import SkeinYAML
+
 /// The `braindump.yml` of a submit directory, the file Pegasus's tools open first to find a
 /// run (its wf_uuid, dag name -> database, properties). Pegasus loads it into a dataclass, so
 /// an unknown key is a hard error: this type has a property for each allowed key and no way
@@ -80,36 +82,11 @@ public struct Braindump: Sendable, Equatable {
             if key == "uses_pmc" {
                 lines.append("uses_pmc: " + (usesPMC.map { $0 ? "true" : "false" } ?? "null"))
             } else if let value {
-                lines.append("\(key): \(Self.quoted(value))")
+                lines.append("\(key): \(YAMLEmitter.doubleQuoted(value))")
             } else if ["grid_dn"].contains(key) {
                 lines.append("\(key): null")
             }
         }
         return lines.joined(separator: "\n") + "\n"
     }
-
-    /// A YAML double-quoted scalar.
-    static func quoted(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\\": out += "\\\\"
-            case "\"": out += "\\\""
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case "\r": out += "\\r"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
-                    out += "\\x" + String(scalar.value, radix: 16, uppercase: true).leftPadded(to: 2)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
-    }
-}
-
-private extension String {
-    func leftPadded(to width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
 }
