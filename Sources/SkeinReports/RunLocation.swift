@@ -128,7 +128,7 @@ public struct RunLocation: Codable, Sendable, Equatable {
             guard let file = sqlitePath(url) else { throw ReportError.unsupportedDatabase(url) }
             database = file.hasPrefix("/") ? file : (topDir as NSString).appendingPathComponent(file)
         } else if let dag = top["dag"] {
-            let file = PegasusNames.databaseFileName(dag: dag)
+            let file = PegasusSubmitFiles.databaseFileName(dag: dag)
             let local = (topDir as NSString).appendingPathComponent(file)
             let recorded = top["submit_dir"].map { ($0 as NSString).appendingPathComponent(file) }
             if !fm.fileExists(atPath: local), let recorded, fm.fileExists(atPath: recorded) {
@@ -186,16 +186,6 @@ public struct RunLocation: Codable, Sendable, Equatable {
     static func absolute(_ path: String) -> String {
         let full = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
         return (URL(fileURLWithPath: full).standardizedFileURL.path as NSString).standardizingPath
-    }
-}
-
-/// Names Pegasus derives from others.
-public enum PegasusNames {
-    /// "name-0.dag" -> "name-0.stampede.db" (the text before the first ".dag").
-    public static func databaseFileName(dag: String) -> String {
-        let base = (dag as NSString).lastPathComponent
-        let stem = base.range(of: ".dag").map { String(base[..<$0.lowerBound]) } ?? base
-        return stem + ".stampede.db"
     }
 }
 

@@ -50,7 +50,7 @@ enum Planning {
 
     static func writeSubmitFiles(_ plan: ExecutablePlan) throws {
         let braindump = Braindump(
-            wfUUID: plan.wfUUID, submitDir: plan.runDirectory, dag: "\(plan.label)-0.dag", properties: "skein.properties",
+            wfUUID: plan.wfUUID, submitDir: plan.runDirectory, dag: "\(plan.label)-0.dag", properties: RunLayout.propertiesFile,
             user: ProcessInfo.processInfo.environment["USER"], submitHostname: ProcessInfo.processInfo.hostName,
             dax: plan.workflowFile, daxLabel: plan.label, daxVersion: "5.0.4", pegasusWfName: "\(plan.label)-0",
             timestamp: PegasusSubmitFiles.isodate(plan.createdAt, short: true),

@@ -25,7 +25,7 @@ extension WorkflowEngine {
     }
 
     private func runHook(_ hook: PlannedHook, event: String, job: ExecutableJob?, status: String?) {
-        let folder = (plan.runDirectory as NSString).appendingPathComponent("hooks")
+        let folder = RunLayout(runDirectory: plan.runDirectory).hooks
         try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let name = "\(job?.id ?? "workflow")-\(event)-\(String(format: "%.6f", WallClock.now()))"
         var env = baseEnvironment
