@@ -1,4 +1,4 @@
-@testable import SkeinEngine
+@testable import SkeinEngineCore
 import XCTest
 
 /// The scheduler in virtual time: events in, actions out, no processes and no clock.
