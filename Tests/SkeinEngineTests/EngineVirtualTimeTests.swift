@@ -79,6 +79,7 @@ final class EngineVirtualTimeTests: XCTestCase {
     func testJobOverItsWalltimeIsStoppedThenForcedAfterTheGrace() throws {
         let (run, fake) = try start(plan(1, walltime: 60))
         XCTAssertTrue(fake.waitFor(.started(job: 0, attempt: 0)))
+        run.settle()  // the walltime timer is set right after the start, in the same turn
         clock.advance(by: 59.9)
         run.settle()
         XCTAssertEqual(fake.events, [.started(job: 0, attempt: 0)], "not stopped before its walltime")
@@ -120,6 +121,7 @@ final class EngineVirtualTimeTests: XCTestCase {
         let plan = plan(2, parents: [1: [0]])
         let (run, fake) = try start(plan, options: EngineOptions(maxJobs: 2, controlPollInterval: 10, killGrace: 5))
         XCTAssertTrue(fake.waitFor(.started(job: 0, attempt: 0)))
+        run.settle()
         try ControlChannel(directory: RunLayout(runDirectory: plan.runDirectory).controlDirectory).send([.halt])
         clock.advance(by: 9)
         run.settle()
@@ -135,6 +137,7 @@ final class EngineVirtualTimeTests: XCTestCase {
     func testStopAsksRunningJobsToStopThenForcesAfterTheGrace() throws {
         let (run, fake) = try start(plan(3, parents: [2: [0]]))
         XCTAssertTrue(fake.waitFor(.started(job: 1, attempt: 0)))
+        run.settle()
         run.engine.stop(reason: "received SIGTERM")
         run.settle()
         XCTAssertEqual(Set(fake.events.filter { if case .stopped = $0 { return true } else { return false } }),
