@@ -142,4 +142,22 @@ final class SignalTests: XCTestCase {
         XCTAssertTrue(log.contains("long failed: killed because the engine was stopped"), log)
         try checkStoppedThenResume(wf, log: log, signalName: "SIGINT")
     }
+
+    /// A detached engine (`skein run` without --batch: the same engine in a new session)
+    /// stops the same way on SIGTERM.
+    func testDetachedEngineStopsOnSIGTERM() throws {
+        let wf = workflow()
+        let started = try SkeinBinary.run(["run", try wf.write()], environment: environment, in: wf.directory)
+        XCTAssertEqual(started.status, 0, started.stdout + started.stderr)
+        let pidText = try XCTUnwrap(started.stdout.range(of: #"pid (\d+)"#, options: .regularExpression).map { started.stdout[$0].dropFirst(4) })
+        let engine = try XCTUnwrap(Int32(pidText))
+        let log = wf.runDirectory().appendingPathComponent("engine.log")
+        let pgidFile = wf.scratch().appendingPathComponent("pgid")
+        waitFor("the long job running") { text(log).contains("long started") && !text(pgidFile).isEmpty }
+        let group = try XCTUnwrap(Int32(text(pgidFile).trimmingCharacters(in: .whitespacesAndNewlines)))
+        kill(engine, SIGTERM)
+        waitFor("the engine gone", timeout: 10) { kill(engine, 0) != 0 || (try? String(contentsOfFile: "/proc/\(engine)/stat", encoding: .utf8))?.contains(") Z") == true }
+        waitFor("the job's process group gone", timeout: 10) { !groupAlive(group) }
+        try checkStoppedThenResume(wf, log: text(log), signalName: "SIGTERM")
+    }
 }
