@@ -69,10 +69,13 @@ let package = Package(
         .target(
             name: "SkeinPlanner",
             dependencies: ["SkeinWorkflow", "SkeinRunFormat", "SkeinProperties"]),
-        // Scheduler state machine, executors, run loop and control channel.
+        // The engine's pure core: the scheduler state machine and the clock it is driven by
+        // (a virtual one for tests). Standard library only (Glibc for a mutex).
+        .target(name: "SkeinEngineCore"),
+        // Executors, the run loop (WorkflowEngine) on a real clock, provenance, signals.
         .target(
             name: "SkeinEngine",
-            dependencies: ["SkeinRunFormat", "SkeinProvenance", "SkeinKickstart", "CSpawn"]),
+            dependencies: ["SkeinEngineCore", "SkeinRunFormat", "SkeinProvenance", "SkeinKickstart", "CSpawn"]),
         // The run database: SQLite in Pegasus's stampede schema v14, written in batches.
         .target(
             name: "SkeinProvenance",
@@ -104,8 +107,11 @@ let package = Package(
             name: "SkeinKickstartTests",
             dependencies: ["SkeinKickstart", "SkeinYAML", "SkeinTestSupport"]),
         .testTarget(
+            name: "SkeinEngineCoreTests",
+            dependencies: ["SkeinEngineCore"]),
+        .testTarget(
             name: "SkeinEngineTests",
-            dependencies: ["SkeinEngine", "SkeinRunFormat", "SkeinTestSupport"]),
+            dependencies: ["SkeinEngine", "SkeinEngineCore", "SkeinRunFormat", "SkeinTestSupport"]),
         .testTarget(
             name: "SkeinPlannerTests",
             dependencies: ["SkeinPlanner", "SkeinWorkflow", "SkeinRunFormat"]),

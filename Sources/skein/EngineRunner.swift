@@ -30,7 +30,9 @@ enum EngineRunner {
         if executors["slurm"] != nil { engine.add(PendingReasonsRecorder(plan: plan)) }
         let registry = try? RunRegistry()
         try? registry?.register(label: plan.label, runDir: plan.runDirectory, wfUUID: plan.wfUUID, state: .running, started: Date().timeIntervalSince1970)
+        let signals = SignalStop(engine: engine)
         let outcome = engine.run()
+        signals.cancel()
         processes.shutdown()
         for executor in executors.values { if let summary = executor.summary { print(summary) } }
         let state: RunState
@@ -40,6 +42,7 @@ enum EngineRunner {
         case .failed, .aborted: (state, code) = (.failed, 1)
         case .halted: (state, code) = (.halted, 3)
         case .removed: (state, code) = (RunState(rawValue: "removed"), 3)
+        case .stopped: (state, code) = (RunState(rawValue: "stopped"), 3)
         }
         _ = try? registry?.update(runDir: plan.runDirectory, state: state, finished: Date().timeIntervalSince1970)
         return code

@@ -14,9 +14,9 @@ public struct AttemptLaunch: Sendable {
 
 /// How an attempt ended, as its executor saw it.
 public struct AttemptEnd: Sendable {
-    public var exit: ProcessExit
+    public var termination: AttemptTermination
     /// The record was written already, by a wrapper on the node; otherwise the engine writes
-    /// it from `exit`.
+    /// it from `termination`.
     public var recordWritten: Bool
     public var host: String?
     /// The batch system's id (Slurm job id; a local job's process id), for provenance's
@@ -26,12 +26,17 @@ public struct AttemptEnd: Sendable {
     /// vanished job): reports show it instead of a bare signal.
     public var reason: String?
 
-    public init(exit: ProcessExit, recordWritten: Bool = false, host: String? = nil, schedulerID: String? = nil, reason: String? = nil) {
-        self.exit = exit
+    public init(_ termination: AttemptTermination, recordWritten: Bool = false, host: String? = nil, schedulerID: String? = nil, reason: String? = nil) {
+        self.termination = termination
         self.recordWritten = recordWritten
         self.host = host
         self.schedulerID = schedulerID
         self.reason = reason
+    }
+
+    /// A process ended: what local and batch executors report.
+    public init(exit: ProcessExit, recordWritten: Bool = false, host: String? = nil, schedulerID: String? = nil, reason: String? = nil) {
+        self.init(.process(exit), recordWritten: recordWritten, host: host, schedulerID: schedulerID, reason: reason)
     }
 }
 

@@ -30,11 +30,14 @@ struct AttemptRecord {
 
     /// `environment` is the job's (`NAME=value`); like kickstart, a failed attempt's record
     /// also carries it and the resource limits, to help find why.
-    static func make(job: ExecutableJob, plan: ExecutablePlan, exit: ProcessExit, environment: [String], stdoutFile: String, stderrFile: String, host: HostFacts) -> InvocationRecord {
-        let status: ExitStatus = exit.spawnError.map { ExitStatus.failure(errno: $0) } ?? ExitStatus(waitStatus: exit.rawStatus)
+    /// Work done without a process (a transfer, a sub-workflow) gets the same record, with
+    /// its duration and status and no pid or resource usage.
+    static func make(job: ExecutableJob, plan: ExecutablePlan, termination: AttemptTermination, environment: [String], stdoutFile: String, stderrFile: String, host: HostFacts) -> InvocationRecord {
+        let exit = termination.process
+        let status: ExitStatus = exit?.spawnError.map { ExitStatus.failure(errno: $0) } ?? ExitStatus(waitStatus: termination.rawStatus)
         let mainjob = JobRecord(
-            start: exit.start, duration: exit.end - exit.start, pid: exit.spawnError == nil ? exit.pid : nil,
-            usage: ResourceUsage(exit.usage), status: status,
+            start: termination.start, duration: termination.duration, pid: exit.flatMap { $0.spawnError == nil ? $0.pid : nil },
+            usage: exit.map { ResourceUsage($0.usage) } ?? ResourceUsage(), status: status,
             executable: FileEntry.file(key: "executable", path: job.executable), arguments: job.arguments)
         var files: [FileEntry] = []
         for lfn in job.outputs where lfn != job.stdout && lfn != job.stderr {
@@ -47,7 +50,7 @@ struct AttemptRecord {
             files.append(entry)
         }
         var record = InvocationRecord(
-            start: exit.start, duration: exit.end - exit.start, transformation: job.transformation, derivation: job.id,
+            start: termination.start, duration: termination.duration, transformation: job.transformation, derivation: job.id,
             resource: job.site, wfLabel: plan.label, wfStamp: Clock.isoSeconds(Int(plan.createdAt)),
             interface: host.interface, hostaddr: host.address, hostname: host.hostname, pid: getpid(),
             uid: getuid(), user: host.user, gid: getgid(), group: host.group, umask: host.umask,

@@ -1,11 +1,12 @@
 import SkeinRunFormat
 
-/// One finished attempt with everything reports and provenance want: the process's exit,
+/// One finished attempt with everything reports and provenance want: how it ended (a
+/// process's exit, or work done in the engine),
 /// the verdict of the post-run checks, and where its files are.
 public struct AttemptResult: Sendable {
     public var job: Int
     public var attempt: Int
-    public var exit: ProcessExit
+    public var termination: AttemptTermination
     public var outcome: AttemptOutcome
     public var recordFile: String
     public var stdoutFile: String
@@ -27,5 +28,11 @@ public protocol RunObserver: AnyObject {
     func attemptFinished(_ result: AttemptResult, willRetry: Bool)
     func jobUnrunnable(job: Int, because: Int, at time: Double)
     func commandHandled(_ command: ControlChannel.Command, result: String, at time: Double)
+    /// The engine was told to stop (a signal): running attempts are being stopped.
+    func engineStopping(reason: String, at time: Double)
     func workflowFinished(_ outcome: WorkflowOutcome, at time: Double)
+}
+
+extension RunObserver {
+    public func engineStopping(reason: String, at time: Double) {}
 }

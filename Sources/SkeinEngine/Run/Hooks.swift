@@ -27,10 +27,10 @@ extension WorkflowEngine {
     private func runHook(_ hook: PlannedHook, event: String, job: ExecutableJob?, status: String?) {
         let folder = RunLayout(runDirectory: plan.runDirectory).hooks
         try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let name = "\(job?.id ?? "workflow")-\(event)-\(String(format: "%.6f", WallClock.now()))"
+        let name = "\(job?.id ?? "workflow")-\(event)-\(String(format: "%.6f", clock.now()))"
         var env = baseEnvironment
         env["PEGASUS_EVENT"] = event == "success" || event == "error" ? "at_end" : event
-        env["PEGASUS_EVENT_TIMESTAMP"] = String(Int(WallClock.now()))
+        env["PEGASUS_EVENT_TIMESTAMP"] = String(Int(clock.now()))
         env["PEGASUS_SUBMIT_DIR"] = plan.runDirectory
         env["PEGASUS_WF_UUID"] = plan.wfUUID
         env["PEGASUS_WF_LABEL"] = plan.label

@@ -8,7 +8,20 @@ import SkeinRunFormat
 /// failure message absent from stdout and stderr, the success message (when required)
 /// present, and every declared output produced.
 enum PostRunChecks {
-    static func outcome(of exit: ProcessExit, job: ExecutableJob, stdoutFile: String, stderrFile: String) -> AttemptOutcome {
+    static func outcome(of termination: AttemptTermination, job: ExecutableJob, stdoutFile: String, stderrFile: String) -> AttemptOutcome {
+        switch termination {
+        case .process(let exit):
+            if let failure = processFailure(exit, job: job) { return failure }
+        case .completed(let succeeded, let exitCode, _, _, let message):
+            if !succeeded {
+                return AttemptOutcome(succeeded: false, exitCode: exitCode, reason: message ?? exitCode.map { "exit code \($0)" } ?? "failed")
+            }
+        }
+        return outputChecks(job: job, stdoutFile: stdoutFile, stderrFile: stderrFile)
+    }
+
+    /// Why a process failed by itself (could not start, killed, non-zero exit), if it did.
+    private static func processFailure(_ exit: ProcessExit, job: ExecutableJob) -> AttemptOutcome? {
         if let error = exit.spawnError {
             // posix_spawn reports a missing working directory as the executable's ENOENT.
             var st = stat()
@@ -24,6 +37,11 @@ enum PostRunChecks {
         if code != 0 {
             return AttemptOutcome(succeeded: false, exitCode: code, reason: "exit code \(code)")
         }
+        return nil
+    }
+
+    /// The checks of a run that ended well by itself: messages in its output, declared outputs.
+    private static func outputChecks(job: ExecutableJob, stdoutFile: String, stderrFile: String) -> AttemptOutcome {
         if job.failureMessage != nil || job.successMessage != nil {
             let text = tail(stdoutFile) + "\n" + tail(stderrFile)
             if let failure = job.failureMessage, text.contains(failure) {

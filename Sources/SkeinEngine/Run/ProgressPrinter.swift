@@ -52,13 +52,13 @@ public final class ProgressPrinter: RunObserver {
 
     public func attemptFinished(_ result: AttemptResult, willRetry: Bool) {
         let job = plan.jobs[result.job].id
-        let seconds = String(format: "%.2f s", result.exit.end - result.exit.start)
+        let seconds = String(format: "%.2f s", result.termination.duration)
         if result.outcome.succeeded {
             succeeded += 1
-            line(result.exit.end, "\(job) succeeded in \(seconds) [\(succeeded)/\(total)]")
+            line(result.termination.end, "\(job) succeeded in \(seconds) [\(succeeded)/\(total)]")
         } else {
             if !willRetry { failed += 1 }
-            line(result.exit.end, "\(job) failed: \(result.outcome.reason ?? "failed")" + (willRetry ? ", retrying" : ""))
+            line(result.termination.end, "\(job) failed: \(result.outcome.reason ?? "failed")" + (willRetry ? ", retrying" : ""))
         }
     }
 
@@ -68,6 +68,10 @@ public final class ProgressPrinter: RunObserver {
 
     public func commandHandled(_ command: ControlChannel.Command, result: String, at time: Double) {
         line(time, "command \(command.line): \(result)")
+    }
+
+    public func engineStopping(reason: String, at time: Double) {
+        line(time, "stopping (\(reason)): no new jobs; running jobs get SIGTERM, then SIGKILL after the grace period")
     }
 
     public func workflowFinished(_ outcome: WorkflowOutcome, at time: Double) {

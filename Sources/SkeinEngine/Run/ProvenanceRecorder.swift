@@ -20,6 +20,8 @@ public final class ProvenanceRecorder: RunObserver {
     private let user = ProcessInfo.processInfo.environment["USER"] ?? "unknown"
     private var startTime: Double = 0
     private var restartCount = 0
+    /// Why the engine was stopped, for the workflow's end state.
+    private var stopReason: String?
 
     public static func databasePath(for plan: ExecutablePlan) -> String {
         (plan.runDirectory as NSString).appendingPathComponent(PegasusSubmitFiles.databaseFileName(dag: "\(plan.label)-0.dag"))
@@ -155,7 +157,7 @@ public final class ProvenanceRecorder: RunObserver {
     public func attemptFinished(_ result: AttemptResult, willRetry: Bool) {
         guard let instance = instances[result.job], instance.attempt == result.attempt else { return }
         let job = plan.jobs[result.job]
-        let end = result.exit.end
+        let end = result.termination.end
         let hostKey = job.site + "|" + result.hostname
         let hostID = hostIDs[hostKey] ?? writer.host(wfID, site: job.site, hostname: result.hostname, ip: Host.primaryIPv4()?.address ?? "127.0.0.1", uname: "linux", totalMemory: nil)
         hostIDs[hostKey] = hostID
@@ -166,21 +168,22 @@ public final class ProvenanceRecorder: RunObserver {
         writer.jobState(instance.id, .postScriptTerminated, timestamp: end)
         writer.jobState(instance.id, result.outcome.succeeded ? .postScriptSuccess : .postScriptFailed, timestamp: end,
                         reason: result.outcome.succeeded ? nil : result.outcome.reason)
-        let raw = Int(result.exit.rawStatus)
+        let raw = Int(result.termination.rawStatus)
         writer.finishInstance(instance.id, InstanceFinish(
-            exitcode: result.outcome.succeeded ? 0 : (raw != 0 ? raw : 256), localDuration: end - result.exit.start,
+            exitcode: result.outcome.succeeded ? 0 : (raw != 0 ? raw : 256), localDuration: result.termination.duration,
             hostID: hostID, schedID: result.schedulerID, taskOutputs: [TaskOutput(taskSeq: 1, stdout: result.stdoutText, stderr: result.stderrText)],
             stderrText: result.stderrText))
-        let usage = result.exit.usage
-        let cpu = Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6 + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
+        // Work done without a process has no rusage: cpu time, maxrss and avg cpu stay NULL.
+        let usage = result.termination.usage
+        let cpu = usage.map { Double($0.ru_utime.tv_sec) + Double($0.ru_utime.tv_usec) / 1e6 + Double($0.ru_stime.tv_sec) + Double($0.ru_stime.tv_usec) / 1e6 }
         if job.kind == .compute {
-            let duration = end - result.exit.start
+            let duration = result.termination.duration
             // As monitord fills it: cpu time over wall time (nil for an instant job).
             _ = writer.insertInvocation(InvocationRow(
-                instanceID: instance.id, taskSubmitSeq: 1, startTime: result.exit.start, remoteDuration: duration,
+                instanceID: instance.id, taskSubmitSeq: 1, startTime: result.termination.start, remoteDuration: duration,
                 remoteCPUTime: cpu, exitcode: raw, transformation: job.transformation, executable: job.executable,
-                argv: job.arguments.joined(separator: " "), absTaskID: job.id, maxrss: Int(usage.ru_maxrss),
-                avgCPU: duration > 0 ? cpu / duration : nil))
+                argv: job.arguments.joined(separator: " "), absTaskID: job.id, maxrss: usage.map { Int($0.ru_maxrss) },
+                avgCPU: cpu.flatMap { duration > 0 ? $0 / duration : nil }))
         }
         instances[result.job] = nil
     }
@@ -191,6 +194,12 @@ public final class ProvenanceRecorder: RunObserver {
         writer.workflowMeta(wfID, key: "skein.command.\(String(format: "%.6f", time))", value: "\(command.line): \(result)")
     }
 
+    public func engineStopping(reason: String, at time: Double) {
+        stopReason = reason
+    }
+
+    /// A stopped engine ends the workflow as Pegasus ends a removed DAGMan: WORKFLOW_TERMINATED
+    /// with a non-zero status; the reason says it was stopped, and why.
     public func workflowFinished(_ outcome: WorkflowOutcome, at time: Double) {
         let status: Int
         switch outcome {
@@ -198,7 +207,8 @@ public final class ProvenanceRecorder: RunObserver {
         case .aborted(let value): status = Int(value)
         default: status = 1
         }
-        writer.workflowState(wfID, .terminated, timestamp: time, restartCount: restartCount, status: status, reason: outcome.description)
+        let reason = outcome == .stopped ? "stopped" + (stopReason.map { ": \($0)" } ?? "") : outcome.description
+        writer.workflowState(wfID, .terminated, timestamp: time, restartCount: restartCount, status: status, reason: reason)
         try? writer.close()
         try? PegasusSubmitFiles.writeMonitordDone(submitDir: plan.runDirectory, start: startTime, end: time)
     }
@@ -212,6 +222,7 @@ extension WorkflowOutcome: CustomStringConvertible {
         case .aborted(let value): return "aborted (ABORT-DAG-ON, exit \(value))"
         case .halted: return "halted"
         case .removed: return "removed"
+        case .stopped: return "stopped"
         }
     }
 }

@@ -29,6 +29,8 @@ public final class WorkflowEngine: @unchecked Sendable {
     public let restartCount: Int
     public let resumedSucceeded: Int
     let hostFacts = AttemptRecord.HostFacts.current()
+    /// Where time and timers come from: the wall clock, or virtual time in tests.
+    let clock: EngineClock
     /// Held for the engine's life: one engine per run.
     private let lock: EngineLock
     private var outcome: WorkflowOutcome?
@@ -36,15 +38,22 @@ public final class WorkflowEngine: @unchecked Sendable {
     /// Hooks still running, and what to do once none is (end the workflow).
     var pendingHookCount = 0
     private var afterHooks: (() -> Void)?
-    private var controlTimer: DispatchSourceTimer?
+    private var controlTimer: ScheduledTimer?
+    private var workflowEnded = false
+    /// Set by the first `stop(reason:)`: a second one forces running attempts at once.
+    private var stopReason: String?
 
-    /// Opens the run: takes its lock (one engine per run), and reads the journal of earlier
-    /// engines so succeeded jobs are not run again and attempt numbers continue.
+    /// Opens the run, in three steps: takes its lock (one engine per run), replays the
+    /// journal of earlier engines (`RunRecovery`) so succeeded jobs are not run again and
+    /// attempt numbers continue, and ends the attempts a dead engine left running.
     /// `processes` reaps every child of this process: executors that start processes
-    /// (local jobs, Slurm commands) must share it.
-    public init(plan: ExecutablePlan, options: EngineOptions, executors extra: [String: JobExecutor] = [:], processes: LocalExecutor = LocalExecutor.shared) throws {
+    /// (local jobs, Slurm commands) must share it. `clock` gives the time and the timers
+    /// (walltimes, kill grace, control polling).
+    public init(plan: ExecutablePlan, options: EngineOptions, executors extra: [String: JobExecutor] = [:], processes: LocalExecutor = LocalExecutor.shared,
+                clock: EngineClock = DispatchClock()) throws {
         self.plan = plan
         self.options = options
+        self.clock = clock
         self.localProcesses = processes
         self.executors = extra.merging(["local": LocalJobExecutor(processes: processes)]) { given, _ in given }
         for name in Set(plan.jobs.map(\.executor)) where executors[name] == nil {
@@ -56,46 +65,36 @@ public final class WorkflowEngine: @unchecked Sendable {
         for (i, job) in plan.jobs.enumerated() { index[job.id] = i }
         self.indexByID = index
 
-        do {
-            lock = try EngineLock(runDirectory: plan.runDirectory)
-        } catch let error as RunFormatError {
-            throw EngineError(error.description)
-        }
-
-        let previous = RunJournal.read(layout.journal)
-        var succeeded = Set<Int>()
-        var nextAttempt: [Int: Int] = [:]
-        var restarts = 0
-        var orphans: [String: String] = [:]
-        for entry in previous {
-            switch entry {
-            case .process(let job, _, let id):
-                orphans[job] = id
-            case .started(let id, let attempt):
-                if id == "-" { restarts += 1; continue }
-                if let i = index[id] { nextAttempt[i] = max(nextAttempt[i] ?? 0, attempt + 1) }
-            case .succeeded(let id, _):
-                if let i = index[id] { succeeded.insert(i) }
-                orphans[id] = nil
-            case .failed(let id, _):
-                orphans[id] = nil
-            }
-        }
-        // Attempts of a dead engine may still be running: end them, they run again.
-        for (job, id) in orphans {
-            for executor in executors.values { executor.cleanUpOrphan(id, job: job, workflowUUID: plan.wfUUID) }
-        }
-        restartCount = restarts
-        resumedSucceeded = succeeded.count
+        lock = try Self.takeLock(plan.runDirectory)
+        let resume = RunRecovery.replay(RunJournal.read(layout.journal), jobIndex: index)
+        Self.cleanUpOrphans(resume.orphans, executors: Array(executors.values), workflowUUID: plan.wfUUID)
+        restartCount = resume.restartCount
+        resumedSucceeded = resume.succeeded.count
         journal = try RunJournal(path: layout.journal)
-        journal.append(.started(job: "-", attempt: restarts))
+        journal.append(.started(job: "-", attempt: resume.restartCount))
 
         let jobs = plan.jobs.map {
             SchedulerJob(parents: $0.parents, retries: $0.retries, priority: $0.priority, category: $0.category, walltime: $0.maxWalltime,
                          abortOnExitCode: $0.abortOnExitCode, abortReturnValue: $0.abortReturnValue)
         }
-        scheduler = Scheduler(jobs: jobs, maxJobs: options.maxJobs, categoryLimits: options.categoryLimits, done: succeeded, nextAttempt: nextAttempt)
+        scheduler = Scheduler(jobs: jobs, maxJobs: options.maxJobs, categoryLimits: options.categoryLimits, done: resume.succeeded, nextAttempt: resume.nextAttempt)
         baseEnvironment = ProcessInfo.processInfo.environment
+    }
+
+    /// One engine per run: the lock is held until this process exits.
+    private static func takeLock(_ runDirectory: String) throws -> EngineLock {
+        do {
+            return try EngineLock(runDirectory: runDirectory)
+        } catch let error as RunFormatError {
+            throw EngineError(error.description)
+        }
+    }
+
+    /// Attempts of a dead engine may still be running: end them, they run again.
+    private static func cleanUpOrphans(_ orphans: [String: String], executors: [JobExecutor], workflowUUID: String) {
+        for (job, id) in orphans.sorted(by: { $0.key < $1.key }) {
+            for executor in executors { executor.cleanUpOrphan(id, job: job, workflowUUID: workflowUUID) }
+        }
     }
 
     public func add(_ observer: RunObserver) { observers.append(observer) }
@@ -103,7 +102,7 @@ public final class WorkflowEngine: @unchecked Sendable {
     /// Runs until the workflow ends; returns how it ended.
     public func run() -> WorkflowOutcome {
         queue.async { [self] in
-            let now = WallClock.now()
+            let now = clock.now()
             for o in observers { o.workflowStarted(plan: plan, restartCount: restartCount, alreadySucceeded: resumedSucceeded, at: now) }
             runWorkflowHooks(events: ["start", "all"], status: nil)
             startControlPolling()
@@ -116,7 +115,7 @@ public final class WorkflowEngine: @unchecked Sendable {
     // MARK: - Actions
 
     func perform(_ actions: [SchedulerAction]) {
-        let now = WallClock.now()
+        let now = clock.now()
         for action in actions {
             switch action {
             case .spawn(let job, let attempt):
@@ -124,15 +123,15 @@ public final class WorkflowEngine: @unchecked Sendable {
             case .kill(let job, let attempt, _):
                 kill(job, attempt)
             case .setTimer(let job, let attempt, let at):
-                queue.asyncAfter(deadline: .now() + max(0, at - now)) { [self] in
-                    perform(scheduler.handle(.timer(job: job, attempt: attempt), now: WallClock.now()))
+                clock.schedule(after: at - now) { [self] in
+                    queue.async { [self] in perform(scheduler.handle(.timer(job: job, attempt: attempt), now: clock.now())) }
                 }
             case .succeeded, .failed:
                 break  // reported with the attempt's result in `finished`
             case .unrunnable(let job, let because):
                 for o in observers { o.jobUnrunnable(job: job, because: because, at: now) }
             case .rejected(let command, let reason):
-                reportCommand(controlCommand(command), result: "rejected: \(reason)")
+                if let command = controlCommand(command) { reportCommand(command, result: "rejected: \(reason)") }
             case .finished(let result):
                 finishWorkflow(result)
             }
@@ -163,7 +162,7 @@ public final class WorkflowEngine: @unchecked Sendable {
         let progress: @Sendable (AttemptProgress) -> Void = { [self] update in
             queue.async { [self] in
                 if case .submitted(let id) = update { journal.append(.process(job: job.id, attempt: attempt, id: id)) }
-                let now = WallClock.now()
+                let now = clock.now()
                 for o in observers { o.attemptProgress(job: index, attempt: attempt, update, at: now) }
             }
         }
@@ -172,14 +171,14 @@ public final class WorkflowEngine: @unchecked Sendable {
                 // Declared stdout/stderr files stay the job's output; each attempt keeps a copy.
                 if job.stdout != nil { linkOrCopy(spec.stdout, stdoutFile) }
                 if job.stderr != nil { linkOrCopy(spec.stderr, stderrFile) }
-                var outcome = PostRunChecks.outcome(of: end.exit, job: job, stdoutFile: stdoutFile, stderrFile: stderrFile)
+                var outcome = PostRunChecks.outcome(of: end.termination, job: job, stdoutFile: stdoutFile, stderrFile: stderrFile)
                 if !outcome.succeeded, let reason = end.reason { outcome.reason = reason }
                 if !end.recordWritten {
                     AttemptRecord.write(
-                        AttemptRecord.make(job: job, plan: plan, exit: end.exit, environment: spec.environment, stdoutFile: stdoutFile, stderrFile: stderrFile, host: hostFacts),
+                        AttemptRecord.make(job: job, plan: plan, termination: end.termination, environment: spec.environment, stdoutFile: stdoutFile, stderrFile: stderrFile, host: hostFacts),
                         to: recordFile)
                 }
-                let result = AttemptResult(job: index, attempt: attempt, exit: end.exit, outcome: outcome, recordFile: recordFile,
+                let result = AttemptResult(job: index, attempt: attempt, termination: end.termination, outcome: outcome, recordFile: recordFile,
                                            stdoutFile: stdoutFile, stderrFile: stderrFile, hostname: end.host ?? hostFacts.hostname ?? "localhost",
                                            schedulerID: end.schedulerID,
                                            stdoutText: PostRunChecks.tail(stdoutFile, limit: 65536),
@@ -192,7 +191,7 @@ public final class WorkflowEngine: @unchecked Sendable {
 
     private func finished(_ result: AttemptResult) {
         if running[result.job]?.attempt == result.attempt { running[result.job] = nil }
-        let actions = scheduler.handle(.finished(job: result.job, attempt: result.attempt, outcome: result.outcome), now: WallClock.now())
+        let actions = scheduler.handle(.finished(job: result.job, attempt: result.attempt, outcome: result.outcome), now: clock.now())
         var willRetry = false
         var succeeded = false
         var reason = result.outcome.reason
@@ -211,12 +210,15 @@ public final class WorkflowEngine: @unchecked Sendable {
     private func kill(_ job: Int, _ attempt: Int) {
         guard let entry = running[job], entry.attempt == attempt else { return }
         entry.executor.stop(job: job, attempt: attempt, force: false)
-        queue.asyncAfter(deadline: .now() + options.killGrace) { [self] in
-            if let still = running[job], still.attempt == attempt { still.executor.stop(job: job, attempt: attempt, force: true) }
+        clock.schedule(after: options.killGrace) { [self] in
+            queue.async { [self] in
+                if let still = running[job], still.attempt == attempt { still.executor.stop(job: job, attempt: attempt, force: true) }
+            }
         }
     }
 
     private func finishWorkflow(_ result: WorkflowOutcome) {
+        workflowEnded = true
         controlTimer?.cancel()
         let status: String
         switch result {
@@ -228,7 +230,7 @@ public final class WorkflowEngine: @unchecked Sendable {
         waitForHooks { [self] in
             runWorkflowHooks(events: result == .succeeded ? ["success", "end", "all"] : ["error", "end", "all"], status: status)
             waitForHooks { [self] in
-                let now = WallClock.now()
+                let now = clock.now()
                 for o in observers { o.workflowFinished(result, at: now) }
                 outcome = result
                 done.signal()
@@ -238,15 +240,39 @@ public final class WorkflowEngine: @unchecked Sendable {
 
     // MARK: - Control
 
+    /// Reads the control directory now and every `controlPollInterval` until the workflow ends.
     private func startControlPolling() {
-        let timer = DispatchSource.makeTimerSource(queue: queue)
-        timer.schedule(deadline: .now() + options.controlPollInterval, repeating: options.controlPollInterval)
-        timer.setEventHandler { [self] in
-            for command in control.receive() { apply(command) }
-        }
-        timer.resume()
-        controlTimer = timer
         for command in control.receive() { apply(command) }
+        scheduleControlPoll()
+    }
+
+    private func scheduleControlPoll() {
+        guard !workflowEnded else { return }
+        controlTimer = clock.schedule(after: options.controlPollInterval) { [self] in
+            queue.async { [self] in
+                guard !workflowEnded else { return }
+                for command in control.receive() { apply(command) }
+                scheduleControlPoll()
+            }
+        }
+    }
+
+    /// Stops the engine (SIGTERM, SIGINT): starts nothing more, asks running attempts to stop
+    /// (SIGTERM to local process groups, scancel for Slurm), forces them after the kill
+    /// grace, and ends the workflow as `stopped`. A second call forces at once. Safe from any
+    /// thread.
+    public func stop(reason: String) {
+        queue.async { [self] in
+            guard !workflowEnded else { return }
+            if stopReason != nil {
+                for (job, entry) in running.sorted(by: { $0.key < $1.key }) { entry.executor.stop(job: job, attempt: entry.attempt, force: true) }
+                return
+            }
+            stopReason = reason
+            let now = clock.now()
+            for o in observers { o.engineStopping(reason: reason, at: now) }
+            perform(scheduler.handle(.command(.stop), now: now))
+        }
     }
 
     /// Applies one command now; also the entry point for in-process callers (the TUI later).
@@ -263,15 +289,18 @@ public final class WorkflowEngine: @unchecked Sendable {
             }
             if case .kill = command { schedulerCommand = .kill(job: index) } else { schedulerCommand = .retry(job: index) }
         }
-        let actions = scheduler.handle(.command(schedulerCommand), now: WallClock.now())
+        let actions = scheduler.handle(.command(schedulerCommand), now: clock.now())
         if !actions.contains(where: { if case .rejected = $0 { return true } else { return false } }) {
             reportCommand(command, result: "done")
         }
         perform(actions)
     }
 
-    private func controlCommand(_ command: SchedulerCommand) -> ControlChannel.Command {
+    /// The control command behind a scheduler command; nil for a stop, which comes from a
+    /// signal, not the control channel.
+    private func controlCommand(_ command: SchedulerCommand) -> ControlChannel.Command? {
         switch command {
+        case .stop: return nil
         case .halt: return .halt
         case .resume: return .resume
         case .remove: return .remove
@@ -281,7 +310,7 @@ public final class WorkflowEngine: @unchecked Sendable {
     }
 
     private func reportCommand(_ command: ControlChannel.Command, result: String) {
-        let now = WallClock.now()
+        let now = clock.now()
         for o in observers { o.commandHandled(command, result: result, at: now) }
     }
 

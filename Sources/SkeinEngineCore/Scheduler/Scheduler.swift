@@ -83,7 +83,15 @@ public struct Scheduler: Sendable {
         case .user?: reason = "killed by the user (skein kill)"
         case .abort?: reason = "killed because the workflow was aborted"
         case .remove?: reason = "killed because the run was removed"
+        case .stop?: reason = "killed because the engine was stopped"
         case nil: break
+        }
+        if killed == .stop {
+            // Not a verdict on the job: its children are not marked unrunnable, and the
+            // journal's failed attempt makes a resume run it again.
+            states[job] = .failed(attempt: attempt)
+            actions.append(.failed(job: job, attempt: attempt, willRetry: false, reason: reason))
+            return
         }
         if let code = outcome.exitCode, code == jobs[job].abortOnExitCode, ending == nil {
             states[job] = .failed(attempt: attempt)
@@ -92,7 +100,7 @@ public struct Scheduler: Sendable {
             killAll(.abort, into: &actions)
             return
         }
-        let mayRetry = ending == nil && killed != .remove && killed != .abort && attempt < jobs[job].retries
+        let mayRetry = ending == nil && killed != .remove && killed != .abort && killed != .stop && attempt < jobs[job].retries
         actions.append(.failed(job: job, attempt: attempt, willRetry: mayRetry, reason: reason))
         if mayRetry {
             makeReady(job, attempt: attempt + 1)
@@ -111,6 +119,9 @@ public struct Scheduler: Sendable {
         case .remove:
             if ending == nil { ending = .removed }
             killAll(.remove, into: &actions)
+        case .stop:
+            if ending == nil { ending = .stopped }
+            killAll(.stop, into: &actions)
         case .kill(let job):
             guard case .running(let attempt) = states[job] else {
                 actions.append(.rejected(command, reason: "job is not running (\(Self.describe(states[job])))"))
@@ -184,7 +195,7 @@ public struct Scheduler: Sendable {
 
     private mutating func killAll(_ reason: KillReason, into actions: inout [SchedulerAction]) {
         for job in states.indices {
-            if case .running(let attempt) = states[job], killReasons[job] == nil || reason == .remove {
+            if case .running(let attempt) = states[job], killReasons[job] == nil || reason == .remove || reason == .stop {
                 killReasons[job] = reason
                 actions.append(.kill(job: job, attempt: attempt, reason: reason))
             }

@@ -1,4 +1,4 @@
-@testable import SkeinEngine
+@testable import SkeinEngineCore
 import XCTest
 
 /// The scheduler in virtual time: events in, actions out, no processes and no clock.
@@ -130,6 +130,22 @@ final class SchedulerTests: XCTestCase {
         let end = s.handle(.finished(job: 1, attempt: 0, outcome: AttemptOutcome(succeeded: false, reason: "killed")), now: 2)
         XCTAssertEqual(end.last, .finished(.removed))
         XCTAssertEqual(s.states[0], .failed(attempt: 0), "no retry after remove")
+    }
+
+    /// A stop (SIGTERM) kills what runs, starts nothing more, retries nothing, leaves the
+    /// children waiting rather than unrunnable, and ends the workflow as stopped.
+    func testStopKillsRunningJobsWithoutRetryAndEndsStopped() {
+        let jobs = [SchedulerJob(parents: [], retries: 5), SchedulerJob(parents: [0]), SchedulerJob(parents: []), SchedulerJob(parents: [])]
+        var s = Scheduler(jobs: jobs, maxJobs: 2)
+        XCTAssertEqual(s.handle(.start, now: 0), [.spawn(job: 0, attempt: 0), .spawn(job: 2, attempt: 0)])
+        XCTAssertEqual(s.handle(.command(.stop), now: 1), [.kill(job: 0, attempt: 0, reason: .stop), .kill(job: 2, attempt: 0, reason: .stop)])
+        let first = s.handle(.finished(job: 0, attempt: 0, outcome: AttemptOutcome(succeeded: false, reason: "killed")), now: 2)
+        XCTAssertEqual(first, [.failed(job: 0, attempt: 0, willRetry: false, reason: "killed because the engine was stopped")],
+                       "no retry, no spawn of the waiting job 3, job 1 not unrunnable")
+        let end = s.handle(.finished(job: 2, attempt: 0, outcome: .success), now: 2)
+        XCTAssertEqual(end, [.failed(job: 2, attempt: 0, willRetry: false, reason: "killed because the engine was stopped"), .finished(.stopped)])
+        XCTAssertEqual(s.states[1], .waiting)
+        XCTAssertEqual(s.states[3], .ready(attempt: 0))
     }
 
     func testResumeContinuesAttemptNumbering() {

@@ -54,10 +54,15 @@ public struct AttemptOutcome: Sendable, Equatable {
 /// Why the engine itself killed an attempt.
 public enum KillReason: String, Sendable, Equatable {
     case walltime, user, abort, remove
+    /// The engine itself was told to stop (SIGTERM, SIGINT): the attempt runs again on resume.
+    case stop
 }
 
 public enum SchedulerCommand: Sendable, Equatable {
     case halt, resume, remove
+    /// Stop the engine now (a signal): start nothing more, stop what runs, end as `stopped`
+    /// without failing any job for good, so a resume runs the stopped attempts again.
+    case stop
     case kill(job: Int)
     case retry(job: Int)
 }
@@ -76,6 +81,8 @@ public enum WorkflowOutcome: Sendable, Equatable {
     case aborted(returnValue: Int32)
     case halted
     case removed
+    /// The engine was stopped (SIGTERM, SIGINT) before the workflow ended; it can be resumed.
+    case stopped
 }
 
 public enum SchedulerAction: Sendable, Equatable {

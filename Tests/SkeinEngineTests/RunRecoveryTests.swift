@@ -1,0 +1,34 @@
+import XCTest
+import SkeinEngine
+import SkeinRunFormat
+
+/// Replaying a journal: what a resumed engine skips, where attempts continue, what it must
+/// clean up.
+final class RunRecoveryTests: XCTestCase {
+    let index = ["a": 0, "b": 1, "c": 2]
+
+    func testEmptyJournalIsAFreshRun() {
+        XCTAssertEqual(RunRecovery.replay([], jobIndex: index), ResumeState())
+    }
+
+    func testSucceededJobsAttemptsRestartsAndOrphans() {
+        let state = RunRecovery.replay([
+            .started(job: "-", attempt: 0),
+            .started(job: "a", attempt: 0), .process(job: "a", attempt: 0, id: "local:10"), .succeeded(job: "a", attempt: 0),
+            .started(job: "b", attempt: 0), .process(job: "b", attempt: 0, id: "local:11"), .failed(job: "b", attempt: 0),
+            .started(job: "-", attempt: 1),
+            .started(job: "b", attempt: 1), .process(job: "b", attempt: 1, id: "slurm:77"),
+            .started(job: "c", attempt: 0),
+        ], jobIndex: index)
+        XCTAssertEqual(state.succeeded, [0])
+        XCTAssertEqual(state.nextAttempt, [0: 1, 1: 2, 2: 1])
+        XCTAssertEqual(state.restartCount, 2)
+        XCTAssertEqual(state.orphans, ["b": "slurm:77"], "only the attempt never seen to end")
+    }
+
+    func testJobsMissingFromThePlanAreStillCleanedUp() {
+        let state = RunRecovery.replay([.started(job: "gone", attempt: 0), .process(job: "gone", attempt: 0, id: "local:5")], jobIndex: index)
+        XCTAssertEqual(state.orphans, ["gone": "local:5"])
+        XCTAssertTrue(state.nextAttempt.isEmpty)
+    }
+}
