@@ -4,13 +4,13 @@ import SkeinRuns
 /// How the engine talks to Slurm, for runs with jobs on a Slurm site. Each option left out
 /// keeps the run's stored value (the default shown, for a new run).
 struct SlurmOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Seconds between two Slurm state queries (one squeue for all jobs; default 2).", valueName: "s"))
+    @Option(name: .long, help: ArgumentHelp("Seconds between two Slurm state queries (one squeue for all jobs; default: stored, else 2).", valueName: "s"))
     var slurmPollInterval: Double?
 
-    @Option(name: .long, help: ArgumentHelp("Slurm submissions per second at most (default 20).", valueName: "n"))
+    @Option(name: .long, help: ArgumentHelp("Slurm submissions per second at most (default: stored, else 20).", valueName: "n"))
     var slurmSubmitRate: Double?
 
-    @Option(name: .long, help: ArgumentHelp("Jobs queued in Slurm at most; more wait in Skein (default 1000).", valueName: "n"))
+    @Option(name: .long, help: ArgumentHelp("Jobs queued in Slurm at most; more wait in Skein (default: stored, else 1000).", valueName: "n"))
     var slurmMaxQueued: Int?
 
     @Option(name: .long, help: ArgumentHelp("Slurm's jobcomp file, read for jobs that left the queue (else scontrol is asked).", valueName: "file"))
