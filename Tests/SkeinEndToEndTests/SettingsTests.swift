@@ -131,6 +131,24 @@ final class SettingsTests: XCTestCase {
         XCTAssertTrue(journal.contains(.succeeded(job: "gate_c", attempt: 1)))
     }
 
+    /// `--retries` given to resume applies to jobs that set no dagman.RETRY, not to one that does.
+    func testResumeWithRetriesGivesMoreAttemptsToJobsWithoutTheirOwnRetryProfile() throws {
+        // Each fails until its third attempt.
+        func flaky(_ id: String) -> String {
+            "n=$(cat '\(marks.path)/\(id)' 2>/dev/null || echo 0); echo $((n+1)) > '\(marks.path)/\(id)'; test $n -ge 2"
+        }
+        var own = TestWorkflow.Job(id: "own", script: flaky("own"))
+        own.profiles = ["dagman": ["RETRY": "0"]]
+        let run = try plannedAndStopped([TestWorkflow.Job(id: "plain", script: flaky("plain")), own], options: [])
+
+        let resumed = try SkeinBinary.run(["resume", run, "--retries", "2", "--batch"], environment: environment)
+        XCTAssertEqual(resumed.status, 1, "own keeps its dagman.RETRY 0 and fails again\n" + resumed.stdout + resumed.stderr)
+        let journal = RunJournal.read(RunLayout(runDirectory: run).journal)
+        XCTAssertTrue(journal.contains(.succeeded(job: "plain", attempt: 2)), "\(journal)")
+        XCTAssertFalse(journal.contains(.started(job: "own", attempt: 2)), "\(journal)")
+        XCTAssertEqual(try settings(run).changes.map(\.changed), [["retries: plan -> 2"]])
+    }
+
     /// The TUI's resume (a stopped run) goes through the library the CLI uses and starts a
     /// detached engine with the run's stored settings.
     func testTUIResumeStartsTheEngineWithTheStoredSettings() throws {
