@@ -80,6 +80,12 @@ let package = Package(
         .target(
             name: "SkeinProvenance",
             dependencies: ["CSQLite", "SkeinRunFormat"]),
+        // Orchestration shared by the CLI and the TUI: plan into a run directory, run an
+        // engine in the foreground or detached, resume, retry, control commands, and the
+        // run's stored engine settings every engine start uses.
+        .target(
+            name: "SkeinRuns",
+            dependencies: ["SkeinPlanner", "SkeinEngine", "SkeinProvenance", "SkeinRunFormat", "SkeinWorkflow"]),
         // status / analyzer / statistics as data, with text and JSON renderings.
         .target(
             name: "SkeinReports",
@@ -88,11 +94,11 @@ let package = Package(
         // ncurses and in-memory backends.
         .target(
             name: "SkeinTUI",
-            dependencies: ["SkeinReports", "SkeinRunFormat", "SkeinProvenance", "SkeinEngine", "SkeinYAML", "CNcursesw"]),
+            dependencies: ["SkeinReports", "SkeinRunFormat", "SkeinProvenance", "SkeinEngine", "SkeinRuns", "SkeinYAML", "CNcursesw"]),
         .executableTarget(
             name: "skein",
             dependencies: [
-                "SkeinWorkflow", "SkeinRunFormat", "SkeinPlanner", "SkeinEngine", "SkeinProvenance", "SkeinReports", "SkeinTUI", "CSQLite", "CCurl", "CNcursesw",
+                "SkeinWorkflow", "SkeinRunFormat", "SkeinPlanner", "SkeinEngine", "SkeinProvenance", "SkeinReports", "SkeinRuns", "SkeinTUI", "CSQLite", "CCurl", "CNcursesw",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -134,7 +140,10 @@ let package = Package(
         // Runs the real `skein` binary on real files.
         .testTarget(
             name: "SkeinEndToEndTests",
-            dependencies: ["skein", "SkeinWorkflow", "SkeinTestSupport"]),
+            dependencies: ["skein", "SkeinWorkflow", "SkeinRuns", "SkeinTUI", "SkeinRunFormat", "SkeinTestSupport"]),
+        .testTarget(
+            name: "SkeinRunsTests",
+            dependencies: ["SkeinRuns", "SkeinEngine", "SkeinRunFormat"]),
         // Helpers more than one test target needs (Pegasus's tools in a venv).
         .target(
             name: "SkeinTestSupport",

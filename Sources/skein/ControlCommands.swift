@@ -1,42 +1,46 @@
 import ArgumentParser
 import Foundation
 import SkeinRunFormat
-import SkeinEngine
-import SkeinPlanner
+import SkeinRuns
 
 /// The run directory a control command acts on.
 struct RunArgument: ParsableArguments {
     @Argument(help: "The run directory (DIR/<label>/runNNNN).")
     var run: String
 
-    func plan() throws -> ExecutablePlan {
-        guard RunDirectory.isRunDirectory(run) else {
-            Terminal.writeError("skein: \(run) is not a Skein run directory (no plan.json)\n")
+    func control() throws -> RunControl {
+        do {
+            return try RunControl(runDirectory: run)
+        } catch {
+            Terminal.writeError("skein: \(error)\n")
             throw SkeinExit.badInput
         }
-        return try RunDirectory(path: RunDirectory.absolute(run)).readPlan()
     }
 
     /// Job ids on the command line must name jobs of the run.
-    func requireJobs(_ jobs: [String], in plan: ExecutablePlan) throws {
-        let known = Set(plan.jobs.map(\.id))
-        let unknown = jobs.filter { !known.contains($0) }
+    func requireJobs(_ jobs: [String], in control: RunControl) throws {
+        let unknown = control.unknownJobs(jobs)
         guard unknown.isEmpty else { throw ValidationError("no such job in this run: \(unknown.joined(separator: ", "))") }
     }
+}
 
-    /// Sends a command that only a live engine can act on; says so when none runs.
-    func sendToLiveEngine(_ command: ControlChannel.Command, nothingTo verb: String, sent: String) throws {
-        let plan = try plan()
-        guard EngineLock.isHeld(runDirectory: plan.runDirectory) else {
-            print("no engine is running \(plan.runDirectory): nothing to \(verb)")
-            return
-        }
-        try send([command], to: plan)
-        print(sent)
+/// How `run`, `resume` and `retry` start an engine when none is alive.
+enum EngineStarting {
+    static func start(batch: Bool) -> EngineStart {
+        batch ? .foreground : .detached(executable: EngineProcess.currentExecutable)
     }
 
-    func send(_ commands: [ControlChannel.Command], to plan: ExecutablePlan) throws {
-        try ControlChannel(directory: RunLayout(runDirectory: plan.runDirectory).controlDirectory).send(commands)
+    /// An engine that cannot start (another one holds the run, settings that cannot be
+    /// read) is said plainly: exit 2 with --batch (bad input, as documented), else 1.
+    static func reportingErrors(batch: Bool, _ body: () throws -> ControlOutcome) throws -> ControlOutcome {
+        do {
+            return try body()
+        } catch let exit as ExitCode {
+            throw exit
+        } catch {
+            Terminal.writeError("skein: \(error)\n")
+            throw batch ? SkeinExit.badInput : SkeinExit.failure
+        }
     }
 }
 
@@ -53,7 +57,11 @@ struct Halt: ParsableCommand {
     @OptionGroup var target: RunArgument
 
     func run() throws {
-        try target.sendToLiveEngine(.halt, nothingTo: "halt", sent: "halt sent: running jobs finish, nothing new starts")
+        let control = try target.control()
+        switch try control.halt() {
+        case .noEngine: print("no engine is running \(control.runDirectory): nothing to halt")
+        default: print("halt sent: running jobs finish, nothing new starts")
+        }
     }
 }
 
@@ -65,8 +73,14 @@ struct Resume: ParsableCommand {
             again. Otherwise a new engine starts in the background and resumes the run: jobs \
             that succeeded are kept, failed and interrupted ones run again.
 
+            The engine runs with the run's stored settings (--maxjobs, --category-limit, \
+            --retries, the Slurm options, as given to plan or run). Options given here \
+            change them for this and every later engine of the run, and the change is \
+            recorded in engine-settings.json.
+
             Examples:
               skein resume runs/diamond/run0001
+              skein resume runs/diamond/run0001 --maxjobs 16
               skein resume runs/diamond/run0001 --batch     # in the foreground
             """)
 
@@ -75,16 +89,21 @@ struct Resume: ParsableCommand {
     @Flag(help: "Run the resumed engine in the foreground.")
     var batch = false
 
-    @OptionGroup var slurm: SlurmOptions
+    @OptionGroup var engine: EngineSettingsOptions
 
     func run() throws {
-        let plan = try target.plan()
-        if EngineLock.isHeld(runDirectory: plan.runDirectory) {
-            try target.send([.resume], to: plan)
-            print("resume sent to the running engine")
-            return
+        let control = try target.control()
+        let change = try engine.change()
+        let outcome = try EngineStarting.reportingErrors(batch: batch) {
+            try control.resume(change: change, command: EngineSettingsOptions.commandLine, start: EngineStarting.start(batch: batch))
         }
-        try EngineRunner.restart(plan, batch: batch, slurm: slurm) { "engine started (pid \($0)), resuming \(plan.runDirectory)" }
+        switch outcome {
+        case .started(let pid): print("engine started (pid \(pid)), resuming \(control.runDirectory)")
+        case .ran(let code): throw ExitCode(code)
+        case .sent, .noEngine:
+            print("resume sent to the running engine")
+            if !change.isEmpty { print("settings stored: the running engine keeps its own, the next engine of the run uses them") }
+        }
     }
 }
 
@@ -96,7 +115,7 @@ struct Kill: ParsableCommand {
             reason "killed by the user" and is retried if its dagman.RETRY allows.
 
             Example:
-              skein kill runs/diamond/run0001 findrange_1 findrange_2
+              skein kill runs/failing/run0001 findrange_1 findrange_2
             """)
 
     @OptionGroup var target: RunArgument
@@ -105,13 +124,12 @@ struct Kill: ParsableCommand {
     var jobs: [String]
 
     func run() throws {
-        let plan = try target.plan()
-        try target.requireJobs(jobs, in: plan)
-        guard EngineLock.isHeld(runDirectory: plan.runDirectory) else {
-            print("no engine is running \(plan.runDirectory): no job is running")
+        let control = try target.control()
+        try target.requireJobs(jobs, in: control)
+        guard try control.kill(jobs) == .sent else {
+            print("no engine is running \(control.runDirectory): no job is running")
             throw SkeinExit.failure
         }
-        try target.send(jobs.map { .kill($0) }, to: plan)
         print("kill sent for \(jobs.joined(separator: ", "))")
     }
 }
@@ -121,12 +139,16 @@ struct Retry: ParsableCommand {
         abstract: "Run failed jobs again.",
         discussion: """
             In a live run the jobs start again at once (their descendants become runnable \
-            again). In a finished run, a new engine resumes the run like a rescue DAG: \
-            succeeded jobs are kept, every failed job and its descendants run again.
+            again). In a stopped run, a new engine resumes the run like a rescue DAG: \
+            succeeded jobs are kept, the named jobs and their descendants run again, the \
+            run's other failed jobs stay failed (`skein resume` runs them all again).
+
+            The engine runs with the run's stored settings; options given here change them, \
+            as for `skein resume`.
 
             Examples:
               skein retry runs/failing/run0001 calibrate
-              skein retry runs/failing/run0001 calibrate --batch
+              skein retry runs/failing/run0001 calibrate --batch --retries 2
             """)
 
     @OptionGroup var target: RunArgument
@@ -137,17 +159,20 @@ struct Retry: ParsableCommand {
     @Flag(help: "When a new engine is needed, run it in the foreground.")
     var batch = false
 
-    @OptionGroup var slurm: SlurmOptions
+    @OptionGroup var engine: EngineSettingsOptions
 
     func run() throws {
-        let plan = try target.plan()
-        try target.requireJobs(jobs, in: plan)
-        if EngineLock.isHeld(runDirectory: plan.runDirectory) {
-            try target.send(jobs.map { .retry($0) }, to: plan)
-            print("retry sent for \(jobs.joined(separator: ", "))")
-            return
+        let control = try target.control()
+        try target.requireJobs(jobs, in: control)
+        let change = try engine.change()
+        let outcome = try EngineStarting.reportingErrors(batch: batch) {
+            try control.retry(jobs, change: change, command: EngineSettingsOptions.commandLine, start: EngineStarting.start(batch: batch))
         }
-        try EngineRunner.restart(plan, batch: batch, slurm: slurm) { "engine started (pid \($0)): \(plan.runDirectory) resumes, failed jobs run again" }
+        switch outcome {
+        case .started(let pid): print("engine started (pid \(pid)): \(control.runDirectory) resumes, \(jobs.joined(separator: ", ")) run again")
+        case .ran(let code): throw ExitCode(code)
+        case .sent, .noEngine: print("retry sent for \(jobs.joined(separator: ", "))")
+        }
     }
 }
 
@@ -162,6 +187,10 @@ struct Remove: ParsableCommand {
     @OptionGroup var target: RunArgument
 
     func run() throws {
-        try target.sendToLiveEngine(.remove, nothingTo: "remove", sent: "remove sent: running jobs are killed, the run ends as removed")
+        let control = try target.control()
+        switch try control.remove() {
+        case .noEngine: print("no engine is running \(control.runDirectory): nothing to remove")
+        default: print("remove sent: running jobs are killed, the run ends as removed")
+        }
     }
 }

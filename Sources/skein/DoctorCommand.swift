@@ -4,6 +4,7 @@ import CNcursesw
 import CSQLite
 import Foundation
 import SkeinEngine
+import SkeinRuns
 
 struct Doctor: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -32,7 +33,7 @@ struct Doctor: ParsableCommand {
         } else {
             print("spawner     off (SKEIN_SPAWNER=none)")
         }
-        print("kickstart   " + helper(SlurmOptions.kickstartPath(), missing: "Slurm jobs cannot run"))
+        print("kickstart   " + helper(EngineProcess.kickstartPath, missing: "Slurm jobs cannot run"))
         print("sbatch      \(Self.onPath("sbatch") ?? "not on the PATH (only needed for Slurm sites)")")
     }
 

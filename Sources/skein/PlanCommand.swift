@@ -1,9 +1,8 @@
 import ArgumentParser
 import Foundation
-import SkeinRunFormat
-import SkeinEngine
 import SkeinPlanner
-import SkeinProvenance
+import SkeinRunFormat
+import SkeinRuns
 import SkeinWorkflow
 
 /// Options that shape a plan, shared by `plan` and `run`.
@@ -16,47 +15,27 @@ struct PlanningOptions: ParsableArguments {
 
     @Option(name: .long, help: ArgumentHelp("Site outputs are staged out to.", valueName: "site"))
     var outputSite: String = "local"
-
-    @Option(name: .long, help: ArgumentHelp("Retries for jobs that set no dagman.RETRY profile.", valueName: "n"))
-    var retries: Int = 0
 }
 
 enum Planning {
-    /// Validates, plans into a new run directory, and writes Pegasus's braindump beside the
-    /// plan so Pegasus's tools recognise the run. Exits 2 on invalid input.
-    static func plan(_ sources: WorkflowSources, _ options: PlanningOptions) throws -> ExecutablePlan {
+    /// Validates (printing the diagnostics), then plans into a new run directory with the
+    /// given engine settings stored beside the plan. Exits 2 on invalid input.
+    static func plan(_ sources: WorkflowSources, _ options: PlanningOptions, engine: EngineSettingsOptions) throws -> ExecutablePlan {
         let result = WorkflowValidator.validate(sources)
         DiagnosticPrinter(limitPerCode: 20).print(result.diagnostics)
-        guard result.isValid, let workflow = result.loaded.workflow else { throw SkeinExit.badInput }
+        guard result.isValid, result.loaded.workflow != nil else { throw SkeinExit.badInput }
+        let change = try engine.change()
         let planOptions = PlanOptions(
             baseDirectory: options.dir, sitesToRun: options.sitesToRun.split(separator: ",").map(String.init),
-            outputSite: options.outputSite, defaultRetries: options.retries, plannerArguments: Array(CommandLine.arguments.dropFirst()))
-        let runDirectory: RunDirectory
-        let plan: ExecutablePlan
+            outputSite: options.outputSite, defaultRetries: change.retries ?? 0, plannerArguments: Array(CommandLine.arguments.dropFirst()))
         do {
-            runDirectory = try RunDirectory.create(base: options.dir, label: workflow.name)
-            plan = try Planner(result.loaded, options: planOptions).plan(runDirectory: runDirectory.path)
-            try runDirectory.write(plan)
+            return try RunPlanning.plan(
+                result.loaded, options: planOptions, settings: change.applied(to: EngineSettings()),
+                plannerExecutable: CommandLine.arguments[0], plannerVersion: SkeinVersion.current)
         } catch let error as PlanError {
             Terminal.writeError("skein: cannot plan \(sources.workflow):\n" + error.messages.map { "  \($0)" }.joined(separator: "\n") + "\n")
             throw SkeinExit.badInput
         }
-        try writeSubmitFiles(plan)
-        if let registry = try? RunRegistry() {
-            try? registry.register(label: plan.label, runDir: plan.runDirectory, wfUUID: plan.wfUUID, state: .planned, started: plan.createdAt)
-        }
-        return plan
-    }
-
-    static func writeSubmitFiles(_ plan: ExecutablePlan) throws {
-        let braindump = Braindump(
-            wfUUID: plan.wfUUID, submitDir: plan.runDirectory, dag: "\(plan.label)-0.dag", properties: RunLayout.propertiesFile,
-            user: ProcessInfo.processInfo.environment["USER"], submitHostname: ProcessInfo.processInfo.hostName,
-            dax: plan.workflowFile, daxLabel: plan.label, daxVersion: "5.0.4", pegasusWfName: "\(plan.label)-0",
-            timestamp: PegasusSubmitFiles.isodate(plan.createdAt, short: true),
-            basedir: (plan.runDirectory as NSString).deletingLastPathComponent, planner: CommandLine.arguments[0],
-            plannerVersion: SkeinVersion.current, plannerArguments: plan.plannerArguments.joined(separator: " "))
-        try PegasusSubmitFiles.writeBraindump(braindump, to: plan.runDirectory, createPropertiesFile: true)
     }
 }
 
@@ -69,20 +48,24 @@ struct Plan: ParsableCommand {
             paths; stageable ones are copied into the run), merges profiles and environment \
             (site, transformation, workflow, job), and adds a create_dir job that makes the \
             scratch directory. The plan is written to DIR/<label>/runNNNN/plan.json, with \
-            braindump.yml for Pegasus's tools. Run it with `skein run RUNDIR`.
+            braindump.yml for Pegasus's tools, and the engine options (--maxjobs, \
+            --category-limit, --retries, the Slurm options) to engine-settings.json: every \
+            engine of the run (run, resume, retry, the TUI) uses them. Run it with \
+            `skein run RUNDIR`.
 
             Exit codes: 0 planned, 2 invalid workflow or no site for a job.
 
             Examples:
               skein plan Examples/diamond/workflow.yml
-              skein plan workflow.yml --dir /scratch/$USER/runs --sites-to-run local
+              skein plan workflow.yml --dir /scratch/$USER/runs --sites-to-run local --maxjobs 500
             """)
 
     @OptionGroup var workflow: WorkflowOptions
     @OptionGroup var planning: PlanningOptions
+    @OptionGroup var engine: EngineSettingsOptions
 
     func run() throws {
-        let plan = try Planning.plan(workflow.sources, planning)
+        let plan = try Planning.plan(workflow.sources, planning, engine: engine)
         print("planned \(plan.label): \(plan.jobs.count) jobs")
         print("run directory: \(plan.runDirectory)")
         print("run it with:   skein run \(plan.runDirectory)")

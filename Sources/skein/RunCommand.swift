@@ -1,9 +1,7 @@
 import ArgumentParser
 import Foundation
 import SkeinRunFormat
-import SkeinEngine
-import SkeinPlanner
-import SkeinProvenance
+import SkeinRuns
 import SkeinWorkflow
 
 struct Run: ParsableCommand {
@@ -13,6 +11,11 @@ struct Run: ParsableCommand {
             With a workflow file, plans it first (see `skein plan`). With a run directory, \
             runs it; a run that stopped (halted, failed, crashed, killed) resumes: jobs that \
             succeeded are never run again, the others get new attempts.
+
+            The engine options (--maxjobs, --category-limit, --retries, the Slurm options) \
+            are stored in the run directory (engine-settings.json) and every later engine of \
+            the run uses them; given with a run directory, they change the stored ones and \
+            the change is recorded.
 
             By default the engine detaches from the terminal (its output goes to \
             engine.log in the run directory) so the run survives the terminal closing. \
@@ -44,53 +47,40 @@ struct Run: ParsableCommand {
     @Flag(help: "Run in the foreground and print one line per state change.")
     var batch = false
 
-    @Option(name: .long, help: ArgumentHelp("Jobs running at once (default: the number of cores).", valueName: "n"))
-    var maxjobs: Int?
-
-    @Option(name: .long, help: ArgumentHelp("Limit a dagman.CATEGORY, as NAME=N (repeatable).", valueName: "name=n"))
-    var categoryLimit: [String] = []
-
-    @OptionGroup var slurm: SlurmOptions
+    @OptionGroup var engine: EngineSettingsOptions
 
     func run() throws {
-        let plan: ExecutablePlan
+        let control: RunControl
         if RunDirectory.isRunDirectory(target) {
             do {
-                plan = try RunDirectory(path: RunDirectory.absolute(target)).readPlan()
+                control = try RunControl(runDirectory: target)
+                try RunSettings.update(runDirectory: control.runDirectory, with: try engine.change(), command: EngineSettingsOptions.commandLine)
             } catch {
                 Terminal.writeError("skein: \(error)\n")
                 throw SkeinExit.badInput
             }
         } else {
-            plan = try Planning.plan(WorkflowSources(workflow: target, sites: sites, transformations: transformations, replicas: replicas), planning)
+            let plan = try Planning.plan(WorkflowSources(workflow: target, sites: sites, transformations: transformations, replicas: replicas), planning, engine: engine)
+            if batch { EngineProcess.exec(runDirectory: plan.runDirectory, executable: EngineProcess.currentExecutable) }
+            control = RunControl(plan: plan)
         }
-        // Command-line limits win over pegasus.properties.
-        let limits = plan.categoryLimits.merging(try categoryLimits()) { _, commandLine in commandLine }
-        let slots = maxjobs ?? ProcessInfo.processInfo.activeProcessorCount
-        let engineArguments = ["--maxjobs", String(slots)] + categoryLimit.flatMap { ["--category-limit", $0] } + slurm.arguments
-        if batch {
-            if !RunDirectory.isRunDirectory(target) {
-                // Planning a large workflow leaves its memory behind; the engine starts in a
-                // fresh process image instead, so a run costs what the engine needs.
-                EngineRunner.execEngine(plan, arguments: engineArguments)
-            }
-            throw ExitCode(EngineRunner.runInForeground(plan, options: EngineOptions(maxJobs: slots, categoryLimits: limits), slurm: slurm.settings()))
+        let plan = control.plan
+        switch try Self.start(control, batch: batch) {
+        case .started(let pid):
+            print("engine started (pid \(pid)) for \(plan.label): \(plan.jobs.count) jobs")
+            print("run directory: \(plan.runDirectory)")
+            print("engine log:    \(RunLayout(runDirectory: plan.runDirectory).engineLog)")
+        case .ran(let code):
+            throw ExitCode(code)
+        case .sent, .noEngine:
+            break
         }
-        let pid = try EngineRunner.detach(plan, arguments: engineArguments)
-        print("engine started (pid \(pid)) for \(plan.label): \(plan.jobs.count) jobs")
-        print("run directory: \(plan.runDirectory)")
-        print("engine log:    \(RunLayout(runDirectory: plan.runDirectory).engineLog)")
     }
 
-    func categoryLimits() throws -> [String: Int] {
-        var limits: [String: Int] = [:]
-        for item in categoryLimit {
-            let parts = item.split(separator: "=")
-            guard parts.count == 2, let n = Int(parts[1]), n > 0 else {
-                throw ValidationError("--category-limit wants NAME=N with N > 0, not '\(item)'")
-            }
-            limits[String(parts[0])] = n
+    /// Starts the run's engine here (`--batch`) or detached.
+    static func start(_ control: RunControl, batch: Bool) throws -> ControlOutcome {
+        try EngineStarting.reportingErrors(batch: batch) {
+            try control.startEngine(EngineStarting.start(batch: batch))
         }
-        return limits
     }
 }

@@ -1,37 +1,24 @@
 import ArgumentParser
-import Foundation
-import SkeinEngine
+import SkeinRuns
 
-/// How the engine talks to Slurm, for runs with jobs on a Slurm site.
+/// How the engine talks to Slurm, for runs with jobs on a Slurm site. Each option left out
+/// keeps the run's stored value (the default shown, for a new run).
 struct SlurmOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Seconds between two Slurm state queries (one squeue for all jobs).", valueName: "s"))
-    var slurmPollInterval: Double = 2
+    @Option(name: .long, help: ArgumentHelp("Seconds between two Slurm state queries (one squeue for all jobs; default: stored, else 2).", valueName: "s"))
+    var slurmPollInterval: Double?
 
-    @Option(name: .long, help: ArgumentHelp("Slurm submissions per second at most.", valueName: "n"))
-    var slurmSubmitRate: Double = 20
+    @Option(name: .long, help: ArgumentHelp("Slurm submissions per second at most (default: stored, else 20).", valueName: "n"))
+    var slurmSubmitRate: Double?
 
-    @Option(name: .long, help: ArgumentHelp("Jobs queued in Slurm at most; more wait in Skein.", valueName: "n"))
-    var slurmMaxQueued: Int = 1000
+    @Option(name: .long, help: ArgumentHelp("Jobs queued in Slurm at most; more wait in Skein (default: stored, else 1000).", valueName: "n"))
+    var slurmMaxQueued: Int?
 
     @Option(name: .long, help: ArgumentHelp("Slurm's jobcomp file, read for jobs that left the queue (else scontrol is asked).", valueName: "file"))
     var slurmJobcomp: String?
 
-    /// The same options for the detached engine's command line.
-    var arguments: [String] {
-        var args = ["--slurm-poll-interval", String(slurmPollInterval), "--slurm-submit-rate", String(slurmSubmitRate), "--slurm-max-queued", String(slurmMaxQueued)]
-        if let slurmJobcomp { args += ["--slurm-jobcomp", slurmJobcomp] }
-        return args
-    }
-
-    func settings() -> SlurmSettings {
-        SlurmSettings(
-            pollInterval: slurmPollInterval, submitRate: slurmSubmitRate, maxQueued: slurmMaxQueued,
-            kickstart: Self.kickstartPath(), jobCompletionFile: slurmJobcomp)
-    }
-
-    /// skein-kickstart is installed beside skein.
-    static func kickstartPath() -> String {
-        let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        return ((me as NSString).deletingLastPathComponent as NSString).appendingPathComponent("skein-kickstart")
+    func validate() throws {
+        if let slurmPollInterval, slurmPollInterval <= 0 { throw ValidationError("--slurm-poll-interval wants seconds > 0") }
+        if let slurmSubmitRate, slurmSubmitRate <= 0 { throw ValidationError("--slurm-submit-rate wants a rate > 0") }
+        if let slurmMaxQueued, slurmMaxQueued < 1 { throw ValidationError("--slurm-max-queued wants at least 1") }
     }
 }

@@ -1,3 +1,5 @@
+import SkeinRunFormat
+
 /// How one engine runs a plan.
 public struct EngineOptions: Sendable {
     /// Jobs running at once (slots); the number of cores by default.
@@ -8,11 +10,27 @@ public struct EngineOptions: Sendable {
     public var controlPollInterval: Double
     /// Seconds between SIGTERM and SIGKILL when the engine kills a job.
     public var killGrace: Double
+    /// Retries for jobs that set no `dagman.RETRY` (the run's stored `--retries`, which may
+    /// have changed since planning); nil keeps what the plan says.
+    public var defaultRetries: Int?
+    /// Jobs that failed for good in an earlier engine and stay failed in this one (job id ->
+    /// last attempt): `skein retry RUN JOB` on a stopped run runs only the jobs it names.
+    public var stayFailed: [String: Int]
 
-    public init(maxJobs: Int, categoryLimits: [String: Int] = [:], controlPollInterval: Double = 0.2, killGrace: Double = 5) {
+    public init(maxJobs: Int, categoryLimits: [String: Int] = [:], controlPollInterval: Double = 0.2, killGrace: Double = 5,
+                defaultRetries: Int? = nil, stayFailed: [String: Int] = [:]) {
         self.maxJobs = maxJobs
         self.categoryLimits = categoryLimits
         self.controlPollInterval = controlPollInterval
         self.killGrace = killGrace
+        self.defaultRetries = defaultRetries
+        self.stayFailed = stayFailed
+    }
+
+    /// A job's retries: its own `dagman.RETRY` (job, transformation, site or workflow
+    /// profile) if it set one, else `defaultRetries`, else the plan's.
+    public func retries(for job: ExecutableJob) -> Int {
+        if job.profiles["dagman.RETRY"] != nil { return job.retries }
+        return defaultRetries ?? job.retries
     }
 }

@@ -74,10 +74,13 @@ public final class WorkflowEngine: @unchecked Sendable {
         journal.append(.started(job: "-", attempt: resume.restartCount))
 
         let jobs = plan.jobs.map {
-            SchedulerJob(parents: $0.parents, retries: $0.retries, priority: $0.priority, category: $0.category, walltime: $0.maxWalltime,
+            SchedulerJob(parents: $0.parents, retries: options.retries(for: $0), priority: $0.priority, category: $0.category, walltime: $0.maxWalltime,
                          abortOnExitCode: $0.abortOnExitCode, abortReturnValue: $0.abortReturnValue)
         }
-        scheduler = Scheduler(jobs: jobs, maxJobs: options.maxJobs, categoryLimits: options.categoryLimits, done: resume.succeeded, nextAttempt: resume.nextAttempt)
+        let stayFailed = options.stayFailed.reduce(into: [Int: Int]()) { if let i = index[$1.key], !resume.succeeded.contains(i) { $0[i] = $1.value } }
+        scheduler = Scheduler(
+            jobs: jobs, maxJobs: options.maxJobs, categoryLimits: options.categoryLimits, done: resume.succeeded, failed: stayFailed,
+            nextAttempt: resume.nextAttempt)
         baseEnvironment = ProcessInfo.processInfo.environment
     }
 

@@ -19,8 +19,9 @@ public struct Scheduler: Sendable {
     private var finishedReported = false
 
     /// `done` jobs succeeded in an earlier engine run (resume) and are never run again;
-    /// `nextAttempt` continues their attempt numbering.
-    public init(jobs: [SchedulerJob], maxJobs: Int, categoryLimits: [String: Int] = [:], done: Set<Int> = [], nextAttempt: [Int: Int] = [:]) {
+    /// `failed` jobs (job -> last attempt) failed for good before and stay failed until a
+    /// retry command; `nextAttempt` continues their attempt numbering.
+    public init(jobs: [SchedulerJob], maxJobs: Int, categoryLimits: [String: Int] = [:], done: Set<Int> = [], failed: [Int: Int] = [:], nextAttempt: [Int: Int] = [:]) {
         self.jobs = jobs
         self.maxJobs = max(1, maxJobs)
         self.categoryLimits = categoryLimits
@@ -31,6 +32,7 @@ public struct Scheduler: Sendable {
         self.unmetParents = jobs.map(\.parents.count)
         self.pendingAttempts = nextAttempt
         for i in done.sorted() { markSucceeded(i) }
+        for (i, attempt) in failed where states[i] == .waiting { states[i] = .failed(attempt: attempt) }
         for i in 0..<jobs.count where states[i] == .waiting && unmetParents[i] == 0 {
             makeReady(i, attempt: nextAttempt[i] ?? 0)
         }

@@ -1,13 +1,12 @@
 import Foundation
-import SkeinRunFormat
-import SkeinEngine
-import SkeinReports
+import SkeinRuns
 
-/// Carries out a `ControlRequest` exactly as the CLI would: with an engine alive, the
-/// command goes into the run's control folder (`ControlChannel`, as `skein halt` & co.);
-/// with none, `retry` and `resume` run the `skein` binary itself (`skein retry RUN JOB`,
-/// `skein resume RUN`), which starts a detached engine. Runs off the UI thread.
+/// Carries out a `ControlRequest` exactly as the CLI would, through the same library
+/// (`RunControl`): with an engine alive, the command goes into the run's control channel;
+/// with none, `retry` and `resume` start a detached engine process (`skeinExecutable`) that
+/// runs with the run's stored settings. Runs off the UI thread.
 public struct ActionRunner: Sendable {
+    /// The `skein` binary a detached engine runs as (`skein run RUNDIR --batch`).
     public var skeinExecutable: String
     public var environment: [String: String]
 
@@ -18,61 +17,34 @@ public struct ActionRunner: Sendable {
 
     /// The outcome as a message, and whether it is an error.
     public func perform(_ request: ControlRequest) -> (String, Bool) {
-        let dir = request.runDirectory
-        let alive = EngineLock.state(runDirectory: dir).alive
-        let channel = ControlChannel(directory: RunLayout(runDirectory: dir).controlDirectory)
-        func send(_ commands: [ControlChannel.Command], _ done: String) -> (String, Bool) {
-            do {
-                try channel.send(commands)
-                return (done, false)
-            } catch {
-                return ("\(request.action.verb): \(error)", true)
-            }
-        }
-        switch request.action {
-        case .retry(let jobs):
-            guard !jobs.isEmpty else { return ("retry: no failed job to retry", true) }
-            if alive { return send(jobs.map { .retry($0) }, "retry sent for \(jobs.joined(separator: ", "))") }
-            return spawn(["retry", dir] + jobs, fallback: "engine started: the run resumes and \(jobs.joined(separator: ", ")) run(s) again")
-        case .resume:
-            if alive { return send([.resume], "resume sent to the running engine") }
-            return spawn(["resume", dir], fallback: "engine started: the run resumes")
-        case .kill(let jobs):
-            guard alive else { return ("kill: no engine is running this run, so no job is running", true) }
-            return send(jobs.map { .kill($0) }, "kill sent for \(jobs.joined(separator: ", ")): SIGTERM, then SIGKILL after 5 s")
-        case .halt:
-            guard alive else { return ("halt: no engine is running this run", true) }
-            return send([.halt], "halt sent: running jobs finish, nothing new starts")
-        case .remove:
-            guard alive else { return ("remove: no engine is running this run", true) }
-            return send([.remove], "remove sent: running jobs are killed, the run ends as removed")
-        }
-    }
-
-    /// Runs `skein ARGS` and returns its last line of output.
-    func spawn(_ arguments: [String], fallback: String) -> (String, Bool) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: skeinExecutable)
-        process.arguments = arguments
-        var env = environment
-        env["NO_COLOR"] = "1"
-        process.environment = env
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        process.standardInput = FileHandle.nullDevice
+        let verb = request.action.verb
         do {
-            try process.run()
+            let control = try RunControl(runDirectory: request.runDirectory)
+            let start = EngineStart.detached(executable: skeinExecutable, environment: environment)
+            switch request.action {
+            case .retry(let jobs):
+                guard !jobs.isEmpty else { return ("retry: no failed job to retry", true) }
+                switch try control.retry(jobs, command: "tui retry \(jobs.joined(separator: " "))", start: start) {
+                case .started(let pid): return ("engine started (pid \(pid)): the run resumes and \(jobs.joined(separator: ", ")) run(s) again", false)
+                default: return ("retry sent for \(jobs.joined(separator: ", "))", false)
+                }
+            case .resume:
+                switch try control.resume(command: "tui resume", start: start) {
+                case .started(let pid): return ("engine started (pid \(pid)), resuming \(control.runDirectory)", false)
+                default: return ("resume sent to the running engine", false)
+                }
+            case .kill(let jobs):
+                guard try control.kill(jobs) == .sent else { return ("kill: no engine is running this run, so no job is running", true) }
+                return ("kill sent for \(jobs.joined(separator: ", ")): SIGTERM, then SIGKILL after 5 s", false)
+            case .halt:
+                guard try control.halt() == .sent else { return ("halt: no engine is running this run", true) }
+                return ("halt sent: running jobs finish, nothing new starts", false)
+            case .remove:
+                guard try control.remove() == .sent else { return ("remove: no engine is running this run", true) }
+                return ("remove sent: running jobs are killed, the run ends as removed", false)
+            }
         } catch {
-            return ("\(arguments[0]): cannot run \(skeinExecutable): \(error)", true)
+            return ("\(verb): \(error)", true)
         }
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        let last = text.split(separator: "\n").last.map(String.init)
-        if process.terminationStatus != 0 {
-            return ("skein \(arguments[0]) failed: \(last ?? "exit \(process.terminationStatus)")", true)
-        }
-        return (last ?? fallback, false)
     }
 }

@@ -1,0 +1,79 @@
+import Foundation
+import SkeinRunFormat
+
+/// Steers one run, for the CLI's control commands and the TUI's actions alike: with an
+/// engine alive, a command goes into the run's control channel; with none, `resume` and
+/// `retry` start an engine (with the run's stored settings), and the others have nothing to
+/// act on.
+public struct RunControl: Sendable {
+    public let plan: ExecutablePlan
+
+    public init(plan: ExecutablePlan) { self.plan = plan }
+
+    /// Reads the plan of the run directory `path` (relative paths from here).
+    public init(runDirectory path: String) throws {
+        guard RunDirectory.isRunDirectory(path) else {
+            throw RunsError("\(path) is not a Skein run directory (no plan.json)")
+        }
+        plan = try RunDirectory(path: RunDirectory.absolute(path)).readPlan()
+    }
+
+    public var runDirectory: String { plan.runDirectory }
+
+    /// Whether an engine runs this run now (it holds the run's lock).
+    public var engineIsAlive: Bool { EngineLock.isHeld(runDirectory: runDirectory) }
+
+    /// Job ids that are not jobs of this run.
+    public func unknownJobs(_ jobs: [String]) -> [String] {
+        let known = Set(plan.jobs.map(\.id))
+        return jobs.filter { !known.contains($0) }
+    }
+
+    public func halt() throws -> ControlOutcome { try sendToLiveEngine([.halt]) }
+
+    public func remove() throws -> ControlOutcome { try sendToLiveEngine([.remove]) }
+
+    public func kill(_ jobs: [String]) throws -> ControlOutcome { try sendToLiveEngine(jobs.map { .kill($0) }) }
+
+    /// Resumes the run: a live (halted) engine schedules again; else an engine starts and
+    /// runs what has not succeeded. `change` (options given to this command) is stored
+    /// first and recorded under `command`; a live engine keeps its settings until the next.
+    public func resume(change: EngineSettingsChange = EngineSettingsChange(), command: String, start: EngineStart) throws -> ControlOutcome {
+        try RunSettings.update(runDirectory: runDirectory, with: change, command: command)
+        if engineIsAlive { return try send([.resume]) }
+        return try startEngine(start, retrying: [])
+    }
+
+    /// Runs failed `jobs` again: at once in a live engine; else an engine starts that runs
+    /// them (and their descendants) while the run's other failed jobs stay failed.
+    public func retry(_ jobs: [String], change: EngineSettingsChange = EngineSettingsChange(), command: String, start: EngineStart) throws -> ControlOutcome {
+        guard !jobs.isEmpty else { throw RunsError("retry: name the failed jobs to run again") }
+        let unknown = unknownJobs(jobs)
+        guard unknown.isEmpty else { throw RunsError("no such job in this run: \(unknown.joined(separator: ", "))") }
+        try RunSettings.update(runDirectory: runDirectory, with: change, command: command)
+        if engineIsAlive { return try send(jobs.map { .retry($0) }) }
+        return try startEngine(start, retrying: jobs)
+    }
+
+    /// Starts an engine for this run (`skein run RUNDIR` on a planned or stopped run).
+    public func startEngine(_ start: EngineStart, retrying jobs: [String] = []) throws -> ControlOutcome {
+        switch start {
+        case .detached(let executable, let environment):
+            let pid = try EngineProcess.detach(runDirectory: runDirectory, retrying: jobs, executable: executable,
+                                               environment: environment ?? ProcessInfo.processInfo.environment)
+            return .started(pid: pid)
+        case .foreground:
+            return .ran(exitCode: try ForegroundEngine.run(plan, retrying: jobs))
+        }
+    }
+
+    private func sendToLiveEngine(_ commands: [ControlChannel.Command]) throws -> ControlOutcome {
+        guard engineIsAlive else { return .noEngine }
+        return try send(commands)
+    }
+
+    private func send(_ commands: [ControlChannel.Command]) throws -> ControlOutcome {
+        try ControlChannel(directory: RunLayout(runDirectory: runDirectory).controlDirectory).send(commands)
+        return .sent
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+import SkeinEngine
+import SkeinProvenance
+import SkeinRunFormat
+
+/// Runs a run's engine in this process to the end (`skein run RUNDIR --batch`), with the
+/// run's stored settings, and keeps the run registry up to date.
+public enum ForegroundEngine {
+    /// Runs `plan` and returns the exit code `skein run --batch` documents: 0 succeeded,
+    /// 1 failed, 3 halted, removed or stopped by SIGTERM/SIGINT. Throws when the engine cannot start (another engine
+    /// holds the run, an executor is missing). `retrying` names failed jobs to run again
+    /// while the run's other failed jobs stay failed; empty: every failed job runs again.
+    public static func run(_ plan: ExecutablePlan, retrying jobs: [String] = [], printProgress: Bool = true,
+                           kickstart: String = EngineProcess.kickstartPath) throws -> Int32 {
+        let settings = try RunSettings.current(runDirectory: plan.runDirectory)
+        var options = EngineOptions(settings: settings, plan: plan)
+        if !jobs.isEmpty {
+            options.stayFailed = FailedJobs.forGood(in: plan, options: options).filter { !jobs.contains($0.key) }
+        }
+        let processes = LocalExecutor.shared
+        var executors: [String: JobExecutor] = ["local": LocalJobExecutor(processes: processes)]
+        if plan.jobs.contains(where: { $0.executor == "slurm" }) {
+            executors["slurm"] = SlurmExecutor(settings: SlurmSettings(settings: settings.slurm, kickstart: kickstart), processes: processes,
+                                               runDirectory: plan.runDirectory)
+        }
+        let engine = try WorkflowEngine(plan: plan, options: options, executors: executors, processes: processes)
+        engine.add(try ProvenanceRecorder(plan: plan))
+        if printProgress { engine.add(ProgressPrinter(plan: plan)) }
+        if executors["slurm"] != nil { engine.add(PendingReasonsRecorder(plan: plan)) }
+        let registry = try? RunRegistry()
+        try? registry?.register(label: plan.label, runDir: plan.runDirectory, wfUUID: plan.wfUUID, state: .running, started: Date().timeIntervalSince1970)
+        // SIGTERM and SIGINT stop the run cleanly (jobs killed after a grace; exit 3).
+        let signals = SignalStop(engine: engine)
+        let outcome = engine.run()
+        signals.cancel()
+        processes.shutdown()
+        if printProgress {
+            for executor in executors.values { if let summary = executor.summary { print(summary) } }
+        }
+        let (state, code) = result(of: outcome)
+        _ = try? registry?.update(runDir: plan.runDirectory, state: state, finished: Date().timeIntervalSince1970)
+        return code
+    }
+
+    /// The registry state and exit code of an engine's outcome.
+    static func result(of outcome: WorkflowOutcome) -> (RunState, Int32) {
+        switch outcome {
+        case .succeeded: return (.succeeded, 0)
+        case .failed, .aborted: return (.failed, 1)
+        case .halted: return (.halted, 3)
+        case .removed: return (RunState(rawValue: "removed"), 3)
+        case .stopped: return (RunState(rawValue: "stopped"), 3)
+        }
+    }
+}

@@ -1,0 +1,25 @@
+import Foundation
+import SkeinPlanner
+import SkeinProvenance
+import SkeinRunFormat
+import SkeinWorkflow
+
+/// Plans a validated workflow into a new run directory: the plan, Pegasus's braindump (so
+/// Pegasus's tools recognise the run), the run's engine settings, and an entry in the run
+/// registry. Validation stays with the caller, which prints its diagnostics.
+public enum RunPlanning {
+    /// Throws `PlanError` when a job has no site or an executable cannot be staged.
+    public static func plan(_ loaded: LoadedWorkflow, options: PlanOptions, settings: EngineSettings, plannerExecutable: String,
+                            plannerVersion: String) throws -> ExecutablePlan {
+        let label = loaded.workflow?.name ?? "workflow"
+        let runDirectory = try RunDirectory.create(base: options.baseDirectory, label: label)
+        let plan = try Planner(loaded, options: options).plan(runDirectory: runDirectory.path)
+        try runDirectory.write(plan)
+        try SubmitFiles.write(for: plan, plannerExecutable: plannerExecutable, plannerVersion: plannerVersion)
+        try EngineSettings.store(settings, runDirectory: plan.runDirectory, command: "plan")
+        if let registry = try? RunRegistry() {
+            try? registry.register(label: plan.label, runDir: plan.runDirectory, wfUUID: plan.wfUUID, state: .planned, started: plan.createdAt)
+        }
+        return plan
+    }
+}
