@@ -83,7 +83,7 @@ let package = Package(
         // ncurses and in-memory backends.
         .target(
             name: "SkeinTUI",
-            dependencies: ["SkeinReports", "SkeinRunFormat", "SkeinProvenance", "SkeinEngine", "SkeinYAML", "CNcursesw"]),
+            dependencies: ["SkeinReports", "SkeinRunFormat", "SkeinEngine", "SkeinYAML", "CNcursesw"]),
         .executableTarget(
             name: "skein",
             dependencies: [
