@@ -7,13 +7,13 @@ import SkeinRunFormat
 public enum RunGraphReader {
     public static func read(_ location: RunLocation, now: Double = Date().timeIntervalSince1970) throws -> RunGraph {
         let started = Date()
-        var status = try StatusReader.read(location, includeJobs: true, now: now)
+        var (status, database) = try StatusReader.readWithJobs(location, includeJobs: true, now: now)
         let statusSeconds = Date().timeIntervalSince(started)
         let jobs = status.jobs ?? []
         status.jobs = nil
         var edges = Edges(jobs: jobs)
-        if status.source == "database", let path = status.database ?? location.database {
-            try edges.readDatabase(ReportDatabase(path: path))
+        if let database {
+            try edges.readDatabase(database)
         } else if location.kind == .skein, let plan = try? RunDirectory(path: location.directory).readPlan() {
             edges.readPlan(plan, label: status.label)
         }
@@ -49,25 +49,25 @@ public enum RunGraphReader {
             children[Int(p)].append(c)
         }
 
-        /// Job types, transformations and edges of every workflow in the database.
-        mutating func readDatabase(_ db: ReportDatabase) throws {
-            var labels: [Int: String] = [:]
-            try db.each("SELECT wf_id, dax_label FROM workflow") { r in labels[r.int(0) ?? 0] = r.string(1) }
-            var byJobID: [Int: Int32] = [:]
-            byJobID.reserveCapacity(jobs.count)
-            try db.each("SELECT job_id, wf_id, exec_job_id, type_desc FROM job") { r in
-                guard let label = labels[r.int(1) ?? 0], let name = r.text(2), let j = byWorkflow[label]?[name] else { return }
-                let id = r.int(0) ?? 0
-                byJobID[id] = j
-                rank[Int(j)] = Int64(id)
-                let type = r.string(3)
-                if type != "compute" { transformation[Int(j)] = type }
+        /// Job types, transformations and edges of the status's workflows. The jobs, their
+        /// ids and types are the status's own job graph; the tasks and the edges are read here.
+        mutating func readDatabase(_ source: StatusReader.DatabaseJobs) throws {
+            let db = source.db, graph = source.graph
+            // Status row of each job id.
+            var byJobID = IDIndex(expected: jobs.count)
+            for (k, j) in source.statusOrder.enumerated() {
+                byJobID.set(graph.jobs[j], k)
+                rank[k] = Int64(graph.jobs[j])
+                let type = graph.typeDesc[j]
+                if type != "compute" { transformation[k] = type }
             }
             try db.each("SELECT job_id, transformation FROM task WHERE job_id IS NOT NULL") { r in
-                guard let j = byJobID[r.int(0) ?? 0], let tr = r.text(1), !tr.isEmpty else { return }
-                if transformation[Int(j)].isEmpty || transformation[Int(j)] == "compute" { transformation[Int(j)] = tr }
+                guard let k = byJobID.get(r.int(0) ?? -1), let tr = r.text(1), !tr.isEmpty else { return }
+                if transformation[k].isEmpty || transformation[k] == "compute" { transformation[k] = tr }
             }
             // Edges come grouped by workflow and parent: look each name up once.
+            var labels: [Int: String] = [:]
+            for w in source.workflows { labels[w.id] = w.label }
             var lastParent: (String, Int32) = ("", -1)
             var lastWF = -1
             var names: [String: Int32] = [:]
@@ -88,8 +88,8 @@ public enum RunGraphReader {
             if labels.count > 1 {
                 var runs: [(Int32, String)] = []
                 try db.each("SELECT DISTINCT ji.job_id, w.dax_label FROM job_instance ji JOIN workflow w ON w.wf_id = ji.subwf_id") { r in
-                    guard let p = byJobID[r.int(0) ?? -1], let label = r.text(1), label != jobs[Int(p)].workflow else { return }
-                    runs.append((p, label))
+                    guard let p = byJobID.get(r.int(0) ?? -1), let label = r.text(1), label != jobs[p].workflow else { return }
+                    runs.append((Int32(p), label))
                 }
                 for (p, label) in runs {
                     for (_, c) in byWorkflow[label] ?? [:] where parents[Int(c)].isEmpty { addEdge(p, c) }
