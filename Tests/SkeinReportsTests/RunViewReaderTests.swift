@@ -120,6 +120,10 @@ final class RunViewReaderTests: XCTestCase {
         XCTAssertEqual(recorded.definition.arguments, ["--job", "calc"])
         XCTAssertEqual(recorded.definition.site, "local")
         XCTAssertNil(plan.definition(of: "nonexistent"))
+        let json = try JSONEncoder().encode(detail)
+        let back = try JSONDecoder().decode(JobDetail.self, from: json)
+        XCTAssertEqual(back, detail, "a job's detail travels as JSON")
+        XCTAssertEqual(back.definition.workingDirectory, detail.definition.workingDirectory)
         XCTAssertThrowsError(try JobDetailReader.read(location, job: "nonexistent", plan: plan))
     }
 
@@ -135,6 +139,22 @@ final class RunViewReaderTests: XCTestCase {
         XCTAssertTrue(out.contains("invalid option"), "ls wrote nothing to stdout: its stderr stands in")
         XCTAssertEqual(detail.definition.site, "condorpool", "where the last attempt ran")
         XCTAssertFalse(detail.definition.arguments.isEmpty)
+    }
+
+    func testJobDefinitionProfilesTravelAsOrderedNameValuePairs() throws {
+        let definition = JobDefinition(kind: "compute", transformation: "t", executable: "/bin/t", arguments: ["a"], site: "local",
+                                       executor: "slurm", workingDirectory: nil, retries: 2, maxWalltime: 60, priority: 1, category: nil,
+                                       inputs: ["in"], outputs: ["out"], stdin: nil, stdout: "o", stderr: nil,
+                                       profiles: [("pegasus.cores", "4"), ("env.A", "1")], environment: [("B", "2")])
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let json = try encoder.encode(definition)
+        XCTAssertTrue(String(decoding: json, as: UTF8.self).contains(#"{"name":"pegasus.cores","value":"4"}"#))
+        let back = try JSONDecoder().decode(JobDefinition.self, from: json)
+        XCTAssertEqual(back.profiles.map { "\($0.0)=\($0.1)" }, ["pegasus.cores=4", "env.A=1"])
+        XCTAssertEqual(back.environment.map { "\($0.0)=\($0.1)" }, ["B=2"])
+        XCTAssertEqual([back.executor, back.stdout], ["slurm", "o"])
+        XCTAssertEqual(back.maxWalltime, 60)
     }
 
     func testRecordedArgumentsAreSplitOnBlanksHonouringQuotes() {
