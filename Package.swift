@@ -94,7 +94,7 @@ let package = Package(
         // ncurses and in-memory backends.
         .target(
             name: "SkeinTUI",
-            dependencies: ["SkeinReports", "SkeinRunFormat", "SkeinProvenance", "SkeinEngine", "SkeinRuns", "SkeinYAML", "CNcursesw"]),
+            dependencies: ["SkeinReports", "SkeinRunFormat", "SkeinRuns", "SkeinYAML", "CNcursesw"]),
         .executableTarget(
             name: "skein",
             dependencies: [

@@ -11,31 +11,47 @@ public enum StatusReader {
     }
 
     public static func read(_ location: RunLocation, includeJobs: Bool = false, now: Double = StampedeSchema.currentTime()) throws -> StatusReport {
+        try readWithJobs(location, includeJobs: includeJobs, now: now).report
+    }
+
+    /// The report and, when it came from the database, the open database and the job graph
+    /// it was built from: `RunGraphReader` reads the rest of the DAG through them.
+    static func readWithJobs(_ location: RunLocation, includeJobs: Bool, now: Double) throws -> (report: StatusReport, jobs: DatabaseJobs?) {
         let engine = location.kind == .skein ? EngineLock.state(runDirectory: location.directory) : nil
         let monitordDone = FileManager.default.fileExists(atPath: location.directory + "/monitord.done")
         if location.databaseExists, let path = location.database {
             do {
                 let db = try ReportDatabase(path: path)
-                if let report = try fromDatabase(db, location, engine: engine, monitordDone: monitordDone, includeJobs: includeJobs, now: now) {
-                    return report
+                if let (report, jobs) = try fromDatabase(db, location, engine: engine, monitordDone: monitordDone, includeJobs: includeJobs, now: now) {
+                    return (report, jobs)
                 }
             } catch ReportError.noDatabase {
                 // Created but still empty: an engine that is just starting.
             }
         }
         if location.kind == .skein, let plan = PlanSummary.read(location.directory) {
-            return fromPlan(plan, location, engine: engine, includeJobs: includeJobs, now: now)
+            return (fromPlan(plan, location, engine: engine, includeJobs: includeJobs, now: now), nil)
         }
         if !location.dagmanOutFiles.isEmpty {
-            return try DagmanOutStatus.report(location, now: now)
+            return (try DagmanOutStatus.report(location, now: now), nil)
         }
         throw ReportError.noDatabase(location.database ?? location.directory)
+    }
+
+    /// What a report from the database was built from.
+    struct DatabaseJobs {
+        let db: ReportDatabase
+        let graph: JobGraph
+        /// The workflow and those below it (`graph.workflowIndex` indexes this).
+        let workflows: [ReportDatabase.Workflow]
+        /// Graph index of each `StatusReport.jobs` row (empty without `includeJobs`).
+        let statusOrder: [Int]
     }
 
     // MARK: from the database
 
     static func fromDatabase(_ db: ReportDatabase, _ location: RunLocation, engine: EngineLock.State?, monitordDone: Bool,
-                             includeJobs: Bool, now: Double) throws -> StatusReport? {
+                             includeJobs: Bool, now: Double) throws -> (StatusReport, DatabaseJobs)? {
         let all = try db.workflows()
         guard let wf = try db.selectWorkflow(location.wfUUID, in: all) else { return nil }
         let tree = db.descendants(of: wf, in: all)
@@ -62,12 +78,13 @@ public enum StatusReader {
         let totals = workflows.map(\.counts).reduce(StateCounts(), +)
         // Why batch jobs still wait, while an engine runs them (the engine keeps the file).
         let waiting = location.kind == .skein && condition.phase == .running ? PendingReasons.read(runDirectory: location.directory) : [:]
-        let jobs = includeJobs ? try graph.jobStatuses(db, labels: tree.map { $0.0.label }, waiting: waiting, now: now) : nil
+        let order = includeJobs ? graph.statusOrder() : []
+        let jobs = includeJobs ? try graph.jobStatuses(db, labels: tree.map { $0.0.label }, order: order, waiting: waiting, now: now) : nil
         var report = StatusReport(directory: location.directory, kind: location.kind, label: wf.label.isEmpty ? location.label : wf.label,
                                   wfUUID: wf.uuid, source: "database", database: db.path, condition: condition, workflows: workflows,
                                   totals: totals, jobs: jobs, notes: location.notes, readAt: now)
         if !waiting.isEmpty { report.pendingReasons = waiting.values.reduce(into: [:]) { $0[$1, default: 0] += 1 } }
-        return report
+        return (report, DatabaseJobs(db: db, graph: graph, workflows: tree.map(\.0), statusOrder: order))
     }
 
     // MARK: from plan.json (a Skein run whose engine has not written its database yet)
@@ -121,6 +138,8 @@ struct JobGraph {
     var names: [String] = []
     var workflowIndex: [Int] = []
     var maxRetries: [Int] = []
+    /// `type_desc`: compute, create-dir, stage-in-tx, dax, ...
+    var typeDesc: [String] = []
     var attempts: [Int] = []
     var firstSeq: [Int] = []
     var lastSeq: [Int] = []
@@ -144,10 +163,11 @@ struct JobGraph {
         let inList = ReportDatabase.placeholders(wfIDs.count)
         let params: [any SQLiteBindable] = wfIDs
         var index = IDIndex(expected: 1024)
-        try db.each("SELECT job_id, wf_id, exec_job_id, max_retries FROM job WHERE wf_id IN (\(inList)) ORDER BY wf_id, job_id", params) { r in
+        try db.each("SELECT job_id, wf_id, exec_job_id, max_retries, type_desc FROM job WHERE wf_id IN (\(inList)) ORDER BY wf_id, job_id", params) { r in
             let id = r.int(0) ?? 0
             index.set(id, g.jobs.count)
             g.jobs.append(id); g.names.append(r.string(2)); g.workflowIndex.append(wfPosition[r.int(1) ?? 0] ?? 0); g.maxRetries.append(r.int(3) ?? 0)
+            g.typeDesc.append(r.string(4))
         }
         let n = g.jobs.count
         g.attempts = Array(repeating: 0, count: n); g.firstSeq = Array(repeating: Int.max, count: n)
@@ -248,9 +268,18 @@ struct JobGraph {
         return g
     }
 
-    /// The `--jobs` rows: jobs that ran in submission order, then the others.
+    /// The order of the `--jobs` rows: by workflow, jobs that ran in submission order, then the others.
+    func statusOrder() -> [Int] {
+        jobs.indices.sorted { a, b in
+            if workflowIndex[a] != workflowIndex[b] { return workflowIndex[a] < workflowIndex[b] }
+            if firstSeq[a] != firstSeq[b] { return firstSeq[a] < firstSeq[b] }
+            return jobs[a] < jobs[b]
+        }
+    }
+
+    /// The `--jobs` rows, in `order` (`statusOrder()`).
     /// `waiting`: the batch system's reason by job id, for jobs submitted and not started.
-    func jobStatuses(_ db: ReportDatabase, labels: [String], waiting: [String: String], now: Double) throws -> [JobStatus] {
+    func jobStatuses(_ db: ReportDatabase, labels: [String], order: [Int], waiting: [String: String], now: Double) throws -> [JobStatus] {
         let hosts = try db.hosts()
         let reasonStatement = try db.db.prepare("""
             SELECT reason FROM jobstate WHERE job_instance_id = ? AND state IN ('JOB_FAILURE', 'POST_SCRIPT_FAILED', 'PRE_SCRIPT_FAILED', 'JOB_HELD', 'JOB_ABORTED')
@@ -260,11 +289,6 @@ struct JobGraph {
             try reasonStatement.bind([instance])
             defer { reasonStatement.reset() }
             return try reasonStatement.step() ? reasonStatement.text(0) : nil
-        }
-        let order = jobs.indices.sorted { a, b in
-            if workflowIndex[a] != workflowIndex[b] { return workflowIndex[a] < workflowIndex[b] }
-            if firstSeq[a] != firstSeq[b] { return firstSeq[a] < firstSeq[b] }
-            return jobs[a] < jobs[b]
         }
         var result: [JobStatus] = []
         result.reserveCapacity(jobs.count)

@@ -1,5 +1,4 @@
 import Foundation
-import SkeinProvenance
 import SkeinReports
 import SkeinYAML
 
@@ -140,7 +139,7 @@ public final class TUIApplication {
         else if noColor { model.notify("NO_COLOR is set: no colours") }
         let mailbox = self.mailbox
         var configuration = DataService.Configuration(
-            registryDirectory: options.registryDirectory ?? RunRegistry.defaultDirectory(environment: options.environment),
+            registryDirectory: options.registryDirectory ?? RegisteredRuns.defaultDirectory(environment: options.environment),
             directories: options.directories,
             pegasusMasterDatabase: options.pegasusMasterDatabase ?? ((options.environment["HOME"] ?? NSHomeDirectory()) + "/.pegasus/workflow.db"))
         configuration.interval = 0.25

@@ -76,7 +76,7 @@ public final class DataService: @unchecked Sendable {
     private var wanted: Set<DataKey> = []
     private var states: [DataKey: State] = [:]
     private var locations: [String: RunLocation] = [:]
-    private var plans: [String: (FileSignature, PlanJobs?)] = [:]
+    private var plans: [String: (FileSignature, PlanJobDefinitions?)] = [:]
     private let planLock = NSLock()
     private var logs: [String: LogReader] = [:]
     private var timer: DispatchSourceTimer?
@@ -257,11 +257,11 @@ public final class DataService: @unchecked Sendable {
 
     /// The run's plan (cached until plan.json changes). Decoding a 100,000-job plan takes a
     /// while, so it happens once per run, on a worker.
-    private func plan(_ dir: String) -> PlanJobs? {
+    private func plan(_ dir: String) -> PlanJobDefinitions? {
         planLock.lock(); defer { planLock.unlock() }
-        let sig = FileSignature.file(dir + "/plan.json")
+        let sig = FileSignature.file(dir + "/" + RunLayout.planFile)
         if let (s, p) = plans[dir], s == sig { return p }
-        let p = PlanJobs.read(dir)
+        let p = PlanJobDefinitions.read(runDirectory: dir)
         plans[dir] = (sig, p)
         return p
     }

@@ -1,4 +1,5 @@
 import Foundation
+import SkeinReports
 
 /// A log's lines as read so far. Files are read incrementally (only what was appended since
 /// the last read) and at most the last `LogReader.maximumBytes` of a huge file are kept.

@@ -1,6 +1,4 @@
 import Foundation
-import SkeinRunFormat
-import SkeinProvenance
 import SkeinReports
 
 /// How a job looks in the TUI: its status state, refined (a job on its second attempt is
@@ -249,148 +247,16 @@ public struct RunData: Sendable, Equatable {
     }
 }
 
-/// Reads `RunData`: the status report (SkeinReports, with every job), then the DAG and
-/// the transformations straight from the run database (the one source of truth), or from
-/// `plan.json` for a Skein run that has not written its database yet.
+/// Reads `RunData` through SkeinReports' `RunGraphReader` (status, every job, the DAG and
+/// the transformations), then lays out the tree and the groupings the Run screen shows.
 public enum RunDataReader {
     public static func read(_ location: RunLocation, now: Double = Date().timeIntervalSince1970) throws -> RunData {
         let t0 = Date()
-        var status = try StatusReader.read(location, includeJobs: true, now: now)
-        let statusSeconds = Date().timeIntervalSince(t0)
-        let jobs = status.jobs ?? []
-        status.jobs = nil
-        let n = jobs.count
-        var transformation = [String](repeating: "", count: n)
-        var parents = [[Int32]](repeating: [], count: n)
-        var children = [[Int32]](repeating: [], count: n)
-        // Jobs by workflow label and id.
-        var byWorkflow: [String: [String: Int32]] = [:]
-        for (i, j) in jobs.enumerated() { byWorkflow[j.workflow, default: [:]][j.id] = Int32(i) }
-        var rank = [Int64](repeating: Int64.max, count: n)
-        func addEdge(_ p: Int32, _ c: Int32) {
-            parents[Int(c)].append(p)
-            children[Int(p)].append(c)
-        }
-        if status.source == "database", let path = status.database ?? location.database {
-            let db = try SQLiteDatabase(path: path, readOnly: true, create: false, busyTimeout: 10)
-            var labels: [Int64: String] = [:]
-            let wfStatement = try db.prepare("SELECT wf_id, dax_label FROM workflow")
-            while try wfStatement.step() { labels[wfStatement.int64(0)] = wfStatement.text(1) ?? "" }
-            var byJobID: [Int64: Int32] = [:]
-            byJobID.reserveCapacity(n)
-            let jobStatement = try db.prepare("SELECT job_id, wf_id, exec_job_id, type_desc FROM job")
-            while try jobStatement.step() {
-                guard let label = labels[jobStatement.int64(1)], let name = jobStatement.text(2),
-                      let j = byWorkflow[label]?[name] else { continue }
-                let id = jobStatement.int64(0)
-                byJobID[id] = j
-                rank[Int(j)] = id
-                let type = jobStatement.text(3) ?? ""
-                if type != "compute" { transformation[Int(j)] = type }
-            }
-            let taskStatement = try db.prepare("SELECT job_id, transformation FROM task WHERE job_id IS NOT NULL")
-            while try taskStatement.step() {
-                if let j = byJobID[taskStatement.int64(0)], let tr = taskStatement.text(1), !tr.isEmpty {
-                    if transformation[Int(j)].isEmpty || transformation[Int(j)] == "compute" { transformation[Int(j)] = tr }
-                }
-            }
-            let edgeStatement = try db.prepare("SELECT wf_id, parent_exec_job_id, child_exec_job_id FROM job_edge")
-            var lastParent: (String, Int32) = ("", -1)
-            var lastWF: Int64 = -1
-            var names: [String: Int32] = [:]
-            while try edgeStatement.step() {
-                let wf = edgeStatement.int64(0)
-                if wf != lastWF {
-                    lastWF = wf
-                    names = labels[wf].flatMap { byWorkflow[$0] } ?? [:]
-                    lastParent = ("", -1)
-                }
-                let pn = edgeStatement.text(1) ?? "", cn = edgeStatement.text(2) ?? ""
-                let p: Int32
-                if pn == lastParent.0 { p = lastParent.1 } else { p = names[pn] ?? -1; lastParent = (pn, p) }
-                guard p >= 0, let c = names[cn] else { continue }
-                addEdge(p, c)
-            }
-            // A sub-workflow's jobs hang under the job that ran it.
-            if labels.count > 1 {
-                let subStatement = try db.prepare("SELECT DISTINCT ji.job_id, w.dax_label FROM job_instance ji JOIN workflow w ON w.wf_id = ji.subwf_id")
-                while try subStatement.step() {
-                    guard let p = byJobID[subStatement.int64(0)], let label = subStatement.text(1), label != jobs[Int(p)].workflow else { continue }
-                    for (_, c) in byWorkflow[label] ?? [:] where parents[Int(c)].isEmpty { addEdge(p, c) }
-                }
-            }
-        } else if location.kind == .skein, let plan = PlanJobs.read(location.directory) {
-            let names = byWorkflow[status.label] ?? byWorkflow.values.first ?? [:]
-            var planIndex: [Int32] = []
-            for (k, job) in plan.jobs.enumerated() {
-                let j = names[job.id] ?? -1
-                planIndex.append(j)
-                if j >= 0 {
-                    rank[Int(j)] = Int64(k)
-                    transformation[Int(j)] = job.kind == "compute" ? job.transformation : job.kind
-                }
-            }
-            for (k, job) in plan.jobs.enumerated() where planIndex[k] >= 0 {
-                for p in job.parents where p < planIndex.count && planIndex[p] >= 0 { addEdge(planIndex[p], planIndex[k]) }
-            }
-        }
-        // Plan order (job ids ascend as the plan lists jobs); unknown jobs keep status order.
-        let order: [Int32] = (0..<Int32(n)).sorted { (a: Int32, b: Int32) -> Bool in
-            let ra = rank[Int(a)], rb = rank[Int(b)]
-            if ra != rb { return ra < rb }
-            return a < b
-        }
-        var position = [Int32](repeating: 0, count: n)
-        for (k, j) in order.enumerated() { position[Int(j)] = Int32(k) }
-        for j in 0..<n where children[j].count > 1 { children[j].sort { position[Int($0)] < position[Int($1)] } }
-        var data = RunData(status: status, jobs: jobs, transformation: transformation, parents: parents, children: children,
-                           order: order, loadSeconds: 0)
+        let graph = try RunGraphReader.read(location, now: now)
+        var data = RunData(status: graph.status, jobs: graph.jobs, transformation: graph.transformation, parents: graph.parents,
+                           children: graph.children, order: graph.order, loadSeconds: 0)
         data.loadSeconds = Date().timeIntervalSince(t0)
-        data.statusSeconds = statusSeconds
+        data.statusSeconds = graph.statusSeconds
         return data
-    }
-}
-
-/// The fields of a Skein plan the TUI shows per job, read through SkeinRunFormat's one plan
-/// reader (the TUI reads plans, it never writes them).
-struct PlanJobs {
-    struct Job {
-        var id: String
-        var kind: String
-        var transformation: String
-        var site: String
-        var executable: String
-        var arguments: [String]
-        var environment: [String: String]?
-        var workingDirectory: String?
-        var stdin: String?
-        var stdout: String?
-        var stderr: String?
-        var retries: Int?
-        var maxWalltime: Double?
-        var priority: Int?
-        var category: String?
-        var parents: [Int]
-        var inputLinks: [Link]?
-        var outputs: [String]?
-        var profiles: [String: String]?
-        var executor: String?
-    }
-    struct Link { var lfn: String; var source: String? }
-    var label: String
-    var runDirectory: String?
-    var scratchDirectory: String?
-    var jobs: [Job]
-
-    static func read(_ directory: String) -> PlanJobs? {
-        guard let plan = try? RunDirectory(path: directory).readPlan() else { return nil }
-        return PlanJobs(
-            label: plan.label, runDirectory: plan.runDirectory, scratchDirectory: plan.scratchDirectory,
-            jobs: plan.jobs.map { j in
-                Job(id: j.id, kind: j.kind.rawValue, transformation: j.transformation, site: j.site, executable: j.executable, arguments: j.arguments,
-                    environment: j.environment, workingDirectory: j.workingDirectory, stdin: j.stdin, stdout: j.stdout, stderr: j.stderr,
-                    retries: j.retries, maxWalltime: j.maxWalltime, priority: j.priority, category: j.category, parents: j.parents,
-                    inputLinks: j.inputLinks.map { Link(lfn: $0.lfn, source: $0.source) }, outputs: j.outputs, profiles: j.profiles, executor: j.executor)
-            })
     }
 }

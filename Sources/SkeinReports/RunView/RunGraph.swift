@@ -1,0 +1,26 @@
+/// Every job of a run with its state and its place in the DAG: what a live view of the run
+/// (the TUI's Run screen) draws. Columnar (one array per field, indexed like `jobs`) so a
+/// 100,000-job run stays a handful of allocations.
+public struct RunGraph: Codable, Sendable, Equatable {
+    /// The run's status, without its job list (that is `jobs`).
+    public var status: StatusReport
+    /// Every job, in status order (`StatusReport.jobs`' order: as submitted, then the rest).
+    public var jobs: [JobStatus]
+    /// The transformation of each job (the job type, `type_desc`, for auxiliary jobs).
+    public var transformation: [String]
+    /// Indices into `jobs`. A sub-workflow's top jobs hang under the job that ran it.
+    public var parents: [[Int32]]
+    /// Indices into `jobs`, each list in `order`.
+    public var children: [[Int32]]
+    /// Every job index once, in plan order (job ids ascend as the plan lists jobs); jobs the
+    /// plan or database does not place keep status order.
+    public var order: [Int32]
+    /// How long the status report alone took to read, seconds.
+    public var statusSeconds: Double
+
+    public init(status: StatusReport, jobs: [JobStatus], transformation: [String], parents: [[Int32]], children: [[Int32]],
+                order: [Int32], statusSeconds: Double = 0) {
+        self.status = status; self.jobs = jobs; self.transformation = transformation
+        self.parents = parents; self.children = children; self.order = order; self.statusSeconds = statusSeconds
+    }
+}
