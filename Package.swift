@@ -65,6 +65,11 @@ let package = Package(
             name: "skein-kickstart",
             dependencies: ["SkeinKickstart"],
             linkerSettings: [.unsafeFlags(["-static-stdlib"])]),
+        // File transfers in-process on libcurl's multi interface: http, https, scp, sftp, and
+        // local links and copies, with retries, temporary names and checksums.
+        .target(
+            name: "SkeinTransfer",
+            dependencies: ["CCurl", "SkeinKickstart"]),
         // Abstract workflow -> executable plan in a run directory.
         .target(
             name: "SkeinPlanner",
@@ -109,6 +114,9 @@ let package = Package(
         .testTarget(
             name: "SkeinRunFormatTests",
             dependencies: ["SkeinRunFormat", "SkeinProperties", "SkeinTestSupport"]),
+        .testTarget(
+            name: "SkeinTransferTests",
+            dependencies: ["SkeinTransfer", "SkeinKickstart", "SkeinTestSupport"]),
         .testTarget(
             name: "SkeinKickstartTests",
             dependencies: ["SkeinKickstart", "SkeinYAML", "SkeinTestSupport"]),

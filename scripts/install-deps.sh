@@ -11,6 +11,9 @@ packages=(
   pkg-config         # SwiftPM finds the C libraries through it
   python3-yaml       # tests compare Skein's YAML with PyYAML's reading of it
   tmux               # end-to-end tests of the TUI (send-keys, capture-pane)
+  openssh-server     # transfer tests: a real sshd for scp and sftp, started by the tests
+  openssh-client     # ssh-keygen for the test server's keys
+  openssl            # transfer tests: a self-signed certificate for the https server
 )
 
 missing=()
