@@ -108,6 +108,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
 
+        // Checks the sources against docs/ARCHITECTURE.md's import rules.
+        .testTarget(name: "SkeinArchitectureTests"),
         .testTarget(
             name: "SkeinYAMLTests",
             dependencies: ["SkeinYAML"]),
