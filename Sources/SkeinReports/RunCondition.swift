@@ -65,6 +65,11 @@ public struct RunCondition: Codable, Sendable, Equatable {
                 if kind == .skein { c.hint = "skein resume \(quoted)" }
             } else if reason == "removed" {
                 c.phase = .removed; c.text = "Removed"; c.shortText = "Removed"
+            } else if reason.hasPrefix("stopped") {
+                // SIGTERM/SIGINT to the engine: nothing failed, the run waits to be resumed.
+                let why = (last.reason ?? "").dropFirst("stopped".count).drop { $0 == ":" || $0 == " " }
+                c.phase = .stopped; c.text = why.isEmpty ? "Stopped" : "Stopped (\(why))"; c.shortText = "Stopped"
+                if kind == .skein { c.hint = "skein resume \(quoted)" }
             } else {
                 c.phase = .failed; c.text = "Failure"; c.shortText = "Failure"
                 c.hint = "skein analyze \(quoted)"

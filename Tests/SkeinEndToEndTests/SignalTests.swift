@@ -112,6 +112,9 @@ final class SignalTests: XCTestCase {
                        "WORKFLOW_TERMINATED|1|stopped: received \(signalName)")
         let registry = scratch.appendingPathComponent("state/registry.db")
         XCTAssertEqual(try sql(registry, "select state from runs"), ["stopped"], "no longer running in the registry")
+        let status = try SkeinBinary.run(["status", run.path], environment: environment)
+        XCTAssertTrue(status.stdout.contains("Stopped (received \(signalName))"), "a stopped run is not a failure: \(status.stdout)")
+        XCTAssertTrue(status.stdout.contains("skein resume"), status.stdout)
 
         let resumed = try SkeinBinary.run(["run", run.path, "--batch"], environment: environment)
         XCTAssertEqual(resumed.status, 0, resumed.stdout + resumed.stderr)

@@ -51,9 +51,9 @@ public final class ProvenanceRecorder: RunObserver {
             let range = lower..<min(lower + slice, plan.jobs.count)
             let rows = range.map { i in
                 let job = plan.jobs[i]
-                return JobRow(execJobID: job.id, submitFile: "\(job.id).sub", typeDesc: job.kind == .createDir ? .createDir : .compute,
-                              maxRetries: job.retries, executable: job.executable, argv: job.arguments.joined(separator: " "),
-                              taskCount: job.kind == .compute ? 1 : 0)
+                return JobRow(execJobID: job.id, submitFile: "\(job.id).sub", typeDesc: JobType(rawValue: job.kind.rawValue) ?? .unknown,
+                              clustered: job.tasks.count > 1, maxRetries: job.retries, executable: job.executable,
+                              argv: job.arguments.joined(separator: " "), taskCount: job.recordedTasks.count)
             }
             let ids = writer.insertJobs(wfID, rows)
             for i in range { jobIDs[i] = ids[plan.jobs[i].id] }
@@ -63,17 +63,25 @@ public final class ProvenanceRecorder: RunObserver {
                 let job = plan.jobs[i]
                 for p in job.parents {
                     edges.append(Edge(parent: plan.jobs[p].id, child: job.id))
-                    if plan.jobs[p].kind == .compute && job.kind == .compute { taskEdges.append(Edge(parent: plan.jobs[p].id, child: job.id)) }
+                    // Tasks depend on the tasks of the jobs before them (auxiliary jobs have none).
+                    for parentTask in plan.jobs[p].recordedTasks {
+                        for childTask in job.recordedTasks { taskEdges.append(Edge(parent: parentTask.id, child: childTask.id)) }
+                    }
                 }
             }
             writer.insertJobEdges(wfID, edges)
-            let tasks = range.filter { plan.jobs[$0].kind == .compute }.map { i in
-                TaskRow(absTaskID: plan.jobs[i].id, jobID: jobIDs[i], transformation: plan.jobs[i].transformation, argv: plan.jobs[i].arguments.joined(separator: " "))
+            let tasks = range.flatMap { i in
+                plan.jobs[i].recordedTasks.map { task in
+                    TaskRow(absTaskID: task.id, jobID: jobIDs[i], transformation: task.transformation, argv: task.arguments.joined(separator: " "),
+                            typeDesc: plan.jobs[i].kind.rawValue)
+                }
             }
             let taskIDs = writer.insertTasks(wfID, tasks)
-            for i in range where !plan.jobs[i].metadata.isEmpty {
-                guard let taskID = taskIDs[plan.jobs[i].id] else { continue }
-                for (key, value) in plan.jobs[i].metadata.sorted(by: { $0.key < $1.key }) { writer.taskMeta(taskID, key: key, value: value) }
+            for i in range {
+                for task in plan.jobs[i].recordedTasks where !task.metadata.isEmpty {
+                    guard let taskID = taskIDs[task.id] else { continue }
+                    for (key, value) in task.metadata.sorted(by: { $0.key < $1.key }) { writer.taskMeta(taskID, key: key, value: value) }
+                }
             }
             writer.insertTaskEdges(wfID, taskEdges)
             try? writer.flush()
@@ -176,13 +184,15 @@ public final class ProvenanceRecorder: RunObserver {
         // Work done without a process has no rusage: cpu time, maxrss and avg cpu stay NULL.
         let usage = result.termination.usage
         let cpu = usage.map { Double($0.ru_utime.tv_sec) + Double($0.ru_utime.tv_usec) / 1e6 + Double($0.ru_stime.tv_sec) + Double($0.ru_stime.tv_usec) / 1e6 }
-        if job.kind == .compute {
+        // The job's one task (a job that is its own task); a clustered job's tasks report their
+        // own invocations once clustering runs them.
+        if job.recordedTasks.count == 1, let task = job.recordedTasks.first {
             let duration = result.termination.duration
             // As monitord fills it: cpu time over wall time (nil for an instant job).
             _ = writer.insertInvocation(InvocationRow(
                 instanceID: instance.id, taskSubmitSeq: 1, startTime: result.termination.start, remoteDuration: duration,
-                remoteCPUTime: cpu, exitcode: raw, transformation: job.transformation, executable: job.executable,
-                argv: job.arguments.joined(separator: " "), absTaskID: job.id, maxrss: usage.map { Int($0.ru_maxrss) },
+                remoteCPUTime: cpu, exitcode: raw, transformation: task.transformation, executable: task.executable,
+                argv: task.arguments.joined(separator: " "), absTaskID: task.id, maxrss: usage.map { Int($0.ru_maxrss) },
                 avgCPU: cpu.flatMap { duration > 0 ? $0 / duration : nil }))
         }
         instances[result.job] = nil
