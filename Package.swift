@@ -80,7 +80,7 @@ let package = Package(
         // Executors, the run loop (WorkflowEngine) on a real clock, provenance, signals.
         .target(
             name: "SkeinEngine",
-            dependencies: ["SkeinEngineCore", "SkeinRunFormat", "SkeinProvenance", "SkeinKickstart", "CSpawn"]),
+            dependencies: ["SkeinEngineCore", "SkeinRunFormat", "SkeinProvenance", "SkeinTransfer", "SkeinKickstart", "CSpawn"]),
         // The run database: SQLite in Pegasus's stampede schema v14, written in batches.
         .target(
             name: "SkeinProvenance",

@@ -5,7 +5,7 @@ import SkeinWorkflow
 
 /// Turns a valid abstract workflow into an executable plan for this machine, as a sequence
 /// of passes over an in-memory `ExecutableWorkflow` (placement, profiles, executables,
-/// dataflow, directories), each pure and tested on its own; then `PlanWriter` does the I/O
+/// dataflow, directories, staging), each pure and tested on its own; then `PlanWriter` does the I/O
 /// (stageable executables into the run; the plan file).
 public struct Planner {
     public let loaded: LoadedWorkflow
@@ -13,7 +13,7 @@ public struct Planner {
 
     /// In order. Staging, cleanup, reuse, clustering, containers and sub-workflows come in
     /// as passes here.
-    let passes: [any PlannerPass] = [PlacementPass(), ProfilesPass(), ExecutablesPass(), DataflowPass(), DirectoriesPass()]
+    let passes: [any PlannerPass] = [PlacementPass(), ProfilesPass(), ExecutablesPass(), DataflowPass(), DirectoriesPass(), StagingPass()]
 
     public init(_ loaded: LoadedWorkflow, options: PlanOptions) {
         self.loaded = loaded
@@ -30,7 +30,9 @@ public struct Planner {
         executable.hooks = workflow.hooks.shell.map { PlannedHook(on: $0.on.rawValue, command: $0.command) }
         executable.metadata = Dictionary(workflow.metadata.map { ($0.key, $0.value) }, uniquingKeysWith: { _, last in last })
         executable.categoryLimits = Self.categoryLimits(properties)
-        let context = PlanningContext(loaded, workflow, options: options)
+        var withProperties = options
+        withProperties.properties = properties
+        let context = PlanningContext(loaded, workflow, options: withProperties)
         for pass in passes {
             pass.run(&executable, context)
         }

@@ -13,8 +13,10 @@ struct PlanningOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Sites jobs may run on, comma-separated, in order of preference.", valueName: "sites"))
     var sitesToRun: String = "local"
 
-    @Option(name: .long, help: ArgumentHelp("Site outputs are staged out to.", valueName: "site"))
-    var outputSite: String = "local"
+    @Option(
+        name: [.customLong("output-site"), .customLong("output-sites"), .customShort("o")],
+        help: ArgumentHelp("Site that stageOut: true outputs are copied to (its storage folder), as pegasus-plan -o. Without it, outputs stay in the scratch folder.", valueName: "site"))
+    var outputSite: String?
 }
 
 enum Planning {
@@ -27,7 +29,8 @@ enum Planning {
         let change = try engine.change()
         let planOptions = PlanOptions(
             baseDirectory: options.dir, sitesToRun: options.sitesToRun.split(separator: ",").map(String.init),
-            outputSite: options.outputSite, defaultRetries: change.retries ?? 0, plannerArguments: Array(CommandLine.arguments.dropFirst()))
+            outputSite: options.outputSite?.split(separator: ",").first.map(String.init) ?? "local", stageOut: options.outputSite != nil,
+            defaultRetries: change.retries ?? 0, plannerArguments: Array(CommandLine.arguments.dropFirst()))
         do {
             return try RunPlanning.plan(
                 result.loaded, options: planOptions, settings: change.applied(to: EngineSettings()),

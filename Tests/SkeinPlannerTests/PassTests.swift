@@ -153,4 +153,36 @@ final class PassTests: XCTestCase {
         try text.write(toFile: directory.planFile, atomically: true, encoding: .utf8)
         XCTAssertEqual(try directory.readPlan().jobs[2].tasks, [])
     }
+
+    func testStagingFetchesURLInputsOnceAndStagesOutWhatIsAsked() throws {
+        try write("replicas.yml", "pegasus: 5.0.4\nreplicas:\n- {lfn: in.txt, pfns: [{site: web, pfn: 'https://data.example/in.txt'}], checksum: {sha256: abc}}\n")
+        try write("workflow.yml", """
+            pegasus: 5.0.4
+            name: passes
+            jobs:
+            - {type: job, name: tool, id: a, arguments: [], uses: [{lfn: in.txt, type: input}, {lfn: mid.txt, type: output, stageOut: true}]}
+            - {type: job, name: tool, id: b, arguments: [], uses: [{lfn: in.txt, type: input}, {lfn: keep.txt, type: output, stageOut: false}]}
+            """)
+        let loaded = WorkflowLoader.load(WorkflowSources(workflow: scratch.appendingPathComponent("workflow.yml").path))
+        let context = PlanningContext(loaded, try XCTUnwrap(loaded.workflow), options: PlanOptions(stageOut: true))
+        let workflow = run([PlacementPass(), DataflowPass(), DirectoriesPass(), StagingPass()], context)
+        XCTAssertEqual(workflow.jobs.map(\.job.id), ["create_dir_passes_local", "stage_in_local_local_0_0", "a", "b", "stage_out_local_local_0_0"])
+        let stageIn = workflow.jobs[1]
+        XCTAssertEqual(stageIn.job.kind, .stageIn)
+        XCTAssertEqual(stageIn.job.executor, "transfer")
+        XCTAssertEqual(stageIn.job.transfers, [PlannedTransfer(lfn: "in.txt", source: "https://data.example/in.txt",
+                                                               destination: workflow.scratchDirectory + "/in.txt", sha256: "abc")], "fetched once for both readers")
+        XCTAssertEqual(stageIn.parentIDs, ["create_dir_passes_local"])
+        XCTAssertEqual(workflow.jobs[2].job.inputLinks, [], "a URL is fetched, not linked")
+        XCTAssertTrue(workflow.jobs[2].parentIDs.contains("stage_in_local_local_0_0") && workflow.jobs[3].parentIDs.contains("stage_in_local_local_0_0"))
+        let stageOut = workflow.jobs[4]
+        XCTAssertEqual(stageOut.job.kind, .stageOut)
+        XCTAssertEqual(stageOut.job.transfers.map(\.lfn), ["mid.txt"], "stageOut: false stays in scratch")
+        XCTAssertEqual(stageOut.job.transfers.first?.destination, workflow.outputDirectory + "/mid.txt")
+        XCTAssertEqual(stageOut.parentIDs, ["a"])
+
+        let withoutOutputSite = run([PlacementPass(), DataflowPass(), DirectoriesPass(), StagingPass()],
+                                    PlanningContext(loaded, try XCTUnwrap(loaded.workflow), options: PlanOptions()))
+        XCTAssertFalse(withoutOutputSite.jobs.contains { $0.job.kind == .stageOut }, "as pegasus-plan without -o")
+    }
 }

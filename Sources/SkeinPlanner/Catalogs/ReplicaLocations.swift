@@ -1,17 +1,36 @@
 import SkeinWorkflow
 
-/// Local paths of replicas on this machine (site `local`, or any `file://` pfn).
+/// Where each input already exists: a local path on this machine (site `local`, or any
+/// `file://` pfn), else a URL a stage-in job fetches (http, https, scp, sftp), with the
+/// catalog's sha256 when it gives one.
 struct ReplicaLocations {
     private var literal: [String: String] = [:]
+    private var remote: [String: String] = [:]
+    private var checksums: [String: String] = [:]
+
+    /// URL schemes a stage-in job can fetch.
+    static let remoteSchemes = ["http://", "https://", "scp://", "sftp://"]
 
     init(_ catalog: ReplicaCatalog?, catalogFile: String) {
         for replica in catalog?.replicas ?? [] where replica.regex != true {
-            let preferred = replica.pfns.first { $0.site == "local" } ?? replica.pfns.first { $0.pfn.hasPrefix("file://") || $0.pfn.hasPrefix("/") }
+            if let sha = replica.checksum?.sha256, checksums[replica.lfn] == nil { checksums[replica.lfn] = sha }
+            let preferred = replica.pfns.first { $0.site == "local" && !Self.isRemote($0.pfn) }
+                ?? replica.pfns.first { $0.pfn.hasPrefix("file://") || $0.pfn.hasPrefix("/") }
             if let pfn = preferred, literal[replica.lfn] == nil, let path = CatalogPaths.localPath(pfn.pfn, relativeTo: catalogFile) {
                 literal[replica.lfn] = path
+            }
+            if remote[replica.lfn] == nil, let url = replica.pfns.first(where: { Self.isRemote($0.pfn) })?.pfn {
+                remote[replica.lfn] = url
             }
         }
     }
 
+    static func isRemote(_ pfn: String) -> Bool { remoteSchemes.contains { pfn.lowercased().hasPrefix($0) } }
+
     func localPath(of lfn: String) -> String? { literal[lfn] }
+
+    /// A URL to fetch, for a file with no copy on this machine.
+    func remoteURL(of lfn: String) -> String? { literal[lfn] == nil ? remote[lfn] : nil }
+
+    func sha256(of lfn: String) -> String? { checksums[lfn] }
 }

@@ -88,6 +88,8 @@ public struct ExecutableJob: Codable, Sendable, Equatable {
     /// The tasks the job runs in order, when it runs more than its own one (a clustered
     /// job); empty means the job is its one task (`id`, `transformation`, `arguments`).
     public var tasks: [ExecutableTask] = []
+    /// The files a transfer job (stage-in, stage-out, inter-site) moves, in order.
+    public var transfers: [PlannedTransfer] = []
 
     /// The tasks provenance records for this job: its own one, or the clustered ones.
     /// Auxiliary jobs (create-dir, ...) are no task of the abstract workflow.
@@ -163,6 +165,26 @@ public struct ExecutableJob: Codable, Sendable, Equatable {
         profiles = try c.decode([String: String].self, forKey: .profiles)
         metadata = try c.decodeIfPresent([String: String].self, forKey: .metadata) ?? [:]
         tasks = try c.decodeIfPresent([ExecutableTask].self, forKey: .tasks) ?? []
+        transfers = try c.decodeIfPresent([PlannedTransfer].self, forKey: .transfers) ?? []
+    }
+}
+
+/// One file a transfer job moves: from a URL or a local path to a local path or a URL,
+/// checked against a sha256 when the catalog gives one, as a link where `link` allows.
+public struct PlannedTransfer: Codable, Sendable, Equatable {
+    public var lfn: String
+    public var source: String
+    public var destination: String
+    public var sha256: String?
+    /// A hard link is allowed where source and destination share a filesystem.
+    public var link: Bool
+
+    public init(lfn: String, source: String, destination: String, sha256: String? = nil, link: Bool = false) {
+        self.lfn = lfn
+        self.source = source
+        self.destination = destination
+        self.sha256 = sha256
+        self.link = link
     }
 }
 

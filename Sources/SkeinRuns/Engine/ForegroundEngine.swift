@@ -23,6 +23,8 @@ public enum ForegroundEngine {
             executors["slurm"] = SlurmExecutor(settings: SlurmSettings(settings: settings.slurm, kickstart: kickstart), processes: processes,
                                                runDirectory: plan.runDirectory)
         }
+        let transfers = plan.jobs.contains { $0.executor == "transfer" } ? TransferJobExecutor() : nil
+        if let transfers { executors["transfer"] = transfers }
         let engine = try WorkflowEngine(plan: plan, options: options, executors: executors, processes: processes)
         engine.add(try ProvenanceRecorder(plan: plan))
         if printProgress { engine.add(ProgressPrinter(plan: plan)) }
@@ -34,6 +36,7 @@ public enum ForegroundEngine {
         let outcome = engine.run()
         signals.cancel()
         processes.shutdown()
+        transfers?.shutdown()
         if printProgress {
             for executor in executors.values { if let summary = executor.summary { print(summary) } }
         }

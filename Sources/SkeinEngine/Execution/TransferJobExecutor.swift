@@ -1,0 +1,95 @@
+import Foundation
+import SkeinRunFormat
+import SkeinTransfer
+
+/// Runs transfer jobs (stage-in, stage-out) in the engine's process: every file of the job
+/// goes to one shared `TransferEngine` (libcurl, no process per file), and the attempt ends
+/// when the last file has. The job's stdout lists what moved (bytes, seconds, tries), its
+/// stderr why files failed, one line each, as pegasus-transfer's log would; the attempt's
+/// reason is the first failure.
+public final class TransferJobExecutor: JobExecutor, @unchecked Sendable {
+    private let transfers: TransferEngine
+    private let lock = NSLock()
+    /// Attempts still moving files, by job, and whether the engine asked them to stop.
+    private var running: [Int: (attempt: Int, stopped: Bool, ended: @Sendable (AttemptEnd) -> Void)] = [:]
+
+    public init(settings: TransferSettings = TransferSettings()) {
+        transfers = TransferEngine(settings: settings)
+    }
+
+    public func start(_ launch: AttemptLaunch, progress: @escaping @Sendable (AttemptProgress) -> Void, ended: @escaping @Sendable (AttemptEnd) -> Void) -> Bool {
+        let files = launch.planned.transfers
+        let start = Date().timeIntervalSince1970
+        lock.withLock { running[launch.job] = (launch.attempt, false, ended) }
+        progress(.running(host: nil))
+        guard !files.isEmpty else {
+            finish(launch, outcomes: [], start: start)
+            return true
+        }
+        let collected = Collected(count: files.count)
+        for file in files {
+            let request = TransferRequest(
+                source: file.source, destination: file.destination, expectedSHA256: file.sha256, linkMode: file.link ? .hardLink : .copy)
+            transfers.start(request) { [self] outcome in
+                if let all = collected.add(outcome) { finish(launch, outcomes: all, start: start) }
+            }
+        }
+        return true
+    }
+
+    /// A transfer in flight cannot be taken back from libcurl here: the attempt ends as
+    /// killed now, and its files, when they arrive, are complete ones (never partial).
+    public func stop(job: Int, attempt: Int, force: Bool) {
+        guard let entry = lock.withLock({ () -> (attempt: Int, stopped: Bool, ended: @Sendable (AttemptEnd) -> Void)? in
+            guard let entry = running[job], entry.attempt == attempt, !entry.stopped else { return nil }
+            running[job]?.stopped = true
+            return entry
+        }) else { return }
+        let now = Date().timeIntervalSince1970
+        entry.ended(AttemptEnd(.completed(succeeded: false, exitCode: nil, start: now, end: now, message: "transfers stopped"), reason: "transfers stopped"))
+    }
+
+    /// Nothing outlives the engine: transfers run in its process.
+    public func cleanUpOrphan(_ id: String, job: String, workflowUUID: String) {}
+
+    public func shutdown() { transfers.shutdown() }
+
+    private func finish(_ launch: AttemptLaunch, outcomes: [TransferOutcome], start: Double) {
+        // Only this attempt's entry: a stopped attempt's files may arrive after a new attempt began.
+        guard let entry = lock.withLock({ () -> (attempt: Int, stopped: Bool, ended: @Sendable (AttemptEnd) -> Void)? in
+            guard let entry = running[launch.job], entry.attempt == launch.attempt else { return nil }
+            running[launch.job] = nil
+            return entry
+        }), !entry.stopped else { return }
+        let end = Date().timeIntervalSince1970
+        let failed = outcomes.filter { !$0.succeeded }
+        var log = outcomes.filter(\.succeeded).map { o in
+            "\(o.request.source) -> \(o.request.destination): \(o.bytes) bytes in \(String(format: "%.3f", o.duration)) s by \(o.method)"
+                + (o.attempts > 1 ? " after \(o.attempts) tries" : "") + (o.sha256.map { ", sha256 \($0)" } ?? "")
+        }
+        let bytes = outcomes.reduce(Int64(0)) { $0 + $1.bytes }
+        log.append("Stats: \(outcomes.count - failed.count) of \(outcomes.count) files, \(bytes) bytes in \(String(format: "%.3f", end - start)) s")
+        let errors = failed.map { "\($0.error!.message)" + ($0.attempts > 1 ? " (after \($0.attempts) tries)" : "") }
+        try? (log.joined(separator: "\n") + "\n").write(toFile: launch.spec.stdout, atomically: false, encoding: .utf8)
+        try? (errors.isEmpty ? "" : errors.joined(separator: "\n") + "\n").write(toFile: launch.spec.stderr, atomically: false, encoding: .utf8)
+        let message = errors.first.map { failed.count > 1 ? "\($0) (and \(failed.count - 1) more)" : $0 }
+        entry.ended(AttemptEnd(.completed(succeeded: failed.isEmpty, exitCode: failed.isEmpty ? 0 : 1, start: start, end: end, message: message), reason: message))
+    }
+}
+
+/// The outcomes of one attempt's files as they arrive from the transfer thread.
+private final class Collected: @unchecked Sendable {
+    private let lock = NSLock()
+    private var outcomes: [TransferOutcome] = []
+    private let count: Int
+
+    init(count: Int) { self.count = count }
+
+    /// All outcomes once the last one arrived, else nil.
+    func add(_ outcome: TransferOutcome) -> [TransferOutcome]? {
+        lock.withLock {
+            outcomes.append(outcome)
+            return outcomes.count == count ? outcomes : nil
+        }
+    }
+}

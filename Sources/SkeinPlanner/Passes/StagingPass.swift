@@ -1,0 +1,115 @@
+import Foundation
+import SkeinProperties
+import SkeinRunFormat
+import SkeinWorkflow
+
+/// Data staging, as Pegasus adds it: inputs that exist only at a URL (http, https, scp,
+/// sftp) are fetched into the scratch folder by `stage_in_*` jobs before the jobs that read
+/// them, and `stageOut: true` outputs are copied (hard-linked where the filesystem allows)
+/// to the output site's storage by `stage_out_*` jobs after the jobs that make them, when an
+/// output site was given. Grouping follows Pegasus's BalancedCluster default: per level,
+/// `ceil(compute jobs on the level / 10)` transfer jobs, files dealt round-robin, or the
+/// fixed count of `pegasus.stagein.clusters` / `pegasus.stageout.clusters`.
+struct StagingPass: PlannerPass {
+    let name = "staging"
+    /// The executor that moves files in the engine's process.
+    static let executor = "transfer"
+    static let jobsPerTransferJob = 10
+
+    func run(_ workflow: inout ExecutableWorkflow, _ context: PlanningContext) {
+        guard let levels = context.graph.levels() else { return }
+        let properties = context.options.properties ?? PegasusProperties(values: [:])
+        let createDir = workflow.jobs.first { $0.job.kind == .createDir }?.job.id
+        let stageIns = stageIn(&workflow, context, levels: levels, clusters: properties["pegasus.stagein.clusters"].flatMap { Int($0) }, after: createDir)
+        let stageOuts = context.options.stageOut
+            ? stageOut(&workflow, context, levels: levels, clusters: properties["pegasus.stageout.clusters"].flatMap { Int($0) }) : []
+        // Stage-in jobs run right after create_dir; stage-out jobs at the end.
+        let insertAt = workflow.jobs.firstIndex { $0.job.kind != .createDir } ?? workflow.jobs.count
+        workflow.jobs.insert(contentsOf: stageIns, at: insertAt)
+        workflow.jobs.append(contentsOf: stageOuts)
+    }
+
+    /// Compute jobs by level, in plan order.
+    private func computeJobsByLevel(_ workflow: ExecutableWorkflow, _ levels: [Int]) -> [(level: Int, jobs: [Int])] {
+        var byLevel: [Int: [Int]] = [:]
+        for (i, planned) in workflow.jobs.enumerated() where planned.job.kind.isCompute {
+            guard let abstract = planned.abstractIndex else { continue }
+            byLevel[levels[abstract], default: []].append(i)
+        }
+        return byLevel.keys.sorted().map { ($0, byLevel[$0]!) }
+    }
+
+    private func stageIn(_ workflow: inout ExecutableWorkflow, _ context: PlanningContext, levels: [Int], clusters: Int?, after createDir: String?) -> [PlannedJob] {
+        var staged: [String: String] = [:]  // lfn -> the stage-in job that fetches it
+        var added: [PlannedJob] = []
+        for (level, jobs) in computeJobsByLevel(workflow, levels) {
+            // The files this level fetches first, in order, with the jobs that need them.
+            var files: [(lfn: String, url: String)] = []
+            var readers: [String: [Int]] = [:]
+            for i in jobs {
+                guard let abstract = workflow.jobs[i].abstractIndex else { continue }
+                let job = context.workflow.jobs[abstract]
+                let parents = context.graph.parents[abstract]
+                var lfns = job.uses.filter { $0.type.isInput }.map(\.lfn)
+                if let stdin = job.stdin, !lfns.contains(stdin) { lfns.append(stdin) }
+                for lfn in lfns {
+                    if parents.contains(where: { p in context.workflow.jobs[p].uses.contains { $0.lfn == lfn && $0.type.isOutput } }) { continue }
+                    guard let url = context.replicas.remoteURL(of: lfn) else { continue }
+                    if readers[lfn] == nil && staged[lfn] == nil { files.append((lfn, url)) }
+                    readers[lfn, default: []].append(i)
+                }
+            }
+            let count = max(1, min(files.count, clusters ?? Int((Double(jobs.count) / Double(Self.jobsPerTransferJob)).rounded(.up))))
+            var groups = Array(repeating: [PlannedTransfer](), count: count)
+            for (n, file) in files.enumerated() {
+                let destination = (workflow.scratchDirectory as NSString).appendingPathComponent(file.lfn)
+                groups[n % count].append(PlannedTransfer(lfn: file.lfn, source: file.url, destination: destination, sha256: context.replicas.sha256(of: file.lfn)))
+            }
+            for (n, transfers) in groups.enumerated() where !transfers.isEmpty {
+                let id = "stage_in_local_\(context.primarySite)_\(level)_\(n)"
+                added.append(transferJob(id: id, kind: .stageIn, transfers: transfers, parents: createDir.map { [$0] } ?? [], workflow, context))
+                for transfer in transfers { staged[transfer.lfn] = id }
+            }
+            for (lfn, jobsReading) in readers {
+                guard let id = staged[lfn] else { continue }
+                for i in jobsReading where !workflow.jobs[i].parentIDs.contains(id) { workflow.jobs[i].parentIDs.append(id) }
+            }
+        }
+        return added
+    }
+
+    private func stageOut(_ workflow: inout ExecutableWorkflow, _ context: PlanningContext, levels: [Int], clusters: Int?) -> [PlannedJob] {
+        var added: [PlannedJob] = []
+        var done = Set<String>()
+        for (level, jobs) in computeJobsByLevel(workflow, levels) {
+            var files: [(transfer: PlannedTransfer, producer: String)] = []
+            for i in jobs {
+                guard let abstract = workflow.jobs[i].abstractIndex else { continue }
+                for use in context.workflow.jobs[abstract].uses where use.type.isOutput && use.stageOut == true && done.insert(use.lfn).inserted {
+                    let source = (workflow.scratchDirectory as NSString).appendingPathComponent(use.lfn)
+                    let destination = (workflow.outputDirectory as NSString).appendingPathComponent(use.lfn)
+                    files.append((PlannedTransfer(lfn: use.lfn, source: source, destination: destination, link: true), workflow.jobs[i].job.id))
+                }
+            }
+            let count = max(1, min(files.count, clusters ?? Int((Double(jobs.count) / Double(Self.jobsPerTransferJob)).rounded(.up))))
+            var groups = Array(repeating: [(transfer: PlannedTransfer, producer: String)](), count: count)
+            for (n, file) in files.enumerated() { groups[n % count].append(file) }
+            for (n, group) in groups.enumerated() where !group.isEmpty {
+                var producers: [String] = []
+                for file in group where !producers.contains(file.producer) { producers.append(file.producer) }
+                let id = "stage_out_local_\(context.options.outputSite)_\(level)_\(n)"
+                added.append(transferJob(id: id, kind: .stageOut, transfers: group.map(\.transfer), parents: producers, workflow, context))
+            }
+        }
+        return added
+    }
+
+    private func transferJob(id: String, kind: JobKind, transfers: [PlannedTransfer], parents: [String], _ workflow: ExecutableWorkflow,
+                             _ context: PlanningContext) -> PlannedJob {
+        var job = ExecutableJob(
+            id: id, kind: kind, transformation: "pegasus::transfer", site: "local", executor: Self.executor, executable: "",
+            arguments: [], environment: [:], workingDirectory: workflow.scratchDirectory, retries: context.options.defaultRetries, parents: [])
+        job.transfers = transfers
+        return PlannedJob(job: job, parentIDs: parents)
+    }
+}

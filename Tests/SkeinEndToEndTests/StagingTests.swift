@@ -1,0 +1,111 @@
+import Foundation
+import SkeinKickstart
+import SkeinTestSupport
+import XCTest
+
+/// Data staging end to end: inputs that exist only at a URL are fetched by `stage_in_*`
+/// jobs from a real HTTP server, `stageOut: true` outputs reach the output site's storage
+/// through `stage_out_*` jobs, and a missing or corrupt input fails its stage-in job with
+/// the reason, before the job that needs it runs.
+final class StagingTests: XCTestCase {
+    var scratch: URL!
+    var environment: [String: String] = [:]
+    var server: LocalHTTPServer!
+    var served: String { scratch.appendingPathComponent("served").path }
+
+    override func setUpWithError() throws {
+        scratch = FileManager.default.temporaryDirectory.appendingPathComponent("skein-staging-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(atPath: scratch.appendingPathComponent("served").path, withIntermediateDirectories: true)
+        environment = ["SKEIN_STATE_DIR": scratch.appendingPathComponent("state").path]
+        server = try LocalHTTPServer(root: served, tls: false, scratch: scratch.path)
+    }
+
+    override func tearDownWithError() throws {
+        server = nil
+        try? FileManager.default.removeItem(at: scratch)
+    }
+
+    /// `count` jobs `job<i>` each reading `in<i>.txt` (served over HTTP) and writing `out<i>.txt`.
+    func writeWorkflow(count: Int, replicas: [(lfn: String, url: String, sha256: String?)]) throws -> TestWorkflow {
+        var wf = TestWorkflow(in: scratch.appendingPathComponent("wf"))
+        wf.name = "staging"
+        wf.jobs = (0..<count).map { i in .init(id: "job\(i)", script: "tr a-z A-Z < in\(i).txt > out\(i).txt", outputs: ["out\(i).txt"], inputs: ["in\(i).txt"]) }
+        _ = try wf.write()
+        var text = "pegasus: 5.0.4\nreplicas:\n"
+        for r in replicas {
+            text += "- lfn: \(r.lfn)\n  pfns: [{site: web, pfn: '\(r.url)'}]\n"
+            if let sha = r.sha256 { text += "  checksum: {sha256: \(sha)}\n" }
+        }
+        try text.write(to: wf.directory.appendingPathComponent("replicas.yml"), atomically: true, encoding: .utf8)
+        return wf
+    }
+
+    func run(_ wf: TestWorkflow, _ extra: [String] = ["--output-site", "local"]) throws -> SkeinBinary.Output {
+        try SkeinBinary.run(["run", "workflow.yml", "--batch"] + extra, environment: environment, in: wf.directory)
+    }
+
+    func testInputsComeOverHTTPAndOutputsReachTheOutputSite() throws {
+        var replicas: [(lfn: String, url: String, sha256: String?)] = []
+        for i in 0..<12 {
+            let content = "input \(i)\n"
+            try content.write(toFile: served + "/in\(i).txt", atomically: true, encoding: .utf8)
+            replicas.append(("in\(i).txt", server.url("in\(i).txt"), i == 0 ? SHA256.hash(Array(content.utf8)) : nil))
+        }
+        let wf = try writeWorkflow(count: 12, replicas: replicas)
+        let result = try run(wf)
+        XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+        // 12 jobs on one level: two stage-in and two stage-out jobs (ceil(12 / 10)).
+        for id in ["stage_in_local_local_0_0", "stage_in_local_local_0_1", "stage_out_local_local_0_0", "stage_out_local_local_0_1"] {
+            XCTAssertTrue(result.stdout.contains("\(id) succeeded"), "\(id): \(result.stdout)")
+        }
+        let output = wf.directory.appendingPathComponent("output")
+        for i in 0..<12 {
+            XCTAssertEqual(try String(contentsOf: output.appendingPathComponent("out\(i).txt"), encoding: .utf8), "INPUT \(i)\n", "out\(i).txt staged out")
+        }
+        let runDirectory = wf.runDirectory()
+        let db = runDirectory.appendingPathComponent("staging-0.stampede.db")
+        let kinds = try sql(db, "select type_desc, count(*) from job group by type_desc order by type_desc")
+        XCTAssertEqual(kinds, ["compute|12", "create-dir|1", "stage-in-tx|2", "stage-out-tx|2"])
+        XCTAssertEqual(try sql(db, "select count(*) from task"), ["12"], "transfer jobs are no tasks of the workflow")
+        // Every compute job waits for the stage-in job that fetches its input.
+        XCTAssertEqual(try sql(db, "select count(*) from job_edge where parent_exec_job_id like 'stage_in_%' and child_exec_job_id like 'job%'"), ["12"])
+        let log = try String(contentsOf: runDirectory.appendingPathComponent("jobs/000/stage_in_local_local_0_0.stdout.000"), encoding: .utf8)
+        XCTAssertTrue(log.contains("Stats: 6 of 6 files"), log)
+        XCTAssertTrue(log.contains(server.url("in0.txt") + " -> "), log)
+        XCTAssertTrue(log.contains("sha256 \(replicas[0].sha256!)"), "the catalog's checksum was verified: \(log)")
+
+        // Without an output site (as pegasus-plan without -o) outputs stay in scratch.
+        let unstaged = try run(wf, [])
+        XCTAssertEqual(unstaged.status, 0, unstaged.stdout + unstaged.stderr)
+        XCTAssertFalse(unstaged.stdout.contains("stage_out_"), unstaged.stdout)
+        XCTAssertTrue(unstaged.stdout.contains("stage_in_local_local_0_0 succeeded"), unstaged.stdout)
+    }
+
+    func testAMissingOrCorruptInputFailsItsStageInWithTheReason() throws {
+        try "good\n".write(toFile: served + "/in0.txt", atomically: true, encoding: .utf8)
+        let wf = try writeWorkflow(count: 2, replicas: [
+            ("in0.txt", server.url("in0.txt"), String(repeating: "0", count: 64)),
+            ("in1.txt", server.url("nowhere.txt"), nil),
+        ])
+        let result = try run(wf)
+        XCTAssertEqual(result.status, 1, result.stdout + result.stderr)
+        XCTAssertTrue(result.stdout.contains("stage_in_local_local_0_0 failed: "), result.stdout)
+        XCTAssertTrue(result.stdout.contains("sha256 is \(SHA256.hash(Array("good\n".utf8))), the catalog says 000") || result.stdout.contains("HTTP 404"), result.stdout)
+        XCTAssertFalse(result.stdout.contains("job0 started"), "a job never runs without its inputs: \(result.stdout)")
+        let stderr = try String(contentsOf: wf.runDirectory().appendingPathComponent("jobs/000/stage_in_local_local_0_0.stderr.000"), encoding: .utf8)
+        XCTAssertTrue(stderr.contains("\(server.url("nowhere.txt")): HTTP 404"), stderr)
+        XCTAssertTrue(stderr.contains("the catalog says 000"), stderr)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: wf.scratch().path).filter { $0.hasPrefix("in") }, [], "nothing half-fetched or unverified in scratch")
+        let analysis = try SkeinBinary.run(["analyze", wf.runDirectory().path], environment: environment)
+        XCTAssertTrue(analysis.stdout.contains("stage_in_local_local_0_0"), analysis.stdout)
+    }
+
+    func sql(_ database: URL, _ query: String) throws -> [String] {
+        let out = try SkeinBinary.runProgram(URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", """
+            import sqlite3, sys
+            for row in sqlite3.connect(sys.argv[1]).execute(sys.argv[2]): print('|'.join('' if v is None else str(v) for v in row))
+            """, database.path, query])
+        XCTAssertEqual(out.status, 0, out.stderr)
+        return out.stdout.split(separator: "\n").map(String.init)
+    }
+}
