@@ -17,6 +17,9 @@ struct PlanningOptions: ParsableArguments {
         name: [.customLong("output-site"), .customLong("output-sites"), .customShort("o")],
         help: ArgumentHelp("Site that stageOut: true outputs are copied to (its storage folder), as pegasus-plan -o. Without it, outputs stay in the scratch folder.", valueName: "site"))
     var outputSite: String?
+
+    @Option(help: ArgumentHelp("When scratch files are removed: inplace (each once no job needs it; the default, as Pegasus), leaf (the whole scratch folder at the end; needs -o), none.", valueName: "mode"))
+    var cleanup: String = "inplace"
 }
 
 enum Planning {
@@ -27,9 +30,12 @@ enum Planning {
         DiagnosticPrinter(limitPerCode: 20).print(result.diagnostics)
         guard result.isValid, result.loaded.workflow != nil else { throw SkeinExit.badInput }
         let change = try engine.change()
+        guard let cleanup = PlanOptions.Cleanup(rawValue: options.cleanup) else {
+            throw ValidationError("--cleanup takes inplace, leaf or none, not '\(options.cleanup)'")
+        }
         let planOptions = PlanOptions(
             baseDirectory: options.dir, sitesToRun: options.sitesToRun.split(separator: ",").map(String.init),
-            outputSite: options.outputSite?.split(separator: ",").first.map(String.init) ?? "local", stageOut: options.outputSite != nil,
+            outputSite: options.outputSite?.split(separator: ",").first.map(String.init) ?? "local", stageOut: options.outputSite != nil, cleanup: cleanup,
             defaultRetries: change.retries ?? 0, plannerArguments: Array(CommandLine.arguments.dropFirst()))
         do {
             return try RunPlanning.plan(

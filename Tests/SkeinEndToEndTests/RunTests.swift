@@ -33,16 +33,21 @@ final class RunTests: XCTestCase {
         let example = SkeinBinary.repository.appendingPathComponent("Examples/diamond/workflow.yml").path
         let result = try skein(["run", example, "--batch", "--dir", scratch.appendingPathComponent("runs").path])
         XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
-        XCTAssertTrue(result.stdout.contains("workflow diamond succeeded: 5 succeeded, 0 failed, 5 jobs"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("workflow diamond succeeded: 8 succeeded, 0 failed, 8 jobs"), result.stdout)
         let run = scratch.appendingPathComponent("runs/diamond/run0001")
         let db = run.appendingPathComponent("diamond-0.stampede.db")
         XCTAssertEqual(try sql(db, "select exec_job_id, exitcode from job join job_instance using(job_id) order by job_submit_seq"),
-                       ["create_dir_diamond_local|0", "preprocess|0", "findrange_1|0", "findrange_2|0", "analyze|0"])
+                       ["create_dir_diamond_local|0", "preprocess|0", "findrange_1|0", "findrange_2|0", "clean_up_local_level_0_0|0", "analyze|0",
+                        "clean_up_local_level_1_0|0", "clean_up_local_level_2_0|0"], "in-place cleanup after each level, as Pegasus's default")
         XCTAssertEqual(try sql(db, "pragma integrity_check"), ["ok"])
         XCTAssertEqual(try sql(db, "select state, restart_count, status from workflowstate order by timestamp"), ["WORKFLOW_STARTED|0|", "WORKFLOW_TERMINATED|0|0"])
         XCTAssertEqual(try sql(db, "select count(*) from invocation"), ["4"])
-        XCTAssertEqual(try sql(db, "select count(*) from job_instance where sched_id is null or sched_id = ''"), ["0"],
-                       "every attempt has its process id as sched_id")
+        XCTAssertEqual(try sql(db, "select count(*) from job_instance join job using(job_id) where type_desc != 'cleanup' and (sched_id is null or sched_id = '')"), ["0"],
+                       "every attempt of a process has its process id as sched_id (cleanup runs in the engine)")
+        // Only the result is left in scratch: the intermediate files went with in-place cleanup.
+        let jobScratch = SkeinBinary.repository.appendingPathComponent("Examples/diamond/work/scratch/diamond/run0001")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: jobScratch.path).sorted(), ["f.d"])
+        XCTAssertTrue(FileManager.default.fileExists(atPath: SkeinBinary.repository.appendingPathComponent("Examples/diamond/f.a").path), "the replica itself is kept")
         for file in ["braindump.yml", "monitord.started", "monitord.done", "plan.json"] {
             XCTAssertTrue(FileManager.default.fileExists(atPath: run.appendingPathComponent(file).path), file)
         }

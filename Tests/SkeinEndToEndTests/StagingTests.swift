@@ -65,7 +65,7 @@ final class StagingTests: XCTestCase {
         let runDirectory = wf.runDirectory()
         let db = runDirectory.appendingPathComponent("staging-0.stampede.db")
         let kinds = try sql(db, "select type_desc, count(*) from job group by type_desc order by type_desc")
-        XCTAssertEqual(kinds, ["compute|12", "create-dir|1", "stage-in-tx|2", "stage-out-tx|2"])
+        XCTAssertEqual(kinds, ["cleanup|3", "compute|12", "create-dir|1", "stage-in-tx|2", "stage-out-tx|2"])
         XCTAssertEqual(try sql(db, "select count(*) from task"), ["12"], "transfer jobs are no tasks of the workflow")
         // Every compute job waits for the stage-in job that fetches its input.
         XCTAssertEqual(try sql(db, "select count(*) from job_edge where parent_exec_job_id like 'stage_in_%' and child_exec_job_id like 'job%'"), ["12"])

@@ -53,7 +53,7 @@ final class TUIEndToEndTests: XCTestCase {
         try tmux.waitFor("failing", "Failure")
         XCTAssertTrue(tmux.capture().contains("skein › Runs"))
         tmux.send("Enter")
-        try tmux.waitFor("calibrate", "create_dir_failing_local", "of 5")
+        try tmux.waitFor("calibrate", "create_dir_failing_local", "of 7")
         tmux.send("f")  // next failed job
         try tmux.waitFor("calibrate: exit code 3")
         tmux.send("Enter")
@@ -65,9 +65,11 @@ final class TUIEndToEndTests: XCTestCase {
         tmux.send("r")
         try tmux.waitFor(timeout: 30, "✓ calibrate  done")
         tmux.send("Escape")
-        try tmux.waitFor(timeout: 30, "Success", "100%", "✓ 5 done")
-        let calibrated = try String(contentsOf: jobScratch.appendingPathComponent("calibrated.txt"), encoding: .utf8)
-        XCTAssertEqual(calibrated.split(separator: "\n").count, 20)
+        try tmux.waitFor(timeout: 30, "Success", "100%", "✓ 7 done")
+        // report.txt is the run's result (stageOut: true): it stays; calibrated.txt went with cleanup.
+        let report = try String(contentsOf: jobScratch.appendingPathComponent("report.txt"), encoding: .utf8)
+        XCTAssertTrue(report.hasPrefix("calibrated readings 20 "), report)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: jobScratch.appendingPathComponent("calibrated.txt").path))
         tmux.send("q")
         tmux.send("q")
         try tmux.waitFor("skein exited 0")

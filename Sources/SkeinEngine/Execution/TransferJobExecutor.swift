@@ -22,6 +22,10 @@ public final class TransferJobExecutor: JobExecutor, @unchecked Sendable {
         let start = Date().timeIntervalSince1970
         lock.withLock { running[launch.job] = (launch.attempt, false, ended) }
         progress(.running(host: nil))
+        if !launch.planned.removals.isEmpty {
+            removeFiles(launch, start: start)
+            return true
+        }
         guard !files.isEmpty else {
             finish(launch, outcomes: [], start: start)
             return true
@@ -53,6 +57,45 @@ public final class TransferJobExecutor: JobExecutor, @unchecked Sendable {
     public func cleanUpOrphan(_ id: String, job: String, workflowUUID: String) {}
 
     public func shutdown() { transfers.shutdown() }
+
+    /// A cleanup job: each path removed (a folder with its contents), a missing one is fine;
+    /// nothing outside the job's folder (the run's scratch) is touched, whatever the plan says.
+    private func removeFiles(_ launch: AttemptLaunch, start: Double) {
+        let folder = launch.planned.workingDirectory
+        var removed: [String] = []
+        var errors: [String] = []
+        for path in launch.planned.removals {
+            // A lexical check: resolving links would follow a staged input link to its source.
+            let standardized = path
+            let components = path.split(separator: "/")
+            guard (path == folder || path.hasPrefix(folder + "/")), !components.contains(".."), !components.contains(".") else {
+                errors.append("\(path): not inside the scratch folder \(folder); not removed")
+                continue
+            }
+            var info = stat()
+            guard lstat(standardized, &info) == 0 else {
+                if errno != ENOENT { errors.append("\(path): \(String(cString: strerror(errno)))") }
+                continue
+            }
+            do {
+                try FileManager.default.removeItem(atPath: standardized)
+                removed.append(path)
+            } catch {
+                errors.append("\(path): cannot remove: \(error.localizedDescription)")
+            }
+        }
+        guard let entry = lock.withLock({ () -> (attempt: Int, stopped: Bool, ended: @Sendable (AttemptEnd) -> Void)? in
+            guard let entry = running[launch.job], entry.attempt == launch.attempt else { return nil }
+            running[launch.job] = nil
+            return entry
+        }), !entry.stopped else { return }
+        let end = Date().timeIntervalSince1970
+        try? (removed.map { "removed \($0)" }.joined(separator: "\n") + "\nStats: removed \(removed.count) of \(launch.planned.removals.count)\n")
+            .write(toFile: launch.spec.stdout, atomically: false, encoding: .utf8)
+        try? (errors.isEmpty ? "" : errors.joined(separator: "\n") + "\n").write(toFile: launch.spec.stderr, atomically: false, encoding: .utf8)
+        let message = errors.first.map { errors.count > 1 ? "\($0) (and \(errors.count - 1) more)" : $0 }
+        entry.ended(AttemptEnd(.completed(succeeded: errors.isEmpty, exitCode: errors.isEmpty ? 0 : 1, start: start, end: end, message: message), reason: message))
+    }
 
     private func finish(_ launch: AttemptLaunch, outcomes: [TransferOutcome], start: Double) {
         // Only this attempt's entry: a stopped attempt's files may arrive after a new attempt began.

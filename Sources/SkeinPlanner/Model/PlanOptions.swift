@@ -2,6 +2,16 @@ import SkeinProperties
 
 /// How `skein plan` maps an abstract workflow onto this machine.
 public struct PlanOptions: Sendable {
+    /// pegasus-plan `--cleanup`: when files in the scratch folder are removed.
+    public enum Cleanup: String, Sendable, CaseIterable {
+        /// Each file as soon as no job needs it any more (Pegasus's default).
+        case inplace
+        /// The whole scratch folder once everything is done (needs an output site).
+        case leaf
+        /// Nothing: the scratch folder keeps every file.
+        case none
+    }
+
     /// Runs go in `baseDirectory/<label>/runNNNN`.
     public var baseDirectory: String
     /// Sites jobs may run on, in order of preference (pegasus-plan `--sites`).
@@ -11,6 +21,7 @@ public struct PlanOptions: Sendable {
     /// Whether `stageOut: true` outputs are staged out: as pegasus-plan, only when an output
     /// site was given; otherwise they stay in the scratch folder.
     public var stageOut: Bool
+    public var cleanup: Cleanup
     /// Retries for jobs and workflows that set no `dagman.RETRY`.
     public var defaultRetries: Int
     /// The command line that asked for the plan, recorded in braindump and provenance.
@@ -18,11 +29,12 @@ public struct PlanOptions: Sendable {
     /// The Pegasus properties in effect; nil = `pegasus.properties` beside the workflow.
     public var properties: PegasusProperties?
 
-    public init(baseDirectory: String = "runs", sitesToRun: [String] = ["local"], outputSite: String = "local", stageOut: Bool = false, defaultRetries: Int = 0, plannerArguments: [String] = [], properties: PegasusProperties? = nil) {
+    public init(baseDirectory: String = "runs", sitesToRun: [String] = ["local"], outputSite: String = "local", stageOut: Bool = false, cleanup: Cleanup = .inplace, defaultRetries: Int = 0, plannerArguments: [String] = [], properties: PegasusProperties? = nil) {
         self.baseDirectory = baseDirectory
         self.sitesToRun = sitesToRun
         self.outputSite = outputSite
         self.stageOut = stageOut
+        self.cleanup = cleanup
         self.defaultRetries = defaultRetries
         self.plannerArguments = plannerArguments
         self.properties = properties

@@ -90,6 +90,8 @@ public struct ExecutableJob: Codable, Sendable, Equatable {
     public var tasks: [ExecutableTask] = []
     /// The files a transfer job (stage-in, stage-out, inter-site) moves, in order.
     public var transfers: [PlannedTransfer] = []
+    /// The paths a cleanup job removes (files; a folder with everything in it for leaf cleanup).
+    public var removals: [String] = []
 
     /// The tasks provenance records for this job: its own one, or the clustered ones.
     /// Auxiliary jobs (create-dir, ...) are no task of the abstract workflow.
@@ -166,6 +168,7 @@ public struct ExecutableJob: Codable, Sendable, Equatable {
         metadata = try c.decodeIfPresent([String: String].self, forKey: .metadata) ?? [:]
         tasks = try c.decodeIfPresent([ExecutableTask].self, forKey: .tasks) ?? []
         transfers = try c.decodeIfPresent([PlannedTransfer].self, forKey: .transfers) ?? []
+        removals = try c.decodeIfPresent([String].self, forKey: .removals) ?? []
     }
 }
 

@@ -1,0 +1,97 @@
+import Foundation
+import SkeinRunFormat
+import SkeinWorkflow
+
+/// Removes the workflow's files from the scratch folder once nothing needs them, as
+/// pegasus-plan `--cleanup` does. `inplace` (the default): each file after every job that
+/// makes, reads, fetches or stages it out, by `clean_up_<site>_level_<L>_<n>` jobs, per
+/// level `ceil(jobs on the level / 5)`; a `stageOut: true` output that is not staged out is
+/// the run's result and stays. `leaf`: one `cleanup_<wf>_0_<site>` job removes the whole
+/// scratch folder after everything else (only with an output site, else the results would
+/// go with it). `none`: nothing.
+struct CleanupPass: PlannerPass {
+    let name = "cleanup"
+    static let jobsPerCleanupJob = 5
+
+    func run(_ workflow: inout ExecutableWorkflow, _ context: PlanningContext) {
+        switch context.options.cleanup {
+        case .none: return
+        case .leaf: leaf(&workflow, context)
+        case .inplace: inPlace(&workflow, context)
+        }
+    }
+
+    private func leaf(_ workflow: inout ExecutableWorkflow, _ context: PlanningContext) {
+        let results = context.workflow.jobs.flatMap { $0.uses.filter { $0.type.isOutput && $0.stageOut == true } }
+        if !context.options.stageOut && !results.isEmpty {
+            workflow.problems.append("--cleanup leaf removes the scratch folder, with the \(results.count) stageOut output(s) in it: give an output site (-o local) or use --cleanup inplace")
+            return
+        }
+        var hasChildren = Set<String>()
+        for planned in workflow.jobs { hasChildren.formUnion(planned.parentIDs) }
+        let leaves = workflow.jobs.map(\.job.id).filter { !hasChildren.contains($0) }
+        let id = "cleanup_\(DirectoriesPass.sanitized(workflow.label))_0_\(context.primarySite)"
+        workflow.jobs.append(cleanupJob(id: id, removals: [workflow.scratchDirectory], parents: leaves, workflow, context))
+    }
+
+    private func inPlace(_ workflow: inout ExecutableWorkflow, _ context: PlanningContext) {
+        guard let levels = context.graph.levels() else { return }
+        // Who touches each file: compute jobs by their uses, transfer jobs by what they move.
+        var users: [String: [String]] = [:]
+        var lastLevel: [String: Int] = [:]
+        var order: [String] = []
+        var stagedOut = Set<String>()
+        var keep = Set<String>()
+        // Only what the run puts in scratch: outputs, fetched inputs, linked replicas.
+        var placed = Set<String>()
+        for planned in workflow.jobs {
+            placed.formUnion(planned.job.inputLinks.map(\.lfn))
+            placed.formUnion(planned.job.outputs)
+            if planned.job.kind == .stageIn { placed.formUnion(planned.job.transfers.map(\.lfn)) }
+            if let abstract = planned.abstractIndex {
+                let job = context.workflow.jobs[abstract]
+                var lfns = job.uses.map(\.lfn)
+                for name in [job.stdin, job.stdout, job.stderr].compactMap({ $0 }) where !lfns.contains(name) { lfns.append(name) }
+                for lfn in lfns {
+                    if users[lfn] == nil { order.append(lfn) }
+                    users[lfn, default: []].append(planned.job.id)
+                    lastLevel[lfn] = max(lastLevel[lfn] ?? 0, levels[abstract])
+                }
+                for use in job.uses where use.type.isOutput && use.stageOut == true { keep.insert(use.lfn) }
+            } else {
+                for transfer in planned.job.transfers {
+                    users[transfer.lfn, default: []].append(planned.job.id)
+                    if planned.job.kind == .stageOut { stagedOut.insert(transfer.lfn) }
+                }
+            }
+        }
+        // Results not staged out stay in scratch: they are all the run leaves behind.
+        let removable = order.filter { placed.contains($0) && (!keep.contains($0) || stagedOut.contains($0)) }
+        var byLevel: [Int: [String]] = [:]
+        for lfn in removable { byLevel[lastLevel[lfn] ?? 0, default: []].append(lfn) }
+        var jobsOnLevel: [Int: Int] = [:]
+        for planned in workflow.jobs { if let a = planned.abstractIndex { jobsOnLevel[levels[a], default: 0] += 1 } }
+        for level in byLevel.keys.sorted() {
+            let files = byLevel[level]!
+            let count = max(1, min(files.count, Int((Double(jobsOnLevel[level] ?? 1) / Double(Self.jobsPerCleanupJob)).rounded(.up))))
+            var groups = Array(repeating: [String](), count: count)
+            for (n, lfn) in files.enumerated() { groups[n % count].append(lfn) }
+            for (n, group) in groups.enumerated() where !group.isEmpty {
+                var parents: [String] = []
+                var seen = Set<String>()
+                for lfn in group { for user in users[lfn] ?? [] where seen.insert(user).inserted { parents.append(user) } }
+                let removals = group.map { (workflow.scratchDirectory as NSString).appendingPathComponent($0) }
+                let id = "clean_up_\(context.primarySite)_level_\(level)_\(n)"
+                workflow.jobs.append(cleanupJob(id: id, removals: removals, parents: parents, workflow, context))
+            }
+        }
+    }
+
+    private func cleanupJob(id: String, removals: [String], parents: [String], _ workflow: ExecutableWorkflow, _ context: PlanningContext) -> PlannedJob {
+        var job = ExecutableJob(
+            id: id, kind: .cleanup, transformation: "pegasus::cleanup", site: context.primarySite, executor: StagingPass.executor, executable: "",
+            arguments: [], environment: [:], workingDirectory: workflow.scratchDirectory, retries: context.options.defaultRetries, parents: [])
+        job.removals = removals
+        return PlannedJob(job: job, parentIDs: parents)
+    }
+}
