@@ -4,8 +4,8 @@ import SkeinRunFormat
 import SkeinWorkflow
 
 /// Turns a valid abstract workflow into an executable plan for this machine, as a sequence
-/// of passes over an in-memory `ExecutableWorkflow` (placement, profiles, executables,
-/// dataflow, directories, staging, cleanup), each pure and tested on its own; then `PlanWriter` does the I/O
+/// of passes over an in-memory `ExecutableWorkflow` (data reuse, placement, profiles,
+/// executables, dataflow, directories, staging, cleanup), each pure and tested on its own; then `PlanWriter` does the I/O
 /// (stageable executables into the run; the plan file).
 public struct Planner {
     public let loaded: LoadedWorkflow
@@ -13,7 +13,10 @@ public struct Planner {
 
     /// In order. Staging, cleanup, reuse, clustering, containers and sub-workflows come in
     /// as passes here.
-    let passes: [any PlannerPass] = [PlacementPass(), ProfilesPass(), ExecutablesPass(), DataflowPass(), DirectoriesPass(), StagingPass(), CleanupPass()]
+    let passes: [any PlannerPass] = [
+        DataReusePass(), PlacementPass(), ProfilesPass(), ExecutablesPass(), DataflowPass(), DirectoriesPass(), StagingPass(), ReusedOutputsStagingPass(),
+        CleanupPass(),
+    ]
 
     public init(_ loaded: LoadedWorkflow, options: PlanOptions) {
         self.loaded = loaded

@@ -3,6 +3,7 @@ import Foundation
 import SkeinPlanner
 import SkeinRunFormat
 import SkeinRuns
+import SkeinTUI
 import SkeinWorkflow
 
 /// Options that shape a plan, shared by `plan` and `run`.
@@ -20,6 +21,9 @@ struct PlanningOptions: ParsableArguments {
 
     @Option(help: ArgumentHelp("When scratch files are removed: inplace (each once no job needs it; the default, as Pegasus), leaf (the whole scratch folder at the end; needs -o), none.", valueName: "mode"))
     var cleanup: String = "inplace"
+
+    @Flag(name: [.long, .customShort("f")], help: "Plan every job, even those whose outputs are already in the replica catalog (no data reuse).")
+    var force = false
 }
 
 enum Planning {
@@ -35,17 +39,27 @@ enum Planning {
         }
         let planOptions = PlanOptions(
             baseDirectory: options.dir, sitesToRun: options.sitesToRun.split(separator: ",").map(String.init),
-            outputSite: options.outputSite?.split(separator: ",").first.map(String.init) ?? "local", stageOut: options.outputSite != nil, cleanup: cleanup,
+            outputSite: options.outputSite?.split(separator: ",").first.map(String.init) ?? "local", stageOut: options.outputSite != nil, cleanup: cleanup, reuse: !options.force,
             defaultRetries: change.retries ?? 0, plannerArguments: Array(CommandLine.arguments.dropFirst()))
         do {
-            return try RunPlanning.plan(
+            let plan = try RunPlanning.plan(
                 result.loaded, options: planOptions, settings: change.applied(to: EngineSettings()),
                 plannerExecutable: CommandLine.arguments[0], plannerVersion: SkeinVersion.current)
+            printPruned(plan)
+            return plan
         } catch let error as PlanError {
             Terminal.writeError("skein: cannot plan \(sources.workflow):\n" + error.messages.map { "  \($0)" }.joined(separator: "\n") + "\n")
             throw SkeinExit.badInput
         }
     }
+}
+
+/// What data reuse left out, and why: the user sees why fewer jobs run than the workflow has.
+func printPruned(_ plan: ExecutablePlan) {
+    guard let pruned = plan.prunedJobs, !pruned.isEmpty else { return }
+    print("data reuse: \(pruned.count) job(s) left out, their results already exist (--force plans them):")
+    for job in pruned.prefix(20) { print("  \(Untrusted.visible(job.id)): \(Untrusted.visible(job.reason))") }
+    if pruned.count > 20 { print("  ... and \(pruned.count - 20) more (plan.json lists them)") }
 }
 
 struct Plan: ParsableCommand {

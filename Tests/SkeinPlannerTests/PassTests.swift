@@ -185,4 +185,41 @@ final class PassTests: XCTestCase {
                                     PlanningContext(loaded, try XCTUnwrap(loaded.workflow), options: PlanOptions()))
         XCTAssertFalse(withoutOutputSite.jobs.contains { $0.job.kind == .stageOut }, "as pegasus-plan without -o")
     }
+
+    func testDataReuseLeavesOutJobsWhoseOutputsExistAndCascades() throws {
+        // a -> b -> c; mid.txt (a's) and b.txt (b's) are in the catalog: b is left out, and so is
+        // a, whose only child is left out; c runs on the catalog's b.txt.
+        try FileManager.default.createDirectory(at: scratch.appendingPathComponent("data"), withIntermediateDirectories: true)
+        try write("data/b.txt", "b\n")
+        try write("replicas.yml", """
+            pegasus: 5.0.4
+            replicas:
+            - {lfn: in.txt, pfns: [{site: local, pfn: data/in.txt}]}
+            - {lfn: b.txt, pfns: [{site: local, pfn: data/b.txt}]}
+            """)
+        try write("workflow.yml", """
+            pegasus: 5.0.4
+            name: passes
+            jobs:
+            - {type: job, name: tool, id: a, arguments: [], uses: [{lfn: in.txt, type: input}, {lfn: mid.txt, type: output}]}
+            - {type: job, name: tool, id: b, arguments: [], uses: [{lfn: mid.txt, type: input}, {lfn: b.txt, type: output, stageOut: true}]}
+            - {type: job, name: tool, id: c, arguments: [], uses: [{lfn: b.txt, type: input}, {lfn: c.txt, type: output, stageOut: true}]}
+            """)
+        let loaded = WorkflowLoader.load(WorkflowSources(workflow: scratch.appendingPathComponent("workflow.yml").path))
+        let all: [any PlannerPass] = [DataReusePass(), PlacementPass(), DataflowPass(), DirectoriesPass(), StagingPass(), ReusedOutputsStagingPass()]
+        let reused = run(all, PlanningContext(loaded, try XCTUnwrap(loaded.workflow), options: PlanOptions(stageOut: true)))
+        XCTAssertEqual(reused.pruned.keys.sorted(), [0, 1])
+        XCTAssertEqual(reused.pruned[1], "its outputs are in the replica catalog (b.txt)")
+        XCTAssertEqual(reused.pruned[0], "only left-out jobs need what it makes (b)")
+        let c = try XCTUnwrap(reused.jobs.first { $0.job.id == "c" })
+        XCTAssertEqual(c.job.inputLinks, [InputLink(lfn: "b.txt", source: scratch.appendingPathComponent("data/b.txt").path)], "c reads the catalog's copy")
+        XCTAssertEqual(c.parentIDs, ["create_dir_passes_local"])
+        let reusedOut = try XCTUnwrap(reused.jobs.first { $0.job.id == "stage_out_local_local_1000_0" })
+        XCTAssertEqual(reusedOut.job.transfers.map(\.lfn), ["b.txt"], "the existing result is staged to the output site")
+        XCTAssertEqual(reused.plan().prunedJobs?.map(\.id), ["a", "b"])
+
+        let forced = run(all, PlanningContext(loaded, try XCTUnwrap(loaded.workflow), options: PlanOptions(stageOut: true, reuse: false)))
+        XCTAssertEqual(forced.pruned, [:])
+        XCTAssertEqual(forced.jobs.filter { $0.job.kind == .compute }.map(\.job.id), ["a", "b", "c"])
+    }
 }

@@ -75,7 +75,7 @@ final class PlannerTests: XCTestCase {
         let run = try RunDirectory.create(base: scratch.appendingPathComponent("runs").path, label: "p")
         XCTAssertTrue(run.path.hasSuffix("runs/p/run0001"))
         let plan = try Planner(load(), options: PlanOptions()).plan(runDirectory: run.path)
-        XCTAssertEqual(plan.jobs.map(\.id), ["create_dir_p_local", "a", "b"])
+        XCTAssertEqual(plan.jobs.map(\.id), ["create_dir_p_local", "a", "b", "clean_up_local_level_0_0"], "in.txt's link goes once a has read it")
         XCTAssertEqual(plan.jobs[0].kind, .createDir)
         XCTAssertEqual(plan.jobs[0].arguments.first, "-p")
         XCTAssertEqual(plan.scratchDirectory, scratch.appendingPathComponent("scratch/p/run0001").path)

@@ -33,4 +33,7 @@ struct ReplicaLocations {
     func remoteURL(of lfn: String) -> String? { literal[lfn] == nil ? remote[lfn] : nil }
 
     func sha256(of lfn: String) -> String? { checksums[lfn] }
+
+    /// Whether the catalog has the file somewhere Skein can read it from.
+    func exists(_ lfn: String) -> Bool { literal[lfn] != nil || remote[lfn] != nil }
 }

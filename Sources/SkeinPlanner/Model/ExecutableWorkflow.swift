@@ -21,6 +21,10 @@ public struct ExecutableWorkflow: Sendable {
     public var stagedExecutables: [StagedExecutable] = []
     /// Why the workflow cannot be planned (every job's problem, not only the first).
     public var problems: [String] = []
+    /// Abstract jobs data reuse left out (by index), with the reason.
+    public var pruned: [Int: String] = [:]
+    /// Their ids, for the plan.
+    public var prunedIDs: [Int: String] = [:]
 
     /// The plan as the run directory stores it: parents as indices, in job order.
     public func plan() -> ExecutablePlan {
@@ -31,6 +35,7 @@ public struct ExecutableWorkflow: Sendable {
             label: label, wfUUID: wfUUID, workflowFile: workflowFile, runDirectory: runDirectory, scratchDirectory: scratchDirectory,
             outputDirectory: outputDirectory, createdAt: createdAt, plannerArguments: plannerArguments, hooks: hooks, metadata: metadata,
             categoryLimits: categoryLimits,
+            prunedJobs: pruned.isEmpty ? nil : pruned.keys.sorted().map { PrunedJob(id: prunedIDs[$0] ?? "\($0)", reason: pruned[$0]!) },
             jobs: jobs.map { planned in
                 var job = planned.job
                 job.parents = planned.parentIDs.compactMap { index[$0] }

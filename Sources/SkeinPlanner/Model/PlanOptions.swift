@@ -22,6 +22,8 @@ public struct PlanOptions: Sendable {
     /// site was given; otherwise they stay in the scratch folder.
     public var stageOut: Bool
     public var cleanup: Cleanup
+    /// Data reuse: leave out jobs whose outputs already exist (pegasus-plan without `--force`).
+    public var reuse: Bool
     /// Retries for jobs and workflows that set no `dagman.RETRY`.
     public var defaultRetries: Int
     /// The command line that asked for the plan, recorded in braindump and provenance.
@@ -29,12 +31,13 @@ public struct PlanOptions: Sendable {
     /// The Pegasus properties in effect; nil = `pegasus.properties` beside the workflow.
     public var properties: PegasusProperties?
 
-    public init(baseDirectory: String = "runs", sitesToRun: [String] = ["local"], outputSite: String = "local", stageOut: Bool = false, cleanup: Cleanup = .inplace, defaultRetries: Int = 0, plannerArguments: [String] = [], properties: PegasusProperties? = nil) {
+    public init(baseDirectory: String = "runs", sitesToRun: [String] = ["local"], outputSite: String = "local", stageOut: Bool = false, cleanup: Cleanup = .inplace, reuse: Bool = true, defaultRetries: Int = 0, plannerArguments: [String] = [], properties: PegasusProperties? = nil) {
         self.baseDirectory = baseDirectory
         self.sitesToRun = sitesToRun
         self.outputSite = outputSite
         self.stageOut = stageOut
         self.cleanup = cleanup
+        self.reuse = reuse
         self.defaultRetries = defaultRetries
         self.plannerArguments = plannerArguments
         self.properties = properties

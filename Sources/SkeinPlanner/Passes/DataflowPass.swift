@@ -12,7 +12,8 @@ struct DataflowPass: PlannerPass {
         for i in workflow.jobs.indices {
             guard let index = workflow.jobs[i].abstractIndex else { continue }
             let job = jobs[index]
-            let parents = context.graph.parents[index]
+            // Left-out parents make nothing: their files come from the catalog.
+            let parents = context.graph.parents[index].filter { workflow.pruned[$0] == nil }
             workflow.jobs[i].parentIDs += parents.map { jobs[$0].id }
 
             var links: [InputLink] = []

@@ -8,7 +8,7 @@ struct PlacementPass: PlannerPass {
 
     func run(_ workflow: inout ExecutableWorkflow, _ context: PlanningContext) {
         workflow.jobs.reserveCapacity(workflow.jobs.count + context.workflow.jobs.count)
-        for (index, job) in context.workflow.jobs.enumerated() {
+        for (index, job) in context.workflow.jobs.enumerated() where workflow.pruned[index] == nil {
             guard job.kind == .job else {
                 workflow.problems.append("job '\(job.id)': sub-workflows (\(job.kind.rawValue)) are not supported yet")
                 continue

@@ -49,7 +49,7 @@ struct StagingPass: PlannerPass {
             for i in jobs {
                 guard let abstract = workflow.jobs[i].abstractIndex else { continue }
                 let job = context.workflow.jobs[abstract]
-                let parents = context.graph.parents[abstract]
+                let parents = context.graph.parents[abstract].filter { workflow.pruned[$0] == nil }
                 var lfns = job.uses.filter { $0.type.isInput }.map(\.lfn)
                 if let stdin = job.stdin, !lfns.contains(stdin) { lfns.append(stdin) }
                 for lfn in lfns {

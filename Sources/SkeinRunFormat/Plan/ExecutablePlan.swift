@@ -20,11 +20,13 @@ public struct ExecutablePlan: Codable, Sendable, Equatable {
     /// `dagman.<category>.maxjobs` from pegasus.properties beside the workflow.
     public var categoryLimits: [String: Int]
     public var jobs: [ExecutableJob]
+    /// Jobs of the workflow left out because their outputs already exist (data reuse), and why.
+    public var prunedJobs: [PrunedJob]?
 
     public init(
         formatVersion: Int = ExecutablePlan.formatVersion, label: String, wfUUID: String, workflowFile: String, runDirectory: String,
         scratchDirectory: String, outputDirectory: String, createdAt: Double, plannerArguments: [String], hooks: [PlannedHook] = [],
-        metadata: [String: String] = [:], categoryLimits: [String: Int] = [:], jobs: [ExecutableJob]
+        metadata: [String: String] = [:], categoryLimits: [String: Int] = [:], prunedJobs: [PrunedJob]? = nil, jobs: [ExecutableJob]
     ) {
         self.formatVersion = formatVersion
         self.label = label
@@ -38,6 +40,7 @@ public struct ExecutablePlan: Codable, Sendable, Equatable {
         self.hooks = hooks
         self.metadata = metadata
         self.categoryLimits = categoryLimits
+        self.prunedJobs = prunedJobs
         self.jobs = jobs
     }
 }
@@ -169,6 +172,18 @@ public struct ExecutableJob: Codable, Sendable, Equatable {
         tasks = try c.decodeIfPresent([ExecutableTask].self, forKey: .tasks) ?? []
         transfers = try c.decodeIfPresent([PlannedTransfer].self, forKey: .transfers) ?? []
         removals = try c.decodeIfPresent([String].self, forKey: .removals) ?? []
+    }
+}
+
+/// A job data reuse left out of the plan: every file it would make is already in the
+/// replica catalog (or is needed only by other left-out jobs).
+public struct PrunedJob: Codable, Sendable, Equatable {
+    public var id: String
+    public var reason: String
+
+    public init(id: String, reason: String) {
+        self.id = id
+        self.reason = reason
     }
 }
 
