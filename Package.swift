@@ -80,7 +80,7 @@ let package = Package(
         // Executors, the run loop (WorkflowEngine) on a real clock, provenance, signals.
         .target(
             name: "SkeinEngine",
-            dependencies: ["SkeinEngineCore", "SkeinRunFormat", "SkeinProvenance", "SkeinTransfer", "SkeinKickstart", "CSpawn"]),
+            dependencies: ["SkeinEngineCore", "SkeinRunFormat", "SkeinProvenance", "SkeinTransfer", "SkeinKickstart", "SkeinText", "CSpawn"]),
         // The run database: SQLite in Pegasus's stampede schema v14, written in batches.
         .target(
             name: "SkeinProvenance",
@@ -99,11 +99,11 @@ let package = Package(
         // ncurses and in-memory backends.
         .target(
             name: "SkeinTUI",
-            dependencies: ["SkeinReports", "SkeinRunFormat", "SkeinRuns", "SkeinYAML", "CNcursesw"]),
+            dependencies: ["SkeinReports", "SkeinRunFormat", "SkeinRuns", "SkeinYAML", "SkeinText", "CNcursesw"]),
         .executableTarget(
             name: "skein",
             dependencies: [
-                "SkeinWorkflow", "SkeinRunFormat", "SkeinPlanner", "SkeinEngine", "SkeinProvenance", "SkeinReports", "SkeinRuns", "SkeinTUI", "CSQLite", "CCurl", "CNcursesw",
+                "SkeinWorkflow", "SkeinRunFormat", "SkeinPlanner", "SkeinEngine", "SkeinProvenance", "SkeinReports", "SkeinRuns", "SkeinTUI", "SkeinText", "CSQLite", "CCurl", "CNcursesw",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -133,12 +133,12 @@ let package = Package(
             dependencies: ["SkeinPlanner", "SkeinWorkflow", "SkeinRunFormat"]),
         .testTarget(
             name: "SkeinTUITests",
-            dependencies: ["SkeinTUI", "SkeinProvenance", "SkeinRunFormat", "SkeinTestSupport"],
+            dependencies: ["SkeinTUI", "SkeinProvenance", "SkeinRunFormat", "SkeinText", "SkeinTestSupport"],
             // Expected frames, read through #filePath.
             exclude: ["Snapshots"]),
         .testTarget(
             name: "SkeinReportsTests",
-            dependencies: ["SkeinReports", "SkeinProvenance", "SkeinRunFormat", "SkeinTestSupport"]),
+            dependencies: ["SkeinReports", "SkeinProvenance", "SkeinRunFormat", "SkeinText", "SkeinTestSupport"]),
         .testTarget(
             name: "SkeinProvenanceTests",
             dependencies: ["SkeinProvenance", "SkeinRunFormat", "SkeinTestSupport"]),

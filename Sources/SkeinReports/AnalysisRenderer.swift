@@ -6,7 +6,7 @@ import Foundation
 public enum AnalysisRenderer {
     public static func text(_ r: AnalysisReport, style: TextStyle = .plain) -> String {
         var out = "\n" + banner("Summary", "*") + "\n\n"
-        out += " Submit Directory   : \(r.submitDirectory)\n"
+        out += " Submit Directory   : \(Text.visible(r.submitDirectory))\n"
         out += " Workflow Status    : \(style.state(workflowStatusText(r)))\n"
         out += summaryLine("Total jobs", r.total, r.total)
         out += summaryLine("# jobs succeeded", r.succeeded, r.total)
@@ -20,8 +20,8 @@ public enum AnalysisRenderer {
         if !r.heldJobs.isEmpty {
             out += banner("Held jobs' details", "*") + "\n\n"
             for h in r.heldJobs {
-                out += banner(h.job, "=") + "\n\n"
-                out += "submit file            : \(h.job).sub\n"
+                out += banner(Text.visible(h.job), "=") + "\n\n"
+                out += "submit file            : \(Text.visible(h.job)).sub\n"
                 out += "last_job_instance_id   : \(h.instanceID)\n"
                 out += "reason                 : \(h.reason.map(Text.visible) ?? "-")\n\n"
             }
@@ -46,9 +46,9 @@ public enum AnalysisRenderer {
         out += (out.hasSuffix("\n\n") ? "" : "\n") + banner("Done", "*") + "\n\n"
         out += "skein analyze: end of status report"
         if !r.failedJobs.isEmpty {
-            let names = r.failedJobs.prefix(5).map(\.job).joined(separator: " ")
+            let names = r.failedJobs.prefix(5).map { Text.visible($0.job) }.joined(separator: " ")
             out += "\n\(Text.plural(r.failedJobs.count, "job")) failed"
-            if r.kind == .skein { out += "; run \(r.failedJobs.count == 1 ? "it" : "them") again with: skein retry \(RunCondition.shellQuoted(r.directory)) \(names)\(r.failedJobs.count > 5 ? " ..." : "")" }
+            if r.kind == .skein { out += "; run \(r.failedJobs.count == 1 ? "it" : "them") again with: skein retry \(Text.visible(RunCondition.shellQuoted(r.directory))) \(names)\(r.failedJobs.count > 5 ? " ..." : "")" }
         } else if let hint = r.condition.hint, r.condition.phase == .stopped || r.condition.phase == .planned {
             out += "\n\(r.condition.text): \(hint)"
         }
@@ -80,7 +80,7 @@ public enum AnalysisRenderer {
 
     /// One attempt as pegasus-analyzer prints a failed job, plus Skein's lines.
     public static func attempt(_ a: AttemptDetail, style: TextStyle = .plain, showStates: Bool = false) -> String {
-        var out = "\n" + banner(a.job, "=") + "\n\n"
+        var out = "\n" + banner(Text.visible(a.job), "=") + "\n\n"
         out += " last state: \(a.lastState ?? "-")\n"
         out += "       site: \(a.site ?? "-")\n"
         out += "   hostname: \(a.host ?? "-")\n"
@@ -116,7 +116,7 @@ public enum AnalysisRenderer {
             out += "working dir : \(a.workDir ?? "-")\n"
             if let d = t.duration { out += "duration    : \(Text.duration(d))" + (t.maxrssKB.map { ", peak memory \(memory($0))" } ?? "") + "\n" }
             out += "\n"
-            let title = "Task #\(t.seq) - \(t.transformation) - \(t.taskID ?? "None")"
+            let title = "Task #\(t.seq) - \(Text.visible(t.transformation)) - \(Text.visible(t.taskID ?? "None"))"
             if let o = t.stdout {
                 out += banner(title + " - stdout", "-") + "\n\n" + output(o) + "\n"
                 printedOutput = true
@@ -144,7 +144,7 @@ public enum AnalysisRenderer {
 
     /// `--job ID`: the job, its place in the DAG, then every attempt with its states.
     public static func text(_ j: JobAnalysis, style: TextStyle = .plain) -> String {
-        var out = style.bold(j.job) + "  (\(j.type), workflow \(j.label))\n"
+        var out = style.bold(Text.visible(j.job)) + "  (\(j.type), workflow \(Text.visible(j.label)))\n"
         out += "state:    \(style.state(j.state))\n"
         out += "attempts: \(j.attempts.count) made, \(j.maxAttempts) allowed\n"
         out += "parents:  \(j.parents.isEmpty ? "-" : j.parents.joined(separator: ", "))\n"

@@ -1,3 +1,4 @@
+import SkeinText
 import Foundation
 
 /// Number and text formats of Pegasus's own tools, reproduced so Skein's reports read the
@@ -156,20 +157,10 @@ enum Text {
                       Int(tm.tm_hour), Int(tm.tm_min), Int(tm.tm_sec))
     }
 
-    /// Control characters and escape sequences in text from jobs, made visible (never
-    /// written raw to a terminal). Newlines and tabs stay.
-    static func visible(_ s: String) -> String {
-        guard s.unicodeScalars.contains(where: { ($0.value < 0x20 && $0 != "\n" && $0 != "\t") || $0.value == 0x7F || (0x80..<0xA0).contains($0.value) }) else { return s }
-        var out = ""
-        for u in s.unicodeScalars {
-            if (u.value < 0x20 && u != "\n" && u != "\t") || u.value == 0x7F || (0x80..<0xA0).contains(u.value) {
-                out += u.value == 0x1B ? "\\e" : String(format: "\\x%02X", u.value)
-            } else {
-                out.unicodeScalars.append(u)
-            }
-        }
-        return out
-    }
+    /// Text from jobs and workflow files (names, ids, lfns, output), with control
+    /// characters, escape sequences and bidirectional overrides made visible as the TUI
+    /// shows them (`Untrusted`); newlines and tabs stay.
+    static func visible(_ s: String) -> String { Untrusted.visible(keepingLines: s) }
 }
 
 /// A byte buffer for large fixed-width tables: appending UTF-8 and blanks to one array is

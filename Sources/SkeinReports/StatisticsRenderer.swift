@@ -14,7 +14,7 @@ public enum StatisticsRenderer {
 
     public static func text(_ r: StatisticsReport, style: TextStyle = .plain) -> String {
         var out = ""
-        out += style.bold(r.label) + "  " + r.directory + "  (" + style.state(r.condition.text) + ")\n"
+        out += style.bold(Text.visible(r.label)) + "  " + Text.visible(r.directory) + "  (" + style.state(r.condition.text) + ")\n"
         let rule = String(repeating: "-", count: summaryWidths.reduce(0, +))
         out += rule + "\n"
         out += row(summaryHeader, summaryWidths)
@@ -47,7 +47,7 @@ public enum StatisticsRenderer {
             let total = widths.reduce(0, +)
             out += row(summaryHeader + ["WF Retries"], widths)
             for w in r.workflows {
-                let name = w.wfUUID.map { "\($0) (\(w.label))" } ?? "All Workflows"
+                let name = w.wfUUID.map { "\($0) (\(Text.visible(w.label)))" } ?? "All Workflows"
                 out += String(repeating: "-", count: total) + "\n"
                 out += name + Text.padLeft(String(w.retries), max(1, total - widths.last! + 1 - name.count)) + "\n"
                 for s in w.rows { out += row(summaryValues(s), widths) }
@@ -55,13 +55,13 @@ public enum StatisticsRenderer {
         }
         out += "\n# Transformations (runtime in seconds, memory in MB)\n"
         for g in r.transformations {
-            out += "# \(g.wfUUID ?? "All") (\(g.label))\n"
+            out += "# \(g.wfUUID ?? "All") (\(Text.visible(g.label)))\n"
             out += table(transformationHeader, g.rows.map(transformationValues), transformationWidths)
         }
         if let groups = r.jobs {
             out += "\n# Jobs (one row per attempt; times in seconds)\n"
             for g in groups {
-                out += "# \(g.wfUUID) (\(g.label))\n"
+                out += "# \(g.wfUUID) (\(Text.visible(g.label)))\n"
                 out += jobTable(g.rows)
             }
         }
@@ -119,7 +119,7 @@ public enum StatisticsRenderer {
     static func transformationValues(_ t: TransformationRow) -> [String] {
         func mem(_ kb: Double?) -> String { kb.flatMap { $0 == 0 ? nil : PegasusFormat.python($0 / 1024) } ?? "-" }
         func cpu(_ f: Double?) -> String { f.flatMap { $0 == 0 ? nil : PegasusFormat.python($0 * 100, digits: 2) + "%" } ?? "-" }
-        return [t.transformation, t.type, String(t.count), PegasusFormat.fstr(t.min), PegasusFormat.fstr(t.max), PegasusFormat.fstr(t.mean),
+        return [Text.visible(t.transformation), t.type, String(t.count), PegasusFormat.fstr(t.min), PegasusFormat.fstr(t.max), PegasusFormat.fstr(t.mean),
                 PegasusFormat.fstr(t.total), mem(t.minMemoryKB), mem(t.maxMemoryKB), mem(t.meanMemoryKB), cpu(t.minCPU), cpu(t.maxCPU), cpu(t.meanCPU)]
     }
 
@@ -182,6 +182,7 @@ public enum StatisticsRenderer {
     static func csvRow(_ values: [String]) -> String { values.map(csvField).joined(separator: ",") + "\n" }
 
     static func csvField(_ s: String) -> String {
+        let s = Text.visible(s)
         guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
         return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }

@@ -12,7 +12,7 @@ public enum StatusRenderer {
     public static func text(_ r: StatusReport, jobs showJobs: Bool = false, style: TextStyle = .plain) -> String {
         var out = ""
         let c = r.condition
-        out += style.bold(r.label) + "  " + r.directory + "\n"
+        out += style.bold(Text.visible(r.label)) + "  " + Text.visible(r.directory) + "\n"
         var line = "state: " + style.state(c.text)
         if let started = c.started {
             line += ", started \(Text.time(started))"
@@ -56,7 +56,7 @@ public enum StatusRenderer {
         var rows: [(values: [String], state: String, name: String)] = []
         for w in r.workflows {
             let indent = w.depth == 0 ? "" : String(repeating: "  ", count: w.depth - 1) + (style.unicode ? "└─ " : "`- ")
-            rows.append((values(w.counts), w.state, indent + w.name))
+            rows.append((values(w.counts), w.state, indent + Text.visible(w.name)))
         }
         if r.workflows.count > 1 { rows.append((values(r.totals), "", "TOTALS (\(r.totals.total) jobs)")) }
         var widths = headers.map { $0.count + 1 }

@@ -113,12 +113,14 @@ static pid_t start(char **fields, size_t count) {
 
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
+    // stdout and stderr never through a symbolic link: a job must not write where a link planted in
+    // its folder points (another user's file, the run's plan). stdin may be an input link.
     posix_spawn_file_actions_addopen(&actions, 0, fields[STDIN][0] ? fields[STDIN] : "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, 1, fields[STDOUT], O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_addopen(&actions, 1, fields[STDOUT], O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0644);
     if (fields[STDERR][0] == '\0' || strcmp(fields[STDERR], fields[STDOUT]) == 0) {
         posix_spawn_file_actions_adddup2(&actions, 1, 2);
     } else {
-        posix_spawn_file_actions_addopen(&actions, 2, fields[STDERR], O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        posix_spawn_file_actions_addopen(&actions, 2, fields[STDERR], O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0644);
     }
     posix_spawn_file_actions_addchdir_np(&actions, fields[WORKDIR]);
     posix_spawn_file_actions_addclosefrom_np(&actions, 3);

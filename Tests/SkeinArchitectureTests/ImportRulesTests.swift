@@ -19,10 +19,10 @@ final class ImportRulesTests: XCTestCase {
         "SkeinTransfer": ["CCurl", "SkeinKickstart"],
         "SkeinPlanner": ["SkeinWorkflow", "SkeinRunFormat", "SkeinProperties"],
         "SkeinProvenance": ["CSQLite", "SkeinRunFormat"],
-        "SkeinEngine": ["SkeinEngineCore", "SkeinRunFormat", "SkeinProvenance", "SkeinTransfer", "SkeinKickstart", "CSpawn"],
+        "SkeinEngine": ["SkeinEngineCore", "SkeinRunFormat", "SkeinProvenance", "SkeinTransfer", "SkeinKickstart", "SkeinText", "CSpawn"],
         "SkeinReports": ["SkeinProvenance", "SkeinRunFormat", "SkeinProperties", "SkeinText"],
         "SkeinRuns": ["SkeinPlanner", "SkeinEngine", "SkeinEngineCore", "SkeinProvenance", "SkeinRunFormat", "SkeinWorkflow", "SkeinProperties"],
-        "SkeinTUI": ["SkeinReports", "SkeinRunFormat", "SkeinRuns", "SkeinYAML", "CNcursesw"],
+        "SkeinTUI": ["SkeinReports", "SkeinRunFormat", "SkeinRuns", "SkeinYAML", "SkeinText", "CNcursesw"],
         "skein-kickstart": ["SkeinKickstart"],
         "skein": ["*"],
     ]

@@ -50,6 +50,13 @@ struct SkeinBinary {
         let errData = try Data(contentsOf: errURL)
         return Output(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
     }
+    /// The scratch folder a run's plan names (each run has its own, keyed by its UUID).
+    static func scratchDirectory(of runDirectory: URL) throws -> String {
+        struct Plan: Decodable { var scratchDirectory: String }
+        let data = try Data(contentsOf: runDirectory.appendingPathComponent("plan.json"))
+        return try JSONDecoder().decode(Plan.self, from: data).scratchDirectory
+    }
 }
 
-private final class BundleMarker {}
+private final class BundleMarker {
+}

@@ -43,7 +43,8 @@ final class TUIEndToEndTests: XCTestCase {
         let run = try SkeinBinary.run(["run", example.appendingPathComponent("workflow.yml").path, "--batch", "--dir", scratch.appendingPathComponent("runs").path],
                                       environment: environment)
         XCTAssertEqual(run.status, 1, run.stdout + run.stderr)
-        return (scratch.appendingPathComponent("runs/failing/run0001"), example.appendingPathComponent("work/scratch/failing/run0001"))
+        let runFolder = scratch.appendingPathComponent("runs/failing/run0001")
+        return (runFolder, URL(fileURLWithPath: try SkeinBinary.scratchDirectory(of: runFolder)))
     }
 
     func testFindTheFailedJobReadItsStderrFixItsInputRetryItAndSeeItSucceed() throws {

@@ -116,7 +116,7 @@ final class PassTests: XCTestCase {
         let workflow = run([PlacementPass(), DataflowPass(), DirectoriesPass()], try context())
         XCTAssertEqual(workflow.jobs.map(\.job.id), ["create_dir_passes_local", "a", "b", "c"])
         XCTAssertEqual(workflow.jobs[0].job.kind, .createDir)
-        XCTAssertEqual(workflow.scratchDirectory, scratch.appendingPathComponent("scratch/passes/run").path)
+        XCTAssertEqual(workflow.scratchDirectory, scratch.appendingPathComponent("scratch/passes/u").path, "keyed by the workflow UUID")
         XCTAssertEqual(workflow.jobs[0].job.arguments, ["-p", workflow.scratchDirectory, workflow.outputDirectory])
         XCTAssertEqual(Set(workflow.jobs.dropFirst().map(\.job.workingDirectory)), [workflow.scratchDirectory])
         let plan = workflow.plan()
@@ -221,5 +221,14 @@ final class PassTests: XCTestCase {
         let forced = run(all, PlanningContext(loaded, try XCTUnwrap(loaded.workflow), options: PlanOptions(stageOut: true, reuse: false)))
         XCTAssertEqual(forced.pruned, [:])
         XCTAssertEqual(forced.jobs.filter { $0.job.kind == .compute }.map(\.job.id), ["a", "b", "c"])
+    }
+}
+
+final class GeneratedIDTests: XCTestCase {
+    func testAGeneratedIdTakenByAUserJobGetsASuffix() {
+        var taken: Set<String> = ["create_dir_w_local", "create_dir_w_local_skein1"]
+        XCTAssertEqual(ExecutableWorkflow.unusedID("create_dir_w_local", taken: &taken), "create_dir_w_local_skein2")
+        XCTAssertEqual(ExecutableWorkflow.unusedID("stage_in_local_local_0_0", taken: &taken), "stage_in_local_local_0_0")
+        XCTAssertTrue(taken.contains("stage_in_local_local_0_0"))
     }
 }

@@ -78,7 +78,7 @@ final class PlannerTests: XCTestCase {
         XCTAssertEqual(plan.jobs.map(\.id), ["create_dir_p_local", "a", "b", "clean_up_local_level_0_0"], "in.txt's link goes once a has read it")
         XCTAssertEqual(plan.jobs[0].kind, .createDir)
         XCTAssertEqual(plan.jobs[0].arguments.first, "-p")
-        XCTAssertEqual(plan.scratchDirectory, scratch.appendingPathComponent("scratch/p/run0001").path)
+        XCTAssertEqual(plan.scratchDirectory, scratch.appendingPathComponent("scratch/p/\(plan.wfUUID)").path)
         let a = plan.jobs[1]
         XCTAssertEqual(a.environment, ["LEVEL": "job", "SITE_ONLY": "s", "TC_ONLY": "t"], "job beats TC site entry beats TC beats site")
         XCTAssertEqual(a.executable, run.path + "/bin/tool", "stageable executables are copied into the run")

@@ -1,3 +1,4 @@
+import SkeinText
 import XCTest
 @testable import SkeinTUI
 

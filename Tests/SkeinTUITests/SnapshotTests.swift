@@ -1,3 +1,4 @@
+import SkeinText
 import XCTest
 import SkeinRunFormat
 import SkeinReports

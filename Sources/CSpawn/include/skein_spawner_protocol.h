@@ -16,7 +16,7 @@
 /// NUL-terminated strings:
 ///   mode ("group": new process group, "session": new session), executable (searched in PATH
 ///   when it has no slash), working directory, stdin ("" reads /dev/null), stdout, stderr
-///   ("" shares stdout's file), argc in decimal, the argc arguments (argv[0] first), then the
+///   ("" shares stdout's file; stdout and stderr are opened with O_NOFOLLOW; stdin may be an input link), argc in decimal, the argc arguments (argv[0] first), then the
 ///   environment's NAME=value strings up to the end.
 ///
 /// Events (spawner -> engine): fixed-size `skein_spawner_event` records. Every request gets

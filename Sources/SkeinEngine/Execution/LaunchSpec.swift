@@ -9,7 +9,10 @@ public struct LaunchSpec: Sendable {
     /// The complete environment of the process, `NAME=value`.
     public var environment: [String]
     public var workingDirectory: String
-    /// Files for stdin, stdout and stderr; nil stdin reads /dev/null.
+    /// Files for stdin, stdout and stderr; nil stdin reads /dev/null. stdout and stderr are opened with
+    /// `O_NOFOLLOW` (a symbolic link planted at the name is refused, not written through);
+    /// names from the workflow are checked to stay in the job's folder (no `..`) when the
+    /// workflow is validated and again by `WorkflowEngine` before the launch.
     public var stdin: String?
     public var stdout: String
     public var stderr: String

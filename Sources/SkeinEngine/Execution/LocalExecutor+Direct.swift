@@ -17,12 +17,13 @@ extension LocalExecutor {
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
 
+        // stdout and stderr never through a symbolic link (as skein-spawner): see LaunchSpec.
         posix_spawn_file_actions_addopen(&actions, 0, spec.stdin ?? "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, spec.stdout, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_addopen(&actions, 1, spec.stdout, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0o644)
         if spec.stderr == spec.stdout {
             posix_spawn_file_actions_adddup2(&actions, 1, 2)
         } else {
-            posix_spawn_file_actions_addopen(&actions, 2, spec.stderr, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+            posix_spawn_file_actions_addopen(&actions, 2, spec.stderr, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0o644)
         }
         skein_spawn_file_actions_addchdir(&actions, spec.workingDirectory)
         skein_spawn_file_actions_addclosefrom(&actions, 3)

@@ -1,3 +1,4 @@
+import Foundation
 import SkeinRunFormat
 
 /// One finished attempt with everything reports and provenance want: how it ended (a
@@ -30,9 +31,12 @@ public protocol RunObserver: AnyObject {
     func commandHandled(_ command: ControlChannel.Command, result: String, at time: Double)
     /// The engine was told to stop (a signal): running attempts are being stopped.
     func engineStopping(reason: String, at time: Double)
+    /// A file in `control/` written by another user than the run's owner: not acted on.
+    func controlFileIgnored(_ file: String, owner: uid_t, at time: Double)
     func workflowFinished(_ outcome: WorkflowOutcome, at time: Double)
 }
 
 extension RunObserver {
     public func engineStopping(reason: String, at time: Double) {}
+    public func controlFileIgnored(_ file: String, owner: uid_t, at time: Double) {}
 }

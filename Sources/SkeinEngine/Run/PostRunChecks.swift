@@ -8,7 +8,10 @@ import SkeinRunFormat
 /// failure message absent from stdout and stderr, the success message (when required)
 /// present, and every declared output produced.
 enum PostRunChecks {
-    static func outcome(of termination: AttemptTermination, job: ExecutableJob, stdoutFile: String, stderrFile: String) -> AttemptOutcome {
+    /// `startedAt` (wall-clock seconds) is when the attempt began: an output last changed
+    /// before it is left over from an earlier attempt or run, not produced by this one.
+    static func outcome(of termination: AttemptTermination, job: ExecutableJob, stdoutFile: String, stderrFile: String,
+                        startedAt: Double = 0) -> AttemptOutcome {
         switch termination {
         case .process(let exit):
             if let failure = processFailure(exit, job: job) { return failure }
@@ -17,8 +20,12 @@ enum PostRunChecks {
                 return AttemptOutcome(succeeded: false, exitCode: exitCode, reason: message ?? exitCode.map { "exit code \($0)" } ?? "failed")
             }
         }
-        return outputChecks(job: job, stdoutFile: stdoutFile, stderrFile: stderrFile)
+        return outputChecks(job: job, stdoutFile: stdoutFile, stderrFile: stderrFile, startedAt: startedAt)
     }
+
+    /// Leeway for filesystem timestamps, which lag the clock (a coarse kernel tick, a file
+    /// server's own clock): an output must be newer than the attempt's start less this.
+    static let timestampLeeway = 1.0
 
     /// Why a process failed by itself (could not start, killed, non-zero exit), if it did.
     private static func processFailure(_ exit: ProcessExit, job: ExecutableJob) -> AttemptOutcome? {
@@ -41,7 +48,7 @@ enum PostRunChecks {
     }
 
     /// The checks of a run that ended well by itself: messages in its output, declared outputs.
-    private static func outputChecks(job: ExecutableJob, stdoutFile: String, stderrFile: String) -> AttemptOutcome {
+    private static func outputChecks(job: ExecutableJob, stdoutFile: String, stderrFile: String, startedAt: Double) -> AttemptOutcome {
         if job.failureMessage != nil || job.successMessage != nil {
             let text = tail(stdoutFile) + "\n" + tail(stderrFile)
             if let failure = job.failureMessage, text.contains(failure) {
@@ -51,12 +58,20 @@ enum PostRunChecks {
                 return AttemptOutcome(succeeded: false, exitCode: 0, reason: "success message missing from the output: \"\(success)\" (pegasus.exitcode.successmsg)")
             }
         }
+        var stale: [String] = []
         let missing = job.outputs.filter { lfn in
             var st = stat()
-            return stat((job.workingDirectory as NSString).appendingPathComponent(lfn), &st) != 0
+            guard stat((job.workingDirectory as NSString).appendingPathComponent(lfn), &st) == 0 else { return true }
+            let modified = Double(st.st_mtim.tv_sec) + Double(st.st_mtim.tv_nsec) / 1e9
+            if modified < startedAt - timestampLeeway { stale.append(lfn) }
+            return false
         }
         if !missing.isEmpty {
             return AttemptOutcome(succeeded: false, exitCode: 0, reason: "declared output\(missing.count == 1 ? "" : "s") not produced: \(missing.joined(separator: ", "))")
+        }
+        if !stale.isEmpty {
+            return AttemptOutcome(succeeded: false, exitCode: 0,
+                                  reason: "declared output\(stale.count == 1 ? "" : "s") not produced by this attempt (older than its start): \(stale.joined(separator: ", "))")
         }
         return .success
     }

@@ -1,3 +1,4 @@
+import SkeinText
 import Foundation
 import SkeinRunFormat
 
@@ -21,7 +22,8 @@ public final class ProgressPrinter: RunObserver {
     }
 
     private func line(_ time: Double, _ text: String) {
-        output.write(Data("\(formatter.string(from: Date(timeIntervalSince1970: time))) \(text)\n".utf8))
+        // Ids, labels and reasons come from workflow files and jobs: never raw escapes.
+        output.write(Data("\(formatter.string(from: Date(timeIntervalSince1970: time))) \(Untrusted.visible(text))\n".utf8))
     }
 
     public func workflowStarted(plan: ExecutablePlan, restartCount: Int, alreadySucceeded: Int, at time: Double) {
@@ -68,6 +70,10 @@ public final class ProgressPrinter: RunObserver {
 
     public func commandHandled(_ command: ControlChannel.Command, result: String, at time: Double) {
         line(time, "command \(command.line): \(result)")
+    }
+
+    public func controlFileIgnored(_ file: String, owner: uid_t, at time: Double) {
+        line(time, "ignored control file \(file): written by uid \(owner), not by the run's owner")
     }
 
     public func engineStopping(reason: String, at time: Double) {

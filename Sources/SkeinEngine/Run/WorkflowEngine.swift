@@ -146,17 +146,19 @@ public final class WorkflowEngine: @unchecked Sendable {
         let folder = layout.jobFolder(index)
         if createdFolders.insert(folder).inserted { mkdirs(folder) }
         for link in job.inputLinks {
-            let target = (job.workingDirectory as NSString).appendingPathComponent(link.lfn)
-            if access(target, F_OK) != 0 { symlink(link.source, target) }
+            guard let target = JobFolderPath.inside(job.workingDirectory, link.lfn) else { continue }
+            var info = stat()
+            if lstat(target, &info) != 0 { symlink(link.source, target) }
         }
         let stdoutFile = layout.stdout(index, job.id, attempt: attempt)
         let stderrFile = layout.stderr(index, job.id, attempt: attempt)
         let spec = LaunchSpec(
             executable: job.executable, arguments: job.arguments, environment: environment(for: job),
             workingDirectory: job.workingDirectory,
-            stdin: job.stdin.map { (job.workingDirectory as NSString).appendingPathComponent($0) },
-            stdout: job.stdout.map { (job.workingDirectory as NSString).appendingPathComponent($0) } ?? stdoutFile,
-            stderr: job.stderr.map { (job.workingDirectory as NSString).appendingPathComponent($0) } ?? stderrFile)
+            stdin: job.stdin.map { JobFolderPath.inside(job.workingDirectory, $0) ?? "/dev/null" },
+            stdout: job.stdout.flatMap { JobFolderPath.inside(job.workingDirectory, $0) } ?? stdoutFile,
+            stderr: job.stderr.flatMap { JobFolderPath.inside(job.workingDirectory, $0) } ?? stderrFile)
+        let startedAt = Date().timeIntervalSince1970
         journal.append(.started(job: job.id, attempt: attempt))
         for o in observers { o.attemptStarted(job: index, attempt: attempt, at: now) }
         let recordFile = layout.record(index, job.id, attempt: attempt)
@@ -174,7 +176,7 @@ public final class WorkflowEngine: @unchecked Sendable {
                 // Declared stdout/stderr files stay the job's output; each attempt keeps a copy.
                 if job.stdout != nil { linkOrCopy(spec.stdout, stdoutFile) }
                 if job.stderr != nil { linkOrCopy(spec.stderr, stderrFile) }
-                var outcome = PostRunChecks.outcome(of: end.termination, job: job, stdoutFile: stdoutFile, stderrFile: stderrFile)
+                var outcome = PostRunChecks.outcome(of: end.termination, job: job, stdoutFile: stdoutFile, stderrFile: stderrFile, startedAt: startedAt)
                 if !outcome.succeeded, let reason = end.reason { outcome.reason = reason }
                 if !end.recordWritten {
                     AttemptRecord.write(
@@ -245,8 +247,19 @@ public final class WorkflowEngine: @unchecked Sendable {
 
     /// Reads the control directory now and every `controlPollInterval` until the workflow ends.
     private func startControlPolling() {
-        for command in control.receive() { apply(command) }
+        for command in receiveControl() { apply(command) }
         scheduleControlPoll()
+    }
+
+    /// The queued commands the run's owner (the owner of `plan.json`) wrote; others' files
+    /// are logged and dropped.
+    private func receiveControl() -> [ControlChannel.Command] {
+        var info = stat()
+        let owner = stat(layout.plan, &info) == 0 ? info.st_uid : geteuid()
+        return control.receive(owner: owner) { [self] ignored in
+            let now = clock.now()
+            for o in observers { o.controlFileIgnored(ignored.file, owner: ignored.owner, at: now) }
+        }
     }
 
     private func scheduleControlPoll() {
@@ -254,7 +267,7 @@ public final class WorkflowEngine: @unchecked Sendable {
         controlTimer = clock.schedule(after: options.controlPollInterval) { [self] in
             queue.async { [self] in
                 guard !workflowEnded else { return }
-                for command in control.receive() { apply(command) }
+                for command in receiveControl() { apply(command) }
                 scheduleControlPoll()
             }
         }

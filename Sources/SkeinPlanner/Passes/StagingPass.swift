@@ -42,6 +42,7 @@ struct StagingPass: PlannerPass {
     private func stageIn(_ workflow: inout ExecutableWorkflow, _ context: PlanningContext, levels: [Int], clusters: Int?, after createDir: String?) -> [PlannedJob] {
         var staged: [String: String] = [:]  // lfn -> the stage-in job that fetches it
         var added: [PlannedJob] = []
+        var taken = workflow.jobIDs
         for (level, jobs) in computeJobsByLevel(workflow, levels) {
             // The files this level fetches first, in order, with the jobs that need them.
             var files: [(lfn: String, url: String)] = []
@@ -66,7 +67,7 @@ struct StagingPass: PlannerPass {
                 groups[n % count].append(PlannedTransfer(lfn: file.lfn, source: file.url, destination: destination, sha256: context.replicas.sha256(of: file.lfn)))
             }
             for (n, transfers) in groups.enumerated() where !transfers.isEmpty {
-                let id = "stage_in_local_\(context.primarySite)_\(level)_\(n)"
+                let id = ExecutableWorkflow.unusedID("stage_in_local_\(context.primarySite)_\(level)_\(n)", taken: &taken)
                 added.append(transferJob(id: id, kind: .stageIn, transfers: transfers, parents: createDir.map { [$0] } ?? [], workflow, context))
                 for transfer in transfers { staged[transfer.lfn] = id }
             }
@@ -81,6 +82,7 @@ struct StagingPass: PlannerPass {
     private func stageOut(_ workflow: inout ExecutableWorkflow, _ context: PlanningContext, levels: [Int], clusters: Int?) -> [PlannedJob] {
         var added: [PlannedJob] = []
         var done = Set<String>()
+        var taken = workflow.jobIDs
         for (level, jobs) in computeJobsByLevel(workflow, levels) {
             var files: [(transfer: PlannedTransfer, producer: String)] = []
             for i in jobs {
@@ -97,7 +99,7 @@ struct StagingPass: PlannerPass {
             for (n, group) in groups.enumerated() where !group.isEmpty {
                 var producers: [String] = []
                 for file in group where !producers.contains(file.producer) { producers.append(file.producer) }
-                let id = "stage_out_local_\(context.options.outputSite)_\(level)_\(n)"
+                let id = ExecutableWorkflow.unusedID("stage_out_local_\(context.options.outputSite)_\(level)_\(n)", taken: &taken)
                 added.append(transferJob(id: id, kind: .stageOut, transfers: group.map(\.transfer), parents: producers, workflow, context))
             }
         }

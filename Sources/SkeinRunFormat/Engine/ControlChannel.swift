@@ -37,26 +37,48 @@ public struct ControlChannel: Sendable {
 
     public init(directory: String) { self.directory = directory }
 
-    /// Client side: queue commands for the engine.
+    /// Client side: queue commands for the engine. The folder is made 0700 and each file
+    /// 0600, whatever the umask.
     public func send(_ commands: [Command]) throws {
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        if mkdir(directory, 0o700) == 0 { chmod(directory, 0o700) }
         let name = String(format: "%.6f-%d", Date().timeIntervalSince1970, getpid())
         let temporary = (directory as NSString).appendingPathComponent(".\(name).tmp")
         let final = (directory as NSString).appendingPathComponent("\(name).cmd")
-        try (commands.map(\.line).joined(separator: "\n") + "\n").write(toFile: temporary, atomically: false, encoding: .utf8)
+        if access(directory, W_OK | X_OK) != 0 && (errno == EACCES || errno == EPERM) {
+            throw RunFormatError("permission denied: \(directory) belongs to another user; only the run's owner can steer the run")
+        }
+        try PrivateFile.write(Data((commands.map(\.line).joined(separator: "\n") + "\n").utf8), to: temporary)
         guard rename(temporary, final) == 0 else { throw RunFormatError("cannot queue the command in \(directory)") }
     }
 
-    /// Engine side: takes every queued command, oldest first, and removes its file.
-    public func receive() -> [Command] {
+    /// A command file that was not acted on because another user wrote it.
+    public struct Ignored: Equatable, Sendable {
+        public var file: String
+        public var owner: uid_t
+    }
+
+    /// Engine side: takes every queued command, oldest first, and removes its file. Only
+    /// files owned by `owner` (the run's owner) or root count: anyone who could write into
+    /// `control/` must not steer another user's run; the others are removed and returned in
+    /// `ignored` for the log.
+    public func receive(owner: uid_t = geteuid(), ignored: ((Ignored) -> Void)? = nil) -> [Command] {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return [] }
         var commands: [Command] = []
         for name in names.filter({ $0.hasSuffix(".cmd") }).sorted() {
             let path = (directory as NSString).appendingPathComponent(name)
-            if let text = try? String(contentsOfFile: path, encoding: .utf8) {
+            defer { unlink(path) }
+            let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+            guard fd >= 0 else { continue }
+            let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
+            var info = stat()
+            guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { continue }
+            guard info.st_uid == owner || info.st_uid == 0 else {
+                ignored?(Ignored(file: path, owner: info.st_uid))
+                continue
+            }
+            if let data = try? handle.readToEnd(), let text = String(data: data, encoding: .utf8) {
                 commands += text.split(separator: "\n").compactMap(Command.init(line:))
             }
-            unlink(path)
         }
         return commands
     }

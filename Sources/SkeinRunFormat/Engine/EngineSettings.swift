@@ -87,7 +87,7 @@ public struct EngineSettings: Codable, Sendable, Equatable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
         let temporary = path + ".tmp"
-        try encoder.encode(self).write(to: URL(fileURLWithPath: temporary))
+        try PrivateFile.write(try encoder.encode(self), to: temporary)
         guard rename(temporary, path) == 0 else {
             throw RunFormatError("cannot write \(path): \(String(cString: strerror(errno)))")
         }

@@ -23,7 +23,7 @@ public final class RunJournal: @unchecked Sendable {
 
     public init(path: String) throws {
         self.path = path
-        fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
+        fd = PrivateFile.openForAppend(path)
         guard fd >= 0 else { throw RunFormatError("cannot open \(path): \(String(cString: strerror(errno)))") }
     }
 

@@ -10,20 +10,18 @@ public struct RunDirectory: Sendable {
     public var layout: RunLayout { RunLayout(runDirectory: path) }
     public var planFile: String { layout.plan }
 
-    /// Creates the next free `runNNNN` under `base/label`. Safe against concurrent planners:
-    /// `mkdir` either creates a number or fails because another took it.
+    /// Creates the next free `runNNNN` under `base/label`, private (0700) and new, under
+    /// folders no other user can swap (`PrivateDirectory`). Safe against concurrent
+    /// planners: `mkdir` either creates a number or fails because another took it.
     public static func create(base: String, label: String) throws -> RunDirectory {
         let parent = ((base as NSString).appendingPathComponent(label) as NSString).standardizingPath
-        try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
+        try PrivateDirectory.create(parent, exclusive: false)
         let existing = (try? FileManager.default.contentsOfDirectory(atPath: parent)) ?? []
         var number = (existing.compactMap { $0.hasPrefix("run") ? Int($0.dropFirst(3)) : nil }.max() ?? 0) + 1
         while true {
             let candidate = (parent as NSString).appendingPathComponent(String(format: "run%04d", number))
-            if mkdir(candidate, 0o755) == 0 {
+            if try PrivateDirectory.create(candidate, exclusive: true) {
                 return RunDirectory(path: absolute(candidate))
-            }
-            guard errno == EEXIST else {
-                throw RunFormatError("cannot create run directory \(candidate): \(String(cString: strerror(errno)))")
             }
             number += 1
         }
@@ -37,7 +35,7 @@ public struct RunDirectory: Sendable {
         let data = try encoder.encode(plan)
         // Written to a temporary name and renamed, so a reader never sees half a plan.
         let temporary = planFile + ".tmp"
-        try data.write(to: URL(fileURLWithPath: temporary))
+        try PrivateFile.write(data, to: temporary)
         guard rename(temporary, planFile) == 0 else {
             throw RunFormatError("cannot write \(planFile): \(String(cString: strerror(errno)))")
         }

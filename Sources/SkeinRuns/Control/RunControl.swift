@@ -12,6 +12,7 @@ public struct RunControl: Sendable {
 
     /// Reads the plan of the run directory `path` (relative paths from here).
     public init(runDirectory path: String) throws {
+        try Self.checkOwner(path)
         guard RunDirectory.isRunDirectory(path) else {
             throw RunsError("\(path) is not a Skein run directory (no plan.json)")
         }
@@ -19,6 +20,21 @@ public struct RunControl: Sendable {
     }
 
     public var runDirectory: String { plan.runDirectory }
+
+    /// Only the run's owner (or root) steers a run: another user is told so, rather than
+    /// "no engine is running" because she cannot see the lock.
+    static func checkOwner(_ path: String) throws {
+        var info = stat()
+        let me = geteuid()
+        guard stat(path, &info) == 0 else {
+            if errno == EACCES { throw RunsError("permission denied: \(path) belongs to another user; only its owner can steer the run") }
+            return
+        }
+        if info.st_uid != me && me != 0 {
+            let owner = getpwuid(info.st_uid).map { String(cString: $0.pointee.pw_name) } ?? "uid \(info.st_uid)"
+            throw RunsError("permission denied: \(path) belongs to \(owner); only its owner can steer the run")
+        }
+    }
 
     /// Whether an engine runs this run now (it holds the run's lock).
     public var engineIsAlive: Bool { EngineLock.isHeld(runDirectory: runDirectory) }
@@ -57,6 +73,8 @@ public struct RunControl: Sendable {
 
     /// Starts an engine for this run (`skein run RUNDIR` on a planned or stopped run).
     public func startEngine(_ start: EngineStart, retrying jobs: [String] = []) throws -> ControlOutcome {
+        // The engine runs the plan's commands as this user: refuse a plan another could edit.
+        try PrivateDirectory.checkTrusted(runDirectory: runDirectory)
         switch start {
         case .detached(let executable, let environment):
             let pid = try EngineProcess.detach(runDirectory: runDirectory, retrying: jobs, executable: executable,

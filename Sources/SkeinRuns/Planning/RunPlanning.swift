@@ -14,6 +14,7 @@ public enum RunPlanning {
         let label = loaded.workflow?.name ?? "workflow"
         let runDirectory = try RunDirectory.create(base: options.baseDirectory, label: label)
         let plan = try Planner(loaded, options: options).plan(runDirectory: runDirectory.path)
+        try makeScratch(plan)
         try runDirectory.write(plan)
         try SubmitFiles.write(for: plan, plannerExecutable: plannerExecutable, plannerVersion: plannerVersion)
         try EngineSettings.store(settings, runDirectory: plan.runDirectory, command: "plan")
@@ -21,5 +22,21 @@ public enum RunPlanning {
             try? registry.register(label: plan.label, runDir: plan.runDirectory, wfUUID: plan.wfUUID, state: .planned, started: plan.createdAt)
         }
         return plan
+    }
+
+    /// The scratch is made now, fresh and private, so jobs never run in a folder another
+    /// user prepared; it is the run's own `scratch/` or a folder of its own elsewhere, never
+    /// the run folder or another folder inside it (a job's `stdout: plan.json` must not
+    /// reach the run's files).
+    static func makeScratch(_ plan: ExecutablePlan) throws {
+        let run = plan.runDirectory
+        let scratch = (plan.scratchDirectory as NSString).standardizingPath
+        let ownScratch = (run as NSString).appendingPathComponent("scratch")
+        if scratch != ownScratch && (scratch == run || scratch.hasPrefix(run + "/") || run.hasPrefix(scratch + "/")) {
+            throw RunsError("the scratch folder \(scratch) is the run folder \(run), inside it or above it; set the site's sharedScratch to a folder of its own")
+        }
+        guard try PrivateDirectory.create(scratch, exclusive: true) else {
+            throw RunsError("the scratch folder \(scratch) already exists; a new run needs a new one (plan again)")
+        }
     }
 }

@@ -1,3 +1,4 @@
+import SkeinText
 import Foundation
 
 /// Where a log viewer is: the first line shown (and, when wrapping, which of its screen rows),

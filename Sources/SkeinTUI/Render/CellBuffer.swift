@@ -1,3 +1,4 @@
+import SkeinText
 /// One screen cell: a character (grapheme cluster) and its style. A wide character takes
 /// two cells: the first holds it (`width` 2), the second is a continuation (`width` 0).
 public struct Cell: Hashable, Sendable {

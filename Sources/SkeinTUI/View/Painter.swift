@@ -1,3 +1,4 @@
+import SkeinText
 import SkeinReports
 
 /// Drawing helpers shared by the views: themed text, fields, bars, boxes.

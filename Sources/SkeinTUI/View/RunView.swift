@@ -1,3 +1,4 @@
+import SkeinText
 import SkeinReports
 
 /// One run: a header with the state, counts and a progress bar; the jobs as a tree with
