@@ -3,7 +3,7 @@ import Foundation
 import SkeinPlanner
 import SkeinRunFormat
 import SkeinRuns
-import SkeinTUI
+import SkeinText
 import SkeinWorkflow
 
 /// Options that shape a plan, shared by `plan` and `run`.

@@ -45,8 +45,8 @@ final class RunTests: XCTestCase {
         XCTAssertEqual(try sql(db, "select count(*) from job_instance join job using(job_id) where type_desc != 'cleanup' and (sched_id is null or sched_id = '')"), ["0"],
                        "every attempt of a process has its process id as sched_id (cleanup runs in the engine)")
         // Only the result is left in scratch: the intermediate files went with in-place cleanup.
-        let jobScratch = SkeinBinary.repository.appendingPathComponent("Examples/diamond/work/scratch/diamond/run0001")
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: jobScratch.path).sorted(), ["f.d"])
+        let jobScratch = try SkeinBinary.scratchDirectory(of: run)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: jobScratch).sorted(), ["f.d"])
         XCTAssertTrue(FileManager.default.fileExists(atPath: SkeinBinary.repository.appendingPathComponent("Examples/diamond/f.a").path), "the replica itself is kept")
         for file in ["braindump.yml", "monitord.started", "monitord.done", "plan.json"] {
             XCTAssertTrue(FileManager.default.fileExists(atPath: run.appendingPathComponent(file).path), file)

@@ -30,7 +30,8 @@ struct CleanupPass: PlannerPass {
         var hasChildren = Set<String>()
         for planned in workflow.jobs { hasChildren.formUnion(planned.parentIDs) }
         let leaves = workflow.jobs.map(\.job.id).filter { !hasChildren.contains($0) }
-        let id = "cleanup_\(DirectoriesPass.sanitized(workflow.label))_0_\(context.primarySite)"
+        var taken = workflow.jobIDs
+        let id = ExecutableWorkflow.unusedID("cleanup_\(DirectoriesPass.sanitized(workflow.label))_0_\(context.primarySite)", taken: &taken)
         workflow.jobs.append(cleanupJob(id: id, removals: [workflow.scratchDirectory], parents: leaves, workflow, context))
     }
 
@@ -71,6 +72,7 @@ struct CleanupPass: PlannerPass {
         for lfn in removable { byLevel[lastLevel[lfn] ?? 0, default: []].append(lfn) }
         var jobsOnLevel: [Int: Int] = [:]
         for planned in workflow.jobs { if let a = planned.abstractIndex { jobsOnLevel[levels[a], default: 0] += 1 } }
+        var taken = workflow.jobIDs
         for level in byLevel.keys.sorted() {
             let files = byLevel[level]!
             let count = max(1, min(files.count, Int((Double(jobsOnLevel[level] ?? 1) / Double(Self.jobsPerCleanupJob)).rounded(.up))))
@@ -81,7 +83,7 @@ struct CleanupPass: PlannerPass {
                 var seen = Set<String>()
                 for lfn in group { for user in users[lfn] ?? [] where seen.insert(user).inserted { parents.append(user) } }
                 let removals = group.map { (workflow.scratchDirectory as NSString).appendingPathComponent($0) }
-                let id = "clean_up_\(context.primarySite)_level_\(level)_\(n)"
+                let id = ExecutableWorkflow.unusedID("clean_up_\(context.primarySite)_level_\(level)_\(n)", taken: &taken)
                 workflow.jobs.append(cleanupJob(id: id, removals: removals, parents: parents, workflow, context))
             }
         }

@@ -22,8 +22,10 @@ struct DataReusePass: PlannerPass {
             let outputs = job.uses.filter { $0.type.isOutput }
             guard !outputs.isEmpty else { continue }
             let unread = { (use: FileUse) in use.stageOut != true && !graph.children[i].contains { c in jobs[c].uses.contains { $0.lfn == use.lfn && $0.type.isInput } } }
-            if outputs.allSatisfy({ found($0.lfn) || unread($0) }) {
-                let existing = outputs.filter { found($0.lfn) }.map(\.lfn)
+            let existing = outputs.filter { found($0.lfn) }.map(\.lfn)
+            // At least one output must really exist: a job whose files are all unwanted
+            // scratch is not "already done".
+            if !existing.isEmpty && outputs.allSatisfy({ found($0.lfn) || unread($0) }) {
                 workflow.pruned[i] = "its outputs are in the replica catalog (\(existing.joined(separator: ", ")))"
             }
         }
@@ -55,9 +57,10 @@ struct ReusedOutputsStagingPass: PlannerPass {
             }
         }
         let createDir = workflow.jobs.first { $0.job.kind == .createDir }?.job.id
+        var taken = workflow.jobIDs
         for (n, start) in stride(from: 0, to: transfers.count, by: Self.filesPerJob).enumerated() {
             var job = ExecutableJob(
-                id: "stage_out_local_\(context.options.outputSite)_1000_\(n)", kind: .stageOut, transformation: "pegasus::transfer", site: "local",
+                id: ExecutableWorkflow.unusedID("stage_out_local_\(context.options.outputSite)_1000_\(n)", taken: &taken), kind: .stageOut, transformation: "pegasus::transfer", site: "local",
                 executor: StagingPass.executor, executable: "", arguments: [], environment: [:], workingDirectory: workflow.scratchDirectory,
                 retries: context.options.defaultRetries, parents: [])
             job.transfers = Array(transfers[start..<min(start + Self.filesPerJob, transfers.count)])
