@@ -120,6 +120,15 @@ extension WorkflowValidator {
         }
     }
 
+    /// What a stage-in job can fetch (SkeinTransfer), besides plain paths.
+    static let transferableSchemes: Set<String> = ["file", "http", "https", "scp", "sftp"]
+
+    /// `https` of `https://host/x`; nil for a plain path.
+    static func scheme(of pfn: String) -> String? {
+        guard let range = pfn.range(of: "://") else { return nil }
+        return pfn[..<range.lowerBound].lowercased()
+    }
+
     mutating func checkReplicas() {
         for replica in loaded.replicas?.replicas ?? [] {
             if replica.regex == true, (try? NSRegularExpression(pattern: replica.lfn)) == nil {
@@ -128,6 +137,12 @@ extension WorkflowValidator {
             }
             checkChecksum(replica.checksum, replicasFile, "replica '\(replica.lfn)'")
             if replica.regex == true { continue }
+            for location in replica.pfns {
+                guard let scheme = Self.scheme(of: location.pfn), !Self.transferableSchemes.contains(scheme) else { continue }
+                warning("untransferable-scheme", replicasFile, location.mark,
+                        "replica '\(replica.lfn)' is at \(location.pfn), and Skein does not transfer \(scheme):// URLs",
+                        hint: "give a file path or a file, http, https, scp or sftp URL; a job needing only this copy will fail")
+            }
             for location in replica.pfns where location.site == "local" {
                 guard let path = CatalogPaths.localPath(location.pfn, relativeTo: replicasFile) else { continue }
                 if !FileManager.default.fileExists(atPath: path) {
