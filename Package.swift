@@ -11,6 +11,7 @@ let package = Package(
         .executable(name: "skein", targets: ["skein"]),
         .executable(name: "skein-kickstart", targets: ["skein-kickstart"]),
         .executable(name: "skein-spawner", targets: ["skein-spawner"]),
+        .executable(name: "skein-transfer", targets: ["skein-transfer"]),
         .library(name: "SkeinWorkflow", targets: ["SkeinWorkflow"]),
     ],
     dependencies: [
@@ -70,6 +71,10 @@ let package = Package(
         .target(
             name: "SkeinTransfer",
             dependencies: ["CCurl", "SkeinKickstart"]),
+        // pegasus-transfer's input list, moved by SkeinTransfer: for batch nodes.
+        .executableTarget(
+            name: "skein-transfer",
+            dependencies: ["SkeinTransfer"]),
         // Abstract workflow -> executable plan in a run directory.
         .target(
             name: "SkeinPlanner",

@@ -24,6 +24,7 @@ final class ImportRulesTests: XCTestCase {
         "SkeinRuns": ["SkeinPlanner", "SkeinEngine", "SkeinEngineCore", "SkeinProvenance", "SkeinRunFormat", "SkeinWorkflow", "SkeinProperties"],
         "SkeinTUI": ["SkeinReports", "SkeinRunFormat", "SkeinRuns", "SkeinYAML", "SkeinText", "CNcursesw"],
         "skein-kickstart": ["SkeinKickstart"],
+        "skein-transfer": ["SkeinTransfer"],
         "skein": ["*"],
     ]
 
