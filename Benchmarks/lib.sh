@@ -2,15 +2,15 @@
 
 # skein_binary ROOT: prints the skein to measure: $SKEIN_BIN when set, else a release build
 # in ROOT/.build-bench of skein with the helpers it runs beside it (skein-kickstart for batch
-# jobs, skein-spawner for local ones). Build output goes to stderr.
+# jobs, skein-spawner for local ones, skein-transfer for transfers on nodes). Build output goes to stderr.
 skein_binary() {
     if [[ -n "${SKEIN_BIN:-}" ]]; then
         echo "$SKEIN_BIN"
         return
     fi
     local root="$1" product
-    printf 'building skein, skein-kickstart, skein-spawner (release, --scratch-path .build-bench)\n' >&2
-    for product in skein skein-kickstart skein-spawner; do
+    printf 'building skein, skein-kickstart, skein-spawner, skein-transfer (release, --scratch-path .build-bench)\n' >&2
+    for product in skein skein-kickstart skein-spawner skein-transfer; do
         (cd "$root" && swift build -c release --scratch-path "$root/.build-bench" --product "$product" >&2) || return 1
     done
     echo "$(cd "$root" && swift build -c release --scratch-path "$root/.build-bench" --show-bin-path)/skein"

@@ -100,8 +100,15 @@ public final class TransferEngine: @unchecked Sendable {
             if finished { break }
             var running: Int32 = 0
             curl_multi_perform(multi, &running)
-            collect()
-            curl_multi_poll(multi, nil, 0, Int32(sleepMs), nil)
+            // A finished file frees a slot: admit the next at once instead of waiting for
+            // the others' sockets.
+            if collect() == 0 {
+                // libcurl's own deadline (a connection to start, a timeout to fire) caps the wait.
+                var curlTimeout = -1
+                curl_multi_timeout(multi, &curlTimeout)
+                let wait = curlTimeout >= 0 ? min(sleepMs, curlTimeout) : sleepMs
+                if wait > 0 { curl_multi_poll(multi, nil, 0, Int32(wait), nil) }
+            }
         }
         lock.withLock { thread = nil }
     }
@@ -156,12 +163,15 @@ public final class TransferEngine: @unchecked Sendable {
     }
 
     /// Takes each finished try off the multi handle: done, or queued again after a backoff.
-    private func collect() {
+    @discardableResult
+    private func collect() -> Int {
+        var finished = 0
         var remaining: Int32 = 0
         while let message = curl_multi_info_read(multi, &remaining) {
             guard message.pointee.msg == CURLMSG_DONE, let easy = message.pointee.easy_handle else { continue }
             let code = message.pointee.data.result
             curl_multi_remove_handle(multi, easy)
+            finished += 1
             guard let (job, attempt) = lock.withLock({ active.removeValue(forKey: easy) }) else { continue }
             job.bytes = attempt.bytes
             let now = Date().timeIntervalSince1970
@@ -179,5 +189,6 @@ public final class TransferEngine: @unchecked Sendable {
                 }
             }
         }
+        return finished
     }
 }

@@ -40,7 +40,9 @@ public final class LocalHTTPServer: @unchecked Sendable {
         port_file, root = sys.argv[1], sys.argv[2]
         class Quiet(http.server.SimpleHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True
             def log_message(self, *args): pass
+        http.server.ThreadingHTTPServer.request_queue_size = 128  # the default 5 drops SYNs of parallel clients
         server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=root))
         if len(sys.argv) > 3:
             context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
