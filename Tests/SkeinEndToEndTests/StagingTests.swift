@@ -100,6 +100,24 @@ final class StagingTests: XCTestCase {
         XCTAssertTrue(analysis.stdout.contains("stage_in_local_local_0_0"), analysis.stdout)
     }
 
+    func testStagedResultsAreRegisteredInTheRunsOutputReplicaCatalog() throws {
+        try "x\n".write(toFile: served + "/in0.txt", atomically: true, encoding: .utf8)
+        let wf = try writeWorkflow(count: 1, replicas: [("in0.txt", server.url("in0.txt"), nil)])
+        let file = wf.directory.appendingPathComponent("workflow.yml")
+        let text = try String(contentsOf: file, encoding: .utf8).replacingOccurrences(of: "stageOut: true}", with: "stageOut: true, registerReplica: true}")
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        let result = try run(wf)
+        XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+        XCTAssertTrue(result.stdout.contains("register_local_0_0 succeeded"), result.stdout)
+        let output = wf.directory.appendingPathComponent("output/out0.txt").path
+        let catalog = wf.runDirectory().appendingPathComponent("staging-0.replicas.db")
+        XCTAssertEqual(try sql(catalog, "select lfn, pfn, site from rc_lfn join rc_pfn using(lfn_id)"), ["out0.txt|file://\(output)|local"])
+        XCTAssertEqual(try sql(catalog, "select value from rc_meta where key = 'checksum.value'"), [SHA256.hash(Array("X\n".utf8))])
+        XCTAssertEqual(try sql(catalog, "select value from rc_meta where key = 'size'"), ["2"])
+        let db = wf.runDirectory().appendingPathComponent("staging-0.stampede.db")
+        XCTAssertEqual(try sql(db, "select type_desc from job where exec_job_id = 'register_local_0_0'"), ["registration"])
+    }
+
     func sql(_ database: URL, _ query: String) throws -> [String] {
         let out = try SkeinBinary.runProgram(URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", """
             import sqlite3, sys

@@ -1,4 +1,6 @@
 import Foundation
+import SkeinKickstart
+import SkeinProvenance
 import SkeinRunFormat
 import SkeinTransfer
 
@@ -24,6 +26,10 @@ public final class TransferJobExecutor: JobExecutor, @unchecked Sendable {
         progress(.running(host: nil))
         if !launch.planned.removals.isEmpty {
             removeFiles(launch, start: start)
+            return true
+        }
+        if !launch.planned.registrations.isEmpty {
+            register(launch, start: start)
             return true
         }
         guard !files.isEmpty else {
@@ -58,6 +64,51 @@ public final class TransferJobExecutor: JobExecutor, @unchecked Sendable {
 
     public func shutdown() { transfers.shutdown() }
 
+    /// A registration job: each staged result into the run's output replica catalog, with
+    /// its size and sha256 (read now, from the output site) and the workflow's metadata.
+    private func register(_ launch: AttemptLaunch, start: Double) {
+        var lines: [String] = []
+        var errors: [String] = []
+        var catalogs: [String: OutputReplicaCatalog] = [:]
+        for registration in launch.planned.registrations {
+            let path = registration.pfn.hasPrefix("file://") ? String(registration.pfn.dropFirst("file://".count)) : registration.pfn
+            var metadata = registration.metadata
+            var info = stat()
+            if stat(path, &info) == 0 { metadata["size"] = String(info.st_size) }
+            if let digest = try? SHA256.hash(file: path) {
+                metadata["checksum.type"] = "sha256"
+                metadata["checksum.value"] = digest
+            } else {
+                errors.append("\(registration.lfn): \(path) cannot be read to register it")
+                continue
+            }
+            do {
+                let catalog = try catalogs[registration.catalog] ?? OutputReplicaCatalog(path: registration.catalog)
+                catalogs[registration.catalog] = catalog
+                try catalog.register(lfn: registration.lfn, pfn: registration.pfn, site: registration.site, metadata: metadata)
+                lines.append("\(registration.lfn) \(registration.pfn) site=\"\(registration.site)\" checksum.value=\"\(metadata["checksum.value"] ?? "")\"")
+            } catch {
+                errors.append("\(registration.lfn): cannot write \(registration.catalog): \(error)")
+            }
+        }
+        finishWork(launch, start: start, log: lines + ["Stats: registered \(lines.count) of \(launch.planned.registrations.count)"], errors: errors)
+    }
+
+    /// Ends an attempt that did its work in this process, with its log and errors as the
+    /// job's stdout and stderr.
+    private func finishWork(_ launch: AttemptLaunch, start: Double, log: [String], errors: [String]) {
+        guard let entry = lock.withLock({ () -> (attempt: Int, stopped: Bool, ended: @Sendable (AttemptEnd) -> Void)? in
+            guard let entry = running[launch.job], entry.attempt == launch.attempt else { return nil }
+            running[launch.job] = nil
+            return entry
+        }), !entry.stopped else { return }
+        let end = Date().timeIntervalSince1970
+        try? (log.joined(separator: "\n") + "\n").write(toFile: launch.spec.stdout, atomically: false, encoding: .utf8)
+        try? (errors.isEmpty ? "" : errors.joined(separator: "\n") + "\n").write(toFile: launch.spec.stderr, atomically: false, encoding: .utf8)
+        let message = errors.first.map { errors.count > 1 ? "\($0) (and \(errors.count - 1) more)" : $0 }
+        entry.ended(AttemptEnd(.completed(succeeded: errors.isEmpty, exitCode: errors.isEmpty ? 0 : 1, start: start, end: end, message: message), reason: message))
+    }
+
     /// A cleanup job: each path removed (a folder with its contents), a missing one is fine;
     /// nothing outside the job's folder (the run's scratch) is touched, whatever the plan says.
     private func removeFiles(_ launch: AttemptLaunch, start: Double) {
@@ -84,39 +135,20 @@ public final class TransferJobExecutor: JobExecutor, @unchecked Sendable {
                 errors.append("\(path): cannot remove: \(error.localizedDescription)")
             }
         }
-        guard let entry = lock.withLock({ () -> (attempt: Int, stopped: Bool, ended: @Sendable (AttemptEnd) -> Void)? in
-            guard let entry = running[launch.job], entry.attempt == launch.attempt else { return nil }
-            running[launch.job] = nil
-            return entry
-        }), !entry.stopped else { return }
-        let end = Date().timeIntervalSince1970
-        try? (removed.map { "removed \($0)" }.joined(separator: "\n") + "\nStats: removed \(removed.count) of \(launch.planned.removals.count)\n")
-            .write(toFile: launch.spec.stdout, atomically: false, encoding: .utf8)
-        try? (errors.isEmpty ? "" : errors.joined(separator: "\n") + "\n").write(toFile: launch.spec.stderr, atomically: false, encoding: .utf8)
-        let message = errors.first.map { errors.count > 1 ? "\($0) (and \(errors.count - 1) more)" : $0 }
-        entry.ended(AttemptEnd(.completed(succeeded: errors.isEmpty, exitCode: errors.isEmpty ? 0 : 1, start: start, end: end, message: message), reason: message))
+        finishWork(launch, start: start, log: removed.map { "removed \($0)" } + ["Stats: removed \(removed.count) of \(launch.planned.removals.count)"],
+                   errors: errors)
     }
 
     private func finish(_ launch: AttemptLaunch, outcomes: [TransferOutcome], start: Double) {
-        // Only this attempt's entry: a stopped attempt's files may arrive after a new attempt began.
-        guard let entry = lock.withLock({ () -> (attempt: Int, stopped: Bool, ended: @Sendable (AttemptEnd) -> Void)? in
-            guard let entry = running[launch.job], entry.attempt == launch.attempt else { return nil }
-            running[launch.job] = nil
-            return entry
-        }), !entry.stopped else { return }
-        let end = Date().timeIntervalSince1970
         let failed = outcomes.filter { !$0.succeeded }
         var log = outcomes.filter(\.succeeded).map { o in
             "\(o.request.source) -> \(o.request.destination): \(o.bytes) bytes in \(String(format: "%.3f", o.duration)) s by \(o.method)"
                 + (o.attempts > 1 ? " after \(o.attempts) tries" : "") + (o.sha256.map { ", sha256 \($0)" } ?? "")
         }
         let bytes = outcomes.reduce(Int64(0)) { $0 + $1.bytes }
-        log.append("Stats: \(outcomes.count - failed.count) of \(outcomes.count) files, \(bytes) bytes in \(String(format: "%.3f", end - start)) s")
+        log.append("Stats: \(outcomes.count - failed.count) of \(outcomes.count) files, \(bytes) bytes in \(String(format: "%.3f", Date().timeIntervalSince1970 - start)) s")
         let errors = failed.map { "\($0.error!.message)" + ($0.attempts > 1 ? " (after \($0.attempts) tries)" : "") }
-        try? (log.joined(separator: "\n") + "\n").write(toFile: launch.spec.stdout, atomically: false, encoding: .utf8)
-        try? (errors.isEmpty ? "" : errors.joined(separator: "\n") + "\n").write(toFile: launch.spec.stderr, atomically: false, encoding: .utf8)
-        let message = errors.first.map { failed.count > 1 ? "\($0) (and \(failed.count - 1) more)" : $0 }
-        entry.ended(AttemptEnd(.completed(succeeded: failed.isEmpty, exitCode: failed.isEmpty ? 0 : 1, start: start, end: end, message: message), reason: message))
+        finishWork(launch, start: start, log: log, errors: errors)
     }
 }
 

@@ -41,6 +41,9 @@ public struct RunLayout: Sendable, Equatable {
     /// `<label>-0.stampede.db`, the name Pegasus derives from the dag `<label>-0.dag`.
     public func database(label: String) -> String { file("\(label)-0.stampede.db") }
 
+    /// `<label>-0.replicas.db`, the output replica catalog Pegasus keeps by default.
+    public func outputReplicaCatalog(label: String) -> String { file("\(label)-0.replicas.db") }
+
     public func jobFolder(_ index: Int) -> String {
         file("jobs/" + String(format: "%03d", index / 1000))
     }

@@ -95,6 +95,8 @@ public struct ExecutableJob: Codable, Sendable, Equatable {
     public var transfers: [PlannedTransfer] = []
     /// The paths a cleanup job removes (files; a folder with everything in it for leaf cleanup).
     public var removals: [String] = []
+    /// The replicas a registration job adds to the run's output replica catalog.
+    public var registrations: [PlannedRegistration] = []
 
     /// The tasks provenance records for this job: its own one, or the clustered ones.
     /// Auxiliary jobs (create-dir, ...) are no task of the abstract workflow.
@@ -172,6 +174,7 @@ public struct ExecutableJob: Codable, Sendable, Equatable {
         tasks = try c.decodeIfPresent([ExecutableTask].self, forKey: .tasks) ?? []
         transfers = try c.decodeIfPresent([PlannedTransfer].self, forKey: .transfers) ?? []
         removals = try c.decodeIfPresent([String].self, forKey: .removals) ?? []
+        registrations = try c.decodeIfPresent([PlannedRegistration].self, forKey: .registrations) ?? []
     }
 }
 
@@ -184,6 +187,24 @@ public struct PrunedJob: Codable, Sendable, Equatable {
     public init(id: String, reason: String) {
         self.id = id
         self.reason = reason
+    }
+}
+
+/// One replica a registration job records: where a staged-out result now is, in the
+/// catalog `catalog` (the run's `<label>-0.replicas.db`), with the workflow's file metadata.
+public struct PlannedRegistration: Codable, Sendable, Equatable {
+    public var lfn: String
+    public var pfn: String
+    public var site: String
+    public var catalog: String
+    public var metadata: [String: String]
+
+    public init(lfn: String, pfn: String, site: String, catalog: String, metadata: [String: String] = [:]) {
+        self.lfn = lfn
+        self.pfn = pfn
+        self.site = site
+        self.catalog = catalog
+        self.metadata = metadata
     }
 }
 
