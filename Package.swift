@@ -108,7 +108,7 @@ let package = Package(
         .executableTarget(
             name: "skein",
             dependencies: [
-                "SkeinWorkflow", "SkeinRunFormat", "SkeinPlanner", "SkeinEngine", "SkeinProvenance", "SkeinReports", "SkeinRuns", "SkeinTUI", "SkeinText", "CSQLite", "CCurl", "CNcursesw",
+                "SkeinWorkflow", "SkeinRunFormat", "SkeinProperties", "SkeinPlanner", "SkeinEngine", "SkeinProvenance", "SkeinReports", "SkeinRuns", "SkeinTUI", "SkeinText", "CSQLite", "CCurl", "CNcursesw",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),

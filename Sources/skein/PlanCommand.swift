@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SkeinPlanner
+import SkeinProperties
 import SkeinRunFormat
 import SkeinRuns
 import SkeinText
@@ -11,8 +12,11 @@ struct PlanningOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Runs go in DIR/<label>/runNNNN.", valueName: "dir"))
     var dir: String = "runs"
 
-    @Option(name: .long, help: ArgumentHelp("Sites jobs may run on, comma-separated, in order of preference.", valueName: "sites"))
+    @Option(name: [.long, .customShort("s")], help: ArgumentHelp("Sites jobs may run on, comma-separated, in order of preference (pegasus-plan -s).", valueName: "sites"))
     var sitesToRun: String = "local"
+
+    @Option(name: .customLong("conf"), help: ArgumentHelp("The Pegasus properties file to plan with (default: pegasus.properties beside the workflow).", valueName: "file"))
+    var properties: String?
 
     @Option(
         name: [.customLong("output-site"), .customLong("output-sites"), .customShort("o")],
@@ -34,13 +38,21 @@ enum Planning {
         DiagnosticPrinter(limitPerCode: 20).print(result.diagnostics)
         guard result.isValid, result.loaded.workflow != nil else { throw SkeinExit.badInput }
         let change = try engine.change()
+        var properties: PegasusProperties?
+        if let file = options.properties {
+            guard let loaded = PegasusProperties.load(file: file) else {
+                Terminal.writeError("skein: --conf \(file): cannot read it\n")
+                throw SkeinExit.badInput
+            }
+            properties = loaded
+        }
         guard let cleanup = PlanOptions.Cleanup(rawValue: options.cleanup) else {
             throw ValidationError("--cleanup takes inplace, leaf or none, not '\(options.cleanup)'")
         }
         let planOptions = PlanOptions(
             baseDirectory: options.dir, sitesToRun: options.sitesToRun.split(separator: ",").map(String.init),
             outputSite: options.outputSite?.split(separator: ",").first.map(String.init) ?? "local", stageOut: options.outputSite != nil, cleanup: cleanup, reuse: !options.force,
-            defaultRetries: change.retries ?? 0, plannerArguments: Array(CommandLine.arguments.dropFirst()))
+            defaultRetries: change.retries ?? 0, plannerArguments: Array(CommandLine.arguments.dropFirst()), properties: properties)
         do {
             let plan = try RunPlanning.plan(
                 result.loaded, options: planOptions, settings: change.applied(to: EngineSettings()),
@@ -87,10 +99,19 @@ struct Plan: ParsableCommand {
     @OptionGroup var planning: PlanningOptions
     @OptionGroup var engine: EngineSettingsOptions
 
+    @Flag(help: "Start the run right away, detached (pegasus-plan --submit), as `skein run RUNDIR` would.")
+    var submit = false
+
     func run() throws {
         let plan = try Planning.plan(workflow.sources, planning, engine: engine)
         print("planned \(plan.label): \(plan.jobs.count) jobs")
         print("run directory: \(plan.runDirectory)")
-        print("run it with:   skein run \(plan.runDirectory)")
+        guard submit else {
+            print("run it with:   skein run \(plan.runDirectory)")
+            return
+        }
+        if case .started(let pid) = try Run.start(RunControl(plan: plan), batch: false) {
+            print("engine started (pid \(pid)); follow it with: skein status \(plan.runDirectory) --watch")
+        }
     }
 }
