@@ -16,6 +16,9 @@ final class PartialFile {
     private(set) var bytes: Int64 = 0
     /// errno of the first failed write (a full disk, a quota).
     private(set) var writeError: Int32?
+    /// libcurl hands over 16 KiB at a time: gathered here, one write(2) per MiB.
+    private var pending: [UInt8] = []
+    private static let flushSize = 1 << 20
 
     private nonisolated(unsafe) static var counter = 0
     private static let counterLock = NSLock()
@@ -43,6 +46,21 @@ final class PartialFile {
     /// Appends bytes; false once a write failed (the transfer is then aborted).
     func write(_ buffer: UnsafeRawBufferPointer) -> Bool {
         guard writeError == nil else { return false }
+        hasher?.update(buffer)
+        bytes += Int64(buffer.count)
+        if pending.isEmpty && buffer.count >= Self.flushSize { return writeAll(buffer) }
+        if pending.capacity < Self.flushSize { pending.reserveCapacity(Self.flushSize) }
+        pending.append(contentsOf: buffer)
+        return pending.count < Self.flushSize || flush()
+    }
+
+    /// Writes what is gathered; false when the write failed.
+    private func flush() -> Bool {
+        defer { pending.removeAll(keepingCapacity: true) }
+        return pending.withUnsafeBytes { writeAll($0) }
+    }
+
+    private func writeAll(_ buffer: UnsafeRawBufferPointer) -> Bool {
         var offset = 0
         while offset < buffer.count {
             let n = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
@@ -53,14 +71,13 @@ final class PartialFile {
             }
             offset += n
         }
-        hasher?.update(buffer)
-        bytes += Int64(buffer.count)
         return true
     }
 
     /// Closes, checks the checksum, and renames into place; returns the sha256 when hashed.
     /// On any failure the temporary file is removed and the destination left as it was.
     func commit(expectedSHA256: String?, source: String) throws(TransferError) -> String? {
+        if !pending.isEmpty { _ = flush() }
         let closed = close(fd)
         fd = -1
         if let error = writeError ?? (closed != 0 ? errno : nil) {
