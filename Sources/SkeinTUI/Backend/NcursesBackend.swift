@@ -183,13 +183,31 @@ public final class NcursesBackend: TerminalBackend {
         switch ch {
         case 10, 13: return .enter
         case 9: return .tab
-        case 27: return .escape
+        case 27: return escapeSequence()
         case 127, 8: return .backspace
         case 1...26: return .ctrl(Character(Unicode.Scalar(UInt8(ch) + 96)))
         case 0..<32: return nil
         default:
             guard let s = Unicode.Scalar(ch) else { return nil }
             return .char(Character(s))
+        }
+    }
+
+    /// ESC and whatever arrived with it, as one key (`EscapeSequence`): ncurses has already
+    /// waited ESCDELAY for a sequence it knows, so the rest of one is in its buffer now.
+    private func escapeSequence() -> Key {
+        var reader = EscapeSequence()
+        wtimeout(stdscr, 0)
+        while true {
+            var ch: wint_t = 0
+            let r = wget_wch(stdscr, &ch)
+            if r == KEY_CODE_YES {
+                // A key ncurses knows right after ESC (Alt-arrow on some terminals): one key, ignored.
+                if Int32(ch) == KEY_RESIZE { updateSize(); previous = nil; return .resize }
+                return .unrecognized("(\(ch))")
+            }
+            guard r == OK, let scalar = Unicode.Scalar(ch) else { return reader.end() }
+            if case .key(let key) = reader.feed(scalar) { return key }
         }
     }
 

@@ -17,7 +17,7 @@ public enum ScreenKind: String, CaseIterable, Sendable {
 /// whether it applies now (`AppModel.availability`).
 public enum Command: String, CaseIterable, Sendable {
     case up, down, pageUp, pageDown, halfPageUp, halfPageDown, top, bottom, left, right
-    case open, back, quit, help, nextPane, previousPane, filter, commandLine, refresh
+    case open, back, cancel, quit, help, nextPane, previousPane, filter, commandLine, refresh
     case sort, reverseSort
     case showFailures, showStatistics
     case collapse, expand, collapseAll, expandAll, nextFailed, previousFailed, cycleView, mark, clearMarks
@@ -77,7 +77,8 @@ public struct Keymap: Sendable {
 
     public static let standard = Keymap(bindings: [
         Binding([.enter], .open, on: [.runs, .run, .failures, .job], footer: "open", "open the selected run, job or attempt"),
-        Binding([.escape, .char("q")], .back, footer: "back", "back to the previous screen (quit on the runs list)"),
+        Binding([.char("q")], .back, footer: "back", "back to the previous screen (quit on the runs list)"),
+        Binding([.escape], .cancel, "back (on the runs list: clear the filter; never quits)"),
         Binding([.char("?")], .help, footer: "help", "this help: every key of this screen"),
         Binding([.char("Q"), .ctrl("c")], .quit, "quit Skein (runs keep running)"),
         Binding([.down, .char("j")], .down, "move down"),
@@ -90,7 +91,8 @@ public struct Keymap: Sendable {
         Binding([.char("G"), .end], .bottom, "to the bottom"),
         Binding([.tab], .nextPane, on: [.job, .failures, .statistics], footer: "pane", "next pane or tab"),
         Binding([.backTab], .previousPane, on: [.job, .failures, .statistics], "previous pane or tab"),
-        Binding([.char("/")], .filter, on: [.runs, .run], footer: "filter", "filter the list (Esc clears)"),
+        Binding([.char("/")], .filter, on: [.runs], footer: "filter", "filter by name, folder or state (failure, running)"),
+        Binding([.char("/")], .filter, on: [.run], footer: "filter", "filter by name or state (failed, state:running)"),
         Binding([.char("/")], .search, on: [.job], footer: "search", "search the log"),
         Binding([.char("n")], .searchNext, on: [.job], "next match"),
         Binding([.char("N")], .searchPrevious, on: [.job], "previous match"),

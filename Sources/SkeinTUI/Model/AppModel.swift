@@ -6,7 +6,7 @@ public struct Prompt: Equatable, Sendable {
     public enum Kind: Equatable, Sendable { case filter, search, command }
     public var kind: Kind
     public var text: String
-    /// What the text was before (Esc restores it).
+    /// What the text was before (Esc restores it for a search; a filter is cleared).
     public var original: String
 
     public init(kind: Kind, text: String = "") { self.kind = kind; self.text = text; self.original = text }
@@ -168,6 +168,10 @@ public final class AppModel {
         case .back:
             if screens.count > 1 { pop(); return [] }
             return [.quit]
+        case .cancel:
+            // Esc: back, but never out of the app (the runs list may clear its filter).
+            if screens.count > 1 { pop(); return [] }
+            return top.handle(.cancel, app: self)
         case .commandLine:
             prompt = Prompt(kind: .command)
             return []
@@ -181,7 +185,7 @@ public final class AppModel {
 
     public func availability(_ command: Command) -> Availability {
         switch command {
-        case .quit, .help, .back, .commandLine, .refresh: return .enabled
+        case .quit, .help, .back, .cancel, .commandLine, .refresh: return .enabled
         default: return top.availability(command, app: self)
         }
     }
@@ -224,9 +228,10 @@ public final class AppModel {
         guard var p = prompt else { return [] }
         switch key {
         case .escape:
+            // A filter is cleared (as help says); a search goes back to what it was.
             prompt = nil
             if p.kind != .command {
-                p.text = p.original
+                p.text = p.kind == .filter ? "" : p.original
                 top.promptChanged(p, app: self)
             }
             return []
@@ -375,7 +380,7 @@ public final class AppModel {
             lines.append(DocLine(segments))
         }
         lines.append(.blank)
-        lines.append(DocLine("Prompts: Enter accepts, Esc cancels, Backspace deletes, Ctrl-u clears.", .dim))
+        lines.append(DocLine("Prompts: Enter accepts, Esc cancels (a filter: clears it), Backspace deletes, Ctrl-u clears.", .dim))
         lines.append(DocLine("Commands (:): retry [JOB...], kill JOB..., halt, resume, remove, sort COLUMN [asc|desc],", .dim))
         lines.append(DocLine("  view tree|level|transformation, theme NAME, open DIR, reload, help, q", .dim))
         lines.append(DocLine("Mouse: click selects (a second click opens), the wheel scrolls, a key hint runs.", .dim))
