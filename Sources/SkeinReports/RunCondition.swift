@@ -38,6 +38,19 @@ public struct RunCondition: Codable, Sendable, Equatable {
     /// The workflow's exit status and reason as the database records them.
     public var status: Int?
     public var reason: String?
+    /// A live engine took a halt: nothing new starts, and the run ends when its running jobs
+    /// do (hours on a cluster). The phase stays `running`; `text` says "Halting (N running)".
+    /// Absent in reports written before it existed.
+    public var halting: Bool?
+
+    /// The live engine has taken a halt (and no resume since): says so with the jobs still
+    /// running, as the phase alone would read "Running" until they end.
+    mutating func markHalting(running: Int, directory: String) {
+        halting = true
+        text = "Halting (\(running) running)"
+        shortText = "Halting"
+        hint = "skein resume \(Self.shellQuoted(directory))"
+    }
 
     /// Decides a run's condition from its workflow states (ordered), the engine lock (Skein
     /// runs only) and whether the database exists at all.

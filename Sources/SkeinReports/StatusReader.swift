@@ -55,7 +55,8 @@ public enum StatusReader {
         let all = try db.workflows()
         guard let wf = try db.selectWorkflow(location.wfUUID, in: all) else { return nil }
         let tree = db.descendants(of: wf, in: all)
-        let condition = RunCondition.make(states: try db.states(of: wf.id), kind: location.kind, engine: engine,
+        let states = try db.states(of: wf.id)
+        var condition = RunCondition.make(states: states, kind: location.kind, engine: engine,
                                           directory: location.directory, hasDatabase: true, monitordDone: monitordDone)
         let graph = try JobGraph.load(db, workflows: tree.map(\.0), condition: condition)
         var perWorkflow = Array(repeating: StateCounts(), count: tree.count)
@@ -76,6 +77,11 @@ public enum StatusReader {
                                             depth: depth, state: state, counts: counts))
         }
         let totals = workflows.map(\.counts).reduce(StateCounts(), +)
+        if location.kind == .skein, condition.phase == .running,
+           db.haltedSince(states.last { $0.state == "WORKFLOW_STARTED" }?.timestamp ?? 0, wfID: wf.id) {
+            condition.markHalting(running: totals.running, directory: location.directory)
+            if !workflows.isEmpty { workflows[0].state = condition.shortText }
+        }
         // Why batch jobs still wait, while an engine runs them (the engine keeps the file).
         let waiting = location.kind == .skein && condition.phase == .running ? PendingReasons.read(runDirectory: location.directory) : [:]
         let order = includeJobs ? graph.statusOrder() : []

@@ -126,4 +126,58 @@ final class TUIActionsTests: XCTestCase {
         tmux.send("Q")
         try tmux.waitFor("skein exited 0")
     }
+
+    /// Waits until `condition` holds for the pane's text.
+    func waitUntil(_ what: String, timeout: Double = 20, _ condition: (String) -> Bool) throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        var screen = ""
+        while Date() < deadline {
+            screen = tmux.capture()
+            if condition(screen) { return }
+            usleep(100_000)
+        }
+        XCTFail("the screen never showed \(what):\n\(screen)")
+        throw ScreenTimeout()
+    }
+
+    /// The seconds in the DURATION cell of `job`'s row ("3.02s", "12.5s"), if shown so.
+    func seconds(of job: String, in screen: String) -> Double? {
+        guard let row = screen.split(separator: "\n").first(where: { $0.contains(" " + job + " ") }) else { return nil }
+        return row.split(separator: " ").compactMap { word -> Double? in
+            guard word.hasSuffix("s"), let value = Double(word.dropLast()) else { return nil }
+            return value
+        }.last
+    }
+
+    func testARunningJobsDurationTicksAndAHaltShowsHaltingUntilTheEngineEnds() throws {
+        var wf = TestWorkflow(in: scratch.appendingPathComponent("wf"))
+        wf.name = "halting"
+        wf.jobs = [
+            .init(id: "long", script: "while [ ! -e release ]; do sleep 0.1; done"),
+            .init(id: "after", script: "echo after", parents: ["long"]),
+        ]
+        let workflow = try wf.write()
+        let started = try SkeinBinary.run(["run", workflow], environment: environment, in: wf.directory)
+        XCTAssertEqual(started.status, 0, started.stdout + started.stderr)
+        let run = wf.runDirectory()
+        defer { try? Data().write(to: wf.scratch().appendingPathComponent("release")) }
+        try tmux.start(command(["tui", run.path]), width: 100, height: 30)
+        try tmux.waitFor(timeout: 20, "▶", "long")
+        // Nothing changes in the database while the job sleeps: the duration ticks anyway.
+        var first: Double?
+        try waitUntil("a first duration") { first = seconds(of: "long", in: $0); return first != nil }
+        try waitUntil("the duration ticking past \(first! + 2) s") { (seconds(of: "long", in: $0) ?? 0) >= first! + 2 }
+
+        tmux.send("H")
+        try tmux.waitFor(timeout: 20, "Halting (1 running)")
+        let status = try SkeinBinary.run(["status", run.path], environment: environment).stdout
+        XCTAssertTrue(status.contains("Halting (1 running)"), status)
+        // The state stays after the "halt sent" message has gone.
+        try waitUntil("Halting without the message", timeout: 30) { !$0.contains("halt sent") && $0.contains("Halting (1 running)") }
+        try Data().write(to: wf.scratch().appendingPathComponent("release"))
+        try tmux.waitFor(timeout: 30, "Halted")
+        XCTAssertFalse(tmux.capture().contains("Halting"), tmux.capture())
+        tmux.send("Q")
+        try tmux.waitFor("skein exited 0")
+    }
 }

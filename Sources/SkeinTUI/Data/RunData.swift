@@ -195,6 +195,14 @@ public struct RunData: Sendable, Equatable {
     }
     public var engineAlive: Bool { status.condition.engine?.alive ?? false }
 
+    /// How long job `j` has taken by `now`: a job still running or waiting ticks from its
+    /// start every second (the read's duration is as old as the last database change, and
+    /// a long job changes nothing for hours); a finished one keeps its recorded time.
+    public func duration(_ j: Int, now: Double) -> Double? {
+        if display[j].isActive, let start = jobs[j].started { return max(0, now - start) }
+        return jobs[j].duration
+    }
+
     public init(status: StatusReport, jobs: [JobStatus], transformation: [String], parents: [[Int32]], children: [[Int32]], order: [Int32], loadSeconds: Double) {
         self.status = status
         self.jobs = jobs

@@ -61,6 +61,12 @@ public enum Format {
         return safe ? s : "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 
+    /// "2/3": attempt `n` of the `allowed`. A job the user retried past its allowance reads
+    /// "2/2", never "2/1": its retry allowed it one more.
+    public static func attempt(_ n: Int, of allowed: Int) -> String {
+        n == 0 ? "-" : "\(n)/\(max(n, allowed))"
+    }
+
     /// 1234567 -> "1,234,567".
     public static func count(_ n: Int) -> String {
         let s = String(n)

@@ -15,7 +15,7 @@ enum JobView {
         if let d = s.detail {
             x = buffer.put("  " + d.analysis.state, x: x, y: content.y, style: p.style(state.role), limit: w - x)
             if let a = s.attemptDetail {
-                var parts = ["attempt \(a.attempt)/\(d.analysis.maxAttempts)"]
+                var parts = ["attempt " + Format.attempt(a.attempt, of: d.analysis.maxAttempts)]
                 if let site = a.site { parts.append(site) }
                 if let host = a.host { parts.append(host) }
                 if let code = a.exitCode { parts.append("exit \(code)") }

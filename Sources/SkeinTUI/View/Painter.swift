@@ -112,6 +112,11 @@ public struct Painter {
         }
     }
 
+    /// The style of a run's condition: a halting run is held, not running.
+    public func conditionRole(_ condition: RunCondition?) -> ThemeRole {
+        condition?.halting == true ? .held : phaseRole(condition?.phase)
+    }
+
     /// The style of a run's state.
     public func phaseRole(_ phase: RunCondition.Phase?) -> ThemeRole {
         switch phase {

@@ -68,10 +68,10 @@ enum RunView {
                     if k == s.cursor.index { p.select(&buffer, Rect(x: 0, y: y, width: list.width, height: 1)) }
                     continue
                 }
-                next(job.attempt == 0 ? "-" : "\(job.attempt)/\(job.maxAttempts)", job.attempt > 1 ? .retrying : .text)
+                next(Format.attempt(job.attempt, of: job.maxAttempts), job.attempt > 1 ? .retrying : .text)
                 next(job.site ?? "-", job.site == nil ? .dim : .text)
                 next(job.host ?? "-", job.host == nil ? .dim : .text)
-                next(Format.duration(job.duration), state.isActive ? .running : .text)
+                next(Format.duration(d.duration(j, now: app.now)), state.isActive ? .running : .text)
                 if wide { next(job.exitCode.map(String.init) ?? "-", (job.exitCode ?? 0) != 0 ? .failed : .dim) }
             }
             if k == s.cursor.index { p.select(&buffer, Rect(x: 0, y: y, width: list.width, height: 1)) }
@@ -116,7 +116,7 @@ enum RunView {
     static func header(_ s: RunScreen, _ d: RunData, _ app: AppModel, _ buffer: inout CellBuffer, _ p: Painter, y: Int, width w: Int) {
         let c = d.status.condition
         var x = buffer.put(d.status.label, x: 1, y: y, style: p.style(.header), limit: w / 3)
-        x = buffer.put("  " + c.text, x: x, y: y, style: p.style(p.phaseRole(c.phase)), limit: w - x)
+        x = buffer.put("  " + c.text, x: x, y: y, style: p.style(p.conditionRole(c)), limit: w - x)
         if d.readOnly { x = buffer.put("  read-only (Pegasus)", x: x, y: y, style: p.style(.dim), limit: w - x) }
         if let started = c.started {
             let end = c.phase == .running ? app.now : (c.finished ?? app.now)
@@ -182,11 +182,11 @@ enum RunView {
         y += 2
         line("state", state.rawValue, state.role)
         line("transform", d.transformation[j].isEmpty ? "-" : d.transformation[j])
-        line("attempt", "\(job.attempt) of \(job.maxAttempts)")
+        line("attempt", job.attempt == 0 ? "-" : "\(job.attempt) of \(max(job.attempt, job.maxAttempts))")
         line("site", job.site ?? "-")
         line("host", job.host ?? "-")
         if let st = job.started { line("started", Format.time(st, now: app.now, zone: app.timeZone)) }
-        line("duration", Format.duration(job.duration))
+        line("duration", Format.duration(d.duration(j, now: app.now)))
         line("exit", job.exitCode.map(String.init) ?? "-", (job.exitCode ?? 0) != 0 ? .failed : .text)
         if let reason = job.reason {
             y += 1

@@ -50,7 +50,7 @@ enum RunsView {
             func next(_ text: String, _ role: ThemeRole) { cols.cell(c, text, &buffer, y: y, style: p.style(role), limit: w); c += 1 }
             next(r.label, .text)
             if wide { next(r.kind.rawValue, r.kind == .pegasus ? .dim : .text) }
-            next(r.stateText, r.error != nil ? .error : p.phaseRole(r.condition?.phase))
+            next(r.stateText, r.error != nil ? .error : p.conditionRole(r.condition))
             // Progress: the bar and the percentage.
             let pw = cols.columns[c].width
             if r.error == nil && r.counts.total > 0 {
