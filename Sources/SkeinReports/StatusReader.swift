@@ -237,6 +237,16 @@ struct JobGraph {
                 }
             }
         }
+        // An attempt the engine's restart closed because the engine died under it (recorded
+        // as failed, SIGKILL) was interrupted, not failed: the resumed run runs it again, and
+        // the jobs below it are waiting for it, not futile.
+        var interruptedInstances = Set<Int>()
+        try db.each("SELECT job_instance_id FROM jobstate WHERE state = 'JOB_FAILURE' AND reason LIKE 'interrupted:%'") { r in
+            if let id = r.int(0) { interruptedInstances.insert(id) }
+        }
+        if !interruptedInstances.isEmpty {
+            for j in 0..<n where g.state[j] == .failed && interruptedInstances.contains(g.lastInstance[j]) { g.state[j] = .interrupted }
+        }
         // Futile: walk down from failed jobs through jobs that never ran. job_edge's key
         // (wf_id, parent, child) finds a job's children directly.
         var queue: [Int] = []
@@ -312,7 +322,9 @@ struct JobGraph {
                 if state[j] == .queued { row.reason = waiting[names[j]].map { "pending: " + $0 } }
                 if let start = openStart[lastInstance[j]] { row.started = start; row.duration = max(0, now - start) }
             case .interrupted:
-                row.reason = "interrupted: the engine stopped while it ran"
+                row.reason = exitcode[j] == nil ? "interrupted: the engine stopped while it ran"
+                    : "interrupted: the engine stopped while it ran; runs again when the run resumes"
+                row.exitCode = nil
             default: break
             }
             result.append(row)
