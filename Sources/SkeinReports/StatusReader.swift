@@ -57,7 +57,8 @@ public enum StatusReader {
         let tree = db.descendants(of: wf, in: all)
         let states = try db.states(of: wf.id)
         var condition = RunCondition.make(states: states, kind: location.kind, engine: engine,
-                                          directory: location.directory, hasDatabase: true, monitordDone: monitordDone)
+                                          directory: location.directory, hasDatabase: true, monitordDone: monitordDone,
+                                          dagmanGone: location.kind == .pegasus && RunCondition.dagmanIsGone(directory: location.directory))
         let graph = try JobGraph.load(db, workflows: tree.map(\.0), condition: condition)
         var perWorkflow = Array(repeating: StateCounts(), count: tree.count)
         for j in graph.jobs.indices { perWorkflow[graph.workflowIndex[j]].count(graph.state[j]) }

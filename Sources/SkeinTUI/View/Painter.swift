@@ -125,7 +125,7 @@ public struct Painter {
         case .failed?: return .failed
         case .halted?: return .held
         case .removed?: return .failed
-        case .stopped?: return .retrying
+        case .stopped?, .stale?: return .retrying
         case .planned?: return .queued
         default: return .dim
         }
