@@ -33,4 +33,18 @@ final class LiveViewTests: XCTestCase {
         let (app, _) = Fixture.runModel(data: data)
         XCTAssertTrue(Fixture.render(app).rowText(1).contains("Halting (1 running)"))
     }
+
+    func testTheStatusLineForgetsTheLastJobsMessageWhenTheSelectionMoves() {
+        let (app, _) = Fixture.runModel()
+        _ = app.handle(.char("f"))  // next failed: says why it failed
+        XCTAssertEqual(app.currentMessage?.text.hasPrefix("split_b: "), true)
+        _ = app.handle(.char("h"))
+        XCTAssertNil(app.currentMessage, "h moved to the parent: the message was about split_b")
+        _ = app.handle(.char("f"))
+        _ = app.handle(.char("f"))
+        XCTAssertNotNil(app.currentMessage, "a move that says something keeps its own message")
+        app.notify("about this job")
+        _ = app.handle(.char("j"))
+        XCTAssertNil(app.currentMessage)
+    }
 }

@@ -179,9 +179,20 @@ public final class AppModel {
             notify("reloading")
             return [.refresh]
         default:
-            return top.handle(command, app: self)
+            let before = message
+            let effects = top.handle(command, app: self)
+            // A message was about what was selected: moving on clears it (unless the move
+            // itself said something, as a jump to the next failed job does).
+            if Self.movesSelection.contains(command), message == before { message = nil }
+            return effects
         }
     }
+
+    /// Commands that move the selection (a job, an attempt, a tab).
+    static let movesSelection: Set<Command> = [
+        .up, .down, .pageUp, .pageDown, .halfPageUp, .halfPageDown, .top, .bottom, .collapse, .expand,
+        .nextPane, .previousPane, .previousAttempt, .nextAttempt, .tabDefinition, .tabAttempts, .tabRecord, .tabStdout, .tabStderr,
+    ]
 
     public func availability(_ command: Command) -> Availability {
         switch command {
