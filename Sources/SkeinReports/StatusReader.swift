@@ -307,6 +307,16 @@ struct JobGraph {
             defer { reasonStatement.reset() }
             return try reasonStatement.step() ? reasonStatement.text(0) : nil
         }
+        let heldStatement = try db.db.prepare("""
+            SELECT reason, timestamp FROM jobstate WHERE job_instance_id = ? AND state = 'JOB_HELD'
+            ORDER BY jobstate_submit_seq DESC, timestamp DESC LIMIT 1
+            """)
+        /// The last hold of an attempt: its reason and when.
+        func hold(_ instance: Int) throws -> (String?, Double?) {
+            try heldStatement.bind([instance])
+            defer { heldStatement.reset() }
+            return try heldStatement.step() ? (heldStatement.text(0), heldStatement.double(1)) : (nil, nil)
+        }
         var result: [JobStatus] = []
         result.reserveCapacity(jobs.count)
         for j in order {
@@ -319,7 +329,7 @@ struct JobGraph {
             case .futile:
                 if let b = blockedBy[j] { row.reason = "\(names[b]) failed" }
             case .held, .queued, .running, .pre, .post:
-                if state[j] == .held { row.reason = try reason(lastInstance[j]) }
+                if state[j] == .held { (row.reason, row.heldSince) = try hold(lastInstance[j]) }
                 if state[j] == .queued { row.reason = waiting[names[j]].map { "pending: " + $0 } }
                 if let start = openStart[lastInstance[j]] { row.started = start; row.duration = max(0, now - start) }
             case .interrupted:

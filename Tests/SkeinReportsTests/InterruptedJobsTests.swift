@@ -28,3 +28,21 @@ final class InterruptedJobsTests: XCTestCase {
         XCTAssertEqual(status.totals.futile, 0)
     }
 }
+
+/// A held job keeps the batch system's whole reason and when it was held.
+final class HeldJobStatusTests: XCTestCase {
+    func testAHeldJobHasItsReasonAndWhenItWasHeld() throws {
+        let run = try RunBuilder(dir: try Paths.temp(self, "held"), jobs: [("stuck", [], 0)])
+        let ji = run.start("stuck")
+        let reason = "Error from slot1@node7: SHADOW failed to send file(s): " + String(repeating: "x", count: 200)
+        run.writer.jobState(ji, .jobHeld, timestamp: run.clock + 7, reason: reason)
+        try run.flush()
+        let engine = FakeEngine(runDirectory: run.dir)
+        defer { engine.stop() }
+        let status = try StatusReader.read(RunLocation.locate(run.dir), includeJobs: true, now: run.clock + 60)
+        let job = try XCTUnwrap(status.jobs?.first)
+        XCTAssertEqual(job.state, .held)
+        XCTAssertEqual(job.reason, reason)
+        XCTAssertEqual(job.heldSince, run.clock + 7)
+    }
+}

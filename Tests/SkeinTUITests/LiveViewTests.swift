@@ -48,3 +48,21 @@ final class LiveViewTests: XCTestCase {
         XCTAssertNil(app.currentMessage)
     }
 }
+
+final class HeldJobTests: XCTestCase {
+    func testAHeldJobSaysSinceWhenAndWhyInFull() {
+        var jobs = Fixture.demoJobs
+        let reason = "Error from slot1@node7: SHADOW at 10.0.0.7 failed to send file(s) to <10.0.0.1:9618>: error reading from /scratch/very/long/path/of/the/job/output/file/that/goes/on/and/on/results.tar.gz: (errno 2) No such file or directory"
+        jobs[7] = Fixture.Job(id: "lonely", state: "held", duration: nil, exit: nil, reason: reason)
+        var data = Fixture.demoRun(jobs: jobs)
+        data.jobs[7].heldSince = Fixture.now - 60
+        let (app, screen) = Fixture.runModel(width: 160, height: 40, data: data)
+        screen.cursor.index = screen.rows.firstIndex { data.jobs[Int(screen.tree!.node[Int($0)])].id == "lonely" }!
+        XCTAssertEqual(screen.status(app: app)?.text, "lonely: held since 11:59:00: " + reason)
+        let frame = Fixture.render(app)
+        let text = (0..<frame.height).map { frame.rowText($0) }.joined(separator: "\n")
+        XCTAssertTrue(text.contains("held since  11:59:00"), text)
+        XCTAssertTrue(frame.rowText(2).contains("‖ 1 held"), "held is counted on its own: " + frame.rowText(2))
+        XCTAssertTrue(text.contains("such file or directory"), "the detail pane wraps the whole reason:\n\(text)")
+    }
+}

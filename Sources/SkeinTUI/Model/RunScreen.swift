@@ -374,7 +374,12 @@ public final class RunScreen: ScreenModel {
         if !filter.isEmpty { segments.append(.init("filter '\(filter)': \(rows.count) job\(rows.count == 1 ? "" : "s")  ", .dim)) }
         if let j = selectedJob {
             let job = d.jobs[j]
-            if let reason = job.reason {
+            if d.display[j] == .held {
+                // Held is a state of its own: since when, and the batch system's whole reason.
+                segments.append(.init(job.id + ": ", .text))
+                let since = job.heldSince.map { " since " + Format.time($0, now: app.now, zone: app.timeZone) } ?? ""
+                segments.append(.init("held\(since): " + (job.reason ?? "no reason given"), .held))
+            } else if let reason = job.reason {
                 segments.append(.init(job.id + ": ", .text))
                 segments.append(.init(reason, d.display[j] == .failed ? .error : .dim))
             } else {

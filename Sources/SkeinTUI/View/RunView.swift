@@ -133,7 +133,7 @@ enum RunView {
         p.bar(counts, &buffer, x: 1, y: y + 1, width: barWidth)
         x = buffer.put(String(format: " %3.0f%%", counts.percentDone.rounded(.down)), x: 1 + barWidth, y: y + 1, style: p.style(.text), limit: 6)
         let parts: [(DisplayState, Int, String)] = [
-            (.done, counts.done, "done"), (.running, counts.queued + counts.pre + counts.post, "running"),
+            (.done, counts.done, "done"), (.running, max(0, counts.queued - counts.held) + counts.pre + counts.post, "running"), (.held, counts.held, "held"),
             (.queued, counts.ready, "ready"), (.unready, counts.unready, "waiting"), (.failed, counts.failed, "failed"),
             (.futile, counts.futile, "futile"),
         ]
@@ -186,6 +186,7 @@ enum RunView {
         line("site", job.site ?? "-")
         line("host", job.host ?? "-")
         if let st = job.started { line("started", Format.time(st, now: app.now, zone: app.timeZone)) }
+        if state == .held { line("held since", Format.time(job.heldSince, now: app.now, zone: app.timeZone), .held) }
         line("duration", Format.duration(d.duration(j, now: app.now)))
         line("exit", job.exitCode.map(String.init) ?? "-", (job.exitCode ?? 0) != 0 ? .failed : .text)
         if let reason = job.reason {
@@ -196,7 +197,7 @@ enum RunView {
             var rest = Untrusted.visible(reason)
             while !rest.isEmpty, y < rect.maxY {
                 let chunk = CellBuffer.prefix(rest, columns: width)
-                buffer.put(chunk, x: x, y: y, style: p.style(state == .failed ? .error : .text), limit: width)
+                buffer.put(chunk, x: x, y: y, style: p.style(state == .failed ? .error : state == .held ? .held : .text), limit: width)
                 rest = String(rest.dropFirst(max(1, chunk.count)))
                 y += 1
             }
