@@ -97,7 +97,8 @@ public final class JobScreen: ScreenModel {
     func bodyHeight(_ app: AppModel) -> Int { Layout.jobBody(width: app.width, height: app.height).height }
     /// A log tab keeps one row for its own header.
     func logPage(_ app: AppModel) -> Int { max(1, bodyHeight(app) - 1) }
-    func logWidth(_ app: AppModel) -> Int { max(1, app.width - 7) }
+    /// The log's text columns: the width less the line numbers and the scrollbar.
+    func logWidth(_ app: AppModel) -> Int { max(1, app.width - 8) }
 
     public var currentLog: LogText? { logSource.flatMap { logs[$0] } }
 

@@ -132,7 +132,8 @@ enum JobView {
         }
         let gutter = 6
         let textX = body.x + gutter + 1
-        let textWidth = max(1, body.width - gutter - 1)
+        // The last column is the scrollbar's.
+        let textWidth = max(1, body.width - gutter - 2)
         var line = v.top, sub = v.topSub
         var y = body.y
         let pattern = v.search

@@ -4,13 +4,14 @@ import SkeinReports
 /// state glyph and colour, attempt, site, host and duration (more columns and a detail pane
 /// on wide terminals). Only the visible rows are built.
 enum RunView {
+    /// The job list's columns in `width` (the list's); its last column is the scrollbar's.
     static func columns(_ width: Int) -> Columns {
         if width >= 100 {
             return Columns([("JOB", 24, false), ("TRANSFORMATION", 20, false), ("ATT", 5, true), ("SITE", 10, false), ("HOST", 14, false),
-                            ("DURATION", 8, true), ("EXIT", 4, true)], flex: 0, total: width, start: 3)
+                            ("DURATION", 8, true), ("EXIT", 4, true)], flex: 0, total: width - 1, start: 3)
         }
         return Columns([("JOB", 20, false), ("ATT", 5, true), ("SITE", 8, false), ("HOST", 12, false), ("DURATION", 8, true)],
-                       flex: 0, total: width, start: 3)
+                       flex: 0, total: width - 1, start: 3)
     }
 
     static func draw(_ s: RunScreen, _ app: AppModel, _ buffer: inout CellBuffer, _ p: Painter) {
