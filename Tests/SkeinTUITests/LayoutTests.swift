@@ -19,3 +19,41 @@ final class LayoutTests: XCTestCase {
         }
     }
 }
+
+/// Any column of the job list sorts it; the arrow stands beside the title.
+final class JobSortTests: XCTestCase {
+    func ids(_ s: RunScreen) -> [String] { s.rows.map { s.data!.jobs[Int(s.tree!.node[Int($0)])].id } }
+
+    func testSortTheJobListByAnyColumnThenBackToTheTree() {
+        let (app, s) = Fixture.runModel(width: 120, height: 30)
+        XCTAssertEqual(app.runCommandLine("sort duration"), [])
+        XCTAssertEqual(s.sort, .duration)
+        XCTAssertFalse(s.ascending, "numbers biggest first")
+        XCTAssertEqual(Array(ids(s).prefix(3)), ["watch", "split_a", "prepare"])
+        XCTAssertEqual(ids(s).count, 8, "each job once, no reference rows")
+        _ = app.runCommandLine("sort exit desc")
+        XCTAssertEqual(ids(s).first, "split_b")
+        _ = app.handle(.char("S"))
+        XCTAssertTrue(s.ascending)
+        _ = app.runCommandLine("sort job")
+        XCTAssertEqual(ids(s), ["create_dir_demo_local", "lonely", "merge", "prepare", "report", "split_a", "split_b", "watch"])
+        let header = Fixture.render(app).rowText(3)
+        XCTAssertTrue(header.contains("JOB▲"), header)
+        _ = app.runCommandLine("sort wall desc")
+        let wall = Fixture.render(app).rowText(3)
+        XCTAssertTrue(wall.contains("▼DURATION"), "the arrow beside a right-aligned title, not over a letter: " + wall)
+        XCTAssertEqual(app.availability(.collapse), .disabled("the sorted list is flat: :sort none to fold"))
+        _ = app.runCommandLine("sort none")
+        XCTAssertNil(s.sort)
+        XCTAssertEqual(ids(s).first, "create_dir_demo_local")
+        XCTAssertEqual(ids(s).count, 9, "the tree again, with its reference row")
+    }
+
+    func testTheRunsListArrowNeverCoversALetter() {
+        let app = Fixture.model(width: 120, height: 24)
+        app.receive(DataUpdate(key: .runs, payload: .runs(Fixture.demoSummaries())))
+        _ = app.runCommandLine("sort wall desc")
+        let header = (0..<4).map { Fixture.render(app).rowText($0) }.first { $0.contains("WALL") } ?? ""
+        XCTAssertTrue(header.contains("▼WALL"), header)
+    }
+}

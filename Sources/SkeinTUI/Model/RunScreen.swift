@@ -32,6 +32,14 @@ public final class RunScreen: ScreenModel {
     public var cursor = ListCursor()
     public private(set) var filter = ""
     public private(set) var marks = Set<String>()
+    /// The job list sorted by a column (a flat list, as a filter makes it); nil: the view's order.
+    public private(set) var sort: SortColumn?
+    public private(set) var ascending = true
+
+    /// Every column of the job list can sort it.
+    public enum SortColumn: String, CaseIterable, Sendable {
+        case job, transformation, attempt, site, host, duration, exit, state
+    }
 
     public init(directory: String, label: String, kind: RunLocation.Kind) {
         self.directory = directory
@@ -114,6 +122,7 @@ public final class RunScreen: ScreenModel {
                 }
             }
         }
+        if let sort { out = sorted(out, by: sort, t, d, now: app.now) }
         rows = out
         if let keep {
             // Back onto the same job: its first (not a reference) visible row.
@@ -132,6 +141,53 @@ public final class RunScreen: ScreenModel {
     }
 
     public func resized(app: AppModel) { cursor.clamp(count: rows.count, page: page(app)) }
+
+    /// `rows` (or, unfiltered, every job of the view once) ordered by `column`; ties keep
+    /// the view's order.
+    private func sorted(_ rows: [Int32], by column: SortColumn, _ t: FlatTree, _ d: RunData, now: Double) -> [Int32] {
+        let jobs = filter.isEmpty ? (0..<Int32(t.count)).filter { t.node[Int($0)] >= 0 && !t.isReference(Int($0)) } : rows
+        func job(_ r: Int32) -> Int { Int(t.node[Int(r)]) }
+        func text(_ j: Int) -> String {
+            switch column {
+            case .job: return d.jobs[j].id
+            case .transformation: return d.transformation[j]
+            case .site: return d.jobs[j].site ?? ""
+            case .host: return d.jobs[j].host ?? ""
+            case .state: return d.display[j].rawValue
+            default: return ""
+            }
+        }
+        func number(_ j: Int) -> Double {
+            switch column {
+            case .attempt: return Double(d.jobs[j].attempt)
+            case .duration: return d.duration(j, now: now) ?? -1
+            case .exit: return d.jobs[j].exitCode.map(Double.init) ?? -.infinity
+            default: return 0
+            }
+        }
+        let numeric = [SortColumn.attempt, .duration, .exit].contains(column)
+        let keyed = jobs.map { r -> (Int32, String, Double) in (r, numeric ? "" : text(job(r)), numeric ? number(job(r)) : 0) }
+        let asc = ascending
+        return keyed.sorted { a, b in
+            if numeric, a.2 != b.2 { return asc ? a.2 < b.2 : a.2 > b.2 }
+            if !numeric, a.1 != b.1 {
+                let less = a.1.localizedStandardCompare(b.1) == .orderedAscending
+                return asc ? less : !less
+            }
+            return a.0 < b.0
+        }.map(\.0)
+    }
+
+    /// Sorts the job list by `column` (nil: back to the view's order). Names read best A→Z;
+    /// numbers biggest first.
+    public func setSort(_ column: SortColumn?, ascending asc: Bool?, app: AppModel) {
+        let keep = selectionKey()
+        sort = column
+        if let column { ascending = asc ?? ![SortColumn.attempt, .duration, .exit].contains(column) }
+        rebuild(app, keep: keep)
+        if let column { app.notify("sorted by \(column.rawValue), \(ascending ? "ascending" : "descending") (:sort none: the \(view.title) again)") }
+        else { app.notify("sort: off (\(view.title))") }
+    }
 
     /// The jobs actions apply to: the marked ones, else the selected one.
     public func targets() -> [(id: String, state: DisplayState, reason: String?)] {
@@ -166,6 +222,7 @@ public final class RunScreen: ScreenModel {
         case .clearMarks:
             return marks.isEmpty ? .disabled("no job is marked") : .enabled
         case .collapse, .expand, .collapseAll, .expandAll:
+            if sort != nil { return .disabled("the sorted list is flat: :sort none to fold") }
             return filter.isEmpty ? .enabled : .disabled("the filtered list is flat: clear the filter (/ then Esc) to fold")
         default:
             return .enabled
@@ -209,6 +266,14 @@ public final class RunScreen: ScreenModel {
             setView(all[(all.firstIndex(of: view)! + 1) % all.count], app)
         case .filter:
             app.prompt = Prompt(kind: .filter, text: filter)
+        case .sort:
+            // Off, then each column in turn, then off again.
+            let all = SortColumn.allCases
+            let next = sort.map { all.firstIndex(of: $0)! + 1 } ?? 0
+            setSort(next < all.count ? all[next] : nil, ascending: nil, app: app)
+        case .reverseSort:
+            guard let sort else { app.notify("sort: no column chosen (s, or :sort COLUMN)", error: true); return [] }
+            setSort(sort, ascending: !ascending, app: app)
         case .mark:
             guard let j = selectedJob else { return [] }
             let id = d.jobs[j].id
@@ -355,6 +420,18 @@ public final class RunScreen: ScreenModel {
             return []
         case "filter":
             promptChanged(Prompt(kind: .filter, text: words.dropFirst().joined(separator: " ")), app: app)
+            return []
+        case "sort":
+            let name = words.count > 1 ? words[1].lowercased() : ""
+            if ["none", "off", "tree", "view"].contains(name) { setSort(nil, ascending: nil, app: app); return [] }
+            let aliases = ["att": "attempt", "attempts": "attempt", "wall": "duration", "time": "duration", "exitcode": "exit", "code": "exit",
+                           "name": "job", "id": "job", "tr": "transformation"]
+            guard let column = SortColumn(rawValue: aliases[name] ?? name) else {
+                app.notify("usage: :sort \(SortColumn.allCases.map(\.rawValue).joined(separator: "|"))|none [asc|desc]", error: true)
+                return []
+            }
+            let asc: Bool? = words.count >= 3 ? words[2].lowercased().hasPrefix("asc") : nil
+            setSort(column, ascending: asc, app: app)
             return []
         default:
             return nil

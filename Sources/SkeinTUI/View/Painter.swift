@@ -150,6 +150,23 @@ struct Columns {
         x = xs
     }
 
+    /// Marks column `i` as the sort column: the arrow beside its title (before a
+    /// right-aligned one), never over one of its letters.
+    mutating func markSorted(_ i: Int, _ arrow: String) {
+        guard columns.indices.contains(i) else { return }
+        let c = columns[i]
+        if TextWidth.of(c.title) + TextWidth.of(arrow) <= c.width {
+            columns[i].title = c.right ? arrow + c.title : c.title + arrow
+        } else if c.right, i > 0 {
+            // A right-aligned title as wide as its column: the arrow goes in the gap before it.
+            x[i] -= 1
+            columns[i].width += 1
+            columns[i].title = arrow + c.title
+        } else {
+            columns[i].title = String(c.title.prefix(max(0, c.width - 1))) + arrow
+        }
+    }
+
     func header(_ buffer: inout CellBuffer, y: Int, style: Style, limit: Int) {
         for (i, c) in columns.enumerated() where x[i] < limit {
             buffer.putField(c.title, x: x[i], y: y, width: min(c.width, limit - x[i]), style: style, alignRight: c.right)

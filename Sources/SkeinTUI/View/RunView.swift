@@ -23,7 +23,12 @@ enum RunView {
             return
         }
         header(s, d, app, &buffer, p, y: content.y, width: w)
-        let cols = columns(list.width)
+        var cols = columns(list.width)
+        if let sort = s.sort {
+            let names: [RunScreen.SortColumn] = list.width >= 100 ? [.job, .transformation, .attempt, .site, .host, .duration, .exit]
+                                                                  : [.job, .attempt, .site, .host, .duration]
+            if let i = names.firstIndex(of: sort) { cols.markSorted(i, s.ascending ? p.glyphs.up : p.glyphs.down) }
+        }
         cols.header(&buffer, y: list.y - 1, style: p.style(.header), limit: list.maxX)
         buffer.put(s.view == .tree ? "" : "(\(s.view.title))", x: cols.x[0] + 4, y: list.y - 1, style: p.style(.dim), limit: cols.columns[0].width - 4)
         if d.jobs.isEmpty {
@@ -95,6 +100,7 @@ enum RunView {
 
     /// "│ ├─▾ " for a row at depth 2 with children; deep rows keep their last levels.
     static func treePrefix(_ s: RunScreen, _ t: FlatTree, _ r: Int, _ g: Glyphs, limit: Int) -> String {
+        if s.sort != nil { return "" }
         if s.view != .tree || !s.filter.isEmpty {
             if t.depth[r] == 0 { return "" }
             return "  "
