@@ -57,3 +57,13 @@ final class JobSortTests: XCTestCase {
         XCTAssertTrue(header.contains("▼WALL"), header)
     }
 }
+
+final class BreadcrumbTests: XCTestCase {
+    func testFailuresAndStatisticsReplaceEachOther() {
+        let (app, _) = Fixture.runModel()
+        for key in ["a", "t", "a", "t", "a"] { _ = app.handle(.char(Character(key))) }
+        XCTAssertEqual(app.screens.map(\.kind), [.runs, .run, .failures])
+        _ = app.handle(.char("q"))
+        XCTAssertEqual(app.top.kind, .run)
+    }
+}

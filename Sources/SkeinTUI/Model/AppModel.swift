@@ -112,7 +112,14 @@ public final class AppModel {
         return keys
     }
 
-    public func push(_ screen: ScreenModel) { screens.append(screen) }
+    /// Opens `screen` above the others. A run's failures and its statistics are two views of
+    /// one thing: either replaces the other (`a`, `t`, `a` ... never stacks, and one `q` goes
+    /// back to where they were opened from).
+    public func push(_ screen: ScreenModel) {
+        let views: Set<ScreenKind> = [.failures, .statistics]
+        if views.contains(screen.kind), views.contains(top.kind), screens.count > 1 { screens.removeLast() }
+        screens.append(screen)
+    }
 
     public func pop() { if screens.count > 1 { screens.removeLast() } }
 
