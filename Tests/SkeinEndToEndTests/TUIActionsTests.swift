@@ -181,3 +181,34 @@ final class TUIActionsTests: XCTestCase {
         try tmux.waitFor("skein exited 0")
     }
 }
+
+extension TUIActionsTests {
+    /// P gives the terminal to $PAGER (less) on the whole log; q in less comes back.
+    func testPOpensTheWholeLogInThePagerAndComesBack() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/less") else { throw missingRealPart("less is not installed") }
+        var wf = TestWorkflow(in: scratch.appendingPathComponent("wf"))
+        wf.name = "chatty"
+        wf.jobs = [.init(id: "talk", script: "i=1; while [ $i -le 3000 ]; do echo \"line $i\"; i=$((i+1)); done")]
+        let workflow = try wf.write()
+        let ran = try SkeinBinary.run(["run", workflow, "--batch"], environment: environment, in: wf.directory)
+        XCTAssertEqual(ran.status, 0, ran.stdout + ran.stderr)
+        environment["PAGER"] = "less"
+        try tmux.start(command(["tui", wf.runDirectory().path]), width: 100, height: 30)
+        try tmux.waitFor(timeout: 20, "talk", "Success")
+        tmux.send("/")
+        tmux.send(literal: "talk")
+        tmux.send("Enter")
+        try tmux.waitFor("filter 'talk'")
+        tmux.send("Enter")
+        tmux.send("o")
+        try tmux.waitFor("line 3000", "3,000 lines")
+        tmux.send("P")
+        try waitUntil("less on the file, from its first line") { $0.hasPrefix("line 1\nline 2\n") }
+        tmux.send("G")
+        try tmux.waitFor("line 3000", "(END)")
+        tmux.send("q")
+        try tmux.waitFor("3,000 lines", "skein ›")
+        tmux.send("Q")
+        try tmux.waitFor("skein exited 0")
+    }
+}

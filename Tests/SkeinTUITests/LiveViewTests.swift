@@ -24,6 +24,7 @@ final class LiveViewTests: XCTestCase {
         XCTAssertEqual(Format.attempt(0, of: 1), "-")
         XCTAssertEqual(Format.attempt(1, of: 3), "1/3")
         XCTAssertEqual(Format.attempt(2, of: 1), "2/2", "a job retried by the user past its allowance")
+        XCTAssertEqual([Format.count(999), Format.count(3181), Format.count(16817)], ["999", "3,181", "16,817"], "one format for every count")
     }
 
     func testAHaltingRunSaysSoInTheHeader() {

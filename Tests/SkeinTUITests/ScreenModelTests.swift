@@ -103,3 +103,22 @@ final class FailuresAndStatisticsModelTests: XCTestCase {
         XCTAssertEqual(app.availability(.timelineMode).isEnabled, false)
     }
 }
+
+final class PagerKeyTests: XCTestCase {
+    func testPHandsTheLogFileToThePager() throws {
+        let dir = try Fixture.pegasus("process_wf_failure")
+        let detail = try JobDetailReader.read(RunLocation.locate(dir), job: "ls_ID0000001", plan: nil)
+        let app = Fixture.model()
+        let screen = JobScreen(directory: dir, job: "ls_ID0000001", kind: .pegasus)
+        app.push(screen)
+        app.receive(DataUpdate(key: .job(dir, "ls_ID0000001"), payload: .job(detail)))
+        XCTAssertEqual(app.availability(.pager), .disabled("pager: open a log first (o stdout, e stderr)"))
+        _ = app.handle(.char("e"))
+        let source = try XCTUnwrap(screen.logSource)
+        if let path = source.path {
+            XCTAssertEqual(app.handle(.char("P")), [.openPager(path)])
+        } else {
+            XCTAssertEqual(app.availability(.pager), .disabled("pager: this output is kept in the run database, not in a file"))
+        }
+    }
+}

@@ -235,6 +235,12 @@ public final class TUIApplication {
             case .refresh:
                 service.refresh()
                 backend.invalidate()
+            case .openPager(let path):
+                let environment = options.environment
+                var failure: String?
+                backend.suspend { failure = Pager.show(path, environment: environment) }
+                if let failure { model.notify(failure, error: true) }
+                model.resize(width: backend.width, height: backend.height)
             }
         }
         return false

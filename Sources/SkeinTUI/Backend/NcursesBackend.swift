@@ -108,6 +108,21 @@ public final class NcursesBackend: TerminalBackend {
         previous = nil
     }
 
+    /// Leaves curses mode for `body` (the pager owns the terminal) and comes back with a full
+    /// redraw. Ctrl-C meanwhile is the pager's, not a reason for the TUI to quit.
+    public func suspend(_ body: () -> Void) {
+        guard running else { body(); return }
+        def_prog_mode()
+        endwin()
+        signal(SIGINT, SIG_IGN)
+        body()
+        installSignalHandlers()
+        reset_prog_mode()
+        previous = nil
+        clearok(stdscr, true)
+        wrefresh(stdscr)
+    }
+
     public func present(_ buffer: CellBuffer) {
         guard running else { return }
         let full = previous == nil || previous?.width != buffer.width || previous?.height != buffer.height

@@ -23,7 +23,7 @@ public enum Command: String, CaseIterable, Sendable {
     case collapse, expand, collapseAll, expandAll, nextFailed, previousFailed, cycleView, mark, clearMarks
     case retry, kill, halt, resume, remove
     case previousAttempt, nextAttempt, tabDefinition, tabAttempts, tabRecord, tabStdout, tabStderr
-    case search, searchNext, searchPrevious, wrap, follow
+    case search, searchNext, searchPrevious, wrap, follow, pager
     case timelineMode
 }
 
@@ -124,6 +124,7 @@ public struct Keymap: Sendable {
         Binding([.char("e"), .char("5")], .tabStderr, on: [.job], footer: "stderr", "stderr of the attempt"),
         Binding([.char("F")], .follow, on: [.job], footer: "follow", "follow the log as it grows"),
         Binding([.char("w")], .wrap, on: [.job], "wrap long lines"),
+        Binding([.char("P")], .pager, on: [.job], footer: "pager", "the whole log in $PAGER (less), however big"),
         Binding([.left], .left, on: [.job], "scroll the log left (without wrap)"),
         Binding([.right], .right, on: [.job], "scroll the log right (without wrap)"),
         Binding([.char("v")], .timelineMode, on: [.statistics], footer: "group", "timeline per job or per transformation"),

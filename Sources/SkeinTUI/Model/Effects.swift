@@ -30,6 +30,8 @@ public enum Effect: Equatable, Sendable {
     case setTheme(String)
     case addRun(String)
     case refresh
+    /// Show this file in the user's `$PAGER` (the TUI gives the terminal to it meanwhile).
+    case openPager(String)
 }
 
 /// Whether a command applies now, and if not, why (shown, never hidden).

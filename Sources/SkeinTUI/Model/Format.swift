@@ -67,10 +67,11 @@ public enum Format {
         n == 0 ? "-" : "\(n)/\(max(n, allowed))"
     }
 
-    /// 1234567 -> "1,234,567".
+    /// 1234567 -> "1,234,567"; 3181 -> "3,181" (every count grouped alike, not only from
+    /// five digits: "3181" beside "16,817" read as two formats).
     public static func count(_ n: Int) -> String {
         let s = String(n)
-        guard n >= 10000 || n <= -10000 else { return s }
+        guard n >= 1000 || n <= -1000 else { return s }
         var out = ""
         for (i, c) in s.reversed().enumerated() {
             if i > 0 && i % 3 == 0 && c != "-" { out.append(",") }

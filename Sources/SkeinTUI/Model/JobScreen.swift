@@ -165,6 +165,10 @@ public final class JobScreen: ScreenModel {
             if !tab.isLog { return .disabled("\(command == .follow ? "follow" : command == .wrap ? "wrap" : "search"): open a log first (o stdout, e stderr)") }
             if (command == .searchNext || command == .searchPrevious), logViews[tab]?.search.isEmpty ?? true { return .disabled("no search yet: / to search") }
             return .enabled
+        case .pager:
+            if !tab.isLog { return .disabled("pager: open a log first (o stdout, e stderr)") }
+            if logSource?.path == nil { return .disabled("pager: this output is kept in the run database, not in a file") }
+            return .enabled
         case .previousAttempt, .nextAttempt:
             guard let d = detail, d.attempts.count > 1 else { return .disabled("this job has \(detail?.attempts.count ?? 0 == 1 ? "one attempt" : "no attempts")") }
             return .enabled
@@ -204,6 +208,9 @@ public final class JobScreen: ScreenModel {
             app.push(FailuresScreen(directory: directory, label: detail?.analysis.label ?? "", kind: runKind))
         case .showStatistics:
             app.push(StatisticsScreen(directory: directory, label: detail?.analysis.label ?? "", kind: runKind))
+        case .pager:
+            guard let path = logSource?.path else { return [] }
+            return [.openPager(path)]
         case .search:
             app.prompt = Prompt(kind: .search, text: "")
         case .searchNext, .searchPrevious:
