@@ -212,3 +212,41 @@ extension TUIActionsTests {
         try tmux.waitFor("skein exited 0")
     }
 }
+
+extension TUIActionsTests {
+    /// A log over 100 MB (made here): the viewer shows its end with the file's own line
+    /// numbers, says what it did not load, and P pages and searches the whole file in less.
+    func testAHugeLogKeepsItsLineNumbersAndThePagerSearchesAllOfIt() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/less") else { throw missingRealPart("less is not installed") }
+        var wf = TestWorkflow(in: scratch.appendingPathComponent("wf"))
+        wf.name = "huge"
+        wf.jobs = [.init(id: "numbers", script: "seq 1 13000000")]
+        let workflow = try wf.write()
+        let ran = try SkeinBinary.run(["run", workflow, "--batch"], environment: environment, in: wf.directory)
+        XCTAssertEqual(ran.status, 0, ran.stdout + ran.stderr)
+        environment["PAGER"] = "less"
+        try tmux.start(command(["tui", wf.runDirectory().path]), width: 120, height: 30)
+        try tmux.waitFor(timeout: 20, "numbers", "Success")
+        tmux.send("/")
+        tmux.send(literal: "numbers")
+        tmux.send("Enter")
+        tmux.send("Enter")
+        tmux.send("o")
+        try tmux.waitFor(timeout: 20, "not loaded: P pages the whole file", "13000000 13000000")
+        // 5000000 is in the file, far before the loaded end.
+        tmux.send("/")
+        tmux.send(literal: "5000000")
+        tmux.send("Enter")
+        try tmux.waitFor("not found: 5000000 in the last", "P pages and searches the whole file")
+        tmux.send("P")
+        try waitUntil("less on the file") { $0.hasPrefix("1\n2\n3\n") }
+        tmux.send("/")
+        tmux.send(literal: "^5000000$")
+        tmux.send("Enter")
+        try waitUntil("less at line 5000000", timeout: 30) { $0.hasPrefix("5000000\n5000001\n") }
+        tmux.send("q")
+        try tmux.waitFor("13000000 13000000", "skein ›")
+        tmux.send("Q")
+        try tmux.waitFor("skein exited 0")
+    }
+}

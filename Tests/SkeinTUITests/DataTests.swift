@@ -135,3 +135,22 @@ final class DataTests: XCTestCase {
         XCTAssertTrue(TUIBenchmark.table([("h", r)]).contains("every key: worst (ms)"))
     }
 }
+
+/// A log larger than the window keeps the file's own line numbers.
+final class BigLogTests: XCTestCase {
+    func testTheWindowOfAHugeLogKnowsHowManyLinesCameBefore() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("skein-biglog-\(UUID().uuidString.prefix(8)).txt").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        // 20 MiB of numbered lines: more than the 16 MiB window.
+        var text = ""
+        text.reserveCapacity(21 << 20)
+        var n = 0
+        while text.utf8.count < 20 << 20 { n += 1; text += "log line number \(n) of a big job's output\n" }
+        try text.write(toFile: path, atomically: false, encoding: .utf8)
+        let log = LogReader(path: path).read()
+        XCTAssertTrue(log.truncated)
+        XCTAssertEqual(log.firstLine + log.lines.count, n, "every line counted, the skipped ones too")
+        XCTAssertEqual(log.lines.first, "log line number \(log.firstLine + 1) of a big job's output", "line numbers are the file's")
+        XCTAssertEqual(log.gutterWidth, String(n).count + 1 < 6 ? 6 : String(n).count + 1)
+    }
+}

@@ -98,7 +98,7 @@ public final class JobScreen: ScreenModel {
     /// A log tab keeps one row for its own header.
     func logPage(_ app: AppModel) -> Int { max(1, bodyHeight(app) - 1) }
     /// The log's text columns: the width less the line numbers and the scrollbar.
-    func logWidth(_ app: AppModel) -> Int { max(1, app.width - 8) }
+    func logWidth(_ app: AppModel) -> Int { max(1, app.width - (currentLog?.gutterWidth ?? 6) - 2) }
 
     public var currentLog: LogText? { logSource.flatMap { logs[$0] } }
 
@@ -307,7 +307,9 @@ public final class JobScreen: ScreenModel {
         guard let (line, wrapped) = LogView.find(v.search, in: text.lines, from: start, forward: forward) else {
             v.match = nil
             logViews[tab] = v
-            app.notify("not found: \(v.search)", error: true)
+            // Only the end of a huge log is loaded: say where the search did not look.
+            let skipped = text.truncated ? " in the last \(Format.count(text.lines.count)) lines (the first \(Format.count(text.firstLine)) are not loaded: P pages and searches the whole file)" : ""
+            app.notify("not found: \(v.search)" + skipped, error: true)
             return
         }
         v.match = line
