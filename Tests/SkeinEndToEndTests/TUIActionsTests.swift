@@ -123,6 +123,12 @@ final class TUIActionsTests: XCTestCase {
         try tmux.waitFor("filter cleared")
         XCTAssertFalse(tmux.capture().contains("skein exited"), tmux.capture())
         XCTAssertTrue(tmux.capture().contains("slow"), tmux.capture())
+        // :open refuses what is not a run, rather than listing an error row.
+        tmux.send(":")
+        tmux.send(literal: "open /nonexistent")
+        tmux.send("Enter")
+        try tmux.waitFor(":open /nonexistent: no such directory")
+        XCTAssertFalse(tmux.capture().contains("nonexistent  "), tmux.capture())
         tmux.send("Q")
         try tmux.waitFor("skein exited 0")
     }

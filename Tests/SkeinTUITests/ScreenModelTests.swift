@@ -121,4 +121,22 @@ final class PagerKeyTests: XCTestCase {
             XCTAssertEqual(app.availability(.pager), .disabled("pager: this output is kept in the run database, not in a file"))
         }
     }
+
+    func testZeroAndDollarGoToTheLogsFirstAndLastColumns() throws {
+        let dir = try Fixture.pegasus("process_wf_failure")
+        let detail = try JobDetailReader.read(RunLocation.locate(dir), job: "ls_ID0000001", plan: nil)
+        let app = Fixture.model(width: 80, height: 24)
+        let screen = JobScreen(directory: dir, job: "ls_ID0000001", kind: .pegasus)
+        app.push(screen)
+        app.receive(DataUpdate(key: .job(dir, "ls_ID0000001"), payload: .job(detail)))
+        _ = app.handle(.char("e"))
+        let source = try XCTUnwrap(screen.logSource)
+        let lines = ["short", String(repeating: "x", count: 200) + "END", "short too"]
+        app.receive(DataUpdate(key: .log(source), payload: .log(LogText(source: source, lines: lines, size: 300))))
+        _ = app.handle(.char("$"))
+        XCTAssertEqual(screen.logViews[.stderr]?.left, 203 - screen.logWidth(app))
+        XCTAssertTrue(Fixture.render(app).text.contains("xxxEND"), "the longest line's end is on screen")
+        _ = app.handle(.char("0"))
+        XCTAssertEqual(screen.logViews[.stderr]?.left, 0)
+    }
 }

@@ -231,7 +231,19 @@ public final class TUIApplication {
                     model.notify("\(error)", error: true)
                 }
             case .addRun(let dir):
+                let path = RunsLoader.absolute(dir)
+                var isDirectory: ObjCBool = false
+                guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
+                    model.notify(":open \(dir): no such directory", error: true)
+                    continue
+                }
+                guard FileManager.default.fileExists(atPath: path + "/plan.json") || FileManager.default.fileExists(atPath: path + "/braindump.yml")
+                        || ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).contains(where: { $0.hasSuffix(".dag.dagman.out") }) else {
+                    model.notify(":open \(dir): not a Skein run directory (plan.json) nor a Pegasus submit directory (braindump.yml)", error: true)
+                    continue
+                }
                 service.addDirectory(dir)
+                model.notify("added \(dir) to the runs list")
             case .refresh:
                 service.refresh()
                 backend.invalidate()

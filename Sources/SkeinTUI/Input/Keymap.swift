@@ -23,7 +23,7 @@ public enum Command: String, CaseIterable, Sendable {
     case collapse, expand, collapseAll, expandAll, nextFailed, previousFailed, cycleView, mark, clearMarks
     case retry, kill, halt, resume, remove
     case previousAttempt, nextAttempt, tabDefinition, tabAttempts, tabRecord, tabStdout, tabStderr
-    case search, searchNext, searchPrevious, wrap, follow, pager
+    case search, searchNext, searchPrevious, wrap, follow, pager, lineStart, lineEnd
     case timelineMode
 }
 
@@ -127,6 +127,8 @@ public struct Keymap: Sendable {
         Binding([.char("P")], .pager, on: [.job], footer: "pager", "the whole log in $PAGER (less), however big"),
         Binding([.left], .left, on: [.job], "scroll the log left (without wrap)"),
         Binding([.right], .right, on: [.job], "scroll the log right (without wrap)"),
+        Binding([.char("0")], .lineStart, on: [.job], "the log's first column"),
+        Binding([.char("$")], .lineEnd, on: [.job], "the log's last columns (the longest line on screen ends at the edge)"),
         Binding([.char("v")], .timelineMode, on: [.statistics], footer: "group", "timeline per job or per transformation"),
         Binding([.char(":")], .commandLine, "command line: :retry JOB, :kill JOB, :theme NAME, :sort COLUMN, :open DIR, :q"),
         Binding([.ctrl("l")], .refresh, "redraw the screen and reload"),

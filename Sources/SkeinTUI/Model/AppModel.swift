@@ -299,9 +299,8 @@ public final class AppModel {
             return [.setTheme(words[1])]
         case "open", "add":
             guard words.count >= 2 else { notify("usage: :open DIR (a Skein run directory or a Pegasus submit directory)", error: true); return [] }
-            let dir = words.dropFirst().joined(separator: " ")
-            notify("added \(dir) to the runs list")
-            return [.addRun(dir)]
+            // The application checks the directory and says whether it was added.
+            return [.addRun(words.dropFirst().joined(separator: " "))]
         case "reload", "refresh":
             return [.refresh]
         default:

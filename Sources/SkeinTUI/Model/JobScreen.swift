@@ -161,7 +161,7 @@ public final class JobScreen: ScreenModel {
         case .kill:
             guard let d = detail else { return .disabled("kill: the job is still loading") }
             return RunActions.kill([(jobID, state, nil)], kind: runKind, engineAlive: d.analysis.condition.engine?.alive ?? false).0
-        case .search, .searchNext, .searchPrevious, .wrap, .follow, .left, .right:
+        case .search, .searchNext, .searchPrevious, .wrap, .follow, .left, .right, .lineStart, .lineEnd:
             if !tab.isLog { return .disabled("\(command == .follow ? "follow" : command == .wrap ? "wrap" : "search"): open a log first (o stdout, e stderr)") }
             if (command == .searchNext || command == .searchPrevious), logViews[tab]?.search.isEmpty ?? true { return .disabled("no search yet: / to search") }
             return .enabled
@@ -232,6 +232,17 @@ public final class JobScreen: ScreenModel {
         case .left, .right:
             var v = logViews[tab] ?? LogView()
             if !v.wrap { v.left = max(0, v.left + (command == .right ? 8 : -8)) }
+            logViews[tab] = v
+        case .lineStart, .lineEnd:
+            var v = logViews[tab] ?? LogView()
+            guard !v.wrap, let text = currentLog else { return [] }
+            if command == .lineStart {
+                v.left = 0
+            } else {
+                let shown = text.lines[min(v.top, text.lines.count)..<min(text.lines.count, v.top + logPage(app))]
+                let longest = shown.map { TextWidth.of(Untrusted.displayLine(Substring($0))) }.max() ?? 0
+                v.left = max(0, longest - logWidth(app))
+            }
             logViews[tab] = v
         default:
             move(command, app)
