@@ -102,6 +102,22 @@ final class FailuresAndStatisticsModelTests: XCTestCase {
         XCTAssertTrue(s.tableLines.map(\.text).contains { $0.contains("Summary") })
         XCTAssertEqual(app.availability(.timelineMode).isEnabled, false)
     }
+
+    func testEnterOnATimelineRowOpensItsJob() throws {
+        let dir = try Fixture.pegasus("hierarchical_wf_failure")
+        let data = try StatisticsDataReader.read(RunLocation.locate(dir), now: Fixture.now)
+        let app = Fixture.model()
+        let s = StatisticsScreen(directory: dir, label: "h", kind: .pegasus)
+        app.push(s)
+        app.receive(DataUpdate(key: .statistics(dir), payload: .statistics(data)))
+        _ = app.handle(.char("j"))
+        _ = app.handle(.enter)
+        let job = try XCTUnwrap(app.top as? JobScreen)
+        XCTAssertEqual(job.jobID, data.bars[1].job)
+        _ = app.handle(.char("q"))
+        _ = app.handle(.char("v"))
+        XCTAssertEqual(app.availability(.open), .disabled("open: a row per transformation is no one job (v: per job)"))
+    }
 }
 
 final class PagerKeyTests: XCTestCase {

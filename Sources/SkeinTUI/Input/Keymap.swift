@@ -76,7 +76,7 @@ public struct Keymap: Sendable {
     }
 
     public static let standard = Keymap(bindings: [
-        Binding([.enter], .open, on: [.runs, .run, .failures, .job], footer: "open", "open the selected run, job or attempt"),
+        Binding([.enter], .open, on: [.runs, .run, .failures, .job, .statistics], footer: "open", "open the selected run, job or attempt"),
         Binding([.char("q")], .back, footer: "back", "back to the previous screen (quit on the runs list)"),
         Binding([.escape], .cancel, "back (on the runs list: clear the filter; never quits)"),
         Binding([.char("?")], .help, footer: "help", "this help: every key of this screen"),
