@@ -67,3 +67,26 @@ final class BreadcrumbTests: XCTestCase {
         XCTAssertEqual(app.top.kind, .run)
     }
 }
+
+final class MarkAndJumpTests: XCTestCase {
+    func testMarkEveryJobShownThenUnmarkThem() {
+        let (app, s) = Fixture.runModel()
+        _ = app.runCommandLine("filter split")
+        _ = app.handle(.char("*"))
+        XCTAssertEqual(s.marks, ["split_a", "split_b"])
+        _ = app.handle(.char("*"))
+        XCTAssertEqual(s.marks, [])
+    }
+
+    func testJumpToTheNextRunningJob() {
+        let (app, s) = Fixture.runModel()
+        _ = app.handle(.char("n"))
+        XCTAssertEqual(s.selectedJob.map { s.data!.jobs[$0].id }, "watch")
+        _ = app.runCommandLine("sort job")
+        _ = app.handle(.char("g"))
+        _ = app.handle(.char("n"))
+        XCTAssertEqual(s.selectedJob.map { s.data!.jobs[$0].id }, "watch", "in a sorted list too")
+        _ = app.handle(.char("f"))
+        XCTAssertEqual(s.selectedJob.map { s.data!.jobs[$0].id }, "split_b")
+    }
+}

@@ -20,7 +20,7 @@ public enum Command: String, CaseIterable, Sendable {
     case open, back, cancel, quit, help, nextPane, previousPane, filter, commandLine, refresh
     case sort, reverseSort
     case showFailures, showStatistics
-    case collapse, expand, collapseAll, expandAll, nextFailed, previousFailed, cycleView, mark, clearMarks
+    case collapse, expand, collapseAll, expandAll, nextFailed, previousFailed, nextRunning, previousRunning, cycleView, mark, markAll, clearMarks
     case retry, kill, halt, resume, remove
     case previousAttempt, nextAttempt, tabDefinition, tabAttempts, tabRecord, tabStdout, tabStderr
     case search, searchNext, searchPrevious, wrap, follow, pager, lineStart, lineEnd
@@ -105,8 +105,11 @@ public struct Keymap: Sendable {
         Binding([.char("E")], .expandAll, on: [.run], "expand every job"),
         Binding([.char("f")], .nextFailed, on: [.run], footer: "next failed", "jump to the next failed job"),
         Binding([.char("F")], .previousFailed, on: [.run], "jump to the previous failed job"),
+        Binding([.char("n")], .nextRunning, on: [.run], "jump to the next running job"),
+        Binding([.char("N")], .previousRunning, on: [.run], "jump to the previous running job"),
         Binding([.char("v")], .cycleView, on: [.run], footer: "view", "tree / by level / by transformation"),
         Binding([.char(" ")], .mark, on: [.run, .failures], "mark the job (actions apply to all marked jobs)"),
+        Binding([.char("*")], .markAll, on: [.run], "mark every job shown (again: unmark them)"),
         Binding([.char("u")], .clearMarks, on: [.run, .failures], "clear the marks"),
         Binding([.char("a")], .showFailures, on: [.runs, .run, .job, .statistics], footer: "failures", "the failures of the run (analyzer)"),
         Binding([.char("t")], .showStatistics, on: [.runs, .run, .job, .failures], footer: "stats", "statistics and timeline of the run"),

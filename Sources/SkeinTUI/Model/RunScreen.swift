@@ -217,6 +217,11 @@ public final class RunScreen: ScreenModel {
         case .nextFailed, .previousFailed:
             guard let d = loadedData else { return .disabled("no jobs yet") }
             return d.status.totals.failed > 0 ? .enabled : .disabled("no job has failed in this run")
+        case .nextRunning, .previousRunning:
+            guard let d = loadedData else { return .disabled("no jobs yet") }
+            return d.display.contains { $0 == .running || $0 == .retrying } ? .enabled : .disabled("no job is running now")
+        case .markAll:
+            return rows.isEmpty ? .disabled("mark: no job shown") : .enabled
         case .mark:
             return selectedJob == nil ? .disabled("mark: select a job (not a group)") : .enabled
         case .clearMarks:
@@ -260,7 +265,22 @@ public final class RunScreen: ScreenModel {
             collapsed[view] = []
             rebuild(app, keep: selectionKey())
         case .nextFailed, .previousFailed:
-            jumpToFailed(forward: command == .nextFailed, app)
+            jumpTo({ $0 == .failed }, what: "failed", forward: command == .nextFailed, app)
+        case .nextRunning, .previousRunning:
+            jumpTo({ $0 == .running || $0 == .retrying }, what: "running", forward: command == .nextRunning, app)
+        case .markAll:
+            // Every job the list shows (a filter narrows it); all marked already: unmark them.
+            let shown = Set(rows.compactMap { r -> String? in
+                let n = t.node[Int(r)]
+                return n >= 0 ? d.jobs[Int(n)].id : nil
+            })
+            if shown.isSubset(of: marks) {
+                marks.subtract(shown)
+                app.notify("unmarked \(Format.count(shown.count)) job\(shown.count == 1 ? "" : "s")")
+            } else {
+                marks.formUnion(shown)
+                app.notify("marked \(Format.count(shown.count)) job\(shown.count == 1 ? "" : "s") (u clears)")
+            }
         case .cycleView:
             let all = View.allCases
             setView(all[(all.firstIndex(of: view)! + 1) % all.count], app)
@@ -344,24 +364,25 @@ public final class RunScreen: ScreenModel {
         app.notify("view: \(v.title)")
     }
 
-    private func jumpToFailed(forward: Bool, _ app: AppModel) {
+    /// Selects the next (or previous) job in a state `wanted` accepts, unfolding what hides it.
+    private func jumpTo(_ wanted: (DisplayState) -> Bool, what: String, forward: Bool, _ app: AppModel) {
         guard let t = tree, let d = data, t.count > 0 else { return }
         let start = selectedRow ?? -1
-        func isFailed(_ i: Int) -> Bool { t.node[i] >= 0 && !t.isReference(i) && d.display[Int(t.node[i])] == .failed }
-        if !filter.isEmpty {
+        func matches(_ i: Int) -> Bool { t.node[i] >= 0 && !t.isReference(i) && wanted(d.display[Int(t.node[i])]) }
+        if !filter.isEmpty || sort != nil {  // a flat list: walk its rows
             let n = rows.count
-            guard n > 0 else { app.notify("the filter shows no job", error: true); return }
+            guard n > 0 else { app.notify("the list shows no job", error: true); return }
             for step in 1...n {
                 let k = ((cursor.index + (forward ? step : -step)) % n + n) % n
-                if isFailed(Int(rows[k])) { cursor.set(k, count: n, page: page(app)); return }
+                if matches(Int(rows[k])) { cursor.set(k, count: n, page: page(app)); return }
             }
-            app.notify("no failed job in the filtered list", error: true)
+            app.notify("no \(what) job in the list shown", error: true)
             return
         }
         let n = t.count
         for step in 1...n {
             let i = ((start + (forward ? step : -step)) % n + n) % n
-            guard isFailed(i) else { continue }
+            guard matches(i) else { continue }
             // Unfold its ancestors so it shows.
             var p = Int(t.parentRow[i])
             var set = collapsed[view] ?? []
@@ -376,7 +397,7 @@ public final class RunScreen: ScreenModel {
             }
             select(row: i, app)
             let job = d.jobs[Int(t.node[i])]
-            app.notify("\(job.id): \(job.reason ?? "failed")")
+            app.notify("\(job.id): \(job.reason ?? what)")
             return
         }
     }
