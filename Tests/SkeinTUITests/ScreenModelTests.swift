@@ -85,6 +85,18 @@ final class FailuresAndStatisticsModelTests: XCTestCase {
         XCTAssertEqual(job.jobID, "ls_ID0000001")
     }
 
+    func testTheFailuresPaneExpandsTabsAsTheLogViewerDoes() throws {
+        let dir = try Fixture.pegasus("process_wf_failure")
+        var report = try AnalysisReader.read(dir)
+        let task = try XCTUnwrap(report.failedJobs[0].tasks.firstIndex { $0.seq >= 0 })
+        report.failedJobs[0].tasks[task].stderr = OutputText("col1\tcol2", tail: 10)
+        let app = Fixture.model()
+        let s = FailuresScreen(directory: dir, label: "process", kind: .pegasus)
+        app.push(s)
+        app.receive(DataUpdate(key: .failures(dir), payload: .failures(report)))
+        XCTAssertTrue(s.tailLines().map(\.text).contains("col1    col2"), s.tailLines().map(\.text).joined(separator: "\n"))
+    }
+
     func testTimelineModesAndPeak() throws {
         let dir = try Fixture.pegasus("hierarchical_wf_failure")
         let data = try StatisticsDataReader.read(RunLocation.locate(dir), now: Fixture.now)
