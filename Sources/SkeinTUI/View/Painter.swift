@@ -100,12 +100,18 @@ public struct Painter {
         return rect.inset(2, 1)
     }
 
-    /// Recolours a row as selected; state colours of glyphs stay.
+    /// A colour must contrast this much with the selection's background to stay on a
+    /// selected row (WCAG AA for text: grey on white, 3.2:1, fails).
+    static let selectedRowContrast = 4.5
+
+    /// Recolours a row as selected; state colours of glyphs stay where they still read on
+    /// the selection's background (else they take the selection's own text colour).
     public func select(_ buffer: inout CellBuffer, _ rect: Rect) {
         let sel = theme[.selection]
         let plainFG = style(.text).fg
         buffer.restyle(rect) { s in
-            let keepFG = !s.fg.isDefault && s.fg != plainFG
+            let readable = sel.bg.isDefault || (TermColor.contrast(s.fg, sel.bg).map { $0 >= Self.selectedRowContrast } ?? true)
+            let keepFG = !s.fg.isDefault && s.fg != plainFG && readable
             return Style(fg: keepFG || sel.fg.isDefault ? s.fg : sel.fg,
                          bg: sel.bg.isDefault ? s.bg : sel.bg,
                          attributes: s.attributes.union(sel.attributes).subtracting(.dim))
