@@ -59,3 +59,47 @@ final class KeyHandlingTests: XCTestCase {
         XCTAssertTrue(help.contains("state:running"), "state filters are documented")
     }
 }
+
+/// The `:` prompt completes with Tab and remembers what ran.
+final class CommandLineTests: XCTestCase {
+    func type(_ app: AppModel, _ text: String) { for c in text { _ = app.handle(.char(c)) } }
+
+    func testTabCompletesVerbsAndTheirWords() {
+        let (app, _) = Fixture.runModel()
+        _ = app.handle(.char(":"))
+        type(app, "th")
+        _ = app.handle(.tab)
+        XCTAssertEqual(app.prompt?.text, "theme ")
+        type(app, "hi")
+        _ = app.handle(.tab)
+        XCTAssertEqual(app.prompt?.text, "theme high-contrast ")
+        _ = app.handle(.ctrl("u"))
+        type(app, "sort d")
+        _ = app.handle(.tab)
+        XCTAssertEqual(app.prompt?.text, "sort duration ")
+        _ = app.handle(.ctrl("u"))
+        type(app, "retry spl")
+        _ = app.handle(.tab)
+        XCTAssertEqual(app.prompt?.text, "retry split_", "as far as the job ids agree")
+        XCTAssertEqual(app.currentMessage?.text, "split_a split_b")
+        _ = app.handle(.escape)
+    }
+
+    func testUpAndDownRecallTheCommandsRunBefore() {
+        let (app, _) = Fixture.runModel()
+        for line in ["sort job", "view level"] {
+            _ = app.handle(.char(":"))
+            type(app, line)
+            _ = app.handle(.enter)
+        }
+        XCTAssertEqual(app.commandHistory, ["sort job", "view level"])
+        _ = app.handle(.char(":"))
+        _ = app.handle(.up)
+        XCTAssertEqual(app.prompt?.text, "view level")
+        _ = app.handle(.up)
+        XCTAssertEqual(app.prompt?.text, "sort job")
+        _ = app.handle(.down)
+        _ = app.handle(.down)
+        XCTAssertEqual(app.prompt?.text, "")
+    }
+}

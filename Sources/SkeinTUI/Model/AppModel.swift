@@ -89,6 +89,10 @@ public final class AppModel {
     public var runs: [RunSummary] = []
     /// Seconds a message stays.
     public var messageSeconds = 6.0
+    /// `:` commands run, oldest first (↑ and ↓ at the prompt walk them).
+    public private(set) var commandHistory: [String] = []
+    /// Where ↑/↓ are in the history (nil: at the text being typed).
+    private var historyIndex: Int?
 
     public init(width: Int, height: Int, now: Double, timeZone: TimeZone = .current, themeName: String = "default",
                 themeNames: [String] = [], keymap: Keymap = .standard, start: ScreenModel? = nil) {
@@ -255,8 +259,27 @@ public final class AppModel {
             return []
         case .enter:
             prompt = nil
-            if p.kind == .command { return runCommandLine(p.text) }
+            if p.kind == .command {
+                historyIndex = nil
+                let line = p.text.trimmingCharacters(in: .whitespaces)
+                if !line.isEmpty, commandHistory.last != line { commandHistory.append(line) }
+                return runCommandLine(p.text)
+            }
             return top.promptAccepted(p, app: self)
+        case .up, .down:
+            guard p.kind == .command, !commandHistory.isEmpty else { return [] }
+            var i = historyIndex ?? commandHistory.count
+            i = key == .up ? max(0, i - 1) : i + 1
+            if i >= commandHistory.count {
+                historyIndex = nil
+                p.text = ""
+            } else {
+                historyIndex = i
+                p.text = commandHistory[i]
+            }
+        case .tab:
+            guard p.kind == .command else { return [] }
+            p.text = complete(p.text)
         case .backspace, .delete:
             if p.text.isEmpty {
                 prompt = nil
@@ -309,6 +332,46 @@ public final class AppModel {
             notify("unknown command :\(verb) (known: retry, kill, halt, resume, remove, sort, view, theme, open, help, q)", error: true)
             return []
         }
+    }
+
+    /// The command verbs `:` knows (for completion).
+    static let verbs = ["retry", "kill", "halt", "resume", "remove", "sort", "view", "filter", "theme", "open", "reload", "help", "quit"]
+
+    /// What a word may be after `verb` here (empty: nothing to offer).
+    func arguments(of verb: String) -> [String] {
+        switch verb {
+        case "theme", "colors", "colorscheme": return themeNames
+        case "view": return top.kind == .run ? RunScreen.View.allCases.map(\.rawValue) : []
+        case "sort":
+            if top.kind == .run { return RunScreen.SortColumn.allCases.map(\.rawValue) + ["none"] }
+            return top.kind == .runs ? RunsScreen.SortColumn.allCases.map(\.rawValue) : []
+        case "retry", "kill":
+            guard let run = top as? RunScreen, let d = run.data else { return [] }
+            return d.jobs.map(\.id)
+        default: return []
+        }
+    }
+
+    /// Tab at the `:` prompt: completes the verb, or the word after it, as far as the
+    /// candidates agree; when several remain, the message lists them.
+    func complete(_ text: String) -> String {
+        let endsInSpace = text.hasSuffix(" ")
+        var words = text.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+        let completingVerb = words.count == 0 || (words.count == 1 && !endsInSpace)
+        let partial = endsInSpace || words.isEmpty ? "" : words.removeLast()
+        let candidates = (completingVerb ? Self.verbs : arguments(of: words.first ?? "")).filter { $0.hasPrefix(partial) }
+        guard let first = candidates.first else {
+            notify("no completion for '\(partial)'", error: true)
+            return text
+        }
+        var common = first
+        for c in candidates.dropFirst() { while !c.hasPrefix(common) { common.removeLast() } }
+        if candidates.count > 1 {
+            let shown = candidates.prefix(12).joined(separator: " ") + (candidates.count > 12 ? " ... (\(candidates.count))" : "")
+            notify(shown)
+        }
+        let line = (words + [common]).joined(separator: " ")
+        return candidates.count == 1 ? line + " " : line
     }
 
     /// Asks before running `effects` (kill, remove).
@@ -398,6 +461,7 @@ public final class AppModel {
         }
         lines.append(.blank)
         lines.append(DocLine("Prompts: Enter accepts, Esc cancels (a filter: clears it), Backspace deletes, Ctrl-u clears.", .dim))
+        lines.append(DocLine("At the : prompt, Tab completes and ↑ ↓ recall the commands run before.", .dim))
         lines.append(DocLine("Commands (:): retry [JOB...], kill JOB..., halt, resume, remove, sort COLUMN [asc|desc],", .dim))
         lines.append(DocLine("  view tree|level|transformation, theme NAME, open DIR, reload, help, q", .dim))
         lines.append(DocLine("Mouse: click selects (a second click opens), the wheel scrolls, a key hint runs.", .dim))
