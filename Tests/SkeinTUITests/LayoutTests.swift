@@ -90,3 +90,24 @@ final class MarkAndJumpTests: XCTestCase {
         XCTAssertEqual(s.selectedJob.map { s.data!.jobs[$0].id }, "split_b")
     }
 }
+
+final class WideLayoutTests: XCTestCase {
+    func testIHidesTheDetailPaneForLongerNames() {
+        var jobs = Fixture.demoJobs
+        jobs[7].id = "a_job_with_a_name_far_longer_than_thirty_columns"
+        let (app, s) = Fixture.runModel(width: 150, height: 30, data: Fixture.demoRun(jobs: jobs))
+        XCTAssertFalse(Fixture.render(app).text.contains(jobs[7].id), "cut beside the detail pane")
+        _ = app.handle(.char("i"))
+        XCTAssertFalse(s.showDetail)
+        XCTAssertTrue(Fixture.render(app).text.contains(jobs[7].id), "whole without it")
+        let narrow = Fixture.runModel(width: 100, height: 30).0
+        XCTAssertEqual(narrow.availability(.toggleDetail), .disabled("the detail pane shows from 150 columns (now 100)"))
+    }
+
+    func testAVeryWideListDoesNotPadTheJobColumn() {
+        let (app, _) = Fixture.runModel(width: 250, height: 30)
+        let header = Fixture.render(app).rowText(3)
+        let job = header.range(of: "JOB")!.upperBound, transformation = header.range(of: "TRANSFORMATION")!.lowerBound
+        XCTAssertLessThan(header.distance(from: job, to: transformation), 40, header)
+    }
+}

@@ -168,6 +168,10 @@ public struct RunData: Sendable, Equatable {
     /// the status report alone.
     public var loadSeconds: Double
     public var statusSeconds = 0.0
+    /// The longest job id and transformation (UTF-8 bytes, about their columns): a wide
+    /// terminal's JOB column takes what the names need, not every spare column.
+    public var longestID = 0
+    public var longestTransformation = 0
 
     public var readOnly: Bool { status.kind == .pegasus }
 
@@ -216,6 +220,8 @@ public struct RunData: Sendable, Equatable {
         var starts: [Int32] = [0]
         starts.reserveCapacity(jobs.count + 1)
         for (i, j) in jobs.enumerated() {
+            longestID = max(longestID, j.id.utf8.count)
+            longestTransformation = max(longestTransformation, transformation[i].utf8.count)
             bytes.append(contentsOf: j.id.lowercased().utf8)
             bytes.append(0)
             bytes.append(contentsOf: transformation[i].lowercased().utf8)

@@ -20,6 +20,7 @@ public enum Command: String, CaseIterable, Sendable {
     case open, back, cancel, quit, help, nextPane, previousPane, filter, commandLine, refresh
     case sort, reverseSort
     case showFailures, showStatistics
+    case toggleDetail
     case collapse, expand, collapseAll, expandAll, nextFailed, previousFailed, nextRunning, previousRunning, cycleView, mark, markAll, clearMarks
     case retry, kill, halt, resume, remove
     case previousAttempt, nextAttempt, tabDefinition, tabAttempts, tabRecord, tabStdout, tabStderr
@@ -108,6 +109,7 @@ public struct Keymap: Sendable {
         Binding([.char("n")], .nextRunning, on: [.run], "jump to the next running job"),
         Binding([.char("N")], .previousRunning, on: [.run], "jump to the previous running job"),
         Binding([.char("v")], .cycleView, on: [.run], footer: "view", "tree / by level / by transformation"),
+        Binding([.char("i")], .toggleDetail, on: [.run], "hide or show the detail pane (wide terminals)"),
         Binding([.char(" ")], .mark, on: [.run, .failures], "mark the job (actions apply to all marked jobs)"),
         Binding([.char("*")], .markAll, on: [.run], "mark every job shown (again: unmark them)"),
         Binding([.char("u")], .clearMarks, on: [.run, .failures], "clear the marks"),

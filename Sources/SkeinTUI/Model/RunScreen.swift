@@ -35,6 +35,8 @@ public final class RunScreen: ScreenModel {
     /// The job list sorted by a column (a flat list, as a filter makes it); nil: the view's order.
     public private(set) var sort: SortColumn?
     public private(set) var ascending = true
+    /// The detail pane beside the list on wide terminals (`i` hides it for longer names).
+    public private(set) var showDetail = true
 
     /// Every column of the job list can sort it.
     public enum SortColumn: String, CaseIterable, Sendable {
@@ -68,7 +70,7 @@ public final class RunScreen: ScreenModel {
         return collapsed[view]?.contains(t.node[row]) ?? false
     }
 
-    func page(_ app: AppModel) -> Int { Layout.runList(width: app.width, height: app.height).height }
+    func page(_ app: AppModel) -> Int { Layout.runList(width: app.width, height: app.height, detail: showDetail).height }
 
     public func receive(_ update: DataUpdate, app: AppModel) {
         guard update.key == .run(directory) else { return }
@@ -222,6 +224,8 @@ public final class RunScreen: ScreenModel {
             return d.display.contains { $0 == .running || $0 == .retrying } ? .enabled : .disabled("no job is running now")
         case .markAll:
             return rows.isEmpty ? .disabled("mark: no job shown") : .enabled
+        case .toggleDetail:
+            return app.width >= 150 ? .enabled : .disabled("the detail pane shows from 150 columns (now \(app.width))")
         case .mark:
             return selectedJob == nil ? .disabled("mark: select a job (not a group)") : .enabled
         case .clearMarks:
@@ -281,6 +285,10 @@ public final class RunScreen: ScreenModel {
                 marks.formUnion(shown)
                 app.notify("marked \(Format.count(shown.count)) job\(shown.count == 1 ? "" : "s") (u clears)")
             }
+        case .toggleDetail:
+            showDetail.toggle()
+            cursor.clamp(count: rows.count, page: page(app))
+            app.notify("detail pane \(showDetail ? "shown" : "hidden (i shows it)")")
         case .cycleView:
             let all = View.allCases
             setView(all[(all.firstIndex(of: view)! + 1) % all.count], app)
@@ -460,7 +468,7 @@ public final class RunScreen: ScreenModel {
     }
 
     public func mouse(_ event: MouseEvent, app: AppModel) -> [Effect] {
-        let list = Layout.runList(width: app.width, height: app.height)
+        let list = Layout.runList(width: app.width, height: app.height, detail: showDetail)
         return cursor.mouse(event, count: rows.count, list: list) == .open ? app.perform(.open) : []
     }
 

@@ -14,16 +14,30 @@ enum RunView {
                        flex: 0, total: width - 1, start: 3)
     }
 
+    /// On a very wide list the JOB column keeps what the names (and a tree prefix) need; the
+    /// rest goes to TRANSFORMATION as far as its names need, then stays blank at the end.
+    static func fit(_ cols: inout Columns, _ d: RunData) {
+        let needed = max(24, d.longestID + 12)
+        let spare = cols.columns[0].width - needed
+        guard spare > 0 else { return }
+        cols.columns[0].width = needed
+        let more = min(spare, max(0, d.longestTransformation + 1 - cols.columns[1].width))
+        cols.columns[1].width += more
+        for i in 1..<cols.x.count { cols.x[i] -= spare }
+        for i in 2..<cols.x.count { cols.x[i] += more }
+    }
+
     static func draw(_ s: RunScreen, _ app: AppModel, _ buffer: inout CellBuffer, _ p: Painter) {
         let w = buffer.width
         let content = Layout.content(width: w, height: buffer.height)
-        let list = Layout.runList(width: w, height: buffer.height)
+        let list = Layout.runList(width: w, height: buffer.height, detail: s.showDetail)
         guard let d = s.data, let t = s.tree else {
             p.paragraph(s.error ?? "reading \(s.directory) ...", &buffer, Rect(x: 1, y: content.y + 1, width: w - 2, height: content.height - 1), role: s.error == nil ? .dim : .error)
             return
         }
         header(s, d, app, &buffer, p, y: content.y, width: w)
         var cols = columns(list.width)
+        if list.width >= 100 { fit(&cols, d) }
         if let sort = s.sort {
             let names: [RunScreen.SortColumn] = list.width >= 100 ? [.job, .transformation, .attempt, .site, .host, .duration, .exit]
                                                                   : [.job, .attempt, .site, .host, .duration]
@@ -83,7 +97,7 @@ enum RunView {
             if k == s.cursor.index { p.select(&buffer, Rect(x: 0, y: y, width: list.width, height: 1)) }
         }
         scrollbar(s.cursor.top, list.height, s.rows.count, &buffer, p, x: list.maxX - 1, y: list.y)
-        if Layout.detailWidth(w) > 0 { detail(s, d, app, &buffer, p, Rect(x: list.maxX, y: content.y + 2, width: w - list.maxX, height: content.height - 2)) }
+        if Layout.detailWidth(w, shown: s.showDetail) > 0 { detail(s, d, app, &buffer, p, Rect(x: list.maxX, y: content.y + 2, width: w - list.maxX, height: content.height - 2)) }
     }
 
     static func groupCounts(_ t: FlatTree, _ r: Int, _ d: RunData, _ buffer: inout CellBuffer, _ p: Painter, x: Int, y: Int, limit: Int) {
