@@ -67,3 +67,11 @@ final class HeldJobTests: XCTestCase {
         XCTAssertTrue(text.contains("such file or directory"), "the detail pane wraps the whole reason:\n\(text)")
     }
 }
+
+final class RecordProblemTests: XCTestCase {
+    func testAnEndedAttemptsEmptyRecordIsNotStillRunning() {
+        let message = "/run/jobs/000/a.out.001 is empty (the attempt may still be running)"
+        XCTAssertEqual(JobScreen.recordProblem(message, exitCode: 1), "/run/jobs/000/a.out.001 is empty (the attempt ended with exit code 1 without writing one)")
+        XCTAssertEqual(JobScreen.recordProblem(message, exitCode: nil), message, "running: it may be")
+    }
+}

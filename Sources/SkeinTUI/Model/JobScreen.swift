@@ -104,6 +104,14 @@ public final class JobScreen: ScreenModel {
 
     // MARK: data
 
+    /// Why a record cannot be shown, true to the attempt: one that has ended is not "still
+    /// running" because its record is empty.
+    static func recordProblem(_ message: String, exitCode: Int?) -> String {
+        let running = " (the attempt may still be running)"
+        guard let code = exitCode, message.hasSuffix(running) else { return message }
+        return String(message.dropLast(running.count)) + " (the attempt ended with exit code \(code) without writing one)"
+    }
+
     public func receive(_ update: DataUpdate, app: AppModel) {
         switch (update.key, update.payload) {
         case (.job(let d, let id), .job(let detail)) where d == directory && id == jobID:
@@ -122,7 +130,7 @@ public final class JobScreen: ScreenModel {
         case (.record(let path), .failed(let message)) where path == attempt?.record:
             recordPath = path
             recordLines = []
-            recordError = message
+            recordError = Self.recordProblem(message, exitCode: attemptDetail?.exitCode)
         case (.log(let source), .log(let text)):
             let old = logs[source]
             logs[source] = text
