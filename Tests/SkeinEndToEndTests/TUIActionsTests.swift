@@ -208,6 +208,12 @@ extension TUIActionsTests {
         tmux.send("Enter")
         tmux.send("o")
         try tmux.waitFor("line 3000", "3,000 lines")
+        // y: the log's path to the clipboard through OSC 52 (tmux keeps it as a buffer).
+        tmux.run(["set-option", "-g", "set-clipboard", "on"])
+        tmux.send("y")
+        try tmux.waitFor("copied ")
+        let stdout = wf.runDirectory().appendingPathComponent("jobs/000/talk.stdout.000").path
+        XCTAssertEqual(tmux.run(["show-buffer"]), stdout)
         tmux.send("P")
         try waitUntil("less on the file, from its first line") { $0.hasPrefix("line 1\nline 2\n") }
         tmux.send("G")

@@ -145,6 +145,7 @@ final class PagerKeyTests: XCTestCase {
         let source = try XCTUnwrap(screen.logSource)
         if let path = source.path {
             XCTAssertEqual(app.handle(.char("P")), [.openPager(path)])
+            XCTAssertEqual(app.handle(.char("y")), [.copy(path)])
         } else {
             XCTAssertEqual(app.availability(.pager), .disabled("pager: this output is kept in the run database, not in a file"))
         }

@@ -247,6 +247,9 @@ public final class TUIApplication {
             case .refresh:
                 service.refresh()
                 backend.invalidate()
+            case .copy(let text):
+                backend.copyToClipboard(text)
+                model.notify("copied \(text) (OSC 52: the terminal may not allow it)")
             case .openPager(let path):
                 let environment = options.environment
                 var failure: String?

@@ -108,6 +108,13 @@ public final class NcursesBackend: TerminalBackend {
         previous = nil
     }
 
+    /// OSC 52 straight to the terminal, between frames (ncurses has flushed its own output).
+    public func copyToClipboard(_ text: String) {
+        let sequence = "\u{1B}]52;c;" + Data(text.utf8).base64EncodedString() + "\u{07}"
+        let bytes = Array(sequence.utf8)
+        _ = bytes.withUnsafeBytes { write(STDOUT_FILENO, $0.baseAddress, $0.count) }
+    }
+
     /// Leaves curses mode for `body` (the pager owns the terminal) and comes back with a full
     /// redraw. Ctrl-C meanwhile is the pager's, not a reason for the TUI to quit.
     public func suspend(_ body: () -> Void) {

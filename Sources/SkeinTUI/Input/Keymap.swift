@@ -24,7 +24,7 @@ public enum Command: String, CaseIterable, Sendable {
     case collapse, expand, collapseAll, expandAll, nextFailed, previousFailed, nextRunning, previousRunning, cycleView, mark, markAll, clearMarks
     case retry, kill, halt, resume, remove
     case previousAttempt, nextAttempt, tabDefinition, tabAttempts, tabRecord, tabStdout, tabStderr
-    case search, searchNext, searchPrevious, wrap, follow, pager, lineStart, lineEnd
+    case search, searchNext, searchPrevious, wrap, follow, pager, copyPath, lineStart, lineEnd
     case timelineMode
 }
 
@@ -130,6 +130,7 @@ public struct Keymap: Sendable {
         Binding([.char("F")], .follow, on: [.job], footer: "follow", "follow the log as it grows"),
         Binding([.char("w")], .wrap, on: [.job], "wrap long lines"),
         Binding([.char("P")], .pager, on: [.job], footer: "pager", "the whole log in $PAGER (less), however big"),
+        Binding([.char("y")], .copyPath, on: [.job], "copy the file's path (log or record) to the clipboard (OSC 52)"),
         Binding([.left], .left, on: [.job], "scroll the log left (without wrap)"),
         Binding([.right], .right, on: [.job], "scroll the log right (without wrap)"),
         Binding([.char("0")], .lineStart, on: [.job], "the log's first column"),

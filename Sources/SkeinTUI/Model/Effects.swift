@@ -32,6 +32,8 @@ public enum Effect: Equatable, Sendable {
     case refresh
     /// Show this file in the user's `$PAGER` (the TUI gives the terminal to it meanwhile).
     case openPager(String)
+    /// Put this text on the clipboard through the terminal (OSC 52).
+    case copy(String)
 }
 
 /// Whether a command applies now, and if not, why (shown, never hidden).

@@ -100,6 +100,13 @@ public final class JobScreen: ScreenModel {
     /// The log's text columns: the width less the line numbers and the scrollbar.
     func logWidth(_ app: AppModel) -> Int { max(1, app.width - (currentLog?.gutterWidth ?? 6) - 2) }
 
+    /// The file the current tab shows (a log or the kickstart record), if it is a file.
+    public var shownFile: String? {
+        if tab.isLog { return logSource?.path }
+        if tab == .record { return attempt?.record }
+        return nil
+    }
+
     public var currentLog: LogText? { logSource.flatMap { logs[$0] } }
 
     // MARK: data
@@ -173,6 +180,8 @@ public final class JobScreen: ScreenModel {
             if !tab.isLog { return .disabled("\(command == .follow ? "follow" : command == .wrap ? "wrap" : "search"): open a log first (o stdout, e stderr)") }
             if (command == .searchNext || command == .searchPrevious), logViews[tab]?.search.isEmpty ?? true { return .disabled("no search yet: / to search") }
             return .enabled
+        case .copyPath:
+            return shownFile == nil ? .disabled("copy: this tab shows no file (o stdout, e stderr, 3 record)") : .enabled
         case .pager:
             if !tab.isLog { return .disabled("pager: open a log first (o stdout, e stderr)") }
             if logSource?.path == nil { return .disabled("pager: this output is kept in the run database, not in a file") }
@@ -219,6 +228,9 @@ public final class JobScreen: ScreenModel {
         case .pager:
             guard let path = logSource?.path else { return [] }
             return [.openPager(path)]
+        case .copyPath:
+            guard let path = shownFile else { return [] }
+            return [.copy(path)]
         case .search:
             app.prompt = Prompt(kind: .search, text: "")
         case .searchNext, .searchPrevious:
