@@ -10,9 +10,12 @@ import Foundation
 /// job output cannot drive the terminal there either.
 enum Pager {
     /// Nil when the pager ran; else why it could not.
-    static func show(_ path: String, environment: [String: String]) -> String? {
+    /// `line`: where to open, when the pager is less (`+Ng`); other pagers open at the top.
+    static func show(_ path: String, line: Int? = nil, environment: [String: String]) -> String? {
         let pager = environment["PAGER"].flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 } ?? "less"
-        let argv = ["/bin/sh", "-c", pager + " \"$1\"", "sh", path]
+        let isLess = pager.split(separator: " ").first.map { ($0 as Substring).hasSuffix("less") } ?? false
+        let jump = line.flatMap { isLess ? " +\($0)g" : nil } ?? ""
+        let argv = ["/bin/sh", "-c", pager + jump + " \"$1\"", "sh", path]
         let env = environment.map { "\($0.key)=\($0.value)" }
         var pid: pid_t = 0
         let cArgs = argv.map { strdup($0) } + [nil]

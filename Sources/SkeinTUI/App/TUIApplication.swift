@@ -64,6 +64,8 @@ final class Mailbox: @unchecked Sendable {
         case data(DataUpdate)
         case message(String, Bool)
         case refresh
+        case searchProgress(Double)
+        case searchEnded(FileSearch.Outcome)
     }
 
     private let lock = NSLock()
@@ -99,6 +101,8 @@ public final class TUIApplication {
     let actions: ActionRunner
     let noColor: Bool
     var buffer = CellBuffer(width: 0, height: 0)
+    /// The background search of a huge log, while it runs.
+    var fileSearch: FileSearch?
     var lastWanted: Set<DataKey> = []
 
     public init(options: TUIOptions, backend: TerminalBackend) {
@@ -162,6 +166,10 @@ public final class TUIApplication {
                 case .data(let update): model.receive(update)
                 case .message(let text, let isError): model.notify(text, error: isError)
                 case .refresh: service.refresh()
+                case .searchProgress(let fraction): model.fileSearchProgress(fraction)
+                case .searchEnded(let outcome):
+                    fileSearch = nil
+                    model.fileSearchEnded(outcome)
                 }
                 dirty = true
             }
@@ -250,10 +258,24 @@ public final class TUIApplication {
             case .copy(let text):
                 backend.copyToClipboard(text)
                 model.notify("copied \(text) (OSC 52: the terminal may not allow it)")
-            case .openPager(let path):
+            case .searchFile(let path, let pattern, let before):
+                fileSearch?.cancel()
+                let search = FileSearch()
+                fileSearch = search
+                let mailbox = self.mailbox
+                DispatchQueue.global(qos: .userInitiated).async {
+                    var last = 0.0
+                    let outcome = search.first(pattern, in: path, before: before) { fraction in
+                        if fraction - last >= 0.05 { last = fraction; mailbox.post(.searchProgress(fraction)) }
+                    }
+                    mailbox.post(.searchEnded(outcome))
+                }
+            case .cancelFileSearch:
+                fileSearch?.cancel()
+            case .openPager(let path, let line):
                 let environment = options.environment
                 var failure: String?
-                backend.suspend { failure = Pager.show(path, environment: environment) }
+                backend.suspend { failure = Pager.show(path, line: line, environment: environment) }
                 if let failure { model.notify(failure, error: true) }
                 model.resize(width: backend.width, height: backend.height)
             }

@@ -13,6 +13,8 @@ public struct LogText: Sendable, Equatable {
     /// Lines of the file before `lines[0]` (the skipped start), so line numbers are the
     /// file's own: the last line of a 3,000,001-line log reads 3,000,001, not 254,200.
     public var firstLine: Int
+    /// The byte where `lines` start in the file (0: the whole file is loaded).
+    public var windowStart = 0
     public var error: String?
 
     public init(source: LogSource, lines: [String], size: Int = 0, truncated: Bool = false, firstLine: Int = 0, error: String? = nil) {
@@ -38,6 +40,7 @@ final class LogReader {
     private var lines: [String] = []
     private var truncated = false
     private var firstLine = 0
+    private var windowStart = 0
     private var inode: UInt64 = 0
 
     init(path: String) { self.path = path }
@@ -54,10 +57,11 @@ final class LogReader {
         let size = Int(st.st_size)
         if UInt64(st.st_ino) != inode || size < offset {
             inode = UInt64(st.st_ino)
-            offset = 0; partial = []; lines = []; truncated = false; firstLine = 0
+            offset = 0; partial = []; lines = []; truncated = false; firstLine = 0; windowStart = 0
         }
         if offset == 0 && size > Self.maximumBytes {
             offset = size - Self.maximumBytes
+            windowStart = offset
             truncated = true
             // The window's first (cut) line is dropped below: it ends one more skipped line.
             firstLine = Self.newlines(fd, before: offset) + 1
@@ -90,7 +94,9 @@ final class LogReader {
         }
         var shown = lines
         if !partial.isEmpty { shown.append(String(decoding: partial, as: UTF8.self)) }
-        return LogText(source: .file(path), lines: shown, size: offset, truncated: truncated, firstLine: firstLine)
+        var text = LogText(source: .file(path), lines: shown, size: offset, truncated: truncated, firstLine: firstLine)
+        text.windowStart = windowStart
+        return text
     }
 
     /// Newlines in the file's first `end` bytes, read in large blocks and found with memchr

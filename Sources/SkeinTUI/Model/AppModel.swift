@@ -89,6 +89,24 @@ public final class AppModel {
     public var runs: [RunSummary] = []
     /// Seconds a message stays.
     public var messageSeconds = 6.0
+    /// The text a background search of a huge log looks for (nil: none runs); Esc stops it.
+    public var fileSearch: String?
+
+    /// A background search moved on (`fraction` of the bytes done).
+    public func fileSearchProgress(_ fraction: Double) {
+        guard let pattern = fileSearch else { return }
+        notify("searching the log's unloaded start for '\(pattern)': \(Int(fraction * 100))%  (Esc stops)")
+    }
+
+    /// A background search ended: the screen that asked says what it found.
+    public func fileSearchEnded(_ outcome: FileSearch.Outcome) {
+        guard let pattern = fileSearch else { return }
+        fileSearch = nil
+        if let job = screens.last(where: { $0 is JobScreen }) as? JobScreen {
+            job.fileSearchEnded(outcome, pattern: pattern, app: self)
+        }
+    }
+
     /// `:` commands run, oldest first (↑ and ↓ at the prompt walk them).
     public private(set) var commandHistory: [String] = []
     /// Where ↑/↓ are in the history (nil: at the text being typed).
@@ -158,6 +176,10 @@ public final class AppModel {
         }
         if let overlay { return handleOverlay(overlay, key) }
         if prompt != nil { return handlePrompt(key) }
+        if key == .escape, fileSearch != nil {
+            // Esc first stops a background search (it does not go back).
+            return [.cancelFileSearch]
+        }
         guard let command = keymap.command(for: key, on: top.kind) else {
             if case .char(let c) = key, !c.isWhitespace { notify("\(key): no such key here (? shows the keys)", error: true) }
             return []

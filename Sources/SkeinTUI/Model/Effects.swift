@@ -31,7 +31,10 @@ public enum Effect: Equatable, Sendable {
     case addRun(String)
     case refresh
     /// Show this file in the user's `$PAGER` (the TUI gives the terminal to it meanwhile).
-    case openPager(String)
+    case openPager(String, line: Int? = nil)
+    /// Search the part of a huge log before the loaded end, in the background.
+    case searchFile(path: String, pattern: String, before: Int)
+    case cancelFileSearch
     /// Put this text on the clipboard through the terminal (OSC 52).
     case copy(String)
 }

@@ -227,14 +227,14 @@ public final class JobScreen: ScreenModel {
             app.push(StatisticsScreen(directory: directory, label: detail?.analysis.label ?? "", kind: runKind))
         case .pager:
             guard let path = logSource?.path else { return [] }
-            return [.openPager(path)]
+            return [.openPager(path, line: pagerLine)]
         case .copyPath:
             guard let path = shownFile else { return [] }
             return [.copy(path)]
         case .search:
             app.prompt = Prompt(kind: .search, text: "")
         case .searchNext, .searchPrevious:
-            findNext(forward: command == .searchNext, from: nil, app)
+            return findNext(forward: command == .searchNext, from: nil, app)
         case .wrap:
             var v = logViews[tab] ?? LogView()
             v.wrap.toggle()
@@ -332,22 +332,43 @@ public final class JobScreen: ScreenModel {
         }
     }
 
-    private func findNext(forward: Bool, from: Int?, _ app: AppModel) {
-        guard let text = currentLog, var v = logViews[tab], !v.search.isEmpty else { return }
+    /// A line found before the loaded end of a huge log: P opens the pager there.
+    public var pagerLine: Int?
+
+    /// The background search of the file's unloaded start ended.
+    public func fileSearchEnded(_ outcome: FileSearch.Outcome, pattern: String, app: AppModel) {
+        switch outcome {
+        case .found(let m):
+            pagerLine = m.line
+            app.notify("'\(pattern)' at line \(Format.count(m.line)), before the loaded end: \(Untrusted.visible(m.text))   (P: the pager there)")
+        case .notFound: app.notify("not found in the whole file: \(pattern)", error: true)
+        case .cancelled: app.notify("search stopped")
+        case .failed(let why): app.notify(why, error: true)
+        }
+    }
+
+    @discardableResult
+    private func findNext(forward: Bool, from: Int?, _ app: AppModel) -> [Effect] {
+        guard let text = currentLog, var v = logViews[tab], !v.search.isEmpty else { return [] }
         let start = from ?? ((v.match ?? v.top) + (forward ? 1 : -1))
         guard let (line, wrapped) = LogView.find(v.search, in: text.lines, from: start, forward: forward) else {
             v.match = nil
             logViews[tab] = v
-            // Only the end of a huge log is loaded: say where the search did not look.
-            let skipped = text.truncated ? " in the last \(Format.count(text.lines.count)) lines (the first \(Format.count(text.firstLine)) are not loaded: P pages and searches the whole file)" : ""
-            app.notify("not found: \(v.search)" + skipped, error: true)
-            return
+            // Only the end of a huge log is loaded: search the rest in the background.
+            if text.truncated, let path = logSource?.path {
+                app.fileSearch = v.search
+                app.notify("'\(v.search)' is not in the last \(Format.count(text.lines.count)) lines: searching the first \(Format.count(text.firstLine)) ... (Esc stops)")
+                return [.searchFile(path: path, pattern: v.search, before: text.windowStart)]
+            }
+            app.notify("not found: \(v.search)", error: true)
+            return []
         }
         v.match = line
         v.reveal(line, lines: text.lines, width: logWidth(app), page: logPage(app))
         logViews[tab] = v
         let total = text.lines.reduce(0) { $0 + ($1.range(of: v.search, options: .caseInsensitive) != nil ? 1 : 0) }
-        app.notify("/\(v.search): line \(line + 1), \(total) matching line\(total == 1 ? "" : "s")\(wrapped ? " (search wrapped)" : "")")
+        app.notify("/\(v.search): line \(Format.count(text.firstLine + line + 1)), \(total) matching line\(total == 1 ? "" : "s")\(wrapped ? " (search wrapped)" : "")")
+        return []
     }
 
     public func promptAccepted(_ prompt: Prompt, app: AppModel) -> [Effect] {
@@ -356,8 +377,7 @@ public final class JobScreen: ScreenModel {
         v.search = prompt.text
         v.match = nil
         logViews[tab] = v
-        if !prompt.text.isEmpty { findNext(forward: true, from: v.top, app) }
-        return []
+        return prompt.text.isEmpty ? [] : findNext(forward: true, from: v.top, app)
     }
 
     public func command(_ words: [String], app: AppModel) -> [Effect]? {
