@@ -67,7 +67,7 @@ public enum AnalysisRenderer {
         case .running: return "running"
         case .succeeded: return "success"
         case .failed: return "failure"
-        case .unknown: return r.workflowStatus
+        case .unknown, .stale: return r.workflowStatus
         }
     }
 

@@ -118,6 +118,21 @@ final class ReportDatabase {
         return result
     }
 
+    /// Whether the last halt or resume a Skein engine took since `since` (epoch seconds) was a
+    /// halt. The engine records each control command it handles as workflow meta
+    /// `skein.command.TIME` = `halt: done`; a database without that table has none.
+    func haltedSince(_ since: Double, wfID: Int) -> Bool {
+        var last: (time: Double, halt: Bool)?
+        try? each("SELECT key, value FROM workflow_meta WHERE wf_id = ? AND key LIKE 'skein.command.%'", [wfID]) { r in
+            guard let time = Double(r.string(0).dropFirst("skein.command.".count)), time >= since else { return }
+            let value = r.string(1)
+            let halt = value == "halt: done"
+            guard halt || value.hasPrefix("resume:") else { return }
+            if last == nil || time >= last!.time { last = (time, halt) }
+        }
+        return last?.halt ?? false
+    }
+
     func hosts() throws -> [Int: String] {
         var result: [Int: String] = [:]
         try each("SELECT host_id, hostname FROM host") { r in if let id = r.int(0) { result[id] = r.string(1) } }

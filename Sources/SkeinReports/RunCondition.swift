@@ -17,6 +17,9 @@ public struct RunCondition: Codable, Sendable, Equatable {
         case removed
         /// The engine died before the workflow ended: `skein run RUNDIR` resumes it.
         case stopped
+        /// A Pegasus run that never ended whose DAGMan is gone (no lock file, no
+        /// monitord.done): nothing runs it any more, whatever its database last said.
+        case stale
         /// No workflow state recorded and nothing else to go by.
         case unknown
     }
@@ -38,11 +41,24 @@ public struct RunCondition: Codable, Sendable, Equatable {
     /// The workflow's exit status and reason as the database records them.
     public var status: Int?
     public var reason: String?
+    /// A live engine took a halt: nothing new starts, and the run ends when its running jobs
+    /// do (hours on a cluster). The phase stays `running`; `text` says "Halting (N running)".
+    /// Absent in reports written before it existed.
+    public var halting: Bool?
+
+    /// The live engine has taken a halt (and no resume since): says so with the jobs still
+    /// running, as the phase alone would read "Running" until they end.
+    mutating func markHalting(running: Int, directory: String) {
+        halting = true
+        text = "Halting (\(running) running)"
+        shortText = "Halting"
+        hint = "skein resume \(Self.shellQuoted(directory))"
+    }
 
     /// Decides a run's condition from its workflow states (ordered), the engine lock (Skein
     /// runs only) and whether the database exists at all.
     static func make(states: [ReportDatabase.WorkflowStateRow], kind: RunLocation.Kind, engine: EngineLock.State?,
-                     directory: String, hasDatabase: Bool, monitordDone: Bool) -> RunCondition {
+                     directory: String, hasDatabase: Bool, monitordDone: Bool, dagmanGone: Bool = false) -> RunCondition {
         let started = states.first { $0.state == "WORKFLOW_STARTED" }?.timestamp
         let last = states.last
         let restarts = states.map(\.restartCount).max() ?? 0
@@ -86,7 +102,10 @@ public struct RunCondition: Codable, Sendable, Equatable {
                 c.hint = "skein run \(quoted)"
             }
         case .pegasus:
-            if last != nil {
+            if dagmanGone, last != nil {
+                c.phase = .stale; c.text = "Stale (DAGMan is gone and the run never ended)"; c.shortText = "Stale"
+                c.finished = last?.timestamp
+            } else if last != nil {
                 c.phase = .running; c.text = "Running"; c.shortText = "Running"
             } else if monitordDone {
                 c.phase = .unknown
@@ -95,6 +114,16 @@ public struct RunCondition: Codable, Sendable, Equatable {
             }
         }
         return c
+    }
+
+    /// Whether a Pegasus run's DAGMan is gone: it holds `NAME.dag.lock` in the submit
+    /// directory while it runs (and removes it when it ends), and pegasus-monitord writes
+    /// `monitord.done` when it has read the last event. With neither, nothing runs the run.
+    public static func dagmanIsGone(directory: String) -> Bool {
+        let fm = FileManager.default
+        if fm.fileExists(atPath: directory + "/monitord.done") { return false }
+        let names = (try? fm.contentsOfDirectory(atPath: directory)) ?? []
+        return !names.contains { $0.hasSuffix(".dag.lock") }
     }
 
     /// A path as a shell word (quoted only when it needs to be).

@@ -55,8 +55,10 @@ public enum StatusReader {
         let all = try db.workflows()
         guard let wf = try db.selectWorkflow(location.wfUUID, in: all) else { return nil }
         let tree = db.descendants(of: wf, in: all)
-        let condition = RunCondition.make(states: try db.states(of: wf.id), kind: location.kind, engine: engine,
-                                          directory: location.directory, hasDatabase: true, monitordDone: monitordDone)
+        let states = try db.states(of: wf.id)
+        var condition = RunCondition.make(states: states, kind: location.kind, engine: engine,
+                                          directory: location.directory, hasDatabase: true, monitordDone: monitordDone,
+                                          dagmanGone: location.kind == .pegasus && RunCondition.dagmanIsGone(directory: location.directory))
         let graph = try JobGraph.load(db, workflows: tree.map(\.0), condition: condition)
         var perWorkflow = Array(repeating: StateCounts(), count: tree.count)
         for j in graph.jobs.indices { perWorkflow[graph.workflowIndex[j]].count(graph.state[j]) }
@@ -76,6 +78,11 @@ public enum StatusReader {
                                             depth: depth, state: state, counts: counts))
         }
         let totals = workflows.map(\.counts).reduce(StateCounts(), +)
+        if location.kind == .skein, condition.phase == .running,
+           db.haltedSince(states.last { $0.state == "WORKFLOW_STARTED" }?.timestamp ?? 0, wfID: wf.id) {
+            condition.markHalting(running: totals.running, directory: location.directory)
+            if !workflows.isEmpty { workflows[0].state = condition.shortText }
+        }
         // Why batch jobs still wait, while an engine runs them (the engine keeps the file).
         let waiting = location.kind == .skein && condition.phase == .running ? PendingReasons.read(runDirectory: location.directory) : [:]
         let order = includeJobs ? graph.statusOrder() : []
@@ -231,6 +238,16 @@ struct JobGraph {
                 }
             }
         }
+        // An attempt the engine's restart closed because the engine died under it (recorded
+        // as failed, SIGKILL) was interrupted, not failed: the resumed run runs it again, and
+        // the jobs below it are waiting for it, not futile.
+        var interruptedInstances = Set<Int>()
+        try db.each("SELECT job_instance_id FROM jobstate WHERE state = 'JOB_FAILURE' AND reason LIKE 'interrupted:%'") { r in
+            if let id = r.int(0) { interruptedInstances.insert(id) }
+        }
+        if !interruptedInstances.isEmpty {
+            for j in 0..<n where g.state[j] == .failed && interruptedInstances.contains(g.lastInstance[j]) { g.state[j] = .interrupted }
+        }
         // Futile: walk down from failed jobs through jobs that never ran. job_edge's key
         // (wf_id, parent, child) finds a job's children directly.
         var queue: [Int] = []
@@ -290,6 +307,16 @@ struct JobGraph {
             defer { reasonStatement.reset() }
             return try reasonStatement.step() ? reasonStatement.text(0) : nil
         }
+        let heldStatement = try db.db.prepare("""
+            SELECT reason, timestamp FROM jobstate WHERE job_instance_id = ? AND state = 'JOB_HELD'
+            ORDER BY jobstate_submit_seq DESC, timestamp DESC LIMIT 1
+            """)
+        /// The last hold of an attempt: its reason and when.
+        func hold(_ instance: Int) throws -> (String?, Double?) {
+            try heldStatement.bind([instance])
+            defer { heldStatement.reset() }
+            return try heldStatement.step() ? (heldStatement.text(0), heldStatement.double(1)) : (nil, nil)
+        }
         var result: [JobStatus] = []
         result.reserveCapacity(jobs.count)
         for j in order {
@@ -302,11 +329,13 @@ struct JobGraph {
             case .futile:
                 if let b = blockedBy[j] { row.reason = "\(names[b]) failed" }
             case .held, .queued, .running, .pre, .post:
-                if state[j] == .held { row.reason = try reason(lastInstance[j]) }
+                if state[j] == .held { (row.reason, row.heldSince) = try hold(lastInstance[j]) }
                 if state[j] == .queued { row.reason = waiting[names[j]].map { "pending: " + $0 } }
                 if let start = openStart[lastInstance[j]] { row.started = start; row.duration = max(0, now - start) }
             case .interrupted:
-                row.reason = "interrupted: the engine stopped while it ran"
+                row.reason = exitcode[j] == nil ? "interrupted: the engine stopped while it ran"
+                    : "interrupted: the engine stopped while it ran; runs again when the run resumes"
+                row.exitCode = nil
             default: break
             }
             result.append(row)

@@ -40,6 +40,7 @@ public enum StatusRenderer {
         case .stopped: out += style.yellow("the engine is not running") + "; resume with: \(c.hint ?? "skein run \(r.directory)")\n"
         case .planned: out += "not started; start it with: \(c.hint ?? "skein run \(r.directory)")\n"
         case .halted: if let hint = c.hint { out += "continue with: \(hint)\n" }
+        case .running where c.halting == true: out += "halting: nothing new starts; continue with: \(c.hint ?? "skein resume \(r.directory)")\n"
         case .failed: if let hint = c.hint { out += "see why: \(hint)\n" }
         default: break
         }

@@ -140,6 +140,9 @@ public struct JobStatus: Codable, Sendable, Equatable {
     public var duration: Double?
     /// The last attempt's exit code (regular, not the raw wait status); negative = signal.
     public var exitCode: Int?
-    /// Why it failed (or, for a futile job, which job it waits on that failed).
+    /// Why it failed (or, for a futile job, which job it waits on that failed; for a held
+    /// one, the batch system's hold reason, in full).
     public var reason: String?
+    /// For a held job: when the batch system held it (epoch seconds).
+    public var heldSince: Double?
 }

@@ -112,3 +112,29 @@ final class ThemeTests: XCTestCase {
         XCTAssertEqual(c, TUIConfig(theme: "light", ascii: true, mouse: false))
     }
 }
+
+/// Every theme's selected row reads: each character's colour against its background.
+final class SelectionContrastTests: XCTestCase {
+    func testEveryThemesSelectedRowHasReadableText() throws {
+        for name in BuiltinThemes.files.keys.sorted() {
+            let theme = try Theme.parse(BuiltinThemes.files[name]!, name: name)
+            let selection = theme[.selection]
+            if let c = TermColor.contrast(selection.fg, selection.bg) { XCTAssertGreaterThanOrEqual(c, 4.5, "\(name): the selection's own colours") }
+            // Every state and role on a selected row: the Run screen at a width with every
+            // column and the detail pane, each job selected in turn.
+            let (app, screen) = Fixture.runModel(width: 160, height: 30)
+            for k in 0..<screen.rows.count {
+                screen.cursor.index = k
+                let frame = Fixture.render(app, theme: theme)
+                let y = Layout.runList(width: 160, height: 30).y + k - screen.cursor.top
+                for x in 0..<Layout.runList(width: 160, height: 30).width {
+                    let cell = frame[x, y]
+                    guard cell.character != " ", let c = TermColor.contrast(cell.style.fg, cell.style.bg) else { continue }
+                    XCTAssertGreaterThanOrEqual(c, 4.5, "\(name): '\(cell.character)' at \(x) on row \(k) reads \(String(format: "%.1f", c)):1")
+                }
+            }
+        }
+        XCTAssertEqual(TermColor.contrast(.black, .brightWhite) ?? 0, 21, accuracy: 0.01)
+        XCTAssertEqual(TermColor.contrast(.brightBlack, .white) ?? 0, 3.2, accuracy: 0.1)
+    }
+}

@@ -85,6 +85,18 @@ final class FailuresAndStatisticsModelTests: XCTestCase {
         XCTAssertEqual(job.jobID, "ls_ID0000001")
     }
 
+    func testTheFailuresPaneExpandsTabsAsTheLogViewerDoes() throws {
+        let dir = try Fixture.pegasus("process_wf_failure")
+        var report = try AnalysisReader.read(dir)
+        let task = try XCTUnwrap(report.failedJobs[0].tasks.firstIndex { $0.seq >= 0 })
+        report.failedJobs[0].tasks[task].stderr = OutputText("col1\tcol2", tail: 10)
+        let app = Fixture.model()
+        let s = FailuresScreen(directory: dir, label: "process", kind: .pegasus)
+        app.push(s)
+        app.receive(DataUpdate(key: .failures(dir), payload: .failures(report)))
+        XCTAssertTrue(s.tailLines().map(\.text).contains("col1    col2"), s.tailLines().map(\.text).joined(separator: "\n"))
+    }
+
     func testTimelineModesAndPeak() throws {
         let dir = try Fixture.pegasus("hierarchical_wf_failure")
         let data = try StatisticsDataReader.read(RunLocation.locate(dir), now: Fixture.now)
@@ -101,5 +113,59 @@ final class FailuresAndStatisticsModelTests: XCTestCase {
         XCTAssertEqual(s.pane, .tables)
         XCTAssertTrue(s.tableLines.map(\.text).contains { $0.contains("Summary") })
         XCTAssertEqual(app.availability(.timelineMode).isEnabled, false)
+    }
+
+    func testEnterOnATimelineRowOpensItsJob() throws {
+        let dir = try Fixture.pegasus("hierarchical_wf_failure")
+        let data = try StatisticsDataReader.read(RunLocation.locate(dir), now: Fixture.now)
+        let app = Fixture.model()
+        let s = StatisticsScreen(directory: dir, label: "h", kind: .pegasus)
+        app.push(s)
+        app.receive(DataUpdate(key: .statistics(dir), payload: .statistics(data)))
+        _ = app.handle(.char("j"))
+        _ = app.handle(.enter)
+        let job = try XCTUnwrap(app.top as? JobScreen)
+        XCTAssertEqual(job.jobID, data.bars[1].job)
+        _ = app.handle(.char("q"))
+        _ = app.handle(.char("v"))
+        XCTAssertEqual(app.availability(.open), .disabled("open: a row per transformation is no one job (v: per job)"))
+    }
+}
+
+final class PagerKeyTests: XCTestCase {
+    func testPHandsTheLogFileToThePager() throws {
+        let dir = try Fixture.pegasus("process_wf_failure")
+        let detail = try JobDetailReader.read(RunLocation.locate(dir), job: "ls_ID0000001", plan: nil)
+        let app = Fixture.model()
+        let screen = JobScreen(directory: dir, job: "ls_ID0000001", kind: .pegasus)
+        app.push(screen)
+        app.receive(DataUpdate(key: .job(dir, "ls_ID0000001"), payload: .job(detail)))
+        XCTAssertEqual(app.availability(.pager), .disabled("pager: open a log first (o stdout, e stderr)"))
+        _ = app.handle(.char("e"))
+        let source = try XCTUnwrap(screen.logSource)
+        if let path = source.path {
+            XCTAssertEqual(app.handle(.char("P")), [.openPager(path)])
+            XCTAssertEqual(app.handle(.char("y")), [.copy(path)])
+        } else {
+            XCTAssertEqual(app.availability(.pager), .disabled("pager: this output is kept in the run database, not in a file"))
+        }
+    }
+
+    func testZeroAndDollarGoToTheLogsFirstAndLastColumns() throws {
+        let dir = try Fixture.pegasus("process_wf_failure")
+        let detail = try JobDetailReader.read(RunLocation.locate(dir), job: "ls_ID0000001", plan: nil)
+        let app = Fixture.model(width: 80, height: 24)
+        let screen = JobScreen(directory: dir, job: "ls_ID0000001", kind: .pegasus)
+        app.push(screen)
+        app.receive(DataUpdate(key: .job(dir, "ls_ID0000001"), payload: .job(detail)))
+        _ = app.handle(.char("e"))
+        let source = try XCTUnwrap(screen.logSource)
+        let lines = ["short", String(repeating: "x", count: 200) + "END", "short too"]
+        app.receive(DataUpdate(key: .log(source), payload: .log(LogText(source: source, lines: lines, size: 300))))
+        _ = app.handle(.char("$"))
+        XCTAssertEqual(screen.logViews[.stderr]?.left, 203 - screen.logWidth(app))
+        XCTAssertTrue(Fixture.render(app).text.contains("xxxEND"), "the longest line's end is on screen")
+        _ = app.handle(.char("0"))
+        XCTAssertEqual(screen.logViews[.stderr]?.left, 0)
     }
 }

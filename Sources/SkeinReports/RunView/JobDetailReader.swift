@@ -38,6 +38,9 @@ public enum JobDetailReader {
     static func attemptFiles(_ a: AttemptDetail, location: RunLocation) -> AttemptFiles {
         let dir = location.directory
         let record = a.stdoutFile.flatMap { resolve($0, in: dir, recorded: location.recordedSubmitDir) }
+        if location.kind == .pegasus, let log = record, let range = log.range(of: ".pre.log.", options: .backwards) {
+            return preScriptFiles(a, log: log, errors: log.replacingCharacters(in: range, with: ".pre.err."))
+        }
         var stdout = LogSource.none("no stdout recorded")
         var stderr = LogSource.none("no stderr recorded")
         if location.kind == .skein {
@@ -63,6 +66,21 @@ public enum JobDetailReader {
             }
         }
         return AttemptFiles(attempt: a.attempt, record: record, stdout: stdout, stderr: stderr)
+    }
+
+    /// An attempt that ended in its PRE script (a sub-workflow's pegasus-plan): Pegasus
+    /// records the script's log (`NAME.pre.log.NNN`) where a record would be; it is no
+    /// kickstart record. Its output is that log, its errors `NAME.pre.err.NNN`.
+    static func preScriptFiles(_ a: AttemptDetail, log: String, errors: String) -> AttemptFiles {
+        let fm = FileManager.default
+        let pre = a.tasks.first { $0.seq == -1 }
+        var stdout = LogSource.none("no PRE script output recorded")
+        if fm.fileExists(atPath: log) { stdout = .file(log) } else if let t = pre?.stdout?.text, !t.isEmpty { stdout = .text(t) }
+        var stderr = LogSource.none("the PRE script wrote no errors")
+        if fm.fileExists(atPath: errors) { stderr = .file(errors) } else if let t = pre?.stderr?.text, !t.isEmpty { stderr = .text(t) }
+        // Where a job's stderr would be empty, its PRE script's log says why it failed.
+        if case .file(let e) = stderr, ((try? fm.attributesOfItem(atPath: e)[.size] as? Int) ?? 0) == 0 { stderr = stdout }
+        return AttemptFiles(attempt: a.attempt, record: nil, stdout: stdout, stderr: stderr)
     }
 
     /// A path the database recorded, made absolute: relative to the run directory; an

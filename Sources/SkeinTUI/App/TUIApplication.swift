@@ -64,6 +64,8 @@ final class Mailbox: @unchecked Sendable {
         case data(DataUpdate)
         case message(String, Bool)
         case refresh
+        case searchProgress(Double)
+        case searchEnded(FileSearch.Outcome)
     }
 
     private let lock = NSLock()
@@ -99,6 +101,8 @@ public final class TUIApplication {
     let actions: ActionRunner
     let noColor: Bool
     var buffer = CellBuffer(width: 0, height: 0)
+    /// The background search of a huge log, while it runs.
+    var fileSearch: FileSearch?
     var lastWanted: Set<DataKey> = []
 
     public init(options: TUIOptions, backend: TerminalBackend) {
@@ -162,6 +166,10 @@ public final class TUIApplication {
                 case .data(let update): model.receive(update)
                 case .message(let text, let isError): model.notify(text, error: isError)
                 case .refresh: service.refresh()
+                case .searchProgress(let fraction): model.fileSearchProgress(fraction)
+                case .searchEnded(let outcome):
+                    fileSearch = nil
+                    model.fileSearchEnded(outcome)
                 }
                 dirty = true
             }
@@ -231,10 +239,45 @@ public final class TUIApplication {
                     model.notify("\(error)", error: true)
                 }
             case .addRun(let dir):
+                let path = RunsLoader.absolute(dir)
+                var isDirectory: ObjCBool = false
+                guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
+                    model.notify(":open \(dir): no such directory", error: true)
+                    continue
+                }
+                guard FileManager.default.fileExists(atPath: path + "/plan.json") || FileManager.default.fileExists(atPath: path + "/braindump.yml")
+                        || ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).contains(where: { $0.hasSuffix(".dag.dagman.out") }) else {
+                    model.notify(":open \(dir): not a Skein run directory (plan.json) nor a Pegasus submit directory (braindump.yml)", error: true)
+                    continue
+                }
                 service.addDirectory(dir)
+                model.notify("added \(dir) to the runs list")
             case .refresh:
                 service.refresh()
                 backend.invalidate()
+            case .copy(let text):
+                backend.copyToClipboard(text)
+                model.notify("copied \(text) (OSC 52: the terminal may not allow it)")
+            case .searchFile(let path, let pattern, let before):
+                fileSearch?.cancel()
+                let search = FileSearch()
+                fileSearch = search
+                let mailbox = self.mailbox
+                DispatchQueue.global(qos: .userInitiated).async {
+                    var last = 0.0
+                    let outcome = search.first(pattern, in: path, before: before) { fraction in
+                        if fraction - last >= 0.05 { last = fraction; mailbox.post(.searchProgress(fraction)) }
+                    }
+                    mailbox.post(.searchEnded(outcome))
+                }
+            case .cancelFileSearch:
+                fileSearch?.cancel()
+            case .openPager(let path, let line):
+                let environment = options.environment
+                var failure: String?
+                backend.suspend { failure = Pager.show(path, line: line, environment: environment) }
+                if let failure { model.notify(failure, error: true) }
+                model.resize(width: backend.width, height: backend.height)
             }
         }
         return false

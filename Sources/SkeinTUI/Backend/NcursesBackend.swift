@@ -108,6 +108,28 @@ public final class NcursesBackend: TerminalBackend {
         previous = nil
     }
 
+    /// OSC 52 straight to the terminal, between frames (ncurses has flushed its own output).
+    public func copyToClipboard(_ text: String) {
+        let sequence = "\u{1B}]52;c;" + Data(text.utf8).base64EncodedString() + "\u{07}"
+        let bytes = Array(sequence.utf8)
+        _ = bytes.withUnsafeBytes { write(STDOUT_FILENO, $0.baseAddress, $0.count) }
+    }
+
+    /// Leaves curses mode for `body` (the pager owns the terminal) and comes back with a full
+    /// redraw. Ctrl-C meanwhile is the pager's, not a reason for the TUI to quit.
+    public func suspend(_ body: () -> Void) {
+        guard running else { body(); return }
+        def_prog_mode()
+        endwin()
+        signal(SIGINT, SIG_IGN)
+        body()
+        installSignalHandlers()
+        reset_prog_mode()
+        previous = nil
+        clearok(stdscr, true)
+        wrefresh(stdscr)
+    }
+
     public func present(_ buffer: CellBuffer) {
         guard running else { return }
         let full = previous == nil || previous?.width != buffer.width || previous?.height != buffer.height
@@ -183,13 +205,31 @@ public final class NcursesBackend: TerminalBackend {
         switch ch {
         case 10, 13: return .enter
         case 9: return .tab
-        case 27: return .escape
+        case 27: return escapeSequence()
         case 127, 8: return .backspace
         case 1...26: return .ctrl(Character(Unicode.Scalar(UInt8(ch) + 96)))
         case 0..<32: return nil
         default:
             guard let s = Unicode.Scalar(ch) else { return nil }
             return .char(Character(s))
+        }
+    }
+
+    /// ESC and whatever arrived with it, as one key (`EscapeSequence`): ncurses has already
+    /// waited ESCDELAY for a sequence it knows, so the rest of one is in its buffer now.
+    private func escapeSequence() -> Key {
+        var reader = EscapeSequence()
+        wtimeout(stdscr, 0)
+        while true {
+            var ch: wint_t = 0
+            let r = wget_wch(stdscr, &ch)
+            if r == KEY_CODE_YES {
+                // A key ncurses knows right after ESC (Alt-arrow on some terminals): one key, ignored.
+                if Int32(ch) == KEY_RESIZE { updateSize(); previous = nil; return .resize }
+                return .unrecognized("(\(ch))")
+            }
+            guard r == OK, let scalar = Unicode.Scalar(ch) else { return reader.end() }
+            if case .key(let key) = reader.feed(scalar) { return key }
         }
     }
 

@@ -19,6 +19,11 @@ public protocol TerminalBackend: AnyObject {
     func invalidate()
     /// A termination signal that arrived (SIGINT, SIGTERM, SIGHUP), if any.
     var pendingSignal: Int32? { get }
+    /// Gives the terminal to `body` (a pager) and takes it back afterwards, redrawn.
+    func suspend(_ body: () -> Void)
+    /// Asks the terminal to put `text` on the clipboard (OSC 52); terminals that do not
+    /// allow it ignore the request.
+    func copyToClipboard(_ text: String)
 }
 
 /// A backend in memory: frames become text, keys come from a script. Used by the view
@@ -61,6 +66,19 @@ public final class MemoryBackend: TerminalBackend {
     public func readKey(timeout: Double) -> Key? { keys.isEmpty ? nil : keys.removeFirst() }
 
     public func invalidate() { previous = nil }
+
+    /// What was sent to the clipboard, last first.
+    public private(set) var clipboard: [String] = []
+    public func copyToClipboard(_ text: String) { clipboard.insert(text, at: 0) }
+
+    /// How many times the terminal was given away (to a pager).
+    public private(set) var suspensions = 0
+
+    public func suspend(_ body: () -> Void) {
+        suspensions += 1
+        body()
+        previous = nil
+    }
 
     /// Changes the size as a terminal resize would, and queues the resize key.
     public func resize(width: Int, height: Int) {

@@ -168,6 +168,10 @@ public struct RunData: Sendable, Equatable {
     /// the status report alone.
     public var loadSeconds: Double
     public var statusSeconds = 0.0
+    /// The longest job id and transformation (UTF-8 bytes, about their columns): a wide
+    /// terminal's JOB column takes what the names need, not every spare column.
+    public var longestID = 0
+    public var longestTransformation = 0
 
     public var readOnly: Bool { status.kind == .pegasus }
 
@@ -195,6 +199,14 @@ public struct RunData: Sendable, Equatable {
     }
     public var engineAlive: Bool { status.condition.engine?.alive ?? false }
 
+    /// How long job `j` has taken by `now`: a job still running or waiting ticks from its
+    /// start every second (the read's duration is as old as the last database change, and
+    /// a long job changes nothing for hours); a finished one keeps its recorded time.
+    public func duration(_ j: Int, now: Double) -> Double? {
+        if display[j].isActive, let start = jobs[j].started { return max(0, now - start) }
+        return jobs[j].duration
+    }
+
     public init(status: StatusReport, jobs: [JobStatus], transformation: [String], parents: [[Int32]], children: [[Int32]], order: [Int32], loadSeconds: Double) {
         self.status = status
         self.jobs = jobs
@@ -208,6 +220,8 @@ public struct RunData: Sendable, Equatable {
         var starts: [Int32] = [0]
         starts.reserveCapacity(jobs.count + 1)
         for (i, j) in jobs.enumerated() {
+            longestID = max(longestID, j.id.utf8.count)
+            longestTransformation = max(longestTransformation, transformation[i].utf8.count)
             bytes.append(contentsOf: j.id.lowercased().utf8)
             bytes.append(0)
             bytes.append(contentsOf: transformation[i].lowercased().utf8)

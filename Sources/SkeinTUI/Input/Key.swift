@@ -7,6 +7,12 @@ public enum Key: Hashable, Sendable, CustomStringConvertible {
     case up, down, left, right, home, end, pageUp, pageDown
     case enter, escape, tab, backTab, backspace, delete
     case function(Int)
+    /// Alt (Meta) with a key: the terminal sends ESC and the key. No binding uses it, so it
+    /// is one ignored key, never Esc followed by the key.
+    case alt(Character)
+    /// An escape sequence the terminal sent that no key here means (as `^[[1;5P`): ignored
+    /// as one key.
+    case unrecognized(String)
     case mouse(MouseEvent)
     /// The terminal changed size (the backend knows the new one).
     case resize
@@ -32,6 +38,8 @@ public enum Key: Hashable, Sendable, CustomStringConvertible {
         case .backspace: return "Backspace"
         case .delete: return "Del"
         case .function(let n): return "F\(n)"
+        case .alt(let c): return "Alt-" + String(c)
+        case .unrecognized(let sequence): return "^[" + sequence
         case .mouse: return "mouse"
         case .resize: return "resize"
         }

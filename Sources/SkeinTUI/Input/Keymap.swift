@@ -17,13 +17,14 @@ public enum ScreenKind: String, CaseIterable, Sendable {
 /// whether it applies now (`AppModel.availability`).
 public enum Command: String, CaseIterable, Sendable {
     case up, down, pageUp, pageDown, halfPageUp, halfPageDown, top, bottom, left, right
-    case open, back, quit, help, nextPane, previousPane, filter, commandLine, refresh
+    case open, back, cancel, quit, help, nextPane, previousPane, filter, commandLine, refresh
     case sort, reverseSort
     case showFailures, showStatistics
-    case collapse, expand, collapseAll, expandAll, nextFailed, previousFailed, cycleView, mark, clearMarks
+    case toggleDetail
+    case collapse, expand, collapseAll, expandAll, nextFailed, previousFailed, nextRunning, previousRunning, cycleView, mark, markAll, clearMarks
     case retry, kill, halt, resume, remove
     case previousAttempt, nextAttempt, tabDefinition, tabAttempts, tabRecord, tabStdout, tabStderr
-    case search, searchNext, searchPrevious, wrap, follow
+    case search, searchNext, searchPrevious, wrap, follow, pager, copyPath, lineStart, lineEnd
     case timelineMode
 }
 
@@ -76,8 +77,9 @@ public struct Keymap: Sendable {
     }
 
     public static let standard = Keymap(bindings: [
-        Binding([.enter], .open, on: [.runs, .run, .failures, .job], footer: "open", "open the selected run, job or attempt"),
-        Binding([.escape, .char("q")], .back, footer: "back", "back to the previous screen (quit on the runs list)"),
+        Binding([.enter], .open, on: [.runs, .run, .failures, .job, .statistics], footer: "open", "open the selected run, job or attempt"),
+        Binding([.char("q")], .back, footer: "back", "back to the previous screen (quit on the runs list)"),
+        Binding([.escape], .cancel, "back (on the runs list: clear the filter; never quits)"),
         Binding([.char("?")], .help, footer: "help", "this help: every key of this screen"),
         Binding([.char("Q"), .ctrl("c")], .quit, "quit Skein (runs keep running)"),
         Binding([.down, .char("j")], .down, "move down"),
@@ -90,20 +92,26 @@ public struct Keymap: Sendable {
         Binding([.char("G"), .end], .bottom, "to the bottom"),
         Binding([.tab], .nextPane, on: [.job, .failures, .statistics], footer: "pane", "next pane or tab"),
         Binding([.backTab], .previousPane, on: [.job, .failures, .statistics], "previous pane or tab"),
-        Binding([.char("/")], .filter, on: [.runs, .run], footer: "filter", "filter the list (Esc clears)"),
+        Binding([.char("/")], .filter, on: [.runs], footer: "filter", "filter by name, folder or state (failure, running)"),
+        Binding([.char("/")], .filter, on: [.run], footer: "filter", "filter by name or state (failed, state:running)"),
         Binding([.char("/")], .search, on: [.job], footer: "search", "search the log"),
         Binding([.char("n")], .searchNext, on: [.job], "next match"),
         Binding([.char("N")], .searchPrevious, on: [.job], "previous match"),
         Binding([.char("s")], .sort, on: [.runs], footer: "sort", "sort by the next column"),
-        Binding([.char("S")], .reverseSort, on: [.runs], "reverse the sort order"),
+        Binding([.char("s")], .sort, on: [.run], "sort the jobs by the next column (then the tree again)"),
+        Binding([.char("S")], .reverseSort, on: [.runs, .run], "reverse the sort order"),
         Binding([.char("h"), .left], .collapse, on: [.run], "collapse the job (or go to its parent)"),
         Binding([.char("l"), .right], .expand, on: [.run], "expand the job"),
         Binding([.char("C")], .collapseAll, on: [.run], "collapse every job"),
         Binding([.char("E")], .expandAll, on: [.run], "expand every job"),
         Binding([.char("f")], .nextFailed, on: [.run], footer: "next failed", "jump to the next failed job"),
         Binding([.char("F")], .previousFailed, on: [.run], "jump to the previous failed job"),
+        Binding([.char("n")], .nextRunning, on: [.run], "jump to the next running job"),
+        Binding([.char("N")], .previousRunning, on: [.run], "jump to the previous running job"),
         Binding([.char("v")], .cycleView, on: [.run], footer: "view", "tree / by level / by transformation"),
+        Binding([.char("i")], .toggleDetail, on: [.run], "hide or show the detail pane (wide terminals)"),
         Binding([.char(" ")], .mark, on: [.run, .failures], "mark the job (actions apply to all marked jobs)"),
+        Binding([.char("*")], .markAll, on: [.run], "mark every job shown (again: unmark them)"),
         Binding([.char("u")], .clearMarks, on: [.run, .failures], "clear the marks"),
         Binding([.char("a")], .showFailures, on: [.runs, .run, .job, .statistics], footer: "failures", "the failures of the run (analyzer)"),
         Binding([.char("t")], .showStatistics, on: [.runs, .run, .job, .failures], footer: "stats", "statistics and timeline of the run"),
@@ -121,8 +129,12 @@ public struct Keymap: Sendable {
         Binding([.char("e"), .char("5")], .tabStderr, on: [.job], footer: "stderr", "stderr of the attempt"),
         Binding([.char("F")], .follow, on: [.job], footer: "follow", "follow the log as it grows"),
         Binding([.char("w")], .wrap, on: [.job], "wrap long lines"),
+        Binding([.char("P")], .pager, on: [.job], footer: "pager", "the whole log in $PAGER (less), however big"),
+        Binding([.char("y")], .copyPath, on: [.job], "copy the file's path (log or record) to the clipboard (OSC 52)"),
         Binding([.left], .left, on: [.job], "scroll the log left (without wrap)"),
         Binding([.right], .right, on: [.job], "scroll the log right (without wrap)"),
+        Binding([.char("0")], .lineStart, on: [.job], "the log's first column"),
+        Binding([.char("$")], .lineEnd, on: [.job], "the log's last columns (the longest line on screen ends at the edge)"),
         Binding([.char("v")], .timelineMode, on: [.statistics], footer: "group", "timeline per job or per transformation"),
         Binding([.char(":")], .commandLine, "command line: :retry JOB, :kill JOB, :theme NAME, :sort COLUMN, :open DIR, :q"),
         Binding([.ctrl("l")], .refresh, "redraw the screen and reload"),

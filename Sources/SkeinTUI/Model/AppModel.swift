@@ -6,7 +6,7 @@ public struct Prompt: Equatable, Sendable {
     public enum Kind: Equatable, Sendable { case filter, search, command }
     public var kind: Kind
     public var text: String
-    /// What the text was before (Esc restores it).
+    /// What the text was before (Esc restores it for a search; a filter is cleared).
     public var original: String
 
     public init(kind: Kind, text: String = "") { self.kind = kind; self.text = text; self.original = text }
@@ -89,6 +89,28 @@ public final class AppModel {
     public var runs: [RunSummary] = []
     /// Seconds a message stays.
     public var messageSeconds = 6.0
+    /// The text a background search of a huge log looks for (nil: none runs); Esc stops it.
+    public var fileSearch: String?
+
+    /// A background search moved on (`fraction` of the bytes done).
+    public func fileSearchProgress(_ fraction: Double) {
+        guard let pattern = fileSearch else { return }
+        notify("searching the log's unloaded start for '\(pattern)': \(Int(fraction * 100))%  (Esc stops)")
+    }
+
+    /// A background search ended: the screen that asked says what it found.
+    public func fileSearchEnded(_ outcome: FileSearch.Outcome) {
+        guard let pattern = fileSearch else { return }
+        fileSearch = nil
+        if let job = screens.last(where: { $0 is JobScreen }) as? JobScreen {
+            job.fileSearchEnded(outcome, pattern: pattern, app: self)
+        }
+    }
+
+    /// `:` commands run, oldest first (↑ and ↓ at the prompt walk them).
+    public private(set) var commandHistory: [String] = []
+    /// Where ↑/↓ are in the history (nil: at the text being typed).
+    private var historyIndex: Int?
 
     public init(width: Int, height: Int, now: Double, timeZone: TimeZone = .current, themeName: String = "default",
                 themeNames: [String] = [], keymap: Keymap = .standard, start: ScreenModel? = nil) {
@@ -112,7 +134,14 @@ public final class AppModel {
         return keys
     }
 
-    public func push(_ screen: ScreenModel) { screens.append(screen) }
+    /// Opens `screen` above the others. A run's failures and its statistics are two views of
+    /// one thing: either replaces the other (`a`, `t`, `a` ... never stacks, and one `q` goes
+    /// back to where they were opened from).
+    public func push(_ screen: ScreenModel) {
+        let views: Set<ScreenKind> = [.failures, .statistics]
+        if views.contains(screen.kind), views.contains(top.kind), screens.count > 1 { screens.removeLast() }
+        screens.append(screen)
+    }
 
     public func pop() { if screens.count > 1 { screens.removeLast() } }
 
@@ -147,6 +176,10 @@ public final class AppModel {
         }
         if let overlay { return handleOverlay(overlay, key) }
         if prompt != nil { return handlePrompt(key) }
+        if key == .escape, fileSearch != nil {
+            // Esc first stops a background search (it does not go back).
+            return [.cancelFileSearch]
+        }
         guard let command = keymap.command(for: key, on: top.kind) else {
             if case .char(let c) = key, !c.isWhitespace { notify("\(key): no such key here (? shows the keys)", error: true) }
             return []
@@ -168,6 +201,10 @@ public final class AppModel {
         case .back:
             if screens.count > 1 { pop(); return [] }
             return [.quit]
+        case .cancel:
+            // Esc: back, but never out of the app (the runs list may clear its filter).
+            if screens.count > 1 { pop(); return [] }
+            return top.handle(.cancel, app: self)
         case .commandLine:
             prompt = Prompt(kind: .command)
             return []
@@ -175,13 +212,24 @@ public final class AppModel {
             notify("reloading")
             return [.refresh]
         default:
-            return top.handle(command, app: self)
+            let before = message
+            let effects = top.handle(command, app: self)
+            // A message was about what was selected: moving on clears it (unless the move
+            // itself said something, as a jump to the next failed job does).
+            if Self.movesSelection.contains(command), message == before { message = nil }
+            return effects
         }
     }
 
+    /// Commands that move the selection (a job, an attempt, a tab).
+    static let movesSelection: Set<Command> = [
+        .up, .down, .pageUp, .pageDown, .halfPageUp, .halfPageDown, .top, .bottom, .collapse, .expand,
+        .nextPane, .previousPane, .previousAttempt, .nextAttempt, .tabDefinition, .tabAttempts, .tabRecord, .tabStdout, .tabStderr,
+    ]
+
     public func availability(_ command: Command) -> Availability {
         switch command {
-        case .quit, .help, .back, .commandLine, .refresh: return .enabled
+        case .quit, .help, .back, .cancel, .commandLine, .refresh: return .enabled
         default: return top.availability(command, app: self)
         }
     }
@@ -224,16 +272,36 @@ public final class AppModel {
         guard var p = prompt else { return [] }
         switch key {
         case .escape:
+            // A filter is cleared (as help says); a search goes back to what it was.
             prompt = nil
             if p.kind != .command {
-                p.text = p.original
+                p.text = p.kind == .filter ? "" : p.original
                 top.promptChanged(p, app: self)
             }
             return []
         case .enter:
             prompt = nil
-            if p.kind == .command { return runCommandLine(p.text) }
+            if p.kind == .command {
+                historyIndex = nil
+                let line = p.text.trimmingCharacters(in: .whitespaces)
+                if !line.isEmpty, commandHistory.last != line { commandHistory.append(line) }
+                return runCommandLine(p.text)
+            }
             return top.promptAccepted(p, app: self)
+        case .up, .down:
+            guard p.kind == .command, !commandHistory.isEmpty else { return [] }
+            var i = historyIndex ?? commandHistory.count
+            i = key == .up ? max(0, i - 1) : i + 1
+            if i >= commandHistory.count {
+                historyIndex = nil
+                p.text = ""
+            } else {
+                historyIndex = i
+                p.text = commandHistory[i]
+            }
+        case .tab:
+            guard p.kind == .command else { return [] }
+            p.text = complete(p.text)
         case .backspace, .delete:
             if p.text.isEmpty {
                 prompt = nil
@@ -276,9 +344,8 @@ public final class AppModel {
             return [.setTheme(words[1])]
         case "open", "add":
             guard words.count >= 2 else { notify("usage: :open DIR (a Skein run directory or a Pegasus submit directory)", error: true); return [] }
-            let dir = words.dropFirst().joined(separator: " ")
-            notify("added \(dir) to the runs list")
-            return [.addRun(dir)]
+            // The application checks the directory and says whether it was added.
+            return [.addRun(words.dropFirst().joined(separator: " "))]
         case "reload", "refresh":
             return [.refresh]
         default:
@@ -287,6 +354,46 @@ public final class AppModel {
             notify("unknown command :\(verb) (known: retry, kill, halt, resume, remove, sort, view, theme, open, help, q)", error: true)
             return []
         }
+    }
+
+    /// The command verbs `:` knows (for completion).
+    static let verbs = ["retry", "kill", "halt", "resume", "remove", "sort", "view", "filter", "theme", "open", "reload", "help", "quit"]
+
+    /// What a word may be after `verb` here (empty: nothing to offer).
+    func arguments(of verb: String) -> [String] {
+        switch verb {
+        case "theme", "colors", "colorscheme": return themeNames
+        case "view": return top.kind == .run ? RunScreen.View.allCases.map(\.rawValue) : []
+        case "sort":
+            if top.kind == .run { return RunScreen.SortColumn.allCases.map(\.rawValue) + ["none"] }
+            return top.kind == .runs ? RunsScreen.SortColumn.allCases.map(\.rawValue) : []
+        case "retry", "kill":
+            guard let run = top as? RunScreen, let d = run.data else { return [] }
+            return d.jobs.map(\.id)
+        default: return []
+        }
+    }
+
+    /// Tab at the `:` prompt: completes the verb, or the word after it, as far as the
+    /// candidates agree; when several remain, the message lists them.
+    func complete(_ text: String) -> String {
+        let endsInSpace = text.hasSuffix(" ")
+        var words = text.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+        let completingVerb = words.count == 0 || (words.count == 1 && !endsInSpace)
+        let partial = endsInSpace || words.isEmpty ? "" : words.removeLast()
+        let candidates = (completingVerb ? Self.verbs : arguments(of: words.first ?? "")).filter { $0.hasPrefix(partial) }
+        guard let first = candidates.first else {
+            notify("no completion for '\(partial)'", error: true)
+            return text
+        }
+        var common = first
+        for c in candidates.dropFirst() { while !c.hasPrefix(common) { common.removeLast() } }
+        if candidates.count > 1 {
+            let shown = candidates.prefix(12).joined(separator: " ") + (candidates.count > 12 ? " ... (\(candidates.count))" : "")
+            notify(shown)
+        }
+        let line = (words + [common]).joined(separator: " ")
+        return candidates.count == 1 ? line + " " : line
     }
 
     /// Asks before running `effects` (kill, remove).
@@ -375,7 +482,8 @@ public final class AppModel {
             lines.append(DocLine(segments))
         }
         lines.append(.blank)
-        lines.append(DocLine("Prompts: Enter accepts, Esc cancels, Backspace deletes, Ctrl-u clears.", .dim))
+        lines.append(DocLine("Prompts: Enter accepts, Esc cancels (a filter: clears it), Backspace deletes, Ctrl-u clears.", .dim))
+        lines.append(DocLine("At the : prompt, Tab completes and ↑ ↓ recall the commands run before.", .dim))
         lines.append(DocLine("Commands (:): retry [JOB...], kill JOB..., halt, resume, remove, sort COLUMN [asc|desc],", .dim))
         lines.append(DocLine("  view tree|level|transformation, theme NAME, open DIR, reload, help, q", .dim))
         lines.append(DocLine("Mouse: click selects (a second click opens), the wheel scrolls, a key hint runs.", .dim))

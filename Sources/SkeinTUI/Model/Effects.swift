@@ -30,6 +30,13 @@ public enum Effect: Equatable, Sendable {
     case setTheme(String)
     case addRun(String)
     case refresh
+    /// Show this file in the user's `$PAGER` (the TUI gives the terminal to it meanwhile).
+    case openPager(String, line: Int? = nil)
+    /// Search the part of a huge log before the loaded end, in the background.
+    case searchFile(path: String, pattern: String, before: Int)
+    case cancelFileSearch
+    /// Put this text on the clipboard through the terminal (OSC 52).
+    case copy(String)
 }
 
 /// Whether a command applies now, and if not, why (shown, never hidden).

@@ -67,7 +67,8 @@ public final class FailuresScreen: ScreenModel {
         func section(_ title: String, _ text: OutputText?) {
             guard let t = text, !t.text.isEmpty else { return }
             lines.append(DocLine([.init(title, .header), .init(t.omittedLines > 0 ? "  (last \(t.lines - t.omittedLines) of \(t.lines) lines)" : "", .dim)]))
-            for l in t.text.split(separator: "\n", omittingEmptySubsequences: false) { lines.append(DocLine(String(l))) }
+            // As the log viewer shows them: tabs expanded, other control characters as escapes.
+            for l in t.text.split(separator: "\n", omittingEmptySubsequences: false) { lines.append(DocLine(Untrusted.displayLine(l))) }
             lines.append(.blank)
         }
         let tasks = a.tasks.filter { $0.seq >= 0 }

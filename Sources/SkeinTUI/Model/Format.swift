@@ -61,10 +61,17 @@ public enum Format {
         return safe ? s : "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 
-    /// 1234567 -> "1,234,567".
+    /// "2/3": attempt `n` of the `allowed`. A job the user retried past its allowance reads
+    /// "2/2", never "2/1": its retry allowed it one more.
+    public static func attempt(_ n: Int, of allowed: Int) -> String {
+        n == 0 ? "-" : "\(n)/\(max(n, allowed))"
+    }
+
+    /// 1234567 -> "1,234,567"; 3181 -> "3,181" (every count grouped alike, not only from
+    /// five digits: "3181" beside "16,817" read as two formats).
     public static func count(_ n: Int) -> String {
         let s = String(n)
-        guard n >= 10000 || n <= -10000 else { return s }
+        guard n >= 1000 || n <= -1000 else { return s }
         var out = ""
         for (i, c) in s.reversed().enumerated() {
             if i > 0 && i % 3 == 0 && c != "-" { out.append(",") }

@@ -97,11 +97,27 @@ public final class JobScreen: ScreenModel {
     func bodyHeight(_ app: AppModel) -> Int { Layout.jobBody(width: app.width, height: app.height).height }
     /// A log tab keeps one row for its own header.
     func logPage(_ app: AppModel) -> Int { max(1, bodyHeight(app) - 1) }
-    func logWidth(_ app: AppModel) -> Int { max(1, app.width - 7) }
+    /// The log's text columns: the width less the line numbers and the scrollbar.
+    func logWidth(_ app: AppModel) -> Int { max(1, app.width - (currentLog?.gutterWidth ?? 6) - 2) }
+
+    /// The file the current tab shows (a log or the kickstart record), if it is a file.
+    public var shownFile: String? {
+        if tab.isLog { return logSource?.path }
+        if tab == .record { return attempt?.record }
+        return nil
+    }
 
     public var currentLog: LogText? { logSource.flatMap { logs[$0] } }
 
     // MARK: data
+
+    /// Why a record cannot be shown, true to the attempt: one that has ended is not "still
+    /// running" because its record is empty.
+    static func recordProblem(_ message: String, exitCode: Int?) -> String {
+        let running = " (the attempt may still be running)"
+        guard let code = exitCode, message.hasSuffix(running) else { return message }
+        return String(message.dropLast(running.count)) + " (the attempt ended with exit code \(code) without writing one)"
+    }
 
     public func receive(_ update: DataUpdate, app: AppModel) {
         switch (update.key, update.payload) {
@@ -121,7 +137,7 @@ public final class JobScreen: ScreenModel {
         case (.record(let path), .failed(let message)) where path == attempt?.record:
             recordPath = path
             recordLines = []
-            recordError = message
+            recordError = Self.recordProblem(message, exitCode: attemptDetail?.exitCode)
         case (.log(let source), .log(let text)):
             let old = logs[source]
             logs[source] = text
@@ -160,9 +176,15 @@ public final class JobScreen: ScreenModel {
         case .kill:
             guard let d = detail else { return .disabled("kill: the job is still loading") }
             return RunActions.kill([(jobID, state, nil)], kind: runKind, engineAlive: d.analysis.condition.engine?.alive ?? false).0
-        case .search, .searchNext, .searchPrevious, .wrap, .follow, .left, .right:
+        case .search, .searchNext, .searchPrevious, .wrap, .follow, .left, .right, .lineStart, .lineEnd:
             if !tab.isLog { return .disabled("\(command == .follow ? "follow" : command == .wrap ? "wrap" : "search"): open a log first (o stdout, e stderr)") }
             if (command == .searchNext || command == .searchPrevious), logViews[tab]?.search.isEmpty ?? true { return .disabled("no search yet: / to search") }
+            return .enabled
+        case .copyPath:
+            return shownFile == nil ? .disabled("copy: this tab shows no file (o stdout, e stderr, 3 record)") : .enabled
+        case .pager:
+            if !tab.isLog { return .disabled("pager: open a log first (o stdout, e stderr)") }
+            if logSource?.path == nil { return .disabled("pager: this output is kept in the run database, not in a file") }
             return .enabled
         case .previousAttempt, .nextAttempt:
             guard let d = detail, d.attempts.count > 1 else { return .disabled("this job has \(detail?.attempts.count ?? 0 == 1 ? "one attempt" : "no attempts")") }
@@ -203,10 +225,16 @@ public final class JobScreen: ScreenModel {
             app.push(FailuresScreen(directory: directory, label: detail?.analysis.label ?? "", kind: runKind))
         case .showStatistics:
             app.push(StatisticsScreen(directory: directory, label: detail?.analysis.label ?? "", kind: runKind))
+        case .pager:
+            guard let path = logSource?.path else { return [] }
+            return [.openPager(path, line: pagerLine)]
+        case .copyPath:
+            guard let path = shownFile else { return [] }
+            return [.copy(path)]
         case .search:
             app.prompt = Prompt(kind: .search, text: "")
         case .searchNext, .searchPrevious:
-            findNext(forward: command == .searchNext, from: nil, app)
+            return findNext(forward: command == .searchNext, from: nil, app)
         case .wrap:
             var v = logViews[tab] ?? LogView()
             v.wrap.toggle()
@@ -224,6 +252,17 @@ public final class JobScreen: ScreenModel {
         case .left, .right:
             var v = logViews[tab] ?? LogView()
             if !v.wrap { v.left = max(0, v.left + (command == .right ? 8 : -8)) }
+            logViews[tab] = v
+        case .lineStart, .lineEnd:
+            var v = logViews[tab] ?? LogView()
+            guard !v.wrap, let text = currentLog else { return [] }
+            if command == .lineStart {
+                v.left = 0
+            } else {
+                let shown = text.lines[min(v.top, text.lines.count)..<min(text.lines.count, v.top + logPage(app))]
+                let longest = shown.map { TextWidth.of(Untrusted.displayLine(Substring($0))) }.max() ?? 0
+                v.left = max(0, longest - logWidth(app))
+            }
             logViews[tab] = v
         default:
             move(command, app)
@@ -293,20 +332,43 @@ public final class JobScreen: ScreenModel {
         }
     }
 
-    private func findNext(forward: Bool, from: Int?, _ app: AppModel) {
-        guard let text = currentLog, var v = logViews[tab], !v.search.isEmpty else { return }
+    /// A line found before the loaded end of a huge log: P opens the pager there.
+    public var pagerLine: Int?
+
+    /// The background search of the file's unloaded start ended.
+    public func fileSearchEnded(_ outcome: FileSearch.Outcome, pattern: String, app: AppModel) {
+        switch outcome {
+        case .found(let m):
+            pagerLine = m.line
+            app.notify("'\(pattern)' at line \(Format.count(m.line)), before the loaded end: \(Untrusted.visible(m.text))   (P: the pager there)")
+        case .notFound: app.notify("not found in the whole file: \(pattern)", error: true)
+        case .cancelled: app.notify("search stopped")
+        case .failed(let why): app.notify(why, error: true)
+        }
+    }
+
+    @discardableResult
+    private func findNext(forward: Bool, from: Int?, _ app: AppModel) -> [Effect] {
+        guard let text = currentLog, var v = logViews[tab], !v.search.isEmpty else { return [] }
         let start = from ?? ((v.match ?? v.top) + (forward ? 1 : -1))
         guard let (line, wrapped) = LogView.find(v.search, in: text.lines, from: start, forward: forward) else {
             v.match = nil
             logViews[tab] = v
+            // Only the end of a huge log is loaded: search the rest in the background.
+            if text.truncated, let path = logSource?.path {
+                app.fileSearch = v.search
+                app.notify("'\(v.search)' is not in the last \(Format.count(text.lines.count)) lines: searching the first \(Format.count(text.firstLine)) ... (Esc stops)")
+                return [.searchFile(path: path, pattern: v.search, before: text.windowStart)]
+            }
             app.notify("not found: \(v.search)", error: true)
-            return
+            return []
         }
         v.match = line
         v.reveal(line, lines: text.lines, width: logWidth(app), page: logPage(app))
         logViews[tab] = v
         let total = text.lines.reduce(0) { $0 + ($1.range(of: v.search, options: .caseInsensitive) != nil ? 1 : 0) }
-        app.notify("/\(v.search): line \(line + 1), \(total) matching line\(total == 1 ? "" : "s")\(wrapped ? " (search wrapped)" : "")")
+        app.notify("/\(v.search): line \(Format.count(text.firstLine + line + 1)), \(total) matching line\(total == 1 ? "" : "s")\(wrapped ? " (search wrapped)" : "")")
+        return []
     }
 
     public func promptAccepted(_ prompt: Prompt, app: AppModel) -> [Effect] {
@@ -315,8 +377,7 @@ public final class JobScreen: ScreenModel {
         v.search = prompt.text
         v.match = nil
         logViews[tab] = v
-        if !prompt.text.isEmpty { findNext(forward: true, from: v.top, app) }
-        return []
+        return prompt.text.isEmpty ? [] : findNext(forward: true, from: v.top, app)
     }
 
     public func command(_ words: [String], app: AppModel) -> [Effect]? {

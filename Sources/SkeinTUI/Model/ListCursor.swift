@@ -88,12 +88,13 @@ public enum Layout {
     /// Run screen: two lines of summary, a column header, then the jobs; on wide terminals
     /// a detail pane on the right.
     public static func runHeaderHeight() -> Int { 3 }
-    public static func runList(width: Int, height: Int) -> Rect {
+    /// `detail`: the pane is wanted (`i` hides it); it shows only where there is room.
+    public static func runList(width: Int, height: Int, detail: Bool = true) -> Rect {
         let c = content(width: width, height: height)
-        let w = width >= 150 ? width - detailWidth(width) : width
+        let w = width - detailWidth(width, shown: detail)
         return Rect(x: 0, y: c.y + runHeaderHeight(), width: w, height: max(0, c.height - runHeaderHeight()))
     }
-    public static func detailWidth(_ width: Int) -> Int { width >= 150 ? min(60, width / 3) : 0 }
+    public static func detailWidth(_ width: Int, shown: Bool = true) -> Int { shown && width >= 150 ? min(60, width / 3) : 0 }
 
     /// Job screen: a summary line and the tab bar, then the tab's content.
     public static func jobBody(width: Int, height: Int) -> Rect {

@@ -19,7 +19,7 @@ public enum RunActions {
         if c.engine?.alive == true { return .enabled }
         switch c.phase {
         case .succeeded: return .disabled("resume: the run succeeded; nothing is left to run")
-        case .planned, .halted, .failed, .stopped, .removed, .unknown, .running: return .enabled
+        case .planned, .halted, .failed, .stopped, .removed, .unknown, .stale, .running: return .enabled
         }
     }
 

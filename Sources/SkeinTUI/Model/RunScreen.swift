@@ -32,6 +32,16 @@ public final class RunScreen: ScreenModel {
     public var cursor = ListCursor()
     public private(set) var filter = ""
     public private(set) var marks = Set<String>()
+    /// The job list sorted by a column (a flat list, as a filter makes it); nil: the view's order.
+    public private(set) var sort: SortColumn?
+    public private(set) var ascending = true
+    /// The detail pane beside the list on wide terminals (`i` hides it for longer names).
+    public private(set) var showDetail = true
+
+    /// Every column of the job list can sort it.
+    public enum SortColumn: String, CaseIterable, Sendable {
+        case job, transformation, attempt, site, host, duration, exit, state
+    }
 
     public init(directory: String, label: String, kind: RunLocation.Kind) {
         self.directory = directory
@@ -60,7 +70,7 @@ public final class RunScreen: ScreenModel {
         return collapsed[view]?.contains(t.node[row]) ?? false
     }
 
-    func page(_ app: AppModel) -> Int { Layout.runList(width: app.width, height: app.height).height }
+    func page(_ app: AppModel) -> Int { Layout.runList(width: app.width, height: app.height, detail: showDetail).height }
 
     public func receive(_ update: DataUpdate, app: AppModel) {
         guard update.key == .run(directory) else { return }
@@ -114,6 +124,7 @@ public final class RunScreen: ScreenModel {
                 }
             }
         }
+        if let sort { out = sorted(out, by: sort, t, d, now: app.now) }
         rows = out
         if let keep {
             // Back onto the same job: its first (not a reference) visible row.
@@ -132,6 +143,53 @@ public final class RunScreen: ScreenModel {
     }
 
     public func resized(app: AppModel) { cursor.clamp(count: rows.count, page: page(app)) }
+
+    /// `rows` (or, unfiltered, every job of the view once) ordered by `column`; ties keep
+    /// the view's order.
+    private func sorted(_ rows: [Int32], by column: SortColumn, _ t: FlatTree, _ d: RunData, now: Double) -> [Int32] {
+        let jobs = filter.isEmpty ? (0..<Int32(t.count)).filter { t.node[Int($0)] >= 0 && !t.isReference(Int($0)) } : rows
+        func job(_ r: Int32) -> Int { Int(t.node[Int(r)]) }
+        func text(_ j: Int) -> String {
+            switch column {
+            case .job: return d.jobs[j].id
+            case .transformation: return d.transformation[j]
+            case .site: return d.jobs[j].site ?? ""
+            case .host: return d.jobs[j].host ?? ""
+            case .state: return d.display[j].rawValue
+            default: return ""
+            }
+        }
+        func number(_ j: Int) -> Double {
+            switch column {
+            case .attempt: return Double(d.jobs[j].attempt)
+            case .duration: return d.duration(j, now: now) ?? -1
+            case .exit: return d.jobs[j].exitCode.map(Double.init) ?? -.infinity
+            default: return 0
+            }
+        }
+        let numeric = [SortColumn.attempt, .duration, .exit].contains(column)
+        let keyed = jobs.map { r -> (Int32, String, Double) in (r, numeric ? "" : text(job(r)), numeric ? number(job(r)) : 0) }
+        let asc = ascending
+        return keyed.sorted { a, b in
+            if numeric, a.2 != b.2 { return asc ? a.2 < b.2 : a.2 > b.2 }
+            if !numeric, a.1 != b.1 {
+                let less = a.1.localizedStandardCompare(b.1) == .orderedAscending
+                return asc ? less : !less
+            }
+            return a.0 < b.0
+        }.map(\.0)
+    }
+
+    /// Sorts the job list by `column` (nil: back to the view's order). Names read best A→Z;
+    /// numbers biggest first.
+    public func setSort(_ column: SortColumn?, ascending asc: Bool?, app: AppModel) {
+        let keep = selectionKey()
+        sort = column
+        if let column { ascending = asc ?? ![SortColumn.attempt, .duration, .exit].contains(column) }
+        rebuild(app, keep: keep)
+        if let column { app.notify("sorted by \(column.rawValue), \(ascending ? "ascending" : "descending") (:sort none: the \(view.title) again)") }
+        else { app.notify("sort: off (\(view.title))") }
+    }
 
     /// The jobs actions apply to: the marked ones, else the selected one.
     public func targets() -> [(id: String, state: DisplayState, reason: String?)] {
@@ -161,11 +219,19 @@ public final class RunScreen: ScreenModel {
         case .nextFailed, .previousFailed:
             guard let d = loadedData else { return .disabled("no jobs yet") }
             return d.status.totals.failed > 0 ? .enabled : .disabled("no job has failed in this run")
+        case .nextRunning, .previousRunning:
+            guard let d = loadedData else { return .disabled("no jobs yet") }
+            return d.display.contains { $0 == .running || $0 == .retrying } ? .enabled : .disabled("no job is running now")
+        case .markAll:
+            return rows.isEmpty ? .disabled("mark: no job shown") : .enabled
+        case .toggleDetail:
+            return app.width >= 150 ? .enabled : .disabled("the detail pane shows from 150 columns (now \(app.width))")
         case .mark:
             return selectedJob == nil ? .disabled("mark: select a job (not a group)") : .enabled
         case .clearMarks:
             return marks.isEmpty ? .disabled("no job is marked") : .enabled
         case .collapse, .expand, .collapseAll, .expandAll:
+            if sort != nil { return .disabled("the sorted list is flat: :sort none to fold") }
             return filter.isEmpty ? .enabled : .disabled("the filtered list is flat: clear the filter (/ then Esc) to fold")
         default:
             return .enabled
@@ -203,12 +269,39 @@ public final class RunScreen: ScreenModel {
             collapsed[view] = []
             rebuild(app, keep: selectionKey())
         case .nextFailed, .previousFailed:
-            jumpToFailed(forward: command == .nextFailed, app)
+            jumpTo({ $0 == .failed }, what: "failed", forward: command == .nextFailed, app)
+        case .nextRunning, .previousRunning:
+            jumpTo({ $0 == .running || $0 == .retrying }, what: "running", forward: command == .nextRunning, app)
+        case .markAll:
+            // Every job the list shows (a filter narrows it); all marked already: unmark them.
+            let shown = Set(rows.compactMap { r -> String? in
+                let n = t.node[Int(r)]
+                return n >= 0 ? d.jobs[Int(n)].id : nil
+            })
+            if shown.isSubset(of: marks) {
+                marks.subtract(shown)
+                app.notify("unmarked \(Format.count(shown.count)) job\(shown.count == 1 ? "" : "s")")
+            } else {
+                marks.formUnion(shown)
+                app.notify("marked \(Format.count(shown.count)) job\(shown.count == 1 ? "" : "s") (u clears)")
+            }
+        case .toggleDetail:
+            showDetail.toggle()
+            cursor.clamp(count: rows.count, page: page(app))
+            app.notify("detail pane \(showDetail ? "shown" : "hidden (i shows it)")")
         case .cycleView:
             let all = View.allCases
             setView(all[(all.firstIndex(of: view)! + 1) % all.count], app)
         case .filter:
             app.prompt = Prompt(kind: .filter, text: filter)
+        case .sort:
+            // Off, then each column in turn, then off again.
+            let all = SortColumn.allCases
+            let next = sort.map { all.firstIndex(of: $0)! + 1 } ?? 0
+            setSort(next < all.count ? all[next] : nil, ascending: nil, app: app)
+        case .reverseSort:
+            guard let sort else { app.notify("sort: no column chosen (s, or :sort COLUMN)", error: true); return [] }
+            setSort(sort, ascending: !ascending, app: app)
         case .mark:
             guard let j = selectedJob else { return [] }
             let id = d.jobs[j].id
@@ -279,24 +372,25 @@ public final class RunScreen: ScreenModel {
         app.notify("view: \(v.title)")
     }
 
-    private func jumpToFailed(forward: Bool, _ app: AppModel) {
+    /// Selects the next (or previous) job in a state `wanted` accepts, unfolding what hides it.
+    private func jumpTo(_ wanted: (DisplayState) -> Bool, what: String, forward: Bool, _ app: AppModel) {
         guard let t = tree, let d = data, t.count > 0 else { return }
         let start = selectedRow ?? -1
-        func isFailed(_ i: Int) -> Bool { t.node[i] >= 0 && !t.isReference(i) && d.display[Int(t.node[i])] == .failed }
-        if !filter.isEmpty {
+        func matches(_ i: Int) -> Bool { t.node[i] >= 0 && !t.isReference(i) && wanted(d.display[Int(t.node[i])]) }
+        if !filter.isEmpty || sort != nil {  // a flat list: walk its rows
             let n = rows.count
-            guard n > 0 else { app.notify("the filter shows no job", error: true); return }
+            guard n > 0 else { app.notify("the list shows no job", error: true); return }
             for step in 1...n {
                 let k = ((cursor.index + (forward ? step : -step)) % n + n) % n
-                if isFailed(Int(rows[k])) { cursor.set(k, count: n, page: page(app)); return }
+                if matches(Int(rows[k])) { cursor.set(k, count: n, page: page(app)); return }
             }
-            app.notify("no failed job in the filtered list", error: true)
+            app.notify("no \(what) job in the list shown", error: true)
             return
         }
         let n = t.count
         for step in 1...n {
             let i = ((start + (forward ? step : -step)) % n + n) % n
-            guard isFailed(i) else { continue }
+            guard matches(i) else { continue }
             // Unfold its ancestors so it shows.
             var p = Int(t.parentRow[i])
             var set = collapsed[view] ?? []
@@ -311,7 +405,7 @@ public final class RunScreen: ScreenModel {
             }
             select(row: i, app)
             let job = d.jobs[Int(t.node[i])]
-            app.notify("\(job.id): \(job.reason ?? "failed")")
+            app.notify("\(job.id): \(job.reason ?? what)")
             return
         }
     }
@@ -356,13 +450,25 @@ public final class RunScreen: ScreenModel {
         case "filter":
             promptChanged(Prompt(kind: .filter, text: words.dropFirst().joined(separator: " ")), app: app)
             return []
+        case "sort":
+            let name = words.count > 1 ? words[1].lowercased() : ""
+            if ["none", "off", "tree", "view"].contains(name) { setSort(nil, ascending: nil, app: app); return [] }
+            let aliases = ["att": "attempt", "attempts": "attempt", "wall": "duration", "time": "duration", "exitcode": "exit", "code": "exit",
+                           "name": "job", "id": "job", "tr": "transformation"]
+            guard let column = SortColumn(rawValue: aliases[name] ?? name) else {
+                app.notify("usage: :sort \(SortColumn.allCases.map(\.rawValue).joined(separator: "|"))|none [asc|desc]", error: true)
+                return []
+            }
+            let asc: Bool? = words.count >= 3 ? words[2].lowercased().hasPrefix("asc") : nil
+            setSort(column, ascending: asc, app: app)
+            return []
         default:
             return nil
         }
     }
 
     public func mouse(_ event: MouseEvent, app: AppModel) -> [Effect] {
-        let list = Layout.runList(width: app.width, height: app.height)
+        let list = Layout.runList(width: app.width, height: app.height, detail: showDetail)
         return cursor.mouse(event, count: rows.count, list: list) == .open ? app.perform(.open) : []
     }
 
@@ -374,7 +480,12 @@ public final class RunScreen: ScreenModel {
         if !filter.isEmpty { segments.append(.init("filter '\(filter)': \(rows.count) job\(rows.count == 1 ? "" : "s")  ", .dim)) }
         if let j = selectedJob {
             let job = d.jobs[j]
-            if let reason = job.reason {
+            if d.display[j] == .held {
+                // Held is a state of its own: since when, and the batch system's whole reason.
+                segments.append(.init(job.id + ": ", .text))
+                let since = job.heldSince.map { " since " + Format.time($0, now: app.now, zone: app.timeZone) } ?? ""
+                segments.append(.init("held\(since): " + (job.reason ?? "no reason given"), .held))
+            } else if let reason = job.reason {
                 segments.append(.init(job.id + ": ", .text))
                 segments.append(.init(reason, d.display[j] == .failed ? .error : .dim))
             } else {

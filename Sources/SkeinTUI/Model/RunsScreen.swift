@@ -86,6 +86,12 @@ public final class RunsScreen: ScreenModel {
             setSort(sort, ascending: !ascending, app: app)
         case .filter:
             app.prompt = Prompt(kind: .filter, text: filter)
+        case .cancel:
+            // Esc on the first screen: clears the filter, and never quits.
+            guard !filter.isEmpty else { return [] }
+            filter = ""
+            rebuild(app, keep: selected?.directory)
+            app.notify("filter cleared")
         case .showFailures:
             guard let run = selected else { return [] }
             app.push(FailuresScreen(directory: run.directory, label: run.label, kind: run.kind))

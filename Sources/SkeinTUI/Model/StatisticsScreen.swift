@@ -66,7 +66,10 @@ public final class StatisticsScreen: ScreenModel {
     public func availability(_ command: Command, app: AppModel) -> Availability {
         switch command {
         case .timelineMode: return pane == .timeline ? .enabled : .disabled("per job/transformation: only on the timeline (Tab)")
-        case .open: return .disabled("open: nothing to open here")
+        case .open:
+            if pane != .timeline { return .disabled("open: choose a job on the timeline (Tab)") }
+            if mode != .perJob { return .disabled("open: a row per transformation is no one job (v: per job)") }
+            return rowCount == 0 ? .disabled("open: no attempt yet") : .enabled
         default: return .enabled
         }
     }
@@ -83,6 +86,11 @@ public final class StatisticsScreen: ScreenModel {
             return []
         case .showFailures:
             app.push(FailuresScreen(directory: directory, label: label, kind: runKind))
+            return []
+        case .open:
+            // The timeline row's job, on its own screen.
+            guard let d = data, mode == .perJob, cursor.index < d.bars.count else { return [] }
+            app.push(JobScreen(directory: directory, job: d.bars[cursor.index].job, kind: runKind))
             return []
         default:
             break

@@ -12,7 +12,7 @@ enum FailuresView {
         }
         // Summary line, pegasus-analyzer's numbers.
         var x = buffer.put(r.label, x: 1, y: content.y, style: p.style(.header), limit: w / 3)
-        x = buffer.put("  " + r.condition.text, x: x, y: content.y, style: p.style(p.phaseRole(r.condition.phase)), limit: w - x)
+        x = buffer.put("  " + r.condition.text, x: x, y: content.y, style: p.style(p.conditionRole(r.condition)), limit: w - x)
         let summary = "  \(r.total) jobs: \(r.succeeded) succeeded, \(r.failed) failed, \(r.failingJobs.count) failing, \(r.held) held, \(r.unsubmitted) unsubmitted"
         buffer.put(summary, x: x, y: content.y, style: p.style(.dim), limit: w - x)
         let list = Layout.failuresList(width: w, height: buffer.height)
@@ -35,7 +35,7 @@ enum FailuresView {
             buffer.put(state.glyph(p.glyphs), x: 1, y: y, style: p.style(state.role), limit: 1)
             cols.cell(0, a.job, &buffer, y: y, style: p.style(.text), limit: w)
             cols.cell(1, a.type, &buffer, y: y, style: p.style(.dim), limit: w)
-            cols.cell(2, "\(a.attempt)/\(a.maxAttempts)", &buffer, y: y, style: p.style(.text), limit: w)
+            cols.cell(2, Format.attempt(a.attempt, of: a.maxAttempts), &buffer, y: y, style: p.style(.text), limit: w)
             cols.cell(3, a.exitCode.map(String.init) ?? "-", &buffer, y: y, style: p.style(.failed), limit: w)
             cols.cell(4, a.host ?? "-", &buffer, y: y, style: p.style(.text), limit: w)
             cols.cell(5, (item.failing ? "(retrying) " : "") + (a.reason ?? "-"), &buffer, y: y, style: p.style(item.failing ? .retrying : .error), limit: w)

@@ -16,7 +16,7 @@ enum JobView {
         if let d = s.detail {
             x = buffer.put("  " + d.analysis.state, x: x, y: content.y, style: p.style(state.role), limit: w - x)
             if let a = s.attemptDetail {
-                var parts = ["attempt \(a.attempt)/\(d.analysis.maxAttempts)"]
+                var parts = ["attempt " + Format.attempt(a.attempt, of: d.analysis.maxAttempts)]
                 if let site = a.site { parts.append(site) }
                 if let host = a.host { parts.append(host) }
                 if let code = a.exitCode { parts.append("exit \(code)") }
@@ -106,7 +106,7 @@ enum JobView {
         if let t = text {
             header += dot + "\(Format.count(t.lines.count)) line\(t.lines.count == 1 ? "" : "s")"
             if case .file = t.source { header += dot + Format.bytes(t.size) }
-            if t.truncated { header += " (start skipped)" }
+            if t.truncated { header += " (the first \(Format.count(t.firstLine)) not loaded: P pages the whole file)" }
         }
         var modes: [String] = []
         if v.follow { modes.append("follow") }
@@ -131,16 +131,17 @@ enum JobView {
             buffer.put("(empty)", x: 1, y: body.y, style: p.style(.dim), limit: body.width - 2)
             return
         }
-        let gutter = 6
+        let gutter = t.gutterWidth
         let textX = body.x + gutter + 1
-        let textWidth = max(1, body.width - gutter - 1)
+        // The last column is the scrollbar's.
+        let textWidth = max(1, body.width - gutter - 2)
         var line = v.top, sub = v.topSub
         var y = body.y
         let pattern = v.search
         while y < body.maxY, line < t.lines.count {
             let shown = Untrusted.displayLine(Substring(t.lines[line]))
             if sub == 0 || !v.wrap {
-                let number = String(line + 1)
+                let number = String(t.firstLine + line + 1)
                 buffer.putField(number, x: body.x, y: y, width: gutter, style: p.style(line == v.match ? .match : .dim), alignRight: true)
             }
             let piece: String

@@ -101,16 +101,27 @@ public struct Painter {
         return rect.inset(2, 1)
     }
 
-    /// Recolours a row as selected; state colours of glyphs stay.
+    /// A colour must contrast this much with the selection's background to stay on a
+    /// selected row (WCAG AA for text: grey on white, 3.2:1, fails).
+    static let selectedRowContrast = 4.5
+
+    /// Recolours a row as selected; state colours of glyphs stay where they still read on
+    /// the selection's background (else they take the selection's own text colour).
     public func select(_ buffer: inout CellBuffer, _ rect: Rect) {
         let sel = theme[.selection]
         let plainFG = style(.text).fg
         buffer.restyle(rect) { s in
-            let keepFG = !s.fg.isDefault && s.fg != plainFG
+            let readable = sel.bg.isDefault || (TermColor.contrast(s.fg, sel.bg).map { $0 >= Self.selectedRowContrast } ?? true)
+            let keepFG = !s.fg.isDefault && s.fg != plainFG && readable
             return Style(fg: keepFG || sel.fg.isDefault ? s.fg : sel.fg,
                          bg: sel.bg.isDefault ? s.bg : sel.bg,
                          attributes: s.attributes.union(sel.attributes).subtracting(.dim))
         }
+    }
+
+    /// The style of a run's condition: a halting run is held, not running.
+    public func conditionRole(_ condition: RunCondition?) -> ThemeRole {
+        condition?.halting == true ? .held : phaseRole(condition?.phase)
     }
 
     /// The style of a run's state.
@@ -121,7 +132,7 @@ public struct Painter {
         case .failed?: return .failed
         case .halted?: return .held
         case .removed?: return .failed
-        case .stopped?: return .retrying
+        case .stopped?, .stale?: return .retrying
         case .planned?: return .queued
         default: return .dim
         }
@@ -144,6 +155,23 @@ struct Columns {
         var cx = start
         for c in cols { xs.append(cx); cx += c.width + gap }
         x = xs
+    }
+
+    /// Marks column `i` as the sort column: the arrow beside its title (before a
+    /// right-aligned one), never over one of its letters.
+    mutating func markSorted(_ i: Int, _ arrow: String) {
+        guard columns.indices.contains(i) else { return }
+        let c = columns[i]
+        if TextWidth.of(c.title) + TextWidth.of(arrow) <= c.width {
+            columns[i].title = c.right ? arrow + c.title : c.title + arrow
+        } else if c.right, i > 0 {
+            // A right-aligned title as wide as its column: the arrow goes in the gap before it.
+            x[i] -= 1
+            columns[i].width += 1
+            columns[i].title = arrow + c.title
+        } else {
+            columns[i].title = String(c.title.prefix(max(0, c.width - 1))) + arrow
+        }
     }
 
     func header(_ buffer: inout CellBuffer, y: Int, style: Style, limit: Int) {

@@ -5,25 +5,45 @@ import SkeinReports
 /// state glyph and colour, attempt, site, host and duration (more columns and a detail pane
 /// on wide terminals). Only the visible rows are built.
 enum RunView {
+    /// The job list's columns in `width` (the list's); its last column is the scrollbar's.
     static func columns(_ width: Int) -> Columns {
         if width >= 100 {
             return Columns([("JOB", 24, false), ("TRANSFORMATION", 20, false), ("ATT", 5, true), ("SITE", 10, false), ("HOST", 14, false),
-                            ("DURATION", 8, true), ("EXIT", 4, true)], flex: 0, total: width, start: 3)
+                            ("DURATION", 8, true), ("EXIT", 4, true)], flex: 0, total: width - 1, start: 3)
         }
         return Columns([("JOB", 20, false), ("ATT", 5, true), ("SITE", 8, false), ("HOST", 12, false), ("DURATION", 8, true)],
-                       flex: 0, total: width, start: 3)
+                       flex: 0, total: width - 1, start: 3)
+    }
+
+    /// On a very wide list the JOB column keeps what the names (and a tree prefix) need; the
+    /// rest goes to TRANSFORMATION as far as its names need, then stays blank at the end.
+    static func fit(_ cols: inout Columns, _ d: RunData) {
+        let needed = max(24, d.longestID + 12)
+        let spare = cols.columns[0].width - needed
+        guard spare > 0 else { return }
+        cols.columns[0].width = needed
+        let more = min(spare, max(0, d.longestTransformation + 1 - cols.columns[1].width))
+        cols.columns[1].width += more
+        for i in 1..<cols.x.count { cols.x[i] -= spare }
+        for i in 2..<cols.x.count { cols.x[i] += more }
     }
 
     static func draw(_ s: RunScreen, _ app: AppModel, _ buffer: inout CellBuffer, _ p: Painter) {
         let w = buffer.width
         let content = Layout.content(width: w, height: buffer.height)
-        let list = Layout.runList(width: w, height: buffer.height)
+        let list = Layout.runList(width: w, height: buffer.height, detail: s.showDetail)
         guard let d = s.data, let t = s.tree else {
             p.paragraph(s.error ?? "reading \(s.directory) ...", &buffer, Rect(x: 1, y: content.y + 1, width: w - 2, height: content.height - 1), role: s.error == nil ? .dim : .error)
             return
         }
         header(s, d, app, &buffer, p, y: content.y, width: w)
-        let cols = columns(list.width)
+        var cols = columns(list.width)
+        if list.width >= 100 { fit(&cols, d) }
+        if let sort = s.sort {
+            let names: [RunScreen.SortColumn] = list.width >= 100 ? [.job, .transformation, .attempt, .site, .host, .duration, .exit]
+                                                                  : [.job, .attempt, .site, .host, .duration]
+            if let i = names.firstIndex(of: sort) { cols.markSorted(i, s.ascending ? p.glyphs.up : p.glyphs.down) }
+        }
         cols.header(&buffer, y: list.y - 1, style: p.style(.header), limit: list.maxX)
         buffer.put(s.view == .tree ? "" : "(\(s.view.title))", x: cols.x[0] + 4, y: list.y - 1, style: p.style(.dim), limit: cols.columns[0].width - 4)
         if d.jobs.isEmpty {
@@ -69,16 +89,16 @@ enum RunView {
                     if k == s.cursor.index { p.select(&buffer, Rect(x: 0, y: y, width: list.width, height: 1)) }
                     continue
                 }
-                next(job.attempt == 0 ? "-" : "\(job.attempt)/\(job.maxAttempts)", job.attempt > 1 ? .retrying : .text)
+                next(Format.attempt(job.attempt, of: job.maxAttempts), job.attempt > 1 ? .retrying : .text)
                 next(job.site ?? "-", job.site == nil ? .dim : .text)
                 next(job.host ?? "-", job.host == nil ? .dim : .text)
-                next(Format.duration(job.duration), state.isActive ? .running : .text)
+                next(Format.duration(d.duration(j, now: app.now)), state.isActive ? .running : .text)
                 if wide { next(job.exitCode.map(String.init) ?? "-", (job.exitCode ?? 0) != 0 ? .failed : .dim) }
             }
             if k == s.cursor.index { p.select(&buffer, Rect(x: 0, y: y, width: list.width, height: 1)) }
         }
         scrollbar(s.cursor.top, list.height, s.rows.count, &buffer, p, x: list.maxX - 1, y: list.y)
-        if Layout.detailWidth(w) > 0 { detail(s, d, app, &buffer, p, Rect(x: list.maxX, y: content.y + 2, width: w - list.maxX, height: content.height - 2)) }
+        if Layout.detailWidth(w, shown: s.showDetail) > 0 { detail(s, d, app, &buffer, p, Rect(x: list.maxX, y: content.y + 2, width: w - list.maxX, height: content.height - 2)) }
     }
 
     static func groupCounts(_ t: FlatTree, _ r: Int, _ d: RunData, _ buffer: inout CellBuffer, _ p: Painter, x: Int, y: Int, limit: Int) {
@@ -95,6 +115,7 @@ enum RunView {
 
     /// "│ ├─▾ " for a row at depth 2 with children; deep rows keep their last levels.
     static func treePrefix(_ s: RunScreen, _ t: FlatTree, _ r: Int, _ g: Glyphs, limit: Int) -> String {
+        if s.sort != nil { return "" }
         if s.view != .tree || !s.filter.isEmpty {
             if t.depth[r] == 0 { return "" }
             return "  "
@@ -117,7 +138,7 @@ enum RunView {
     static func header(_ s: RunScreen, _ d: RunData, _ app: AppModel, _ buffer: inout CellBuffer, _ p: Painter, y: Int, width w: Int) {
         let c = d.status.condition
         var x = buffer.put(d.status.label, x: 1, y: y, style: p.style(.header), limit: w / 3)
-        x = buffer.put("  " + c.text, x: x, y: y, style: p.style(p.phaseRole(c.phase)), limit: w - x)
+        x = buffer.put("  " + c.text, x: x, y: y, style: p.style(p.conditionRole(c)), limit: w - x)
         if d.readOnly { x = buffer.put("  read-only (Pegasus)", x: x, y: y, style: p.style(.dim), limit: w - x) }
         if let started = c.started {
             let end = c.phase == .running ? app.now : (c.finished ?? app.now)
@@ -134,7 +155,7 @@ enum RunView {
         p.bar(counts, &buffer, x: 1, y: y + 1, width: barWidth)
         x = buffer.put(String(format: " %3.0f%%", counts.percentDone.rounded(.down)), x: 1 + barWidth, y: y + 1, style: p.style(.text), limit: 6)
         let parts: [(DisplayState, Int, String)] = [
-            (.done, counts.done, "done"), (.running, counts.queued + counts.pre + counts.post, "running"),
+            (.done, counts.done, "done"), (.running, max(0, counts.queued - counts.held) + counts.pre + counts.post, "running"), (.held, counts.held, "held"),
             (.queued, counts.ready, "ready"), (.unready, counts.unready, "waiting"), (.failed, counts.failed, "failed"),
             (.futile, counts.futile, "futile"),
         ]
@@ -183,11 +204,12 @@ enum RunView {
         y += 2
         line("state", state.rawValue, state.role)
         line("transform", d.transformation[j].isEmpty ? "-" : d.transformation[j])
-        line("attempt", "\(job.attempt) of \(job.maxAttempts)")
+        line("attempt", job.attempt == 0 ? "-" : "\(job.attempt) of \(max(job.attempt, job.maxAttempts))")
         line("site", job.site ?? "-")
         line("host", job.host ?? "-")
         if let st = job.started { line("started", Format.time(st, now: app.now, zone: app.timeZone)) }
-        line("duration", Format.duration(job.duration))
+        if state == .held { line("held since", Format.time(job.heldSince, now: app.now, zone: app.timeZone), .held) }
+        line("duration", Format.duration(d.duration(j, now: app.now)))
         line("exit", job.exitCode.map(String.init) ?? "-", (job.exitCode ?? 0) != 0 ? .failed : .text)
         if let reason = job.reason {
             y += 1
@@ -197,7 +219,7 @@ enum RunView {
             var rest = Untrusted.visible(reason)
             while !rest.isEmpty, y < rect.maxY {
                 let chunk = CellBuffer.prefix(rest, columns: width)
-                buffer.put(chunk, x: x, y: y, style: p.style(state == .failed ? .error : .text), limit: width)
+                buffer.put(chunk, x: x, y: y, style: p.style(state == .failed ? .error : state == .held ? .held : .text), limit: width)
                 rest = String(rest.dropFirst(max(1, chunk.count)))
                 y += 1
             }

@@ -33,14 +33,8 @@ enum RunsView {
         if !s.runs.isEmpty { title += " (\(s.visible.count == s.runs.count ? "\(s.runs.count)" : "\(s.visible.count)/\(s.runs.count)"))" }
         cols.columns[0].title = title
         let sortMark = s.sortMarker(glyphs: p.glyphs)
+        if let (i, mark) = sortMark.map({ ($0.0, $0.1) }) { cols.markSorted(wide ? i : (i >= 1 ? i - 1 : i), mark) }
         cols.header(&buffer, y: list.y - 1, style: p.style(.header), limit: w)
-        if let (i, mark) = sortMark.map({ ($0.0, $0.1) }) {
-            let col = wide ? i : (i >= 1 ? i - 1 : i)
-            if let c = Optional(col), c >= 0, c < cols.x.count {
-                let tx = cols.x[c] + min(cols.columns[c].width - 1, TextWidth.of(cols.columns[c].title))
-                if tx < w { buffer.put(mark, x: tx, y: list.y - 1, style: p.style(.key), limit: 1) }
-            }
-        }
         for row in 0..<list.height {
             let k = s.cursor.top + row
             guard k < s.visible.count else { break }
@@ -50,7 +44,7 @@ enum RunsView {
             func next(_ text: String, _ role: ThemeRole) { cols.cell(c, text, &buffer, y: y, style: p.style(role), limit: w); c += 1 }
             next(r.label, .text)
             if wide { next(r.kind.rawValue, r.kind == .pegasus ? .dim : .text) }
-            next(r.stateText, r.error != nil ? .error : p.phaseRole(r.condition?.phase))
+            next(r.stateText, r.error != nil ? .error : p.conditionRole(r.condition))
             // Progress: the bar and the percentage.
             let pw = cols.columns[c].width
             if r.error == nil && r.counts.total > 0 {
