@@ -1,3 +1,4 @@
+import SkeinText
 import Foundation
 import SkeinRunFormat
 import SkeinReports
