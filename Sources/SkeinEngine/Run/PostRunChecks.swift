@@ -22,6 +22,9 @@ enum PostRunChecks {
 
     /// Why a process failed by itself (could not start, killed, non-zero exit), if it did.
     private static func processFailure(_ exit: ProcessExit, job: ExecutableJob) -> AttemptOutcome? {
+        if let interruption = exit.interruption {
+            return AttemptOutcome(succeeded: false, exitCode: nil, reason: interruption, interrupted: true)
+        }
         if let error = exit.spawnError {
             // posix_spawn reports a missing working directory as the executable's ENOENT.
             var st = stat()
