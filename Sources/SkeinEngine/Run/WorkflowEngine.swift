@@ -181,7 +181,10 @@ public final class WorkflowEngine: @unchecked Sendable {
                 if !end.recordWritten, let failure = AttemptRecord.write(
                     AttemptRecord.make(job: job, plan: plan, termination: end.termination, environment: spec.environment, stdoutFile: stdoutFile, stderrFile: stderrFile, host: hostFacts),
                     to: recordFile) {
+                    // Without its record the attempt cannot be accounted for: it runs again
+                    // (on resume, after space is freed) without using up a retry.
                     reportWriteFailure(failure)
+                    outcome = AttemptOutcome(succeeded: false, exitCode: outcome.exitCode, reason: failure, interrupted: true)
                 }
                 let result = AttemptResult(job: index, attempt: attempt, termination: end.termination, outcome: outcome, recordFile: recordFile,
                                            stdoutFile: stdoutFile, stderrFile: stderrFile, hostname: end.host ?? hostFacts.hostname ?? "localhost",
