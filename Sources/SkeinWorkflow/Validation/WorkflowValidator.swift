@@ -28,6 +28,7 @@ public struct WorkflowValidator {
         validator.checkTransformations()
         validator.checkReplicas()
         validator.checkProfiles()
+        validator.checkProfileRanges()
         building.wait()
         let graph = graphBox.graph!
         validator.checkCycles(graph)
