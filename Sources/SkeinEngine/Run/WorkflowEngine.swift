@@ -228,6 +228,16 @@ public final class WorkflowEngine: @unchecked Sendable {
     private func finishWorkflow(_ result: WorkflowOutcome) {
         workflowEnded = true
         controlTimer?.cancel()
+        // Jobs' processes in sessions of their own survived the process-group kills.
+        switch result {
+        case .removed, .stopped, .aborted:
+            let left = WorkflowProcessSweep.killAll(workflowUUID: plan.wfUUID)
+            if !left.isEmpty {
+                FileHandle.standardError.write(Data("skein: killed \(left.count) process(es) the jobs had started outside their process groups\n".utf8))
+            }
+        default:
+            break
+        }
         let status: String
         switch result {
         case .succeeded: status = "0"
