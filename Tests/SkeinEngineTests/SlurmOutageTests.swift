@@ -68,7 +68,7 @@ final class SlurmOutageTests: XCTestCase {
     /// An executor with one job submitted (Slurm id 101).
     func submittedJob(_ fake: FakeSlurm) throws -> (SlurmExecutor, Ends) {
         let settings = SlurmSettings(pollInterval: 1_000_000, binDirectory: fake.bin.path, kickstart: "/bin/true")
-        let executor = SlurmExecutor(settings: settings, processes: LocalExecutor(spawner: nil), runDirectory: directory.path)
+        let executor = SlurmExecutor(settings: settings, processes: LocalExecutor.shared, runDirectory: directory.path)
         let job = ExecutableJob(
             id: "a", kind: .compute, transformation: "t", site: "hpc", executor: "slurm", executable: "/bin/true", arguments: [],
             environment: [:], workingDirectory: directory.path, stdin: nil, stdout: nil, stderr: nil, retries: 0, maxWalltime: nil,
