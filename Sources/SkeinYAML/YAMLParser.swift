@@ -9,7 +9,11 @@ public struct YAMLSyntaxError: Error, Sendable {
 
 /// Reads YAML text into a `YAMLNode` tree with libyaml's event parser.
 ///
-/// Only the first document is read. Anchors and aliases are resolved; keys must be
+/// A file holds one document: a second one is an error (`secondDocument: .ignore` reads
+/// only the first, for kickstart records that append several). Nesting deeper than
+/// `maxDepth` and aliases that expand to more than `maxAliasNodes` nodes (a "billion laughs"
+/// file) are errors at their position, so hostile input costs linear time and no deep
+/// recursion. Anchors and aliases are resolved; keys must be
 /// scalars (Pegasus files never use complex keys). Duplicate keys are kept in the tree and
 /// reported by `duplicateKeys`, since PyYAML silently keeps the last one and users are
 /// better told.
@@ -24,13 +28,21 @@ public enum YAMLParser {
         }
     }
 
-    public static func parse(_ bytes: [UInt8]) throws(YAMLSyntaxError) -> Result {
-        try bytes.withUnsafeBufferPointer { buffer throws(YAMLSyntaxError) in try parse(buffer) }
+    /// What to do with a second document in the text.
+    public enum SecondDocument: Sendable { case error, ignore }
+
+    /// Deeper than any Pegasus file (about 6 levels); deep enough for hand-written YAML.
+    public static let maxDepth = 100
+    /// Nodes that aliases may add in all (each alias adds the size of its anchored node).
+    public static let maxAliasNodes = 1_000_000
+
+    public static func parse(_ bytes: [UInt8], secondDocument: SecondDocument = .error) throws(YAMLSyntaxError) -> Result {
+        try bytes.withUnsafeBufferPointer { buffer throws(YAMLSyntaxError) in try parse(buffer, secondDocument: secondDocument) }
     }
 
     /// Parses bytes in place (a file's `Data`), without copying them into an array first.
     /// `lineOffset` is added to every line number: for a piece of a larger file.
-    public static func parse(_ bytes: UnsafeBufferPointer<UInt8>, lineOffset: Int = 0) throws(YAMLSyntaxError) -> Result {
+    public static func parse(_ bytes: UnsafeBufferPointer<UInt8>, lineOffset: Int = 0, secondDocument: SecondDocument = .error) throws(YAMLSyntaxError) -> Result {
         var builder = TreeBuilder(lineOffset: lineOffset)
         var parser = yaml_parser_t()
         guard yaml_parser_initialize(&parser) == 1 else {
@@ -43,7 +55,12 @@ public enum YAMLParser {
         while true {
             guard yaml_parser_parse(&parser, &event) == 1 else { throw syntaxError(from: parser, bytes: bytes, lineOffset: lineOffset) }
             defer { yaml_event_delete(&event) }
-            if event.type == YAML_STREAM_END_EVENT || builder.finishedFirstDocument {
+            if builder.finishedFirstDocument, event.type == YAML_DOCUMENT_START_EVENT, secondDocument == .error {
+                throw YAMLSyntaxError(
+                    message: "a second YAML document begins here", hint: "a workflow or catalog file holds one document: remove the '---' and what follows, or split the file",
+                    mark: SourceMark(line: Int(event.start_mark.line) + 1 + lineOffset, column: Int(event.start_mark.column) + 1))
+            }
+            if event.type == YAML_STREAM_END_EVENT || (builder.finishedFirstDocument && secondDocument == .ignore) {
                 return Result(root: builder.root, duplicateKeys: builder.duplicateKeys)
             }
             if let problem = builder.consume(&event) { throw problem }
@@ -90,12 +107,16 @@ private struct TreeBuilder {
         var items: [YAMLNode] = []
         var entries: [YAMLMapping.Entry] = []
         var pendingKey: YAMLScalar?
+        /// Nodes in this collection, itself included (aliases count their anchor's size).
+        var size = 1
     }
 
     let lineOffset: Int
     var stack: [Frame] = []
     var root: YAMLNode?
-    var anchors: [String: YAMLNode] = [:]
+    var anchors: [String: (node: YAMLNode, size: Int)] = [:]
+    /// Nodes added by aliases so far (`YAMLParser.maxAliasNodes`).
+    var aliasNodes = 0
     var duplicateKeys: [(key: YAMLScalar, first: SourceMark)] = []
     var finishedFirstDocument = false
 
@@ -108,12 +129,19 @@ private struct TreeBuilder {
             let data = event.data.scalar
             let value = String(decoding: UnsafeBufferPointer(start: data.value, count: Int(data.length)), as: UTF8.self)
             let scalar = YAMLScalar(value, style: Self.style(data.style), mark: mark)
-            if let anchor = data.anchor { anchors[String(cString: anchor)] = .scalar(scalar) }
-            return add(.scalar(scalar))
-        case YAML_SEQUENCE_START_EVENT:
+            if let anchor = data.anchor { anchors[String(cString: anchor)] = (.scalar(scalar), 1) }
+            return add(.scalar(scalar), size: 1)
+        case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
+            if stack.count >= YAMLParser.maxDepth {
+                return YAMLSyntaxError(
+                    message: "YAML nested deeper than \(YAMLParser.maxDepth) levels",
+                    hint: "a workflow is a few levels deep: check for a runaway '- ' or '[' sequence", mark: mark)
+            }
+            if event.type == YAML_MAPPING_START_EVENT {
+                stack.append(Frame(isMapping: true, mark: mark, anchor: event.data.mapping_start.anchor.map { String(cString: $0) }))
+                return nil
+            }
             stack.append(Frame(isMapping: false, mark: mark, anchor: event.data.sequence_start.anchor.map { String(cString: $0) }))
-        case YAML_MAPPING_START_EVENT:
-            stack.append(Frame(isMapping: true, mark: mark, anchor: event.data.mapping_start.anchor.map { String(cString: $0) }))
         case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
             guard let frame = stack.popLast() else { return nil }
             let node: YAMLNode
@@ -123,8 +151,8 @@ private struct TreeBuilder {
             } else {
                 node = .sequence(YAMLSequence(frame.items, mark: frame.mark))
             }
-            if let anchor = frame.anchor { anchors[anchor] = node }
-            return add(node)
+            if let anchor = frame.anchor { anchors[anchor] = (node, frame.size) }
+            return add(node, size: frame.size)
         case YAML_ALIAS_EVENT:
             let name = String(cString: event.data.alias.anchor)
             guard let target = anchors[name] else {
@@ -132,7 +160,13 @@ private struct TreeBuilder {
                     message: "malformed YAML: alias *\(name) names no anchor",
                     hint: "define &\(name) before using *\(name)", mark: mark)
             }
-            return add(target)
+            aliasNodes += target.size
+            if aliasNodes > YAMLParser.maxAliasNodes {
+                return YAMLSyntaxError(
+                    message: "YAML aliases expand to more than \(YAMLParser.maxAliasNodes) nodes (*\(name) here)",
+                    hint: "aliases that repeat aliases grow without bound: write the values out, or alias less", mark: mark)
+            }
+            return add(target.node, size: target.size)
         case YAML_DOCUMENT_END_EVENT:
             finishedFirstDocument = true
         default:
@@ -141,12 +175,13 @@ private struct TreeBuilder {
         return nil
     }
 
-    private mutating func add(_ node: YAMLNode) -> YAMLSyntaxError? {
+    private mutating func add(_ node: YAMLNode, size: Int) -> YAMLSyntaxError? {
         let top = stack.count - 1
         guard top >= 0 else {
             root = node
             return nil
         }
+        stack[top].size += size
         if !stack[top].isMapping {
             stack[top].items.append(node)
         } else if let key = stack[top].pendingKey {

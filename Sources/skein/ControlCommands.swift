@@ -30,13 +30,16 @@ enum EngineStarting {
         batch ? .foreground : .detached(executable: EngineProcess.currentExecutable)
     }
 
-    /// An engine that cannot start (another one holds the run, settings that cannot be
-    /// read) is said plainly: exit 2 with --batch (bad input, as documented), else 1.
+    /// An engine that cannot start is said plainly: another one holds the run (exit 5,
+    /// `RunBusy`), or the settings cannot be read (exit 2 with --batch, bad input, else 1).
     static func reportingErrors(batch: Bool, _ body: () throws -> ControlOutcome) throws -> ControlOutcome {
         do {
             return try body()
         } catch let exit as ExitCode {
             throw exit
+        } catch let busy as RunBusy {
+            Terminal.writeError("skein: \(busy)\n")
+            throw ExitCode(RunBusy.exitCode)
         } catch {
             Terminal.writeError("skein: \(error)\n")
             throw batch ? SkeinExit.badInput : SkeinExit.failure

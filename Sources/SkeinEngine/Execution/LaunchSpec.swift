@@ -39,6 +39,9 @@ public struct ProcessExit: Sendable {
     public var end: Double
     /// Set when the process could not be started at all (errno of posix_spawn).
     public var spawnError: Int32?
+    /// Set when Skein itself ended the process, not the job (its skein-spawner died and took
+    /// it along): why, for reports. Such an attempt runs again without using up a retry.
+    public var interruption: String?
 
     public var exitCode: Int32? {
         spawnError == nil && (rawStatus & 0x7f) == 0 ? (rawStatus >> 8) & 0xff : nil

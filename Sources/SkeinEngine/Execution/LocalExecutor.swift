@@ -193,17 +193,20 @@ public final class LocalExecutor: @unchecked Sendable {
         sendLock.unlock()
 
         if !orphans.isEmpty || !lost.isEmpty {
-            FileHandle.standardError.write(Data("skein: skein-spawner \(connection.pid) ended (\(how)); \(orphans.count) running process(es) killed\n".utf8))
+            FileHandle.standardError.write(Data("skein: skein-spawner \(connection.pid) ended (\(how)); \(orphans.count) running process(es) killed; they run again without using up a retry\n".utf8))
         }
         if givingUp {
             FileHandle.standardError.write(Data("skein: skein-spawner keeps ending; jobs are started by the engine itself from now on\n".utf8))
         }
         // Its children lost their parent, so nobody can report their ends: stop them and
-        // report them killed, so the scheduler retries them as their profiles say.
+        // report them interrupted: not the jobs' doing, so they run again without using up a
+        // retry, as after an engine crash.
         let end = WallClock.now()
         for (pid, entry) in orphans {
             killpg(pid, SIGKILL)
-            entry.done(ProcessExit(pid: pid, rawStatus: SIGKILL, usage: rusage(), start: entry.start, end: end))
+            var exit = ProcessExit(pid: pid, rawStatus: SIGKILL, usage: rusage(), start: entry.start, end: end)
+            exit.interruption = "interrupted: skein-spawner \(connection.pid) ended (\(how)) while the job ran"
+            entry.done(exit)
         }
         for var request in lost {
             if request.resent { startDirect(request); continue }

@@ -64,12 +64,24 @@ struct AttemptRecord {
         return record
     }
 
-    static func write(_ record: InvocationRecord, to path: String) {
+    /// Writes the record; returns why it could not (a full disk), for the engine to stop on.
+    static func write(_ record: InvocationRecord, to path: String) -> String? {
         let text = record.yaml()
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { return }
+        guard fd >= 0 else { return "cannot write the record \(path): \(String(cString: strerror(errno)))" }
         var bytes = Array(text.utf8)
-        _ = bytes.withUnsafeMutableBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-        Glibc.close(fd)
+        var offset = 0
+        var failure: String?
+        while offset < bytes.count {
+            let n = bytes.withUnsafeMutableBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 {
+                failure = "cannot write the record \(path): \(n < 0 ? String(cString: strerror(errno)) : "no space written")"
+                break
+            }
+            offset += n
+        }
+        if Glibc.close(fd) != 0, failure == nil { failure = "cannot write the record \(path): \(String(cString: strerror(errno)))" }
+        return failure
     }
 }

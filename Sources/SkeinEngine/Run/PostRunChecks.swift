@@ -29,11 +29,17 @@ enum PostRunChecks {
 
     /// Why a process failed by itself (could not start, killed, non-zero exit), if it did.
     private static func processFailure(_ exit: ProcessExit, job: ExecutableJob) -> AttemptOutcome? {
+        if let interruption = exit.interruption {
+            return AttemptOutcome(succeeded: false, exitCode: nil, reason: interruption, interrupted: true)
+        }
         if let error = exit.spawnError {
             // posix_spawn reports a missing working directory as the executable's ENOENT.
             var st = stat()
             if stat(job.workingDirectory, &st) != 0 {
                 return AttemptOutcome(succeeded: false, exitCode: 127, reason: "working directory \(job.workingDirectory) does not exist")
+            }
+            if let missing = missingStdioFolder(job) {
+                return AttemptOutcome(succeeded: false, exitCode: 127, reason: missing)
             }
             return AttemptOutcome(succeeded: false, exitCode: 127, reason: "could not start \(job.executable): \(String(cString: strerror(error)))")
         }
@@ -43,6 +49,22 @@ enum PostRunChecks {
         let code = exit.exitCode ?? -1
         if code != 0 {
             return AttemptOutcome(succeeded: false, exitCode: code, reason: "exit code \(code)")
+        }
+        return nil
+    }
+
+    /// A declared stdin that is not there, or a declared stdout/stderr whose folder is not:
+    /// the spawn fails on opening it, which posix_spawn reports as the executable's error.
+    private static func missingStdioFolder(_ job: ExecutableJob) -> String? {
+        var st = stat()
+        if let stdin = job.stdin {
+            let path = (job.workingDirectory as NSString).appendingPathComponent(stdin)
+            if stat(path, &st) != 0 { return "stdin file \(path) does not exist" }
+        }
+        for (name, file) in [("stdout", job.stdout), ("stderr", job.stderr)] {
+            guard let file else { continue }
+            let folder = ((job.workingDirectory as NSString).appendingPathComponent(file) as NSString).deletingLastPathComponent
+            if stat(folder, &st) != 0 { return "the folder \(folder) of the \(name) file \(file) does not exist" }
         }
         return nil
     }

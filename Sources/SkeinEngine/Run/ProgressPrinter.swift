@@ -8,7 +8,11 @@ public final class ProgressPrinter: RunObserver {
     let plan: ExecutablePlan
     let output: FileHandle
     private var succeeded = 0
-    private var failed = 0
+    /// Jobs whose last attempt failed for good: a job retried live (`skein retry` while the
+    /// engine runs) that then succeeds leaves this set, so the summary counts jobs, not
+    /// attempts.
+    private var failedJobs = Set<Int>()
+    private var failed: Int { failedJobs.count }
     private var total: Int { plan.jobs.count }
     private let formatter: DateFormatter = {
         let f = DateFormatter()
@@ -57,9 +61,10 @@ public final class ProgressPrinter: RunObserver {
         let seconds = String(format: "%.2f s", result.termination.duration)
         if result.outcome.succeeded {
             succeeded += 1
+            failedJobs.remove(result.job)
             line(result.termination.end, "\(job) succeeded in \(seconds) [\(succeeded)/\(total)]")
         } else {
-            if !willRetry { failed += 1 }
+            if !willRetry { failedJobs.insert(result.job) }
             line(result.termination.end, "\(job) failed: \(result.outcome.reason ?? "failed")" + (willRetry ? ", retrying" : ""))
         }
     }

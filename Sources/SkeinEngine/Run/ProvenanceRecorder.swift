@@ -11,13 +11,13 @@ public final class ProvenanceRecorder: RunObserver {
     let writer: StampedeWriter
     let plan: ExecutablePlan
     let layout: RunLayout
-    private var wfID: WorkflowID = 0
-    private var jobIDs: [Int: JobID] = [:]
+    var wfID: WorkflowID = 0
+    var jobIDs: [Int: JobID] = [:]
     private var instances: [Int: (attempt: Int, id: JobInstanceID)] = [:]
     private var heldInstances = Set<JobInstanceID>()
     /// Host rows by site and host name: batch jobs land on many nodes.
-    private var hostIDs: [String: HostID] = [:]
-    private let user = ProcessInfo.processInfo.environment["USER"] ?? "unknown"
+    var hostIDs: [String: HostID] = [:]
+    let user = ProcessInfo.processInfo.environment["USER"] ?? "unknown"
     private var startTime: Double = 0
     private var restartCount = 0
     /// Why the engine was stopped, for the workflow's end state.
@@ -27,10 +27,26 @@ public final class ProvenanceRecorder: RunObserver {
         (plan.runDirectory as NSString).appendingPathComponent(PegasusSubmitFiles.databaseFileName(dag: "\(plan.label)-0.dag"))
     }
 
-    public init(plan: ExecutablePlan) throws {
+    /// Called (on any thread) with the first of the failed writes, at once: the engine stops
+    /// on it (`WorkflowEngine.reportWriteFailure`) instead of reporting a run whose
+    /// provenance is lost as a success.
+    let onWriteFailure: @Sendable (String) -> Void
+
+    public init(plan: ExecutablePlan, onWriteFailure: @escaping @Sendable (String) -> Void = { _ in }) throws {
         self.plan = plan
         self.layout = RunLayout(runDirectory: plan.runDirectory)
-        writer = try StampedeWriter(path: Self.databasePath(for: plan))
+        self.onWriteFailure = onWriteFailure
+        writer = try StampedeWriter(path: Self.databasePath(for: plan), errorHandler: { onWriteFailure($0.description) })
+    }
+
+    /// Commits what is queued; a failure goes to `onWriteFailure` (the writer's own handler
+    /// has usually reported it already, and only the first counts).
+    func commit(closing: Bool = false) {
+        do {
+            if closing { try writer.close() } else { try writer.flush() }
+        } catch {
+            onWriteFailure("\(error)")
+        }
     }
 
     public func workflowStarted(plan: ExecutablePlan, restartCount: Int, alreadySucceeded: Int, at time: Double) {
@@ -84,49 +100,12 @@ public final class ProvenanceRecorder: RunObserver {
                 }
             }
             writer.insertTaskEdges(wfID, taskEdges)
-            try? writer.flush()
+            commit()
         }
         if restartCount > 0 { reconcileAfterRestart(at: time) }
     }
 
-    /// After an engine died, the database may lag behind what really happened (its last
-    /// batch was lost) while the journal does not: attempts the journal saw succeed are
-    /// recorded as succeeded, and attempts left open are closed as interrupted.
-    private func reconcileAfterRestart(at time: Double) {
-        var succeededAttempt: [String: Int] = [:]
-        for entry in RunJournal.read(layout.journal) {
-            if case .succeeded(let job, let attempt) = entry { succeededAttempt[job] = attempt }
-        }
-        let wfID = self.wfID
-        guard let (open, alreadySucceeded) = try? writer.read({ db -> ([(JobInstanceID, String)], Set<String>) in
-            let rows = try db.query("""
-                SELECT ji.job_instance_id, j.exec_job_id FROM job_instance ji JOIN job j ON j.job_id = ji.job_id
-                WHERE j.wf_id = ? AND ji.exitcode IS NULL
-                """, [wfID])
-            let open = rows.compactMap { row -> (JobInstanceID, String)? in
-                guard let id = row[0].int, let job = row[1].string else { return nil }
-                return (JobInstanceID(id), job)
-            }
-            return (open, try StampedeResumeState.load(from: db, wfID: wfID).succeeded)
-        }) else { return }
-        var recorded = alreadySucceeded
-        for (instance, job) in open {
-            if succeededAttempt[job] != nil, !recorded.contains(job) {
-                close(instance, succeeded: true, reason: "recovered from engine.journal after the engine stopped", at: time)
-                recorded.insert(job)
-            } else {
-                close(instance, succeeded: false, reason: "interrupted: the engine stopped while this attempt ran", at: time)
-            }
-        }
-        for (i, job) in plan.jobs.enumerated() where succeededAttempt[job.id] != nil && !recorded.contains(job.id) {
-            guard let jobID = jobIDs[i] else { continue }
-            let instance = writer.beginInstance(InstanceStart(jobID: jobID, site: job.site, user: user, workDir: job.workingDirectory))
-            writer.jobState(instance, .submit, timestamp: time)
-            close(instance, succeeded: true, reason: "recovered from engine.journal after the engine stopped", at: time)
-        }
-    }
-
-    private func close(_ instance: JobInstanceID, succeeded: Bool, reason: String, at time: Double) {
+    func close(_ instance: JobInstanceID, succeeded: Bool, reason: String, at time: Double) {
         writer.jobState(instance, .jobTerminated, timestamp: time)
         writer.jobState(instance, succeeded ? .jobSuccess : .jobFailure, timestamp: time, reason: reason)
         writer.jobState(instance, succeeded ? .postScriptSuccess : .postScriptFailed, timestamp: time, reason: reason)
@@ -219,7 +198,7 @@ public final class ProvenanceRecorder: RunObserver {
         }
         let reason = outcome == .stopped ? "stopped" + (stopReason.map { ": \($0)" } ?? "") : outcome.description
         writer.workflowState(wfID, .terminated, timestamp: time, restartCount: restartCount, status: status, reason: reason)
-        try? writer.close()
+        commit(closing: true)
         try? PegasusSubmitFiles.writeMonitordDone(submitDir: plan.runDirectory, start: startTime, end: time)
     }
 }

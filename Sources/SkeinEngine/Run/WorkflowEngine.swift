@@ -40,6 +40,8 @@ public final class WorkflowEngine: @unchecked Sendable {
     private var afterHooks: (() -> Void)?
     private var controlTimer: ScheduledTimer?
     private var workflowEnded = false
+    /// The first failed write of the run's records (`reportWriteFailure`).
+    let writeFailureCause = WriteFailureCause()
     /// Set by the first `stop(reason:)`: a second one forces running attempts at once.
     private var stopReason: String?
 
@@ -71,7 +73,7 @@ public final class WorkflowEngine: @unchecked Sendable {
         restartCount = resume.restartCount
         resumedSucceeded = resume.succeeded.count
         journal = try RunJournal(path: layout.journal)
-        journal.append(.started(job: "-", attempt: resume.restartCount))
+        if let error = journal.append(.started(job: "-", attempt: resume.restartCount)) { throw EngineError(error.description) }
 
         let jobs = plan.jobs.map {
             SchedulerJob(parents: $0.parents, retries: options.retries(for: $0), priority: $0.priority, category: $0.category, walltime: $0.maxWalltime,
@@ -159,14 +161,14 @@ public final class WorkflowEngine: @unchecked Sendable {
             stdout: job.stdout.flatMap { JobFolderPath.inside(job.workingDirectory, $0) } ?? stdoutFile,
             stderr: job.stderr.flatMap { JobFolderPath.inside(job.workingDirectory, $0) } ?? stderrFile)
         let startedAt = Date().timeIntervalSince1970
-        journal.append(.started(job: job.id, attempt: attempt))
+        log(.started(job: job.id, attempt: attempt))
         for o in observers { o.attemptStarted(job: index, attempt: attempt, at: now) }
         let recordFile = layout.record(index, job.id, attempt: attempt)
         let executor = executors[job.executor]!
         let launch = AttemptLaunch(job: index, attempt: attempt, planned: job, spec: spec, recordFile: recordFile, workflowLabel: plan.label)
         let progress: @Sendable (AttemptProgress) -> Void = { [self] update in
             queue.async { [self] in
-                if case .submitted(let id) = update { journal.append(.process(job: job.id, attempt: attempt, id: id)) }
+                if case .submitted(let id) = update { log(.process(job: job.id, attempt: attempt, id: id)) }
                 let now = clock.now()
                 for o in observers { o.attemptProgress(job: index, attempt: attempt, update, at: now) }
             }
@@ -178,10 +180,13 @@ public final class WorkflowEngine: @unchecked Sendable {
                 if job.stderr != nil { linkOrCopy(spec.stderr, stderrFile) }
                 var outcome = PostRunChecks.outcome(of: end.termination, job: job, stdoutFile: stdoutFile, stderrFile: stderrFile, startedAt: startedAt)
                 if !outcome.succeeded, let reason = end.reason { outcome.reason = reason }
-                if !end.recordWritten {
-                    AttemptRecord.write(
-                        AttemptRecord.make(job: job, plan: plan, termination: end.termination, environment: spec.environment, stdoutFile: stdoutFile, stderrFile: stderrFile, host: hostFacts),
-                        to: recordFile)
+                if !end.recordWritten, let failure = AttemptRecord.write(
+                    AttemptRecord.make(job: job, plan: plan, termination: end.termination, environment: spec.environment, stdoutFile: stdoutFile, stderrFile: stderrFile, host: hostFacts),
+                    to: recordFile) {
+                    // Without its record the attempt cannot be accounted for: it runs again
+                    // (on resume, after space is freed) without using up a retry.
+                    reportWriteFailure(failure)
+                    outcome = AttemptOutcome(succeeded: false, exitCode: outcome.exitCode, reason: failure, interrupted: true)
                 }
                 let result = AttemptResult(job: index, attempt: attempt, termination: end.termination, outcome: outcome, recordFile: recordFile,
                                            stdoutFile: stdoutFile, stderrFile: stderrFile, hostname: end.host ?? hostFacts.hostname ?? "localhost",
@@ -206,7 +211,7 @@ public final class WorkflowEngine: @unchecked Sendable {
         }
         var reported = result
         reported.outcome = AttemptOutcome(succeeded: succeeded, exitCode: result.outcome.exitCode, reason: succeeded ? nil : reason)
-        journal.append(succeeded ? .succeeded(job: plan.jobs[result.job].id, attempt: result.attempt) : .failed(job: plan.jobs[result.job].id, attempt: result.attempt))
+        log(succeeded ? .succeeded(job: plan.jobs[result.job].id, attempt: result.attempt) : .failed(job: plan.jobs[result.job].id, attempt: result.attempt))
         for o in observers { o.attemptFinished(reported, willRetry: willRetry) }
         runJobHooks(result.job, succeeded: succeeded, final: succeeded || !willRetry)
         perform(actions)
@@ -225,6 +230,16 @@ public final class WorkflowEngine: @unchecked Sendable {
     private func finishWorkflow(_ result: WorkflowOutcome) {
         workflowEnded = true
         controlTimer?.cancel()
+        // Jobs' processes in sessions of their own survived the process-group kills.
+        switch result {
+        case .removed, .stopped, .aborted:
+            let left = WorkflowProcessSweep.killAll(workflowUUID: plan.wfUUID)
+            if !left.isEmpty {
+                FileHandle.standardError.write(Data("skein: killed \(left.count) process(es) the jobs had started outside their process groups\n".utf8))
+            }
+        default:
+            break
+        }
         let status: String
         switch result {
         case .succeeded: status = "0"

@@ -33,11 +33,16 @@ public final class SlurmExecutor: JobExecutor, @unchecked Sendable {
     /// Read so far of the jobcomp file, and the final states found in it.
     private var jobCompOffset: UInt64 = 0
     private var jobCompFinals: [String: (state: String, node: String)] = [:]
+    /// Slurm queries that failed in a row push the next one back (`QueryBackoff`).
+    private var backoff: QueryBackoff
+    /// Failed Slurm queries so far, for the summary and tests.
+    private(set) var failedQueries = 0
 
     public init(settings: SlurmSettings, processes: LocalExecutor, runDirectory: String) {
         self.settings = settings
         self.commands = CommandRunner(processes: processes, scratch: runDirectory)
         self.tokens = max(1, settings.submitRate)
+        self.backoff = QueryBackoff(base: settings.pollInterval)
         let submitTimer = DispatchSource.makeTimerSource(queue: queue)
         submitTimer.schedule(deadline: .now() + 0.05, repeating: 0.05)
         submitTimer.setEventHandler { [weak self] in self?.submitSome() }
@@ -155,12 +160,20 @@ public final class SlurmExecutor: JobExecutor, @unchecked Sendable {
 
     // MARK: - Polling
 
-    private func poll() {
-        guard !submitted.isEmpty else { return }
+    /// Polls now, on the executor's queue, and waits for it: for tests that drive polls
+    /// themselves (with a poll interval that never fires).
+    func pollNow(at now: Double = WallClock.now()) {
+        queue.sync { poll(at: now) }
+    }
+
+    private func poll(at now: Double = WallClock.now()) {
+        guard !submitted.isEmpty, backoff.allows(at: now) else { return }
         let ids = submitted.keys.sorted()
         let result = commands.run(tool("squeue"), ["--noheader", "--format=%i|%T|%r|%N", "--jobs=" + ids.joined(separator: ",")])
-        // squeue fails outright when every listed job has left the queue.
-        let queued = result.status == 0 ? SlurmQueueParser.squeue(result.output) : [:]
+        guard let queued = SlurmQuery.queued(status: result.status, output: result.output) else {
+            queryFailed("squeue", result, at: now)
+            return
+        }
         var left: [String] = []
         for id in ids {
             guard var entry = submitted[id] else { continue }
@@ -189,14 +202,16 @@ public final class SlurmExecutor: JobExecutor, @unchecked Sendable {
             }
         }
         if !signalled.isEmpty {
-            let finals = finalStates(Set(signalled.map(\.0)))
+            // The record says how it ended; Slurm's reason is extra, and may be missing.
+            let finals = finalStates(Set(signalled.map(\.0)), at: now) ?? [:]
             for (id, facts) in signalled {
                 finish(id, AttemptEnd(exit: facts.exit, recordWritten: true, host: facts.hostname, schedulerID: id,
                                       reason: finals[id].flatMap { Self.reason(forFinalState: $0.state, cancelledBySkein: false) }))
             }
         }
-        guard !withoutRecord.isEmpty else { return }
-        let finals = finalStates(Set(withoutRecord))
+        guard !withoutRecord.isEmpty else { return backoff.succeeded() }
+        guard let finals = finalStates(Set(withoutRecord), at: now) else { return }
+        backoff.succeeded()
         for id in withoutRecord {
             guard var entry = submitted[id] else { continue }
             let final = finals[id]
@@ -251,9 +266,18 @@ public final class SlurmExecutor: JobExecutor, @unchecked Sendable {
         submitSome()
     }
 
+    /// A query that failed or printed nothing usable: no job's state changes, and the next
+    /// query waits longer (`QueryBackoff`).
+    private func queryFailed(_ command: String, _ result: (status: Int32, output: String), at now: Double) {
+        failedQueries += 1
+        backoff.failed(at: now)
+        let said = result.output.trimmingCharacters(in: .whitespacesAndNewlines).prefix(200)
+        FileHandle.standardError.write(Data("skein: \(command) failed (exit \(result.status)\(said.isEmpty ? "" : ": \(said)")); no job state changed, asking again in \(Int(backoff.notBefore - now)) s\n".utf8))
+    }
+
     /// Final states of jobs that left the queue: new lines of the jobcomp file, else one
-    /// `scontrol show job -o` for all of them.
-    private func finalStates(_ ids: Set<String>) -> [String: (state: String, node: String)] {
+    /// `scontrol show job -o` for all of them; nil when scontrol failed.
+    private func finalStates(_ ids: Set<String>, at now: Double) -> [String: (state: String, node: String)]? {
         if let file = settings.jobCompletionFile, let handle = FileHandle(forReadingAtPath: file) {
             defer { try? handle.close() }
             try? handle.seek(toOffset: jobCompOffset)
@@ -268,6 +292,10 @@ public final class SlurmExecutor: JobExecutor, @unchecked Sendable {
             return jobCompFinals.filter { ids.contains($0.key) }
         }
         let result = commands.run(tool("scontrol"), ["show", "job", "-o"])
-        return SlurmQueueParser.finalStates(result.output, of: ids)
+        guard let finals = SlurmQuery.finalStates(status: result.status, output: result.output, of: ids) else {
+            queryFailed("scontrol", result, at: now)
+            return nil
+        }
+        return finals
     }
 }

@@ -17,6 +17,12 @@ public struct Scheduler: Sendable {
     private var ending: WorkflowOutcome?
     private var killReasons: [Int: KillReason] = [:]
     private var finishedReported = false
+    /// Attempts per job that ended by no doing of the job (`AttemptOutcome.interrupted`):
+    /// they do not count against its retries.
+    private var interruptions: [Int: Int] = [:]
+    /// More interruptions of one job than this, and they count as failures after all, so a
+    /// helper that keeps dying cannot loop a run forever.
+    public static let maxFreeReruns = 3
 
     /// `done` jobs succeeded in an earlier engine run (resume) and are never run again;
     /// `failed` jobs (job -> last attempt) failed for good before and stay failed until a
@@ -95,6 +101,12 @@ public struct Scheduler: Sendable {
             actions.append(.failed(job: job, attempt: attempt, willRetry: false, reason: reason))
             return
         }
+        if outcome.interrupted, killed == nil, ending == nil, interruptions[job, default: 0] < Self.maxFreeReruns {
+            interruptions[job, default: 0] += 1
+            actions.append(.failed(job: job, attempt: attempt, willRetry: true, reason: reason + " (not the job's doing: it runs again without using up a retry)"))
+            makeReady(job, attempt: attempt + 1)
+            return
+        }
         if let code = outcome.exitCode, code == jobs[job].abortOnExitCode, ending == nil {
             states[job] = .failed(attempt: attempt)
             actions.append(.failed(job: job, attempt: attempt, willRetry: false, reason: reason + " (ABORT-DAG-ON \(code): aborting the workflow)"))
@@ -102,7 +114,8 @@ public struct Scheduler: Sendable {
             killAll(.abort, into: &actions)
             return
         }
-        let mayRetry = ending == nil && killed != .remove && killed != .abort && killed != .stop && attempt < jobs[job].retries
+        let mayRetry = ending == nil && killed != .remove && killed != .abort && killed != .stop
+            && attempt - interruptions[job, default: 0] < jobs[job].retries
         actions.append(.failed(job: job, attempt: attempt, willRetry: mayRetry, reason: reason))
         if mayRetry {
             makeReady(job, attempt: attempt + 1)

@@ -41,11 +41,15 @@ public struct AttemptOutcome: Sendable, Equatable {
     public var exitCode: Int32?
     /// Why it failed, for reports (`exit code 3`, `killed by SIGKILL`, ...).
     public var reason: String?
+    /// Ended by Skein's own machinery, not by the job (its `skein-spawner` died): the job
+    /// runs again without using up a retry, as after an engine crash.
+    public var interrupted: Bool
 
-    public init(succeeded: Bool, exitCode: Int32? = nil, reason: String? = nil) {
+    public init(succeeded: Bool, exitCode: Int32? = nil, reason: String? = nil, interrupted: Bool = false) {
         self.succeeded = succeeded
         self.exitCode = exitCode
         self.reason = reason
+        self.interrupted = interrupted
     }
 
     public static let success = AttemptOutcome(succeeded: true, exitCode: 0)

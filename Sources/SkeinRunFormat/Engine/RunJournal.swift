@@ -29,7 +29,12 @@ public final class RunJournal: @unchecked Sendable {
 
     deinit { close(fd) }
 
-    public func append(_ entry: Entry) {
+    /// Appends one line with one `write`. Returns the failure (a full disk, a file size
+    /// limit) instead of dropping it, so the engine can stop at once: a journal that lost a
+    /// line can no longer tell a resume what ran. A torn line is cut off again, so the next
+    /// line does not join it.
+    @discardableResult
+    public func append(_ entry: Entry) -> RunFormatError? {
         let line: String
         switch entry {
         case .started(let job, let attempt): line = "A \(attempt) \(job)\n"
@@ -38,7 +43,17 @@ public final class RunJournal: @unchecked Sendable {
         case .process(let job, let attempt, let id): line = "P \(attempt) \(id) \(job)\n"
         }
         var bytes = Array(line.utf8)
-        _ = bytes.withUnsafeMutableBytes { write(fd, $0.baseAddress, $0.count) }
+        var written: Int
+        repeat {
+            written = bytes.withUnsafeMutableBytes { write(fd, $0.baseAddress, $0.count) }
+        } while written < 0 && errno == EINTR
+        if written == bytes.count { return nil }
+        let reason = written < 0 ? String(cString: strerror(errno)) : "only \(written) of \(bytes.count) bytes written (is the disk full?)"
+        if written > 0 {
+            let end = lseek(fd, 0, SEEK_END)
+            if end >= written { _ = ftruncate(fd, end - off_t(written)) }
+        }
+        return RunFormatError("cannot write the journal \(path): \(reason)")
     }
 
     /// What an earlier engine of this run recorded. A torn last line (a kill mid-write) is ignored.

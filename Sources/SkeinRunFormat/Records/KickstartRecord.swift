@@ -86,7 +86,7 @@ public struct KickstartRecord: Sendable, Equatable {
 
     public static func parse(_ bytes: [UInt8], path: String) throws -> KickstartRecord {
         let root: YAMLNode?
-        do { root = try YAMLParser.parse(bytes).root } catch { throw RunFormatError("\(path): not a kickstart record (line \(error.mark.line): \(error.message))") }
+        do { root = try YAMLParser.parse(bytes, secondDocument: .ignore).root } catch { throw RunFormatError("\(path): not a kickstart record (line \(error.mark.line): \(error.message))") }
         var records: [YAMLMapping] = []
         switch root {
         case .sequence(let s)?:

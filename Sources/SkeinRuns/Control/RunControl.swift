@@ -16,7 +16,22 @@ public struct RunControl: Sendable {
         guard RunDirectory.isRunDirectory(path) else {
             throw RunsError("\(path) is not a Skein run directory (no plan.json)")
         }
-        plan = try RunDirectory(path: RunDirectory.absolute(path)).readPlan()
+        let given = RunDirectory.absolute(path)
+        plan = try RunDirectory(path: given).readPlan()
+        try Self.refuseCopy(given: given, named: plan.runDirectory)
+    }
+
+    /// A run folder copied or moved elsewhere still names its first place in plan.json (its
+    /// jobs' folders, scratch and records are there): steering it would act on the original,
+    /// so it is refused (issue 13, item 12).
+    static func refuseCopy(given: String, named: String) throws {
+        func real(_ path: String) -> String {
+            guard let resolved = realpath(path, nil) else { return (path as NSString).standardizingPath }
+            defer { free(resolved) }
+            return String(cString: resolved)
+        }
+        guard real(given) != real(named) else { return }
+        throw RunsError("\(given) is a copy of the run in \(named) (plan.json names that folder): a run cannot be moved or copied; run or steer \(named), or plan the workflow again")
     }
 
     public var runDirectory: String { plan.runDirectory }
@@ -72,9 +87,11 @@ public struct RunControl: Sendable {
     }
 
     /// Starts an engine for this run (`skein run RUNDIR` on a planned or stopped run).
+    /// Throws `RunBusy` when an engine holds the run already.
     public func startEngine(_ start: EngineStart, retrying jobs: [String] = []) throws -> ControlOutcome {
         // The engine runs the plan's commands as this user: refuse a plan another could edit.
         try PrivateDirectory.checkTrusted(runDirectory: runDirectory)
+        guard !engineIsAlive else { throw RunBusy(runDirectory: runDirectory) }
         switch start {
         case .detached(let executable, let environment):
             let pid = try EngineProcess.detach(runDirectory: runDirectory, retrying: jobs, executable: executable,

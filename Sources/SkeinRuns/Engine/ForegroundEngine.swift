@@ -7,7 +7,7 @@ import SkeinRunFormat
 /// run's stored settings, and keeps the run registry up to date.
 public enum ForegroundEngine {
     /// Runs `plan` and returns the exit code `skein run --batch` documents: 0 succeeded,
-    /// 1 failed, 3 halted, removed or stopped by SIGTERM/SIGINT. Throws when the engine cannot start (another engine
+    /// 1 failed, 3 halted, removed or stopped by SIGTERM/SIGINT, 4 the run's records could not be written (disk full). Throws when the engine cannot start (another engine
     /// holds the run, an executor is missing). `retrying` names failed jobs to run again
     /// while the run's other failed jobs stay failed; empty: every failed job runs again.
     public static func run(_ plan: ExecutablePlan, retrying jobs: [String] = [], printProgress: Bool = true,
@@ -26,7 +26,7 @@ public enum ForegroundEngine {
         let transfers = plan.jobs.contains { $0.executor == "transfer" } ? TransferJobExecutor() : nil
         if let transfers { executors["transfer"] = transfers }
         let engine = try WorkflowEngine(plan: plan, options: options, executors: executors, processes: processes)
-        engine.add(try ProvenanceRecorder(plan: plan))
+        engine.add(try ProvenanceRecorder(plan: plan, onWriteFailure: { [engine] in engine.reportWriteFailure($0) }))
         if printProgress { engine.add(ProgressPrinter(plan: plan)) }
         if executors["slurm"] != nil { engine.add(PendingReasonsRecorder(plan: plan)) }
         let registry = try? RunRegistry()
@@ -40,10 +40,20 @@ public enum ForegroundEngine {
         if printProgress {
             for executor in executors.values { if let summary = executor.summary { print(summary) } }
         }
-        let (state, code) = result(of: outcome)
+        var (state, code) = result(of: outcome)
+        if let cause = engine.writeFailure {
+            // The run is resumable once space is freed; its records are incomplete until then.
+            FileHandle.standardError.write(Data("skein: the run stopped because its records could not be written: \(cause)\n".utf8))
+            (state, code) = (.halted, recordsNotWritten)
+        }
         _ = try? registry?.update(runDir: plan.runDirectory, state: state, finished: Date().timeIntervalSince1970)
         return code
     }
+
+    /// The exit code of a run that stopped because provenance, the journal or a record could
+    /// not be written (a full disk): neither the workflow's failure (1) nor a halt by the
+    /// user (3).
+    public static let recordsNotWritten: Int32 = 4
 
     /// The registry state and exit code of an engine's outcome.
     static func result(of outcome: WorkflowOutcome) -> (RunState, Int32) {

@@ -29,6 +29,7 @@ public struct WorkflowValidator {
         validator.checkReplicas()
         validator.checkProfiles()
         validator.checkNames()
+        validator.checkProfileRanges()
         building.wait()
         let graph = graphBox.graph!
         validator.checkCycles(graph)
