@@ -107,6 +107,9 @@ final class CurlTry {
         }
     }
 
+    /// Seconds spent hashing the download so far.
+    var hashSeconds: Double { partial?.hashSeconds ?? 0 }
+
     /// Bytes moved by this try.
     var bytes: Int64 {
         if let partial { return partial.bytes }

@@ -38,7 +38,7 @@ enum LocalTransfer {
             break
         }
         do {
-            outcome.sha256 = try copy(source, to: destination, request: request)
+            (outcome.sha256, outcome.checksumSeconds) = try copy(source, to: destination, request: request)
         } catch {
             outcome.error = error
         }
@@ -58,7 +58,7 @@ enum LocalTransfer {
         return true
     }
 
-    private static func copy(_ source: String, to destination: String, request: TransferRequest) throws(TransferError) -> String? {
+    private static func copy(_ source: String, to destination: String, request: TransferRequest) throws(TransferError) -> (String?, Double) {
         let input = open(source, O_RDONLY | O_CLOEXEC)
         guard input >= 0 else { throw TransferError(.notFound, "\(request.source): \(String(cString: strerror(errno)))") }
         defer { close(input) }
@@ -77,6 +77,7 @@ enum LocalTransfer {
             if n == 0 { break }
             guard partial.write(UnsafeRawBufferPointer(rebasing: buffer[0..<n])) else { break }
         }
-        return try partial.commit(expectedSHA256: request.expectedSHA256, source: request.source)
+        let hashSeconds = partial.hashSeconds
+        return (try partial.commit(expectedSHA256: request.expectedSHA256, source: request.source), hashSeconds)
     }
 }

@@ -14,6 +14,8 @@ final class PartialFile {
     private var fd: Int32
     private var hasher: SHA256?
     private(set) var bytes: Int64 = 0
+    /// Time spent hashing, for the integrity rows provenance keeps.
+    private(set) var hashSeconds: Double = 0
     /// errno of the first failed write (a full disk, a quota).
     private(set) var writeError: Int32?
     /// libcurl hands over 16 KiB at a time: gathered here, one write(2) per MiB.
@@ -46,7 +48,11 @@ final class PartialFile {
     /// Appends bytes; false once a write failed (the transfer is then aborted).
     func write(_ buffer: UnsafeRawBufferPointer) -> Bool {
         guard writeError == nil else { return false }
-        hasher?.update(buffer)
+        if hasher != nil {
+            let started = DispatchTime.now().uptimeNanoseconds
+            hasher!.update(buffer)
+            hashSeconds += Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        }
         bytes += Int64(buffer.count)
         if pending.isEmpty && buffer.count >= Self.flushSize { return writeAll(buffer) }
         if pending.capacity < Self.flushSize { pending.reserveCapacity(Self.flushSize) }

@@ -174,11 +174,12 @@ public final class TransferEngine: @unchecked Sendable {
             finished += 1
             guard let (job, attempt) = lock.withLock({ active.removeValue(forKey: easy) }) else { continue }
             job.bytes = attempt.bytes
+            let hashSeconds = attempt.hashSeconds
             let now = Date().timeIntervalSince1970
             do {
                 let digest = try attempt.finish(code)
                 job.done(TransferOutcome(request: job.request, method: attempt.scheme, bytes: job.bytes, start: job.start, end: now,
-                                         attempts: job.tries, sha256: digest, error: nil))
+                                         attempts: job.tries, sha256: digest, checksumSeconds: hashSeconds, error: nil))
             } catch {
                 if error.retryable && job.tries < settings.tries {
                     job.notBefore = now + settings.backoff * pow(2, Double(job.tries - 1))

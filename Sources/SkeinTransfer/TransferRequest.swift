@@ -41,6 +41,8 @@ public struct TransferOutcome: Sendable {
     public var attempts: Int
     /// The content's sha256 (hex), when it was computed.
     public var sha256: String?
+    /// Seconds spent computing it.
+    public var checksumSeconds: Double = 0
     /// Nil when the file is in place.
     public var error: TransferError?
 

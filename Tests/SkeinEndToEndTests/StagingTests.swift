@@ -73,6 +73,9 @@ final class StagingTests: XCTestCase {
         XCTAssertTrue(log.contains("Stats: 6 of 6 files"), log)
         XCTAssertTrue(log.contains(server.url("in0.txt") + " -> "), log)
         XCTAssertTrue(log.contains("sha256 \(replicas[0].sha256!)"), "the catalog's checksum was verified: \(log)")
+        XCTAssertEqual(try sql(db, "select type, file_type, count from integrity"), ["check|input|1"], "one catalog checksum compared")
+        let statistics = try SkeinBinary.run(["statistics", runDirectory.path], environment: environment)
+        XCTAssertTrue(statistics.stdout.contains("# Integrity Metrics\n1 files checksums compared with total duration of"), statistics.stdout)
 
         // Without an output site (as pegasus-plan without -o) outputs stay in scratch.
         let unstaged = try run(wf, [])

@@ -26,6 +26,9 @@ public struct AttemptEnd: Sendable {
     /// vanished job): reports show it instead of a bare signal.
     public var reason: String?
 
+    /// Checksums the attempt computed or checked (Pegasus's `integrity` rows).
+    public var integrity: [IntegrityWork] = []
+
     public init(_ termination: AttemptTermination, recordWritten: Bool = false, host: String? = nil, schedulerID: String? = nil, reason: String? = nil) {
         self.termination = termination
         self.recordWritten = recordWritten
@@ -71,6 +74,25 @@ public protocol JobExecutor: AnyObject, Sendable {
 
 extension JobExecutor {
     public var summary: String? { nil }
+}
+
+/// Checksum work of one attempt: `check` (compared with a known sha256) or `compute`
+/// (generated), of `input` or `output` files, how many and how long, as Pegasus records it.
+public struct IntegrityWork: Sendable, Equatable {
+    public enum Kind: String, Sendable { case check, compute }
+    public enum Files: String, Sendable { case input, output }
+
+    public var kind: Kind
+    public var files: Files
+    public var count: Int
+    public var seconds: Double
+
+    public init(_ kind: Kind, _ files: Files, count: Int, seconds: Double) {
+        self.kind = kind
+        self.files = files
+        self.count = count
+        self.seconds = seconds
+    }
 }
 
 public struct EngineError: Error, CustomStringConvertible, Sendable {

@@ -96,7 +96,19 @@ public final class TransferJobExecutor: JobExecutor, @unchecked Sendable {
 
     /// Ends an attempt that did its work in this process, with its log and errors as the
     /// job's stdout and stderr.
-    private func finishWork(_ launch: AttemptLaunch, start: Double, log: [String], errors: [String]) {
+    /// Checksums compared with the catalog's (`check`; inputs on stage-in, outputs on
+    /// stage-out) and generated without one (`compute`, of the files the job wrote).
+    static func integrity(of outcomes: [TransferOutcome], kind: JobKind) -> [IntegrityWork] {
+        let files: IntegrityWork.Files = kind == .stageOut ? .output : .input
+        let checked = outcomes.filter { $0.succeeded && $0.request.expectedSHA256 != nil }
+        let computed = outcomes.filter { $0.succeeded && $0.request.expectedSHA256 == nil && $0.sha256 != nil }
+        var work: [IntegrityWork] = []
+        if !checked.isEmpty { work.append(IntegrityWork(.check, files, count: checked.count, seconds: checked.reduce(0) { $0 + $1.checksumSeconds })) }
+        if !computed.isEmpty { work.append(IntegrityWork(.compute, .output, count: computed.count, seconds: computed.reduce(0) { $0 + $1.checksumSeconds })) }
+        return work
+    }
+
+    private func finishWork(_ launch: AttemptLaunch, start: Double, log: [String], errors: [String], integrity: [IntegrityWork] = []) {
         guard let entry = lock.withLock({ () -> (attempt: Int, stopped: Bool, ended: @Sendable (AttemptEnd) -> Void)? in
             guard let entry = running[launch.job], entry.attempt == launch.attempt else { return nil }
             running[launch.job] = nil
@@ -106,7 +118,9 @@ public final class TransferJobExecutor: JobExecutor, @unchecked Sendable {
         try? (log.joined(separator: "\n") + "\n").write(toFile: launch.spec.stdout, atomically: false, encoding: .utf8)
         try? (errors.isEmpty ? "" : errors.joined(separator: "\n") + "\n").write(toFile: launch.spec.stderr, atomically: false, encoding: .utf8)
         let message = errors.first.map { errors.count > 1 ? "\($0) (and \(errors.count - 1) more)" : $0 }
-        entry.ended(AttemptEnd(.completed(succeeded: errors.isEmpty, exitCode: errors.isEmpty ? 0 : 1, start: start, end: end, message: message), reason: message))
+        var ended = AttemptEnd(.completed(succeeded: errors.isEmpty, exitCode: errors.isEmpty ? 0 : 1, start: start, end: end, message: message), reason: message)
+        ended.integrity = integrity
+        entry.ended(ended)
     }
 
     /// A cleanup job: each path removed (a folder with its contents), a missing one is fine;
@@ -148,7 +162,7 @@ public final class TransferJobExecutor: JobExecutor, @unchecked Sendable {
         let bytes = outcomes.reduce(Int64(0)) { $0 + $1.bytes }
         log.append("Stats: \(outcomes.count - failed.count) of \(outcomes.count) files, \(bytes) bytes in \(String(format: "%.3f", Date().timeIntervalSince1970 - start)) s")
         let errors = failed.map { "\($0.error!.message)" + ($0.attempts > 1 ? " (after \($0.attempts) tries)" : "") }
-        finishWork(launch, start: start, log: log, errors: errors)
+        finishWork(launch, start: start, log: log, errors: errors, integrity: Self.integrity(of: outcomes, kind: launch.planned.kind))
     }
 }
 

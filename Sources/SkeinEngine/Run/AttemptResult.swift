@@ -17,6 +17,8 @@ public struct AttemptResult: Sendable {
     /// The last 64 KiB of the job's stdout and stderr, for provenance and reports.
     public var stdoutText: String
     public var stderrText: String
+    /// Checksums computed or checked by the attempt.
+    public var integrity: [IntegrityWork] = []
 }
 
 /// The observer of a run's life, called on the engine queue: provenance, the journal,

@@ -188,12 +188,14 @@ public final class WorkflowEngine: @unchecked Sendable {
                     reportWriteFailure(failure)
                     outcome = AttemptOutcome(succeeded: false, exitCode: outcome.exitCode, reason: failure, interrupted: true)
                 }
-                let result = AttemptResult(job: index, attempt: attempt, termination: end.termination, outcome: outcome, recordFile: recordFile,
+                var result = AttemptResult(job: index, attempt: attempt, termination: end.termination, outcome: outcome, recordFile: recordFile,
                                            stdoutFile: stdoutFile, stderrFile: stderrFile, hostname: end.host ?? hostFacts.hostname ?? "localhost",
                                            schedulerID: end.schedulerID,
                                            stdoutText: PostRunChecks.tail(stdoutFile, limit: 65536),
                                            stderrText: PostRunChecks.tail(stderrFile, limit: 65536))
-                queue.async { [self] in finished(result) }
+                result.integrity = end.integrity
+                let finishedResult = result
+                queue.async { [self] in finished(finishedResult) }
             }
         }
         if started { running[index] = (attempt, executor) }
