@@ -292,7 +292,7 @@ struct PlanFiles {
         guard let plan = try? RunDirectory(path: directory).readPlan() else { return nil }
         var jobs: [String: Entry] = [:]
         for j in plan.jobs {
-            jobs[j.id] = Entry(inputs: j.inputLinks.map(\.lfn), outputs: j.outputs, stdin: j.stdin, stdout: j.stdout, stderr: j.stderr)
+            jobs[j.id] = Entry(inputs: j.readFiles, outputs: j.outputs, stdin: j.stdin, stdout: j.stdout, stderr: j.stderr)
         }
         return PlanFiles(jobs: jobs)
     }

@@ -110,6 +110,7 @@ final class PassTests: XCTestCase {
         XCTAssertEqual(workflow.jobs[0].job.outputs, ["mid.txt"])
         XCTAssertEqual(workflow.jobs[1].parentIDs, ["a"])
         XCTAssertEqual(workflow.jobs[1].job.inputLinks, [input], "mid.txt comes from a; in.txt from the catalog")
+        XCTAssertEqual(workflow.jobs[1].job.inputs, ["mid.txt", "in.txt"], "every file b reads, its parent's included (the TUI's Definition tab)")
     }
 
     func testDirectoriesAddCreateDirFirstAndThePlanNumbersEdges() throws {

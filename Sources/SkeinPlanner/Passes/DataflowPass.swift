@@ -27,6 +27,9 @@ struct DataflowPass: PlannerPass {
                 links.append(InputLink(lfn: stdin, source: source))
             }
             workflow.jobs[i].job.inputLinks = links
+            var inputs = job.uses.filter { $0.type.isInput }.map(\.lfn)
+            if let stdin = job.stdin, !inputs.contains(stdin) { inputs.append(stdin) }
+            workflow.jobs[i].job.inputs = inputs
             workflow.jobs[i].job.outputs = job.uses.filter { $0.type == .output || $0.type == .inout }.map(\.lfn).filter { $0 != job.stdout && $0 != job.stderr }
                 + [job.stdout, job.stderr].compactMap { $0 }
         }

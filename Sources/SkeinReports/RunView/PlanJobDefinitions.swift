@@ -31,7 +31,7 @@ public struct PlanJobDefinitions: Sendable {
             kind: job.kind.rawValue, transformation: job.transformation, executable: job.executable, arguments: job.arguments,
             site: job.site, executor: job.executor, workingDirectory: job.workingDirectory, retries: job.retries,
             maxWalltime: job.maxWalltime, priority: job.priority, category: job.category,
-            inputs: job.inputLinks.map(\.lfn), outputs: job.outputs, stdin: job.stdin, stdout: job.stdout, stderr: job.stderr,
+            inputs: job.readFiles, outputs: job.outputs, stdin: job.stdin, stdout: job.stdout, stderr: job.stderr,
             profiles: job.profiles.sorted { $0.key < $1.key }.map { ($0.key, $0.value) },
             environment: job.environment.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
     }

@@ -83,6 +83,12 @@ public struct ExecutableJob: Codable, Sendable, Equatable {
     public var inputLinks: [InputLink]
     /// Files the job must produce (logical names, in the working directory).
     public var outputs: [String]
+    /// Every file the job reads (logical names): from the catalog, a stage-in, or a parent.
+    public var inputs: [String] = []
+
+    /// The files the job reads, for reports: `inputs`, or its linked replicas in a plan
+    /// written before `inputs` existed.
+    public var readFiles: [String] { inputs.isEmpty ? inputLinks.map(\.lfn) : inputs }
     public var hooks: [PlannedHook]
     /// Every profile in effect (`namespace.key`), for executors that map more of them.
     public var profiles: [String: String]
@@ -175,6 +181,7 @@ public struct ExecutableJob: Codable, Sendable, Equatable {
         transfers = try c.decodeIfPresent([PlannedTransfer].self, forKey: .transfers) ?? []
         removals = try c.decodeIfPresent([String].self, forKey: .removals) ?? []
         registrations = try c.decodeIfPresent([PlannedRegistration].self, forKey: .registrations) ?? []
+        inputs = try c.decodeIfPresent([String].self, forKey: .inputs) ?? []
     }
 }
 
