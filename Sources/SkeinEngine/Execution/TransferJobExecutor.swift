@@ -4,14 +4,16 @@ import SkeinProvenance
 import SkeinRunFormat
 import SkeinTransfer
 
-/// Runs transfer jobs (stage-in, stage-out) in the engine's process: every file of the job
-/// goes to one shared `TransferEngine` (libcurl, no process per file), and the attempt ends
-/// when the last file has. The job's stdout lists what moved (bytes, seconds, tries), its
-/// stderr why files failed, one line each, as pegasus-transfer's log would; the attempt's
-/// reason is the first failure.
+/// Runs the data jobs in the engine's process: stage-in and stage-out (every file goes to one
+/// shared `TransferEngine`: libcurl, no process per file), cleanup (removals) and
+/// registration (the output replica catalog). The attempt ends when the last file has; the
+/// job's stdout lists what was done (bytes, seconds, tries), its stderr why files failed, one
+/// line each, as pegasus-transfer's log would; the attempt's reason is the first failure.
+/// Nothing runs on the engine's queue: removals and hashing for registration go to a worker.
 public final class TransferJobExecutor: JobExecutor, @unchecked Sendable {
     private let transfers: TransferEngine
     private let lock = NSLock()
+    private let worker = DispatchQueue(label: "skein.data-jobs", qos: .utility, attributes: .concurrent)
     /// Attempts still moving files, by job, and whether the engine asked them to stop.
     private var running: [Int: (attempt: Int, stopped: Bool, ended: @Sendable (AttemptEnd) -> Void)] = [:]
 
@@ -25,11 +27,11 @@ public final class TransferJobExecutor: JobExecutor, @unchecked Sendable {
         lock.withLock { running[launch.job] = (launch.attempt, false, ended) }
         progress(.running(host: nil))
         if !launch.planned.removals.isEmpty {
-            removeFiles(launch, start: start)
+            worker.async { [self] in removeFiles(launch, start: start) }
             return true
         }
         if !launch.planned.registrations.isEmpty {
-            register(launch, start: start)
+            worker.async { [self] in register(launch, start: start) }
             return true
         }
         guard !files.isEmpty else {
