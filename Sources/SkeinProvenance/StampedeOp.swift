@@ -16,6 +16,7 @@ enum StampedeOp: Sendable, CustomStringConvertible {
     case subworkflow(JobInstanceID, WorkflowID)
     case invocation(InvocationID, WorkflowID, InvocationRow)
     case integrity(WorkflowID, JobInstanceID, IntegrityType, IntegrityFileType?, count: Int, duration: Double)
+    case replica(lfn: String, pfn: String?, site: String?, metadata: [String: String])
 
     var description: String {
         switch self {
@@ -34,6 +35,7 @@ enum StampedeOp: Sendable, CustomStringConvertible {
         case .subworkflow(let id, let wf): return "job_instance \(id) subwf \(wf)"
         case .invocation(let id, _, let row): return "invocation \(id) of job_instance \(row.instanceID)"
         case .integrity(_, let id, let type, _, _, _): return "integrity \(type.rawValue) of job_instance \(id)"
+        case .replica(let lfn, _, _, _): return "replica \(lfn)"
         }
     }
 
@@ -119,6 +121,13 @@ enum StampedeOp: Sendable, CustomStringConvertible {
                 ON CONFLICT (job_instance_id, type, file_type) DO UPDATE SET
                   count = count + excluded.count, duration = duration + excluded.duration
                 """, [wf, id, type.rawValue, fileType?.rawValue, count, duration])
+        case .replica(let lfn, let pfn, let site, let metadata):
+            try db.run("INSERT OR IGNORE INTO rc_lfn (lfn) VALUES (?)", [lfn])
+            guard let id = try db.scalar("SELECT lfn_id FROM rc_lfn WHERE lfn = ?", [lfn]).int else { return }
+            if let pfn { try db.run("INSERT OR IGNORE INTO rc_pfn (lfn_id, pfn, site) VALUES (?, ?, ?)", [id, pfn, site]) }
+            for (key, value) in metadata.sorted(by: { $0.key < $1.key }) {
+                try db.run(#"INSERT OR REPLACE INTO rc_meta (lfn_id, "key", value) VALUES (?, ?, ?)"#, [id, key, value])
+            }
         }
     }
 }

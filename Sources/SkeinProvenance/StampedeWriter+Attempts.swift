@@ -69,4 +69,10 @@ extension StampedeWriter {
             return ((), [.integrity(wf, instanceID, type, fileType, count: count, duration: duration)])
         }
     }
+
+    /// A file the run registered (`rc_lfn`, `rc_pfn`, `rc_meta`), as monitord records it when
+    /// a `register_*` job succeeds.
+    public func replica(lfn: String, pfn: String?, site: String?, metadata: [String: String]) {
+        enqueue { _ in ((), [.replica(lfn: lfn, pfn: pfn, site: site, metadata: metadata)]) }
+    }
 }

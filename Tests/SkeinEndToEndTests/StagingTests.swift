@@ -119,6 +119,9 @@ final class StagingTests: XCTestCase {
         XCTAssertEqual(try sql(catalog, "select value from rc_meta where key = 'size'"), ["2"])
         let db = wf.runDirectory().appendingPathComponent("staging-0.stampede.db")
         XCTAssertEqual(try sql(db, "select type_desc from job where exec_job_id = 'register_local_0_0'"), ["registration"])
+        // The run's own database keeps them too, as monitord records a register job's success.
+        XCTAssertEqual(try sql(db, "select lfn, pfn, site from rc_lfn join rc_pfn using(lfn_id)"), ["out0.txt|file://\(output)|local"])
+        XCTAssertEqual(try sql(db, "select value from rc_meta where key = 'checksum.type'"), ["sha256"])
     }
 
     func sql(_ database: URL, _ query: String) throws -> [String] {

@@ -28,6 +28,8 @@ public struct AttemptEnd: Sendable {
 
     /// Checksums the attempt computed or checked (Pegasus's `integrity` rows).
     public var integrity: [IntegrityWork] = []
+    /// Replicas the attempt registered (lfn, pfn, site, metadata), for `rc_*` rows.
+    public var registered: [RegisteredReplica] = []
 
     public init(_ termination: AttemptTermination, recordWritten: Bool = false, host: String? = nil, schedulerID: String? = nil, reason: String? = nil) {
         self.termination = termination
@@ -92,6 +94,21 @@ public struct IntegrityWork: Sendable, Equatable {
         self.files = files
         self.count = count
         self.seconds = seconds
+    }
+}
+
+/// A replica a registration job recorded in the output replica catalog.
+public struct RegisteredReplica: Sendable, Equatable {
+    public var lfn: String
+    public var pfn: String
+    public var site: String
+    public var metadata: [String: String]
+
+    public init(lfn: String, pfn: String, site: String, metadata: [String: String]) {
+        self.lfn = lfn
+        self.pfn = pfn
+        self.site = site
+        self.metadata = metadata
     }
 }
 

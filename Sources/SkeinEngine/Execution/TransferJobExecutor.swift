@@ -71,6 +71,7 @@ public final class TransferJobExecutor: JobExecutor, @unchecked Sendable {
     private func register(_ launch: AttemptLaunch, start: Double) {
         var lines: [String] = []
         var errors: [String] = []
+        var registered: [RegisteredReplica] = []
         var catalogs: [String: OutputReplicaCatalog] = [:]
         for registration in launch.planned.registrations {
             let path = registration.pfn.hasPrefix("file://") ? String(registration.pfn.dropFirst("file://".count)) : registration.pfn
@@ -88,12 +89,14 @@ public final class TransferJobExecutor: JobExecutor, @unchecked Sendable {
                 let catalog = try catalogs[registration.catalog] ?? OutputReplicaCatalog(path: registration.catalog)
                 catalogs[registration.catalog] = catalog
                 try catalog.register(lfn: registration.lfn, pfn: registration.pfn, site: registration.site, metadata: metadata)
+                registered.append(RegisteredReplica(lfn: registration.lfn, pfn: registration.pfn, site: registration.site, metadata: metadata))
                 lines.append("\(registration.lfn) \(registration.pfn) site=\"\(registration.site)\" checksum.value=\"\(metadata["checksum.value"] ?? "")\"")
             } catch {
                 errors.append("\(registration.lfn): cannot write \(registration.catalog): \(error)")
             }
         }
-        finishWork(launch, start: start, log: lines + ["Stats: registered \(lines.count) of \(launch.planned.registrations.count)"], errors: errors)
+        finishWork(launch, start: start, log: lines + ["Stats: registered \(lines.count) of \(launch.planned.registrations.count)"], errors: errors,
+                   registered: registered)
     }
 
     /// Ends an attempt that did its work in this process, with its log and errors as the
@@ -110,7 +113,8 @@ public final class TransferJobExecutor: JobExecutor, @unchecked Sendable {
         return work
     }
 
-    private func finishWork(_ launch: AttemptLaunch, start: Double, log: [String], errors: [String], integrity: [IntegrityWork] = []) {
+    private func finishWork(_ launch: AttemptLaunch, start: Double, log: [String], errors: [String], integrity: [IntegrityWork] = [],
+                            registered: [RegisteredReplica] = []) {
         guard let entry = lock.withLock({ () -> (attempt: Int, stopped: Bool, ended: @Sendable (AttemptEnd) -> Void)? in
             guard let entry = running[launch.job], entry.attempt == launch.attempt else { return nil }
             running[launch.job] = nil
@@ -122,6 +126,7 @@ public final class TransferJobExecutor: JobExecutor, @unchecked Sendable {
         let message = errors.first.map { errors.count > 1 ? "\($0) (and \(errors.count - 1) more)" : $0 }
         var ended = AttemptEnd(.completed(succeeded: errors.isEmpty, exitCode: errors.isEmpty ? 0 : 1, start: start, end: end, message: message), reason: message)
         ended.integrity = integrity
+        ended.registered = registered
         entry.ended(ended)
     }
 

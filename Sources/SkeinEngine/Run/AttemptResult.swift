@@ -19,6 +19,8 @@ public struct AttemptResult: Sendable {
     public var stderrText: String
     /// Checksums computed or checked by the attempt.
     public var integrity: [IntegrityWork] = []
+    /// Replicas registered by the attempt.
+    public var registered: [RegisteredReplica] = []
 }
 
 /// The observer of a run's life, called on the engine queue: provenance, the journal,

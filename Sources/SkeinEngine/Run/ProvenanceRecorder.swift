@@ -149,6 +149,9 @@ public final class ProvenanceRecorder: RunObserver {
         let hostID = hostIDs[hostKey] ?? writer.host(wfID, site: job.site, hostname: result.hostname, ip: Host.primaryIPv4()?.address ?? "127.0.0.1", uname: "linux", totalMemory: nil)
         hostIDs[hostKey] = hostID
         writer.jobState(instance.id, .jobTerminated, timestamp: end)
+        if result.outcome.succeeded {
+            for replica in result.registered { writer.replica(lfn: replica.lfn, pfn: replica.pfn, site: replica.site, metadata: replica.metadata) }
+        }
         for work in result.integrity {
             writer.integrity(instance.id, type: work.kind == .check ? .check : .compute, fileType: work.files == .input ? .input : .output,
                              count: work.count, duration: work.seconds)

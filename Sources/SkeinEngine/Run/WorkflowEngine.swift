@@ -194,6 +194,7 @@ public final class WorkflowEngine: @unchecked Sendable {
                                            stdoutText: PostRunChecks.tail(stdoutFile, limit: 65536),
                                            stderrText: PostRunChecks.tail(stderrFile, limit: 65536))
                 result.integrity = end.integrity
+                result.registered = end.registered
                 let finishedResult = result
                 queue.async { [self] in finished(finishedResult) }
             }
