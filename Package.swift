@@ -95,7 +95,7 @@ let package = Package(
         // run's stored engine settings every engine start uses.
         .target(
             name: "SkeinRuns",
-            dependencies: ["SkeinPlanner", "SkeinEngine", "SkeinProvenance", "SkeinRunFormat", "SkeinWorkflow"]),
+            dependencies: ["SkeinPlanner", "SkeinEngine", "SkeinProvenance", "SkeinRunFormat", "SkeinWorkflow", "SkeinTransfer"]),
         // status / analyzer / statistics as data, with text and JSON renderings.
         .target(
             name: "SkeinReports",
@@ -135,7 +135,7 @@ let package = Package(
             dependencies: ["SkeinEngine", "SkeinEngineCore", "SkeinRunFormat", "SkeinTestSupport"]),
         .testTarget(
             name: "SkeinPlannerTests",
-            dependencies: ["SkeinPlanner", "SkeinWorkflow", "SkeinRunFormat"]),
+            dependencies: ["SkeinPlanner", "SkeinWorkflow", "SkeinRunFormat", "SkeinProperties"]),
         .testTarget(
             name: "SkeinTUITests",
             dependencies: ["SkeinTUI", "SkeinProvenance", "SkeinRunFormat", "SkeinText", "SkeinTestSupport"],

@@ -33,6 +33,7 @@ public struct Planner {
         executable.hooks = workflow.hooks.shell.map { PlannedHook(on: $0.on.rawValue, command: $0.command) }
         executable.metadata = Dictionary(workflow.metadata.map { ($0.key, $0.value) }, uniquingKeysWith: { _, last in last })
         executable.categoryLimits = Self.categoryLimits(properties)
+        executable.transferThreads = properties["pegasus.transfer.threads"].flatMap { Int($0) }.flatMap { $0 > 0 ? $0 : nil }
         var withProperties = options
         withProperties.properties = properties
         let context = PlanningContext(loaded, workflow, options: withProperties)

@@ -21,7 +21,7 @@ final class ImportRulesTests: XCTestCase {
         "SkeinProvenance": ["CSQLite", "SkeinRunFormat"],
         "SkeinEngine": ["SkeinEngineCore", "SkeinRunFormat", "SkeinProvenance", "SkeinTransfer", "SkeinKickstart", "SkeinText", "CSpawn"],
         "SkeinReports": ["SkeinProvenance", "SkeinRunFormat", "SkeinProperties", "SkeinText"],
-        "SkeinRuns": ["SkeinPlanner", "SkeinEngine", "SkeinEngineCore", "SkeinProvenance", "SkeinRunFormat", "SkeinWorkflow", "SkeinProperties"],
+        "SkeinRuns": ["SkeinPlanner", "SkeinEngine", "SkeinEngineCore", "SkeinProvenance", "SkeinRunFormat", "SkeinWorkflow", "SkeinProperties", "SkeinTransfer"],
         "SkeinTUI": ["SkeinReports", "SkeinRunFormat", "SkeinRuns", "SkeinYAML", "SkeinText", "CNcursesw"],
         "skein-kickstart": ["SkeinKickstart"],
         "skein-transfer": ["SkeinTransfer"],

@@ -1,4 +1,5 @@
 import Foundation
+import SkeinProperties
 import SkeinRunFormat
 import SkeinWorkflow
 import XCTest
@@ -223,6 +224,15 @@ final class PassTests: XCTestCase {
         XCTAssertEqual(forced.pruned, [:])
         XCTAssertEqual(forced.jobs.filter { $0.job.kind == .compute }.map(\.job.id), ["a", "b", "c"])
     }
+
+    func testTransferThreadsComeFromTheProperties() throws {
+        let loaded = WorkflowLoader.load(WorkflowSources(workflow: scratch.appendingPathComponent("workflow.yml").path))
+        let run = scratch.appendingPathComponent("run-threads").path
+        try FileManager.default.createDirectory(atPath: run, withIntermediateDirectories: true)
+        let plan = try Planner(loaded, options: PlanOptions(properties: PegasusProperties(text: "pegasus.transfer.threads = 16\n"))).plan(runDirectory: run)
+        XCTAssertEqual(plan.transferThreads, 16)
+        XCTAssertNil(try Planner(loaded, options: PlanOptions(properties: PegasusProperties(text: "pegasus.transfer.threads = none\n"))).plan(runDirectory: run).transferThreads)
+    }
 }
 
 final class GeneratedIDTests: XCTestCase {
@@ -232,4 +242,5 @@ final class GeneratedIDTests: XCTestCase {
         XCTAssertEqual(ExecutableWorkflow.unusedID("stage_in_local_local_0_0", taken: &taken), "stage_in_local_local_0_0")
         XCTAssertTrue(taken.contains("stage_in_local_local_0_0"))
     }
+
 }

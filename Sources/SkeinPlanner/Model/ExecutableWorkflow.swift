@@ -16,6 +16,7 @@ public struct ExecutableWorkflow: Sendable {
     public var hooks: [PlannedHook] = []
     public var metadata: [String: String] = [:]
     public var categoryLimits: [String: Int] = [:]
+    public var transferThreads: Int?
     public var jobs: [PlannedJob] = []
     /// Stageable executables: copied into the run by the writer, not by a pass.
     public var stagedExecutables: [StagedExecutable] = []
@@ -31,7 +32,7 @@ public struct ExecutableWorkflow: Sendable {
         var index: [String: Int] = [:]
         index.reserveCapacity(jobs.count)
         for (i, job) in jobs.enumerated() { index[job.job.id] = i }
-        return ExecutablePlan(
+        var plan = ExecutablePlan(
             label: label, wfUUID: wfUUID, workflowFile: workflowFile, runDirectory: runDirectory, scratchDirectory: scratchDirectory,
             outputDirectory: outputDirectory, createdAt: createdAt, plannerArguments: plannerArguments, hooks: hooks, metadata: metadata,
             categoryLimits: categoryLimits,
@@ -41,6 +42,8 @@ public struct ExecutableWorkflow: Sendable {
                 job.parents = planned.parentIDs.compactMap { index[$0] }
                 return job
             })
+        plan.transferThreads = transferThreads
+        return plan
     }
 }
 

@@ -22,6 +22,8 @@ public struct ExecutablePlan: Codable, Sendable, Equatable {
     public var jobs: [ExecutableJob]
     /// Jobs of the workflow left out because their outputs already exist (data reuse), and why.
     public var prunedJobs: [PrunedJob]?
+    /// Files moved at once by the engine's transfer jobs (`pegasus.transfer.threads`); nil = 8.
+    public var transferThreads: Int?
 
     public init(
         formatVersion: Int = ExecutablePlan.formatVersion, label: String, wfUUID: String, workflowFile: String, runDirectory: String,

@@ -2,6 +2,7 @@ import Foundation
 import SkeinEngine
 import SkeinProvenance
 import SkeinRunFormat
+import SkeinTransfer
 
 /// Runs a run's engine in this process to the end (`skein run RUNDIR --batch`), with the
 /// run's stored settings, and keeps the run registry up to date.
@@ -23,7 +24,8 @@ public enum ForegroundEngine {
             executors["slurm"] = SlurmExecutor(settings: SlurmSettings(settings: settings.slurm, kickstart: kickstart), processes: processes,
                                                runDirectory: plan.runDirectory)
         }
-        let transfers = plan.jobs.contains { $0.executor == "transfer" } ? TransferJobExecutor() : nil
+        let transfers = plan.jobs.contains { $0.executor == "transfer" }
+            ? TransferJobExecutor(settings: TransferSettings(concurrent: plan.transferThreads ?? 8)) : nil
         if let transfers { executors["transfer"] = transfers }
         let engine = try WorkflowEngine(plan: plan, options: options, executors: executors, processes: processes)
         engine.add(try ProvenanceRecorder(plan: plan, onWriteFailure: { [engine] in engine.reportWriteFailure($0) }))
