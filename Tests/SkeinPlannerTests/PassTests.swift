@@ -242,5 +242,4 @@ final class GeneratedIDTests: XCTestCase {
         XCTAssertEqual(ExecutableWorkflow.unusedID("stage_in_local_local_0_0", taken: &taken), "stage_in_local_local_0_0")
         XCTAssertTrue(taken.contains("stage_in_local_local_0_0"))
     }
-
 }
