@@ -183,7 +183,8 @@ public struct RunLocation: Codable, Sendable, Equatable {
         return result
     }
 
-    static func absolute(_ path: String) -> String {
+    /// `path` made absolute and standardized (`..` resolved), as run locations are kept.
+    public static func absolute(_ path: String) -> String {
         let full = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
         return (URL(fileURLWithPath: full).standardizedFileURL.path as NSString).standardizingPath
     }

@@ -3,7 +3,7 @@ import XCTest
 @testable import SkeinReports
 
 /// Skein's readers on real Pegasus submit directories report the same facts as Pegasus's
-/// own tools (`../shared/fixtures/pegasus-runs/expected/`): the same counts, the same
+/// own tools (`Tests/Fixtures/pegasus-runs/expected/`): the same counts, the same
 /// failed jobs, the same exit codes, the same stderr.
 final class PegasusFixtureTests: XCTestCase {
     /// What pegasus-analyzer printed: the summary numbers, failed jobs and their details.

@@ -6,7 +6,7 @@ import SkeinReports
 
 /// Whole screens rendered into the in-memory backend and compared with text snapshots
 /// (Snapshots/*.txt), at 80x24 and at a large size. Pegasus screens read the real submit
-/// directories of ../shared/fixtures/pegasus-runs.
+/// directories of Tests/Fixtures/pegasus-runs.
 final class SnapshotTests: XCTestCase {
     func frame(_ app: AppModel, ascii: Bool = false) -> String {
         let backend = MemoryBackend(width: app.width, height: app.height)

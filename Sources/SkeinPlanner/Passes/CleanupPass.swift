@@ -75,7 +75,7 @@ struct CleanupPass: PlannerPass {
         var taken = workflow.jobIDs
         for level in byLevel.keys.sorted() {
             let files = byLevel[level]!
-            let count = max(1, min(files.count, Int((Double(jobsOnLevel[level] ?? 1) / Double(Self.jobsPerCleanupJob)).rounded(.up))))
+            let count = auxiliaryJobCount(files: files.count, jobsOnLevel: jobsOnLevel[level] ?? 1, perJob: Self.jobsPerCleanupJob)
             var groups = Array(repeating: [String](), count: count)
             for (n, lfn) in files.enumerated() { groups[n % count].append(lfn) }
             for (n, group) in groups.enumerated() where !group.isEmpty {

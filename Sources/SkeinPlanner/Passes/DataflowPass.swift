@@ -12,13 +12,12 @@ struct DataflowPass: PlannerPass {
         for i in workflow.jobs.indices {
             guard let index = workflow.jobs[i].abstractIndex else { continue }
             let job = jobs[index]
-            // Left-out parents make nothing: their files come from the catalog.
-            let parents = context.graph.parents[index].filter { workflow.pruned[$0] == nil }
+            let parents = workflow.plannedParents(of: index, context)
             workflow.jobs[i].parentIDs += parents.map { jobs[$0].id }
 
             var links: [InputLink] = []
             for use in job.uses where use.type.isInput {
-                if parents.contains(where: { p in jobs[p].uses.contains { $0.lfn == use.lfn && $0.type.isOutput } }) { continue }
+                if context.madeByParent(use.lfn, parents: parents) { continue }
                 if let source = context.replicas.localPath(of: use.lfn) { links.append(InputLink(lfn: use.lfn, source: source)) }
             }
             if let stdin = job.stdin, !links.contains(where: { $0.lfn == stdin }), !job.uses.contains(where: { $0.lfn == stdin && $0.type.isInput }),

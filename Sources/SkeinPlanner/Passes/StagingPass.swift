@@ -50,17 +50,17 @@ struct StagingPass: PlannerPass {
             for i in jobs {
                 guard let abstract = workflow.jobs[i].abstractIndex else { continue }
                 let job = context.workflow.jobs[abstract]
-                let parents = context.graph.parents[abstract].filter { workflow.pruned[$0] == nil }
+                let parents = workflow.plannedParents(of: abstract, context)
                 var lfns = job.uses.filter { $0.type.isInput }.map(\.lfn)
                 if let stdin = job.stdin, !lfns.contains(stdin) { lfns.append(stdin) }
                 for lfn in lfns {
-                    if parents.contains(where: { p in context.workflow.jobs[p].uses.contains { $0.lfn == lfn && $0.type.isOutput } }) { continue }
+                    if context.madeByParent(lfn, parents: parents) { continue }
                     guard let url = context.replicas.remoteURL(of: lfn) else { continue }
                     if readers[lfn] == nil && staged[lfn] == nil { files.append((lfn, url)) }
                     readers[lfn, default: []].append(i)
                 }
             }
-            let count = max(1, min(files.count, clusters ?? Int((Double(jobs.count) / Double(Self.jobsPerTransferJob)).rounded(.up))))
+            let count = auxiliaryJobCount(files: files.count, jobsOnLevel: jobs.count, perJob: Self.jobsPerTransferJob, fixed: clusters)
             var groups = Array(repeating: [PlannedTransfer](), count: count)
             for (n, file) in files.enumerated() {
                 let destination = (workflow.scratchDirectory as NSString).appendingPathComponent(file.lfn)
@@ -93,7 +93,7 @@ struct StagingPass: PlannerPass {
                     files.append((PlannedTransfer(lfn: use.lfn, source: source, destination: destination, link: true), workflow.jobs[i].job.id))
                 }
             }
-            let count = max(1, min(files.count, clusters ?? Int((Double(jobs.count) / Double(Self.jobsPerTransferJob)).rounded(.up))))
+            let count = auxiliaryJobCount(files: files.count, jobsOnLevel: jobs.count, perJob: Self.jobsPerTransferJob, fixed: clusters)
             var groups = Array(repeating: [(transfer: PlannedTransfer, producer: String)](), count: count)
             for (n, file) in files.enumerated() { groups[n % count].append(file) }
             for (n, group) in groups.enumerated() where !group.isEmpty {

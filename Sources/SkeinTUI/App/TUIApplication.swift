@@ -152,7 +152,7 @@ public final class TUIApplication {
         defer { service.stop() }
         // With exactly one directory given, open it at once.
         if options.directories.count == 1, let dir = options.directories.first {
-            let abs = RunsLoader.absolute(dir)
+            let abs = RunLocation.absolute(dir)
             let kind: RunLocation.Kind = FileManager.default.fileExists(atPath: abs + "/plan.json") ? .skein : .pegasus
             model.push(RunScreen(directory: abs, label: (abs as NSString).lastPathComponent, kind: kind))
         }
@@ -239,7 +239,7 @@ public final class TUIApplication {
                     model.notify("\(error)", error: true)
                 }
             case .addRun(let dir):
-                let path = RunsLoader.absolute(dir)
+                let path = RunLocation.absolute(dir)
                 var isDirectory: ObjCBool = false
                 guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
                     model.notify(":open \(dir): no such directory", error: true)

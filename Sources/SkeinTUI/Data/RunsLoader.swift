@@ -28,7 +28,7 @@ final class RunsLoader {
         var order: [(String, RunSummary.Origin, RunSummaryReader.Hint?)] = []
         var seen = Set<String>()
         for dir in extraDirectories {
-            let abs = Self.absolute(dir)
+            let abs = RunLocation.absolute(dir)
             if seen.insert(abs).inserted { order.append((abs, .commandLine, nil)) }
         }
         if let registryDirectory {
@@ -56,10 +56,5 @@ final class RunsLoader {
         }
         lastOrder = order.map(\.0)
         return changed ? result : nil
-    }
-
-    static func absolute(_ path: String) -> String {
-        let full = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
-        return (URL(fileURLWithPath: full).standardizedFileURL.path as NSString).standardizingPath
     }
 }
