@@ -14,7 +14,37 @@ packages=(
   openssh-server     # transfer tests: a real sshd for scp and sftp, started by the tests
   openssh-client     # ssh-keygen for the test server's keys
   openssl            # transfer tests: a self-signed certificate for the https server
+  podman             # jobs in containers (transformations with `container:`), and their tests
+  runc               # podman's OCI runtime where crun cannot run (cgroup v1 or hybrid hosts)
 )
+
+# podman's defaults assume systemd, cgroup v2 and the right to raise limits. On machines
+# without them (CI containers, VMs booted without systemd) every `podman run` fails with
+# "setrlimit RLIMIT_NOFILE: Operation not permitted" or "cgroups in hybrid mode not
+# supported". Skein then writes /etc/containers/containers.conf (only when there is none,
+# or it is the one Skein wrote) with: ulimits no higher than this machine's hard limits
+# (podman caps its own nproc at kernel.pid_max), runc on cgroup v1/hybrid hosts, the
+# cgroupfs manager and a file event log without systemd.
+configure_podman() {
+  command -v podman >/dev/null 2>&1 || return 0
+  local conf=/etc/containers/containers.conf marker="# written by Skein's scripts/install-deps.sh"
+  if [ -e "$conf" ] && ! grep -qF "$marker" "$conf"; then
+    echo "install-deps: keeping $conf (not Skein's)"
+    return 0
+  fi
+  local nofile nproc pidmax runtime=crun manager=systemd events=journald
+  nofile=$(ulimit -Hn); nproc=$(ulimit -Hu); pidmax=$(cat /proc/sys/kernel/pid_max 2>/dev/null || echo 32768)
+  [ "$nofile" = unlimited ] && nofile=1048576
+  if [ "$nproc" = unlimited ] || [ "$nproc" -gt "$pidmax" ]; then nproc=$pidmax; fi
+  if [ "$(stat -fc %T /sys/fs/cgroup 2>/dev/null)" != cgroup2fs ]; then runtime=runc; fi
+  if [ "$(cat /proc/1/comm 2>/dev/null)" != systemd ]; then manager=cgroupfs; events=file; fi
+  local text
+  text=$(printf '%s\n[containers]\ndefault_ulimits = ["nofile=%s:%s", "nproc=%s:%s"]\n[engine]\nruntime = "%s"\ncgroup_manager = "%s"\nevents_logger = "%s"\n' \
+    "$marker" "$nofile" "$nofile" "$nproc" "$nproc" "$runtime" "$manager" "$events")
+  if [ -e "$conf" ] && [ "$(cat "$conf")" = "$text" ]; then return 0; fi
+  echo "install-deps: writing $conf (runtime $runtime, cgroups $manager, ulimits nofile=$nofile nproc=$nproc)"
+  printf '%s\n' "$text" | "${as_root[@]}" tee "$conf" >/dev/null
+}
 
 missing=()
 for p in "${packages[@]}"; do
@@ -23,21 +53,23 @@ for p in "${packages[@]}"; do
   fi
 done
 
-if [ ${#missing[@]} -eq 0 ]; then
-  echo "install-deps: all system packages present"
-  exit 0
-fi
-
 if [ "$(id -u)" -eq 0 ]; then
   as_root=()
 elif command -v sudo >/dev/null 2>&1; then
   as_root=(sudo)
-else
+elif [ ${#missing[@]} -gt 0 ]; then
   echo "install-deps: missing ${missing[*]}; run as root or install sudo" >&2
   exit 1
+else
+  as_root=()
 fi
 
-echo "install-deps: installing ${missing[*]}"
-export DEBIAN_FRONTEND=noninteractive
-"${as_root[@]}" apt-get update -qq
-"${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all system packages present"
+else
+  echo "install-deps: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  "${as_root[@]}" apt-get update -qq
+  "${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+configure_podman

@@ -15,7 +15,7 @@ public struct Planner {
     /// as passes here.
     let passes: [any PlannerPass] = [
         DataReusePass(), PlacementPass(), ProfilesPass(), ExecutablesPass(), DataflowPass(), DirectoriesPass(), StagingPass(), ReusedOutputsStagingPass(),
-        RegistrationPass(), CleanupPass(),
+        ContainerPass(), RegistrationPass(), CleanupPass(),
     ]
 
     public init(_ loaded: LoadedWorkflow, options: PlanOptions) {
@@ -36,6 +36,11 @@ public struct Planner {
         executable.transferThreads = properties["pegasus.transfer.threads"].flatMap { Int($0) }.flatMap { $0 > 0 ? $0 : nil }
         var withProperties = options
         withProperties.properties = properties
+        if withProperties.containerRuntimes == nil, loaded.transformations?.containers.isEmpty == false {
+            let found = ContainerRuntimes.discover(properties: properties)
+            withProperties.containerRuntimes = found.runtimes
+            if let problem = found.problem { executable.problems.append(problem) }
+        }
         let context = PlanningContext(loaded, workflow, options: withProperties)
         for pass in passes {
             pass.run(&executable, context)

@@ -154,12 +154,16 @@ public final class WorkflowEngine: @unchecked Sendable {
         }
         let stdoutFile = layout.stdout(index, job.id, attempt: attempt)
         let stderrFile = layout.stderr(index, job.id, attempt: attempt)
-        let spec = LaunchSpec(
+        let onHost = LaunchSpec(
             executable: job.executable, arguments: job.arguments, environment: environment(for: job),
             workingDirectory: job.workingDirectory,
             stdin: job.stdin.map { JobFolderPath.inside(job.workingDirectory, $0) ?? "/dev/null" },
             stdout: job.stdout.flatMap { JobFolderPath.inside(job.workingDirectory, $0) } ?? stdoutFile,
             stderr: job.stderr.flatMap { JobFolderPath.inside(job.workingDirectory, $0) } ?? stderrFile)
+        // A job in a container: the runtime is the process, the job's command is inside.
+        let spec = job.container.map {
+            ContainerLaunch.wrap(onHost, job: job, container: $0, name: ContainerLaunch.containerName(workflowUUID: plan.wfUUID, job: job.id, attempt: attempt))
+        } ?? onHost
         let startedAt = Date().timeIntervalSince1970
         log(.started(job: job.id, attempt: attempt))
         for o in observers { o.attemptStarted(job: index, attempt: attempt, at: now) }

@@ -30,6 +30,9 @@ public struct PlanOptions: Sendable {
     public var plannerArguments: [String]
     /// The Pegasus properties in effect; nil = `pegasus.properties` beside the workflow.
     public var properties: PegasusProperties?
+    /// Container runtimes jobs with a `container:` may use, in order of preference; nil =
+    /// those `ContainerRuntimes.discover` finds on this machine when planning.
+    public var containerRuntimes: [ContainerRuntime]?
 
     public init(baseDirectory: String = "runs", sitesToRun: [String] = ["local"], outputSite: String = "local", stageOut: Bool = false, cleanup: Cleanup = .inplace, reuse: Bool = true, defaultRetries: Int = 0, plannerArguments: [String] = [], properties: PegasusProperties? = nil) {
         self.baseDirectory = baseDirectory

@@ -105,6 +105,8 @@ public struct ExecutableJob: Codable, Sendable, Equatable {
     public var removals: [String] = []
     /// The replicas a registration job adds to the run's output replica catalog.
     public var registrations: [PlannedRegistration] = []
+    /// The container a compute job runs in (a transformation with `container:`); nil = on the host.
+    public var container: PlannedContainer?
 
     /// The tasks provenance records for this job: its own one, or the clustered ones.
     /// Auxiliary jobs (create-dir, ...) are no task of the abstract workflow.
@@ -184,6 +186,7 @@ public struct ExecutableJob: Codable, Sendable, Equatable {
         removals = try c.decodeIfPresent([String].self, forKey: .removals) ?? []
         registrations = try c.decodeIfPresent([PlannedRegistration].self, forKey: .registrations) ?? []
         inputs = try c.decodeIfPresent([String].self, forKey: .inputs) ?? []
+        container = try c.decodeIfPresent(PlannedContainer.self, forKey: .container)
     }
 }
 
