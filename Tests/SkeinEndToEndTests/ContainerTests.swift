@@ -40,6 +40,7 @@ final class ContainerTests: XCTestCase {
             "$3" rmi "$4" >/dev/null
             """
         let build = "localhost/skein-test-build:\(marker)"
+        tags.append(build)  // loading the archive brings its own name back
         let out = try SkeinBinary.runProgram(URL(fileURLWithPath: "/bin/sh"), ["-c", script, "build", scratch.path, marker, podman, build])
         XCTAssertEqual(out.status, 0, "building the test image: " + out.stdout + out.stderr)
         if out.status != 0 { throw missingRealPart("podman cannot build an image here: \(out.stderr)") }
@@ -98,6 +99,10 @@ final class ContainerTests: XCTestCase {
         let record = try String(contentsOf: jobs.appendingPathComponent("inside.out.000"), encoding: .utf8)
         XCTAssertTrue(record.contains("regular_exitcode: 0"), record)
         XCTAssertTrue(record.contains("- \"cat /etc/os-release; tr a-z A-Z"), "the record names the job's command: \(record)")
+        XCTAssertTrue(result.stdout.contains("clean_up_container_box succeeded"), result.stdout)
+        let exists = try SkeinBinary.runProgram(URL(fileURLWithPath: try XCTUnwrap(Self.podman)), ["image", "exists", try XCTUnwrap(tags.first { $0.hasPrefix("localhost/skein/") })])
+        XCTAssertEqual(exists.status, 1, "the run's tag is removed once its jobs are done")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: wf.scratch().appendingPathComponent("container-box.tar").path), "the staged archive too")
     }
 
     func testAFailingCommandInTheContainerIsAFailedAttempt() throws {

@@ -17,7 +17,7 @@ final class ContainerLaunchTests: XCTestCase {
         let wrapped = ContainerLaunch.wrap(spec, job: job(), container: container, name: "skein-u-a-0", userID: 0, groupID: 0)
         XCTAssertEqual(wrapped.executable, "/usr/bin/podman")
         XCTAssertEqual(wrapped.arguments, [
-            "run", "--rm", "--name", "skein-u-a-0", "--pull", "never", "--entrypoint", "",
+            "run", "--rm", "--init", "--name", "skein-u-a-0", "--pull", "never", "--entrypoint", "",
             "--volume", "/scratch/run:/scratch/run", "--workdir", "/scratch/run", "--volume", "/data/in.txt:/data/in.txt:ro", "--volume", "/opt:/opt:ro",
             "--env", "MYVAR=1", "--env", "PEGASUS_JOBID=a", "localhost/skein/box:u", "/bin/sh", "-c", "cat in.txt",
         ])

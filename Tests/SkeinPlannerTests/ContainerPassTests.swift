@@ -82,7 +82,7 @@ final class ContainerPassTests: XCTestCase {
         try catalog(image: "file://images/box.tar", extra: "\n  checksum: {sha256: \(String(repeating: "ab", count: 32))}")
         let planned = try plan([podman, apptainer])
         XCTAssertEqual(planned.problems, [])
-        XCTAssertEqual(planned.jobs.map(\.job.id), ["create_dir_boxed_local", "stage_in_container_box", "load_container_box", "a", "b", "c", "d"])
+        XCTAssertEqual(planned.jobs.map(\.job.id), ["create_dir_boxed_local", "stage_in_container_box", "load_container_box", "a", "b", "c", "d", "clean_up_container_box"])
         let stage = try job("stage_in_container_box", planned)
         XCTAssertEqual(stage.job.executor, "transfer")
         XCTAssertEqual(stage.job.transfers.map(\.source), [scratch.appendingPathComponent("images/box.tar").path])
@@ -103,6 +103,9 @@ final class ContainerPassTests: XCTestCase {
         let tool = try job("c", planned).job.executable
         XCTAssertEqual(try job("c", planned).job.container?.mounts, ["/data:/data:ro", "\(tool):\(tool):ro"], "a staged executable is mounted read-only")
         XCTAssertNil(try job("d", planned).job.container, "a transformation without container runs on the host")
+        let cleanup = try job("clean_up_container_box", planned)
+        XCTAssertEqual(cleanup.parentIDs, ["a", "b", "c"], "the run's tag and staged archive go once every job of the container is done")
+        XCTAssertEqual(Array(cleanup.job.arguments.suffix(3)), ["/usr/bin/podman", "localhost/skein/box:u-1", staged])
     }
 
     func testRegistryImagesArePulledAndSifFilesNeedNoLoad() throws {

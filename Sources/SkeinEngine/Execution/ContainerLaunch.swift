@@ -22,7 +22,9 @@ public enum ContainerLaunch {
         for link in job.inputLinks where link.source.hasPrefix("/") && !sources.contains(link.source) { sources.append(link.source) }
         var arguments: [String]
         if kind.usesImageStore {
-            arguments = ["run", "--rm", "--name", name, "--pull", "never", "--entrypoint", ""]
+            // --init: the job's command is not the container's pid 1, which ignores SIGTERM,
+            // so a walltime or a stop ends it within the grace, as on the host.
+            arguments = ["run", "--rm", "--init", "--name", name, "--pull", "never", "--entrypoint", ""]
             if spec.stdin != nil { arguments.append("--interactive") }
             if userID != 0 { arguments += kind == .podman ? ["--userns", "keep-id"] : ["--user", "\(userID):\(groupID)"] }
             arguments += ["--volume", "\(spec.workingDirectory):\(spec.workingDirectory)", "--workdir", spec.workingDirectory]
@@ -40,6 +42,14 @@ public enum ContainerLaunch {
         wrapped.executable = container.runtimePath
         wrapped.arguments = arguments
         return wrapped
+    }
+
+    /// `RUNTIME rm -f NAME` when the runtime's client was killed outright (SIGKILL after the
+    /// grace): its container may live on without it. nil when nothing can be left over.
+    public static func leftoverRemoval(after termination: AttemptTermination, container: PlannedContainer, name: String, environment: [String]) -> LaunchSpec? {
+        guard ContainerRuntimeKind(rawValue: container.runtime)?.usesImageStore == true, termination.process?.signal == SIGKILL else { return nil }
+        return LaunchSpec(executable: container.runtimePath, arguments: ["rm", "-f", name], environment: environment, workingDirectory: "/",
+                          stdin: nil, stdout: "/dev/null", stderr: "/dev/null")
     }
 
     /// A name for the attempt's container that podman and docker accept, unique in the run.

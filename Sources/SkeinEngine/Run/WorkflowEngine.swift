@@ -161,9 +161,8 @@ public final class WorkflowEngine: @unchecked Sendable {
             stdout: job.stdout.flatMap { JobFolderPath.inside(job.workingDirectory, $0) } ?? stdoutFile,
             stderr: job.stderr.flatMap { JobFolderPath.inside(job.workingDirectory, $0) } ?? stderrFile)
         // A job in a container: the runtime is the process, the job's command is inside.
-        let spec = job.container.map {
-            ContainerLaunch.wrap(onHost, job: job, container: $0, name: ContainerLaunch.containerName(workflowUUID: plan.wfUUID, job: job.id, attempt: attempt))
-        } ?? onHost
+        let containerName = ContainerLaunch.containerName(workflowUUID: plan.wfUUID, job: job.id, attempt: attempt)
+        let spec = job.container.map { ContainerLaunch.wrap(onHost, job: job, container: $0, name: containerName) } ?? onHost
         let startedAt = Date().timeIntervalSince1970
         log(.started(job: job.id, attempt: attempt))
         for o in observers { o.attemptStarted(job: index, attempt: attempt, at: now) }
@@ -179,6 +178,10 @@ public final class WorkflowEngine: @unchecked Sendable {
         }
         let started = executor.start(launch, progress: progress) { [self] end in
             workers.async { [self] in
+                if let container = job.container,
+                    let removal = ContainerLaunch.leftoverRemoval(after: end.termination, container: container, name: containerName, environment: spec.environment) {
+                    _ = localProcesses.launch(removal) { _ in }
+                }
                 // Declared stdout/stderr files stay the job's output; each attempt keeps a copy.
                 if job.stdout != nil { linkOrCopy(spec.stdout, stdoutFile) }
                 if job.stderr != nil { linkOrCopy(spec.stderr, stderrFile) }

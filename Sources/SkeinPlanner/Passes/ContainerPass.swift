@@ -12,6 +12,8 @@ import SkeinWorkflow
 /// (apptainer, singularity; a `.sif` file needs no load). A separate job rather than a step
 /// of the first job: it runs once however many jobs start at the same time, has its own
 /// record and retries, and a failed pull names the image instead of failing a user's job.
+/// Once every job of a container has succeeded, `clean_up_container_*` removes the run's
+/// tag and the files it made for the image (unless `--cleanup none`).
 struct ContainerPass: PlannerPass {
     let name = "containers"
 
@@ -20,7 +22,9 @@ struct ContainerPass: PlannerPass {
         var containers: [String: Container] = [:]
         for c in catalog.containers where containers[c.name] == nil { containers[c.name] = c }
         let createDir = workflow.jobs.first { $0.job.kind == .createDir }?.job.id
-        var ready: [String: (container: PlannedContainer, parent: String?)] = [:]
+        var ready: [String: (container: PlannedContainer, parent: String?, leftovers: [String])] = [:]
+        var users: [String: [String]] = [:]
+        var order: [String] = []
         var refused = Set<String>()
         var added: [PlannedJob] = []
         var taken = workflow.jobIDs
@@ -36,10 +40,11 @@ struct ContainerPass: PlannerPass {
                     continue
                 case .success(let prepared):
                     added += prepared.jobs
-                    ready[name] = (prepared.container, prepared.jobs.last?.job.id)
+                    ready[name] = (prepared.container, prepared.jobs.last?.job.id, prepared.leftovers)
+                    order.append(name)
                 }
             }
-            guard let (planned, parent) = ready[name] else { continue }
+            guard let (planned, parent, _) = ready[name] else { continue }
             if workflow.jobs[i].job.executor != "local", ContainerRuntimeKind(rawValue: planned.runtime)?.usesImageStore == true {
                 workflow.problems.append(location(container, context) + "job '\(workflow.jobs[i].job.id)' runs on \(workflow.jobs[i].job.executor) site '\(workflow.jobs[i].job.site)' in container '\(name)', but \(planned.runtime) keeps its images on this machine only: give the container a .sif image (apptainer or singularity on the nodes) or run the job on a local site")
                 continue
@@ -49,15 +54,31 @@ struct ContainerPass: PlannerPass {
             if workflow.stagedExecutables.contains(where: { $0.target == executable }) { job.mounts.append("\(executable):\(executable):ro") }
             workflow.jobs[i].job.container = job
             if let parent, !workflow.jobs[i].parentIDs.contains(parent) { workflow.jobs[i].parentIDs.append(parent) }
+            users[name, default: []].append(workflow.jobs[i].job.id)
         }
         let insertAt = workflow.jobs.firstIndex { $0.job.kind != .createDir } ?? workflow.jobs.count
         workflow.jobs.insert(contentsOf: added, at: insertAt)
+        guard context.options.cleanup != .none else { return }
+        for name in order {
+            guard let (planned, _, leftovers) = ready[name], let jobs = users[name], !jobs.isEmpty else { continue }
+            let tag = ContainerRuntimeKind(rawValue: planned.runtime)?.usesImageStore == true ? planned.image : ""
+            if tag.isEmpty && leftovers.isEmpty { continue }
+            let job = ExecutableJob(
+                id: ExecutableWorkflow.unusedID("clean_up_container_\(Self.safeName(name))", taken: &taken), kind: .cleanup,
+                transformation: "skein::container-cleanup", site: "local", executable: "/bin/sh",
+                arguments: ["-c", Self.cleanupScript, "skein-container-cleanup", planned.runtimePath, tag] + leftovers, environment: [:],
+                workingDirectory: workflow.scratchDirectory, retries: context.options.defaultRetries, parents: [])
+            workflow.jobs.append(PlannedJob(job: job, parentIDs: jobs))
+        }
     }
 
     /// The container as jobs run it, and the jobs (in order) that make its image ready.
     struct Prepared {
         var container: PlannedContainer
         var jobs: [PlannedJob]
+        /// Files the run made for the image (a staged archive, a built `.sif`), removed
+        /// with the run's tag once every job of the container has succeeded.
+        var leftovers: [String] = []
     }
 
     /// A problem is a message given the transformation that asked for the container.
@@ -126,7 +147,10 @@ struct ContainerPass: PlannerPass {
         let planned = PlannedContainer(
             name: container.name, type: container.type, runtime: runtime.kind.rawValue, runtimePath: runtime.path,
             image: load?.image ?? imageFile ?? "", mounts: container.mounts)
-        return .success(Prepared(container: planned, jobs: jobs))
+        var leftovers: [String] = []
+        if let imageFile, imageFile.hasPrefix(workflow.scratchDirectory + "/") { leftovers.append(imageFile) }
+        if let load, load.image == sif { leftovers.append(sif) }
+        return .success(Prepared(container: planned, jobs: jobs, leftovers: leftovers))
     }
 
     /// `$1` the runtime, `$2` the archive, `$3` this run's tag: load, then tag what was loaded
@@ -134,6 +158,10 @@ struct ContainerPass: PlannerPass {
     static let loadScript = #"set -e; out=$("$1" load -q -i "$2"); ref=${out##*: }; "$1" tag "$ref" "$3""#
     /// `$1` the runtime, `$2` the registry reference, `$3` this run's tag.
     static let pullScript = #"set -e; ref=$("$1" pull -q "$2" | tail -n 1); "$1" tag "$ref" "$3""#
+
+    /// `$1` the runtime, `$2` the run's tag (empty: none), then the files to remove. The
+    /// image stays in the store while another tag names it.
+    static let cleanupScript = #"rt=$1; tag=$2; shift 2; if [ -n "$tag" ]; then "$rt" rmi "$tag" >/dev/null; fi; rm -f -- "$@""#
 
     static func noRuntime(_ transformation: String, _ container: Container, _ image: ContainerImage, _ runtimes: [ContainerRuntime]) -> String {
         let wanted: String
