@@ -64,6 +64,7 @@ final class ContainerTests: XCTestCase {
               type: docker
               image: \(image)
               image.site: local
+              profiles: {env: {FROM_BOX: box-profile}}
             """.write(to: wf.directory.appendingPathComponent("transformations.yml"), atomically: true, encoding: .utf8)
         let data = scratch.appendingPathComponent("data")
         try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
@@ -83,7 +84,7 @@ final class ContainerTests: XCTestCase {
         let marker = UUID().uuidString.lowercased()
         let image = try buildImage(marker: marker)
         let wf = try workflow(image: "file://\(image.path)", jobs: [
-            .init(id: "inside", script: "cat /etc/os-release; tr a-z A-Z < in.txt > out.txt; echo \"var=$MYVAR job=$PEGASUS_JOBID\" >> out.txt",
+            .init(id: "inside", script: "cat /etc/os-release; tr a-z A-Z < in.txt > out.txt; echo \"var=$MYVAR box=$FROM_BOX job=$PEGASUS_JOBID\" >> out.txt",
                   outputs: ["out.txt"], inputs: ["in.txt"], profiles: ["env": ["MYVAR": "from-profile"]]),
             .init(id: "second", script: "cat /etc/os-release"),
         ])
@@ -95,7 +96,7 @@ final class ContainerTests: XCTestCase {
         let stdout = try String(contentsOf: jobs.appendingPathComponent("inside.stdout.000"), encoding: .utf8)
         XCTAssertTrue(stdout.contains("NAME=\"Skein test image\"") && stdout.contains(marker), "the image's os-release, not the host's: \(stdout)")
         XCTAssertEqual(try String(contentsOf: wf.directory.appendingPathComponent("output/out.txt"), encoding: .utf8),
-                       "HELLO FROM THE HOST\nvar=from-profile job=inside\n", "input read and output written in the bind-mounted folder")
+                       "HELLO FROM THE HOST\nvar=from-profile box=box-profile job=inside\n", "input read and output written in the bind-mounted folder")
         let record = try String(contentsOf: jobs.appendingPathComponent("inside.out.000"), encoding: .utf8)
         XCTAssertTrue(record.contains("regular_exitcode: 0"), record)
         XCTAssertTrue(record.contains("- \"cat /etc/os-release; tr a-z A-Z"), "the record names the job's command: \(record)")

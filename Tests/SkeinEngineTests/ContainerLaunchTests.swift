@@ -27,6 +27,15 @@ final class ContainerLaunchTests: XCTestCase {
         XCTAssertTrue(rootless.arguments.joined(separator: " ").contains("--userns keep-id"), "files the job writes stay the user's")
     }
 
+    func testTheJobsRuntimeOptionsAndGPUsComeBeforeTheImage() {
+        var container = PlannedContainer(name: "box", type: "docker", runtime: "docker", runtimePath: "/usr/bin/docker", image: "img")
+        container.arguments = ["--cap-add", "SYS_PTRACE"]
+        container.gpus = true
+        let wrapped = ContainerLaunch.wrap(spec, job: job(), container: container, name: "n", userID: 1000, groupID: 100)
+        XCTAssertEqual(Array(wrapped.arguments.suffix(10)), ["--env", "PEGASUS_JOBID=a", "--gpus", "all", "--cap-add", "SYS_PTRACE", "img", "/bin/sh", "-c", "cat in.txt"])
+        XCTAssertTrue(wrapped.arguments.contains("--user") && wrapped.arguments.contains("1000:100"), "docker runs the job as the user")
+    }
+
     func testApptainerExecsTheImageFile() {
         let container = PlannedContainer(name: "box", type: "singularity", runtime: "apptainer", runtimePath: "/usr/bin/apptainer", image: "/scratch/run/box.sif")
         let wrapped = ContainerLaunch.wrap(spec, job: job(), container: container, name: "n", userID: 0, groupID: 0)

@@ -108,6 +108,25 @@ final class ContainerPassTests: XCTestCase {
         XCTAssertEqual(Array(cleanup.job.arguments.suffix(3)), ["/usr/bin/podman", "localhost/skein/box:u-1", staged])
     }
 
+    func testTheContainersEnvironmentAndTheJobsRuntimeOptionsGoWithTheJob() throws {
+        try catalog(image: "docker://debian:12", extra: "\n  profiles: {env: {FROM_BOX: box, SHARED: box}}")
+        try write("workflow.yml", """
+            pegasus: 5.0.4
+            name: boxed
+            jobs:
+            - type: job
+              name: boxed
+              id: a
+              arguments: []
+              uses: []
+              profiles: {env: {SHARED: job}, pegasus: {container.arguments: '--cap-add  SYS_PTRACE', gpus: '1'}}
+            """)
+        let planned = try job("a", try plan([podman])).job
+        XCTAssertEqual(planned.environment, ["FROM_BOX": "box", "SHARED": "job"], "the container's env profiles, the job's winning")
+        XCTAssertEqual(planned.container?.arguments, ["--cap-add", "SYS_PTRACE"])
+        XCTAssertEqual(planned.container?.gpus, true)
+    }
+
     func testRegistryImagesArePulledAndSifFilesNeedNoLoad() throws {
         try catalog(image: "docker://debian:12")
         let pulled = try plan([podman])

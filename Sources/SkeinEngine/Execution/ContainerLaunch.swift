@@ -31,12 +31,15 @@ public enum ContainerLaunch {
             for source in sources { arguments += ["--volume", "\(source):\(source):ro"] }
             for mount in container.mounts { arguments += ["--volume", mount] }
             for entry in inside { arguments += ["--env", entry] }
+            if container.gpus == true { arguments += kind == .podman ? ["--device", "nvidia.com/gpu=all"] : ["--gpus", "all"] }
         } else {
             arguments = ["exec", "--no-home", "--cleanenv", "--pwd", spec.workingDirectory, "--bind", spec.workingDirectory]
             for source in sources { arguments += ["--bind", "\(source):\(source):ro"] }
             for mount in container.mounts { arguments += ["--bind", mount] }
             for entry in inside { arguments += ["--env", entry] }
+            if container.gpus == true { arguments.append("--nv") }
         }
+        arguments += container.arguments ?? []
         arguments += [container.image, spec.executable] + spec.arguments
         var wrapped = spec
         wrapped.executable = container.runtimePath

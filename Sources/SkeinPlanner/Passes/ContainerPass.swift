@@ -52,6 +52,16 @@ struct ContainerPass: PlannerPass {
             var job = planned
             let executable = workflow.jobs[i].job.executable
             if workflow.stagedExecutables.contains(where: { $0.target == executable }) { job.mounts.append("\(executable):\(executable):ro") }
+            let profiles = workflow.jobs[i].job.profiles
+            if let extra = profiles["pegasus.container.arguments"] { job.arguments = extra.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init) }
+            if profiles["pegasus.gpus"].flatMap(Int.init).map({ $0 > 0 }) == true || profiles["condor.request_gpus"].flatMap(Int.init).map({ $0 > 0 }) == true {
+                job.gpus = true
+            }
+            // The container's own env profiles, as Pegasus exports them in the container;
+            // the job's environment wins.
+            for (key, value) in EffectiveProfiles(layers: [container.profiles]).environment where workflow.jobs[i].job.environment[key] == nil {
+                workflow.jobs[i].job.environment[key] = value
+            }
             workflow.jobs[i].job.container = job
             if let parent, !workflow.jobs[i].parentIDs.contains(parent) { workflow.jobs[i].parentIDs.append(parent) }
             users[name, default: []].append(workflow.jobs[i].job.id)

@@ -19,6 +19,10 @@ public struct PlannedContainer: Codable, Sendable, Equatable {
     /// run's staged executable read-only. The job's working folder and its linked inputs
     /// are mounted at the same paths by the engine.
     public var mounts: [String]
+    /// The job's `pegasus.container.arguments` profile, word by word: more options for the runtime.
+    public var arguments: [String]?
+    /// The job asks for GPUs (`pegasus.gpus`, `condor.request_gpus`): passed into the container.
+    public var gpus: Bool?
 
     public init(name: String, type: String, runtime: String, runtimePath: String, image: String, mounts: [String] = []) {
         self.name = name
