@@ -45,6 +45,17 @@ final class ContainerLaunchTests: XCTestCase {
         ])
     }
 
+    func testASlurmJobRunsTheContainerOnItsNode() {
+        var planned = job()
+        planned.executor = "slurm"
+        planned.container = PlannedContainer(name: "box", type: "singularity", runtime: "apptainer", runtimePath: "/usr/bin/apptainer", image: "/scratch/run/box.sif")
+        let wrapped = ContainerLaunch.wrap(spec, job: planned, container: planned.container!, name: "n", userID: 0, groupID: 0)
+        let launch = AttemptLaunch(job: 0, attempt: 0, planned: planned, spec: wrapped, recordFile: "/run/a.out.000", workflowLabel: "w")
+        let text = SlurmBatchScript.text(launch, kickstart: "/opt/skein-kickstart", slurmLog: "/run/a.slurm")
+        XCTAssertTrue(text.contains("-r /run/a.out.000 -- /usr/bin/apptainer exec --no-home"), text)
+        XCTAssertTrue(text.contains("/scratch/run/box.sif /bin/sh -c 'cat in.txt'\n"), text)
+    }
+
     func testContainerNamesAreAcceptedByTheRuntimes() {
         XCTAssertEqual(ContainerLaunch.containerName(workflowUUID: "0123456789ab", job: "ID0000001/x y", attempt: 2), "skein-01234567-ID0000001_x_y-2")
     }

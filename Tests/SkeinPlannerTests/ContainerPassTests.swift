@@ -127,6 +127,36 @@ final class ContainerPassTests: XCTestCase {
         XCTAssertEqual(planned.container?.gpus, true)
     }
 
+    func testAnImageInPodmansStoreIsRefusedForASlurmSite() throws {
+        try write("sites.yml", """
+            pegasus: 5.0.4
+            sites:
+            - name: local
+              directories:
+              - {type: sharedScratch, path: scratch, fileServers: [{url: 'file://scratch'}]}
+            - name: hpc
+              grids:
+              - {type: batch, contact: localhost, scheduler: slurm, jobtype: compute}
+            """)
+        try write("workflow.yml", """
+            pegasus: 5.0.4
+            name: boxed
+            jobs:
+            - {type: job, name: boxed, id: a, arguments: [], uses: [], profiles: {selector: {execution.site: hpc}}}
+            """)
+        try write("transformations.yml", """
+            pegasus: 5.0.4
+            transformations:
+            - name: boxed
+              sites: [{name: hpc, pfn: /bin/sh, type: installed, container: box}]
+            containers:
+            - {name: box, type: docker, image: 'docker://debian:12'}
+            """)
+        let refused = try plan([podman])
+        XCTAssertTrue(refused.problems.first?.contains("job 'a' runs on slurm site 'hpc' in container 'box', but podman keeps its images on this machine only") == true, "\(refused.problems)")
+        XCTAssertEqual(try plan([podman, apptainer]).problems, [], "apptainer can run it: a .sif in the shared scratch")
+    }
+
     func testRegistryImagesArePulledAndSifFilesNeedNoLoad() throws {
         try catalog(image: "docker://debian:12")
         let pulled = try plan([podman])

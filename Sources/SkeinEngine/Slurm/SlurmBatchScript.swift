@@ -36,7 +36,9 @@ enum SlurmBatchScript {
         for lfn in job.outputs where lfn != job.stdout && lfn != job.stderr {
             command += ["-s", "\(lfn)=\((job.workingDirectory as NSString).appendingPathComponent(lfn))"]
         }
-        command += ["-r", launch.recordFile, "--", job.executable] + job.arguments
+        // A job in a container runs as its runtime's command (ContainerLaunch), on the node too.
+        let run = job.container == nil ? [job.executable] + job.arguments : [launch.spec.executable] + launch.spec.arguments
+        command += ["-r", launch.recordFile, "--"] + run
         lines.append("exec " + command.map(quote).joined(separator: " "))
         return lines.joined(separator: "\n") + "\n"
     }

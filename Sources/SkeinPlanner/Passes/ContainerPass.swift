@@ -28,12 +28,14 @@ struct ContainerPass: PlannerPass {
         var refused = Set<String>()
         var added: [PlannedJob] = []
         var taken = workflow.jobIDs
+        // Containers a batch-system job uses want an image file the nodes can read.
+        let onNodes = Set(workflow.jobs.compactMap { $0.job.executor == "local" ? nil : $0.placement?.entry.container })
         for i in workflow.jobs.indices {
             guard let placement = workflow.jobs[i].placement, let name = placement.entry.container, let container = containers[name],
                 !refused.contains(name)
             else { continue }
             if ready[name] == nil {
-                switch prepare(container, workflow, context, createDir: createDir, taken: &taken) {
+                switch prepare(container, workflow, context, createDir: createDir, onNodes: onNodes.contains(name), taken: &taken) {
                 case .failure(let problem):
                     workflow.problems.append(location(container, context) + problem(workflow.jobs[i].job.transformation))
                     refused.insert(name)
@@ -97,14 +99,16 @@ struct ContainerPass: PlannerPass {
         case failure((String) -> String)
     }
 
-    func prepare(_ container: Container, _ workflow: ExecutableWorkflow, _ context: PlanningContext, createDir: String?, taken: inout Set<String>) -> Preparation {
+    func prepare(_ container: Container, _ workflow: ExecutableWorkflow, _ context: PlanningContext, createDir: String?, onNodes: Bool,
+                 taken: inout Set<String>) -> Preparation {
         guard let image = ContainerImage(container.image) else {
             return .failure { _ in
                 "container '\(container.name)' has image '\(container.image)', which Skein cannot fetch: give docker://NAME:TAG, library://..., or the path or URL (file, http, https, scp, sftp) of an image archive (.tar) or a .sif file"
             }
         }
         let runtimes = context.options.containerRuntimes ?? []
-        guard let runtime = runtimes.first(where: { $0.canRun(type: container.type, image: image) }) else {
+        let capable = runtimes.filter { $0.canRun(type: container.type, image: image) }
+        guard let runtime = (onNodes ? capable.first { !$0.kind.usesImageStore } : nil) ?? capable.first else {
             return .failure { transformation in Self.noRuntime(transformation, container, image, runtimes) }
         }
         let safe = Self.safeName(container.name)
