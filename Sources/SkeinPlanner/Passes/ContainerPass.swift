@@ -26,6 +26,7 @@ struct ContainerPass: PlannerPass {
         var users: [String: [String]] = [:]
         var order: [String] = []
         var refused = Set<String>()
+        var refusedSites = Set<String>()
         var added: [PlannedJob] = []
         var taken = workflow.jobIDs
         // Containers a batch-system job uses want an image file the nodes can read.
@@ -47,41 +48,59 @@ struct ContainerPass: PlannerPass {
                 }
             }
             guard let (planned, parent, _) = ready[name] else { continue }
-            if workflow.jobs[i].job.executor != "local", ContainerRuntimeKind(rawValue: planned.runtime)?.usesImageStore == true {
-                workflow.problems.append(location(container, context) + "job '\(workflow.jobs[i].job.id)' runs on \(workflow.jobs[i].job.executor) site '\(workflow.jobs[i].job.site)' in container '\(name)', but \(planned.runtime) keeps its images on this machine only: give the container a .sif image (apptainer or singularity on the nodes) or run the job on a local site")
+            let job = workflow.jobs[i].job
+            if job.executor != "local", ContainerRuntimeKind(rawValue: planned.runtime)?.usesImageStore == true {
+                if refusedSites.insert("\(name)\u{0}\(job.site)").inserted {
+                    workflow.problems.append(location(container, context) + "job '\(job.id)' runs on \(job.executor) site '\(job.site)' in container '\(name)', but \(planned.runtime) keeps its images on this machine only: give the container a .sif image (apptainer or singularity on the nodes) or run the job on a local site")
+                }
                 continue
             }
-            var job = planned
-            let executable = workflow.jobs[i].job.executable
-            if workflow.stagedExecutables.contains(where: { $0.target == executable }) { job.mounts.append("\(executable):\(executable):ro") }
-            let profiles = workflow.jobs[i].job.profiles
-            if let extra = profiles["pegasus.container.arguments"] { job.arguments = extra.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init) }
-            if profiles["pegasus.gpus"].flatMap(Int.init).map({ $0 > 0 }) == true || profiles["condor.request_gpus"].flatMap(Int.init).map({ $0 > 0 }) == true {
-                job.gpus = true
-            }
+            let staged = workflow.stagedExecutables.contains { $0.target == job.executable }
+            workflow.jobs[i].job.container = Self.forJob(planned, job, stagedExecutable: staged)
             // The container's own env profiles, as Pegasus exports them in the container;
             // the job's environment wins.
-            for (key, value) in EffectiveProfiles(layers: [container.profiles]).environment where workflow.jobs[i].job.environment[key] == nil {
+            for (key, value) in EffectiveProfiles(layers: [container.profiles]).environment where job.environment[key] == nil {
                 workflow.jobs[i].job.environment[key] = value
             }
-            workflow.jobs[i].job.container = job
             if let parent, !workflow.jobs[i].parentIDs.contains(parent) { workflow.jobs[i].parentIDs.append(parent) }
-            users[name, default: []].append(workflow.jobs[i].job.id)
+            users[name, default: []].append(job.id)
         }
         let insertAt = workflow.jobs.firstIndex { $0.job.kind != .createDir } ?? workflow.jobs.count
         workflow.jobs.insert(contentsOf: added, at: insertAt)
         guard context.options.cleanup != .none else { return }
         for name in order {
-            guard let (planned, _, leftovers) = ready[name], let jobs = users[name], !jobs.isEmpty else { continue }
-            let tag = ContainerRuntimeKind(rawValue: planned.runtime)?.usesImageStore == true ? planned.image : ""
-            if tag.isEmpty && leftovers.isEmpty { continue }
-            let job = ExecutableJob(
-                id: ExecutableWorkflow.unusedID("clean_up_container_\(Self.safeName(name))", taken: &taken), kind: .cleanup,
-                transformation: "skein::container-cleanup", site: "local", executable: "/bin/sh",
-                arguments: ["-c", Self.cleanupScript, "skein-container-cleanup", planned.runtimePath, tag] + leftovers, environment: [:],
-                workingDirectory: workflow.scratchDirectory, retries: context.options.defaultRetries, parents: [])
-            workflow.jobs.append(PlannedJob(job: job, parentIDs: jobs))
+            guard let (planned, _, leftovers) = ready[name], let jobs = users[name], !jobs.isEmpty,
+                let cleanup = cleanupJob(planned, leftovers: leftovers, workflow, context, taken: &taken)
+            else { continue }
+            workflow.jobs.append(PlannedJob(job: cleanup, parentIDs: jobs))
         }
+    }
+
+    /// The container as one job runs it: its staged executable mounted read-only, its
+    /// `pegasus.container.arguments`, and GPUs when it asks for them.
+    static func forJob(_ planned: PlannedContainer, _ job: ExecutableJob, stagedExecutable: Bool) -> PlannedContainer {
+        var container = planned
+        if stagedExecutable { container.mounts.append("\(job.executable):\(job.executable):ro") }
+        let profiles = job.profiles
+        if let extra = profiles["pegasus.container.arguments"] {
+            container.arguments = extra.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+        }
+        if [profiles["pegasus.gpus"], profiles["condor.request_gpus"]].contains(where: { $0.flatMap(Int.init).map { $0 > 0 } == true }) {
+            container.gpus = true
+        }
+        return container
+    }
+
+    /// Removes the run's tag and the image files the run made; nil when there is neither.
+    func cleanupJob(_ planned: PlannedContainer, leftovers: [String], _ workflow: ExecutableWorkflow, _ context: PlanningContext,
+                    taken: inout Set<String>) -> ExecutableJob? {
+        let tag = ContainerRuntimeKind(rawValue: planned.runtime)?.usesImageStore == true ? planned.image : ""
+        if tag.isEmpty && leftovers.isEmpty { return nil }
+        return ExecutableJob(
+            id: ExecutableWorkflow.unusedID("clean_up_container_\(Self.safeName(planned.name))", taken: &taken), kind: .cleanup,
+            transformation: "skein::container-cleanup", site: "local", executable: "/bin/sh",
+            arguments: ["-c", Self.cleanupScript, "skein-container-cleanup", planned.runtimePath, tag] + leftovers, environment: [:],
+            workingDirectory: workflow.scratchDirectory, retries: context.options.defaultRetries, parents: [])
     }
 
     /// The container as jobs run it, and the jobs (in order) that make its image ready.
