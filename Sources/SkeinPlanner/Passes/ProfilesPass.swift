@@ -55,17 +55,12 @@ struct ProfilesPass: PlannerPass {
             let namespace = String(key[..<dot]), name = String(key[key.index(after: dot)...])
             switch namespace {
             case "env", "condor", "globus": profiles.set(namespace, name, value)
-            case "pegasus" where propertyProfileKeys.contains(name): profiles.set(namespace, name, value)
+            case "pegasus" where PegasusCompatibility.propertyProfileKeys.contains(name): profiles.set(namespace, name, value)
             default: break
             }
         }
         return profiles
     }
-
-    /// `pegasus.*` properties that are also job profiles Skein honours.
-    static let propertyProfileKeys: Set<String> = [
-        "maxwalltime", "runtime", "cores", "memory", "queue", "project", "glite.arguments", "exitcode.successmsg", "exitcode.failuremsg",
-    ]
 
     /// `dagman.ABORT-DAG-ON: "3"` or `"3 RETURN 1"`.
     static func abortRule(_ text: String?) -> (exitCode: Int32, returnValue: Int32?)? {

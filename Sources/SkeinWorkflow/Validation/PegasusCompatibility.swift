@@ -69,6 +69,9 @@ public enum PegasusCompatibility {
         Entry(.property, "pegasus.stageout.clusters", .honoured, "stage-out jobs per level", example: ("pegasus.stageout.clusters", "2")),
         Entry(.property, "pegasus.register", .honoured, "false: no registration jobs", example: ("pegasus.register", "false")),
         Entry(.property, "pegasus.data.reuse.scope", .honoured, "none: no data reuse (as --force)", example: ("pegasus.data.reuse.scope", "none")),
+    ] + propertyProfileKeys.map { key in
+        Entry(.property, "pegasus.\(key)", .honoured, "the profile pegasus.\(key) of every job, below site, transformation and job profiles", example: ("pegasus.\(key)", propertyProfileExamples[key] ?? "1"))
+    } + [
         Entry(.property, "pegasus.data.configuration", .beingAdded, "staging configuration (sharedfs, nonsharedfs, condorio)", example: ("pegasus.data.configuration", "sharedfs")),
         Entry(.property, "pegasus.integrity.checking", .beingAdded, "checksums of staged and produced files", example: ("pegasus.integrity.checking", "none")),
         Entry(.property, "pegasus.transfer.links", .beingAdded, "symbolic links instead of copies for local inputs", example: ("pegasus.transfer.links", "true")),
@@ -86,6 +89,13 @@ public enum PegasusCompatibility {
         Entry(.property, "globus.*", .warned, "ignored: Skein does not submit through Globus", example: ("globus.maxwalltime", "10")),
         Entry(.property, "pegasus.*", .warned, "ignored: not acted on by Skein", example: ("pegasus.file.cleanup.scope", "deferred")),
     ]
+
+    /// `pegasus.*` properties that are also job profiles Skein honours: given as properties
+    /// they apply to every job at the lowest priority, as in Pegasus.
+    public static let propertyProfileKeys = [
+        "maxwalltime", "runtime", "cores", "memory", "queue", "project", "glite.arguments", "exitcode.successmsg", "exitcode.failuremsg",
+    ]
+    static let propertyProfileExamples = ["queue": "normal", "project": "acct", "glite.arguments": "--exclusive", "exitcode.successmsg": "ok", "exitcode.failuremsg": "bad"]
 
     static let profiles: [Entry] = [
         Entry(.profile, "env.*", .honoured, "the job's environment (job over workflow over transformation over site over properties)", example: ("env.SKEIN_TABLE_TEST", "x")),
