@@ -69,6 +69,12 @@ final class PegasusPlanOptionsTests: XCTestCase {
             }
         }
         XCTAssertTrue(planHelp.contains("pegasus-plan --relative-dir"), planHelp)
+        // The refused row: pegasus-plan's --sites with site names.
+        var wf = TestWorkflow(in: scratch.appendingPathComponent("wf"))
+        wf.jobs = [.init(id: "a", script: "true")]
+        let habit = try SkeinBinary.run(["plan", try wf.write(), "--sites", "local", "--dir", scratch.appendingPathComponent("runs").path], environment: environment)
+        XCTAssertEqual(habit.status, 2)
+        XCTAssertTrue(habit.stderr.contains("-s or --sites-to-run here: -s local"), habit.stderr)
     }
 
     /// pegasus.properties beside the workflow is honoured by the run itself: dagman.maxjobs 1

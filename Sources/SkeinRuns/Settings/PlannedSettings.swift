@@ -26,12 +26,7 @@ public enum PlannedSettings {
         } else {
             origins["retries"] = "default (0)"
         }
-        settings = change.applied(to: settings)
-        if change.maxJobs != nil { origins["maxjobs"] = "--maxjobs" }
-        if change.retries != nil { origins["retries"] = "--retries" }
-        for category in change.categoryLimits.keys { origins["category-limit \(category)"] = "--category-limit" }
-        if change.slurmMaxQueued != nil { origins["slurm-max-queued"] = "--slurm-max-queued" }
         settings.origins = origins
-        return settings
+        return change.applied(to: settings)
     }
 }

@@ -95,6 +95,12 @@ public enum WorkflowLoader {
             explicit: sources.sites, embedded: embedded?.siteCatalog, property: properties["pegasus.catalog.site.file"],
             beside: ["sites.yml", "sites.yaml"], in: directory, workflowFile: sources.workflow, diagnostics: &loaded.diagnostics
         ) { ctx, node in ctx.siteCatalog(node, standalone: true) }
+        if let given = sources.sites, !FileManager.default.fileExists(atPath: given), !given.contains("/"), !given.hasSuffix(".yml"), !given.hasSuffix(".yaml") {
+            loaded.diagnostics.append(Diagnostic(
+                .error, code: "sites-names-a-file", file: given, at: SourceMark(line: 1, column: 1),
+                "--sites names the site catalog file in Skein, and there is no file '\(given)'",
+                hint: "pegasus-plan's --sites (the sites to run on) is -s or --sites-to-run here: -s \(given)"))
+        }
         (loaded.transformations, loaded.transformationsOrigin) = choose(
             explicit: sources.transformations, embedded: embedded?.transformationCatalog,
             property: properties["pegasus.catalog.transformation.file"],

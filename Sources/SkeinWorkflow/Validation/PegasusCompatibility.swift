@@ -145,7 +145,8 @@ public enum PegasusCompatibility {
     ]
 
     static let options: [Entry] = [
-        Entry(.option, "-s, --sites", .honoured, "sites to run on, in order (same as --sites-to-run)"),
+        Entry(.option, "-s, --sites-to-run", .honoured, "sites to run on, in order (pegasus-plan -s/--sites)"),
+        Entry(.option, "--sites", .refused, "names the site catalog file in Skein; site names there are an error pointing at -s/--sites-to-run"),
         Entry(.option, "-o, --output-sites", .honoured, "where stageOut outputs go (the first site)"),
         Entry(.option, "--conf", .honoured, "the properties file (copied into the run as pegasus.<n>.properties)"),
         Entry(.option, "--dir", .honoured, "the base directory of runs"),
