@@ -78,7 +78,8 @@ extension WorkflowValidator {
         case .honoured:
             break
         case .warned:
-            warning("not-honoured", file, mark, "\(what) is not honoured by Skein: \(entry.note)", hint: "remove it, or see README \"Pegasus compatibility\"")
+            let message = entry.note.hasPrefix("ignored: ") ? "\(what) is ignored by Skein: \(entry.note.dropFirst("ignored: ".count))" : "\(what) is not honoured by Skein: \(entry.note)"
+            warning("not-honoured", file, mark, message, hint: "remove it, or see README \"Pegasus compatibility\"")
         case .beingAdded:
             warning("not-honoured", file, mark, "\(what) is not honoured by Skein yet (\(entry.note))", hint: "see README \"Pegasus compatibility\"")
         case .refused:

@@ -13,6 +13,8 @@ public enum PegasusCompatibility {
         case profile
         /// A site catalog setting (grids, `pegasus.style`).
         case site
+        /// A catalog entry other than profiles (a transformation's `container`).
+        case catalog
         /// A pegasus-plan command-line option.
         case option
     }
@@ -51,7 +53,11 @@ public enum PegasusCompatibility {
     }
 
     /// In order: the first row matching a key decides; catch-alls (`pegasus.*`) come last.
-    public static let entries: [Entry] = properties + profiles + siteSettings + options
+    public static let entries: [Entry] = properties + profiles + siteSettings + catalogEntries + options
+
+    static let catalogEntries: [Entry] = [
+        Entry(.catalog, "transformations container (docker, singularity, shifter)", .beingAdded, "the job runs inside the image through a container runtime"),
+    ]
 
     static let properties: [Entry] = [
         Entry(.property, "pegasus.catalog.site.file", .honoured, "the site catalog, when not given with --sites or embedded", example: ("pegasus.catalog.site.file", "sites.yml")),
