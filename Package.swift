@@ -158,7 +158,7 @@ let package = Package(
             dependencies: ["skein", "SkeinWorkflow", "SkeinRuns", "SkeinTUI", "SkeinRunFormat", "SkeinTestSupport"]),
         .testTarget(
             name: "SkeinRunsTests",
-            dependencies: ["SkeinRuns", "SkeinEngine", "SkeinRunFormat"]),
+            dependencies: ["SkeinRuns", "SkeinEngine", "SkeinRunFormat", "SkeinPlanner", "SkeinWorkflow", "SkeinProperties"]),
         // Helpers more than one test target needs (Pegasus's tools in a venv).
         .target(
             name: "SkeinTestSupport",

@@ -26,7 +26,9 @@ public struct Planner {
     /// Runs every pass; throws with every job's problem when the workflow cannot be planned.
     public func executableWorkflow(runDirectory: String, wfUUID: String = UUID().uuidString.lowercased(), now: Double = Date().timeIntervalSince1970) throws -> ExecutableWorkflow {
         guard let workflow = loaded.workflow else { throw PlanError(messages: ["the workflow could not be read"]) }
-        let properties = options.properties ?? PegasusProperties.load(besideWorkflowIn: (loaded.sources.workflow as NSString).deletingLastPathComponent)
+        let properties = (options.properties ?? loaded.properties).withModeDefaults()
+        let refused = Self.unsupportedSites(options.sitesToRun, loaded.sites)
+        if !refused.isEmpty { throw PlanError(messages: refused) }
         var executable = ExecutableWorkflow(
             label: workflow.name, wfUUID: wfUUID, workflowFile: CatalogPaths.absolute(loaded.sources.workflow), runDirectory: runDirectory,
             createdAt: now, plannerArguments: options.plannerArguments)
@@ -55,6 +57,13 @@ public struct Planner {
         let workflow = try executableWorkflow(runDirectory: runDirectory, wfUUID: wfUUID, now: now)
         try PlanWriter.stageExecutables(workflow)
         return workflow.plan()
+    }
+
+    /// `--sites-to-run` naming a site Skein cannot drive is an error, not a silent local run.
+    static func unsupportedSites(_ sites: [String], _ catalog: SiteCatalog?) -> [String] {
+        sites.compactMap { name in
+            catalog?.site(named: name).flatMap(SiteBatchSystem.refusal).map { "--sites-to-run \(name): \($0)" }
+        }
     }
 
     /// `dagman.<category>.maxjobs = N`, as Pegasus passes category limits to DAGMan.

@@ -8,10 +8,20 @@ import Foundation
 /// it, and neither may import the other.
 public struct PegasusProperties: Sendable, Equatable {
     public private(set) var values: [String: String]
+    /// The line each key was (last) set on, so warnings about a property can point at it.
+    public private(set) var lines: [String: Int] = [:]
 
-    public init(text: String) { values = Self.parse(text) }
+    public init(text: String) { (values, lines) = Self.parseWithLines(text) }
 
     public init(values: [String: String]) { self.values = values }
+
+    /// These properties with `defaults` for the keys they do not set (how `pegasus.mode`
+    /// fills in its settings: a key the user wrote wins).
+    public func withDefaults(_ defaults: [String: String]) -> PegasusProperties {
+        var result = self
+        for (key, value) in defaults where result.values[key] == nil { result.values[key] = value }
+        return result
+    }
 
     /// `pegasus.properties` in `directory` (the current one when empty); empty when missing.
     public static func load(besideWorkflowIn directory: String) -> PegasusProperties {
@@ -29,15 +39,21 @@ public struct PegasusProperties: Sendable, Equatable {
 
     /// Parses a Java properties file (what Pegasus's `Properties` reads): `key=value`,
     /// `key: value` or `key value`, `#`/`!` comments, backslash continuations and escapes.
-    static func parse(_ text: String) -> [String: String] {
+    static func parse(_ text: String) -> [String: String] { parseWithLines(text).values }
+
+    /// The values, and the line (1-based) each key's logical line starts on.
+    static func parseWithLines(_ text: String) -> (values: [String: String], lines: [String: Int]) {
         var result: [String: String] = [:]
-        var logical: [String] = []
+        var lineOfKey: [String: Int] = [:]
+        var logical: [(text: String, line: Int)] = []
         var pending = ""
-        for raw in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
+        var pendingStart = 0
+        for (index, raw) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
             var line = String(raw)
             if pending.isEmpty {
                 line = line.trimmingCharacters(in: .whitespaces)
                 if line.isEmpty || line.hasPrefix("#") || line.hasPrefix("!") { continue }
+                pendingStart = index + 1
             } else {
                 line = String(line.drop(while: { $0 == " " || $0 == "\t" }))
             }
@@ -47,11 +63,11 @@ public struct PegasusProperties: Sendable, Equatable {
                 pending += String(line.dropLast())
                 continue
             }
-            logical.append(pending + line)
+            logical.append((pending + line, pendingStart))
             pending = ""
         }
-        if !pending.isEmpty { logical.append(pending) }
-        for line in logical {
+        if !pending.isEmpty { logical.append((pending, pendingStart)) }
+        for (line, number) in logical {
             var key = ""
             var value = ""
             var escaped = false
@@ -80,9 +96,12 @@ public struct PegasusProperties: Sendable, Equatable {
                 }
                 i += 1
             }
-            if !key.isEmpty { result[key] = value }
+            if !key.isEmpty {
+                result[key] = value
+                lineOfKey[key] = number
+            }
         }
-        return result
+        return (result, lineOfKey)
     }
 
     private static func unescape(_ c: Character, _ chars: inout [Character], _ i: inout Int) -> Character {

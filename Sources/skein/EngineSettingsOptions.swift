@@ -5,13 +5,13 @@ import SkeinRuns
 /// directory; given to `run RUNDIR`, `resume` or `retry` they change the stored ones (the
 /// change is recorded). Options left out keep the stored values, never the defaults.
 struct EngineSettingsOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Jobs running at once (default: the run's stored value, else the number of cores).", valueName: "n"))
+    @Option(name: .long, help: ArgumentHelp("Jobs running at once on this machine (default: the run's stored value, else dagman.maxjobs of pegasus.properties, else the number of cores); Slurm jobs do not count, --slurm-max-queued and dagman.maxjobs limit them.", valueName: "n"))
     var maxjobs: Int?
 
     @Option(name: .long, help: ArgumentHelp("Limit a dagman.CATEGORY, as NAME=N (repeatable).", valueName: "name=n"))
     var categoryLimit: [String] = []
 
-    @Option(name: .long, help: ArgumentHelp("Retries for jobs that set no dagman.RETRY profile (default: the run's stored value, else 0).", valueName: "n"))
+    @Option(name: .long, help: ArgumentHelp("Retries for jobs that set no dagman.RETRY profile (default: the run's stored value, else dagman.retry of pegasus.properties, else 0).", valueName: "n"))
     var retries: Int?
 
     @OptionGroup var slurm: SlurmOptions

@@ -15,9 +15,6 @@ struct PlanningOptions: ParsableArguments {
     @Option(name: [.long, .customShort("s")], help: ArgumentHelp("Sites jobs may run on, comma-separated, in order of preference (pegasus-plan -s).", valueName: "sites"))
     var sitesToRun: String = "local"
 
-    @Option(name: .customLong("conf"), help: ArgumentHelp("The Pegasus properties file to plan with (default: pegasus.properties beside the workflow).", valueName: "file"))
-    var properties: String?
-
     @Option(
         name: [.customLong("output-site"), .customLong("output-sites"), .customShort("o")],
         help: ArgumentHelp("Site that stageOut: true outputs are copied to (its storage folder), as pegasus-plan -o. Without it, outputs stay in the scratch folder.", valueName: "site"))
@@ -26,8 +23,17 @@ struct PlanningOptions: ParsableArguments {
     @Option(help: ArgumentHelp("When scratch files are removed: inplace (each once no job needs it; the default, as Pegasus), leaf (the whole scratch folder at the end; needs -o), none.", valueName: "mode"))
     var cleanup: String = "inplace"
 
-    @Flag(name: [.long, .customShort("f")], help: "Plan every job, even those whose outputs are already in the replica catalog (no data reuse).")
+    @Flag(name: [.long, .customShort("f")], help: "Plan every job, even those whose outputs are already in the replica catalog (no data reuse; pegasus-plan --force).")
     var force = false
+
+    @Option(help: ArgumentHelp("The run folder under --dir, and the scratch folder under the site's sharedScratch, instead of <label>/runNNNN (pegasus-plan --relative-dir).", valueName: "path"))
+    var relativeDir: String?
+
+    func validate() throws {
+        if let relativeDir, relativeDir.hasPrefix("/") || relativeDir.split(separator: "/").contains("..") || relativeDir.isEmpty {
+            throw ValidationError("--relative-dir wants a relative path without '..', not '\(relativeDir)'")
+        }
+    }
 }
 
 enum Planning {
@@ -38,29 +44,25 @@ enum Planning {
         DiagnosticPrinter(limitPerCode: 20).print(result.diagnostics)
         guard result.isValid, result.loaded.workflow != nil else { throw SkeinExit.badInput }
         let change = try engine.change()
-        var properties: PegasusProperties?
-        if let file = options.properties {
-            guard let loaded = PegasusProperties.load(file: file) else {
-                Terminal.writeError("skein: --conf \(file): cannot read it\n")
-                throw SkeinExit.badInput
-            }
-            properties = loaded
-        }
         guard let cleanup = PlanOptions.Cleanup(rawValue: options.cleanup) else {
             throw ValidationError("--cleanup takes inplace, leaf or none, not '\(options.cleanup)'")
         }
-        let planOptions = PlanOptions(
+        var planOptions = PlanOptions(
             baseDirectory: options.dir, sitesToRun: options.sitesToRun.split(separator: ",").map(String.init),
             outputSite: options.outputSite?.split(separator: ",").first.map(String.init) ?? "local", stageOut: options.outputSite != nil, cleanup: cleanup, reuse: !options.force,
-            defaultRetries: change.retries ?? 0, plannerArguments: Array(CommandLine.arguments.dropFirst()), properties: properties)
+            defaultRetries: 0, plannerArguments: Array(CommandLine.arguments.dropFirst()))
+        planOptions.relativeDirectory = options.relativeDir
         do {
             let plan = try RunPlanning.plan(
-                result.loaded, options: planOptions, settings: change.applied(to: EngineSettings()),
+                result.loaded, options: planOptions, change: change,
                 plannerExecutable: CommandLine.arguments[0], plannerVersion: SkeinVersion.current)
             printPruned(plan)
             return plan
         } catch let error as PlanError {
             Terminal.writeError("skein: cannot plan \(sources.workflow):\n" + error.messages.map { "  \($0)" }.joined(separator: "\n") + "\n")
+            throw SkeinExit.badInput
+        } catch let error as RunsError {
+            Terminal.writeError("skein: cannot plan \(sources.workflow): \(error)\n")
             throw SkeinExit.badInput
         }
     }
@@ -87,6 +89,18 @@ struct Plan: ParsableCommand {
             --category-limit, --retries, the Slurm options) to engine-settings.json: every \
             engine of the run (run, resume, retry, the TUI) uses them. Run it with \
             `skein run RUNDIR`.
+
+            pegasus-plan's options, with Pegasus's meaning: -s/--sites-to-run (pegasus-plan \
+            --sites; Skein's --sites names the site catalog file), -o/--output-sites, --conf, \
+            --dir, --relative-dir, --cleanup, -f/--force, --submit. The properties \
+            (pegasus.properties beside the workflow, or --conf) are copied into the run \
+            (pegasus.<n>.properties); dagman.maxjobs and dagman.retry apply when --maxjobs \
+            and --retries are not given; env.* and the pegasus.* job profiles apply to every \
+            job below site, transformation and job profiles; pegasus.dir.useTimestamp names \
+            the run folder by time; pegasus.mode sets its defaults. Keys Skein does not act \
+            on are warned about (README, "Pegasus compatibility"). Jobs placed on a site \
+            Skein cannot drive (HTCondor, PBS, LSF, SGE, Flux) are refused: Skein runs jobs \
+            here and on Slurm. A plan that fails leaves no run folder behind.
 
             Exit codes: 0 planned, 2 invalid workflow or no site for a job.
 

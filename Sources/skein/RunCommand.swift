@@ -21,6 +21,12 @@ struct Run: ParsableCommand {
             engine.log in the run directory) so the run survives the terminal closing. \
             --batch keeps it in the foreground and prints one line per state change.
 
+            pegasus-plan's options work here as in `skein plan`: -s/--sites-to-run, \
+            -o/--output-sites, --conf, --dir, --relative-dir, --cleanup, -f/--force, and \
+            --submit (nothing to add: run always runs). pegasus.properties (beside the \
+            workflow, or --conf) sets dagman.maxjobs and dagman.retry when --maxjobs and \
+            --retries are not given.
+
             Exit codes with --batch: 0 succeeded, 1 workflow failed, 2 bad input, 3 halted \
             or removed. Without --batch: 0 once the engine has started.
 
@@ -42,7 +48,13 @@ struct Run: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The replica catalog (with a workflow file).", valueName: "file"))
     var replicas: String?
 
+    @Option(name: .customLong("conf"), help: ArgumentHelp("The Pegasus properties file (with a workflow file; pegasus-plan --conf; default: pegasus.properties beside the workflow).", valueName: "file"))
+    var properties: String?
+
     @OptionGroup var planning: PlanningOptions
+
+    @Flag(help: "Accepted as pegasus-plan --submit: run always starts the run once it is planned.")
+    var submit = false
 
     @Flag(help: "Run in the foreground and print one line per state change.")
     var batch = false
@@ -60,7 +72,7 @@ struct Run: ParsableCommand {
                 throw SkeinExit.badInput
             }
         } else {
-            let plan = try Planning.plan(WorkflowSources(workflow: target, sites: sites, transformations: transformations, replicas: replicas), planning, engine: engine)
+            let plan = try Planning.plan(WorkflowSources(workflow: target, sites: sites, transformations: transformations, replicas: replicas, properties: properties), planning, engine: engine)
             if batch { EngineProcess.exec(runDirectory: plan.runDirectory, executable: EngineProcess.currentExecutable) }
             control = RunControl(plan: plan)
         }

@@ -15,7 +15,10 @@ struct WorkflowOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The replica catalog (default: embedded, or replicas.yml beside the workflow).", valueName: "file"))
     var replicas: String?
 
+    @Option(name: .customLong("conf"), help: ArgumentHelp("The Pegasus properties file (pegasus-plan --conf; default: pegasus.properties beside the workflow).", valueName: "file"))
+    var properties: String?
+
     var sources: WorkflowSources {
-        WorkflowSources(workflow: workflow, sites: sites, transformations: transformations, replicas: replicas)
+        WorkflowSources(workflow: workflow, sites: sites, transformations: transformations, replicas: replicas, properties: properties)
     }
 }

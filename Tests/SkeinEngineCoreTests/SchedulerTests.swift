@@ -31,6 +31,26 @@ final class SchedulerTests: XCTestCase {
         XCTAssertEqual(spawned(s.handle(.finished(job: 0, attempt: 0, outcome: .success), now: 1)), [1])
     }
 
+    /// Jobs on a batch system take none of this machine's slots: a 12-job Slurm fan-out
+    /// with 2 local slots submits all 12 at once (before, one slot-full at a time), while
+    /// local jobs still wait for a slot; `batchMaxJobs` (dagman.maxjobs) caps the batch ones.
+    func testBatchJobsDoNotTakeLocalSlots() {
+        let jobs = (0..<12).map { _ in SchedulerJob(parents: [], onBatchSystem: true) } + (0..<3).map { _ in SchedulerJob(parents: []) }
+        var s = Scheduler(jobs: jobs, maxJobs: 2)
+        let first = spawned(s.handle(.start, now: 0))
+        XCTAssertEqual(first.filter { $0 < 12 }.count, 12, "every Slurm job is handed to the executor at once")
+        XCTAssertEqual(first.filter { $0 >= 12 }.count, 2, "local jobs still get 2 slots")
+        XCTAssertEqual(s.runningOnBatch, 12)
+
+        var capped = Scheduler(jobs: jobs, maxJobs: 2, batchMaxJobs: 5)
+        let started = spawned(capped.handle(.start, now: 0))
+        XCTAssertEqual(started.filter { $0 < 12 }.count, 5, "dagman.maxjobs caps the batch jobs")
+        XCTAssertEqual(started.filter { $0 >= 12 }.count, 2)
+        let next = spawned(capped.handle(.finished(job: started.first { $0 < 12 }!, attempt: 0, outcome: .success), now: 1))
+        XCTAssertEqual(next.count, 1, "a batch job ending frees one batch slot")
+        XCTAssertTrue(next[0] < 12)
+    }
+
     func testCategoryLimits() {
         let jobs = (0..<4).map { SchedulerJob(parents: [], category: $0 < 3 ? "io" : nil) }
         var s = Scheduler(jobs: jobs, maxJobs: 4, categoryLimits: ["io": 1])

@@ -4,6 +4,11 @@ import SkeinRunFormat
 public struct EngineOptions: Sendable {
     /// Jobs running at once (slots); the number of cores by default.
     public var maxJobs: Int
+    /// Jobs at once on batch systems (Slurm), apart from `maxJobs`: nil = as many as the
+    /// executor queues (`--slurm-max-queued`); `dagman.maxjobs` sets it.
+    public var batchMaxJobs: Int?
+    /// Executors whose jobs run on a batch system's nodes, not this machine's cores.
+    public static let batchExecutors: Set<String> = ["slurm"]
     /// `dagman.CATEGORY` limits: category -> jobs at once.
     public var categoryLimits: [String: Int]
     /// How often the control directory is checked for commands.
@@ -17,9 +22,10 @@ public struct EngineOptions: Sendable {
     /// last attempt): `skein retry RUN JOB` on a stopped run runs only the jobs it names.
     public var stayFailed: [String: Int]
 
-    public init(maxJobs: Int, categoryLimits: [String: Int] = [:], controlPollInterval: Double = 0.2, killGrace: Double = 5,
+    public init(maxJobs: Int, batchMaxJobs: Int? = nil, categoryLimits: [String: Int] = [:], controlPollInterval: Double = 0.2, killGrace: Double = 5,
                 defaultRetries: Int? = nil, stayFailed: [String: Int] = [:]) {
         self.maxJobs = maxJobs
+        self.batchMaxJobs = batchMaxJobs
         self.categoryLimits = categoryLimits
         self.controlPollInterval = controlPollInterval
         self.killGrace = killGrace

@@ -77,11 +77,11 @@ public final class WorkflowEngine: @unchecked Sendable {
 
         let jobs = plan.jobs.map {
             SchedulerJob(parents: $0.parents, retries: options.retries(for: $0), priority: $0.priority, category: $0.category, walltime: $0.maxWalltime,
-                         abortOnExitCode: $0.abortOnExitCode, abortReturnValue: $0.abortReturnValue)
+                         abortOnExitCode: $0.abortOnExitCode, abortReturnValue: $0.abortReturnValue, onBatchSystem: EngineOptions.batchExecutors.contains($0.executor))
         }
         let stayFailed = options.stayFailed.reduce(into: [Int: Int]()) { if let i = index[$1.key], !resume.succeeded.contains(i) { $0[i] = $1.value } }
         scheduler = Scheduler(
-            jobs: jobs, maxJobs: options.maxJobs, categoryLimits: options.categoryLimits, done: resume.succeeded, failed: stayFailed,
+            jobs: jobs, maxJobs: options.maxJobs, batchMaxJobs: options.batchMaxJobs ?? .max, categoryLimits: options.categoryLimits, done: resume.succeeded, failed: stayFailed,
             nextAttempt: resume.nextAttempt)
         baseEnvironment = ProcessInfo.processInfo.environment
     }

@@ -7,11 +7,17 @@ public struct Scheduler: Sendable {
     let jobs: [SchedulerJob]
     let children: [[Int]]
     private var unmetParents: [Int]
-    /// Ready jobs by category ("" for none), each highest priority first.
-    private var ready: [String: ReadyQueue] = [:]
+    /// Ready jobs by slot pool and category ("" for none), each highest priority first.
+    private var ready: [ReadyKey: ReadyQueue] = [:]
     private var runningByCategory: [String: Int] = [:]
     public private(set) var running = 0
+    /// Jobs running in the batch pool (submitted to a batch system), of `running`.
+    public private(set) var runningOnBatch = 0
+    /// Slots for jobs on this machine (`--maxjobs`).
     public var maxJobs: Int
+    /// Jobs at once in a batch system (`dagman.maxjobs`); Int.max leaves the limit to the
+    /// batch executor (`--slurm-max-queued`), since they take none of this machine's cores.
+    public var batchMaxJobs: Int
     public var categoryLimits: [String: Int]
     public private(set) var halted = false
     private var ending: WorkflowOutcome?
@@ -27,9 +33,10 @@ public struct Scheduler: Sendable {
     /// `done` jobs succeeded in an earlier engine run (resume) and are never run again;
     /// `failed` jobs (job -> last attempt) failed for good before and stay failed until a
     /// retry command; `nextAttempt` continues their attempt numbering.
-    public init(jobs: [SchedulerJob], maxJobs: Int, categoryLimits: [String: Int] = [:], done: Set<Int> = [], failed: [Int: Int] = [:], nextAttempt: [Int: Int] = [:]) {
+    public init(jobs: [SchedulerJob], maxJobs: Int, batchMaxJobs: Int = .max, categoryLimits: [String: Int] = [:], done: Set<Int> = [], failed: [Int: Int] = [:], nextAttempt: [Int: Int] = [:]) {
         self.jobs = jobs
         self.maxJobs = max(1, maxJobs)
+        self.batchMaxJobs = max(1, batchMaxJobs)
         self.categoryLimits = categoryLimits
         var children = Array(repeating: [Int](), count: jobs.count)
         for (i, job) in jobs.enumerated() { for p in job.parents { children[p].append(i) } }
@@ -75,6 +82,7 @@ public struct Scheduler: Sendable {
     private mutating func finish(_ job: Int, _ attempt: Int, _ outcome: AttemptOutcome, into actions: inout [SchedulerAction]) {
         guard states[job] == .running(attempt: attempt) else { return }
         running -= 1
+        if jobs[job].onBatchSystem { runningOnBatch -= 1 }
         runningByCategory[jobs[job].category ?? "", default: 1] -= 1
         let killed = killReasons.removeValue(forKey: job)
         if outcome.succeeded && killed == nil {
@@ -160,10 +168,11 @@ public struct Scheduler: Sendable {
 
     private mutating func dispatch(now: Double, into actions: inout [SchedulerAction]) {
         if ending == nil && !halted {
-            while running < maxJobs, let job = popReady() {
+            while let job = popReady() {
                 guard case .ready(let attempt) = states[job] else { continue }
                 states[job] = .running(attempt: attempt)
                 running += 1
+                if jobs[job].onBatchSystem { runningOnBatch += 1 }
                 runningByCategory[jobs[job].category ?? "", default: 0] += 1
                 actions.append(.spawn(job: job, attempt: attempt))
                 if let walltime = jobs[job].walltime {
@@ -186,21 +195,25 @@ public struct Scheduler: Sendable {
         }
     }
 
-    /// The best ready job whose category has room.
+    /// The best ready job whose pool and category have room.
     private mutating func popReady() -> Int? {
-        var best: (category: String, priority: Int, job: Int)?
-        for (category, queue) in ready {
+        let localFull = running - runningOnBatch >= maxJobs
+        let batchFull = runningOnBatch >= batchMaxJobs
+        var best: (key: ReadyKey, priority: Int, job: Int)?
+        for (key, queue) in ready {
             guard let head = queue.first else { continue }
+            if key.onBatchSystem ? batchFull : localFull { continue }
+            let category = key.category
             if !category.isEmpty, let limit = categoryLimits[category], runningByCategory[category, default: 0] >= limit { continue }
-            if best == nil || ReadyQueue.precedes(head, (best!.priority, best!.job)) { best = (category, head.priority, head.job) }
+            if best == nil || ReadyQueue.precedes(head, (best!.priority, best!.job)) { best = (key, head.priority, head.job) }
         }
         guard let best else { return nil }
-        return ready[best.category]!.pop()
+        return ready[best.key]!.pop()
     }
 
     private mutating func makeReady(_ job: Int, attempt: Int) {
         states[job] = .ready(attempt: attempt)
-        ready[jobs[job].category ?? "", default: ReadyQueue()].push(job, priority: jobs[job].priority)
+        ready[ReadyKey(onBatchSystem: jobs[job].onBatchSystem, category: jobs[job].category ?? ""), default: ReadyQueue()].push(job, priority: jobs[job].priority)
     }
 
     private mutating func markSucceeded(_ job: Int) {
@@ -250,4 +263,10 @@ public struct Scheduler: Sendable {
     static func seconds(_ s: Double) -> String {
         s >= 60 && s.truncatingRemainder(dividingBy: 60) == 0 ? "\(Int(s / 60)) min" : "\(s) s"
     }
+}
+
+/// Which ready queue a job waits in: its slot pool and its category.
+struct ReadyKey: Hashable, Sendable {
+    var onBatchSystem: Bool
+    var category: String
 }

@@ -9,8 +9,12 @@ public struct SchedulerJob: Sendable, Equatable {
     /// An exit code that aborts the whole workflow, and the workflow's exit value then.
     public var abortOnExitCode: Int32?
     public var abortReturnValue: Int32?
+    /// Submitted to a batch system (Slurm): counted against `Scheduler.batchMaxJobs`, not
+    /// the local slots, since it takes none of this machine's cores.
+    public var onBatchSystem: Bool
 
-    public init(parents: [Int], retries: Int = 0, priority: Int = 0, category: String? = nil, walltime: Double? = nil, abortOnExitCode: Int32? = nil, abortReturnValue: Int32? = nil) {
+    public init(parents: [Int], retries: Int = 0, priority: Int = 0, category: String? = nil, walltime: Double? = nil, abortOnExitCode: Int32? = nil, abortReturnValue: Int32? = nil, onBatchSystem: Bool = false) {
+        self.onBatchSystem = onBatchSystem
         self.parents = parents
         self.retries = retries
         self.priority = priority

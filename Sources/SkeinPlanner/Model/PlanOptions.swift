@@ -34,6 +34,10 @@ public struct PlanOptions: Sendable {
     /// those `ContainerRuntimes.discover` finds on this machine when planning.
     public var containerRuntimes: [ContainerRuntime]?
 
+    /// pegasus-plan `--relative-dir`: the run folder under `baseDirectory`, and the scratch
+    /// folder under the site's sharedScratch (instead of `<label>/runNNNN` and `<label>/<uuid>`).
+    public var relativeDirectory: String?
+
     public init(baseDirectory: String = "runs", sitesToRun: [String] = ["local"], outputSite: String = "local", stageOut: Bool = false, cleanup: Cleanup = .inplace, reuse: Bool = true, defaultRetries: Int = 0, plannerArguments: [String] = [], properties: PegasusProperties? = nil) {
         self.baseDirectory = baseDirectory
         self.sitesToRun = sitesToRun

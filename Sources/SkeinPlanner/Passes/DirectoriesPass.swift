@@ -32,6 +32,7 @@ struct DirectoriesPass: PlannerPass {
             let path = site.directory("sharedScratch")?.path ?? site.directory("localScratch")?.path,
             let local = CatalogPaths.localPath(path, relativeTo: context.loaded.sitesFile)
         {
+            if let relative = context.options.relativeDirectory { return (local as NSString).appendingPathComponent(relative) }
             return ((local as NSString).appendingPathComponent(Self.sanitized(label)) as NSString).appendingPathComponent(wfUUID)
         }
         return (CatalogPaths.absolute(runDirectory) as NSString).appendingPathComponent("scratch")

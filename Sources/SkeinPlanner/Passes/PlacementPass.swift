@@ -17,6 +17,10 @@ struct PlacementPass: PlannerPass {
                 workflow.problems.append(problem(job, context))
                 continue
             }
+            if let site = context.loaded.sites?.site(named: placement.site), let refusal = SiteBatchSystem.refusal(site) {
+                workflow.problems.append("job '\(job.id)': \(refusal)")
+                continue
+            }
             let executable = ExecutableJob(
                 id: job.id, kind: .compute, transformation: job.transformation.description, site: placement.site, executable: placement.entry.pfn,
                 arguments: job.arguments, environment: [:], workingDirectory: "", stdin: job.stdin, stdout: job.stdout, stderr: job.stderr,

@@ -10,11 +10,12 @@ struct ProfilesPass: PlannerPass {
 
     func run(_ workflow: inout ExecutableWorkflow, _ context: PlanningContext) {
         let workflowRetries = context.workflow.profiles.value("dagman", "RETRY").flatMap { Int($0) }
+        let propertyProfiles = Self.profiles(fromProperties: context.options.properties?.values ?? [:])
         for i in workflow.jobs.indices {
             guard let placement = workflow.jobs[i].placement, let abstract = workflow.jobs[i].abstractIndex else { continue }
             let job = context.workflow.jobs[abstract]
             let site = context.loaded.sites?.site(named: placement.site)
-            var layers: [Profiles] = []
+            var layers: [Profiles] = [propertyProfiles]
             if let site { layers.append(site.profiles) }
             layers += [placement.transformation.profiles, placement.entry.profiles, context.workflow.profiles, job.profiles]
             let profiles = EffectiveProfiles(layers: layers)
@@ -37,10 +38,28 @@ struct ProfilesPass: PlannerPass {
         }
     }
 
-    /// A site whose grid has `scheduler: slurm` (Pegasus's glite style or a batch grid) runs
-    /// its jobs through Slurm; every other site runs them on this machine.
+    /// A site whose compute grid has `scheduler: slurm` (Pegasus's glite style or a batch
+    /// grid) runs its jobs through Slurm; the others Skein can drive run them on this machine
+    /// (PlacementPass refuses the rest).
     static func executor(for site: Site) -> String {
-        site.grids.contains { $0.scheduler == "slurm" && ($0.jobtype == nil || $0.jobtype == "compute") } ? "slurm" : "local"
+        SiteBatchSystem(site) == .slurm ? "slurm" : "local"
+    }
+
+    /// Profile keys given as properties (`env.*`, `condor.*`, `globus.*`, and the `pegasus.*`
+    /// job profiles Skein acts on), the lowest layer: as Pegasus, site, transformation and
+    /// job profiles override them. `dagman.retry` and `dagman.maxjobs` are engine settings.
+    static func profiles(fromProperties values: [String: String]) -> Profiles {
+        var profiles = Profiles()
+        for (key, value) in values.sorted(by: { $0.key < $1.key }) {
+            guard let dot = key.firstIndex(of: ".") else { continue }
+            let namespace = String(key[..<dot]), name = String(key[key.index(after: dot)...])
+            switch namespace {
+            case "env", "condor", "globus": profiles.set(namespace, name, value)
+            case "pegasus" where PegasusCompatibility.propertyProfileKeys.contains(name): profiles.set(namespace, name, value)
+            default: break
+            }
+        }
+        return profiles
     }
 
     /// `dagman.ABORT-DAG-ON: "3"` or `"3 RETURN 1"`.

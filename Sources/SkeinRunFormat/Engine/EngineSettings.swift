@@ -13,6 +13,13 @@ public struct EngineSettings: Codable, Sendable, Equatable {
     /// Retries for jobs that set no `dagman.RETRY`; nil = what the plan says.
     public var retries: Int?
     public var slurm: Slurm
+    /// Jobs at once on batch systems (Slurm) besides the local slots, from
+    /// `dagman.maxjobs`; nil = as many as `slurm.maxQueued` lets wait in Slurm.
+    public var batchMaxJobs: Int?
+    /// Where each setting came from when the run was planned ("maxjobs": "--maxjobs",
+    /// "pegasus.properties dagman.maxjobs", "default"), so a user can tell why a run has
+    /// the limits it has; nil for runs planned before Skein recorded it.
+    public var origins: [String: String]?
     /// Every change after the first settings, oldest first.
     public var changes: [Change]
 
@@ -41,8 +48,11 @@ public struct EngineSettings: Codable, Sendable, Equatable {
         public var changed: [String]
     }
 
-    public init(maxJobs: Int? = nil, categoryLimits: [String: Int] = [:], retries: Int? = nil, slurm: Slurm = Slurm(), changes: [Change] = []) {
+    public init(maxJobs: Int? = nil, categoryLimits: [String: Int] = [:], retries: Int? = nil, slurm: Slurm = Slurm(), batchMaxJobs: Int? = nil,
+                origins: [String: String]? = nil, changes: [Change] = []) {
         self.maxJobs = maxJobs
+        self.batchMaxJobs = batchMaxJobs
+        self.origins = origins
         self.categoryLimits = categoryLimits
         self.retries = retries
         self.slurm = slurm
@@ -64,6 +74,7 @@ public struct EngineSettings: Codable, Sendable, Equatable {
         note("slurm-poll-interval", other.slurm.pollInterval, slurm.pollInterval) { "\($0)" }
         note("slurm-submit-rate", other.slurm.submitRate, slurm.submitRate) { "\($0)" }
         note("slurm-max-queued", other.slurm.maxQueued, slurm.maxQueued) { "\($0)" }
+        note("batch-maxjobs", other.batchMaxJobs, batchMaxJobs) { $0.map(String.init) ?? "slurm-max-queued" }
         note("slurm-jobcomp", other.slurm.jobCompletionFile, slurm.jobCompletionFile) { $0 ?? "none" }
         return lines
     }

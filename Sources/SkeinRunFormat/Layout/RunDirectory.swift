@@ -27,6 +27,14 @@ public struct RunDirectory: Sendable {
         }
     }
 
+    /// Creates exactly `path` (pegasus-plan's `--relative-dir`, or a timestamp name), private
+    /// and new; nil when it already exists (the caller says so: a run never reuses a folder).
+    public static func create(exactly path: String) throws -> RunDirectory? {
+        let standardized = (path as NSString).standardizingPath
+        guard try PrivateDirectory.create(standardized, exclusive: true) else { return nil }
+        return RunDirectory(path: absolute(standardized))
+    }
+
     public func file(_ name: String) -> String { layout.file(name) }
 
     public func write(_ plan: ExecutablePlan) throws {

@@ -1,27 +1,45 @@
 import Foundation
 import SkeinPlanner
+import SkeinProperties
 import SkeinProvenance
 import SkeinRunFormat
 import SkeinWorkflow
 
 /// Plans a validated workflow into a new run directory: the plan, Pegasus's braindump (so
-/// Pegasus's tools recognise the run), the run's engine settings, and an entry in the run
-/// registry. Validation stays with the caller, which prints its diagnostics.
+/// Pegasus's tools recognise the run) and a copy of the properties, the run's engine
+/// settings, and an entry in the run registry. Validation stays with the caller, which
+/// prints its diagnostics. All or nothing: a plan that fails leaves no run folder and no
+/// scratch folder behind.
 public enum RunPlanning {
     /// Throws `PlanError` when a job has no site or an executable cannot be staged.
-    public static func plan(_ loaded: LoadedWorkflow, options: PlanOptions, settings: EngineSettings, plannerExecutable: String,
-                            plannerVersion: String) throws -> ExecutablePlan {
+    /// `change` holds the engine options given on the command line; they win over
+    /// `pegasus.properties` (`dagman.maxjobs`, `dagman.retry`).
+    public static func plan(_ loaded: LoadedWorkflow, options: PlanOptions, change: EngineSettingsChange, plannerExecutable: String,
+                            plannerVersion: String, now: Double = Date().timeIntervalSince1970) throws -> ExecutablePlan {
         let label = loaded.workflow?.name ?? "workflow"
-        let runDirectory = try RunDirectory.create(base: options.baseDirectory, label: label)
-        let plan = try Planner(loaded, options: options).plan(runDirectory: runDirectory.path)
-        try makeScratch(plan)
-        try runDirectory.write(plan)
-        try SubmitFiles.write(for: plan, plannerExecutable: plannerExecutable, plannerVersion: plannerVersion)
-        try EngineSettings.store(settings, runDirectory: plan.runDirectory, command: "plan")
-        if let registry = try? RunRegistry() {
-            try? registry.register(label: plan.label, runDir: plan.runDirectory, wfUUID: plan.wfUUID, state: .planned, started: plan.createdAt)
+        var options = options
+        let properties = (options.properties ?? loaded.properties).withModeDefaults()
+        let settings = PlannedSettings.resolve(change, properties: properties)
+        options.properties = properties
+        options.defaultRetries = settings.retries ?? options.defaultRetries
+        let runDirectory = try RunFolder.create(options, label: label, properties: properties, now: now)
+        var scratch: String?
+        do {
+            let plan = try Planner(loaded, options: options).plan(runDirectory: runDirectory.path, now: now)
+            try makeScratch(plan)
+            scratch = plan.scratchDirectory
+            try runDirectory.write(plan)
+            let propertiesName = try PropertiesCopy.write(from: loaded.propertiesFile, runDirectory: plan.runDirectory, wfUUID: plan.wfUUID)
+            try SubmitFiles.write(for: plan, propertiesFile: propertiesName, plannerExecutable: plannerExecutable, plannerVersion: plannerVersion)
+            try EngineSettings.store(settings, runDirectory: plan.runDirectory, command: "plan")
+            if let registry = try? RunRegistry() {
+                try? registry.register(label: plan.label, runDir: plan.runDirectory, wfUUID: plan.wfUUID, state: .planned, started: plan.createdAt)
+            }
+            return plan
+        } catch {
+            RunFolder.remove(runDirectory.path, scratch: scratch)
+            throw error
         }
-        return plan
     }
 
     /// The scratch is made now, fresh and private, so jobs never run in a folder another

@@ -7,7 +7,7 @@ extension EngineOptions {
     /// line win over pegasus.properties; `stayFailed` as `FailedJobs` says.
     public init(settings: EngineSettings, plan: ExecutablePlan, stayFailed: [String: Int] = [:]) {
         self.init(
-            maxJobs: settings.effectiveMaxJobs,
+            maxJobs: settings.effectiveMaxJobs, batchMaxJobs: settings.batchMaxJobs,
             categoryLimits: plan.categoryLimits.merging(settings.categoryLimits) { _, commandLine in commandLine },
             defaultRetries: settings.retries, stayFailed: stayFailed)
     }

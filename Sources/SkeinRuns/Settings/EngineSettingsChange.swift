@@ -37,6 +37,13 @@ public struct EngineSettingsChange: Sendable, Equatable {
         if let slurmSubmitRate { result.slurm.submitRate = slurmSubmitRate }
         if let slurmMaxQueued { result.slurm.maxQueued = slurmMaxQueued }
         if let slurmJobCompletionFile { result.slurm.jobCompletionFile = slurmJobCompletionFile }
+        // The stored origins follow the options given later (the change log says when).
+        if result.origins != nil {
+            if maxJobs != nil { result.origins?["maxjobs"] = "--maxjobs" }
+            if retries != nil { result.origins?["retries"] = "--retries" }
+            for category in categoryLimits.keys { result.origins?["category-limit \(category)"] = "--category-limit" }
+            if slurmMaxQueued != nil { result.origins?["slurm-max-queued"] = "--slurm-max-queued" }
+        }
         return result
     }
 }

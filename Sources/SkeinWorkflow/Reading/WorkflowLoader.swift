@@ -8,12 +8,15 @@ public struct WorkflowSources: Sendable {
     public var sites: String?
     public var transformations: String?
     public var replicas: String?
+    /// The properties file (pegasus-plan `--conf`); nil = `pegasus.properties` beside the workflow.
+    public var properties: String?
 
-    public init(workflow: String, sites: String? = nil, transformations: String? = nil, replicas: String? = nil) {
+    public init(workflow: String, sites: String? = nil, transformations: String? = nil, replicas: String? = nil, properties: String? = nil) {
         self.workflow = workflow
         self.sites = sites
         self.transformations = transformations
         self.replicas = replicas
+        self.properties = properties
     }
 }
 
@@ -57,6 +60,10 @@ public struct LoadedWorkflow: Sendable {
     public var sitesOrigin: CatalogOrigin = .none
     public var transformationsOrigin: CatalogOrigin = .none
     public var replicasOrigin: CatalogOrigin = .none
+    /// The Pegasus properties in effect (`--conf`, else `pegasus.properties` beside the
+    /// workflow; empty when there is none), and the file they were read from.
+    public var properties = PegasusProperties(values: [:])
+    public var propertiesFile: String?
     public var diagnostics: [Diagnostic] = []
 
     /// The file a catalog's diagnostics point at, and its relative paths resolve against.
@@ -80,13 +87,20 @@ public enum WorkflowLoader {
         loaded.diagnostics = context.report.diagnostics
 
         let directory = (sources.workflow as NSString).deletingLastPathComponent
-        let properties = PegasusProperties.load(besideWorkflowIn: directory)
+        (loaded.properties, loaded.propertiesFile) = readProperties(sources, directory: directory, diagnostics: &loaded.diagnostics)
+        let properties = loaded.properties
         let embedded = loaded.workflow
 
         (loaded.sites, loaded.sitesOrigin) = choose(
             explicit: sources.sites, embedded: embedded?.siteCatalog, property: properties["pegasus.catalog.site.file"],
             beside: ["sites.yml", "sites.yaml"], in: directory, workflowFile: sources.workflow, diagnostics: &loaded.diagnostics
         ) { ctx, node in ctx.siteCatalog(node, standalone: true) }
+        if let given = sources.sites, !FileManager.default.fileExists(atPath: given), !given.contains("/"), !given.hasSuffix(".yml"), !given.hasSuffix(".yaml") {
+            loaded.diagnostics.append(Diagnostic(
+                .error, code: "sites-names-a-file", file: given, at: SourceMark(line: 1, column: 1),
+                "--sites names the site catalog file in Skein, and there is no file '\(given)'",
+                hint: "pegasus-plan's --sites (the sites to run on) is -s or --sites-to-run here: -s \(given)"))
+        }
         (loaded.transformations, loaded.transformationsOrigin) = choose(
             explicit: sources.transformations, embedded: embedded?.transformationCatalog,
             property: properties["pegasus.catalog.transformation.file"],
@@ -98,6 +112,22 @@ public enum WorkflowLoader {
             beside: ["replicas.yml", "replicas.yaml"], in: directory, workflowFile: sources.workflow, diagnostics: &loaded.diagnostics
         ) { ctx, node in ctx.replicaCatalog(node, standalone: true) }
         return loaded
+    }
+
+    /// `--conf FILE` (an error when it cannot be read), else `pegasus.properties` beside the
+    /// workflow when there is one.
+    static func readProperties(_ sources: WorkflowSources, directory: String, diagnostics: inout [Diagnostic]) -> (PegasusProperties, String?) {
+        if let file = sources.properties {
+            guard let loaded = PegasusProperties.load(file: file) else {
+                diagnostics.append(Diagnostic(.error, code: "unreadable-properties", file: file, at: SourceMark(line: 1, column: 1),
+                                              "the properties file \(file) cannot be read", hint: "check the path given to --conf"))
+                return (PegasusProperties(values: [:]), nil)
+            }
+            return (loaded, file)
+        }
+        let beside = directory.isEmpty ? "pegasus.properties" : (directory as NSString).appendingPathComponent("pegasus.properties")
+        guard let loaded = PegasusProperties.load(file: beside) else { return (PegasusProperties(values: [:]), nil) }
+        return (loaded, beside)
     }
 
     /// Reads one standalone catalog file (for tests and tools that want only a catalog).
