@@ -121,7 +121,7 @@ final class SecurityTests: XCTestCase {
         let run = try SkeinBinary.run(["validate", file], environment: environment)
         XCTAssertEqual(run.status, 2)
         let text = run.stdout + run.stderr
-        XCTAssertTrue(text.contains("workflow.yml:4:3") && text.contains("stdout of job 'j'"), text)
+        XCTAssertTrue(text.contains("workflow.yml:8:11") && text.contains("stdout of job 'j'"), text)
         XCTAssertTrue(text.contains("'../../victim.txt' leads out of its folder"), text)
     }
 

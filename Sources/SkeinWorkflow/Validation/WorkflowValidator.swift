@@ -30,6 +30,7 @@ public struct WorkflowValidator {
         validator.checkProfiles()
         validator.checkNames()
         validator.checkProfileRanges()
+        validator.checkSiteFolders()
         building.wait()
         let graph = graphBox.graph!
         validator.checkCycles(graph)
