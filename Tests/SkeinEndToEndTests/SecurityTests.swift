@@ -170,18 +170,25 @@ final class SecurityTests: XCTestCase {
 
     // MARK: 5. Escape sequences from workflow files
 
+    /// A name holding an escape sequence or a bidi override is refused, and the message
+    /// shows it escaped; what a job prints reaches no terminal raw either.
     func testEscapeSequencesInNamesNeverReachTheTerminalRaw() throws {
-        let file = try workflow(name: "\"evil\\e]0;pwned\\a\\u202E\"", script: "true")
+        let evil = try workflow(name: "\"evil\\e]0;pwned\\a\\u202E\"", script: "true")
+        let refused = try SkeinBinary.run(["run", evil, "--batch", "--dir", scratch.appendingPathComponent("runs").path], environment: environment)
+        XCTAssertEqual(refused.status, 2, refused.stdout + refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("workflow.yml:2:7: error: workflow name 'evil^[]0;pwned^G<U+202E>'"), refused.stderr)
+        XCTAssertFalse((refused.stdout + refused.stderr).contains("\u{1B}") || refused.stderr.contains("\u{202E}"), refused.stderr)
+        let file = try workflow(name: "loud", script: "printf \"\\033]0;pwned\\007\\342\\200\\256 failed\\n\" >&2; exit 3")
         let run = try SkeinBinary.run(["run", file, "--batch", "--dir", scratch.appendingPathComponent("runs").path], environment: environment)
-        XCTAssertEqual(run.status, 0, run.stdout + run.stderr)
+        XCTAssertEqual(run.status, 1, run.stdout + run.stderr)
         XCTAssertFalse(run.stdout.contains("\u{1B}") || run.stdout.contains("\u{202E}") || run.stdout.contains("\u{07}"), run.stdout)
-        XCTAssertTrue(run.stdout.contains("evil^[]0;pwned^G<U+202E>"), run.stdout)
-        let runs = try FileManager.default.contentsOfDirectory(atPath: scratch.appendingPathComponent("runs").path)
-        let runDir = scratch.appendingPathComponent("runs").appendingPathComponent(runs[0]).appendingPathComponent("run0001").path
+        let runDir = scratch.appendingPathComponent("runs/loud/run0001").path
         for command in [["status", runDir], ["statistics", runDir], ["analyze", runDir]] {
             let out = try SkeinBinary.run(command, environment: environment)
             XCTAssertFalse(out.stdout.contains("\u{1B}") || out.stdout.contains("\u{202E}"), "\(command[0]): \(out.stdout)")
         }
+        let analyze = try SkeinBinary.run(["analyze", runDir], environment: environment)
+        XCTAssertTrue(analyze.stdout.contains("^[]0;pwned^G<U+202E> failed"), analyze.stdout)
     }
 
     // MARK: 8. Stale outputs; 9. ids of generated jobs
