@@ -5,13 +5,14 @@ import XCTest
 /// Every case of the malformed corpus (`Tests/SkeinWorkflowTests/Fixtures/malformed`, 80+
 /// of them hostile: huge, deep, binary, alias bombs, names and paths that would escape)
 /// through the real `skein validate`, and `skein plan` for the cases marked `! plan`, each
-/// under a memory limit (`ulimit -v`, set in the launched shell before it execs skein) and
-/// a wall deadline. A case must give its expected diagnostics, exit 2, and print a bounded
-/// amount of text (a 200 KB line is shown as an excerpt around the column).
+/// under a memory limit (`ulimit -v`) and a CPU limit (`ulimit -t`), set in the launched
+/// shell before it execs skein, and a wall deadline. A case must give its expected
+/// diagnostics, exit 2, and print a bounded amount of text (a 200 KB line is shown as an
+/// excerpt around the column).
 final class HostileCorpusTests: XCTestCase {
     /// Address space for one validation: the largest case needs a few tens of MB.
     static let memoryLimitKB = 1_048_576
-    /// Wall time for one command, generous for a debug build on a loaded machine.
+    /// Wall (and CPU) seconds for one command, generous for a debug build on a loaded machine.
     static let deadline: TimeInterval = 60
 
     struct Outcome {
@@ -116,7 +117,7 @@ final class HostileCorpusTests: XCTestCase {
     static func limited(_ arguments: [String], in directory: URL) throws -> Outcome {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", "ulimit -v \(Self.memoryLimitKB) && exec \"$0\" \"$@\"", SkeinBinary.url.path] + arguments
+        process.arguments = ["-c", "ulimit -v \(Self.memoryLimitKB) && ulimit -t \(Int(Self.deadline)) && exec \"$0\" \"$@\"", SkeinBinary.url.path] + arguments
         process.currentDirectoryURL = directory
         var env = ProcessInfo.processInfo.environment
         env["NO_COLOR"] = "1"
