@@ -69,6 +69,7 @@ public enum YAMLParser {
 
     private static func syntaxError(from parser: yaml_parser_t, bytes: UnsafeBufferPointer<UInt8>, lineOffset: Int) -> YAMLSyntaxError {
         let problem = parser.problem.map { String(cString: $0) } ?? "unreadable YAML"
+        if parser.error == YAML_READER_ERROR { return readerError(problem, parser: parser, bytes: bytes, lineOffset: lineOffset) }
         let context = parser.context.map { String(cString: $0) }
         // An unclosed quote is found only at the end of the file: point at where it opens.
         let atContext = context?.contains("quoted scalar") == true
@@ -92,6 +93,39 @@ public enum YAMLParser {
             hint = "check the quoting and indentation near this position"
         }
         return YAMLSyntaxError(message: message, hint: hint, mark: mark)
+    }
+
+    /// A byte that is no UTF-8 text (invalid UTF-8, NUL, a control character): libyaml's
+    /// reader gives only its offset, so the line and column are counted here.
+    private static func readerError(_ problem: String, parser: yaml_parser_t, bytes: UnsafeBufferPointer<UInt8>, lineOffset: Int) -> YAMLSyntaxError {
+        var offset = min(Int(parser.problem_offset), bytes.count)
+        var value = Int(parser.problem_value)
+        // libyaml names the byte after a broken character's lead byte: point at the character.
+        if problem.contains("trailing") || problem.contains("incomplete") {
+            var lead = offset
+            while lead > 0, offset - lead < 4, bytes[lead] & 0xC0 != 0xC0 { lead -= 1 }
+            if lead < bytes.count, bytes[lead] & 0xC0 == 0xC0 {
+                offset = lead
+                value = Int(bytes[lead])
+            }
+        }
+        var line = 1, column = 1
+        for b in bytes[..<offset] {
+            if b == UInt8(ascii: "\n") {
+                line += 1
+                column = 1
+            } else if b & 0xC0 != 0x80 {
+                column += 1  // a character begins (continuation bytes do not count)
+            }
+        }
+        var message = "malformed YAML: \(problem)"
+        if (0...0xFF).contains(value) {
+            let hex = String(value, radix: 16, uppercase: true)
+            message += " (byte 0x\(hex.count < 2 ? "0" + hex : hex))"
+        }
+        return YAMLSyntaxError(
+            message: message, hint: "workflow and catalog files must be UTF-8 text without NUL or control characters: re-save the file as UTF-8",
+            mark: SourceMark(line: line + lineOffset, column: column))
     }
 }
 

@@ -26,34 +26,59 @@ final class CrashResumeTests: ReliabilityTestCase {
         XCTAssertTrue(text(log).contains("workflow test succeeded"), text(log))
     }
 
-    /// A few hundred jobs, the engine killed (KILL, TERM, INT) at random moments (seeded and
-    /// printed), then run to the end: no job ran again after its success, the database has
-    /// one attempt row per journal attempt with its states and invocation, and is intact.
-    func testChaosKillsOfTheEngineLoseNoAttempt() throws {
+    /// A few hundred jobs; the engine killed (KILL, TERM, INT) and its `skein-spawner`
+    /// killed (KILL) at random moments (seeded and printed), then run to the end. Each job
+    /// holds a lock (`flock -n` on a file of its own) while it runs and leaves a marker when
+    /// the lock is already held, so two copies of one job at once are caught. Checked: no
+    /// two copies at once, no job ran again after its success, no job process outlives the
+    /// run, the database has one attempt row per journal attempt with its states and
+    /// invocation, and is intact.
+    func testChaosKillsOfTheEngineAndSpawnerLoseNoAttempt() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/flock") else { throw missingRealPart("flock (util-linux) is not installed") }
         var random = SeededRandom("CrashResumeTests chaos")
         var wf = TestWorkflow(in: scratch.appendingPathComponent("wf"))
+        let locks = scratch.appendingPathComponent("locks")
+        try FileManager.default.createDirectory(at: locks, withIntermediateDirectories: true)
         let ids = (0..<240).map { String(format: "j%03d", $0) }
         wf.jobs = ids.enumerated().map { i, id in
-            .init(id: id, script: "echo $PEGASUS_JOBID >> ran.log; sleep 0.0\(i % 10)", parents: i >= 40 ? [ids[i - 40]] : [])
+            let lock = locks.appendingPathComponent(id).path
+            let script = "exec 9>>\(lock).lock; if ! /usr/bin/flock -n 9; then touch \(lock).twice; echo two copies of $PEGASUS_JOBID >&2; exit 1; fi; "
+                + "echo $PEGASUS_JOBID >> ran.log; sleep 0.\(i % 10)"
+            return .init(id: id, script: script, parents: i >= 40 ? [ids[i - 40]] : [])
         }
         let workflowFile = try wf.write()
         let run = wf.runDirectory()
         let journal = run.appendingPathComponent("engine.journal")
+        func lines() -> Int { text(journal).split(separator: "\n").count }
         var arguments = ["run", workflowFile, "--batch", "--maxjobs", "16"]
+        var uuid: String?
         for round in 0..<6 {
             let (engine, log) = try background(arguments, in: wf.directory)
             arguments = ["run", run.path, "--batch"]
-            let already = text(journal).split(separator: "\n").count
-            let target = already + Int.random(in: 5...120, using: &random)
-            let signal = [SIGKILL, SIGKILL, SIGTERM, SIGINT][Int.random(in: 0...3, using: &random)]
-            print("round \(round): signal \(signal) after \(target - already) journal lines")
-            waitFor("journal growth") { text(journal).split(separator: "\n").count >= target || !engine.isRunning }
-            if engine.isRunning { kill(engine.processIdentifier, signal) }
+            // Up to two spawner kills, then a signal to the engine.
+            let spawnerKills = Int.random(in: 0...2, using: &random)
+            for kill in 0...spawnerKills {
+                let target = lines() + Int.random(in: 5...60, using: &random)
+                let toEngine = kill == spawnerKills
+                let signal = toEngine ? [SIGKILL, SIGKILL, SIGTERM, SIGINT][Int.random(in: 0...3, using: &random)] : SIGKILL
+                print("round \(round): \(toEngine ? "engine" : "skein-spawner") gets signal \(signal) at journal line \(target)")
+                waitFor("journal growth") { lines() >= target || !engine.isRunning }
+                guard engine.isRunning else { break }
+                if toEngine {
+                    Foundation.kill(engine.processIdentifier, signal)
+                } else if let spawner = child(named: "skein-spawner", of: engine.processIdentifier) {
+                    Foundation.kill(spawner, SIGKILL)
+                }
+            }
             guard waitForExit(engine, timeout: 60) else { return XCTFail("the engine does not stop: \(text(log))") }
             if engine.terminationReason == .exit { XCTAssertTrue([0, 3].contains(engine.terminationStatus), text(log)) }
+            uuid = uuid ?? workflowUUID(run)
         }
         let last = try SkeinBinary.run(arguments, environment: environment, in: wf.directory)
         XCTAssertEqual(last.status, 0, last.stdout + last.stderr)
+        // No two copies of a job at once.
+        let twice = try FileManager.default.contentsOfDirectory(atPath: locks.path).filter { $0.hasSuffix(".twice") }
+        XCTAssertEqual(twice, [], "jobs that ran twice at once")
         // No rerun after a recorded success.
         var succeeded = Set<String>()
         for line in text(journal).split(separator: "\n") {
@@ -62,6 +87,29 @@ final class CrashResumeTests: ReliabilityTestCase {
             if parts[0] == "S" { succeeded.insert(String(parts[2])) }
             if parts[0] == "A" { XCTAssertFalse(succeeded.contains(String(parts[2])), "\(parts[2]) started again after it succeeded") }
         }
+        // No job process outlives the run.
+        let uuidText = try XCTUnwrap(uuid, "the run's wf_uuid")
+        XCTAssertEqual(processes(withEnvironment: "PEGASUS_WF_UUID=" + uuidText), [], "job processes left running")
         try checkDatabaseMatchesJournal(run, jobs: ids)
+    }
+
+    /// The run's workflow UUID, from its braindump.
+    func workflowUUID(_ run: URL) -> String? {
+        for line in text(run.appendingPathComponent("braindump.yml")).split(separator: "\n") where line.hasPrefix("wf_uuid:") {
+            return line.dropFirst("wf_uuid:".count).trimmingCharacters(in: CharacterSet(charactersIn: " '\""))
+        }
+        return nil
+    }
+
+    /// Live processes whose environment holds `entry` (KEY=VALUE).
+    func processes(withEnvironment entry: String) -> [Int32] {
+        let needle = Data((entry + "\u{0}").utf8)
+        return ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).compactMap { name in
+            guard let pid = Int32(name), let environ = FileManager.default.contents(atPath: "/proc/\(name)/environ"),
+                  environ.range(of: needle) != nil,
+                  let stat = try? String(contentsOfFile: "/proc/\(name)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")"), !stat[stat.index(after: close)...].hasPrefix(" Z") else { return nil }
+            return pid
+        }
     }
 }

@@ -30,6 +30,24 @@ final class SecurityTests: XCTestCase {
         return entry.pointee.pw_uid
     }
 
+    /// A shell command as the other user (`runuser`), in `/`.
+    @discardableResult
+    func shellAsOther(_ command: String) throws -> SkeinBinary.Output {
+        _ = try otherUser()
+        let out = try SkeinBinary.runProgram(URL(fileURLWithPath: "/usr/sbin/runuser"), ["-u", Self.otherUser, "--", "/bin/sh", "-c", "cd / && " + command])
+        XCTAssertEqual(out.status, 0, "as \(Self.otherUser): \(command): \(out.stderr)")
+        return out
+    }
+
+    /// A folder any user may make things in, sticky, as /tmp and /scratch are.
+    func sharedFolder(_ name: String = "shared") throws -> URL {
+        let shared = scratch.appendingPathComponent(name)
+        try FileManager.default.createDirectory(at: shared, withIntermediateDirectories: true)
+        chmod(scratch.path, 0o755)
+        chmod(shared.path, 0o1777)
+        return shared
+    }
+
     /// `skein ARGS` as the other user.
     func runAsOther(_ arguments: [String]) throws -> SkeinBinary.Output {
         _ = try otherUser()
@@ -77,6 +95,32 @@ final class SecurityTests: XCTestCase {
         XCTAssertTrue(run.stderr.contains("refusing") && run.stderr.contains(Self.otherUser), run.stderr)
     }
 
+    /// She (a real second user) made the scratch's label folder herself, to plant links in
+    /// it: refused, and nothing is written there.
+    func testScratchLabelFolderTheOtherUserMadeIsRefused() throws {
+        let shared = try sharedFolder()
+        try shellAsOther("mkdir '\(shared.path)/sec' && ln -s /etc/passwd '\(shared.path)/sec/readings.txt'")
+        let file = try workflow(script: "echo owned > readings.txt", stdout: "readings.txt", scratchPath: shared.path)
+        let run = try SkeinBinary.run(["run", file, "--batch", "--dir", scratch.appendingPathComponent("runs").path], environment: environment)
+        XCTAssertNotEqual(run.status, 0, run.stdout)
+        XCTAssertTrue(run.stderr.contains("refusing \(shared.path)/sec") && run.stderr.contains(Self.otherUser), run.stderr)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: shared.path + "/sec"), ["readings.txt"])
+    }
+
+    /// She planted the label folder as a symbolic link to a folder of her choice (here one
+    /// of ours she wants filled): the link is hers, so it is refused, and nothing lands there.
+    func testScratchLabelLinkTheOtherUserPlantedIsRefused() throws {
+        let shared = try sharedFolder()
+        let victim = scratch.appendingPathComponent("victim")
+        try FileManager.default.createDirectory(at: victim, withIntermediateDirectories: true)
+        try shellAsOther("ln -s '\(victim.path)' '\(shared.path)/sec'")
+        let file = try workflow(script: "echo owned > readings.txt", scratchPath: shared.path)
+        let plan = try SkeinBinary.run(["plan", file, "--dir", scratch.appendingPathComponent("runs").path], environment: environment)
+        XCTAssertNotEqual(plan.status, 0, plan.stdout)
+        XCTAssertTrue(plan.stderr.contains("refusing") && plan.stderr.contains(Self.otherUser), plan.stderr)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: victim.path), [])
+    }
+
     /// A link planted where a job's stdout goes is not written through (O_NOFOLLOW).
     func testStdoutIsNeverOpenedThroughASymbolicLink() throws {
         let victim = try write("important\n", "victim.txt")
@@ -94,6 +138,17 @@ final class SecurityTests: XCTestCase {
     }
 
     // MARK: 2. A run folder under a folder another user owns
+
+    /// She made the folder runs are to go in (her own, in a shared folder): refused.
+    func testRunFolderInAFolderTheOtherUserMadeIsRefused() throws {
+        let shared = try sharedFolder()
+        try shellAsOther("mkdir -m 777 '\(shared.path)/runs'")
+        let file = try workflow(script: "true")
+        let plan = try SkeinBinary.run(["plan", file, "--dir", shared.appendingPathComponent("runs").path], environment: environment)
+        XCTAssertNotEqual(plan.status, 0)
+        XCTAssertTrue(plan.stderr.contains("refusing \(shared.path)/runs") && plan.stderr.contains(Self.otherUser), plan.stderr)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: shared.path + "/runs"), [])
+    }
 
     func testRunFolderUnderAnotherUsersFolderIsRefusedAndHerPlanIsNotRun() throws {
         let other = try otherUser()
@@ -121,7 +176,7 @@ final class SecurityTests: XCTestCase {
         let run = try SkeinBinary.run(["validate", file], environment: environment)
         XCTAssertEqual(run.status, 2)
         let text = run.stdout + run.stderr
-        XCTAssertTrue(text.contains("workflow.yml:4:3") && text.contains("stdout of job 'j'"), text)
+        XCTAssertTrue(text.contains("workflow.yml:8:11") && text.contains("stdout of job 'j'"), text)
         XCTAssertTrue(text.contains("'../../victim.txt' leads out of its folder"), text)
     }
 
@@ -168,20 +223,53 @@ final class SecurityTests: XCTestCase {
         XCTAssertEqual(engine.terminationStatus, 0, (try? String(contentsOf: log, encoding: .utf8)) ?? "")
     }
 
+    /// A run folder left open to others (chmod 777 by mistake): a halt file she writes
+    /// herself is ignored and logged, and the run goes on to succeed.
+    func testControlFileTheOtherUserWroteIsIgnored() throws {
+        _ = try otherUser()
+        let file = try workflow(script: "while [ ! -f release ]; do sleep 0.05; done")
+        let engine = Process()
+        engine.executableURL = SkeinBinary.url
+        engine.arguments = ["run", file, "--batch", "--dir", scratch.appendingPathComponent("runs").path]
+        engine.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let log = scratch.appendingPathComponent("engine.log")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        engine.standardOutput = try FileHandle(forWritingTo: log)
+        try engine.run()
+        defer { if engine.isRunning { engine.terminate() } }
+        let runDir = scratch.appendingPathComponent("runs/sec/run0001")
+        waitFor("the job running") { (try? String(contentsOf: log, encoding: .utf8))?.contains("j started") == true }
+        let control = runDir.appendingPathComponent("control")
+        try? FileManager.default.createDirectory(at: control, withIntermediateDirectories: true)
+        for folder in [scratch!, scratch.appendingPathComponent("runs"), scratch.appendingPathComponent("runs/sec"), runDir, control] { chmod(folder.path, 0o777) }
+        try shellAsOther("printf 'halt\\n' > '\(control.path)/0-hers.cmd'")
+        waitFor("her control file to be dropped") { (try? String(contentsOf: log, encoding: .utf8))?.contains("ignored control file") == true }
+        try Data().write(to: URL(fileURLWithPath: try SkeinBinary.scratchDirectory(of: runDir)).appendingPathComponent("release"))
+        engine.waitUntilExit()
+        XCTAssertEqual(engine.terminationStatus, 0, (try? String(contentsOf: log, encoding: .utf8)) ?? "")
+    }
+
     // MARK: 5. Escape sequences from workflow files
 
+    /// A name holding an escape sequence or a bidi override is refused, and the message
+    /// shows it escaped; what a job prints reaches no terminal raw either.
     func testEscapeSequencesInNamesNeverReachTheTerminalRaw() throws {
-        let file = try workflow(name: "\"evil\\e]0;pwned\\a\\u202E\"", script: "true")
+        let evil = try workflow(name: "\"evil\\e]0;pwned\\a\\u202E\"", script: "true")
+        let refused = try SkeinBinary.run(["run", evil, "--batch", "--dir", scratch.appendingPathComponent("runs").path], environment: environment)
+        XCTAssertEqual(refused.status, 2, refused.stdout + refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("workflow.yml:2:7: error: workflow name 'evil^[]0;pwned^G<U+202E>'"), refused.stderr)
+        XCTAssertFalse((refused.stdout + refused.stderr).contains("\u{1B}") || refused.stderr.contains("\u{202E}"), refused.stderr)
+        let file = try workflow(name: "loud", script: "printf \"\\033]0;pwned\\007\\342\\200\\256 failed\\n\" >&2; exit 3")
         let run = try SkeinBinary.run(["run", file, "--batch", "--dir", scratch.appendingPathComponent("runs").path], environment: environment)
-        XCTAssertEqual(run.status, 0, run.stdout + run.stderr)
+        XCTAssertEqual(run.status, 1, run.stdout + run.stderr)
         XCTAssertFalse(run.stdout.contains("\u{1B}") || run.stdout.contains("\u{202E}") || run.stdout.contains("\u{07}"), run.stdout)
-        XCTAssertTrue(run.stdout.contains("evil^[]0;pwned^G<U+202E>"), run.stdout)
-        let runs = try FileManager.default.contentsOfDirectory(atPath: scratch.appendingPathComponent("runs").path)
-        let runDir = scratch.appendingPathComponent("runs").appendingPathComponent(runs[0]).appendingPathComponent("run0001").path
+        let runDir = scratch.appendingPathComponent("runs/loud/run0001").path
         for command in [["status", runDir], ["statistics", runDir], ["analyze", runDir]] {
             let out = try SkeinBinary.run(command, environment: environment)
             XCTAssertFalse(out.stdout.contains("\u{1B}") || out.stdout.contains("\u{202E}"), "\(command[0]): \(out.stdout)")
         }
+        let analyze = try SkeinBinary.run(["analyze", runDir], environment: environment)
+        XCTAssertTrue(analyze.stdout.contains("^[]0;pwned^G<U+202E> failed"), analyze.stdout)
     }
 
     // MARK: 8. Stale outputs; 9. ids of generated jobs

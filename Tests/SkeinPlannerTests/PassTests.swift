@@ -104,6 +104,17 @@ final class PassTests: XCTestCase {
         XCTAssertTrue(FileManager.default.isExecutableFile(atPath: bin + "/tool"))
     }
 
+    /// A folder as a stageable pfn (validation refuses it; it may appear since) is never
+    /// copied with all it holds into the run.
+    func testAFolderIsNeverStagedAsAnExecutable() throws {
+        var workflow = ExecutableWorkflow(label: "passes", wfUUID: "u", workflowFile: "w", runDirectory: scratch.appendingPathComponent("run").path, createdAt: 0, plannerArguments: [])
+        workflow.stagedExecutables = [StagedExecutable(source: "/etc", target: scratch.appendingPathComponent("run/bin/tool").path, transformation: "tool")]
+        XCTAssertThrowsError(try PlanWriter.stageExecutables(workflow)) { error in
+            XCTAssertTrue("\(error)".contains("cannot stage executable /etc for 'tool': it is a folder"), "\(error)")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: scratch.appendingPathComponent("run/bin/tool").path))
+    }
+
     func testDataflowLinksOnlyWhatNoParentMakes() throws {
         let workflow = run([PlacementPass(), DataflowPass()], try context())
         let input = InputLink(lfn: "in.txt", source: scratch.appendingPathComponent("data/in.txt").path)

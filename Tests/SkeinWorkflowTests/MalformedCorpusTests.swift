@@ -1,70 +1,43 @@
 import Foundation
+import SkeinTestSupport
 import SkeinWorkflow
 import XCTest
 
 /// Every case under Fixtures/malformed/ is a folder with a workflow.yml (and catalogs when
-/// the case needs them) and an expect.txt listing the diagnostics it must give, one a line:
-///
-///     workflow.yml:12:5: error duplicate-job-id: job id 'b' is used twice
-///
-/// (file, line, column, severity, code, and a substring of the message). Every expected
-/// line must be reported, and every error reported must be expected.
+/// the case needs them; `NAME.in` templates for huge or binary files, see `CorpusTemplate`)
+/// and an expect.txt listing the diagnostics it must give (`CorpusExpectation`). Every
+/// expected line must be reported, and every error reported must be expected. The `rel-`
+/// cases are hostile input (issue 13); `SkeinEndToEndTests/HostileCorpusTests` also runs
+/// every case through the real binary under time and memory limits.
 final class MalformedCorpusTests: XCTestCase {
-    struct Expectation {
-        var file: String, line: Int, column: Int, severity: String, code: String, message: String
-        var raw: String
-
-        init?(_ line: Substring) {
-            raw = String(line)
-            // FILE:LINE:COL: SEVERITY CODE: MESSAGE
-            let parts = line.split(separator: ":", maxSplits: 4, omittingEmptySubsequences: false)
-            guard parts.count == 5, let l = Int(parts[1]), let c = Int(parts[2]) else { return nil }
-            let head = parts[3].split(separator: " ", omittingEmptySubsequences: true)
-            guard head.count == 2 else { return nil }
-            file = String(parts[0]); self.line = l; column = c
-            severity = String(head[0]); code = String(head[1])
-            message = parts[4].trimmingCharacters(in: .whitespaces)
-        }
-
-        func matches(_ d: Diagnostic) -> Bool {
-            (d.file as NSString).lastPathComponent == file && d.line == line && d.column == column
-                && d.severity.rawValue == severity && d.code == code && d.message.contains(message)
-        }
-    }
-
-    static let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/malformed")
-
-    func caseFolders() throws -> [URL] {
-        try FileManager.default.contentsOfDirectory(at: Self.corpus, includingPropertiesForKeys: nil)
-            .filter { $0.hasDirectoryPath }
-            .sorted { $0.lastPathComponent < $1.lastPathComponent }
-    }
-
-    func testCorpusHasAtLeastThirtyCases() throws {
-        XCTAssertGreaterThanOrEqual(try caseFolders().count, 30)
+    func testCorpusHasAtLeastEightyHostileCases() throws {
+        let folders = try CorpusExpectation.caseFolders()
+        XCTAssertGreaterThanOrEqual(folders.count, 30)
+        XCTAssertGreaterThanOrEqual(folders.filter { $0.lastPathComponent.hasPrefix("rel-") }.count, 80)
     }
 
     func testEveryCaseGivesItsMessages() throws {
-        for folder in try caseFolders() {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("skein-corpus-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        for folder in try CorpusExpectation.caseFolders() {
             let name = folder.lastPathComponent
-            let expectText = try String(contentsOf: folder.appendingPathComponent("expect.txt"), encoding: .utf8)
-            let expectations = expectText.split(separator: "\n").filter { !$0.hasPrefix("#") && !$0.isEmpty }.map { line -> Expectation in
-                guard let e = Expectation(line) else {
-                    XCTFail("\(name): unreadable expect line: \(line)")
-                    return Expectation("x:0:0: error x: x")!
-                }
-                return e
+            let expected = try CorpusExpectation.Case(folder: folder)
+            for line in expected.unreadable { XCTFail("\(name): unreadable expect line: \(line)") }
+            XCTAssertFalse(expected.expectations.isEmpty, "\(name): expect.txt lists nothing")
+            let copy = scratch.appendingPathComponent(name)
+            try CorpusTemplate.materialize(folder, into: copy)
+            let result = WorkflowValidator.validate(WorkflowSources(workflow: copy.appendingPathComponent("workflow.yml").path))
+            func matches(_ e: CorpusExpectation, _ d: Diagnostic) -> Bool {
+                e.matches(file: d.file, line: d.line, column: d.column, severity: d.severity.rawValue, code: d.code, message: d.message)
             }
-            XCTAssertFalse(expectations.isEmpty, "\(name): expect.txt lists nothing")
-            let result = WorkflowValidator.validate(WorkflowSources(workflow: folder.appendingPathComponent("workflow.yml").path))
-            let got = result.diagnostics.map { "\(($0.file as NSString).lastPathComponent):\($0.line):\($0.column): \($0.severity.rawValue) \($0.code): \($0.message)" }
-            for e in expectations where !result.diagnostics.contains(where: e.matches) {
+            let got = result.diagnostics.prefix(40).map { "\(($0.file as NSString).lastPathComponent):\($0.line):\($0.column): \($0.severity.rawValue) \($0.code): \($0.message.prefix(300))" }
+            for e in expected.expectations where !result.diagnostics.contains(where: { matches(e, $0) }) {
                 XCTFail("\(name): missing diagnostic\n  expected: \(e.raw)\n  got:\n    " + got.joined(separator: "\n    "))
             }
-            for d in result.diagnostics.errors where !expectations.contains(where: { $0.matches(d) }) {
-                XCTFail("\(name): unexpected error \(d.file):\(d.line):\(d.column) \(d.code): \(d.message)")
+            for d in result.diagnostics.errors where !expected.expectations.contains(where: { matches($0, d) }) {
+                XCTFail("\(name): unexpected error \(d.file):\(d.line):\(d.column) \(d.code): \(d.message.prefix(300))")
             }
-            XCTAssertFalse(result.isValid && expectations.contains { $0.severity == "error" }, "\(name) should be invalid")
+            XCTAssertFalse(result.isValid && expected.expectations.contains { $0.severity == "error" }, "\(name) should be invalid")
         }
     }
 }

@@ -63,7 +63,19 @@ public final class LocalExecutor: @unchecked Sendable {
     /// cannot start, only `done` is called, with `spawnError` set.
     public func start(_ spec: LaunchSpec, newSession: Bool = false, started: @escaping @Sendable (pid_t) -> Void,
                       done: @escaping @Sendable (ProcessExit) -> Void) {
-        send(Request(spec: spec, newSession: newSession, start: WallClock.now(), started: started, done: done))
+        var marked = spec
+        marked.environment.append(ProcessGroupEnd.markerName + "=" + nextLaunchMarker())
+        send(Request(spec: marked, newSession: newSession, start: WallClock.now(), started: started, done: done))
+    }
+
+    private var launches = 0
+
+    /// A value no other launch of this engine has (`ProcessGroupEnd.markerName`).
+    private func nextLaunchMarker() -> String {
+        lock.lock()
+        defer { lock.unlock() }
+        launches += 1
+        return "\(getpid()).\(launches)"
     }
 
     /// Starts the process and waits until it has started; `done` runs on a background
@@ -203,12 +215,17 @@ public final class LocalExecutor: @unchecked Sendable {
         // retry, as after an engine crash.
         let end = WallClock.now()
         for (pid, entry) in orphans {
-            killpg(pid, SIGKILL)
+            // Gone, not only signalled: its copy must not start beside it.
+            ProcessGroupEnd.kill(group: pid)
             var exit = ProcessExit(pid: pid, rawStatus: SIGKILL, usage: rusage(), start: entry.start, end: end)
             exit.interruption = "interrupted: skein-spawner \(connection.pid) ended (\(how)) while the job ran"
             entry.done(exit)
         }
         for var request in lost {
+            // The spawner may have started it just before it died, without telling.
+            if let marker = request.spec.environment.last(where: { $0.hasPrefix(ProcessGroupEnd.markerName + "=") }) {
+                ProcessGroupEnd.kill(launch: marker)
+            }
             if request.resent { startDirect(request); continue }
             request.resent = true
             send(request)

@@ -19,6 +19,13 @@ public enum PlanWriter {
             let folder = (staged.target as NSString).deletingLastPathComponent
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             if FileManager.default.fileExists(atPath: staged.target) { continue }
+            // Validation refuses a folder as a pfn; checked again here, where it is copied,
+            // so a folder made since (or a catalog not validated) is never copied whole.
+            let resolved = URL(fileURLWithPath: staged.source).resolvingSymlinksInPath().path
+            let type = (try? FileManager.default.attributesOfItem(atPath: resolved))?[.type] as? FileAttributeType
+            if let type, type != .typeRegular {
+                throw PlanError(messages: ["cannot stage executable \(staged.source) for '\(staged.transformation)': it is a folder or special file, not a program; give the path of the executable file in the transformation catalog"])
+            }
             do {
                 try FileManager.default.copyItem(atPath: staged.source, toPath: staged.target)
             } catch {

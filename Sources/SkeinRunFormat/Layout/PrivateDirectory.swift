@@ -12,7 +12,7 @@ public enum PrivateDirectory {
     /// Returns false when `exclusive` and `path` already exists (the caller picks another).
     @discardableResult
     public static func create(_ path: String, exclusive: Bool) throws -> Bool {
-        let absolute = RunDirectory.absolute(path)
+        let absolute = lexicalAbsolute(path)
         let components = (absolute as NSString).pathComponents
         var current = "/"
         for (n, component) in components.enumerated() where n > 0 {
@@ -48,7 +48,7 @@ public enum PrivateDirectory {
     /// Refuses a run folder before an engine runs its plan as this user: the folder, its
     /// plan and every folder above must be ones no other user could have swapped.
     public static func checkTrusted(runDirectory: String) throws {
-        let absolute = RunDirectory.absolute(runDirectory)
+        let absolute = lexicalAbsolute(runDirectory)
         var current = "/"
         for (n, component) in (absolute as NSString).pathComponents.enumerated() where n > 0 {
             current = (current as NSString).appendingPathComponent(component)
@@ -81,6 +81,20 @@ public enum PrivateDirectory {
             throw RunFormatError(
                 "refusing \(path): other users may write to it and it has no sticky bit, so they could swap what Skein puts there; make it private (chmod go-w) or choose another folder")
         }
+    }
+
+    /// `path` made absolute, with `.`, `..` and repeated `/` resolved by name only.
+    /// Foundation's `standardizingPath` also resolves symbolic links, which would hide a
+    /// link another user planted in the path from the checks of each component above.
+    public static func lexicalAbsolute(_ path: String) -> String {
+        let joined = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        var parts: [Substring] = []
+        for part in joined.split(separator: "/") {
+            if part == "." { continue }
+            if part == ".." { _ = parts.popLast(); continue }
+            parts.append(part)
+        }
+        return "/" + parts.joined(separator: "/")
     }
 
     /// Whether `gid` is the user private group of `uid` (same name, no other members).

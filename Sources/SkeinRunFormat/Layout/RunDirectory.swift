@@ -14,7 +14,7 @@ public struct RunDirectory: Sendable {
     /// folders no other user can swap (`PrivateDirectory`). Safe against concurrent
     /// planners: `mkdir` either creates a number or fails because another took it.
     public static func create(base: String, label: String) throws -> RunDirectory {
-        let parent = ((base as NSString).appendingPathComponent(label) as NSString).standardizingPath
+        let parent = PrivateDirectory.lexicalAbsolute((base as NSString).appendingPathComponent(label))
         try PrivateDirectory.create(parent, exclusive: false)
         let existing = (try? FileManager.default.contentsOfDirectory(atPath: parent)) ?? []
         var number = (existing.compactMap { $0.hasPrefix("run") ? Int($0.dropFirst(3)) : nil }.max() ?? 0) + 1

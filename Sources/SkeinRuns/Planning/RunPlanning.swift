@@ -48,7 +48,8 @@ public enum RunPlanning {
     /// reach the run's files).
     static func makeScratch(_ plan: ExecutablePlan) throws {
         let run = plan.runDirectory
-        let scratch = (plan.scratchDirectory as NSString).standardizingPath
+        // By name, not through links: PrivateDirectory checks each component as it is.
+        let scratch = PrivateDirectory.lexicalAbsolute(plan.scratchDirectory)
         let ownScratch = (run as NSString).appendingPathComponent("scratch")
         if scratch != ownScratch && (scratch == run || scratch.hasPrefix(run + "/") || run.hasPrefix(scratch + "/")) {
             throw RunsError("the scratch folder \(scratch) is the run folder \(run), inside it or above it; set the site's sharedScratch to a folder of its own")

@@ -1,4 +1,5 @@
 import Foundation
+import SkeinText
 
 /// Renders diagnostics the way compilers do, so editors and terminals can jump to them:
 ///
@@ -15,17 +16,39 @@ public struct DiagnosticRenderer {
     public init(showSource: Bool = true) { self.showSource = showSource }
 
     public mutating func render(_ d: Diagnostic) -> String {
-        var out = d.line > 0 ? "\(d.file):\(d.line):\(d.column): " : "\(d.file): "
-        out += "\(d.severity.rawValue): \(d.message)\n"
+        var out = d.line > 0 ? "\(Untrusted.visible(d.file)):\(d.line):\(d.column): " : "\(Untrusted.visible(d.file)): "
+        // Messages quote names from the files: escapes and bidi overrides stay visible.
+        out += "\(d.severity.rawValue): \(Untrusted.visible(d.message))\n"
         if showSource, d.line > 0, let text = sourceLine(d.file, d.line) {
             let number = String(d.line)
             let gutter = String(repeating: " ", count: number.count)
-            out += "  \(number) | \(Self.visible(text))\n"
-            let caretPad = String(repeating: " ", count: max(0, d.column - 1))
+            let shown = Self.excerpt(text, column: d.column)
+            out += "  \(number) | \(shown.text)\n"
+            let caretPad = String(repeating: " ", count: shown.caret)
             out += "  \(gutter) | \(caretPad)^\n"
         }
-        if let hint = d.hint { out += "  hint: \(hint)\n" }
+        if let hint = d.hint { out += "  hint: \(Untrusted.visible(hint))\n" }
         return out
+    }
+
+    /// Characters of a long source line shown before and after the column.
+    static let excerptRadius = 60
+
+    /// The source line as shown, and where its caret goes: a line longer than two radii
+    /// (a 200 KB one-line file) is cut to an excerpt around the column, marked with `…`,
+    /// so one diagnostic never prints a whole huge line.
+    static func excerpt(_ line: String, column: Int) -> (text: String, caret: Int) {
+        let scalars = Array(line.unicodeScalars)
+        let at = min(max(0, column - 1), scalars.count)
+        var start = 0, end = scalars.count
+        if scalars.count > 2 * excerptRadius + 20 {
+            start = max(0, at - excerptRadius)
+            end = min(scalars.count, at + excerptRadius)
+        }
+        let lead = start > 0 ? "…" : ""
+        let before = lead + visible(String(String.UnicodeScalarView(scalars[start..<at])))
+        let after = visible(String(String.UnicodeScalarView(scalars[at..<end]))) + (end < scalars.count ? "…" : "")
+        return (before + after, before.count)
     }
 
     private mutating func sourceLine(_ file: String, _ line: Int) -> String? {
@@ -41,10 +64,12 @@ public struct DiagnosticRenderer {
     static func visible(_ text: String) -> String {
         var out = ""
         for scalar in text.unicodeScalars {
-            switch scalar.value {
-            case 0x09: out += "→"
-            case 0..<0x20, 0x7F: out += "^" + String(UnicodeScalar(UInt8((scalar.value + 64) & 0x7F)))
-            default: out.unicodeScalars.append(scalar)
+            if scalar.value == 0x09 {
+                out += "→"
+            } else if Untrusted.isUnsafe(scalar) {
+                out += Untrusted.escape(scalar)
+            } else {
+                out.unicodeScalars.append(scalar)
             }
         }
         return out

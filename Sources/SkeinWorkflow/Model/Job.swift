@@ -29,6 +29,9 @@ public struct Job: Sendable, Equatable {
     public var idMark: SourceMark = .none
     public var nameMark: SourceMark = .none
     public var stdinMark: SourceMark = .none
+    /// Where `stdout:` and `stderr:` are written, for messages about them.
+    public var stdoutMark: SourceMark = .none
+    public var stderrMark: SourceMark = .none
 
     public init(
         id: String, name: String?, kind: Kind = .job, namespace: String? = nil, version: String? = nil,

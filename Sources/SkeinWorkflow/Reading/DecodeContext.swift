@@ -51,8 +51,8 @@ struct DecodeContext {
     /// the schema says `size: '28'`).
     mutating func integerText(_ node: YAMLNode, _ what: @autoclosure () -> String) -> String? {
         guard let text = string(node, what()) else { return nil }
-        if Int(text) != nil { return text }
-        report.error("wrong-type", at: node.mark, "\(what()) must be a whole number, not '\(text)'", hint: "write a number of bytes such as 1024")
+        if let n = Int(text), n >= 0 { return text }
+        report.error("wrong-type", at: node.mark, "\(what()) must be a whole number of 0 or more, not '\(text)'", hint: "write a number of bytes such as 1024")
         return nil
     }
 

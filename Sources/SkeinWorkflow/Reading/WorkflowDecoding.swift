@@ -26,8 +26,8 @@ extension DecodeContext {
         let name = f.required("name", &self, hint: "add `name: my-workflow`").flatMap { string($0, "the workflow name") }
         var wf = Workflow(name: name ?? "", pegasusVersion: version ?? "5.0.4")
         wf.mark = map.mark
-        if let name, name.contains("/") {
-            report.error("invalid-name", at: map["name"]!.mark, "workflow name '\(name)' contains '/'", hint: "the name becomes a file name: use letters, digits, '-' and '_'")
+        if let name, let problem = NameRules.workflowNameProblem(name) {
+            report.error("invalid-name", at: map["name"]!.mark, "workflow name '\(NameRules.shown(name))' \(problem)", hint: "the name becomes a folder and file name: use letters, digits, '-' and '_'")
         }
         wf.version = f.take("version").flatMap { string($0, "the workflow version") }
         if let n = f.take("hooks") { wf.hooks = hooks(n, "the workflow") }
@@ -88,12 +88,16 @@ extension DecodeContext {
         let kind = kindText.flatMap(Job.Kind.init(rawValue:)) ?? .job
         let id = f.required("id", &self, hint: "give every job a unique `id`, such as ID0000001").flatMap { string($0, "id of \(label)") }
         if let id, let idNode = map["id"], !Self.isValidJobID(id) {
-            report.error("invalid-job-id", at: idNode.mark, "job id '\(id)' may hold only letters, digits, '-' and '_'", hint: "ids become file names; rename it, e.g. '\(Self.sanitized(id))'")
+            report.error("invalid-job-id", at: idNode.mark, "job id '\(NameRules.shown(id))' may hold only letters, digits, '-' and '_'", hint: "ids become file names; rename it, e.g. '\(NameRules.shown(Self.sanitized(id)))'")
+        } else if let id, let idNode = map["id"], id.utf8.count > NameRules.maxNameBytes {
+            report.error("invalid-job-id", at: idNode.mark, "job id '\(NameRules.shown(id))' is \(id.utf8.count) characters long; at most \(NameRules.maxNameBytes) are allowed", hint: "ids become file names: give it a shorter id")
         }
         var job = Job(id: id ?? "", name: nil, kind: kind, mark: map.mark)
         job.idMark = map["id"]?.mark ?? map.mark
         job.nameMark = map["name"]?.mark ?? map.mark
         job.stdinMark = map["stdin"]?.mark ?? map.mark
+        job.stdoutMark = map["stdout"]?.mark ?? map.mark
+        job.stderrMark = map["stderr"]?.mark ?? map.mark
         if kind == .job {
             job.name = f.required("name", &self, hint: "add `name:` naming a transformation of the transformation catalog").flatMap { string($0, "name of \(label)") }
         } else {

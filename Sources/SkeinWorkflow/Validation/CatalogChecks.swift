@@ -69,7 +69,10 @@ extension WorkflowValidator {
                 if let c = entry.container, !containers.contains(c) {
                     error("unknown-container", transformationsFile, entry.containerMark, "transformation '\(t.reference)' uses container '\(c)', which is not defined", hint: (Self.suggestion(c, Array(containers)) ?? "") + "add it under `containers:`")
                 }
-                if entry.name == "local", let path = CatalogPaths.localPath(entry.pfn, relativeTo: transformationsFile) {
+                if let problem = Self.pfnProblem(entry.pfn) {
+                    error("unsafe-pfn", transformationsFile, entry.mark, "pfn of transformation '\(t.reference)' on site '\(entry.name)' \(problem)",
+                          hint: "a pfn is a path or URL: remove the control characters")
+                } else if entry.name == "local", let path = CatalogPaths.localPath(entry.pfn, relativeTo: transformationsFile) {
                     checkLocalExecutable(path, entry: entry, of: t)
                 }
             }
@@ -106,11 +109,25 @@ extension WorkflowValidator {
 
     private mutating func checkLocalExecutable(_ path: String, entry: TransformationSite, of t: Transformation) {
         let fm = FileManager.default
-        if !fm.fileExists(atPath: path) {
+        var isFolder: ObjCBool = false
+        if fm.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
+            // A stageable folder would be copied with all it holds into the run (`/etc`, `/usr`).
+            error("executable-is-folder", transformationsFile, entry.mark,
+                  "transformation '\(t.reference)' on site local points to \(path), which is a folder, not a program",
+                  hint: "give the path of the executable file itself")
+        } else if !fm.fileExists(atPath: path) {
             warning("missing-executable", transformationsFile, entry.mark, "transformation '\(t.reference)' on site local points to \(path), which does not exist here", hint: "install it there or correct the pfn")
         } else if entry.type == "installed" && !fm.isExecutableFile(atPath: path) {
             warning("not-executable", transformationsFile, entry.mark, "transformation '\(t.reference)' on site local points to \(path), which is not executable", hint: "chmod +x \(path)")
         }
+    }
+
+    /// Why a pfn cannot be used as a path or URL, or nil: NUL cuts a path short where the
+    /// system reads it, and control characters reach terminals and logs.
+    static func pfnProblem(_ pfn: String) -> String? {
+        if pfn.isEmpty { return "is empty" }
+        if pfn.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) { return "holds a control character (NUL, newline, escape, ...)" }
+        return nil
     }
 
     mutating func checkChecksum(_ checksum: Checksum?, _ file: String, _ owner: String) {
@@ -143,7 +160,12 @@ extension WorkflowValidator {
                         "replica '\(replica.lfn)' is at \(location.pfn), and Skein does not transfer \(scheme):// URLs",
                         hint: "give a file path or a file, http, https, scp or sftp URL; a job needing only this copy will fail")
             }
-            for location in replica.pfns where location.site == "local" {
+            for location in replica.pfns {
+                guard let problem = Self.pfnProblem(location.pfn) else { continue }
+                error("unsafe-pfn", replicasFile, location.mark, "pfn of replica '\(NameRules.shown(replica.lfn))' on site '\(location.site)' \(problem)",
+                      hint: "a pfn is a path or URL: remove the control characters")
+            }
+            for location in replica.pfns where location.site == "local" && Self.pfnProblem(location.pfn) == nil {
                 guard let path = CatalogPaths.localPath(location.pfn, relativeTo: replicasFile) else { continue }
                 if !FileManager.default.fileExists(atPath: path) {
                     warning("missing-replica-file", replicasFile, location.mark, "replica '\(replica.lfn)' on site local points to \(path), which does not exist here", hint: "create the file or correct the pfn")

@@ -10,11 +10,13 @@ extension WorkflowValidator {
         var consumed = Set<String>()
         consumed.reserveCapacity(workflow.jobs.count * 2)
         for job in workflow.jobs {
-            for (u, use) in job.uses.enumerated() {
+            // Sets, not searches of the earlier uses: a job may list 10,000 files.
+            var outputsOfJob = Set<String>()
+            for use in job.uses {
                 if use.type.isInput { consumed.insert(use.lfn) }
                 guard use.type == .output || use.type == .inout else { continue }
                 // The same output listed twice by one job is one output.
-                if job.uses[..<u].contains(where: { $0.lfn == use.lfn && $0.type.isOutput }) { continue }
+                guard outputsOfJob.insert(use.lfn).inserted else { continue }
                 if let first = producers[use.lfn] {
                     error(
                         "duplicate-producer", workflowFile, use.mark,
@@ -43,7 +45,8 @@ extension WorkflowValidator {
                     "output '\(use.lfn)' of job '\(job.id)' is neither staged out nor used by another job, so it is lost when the run ends",
                     hint: "set `stageOut: true` to keep it, or remove it from `uses`")
             }
-            for use in job.uses where use.type == .output && job.uses.contains(where: { $0.type == .input && $0.lfn == use.lfn }) {
+            let inputsOfJob = Set(job.uses.lazy.filter { $0.type == .input }.map(\.lfn))
+            for use in job.uses where use.type == .output && inputsOfJob.contains(use.lfn) {
                 warning(
                     "input-and-output", workflowFile, use.mark,
                     "job '\(job.id)' lists '\(use.lfn)' both as input and as output",

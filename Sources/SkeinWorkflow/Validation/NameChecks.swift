@@ -14,35 +14,29 @@ extension WorkflowValidator {
                 checkPath(use.lfn, what: "file of job '\(job.id)'", workflowFile, use.mark)
             }
             if let stdin = job.stdin { checkPath(stdin, what: "stdin of job '\(job.id)'", workflowFile, job.stdinMark) }
-            if let stdout = job.stdout { checkPath(stdout, what: "stdout of job '\(job.id)'", workflowFile, job.mark) }
-            if let stderr = job.stderr { checkPath(stderr, what: "stderr of job '\(job.id)'", workflowFile, job.mark) }
+            if let stdout = job.stdout { checkPath(stdout, what: "stdout of job '\(job.id)'", workflowFile, job.stdoutMark) }
+            if let stderr = job.stderr { checkPath(stderr, what: "stderr of job '\(job.id)'", workflowFile, job.stderrMark) }
         }
         for replica in loaded.replicas?.replicas ?? [] where replica.regex != true {
             checkPath(replica.lfn, what: "replica", replicasFile, replica.mark)
         }
+        for site in loaded.sites?.sites ?? [] {
+            guard let problem = NameRules.fileNameProblem(site.name, allowSlash: false) else { continue }
+            error("unsafe-name", sitesFile, site.mark, "site name '\(NameRules.shown(site.name))' \(problem)",
+                  hint: "site names become job ids and folder names: use letters, digits, '.', '-' and '_'")
+        }
         for t in loaded.transformations?.transformations ?? [] {
             for (part, value) in [("name", Optional(t.name)), ("namespace", t.namespace), ("version", t.version)] {
-                guard let value, let problem = Self.nameProblem(value, allowSlash: false) else { continue }
-                error("unsafe-name", transformationsFile, t.mark, "transformation \(part) '\(Untrusted.visible(value))' \(problem)",
+                guard let value, let problem = NameRules.fileNameProblem(value, allowSlash: false) else { continue }
+                error("unsafe-name", transformationsFile, t.mark, "transformation \(part) '\(NameRules.shown(value))' \(problem)",
                       hint: "transformation names become file names: use letters, digits, '.', '-' and '_'")
             }
         }
     }
 
     private mutating func checkPath(_ name: String, what: String, _ file: String, _ mark: SourceMark) {
-        guard let problem = Self.nameProblem(name, allowSlash: true) else { return }
-        error("unsafe-file-name", file, mark, "\(what): '\(Untrusted.visible(name))' \(problem)",
+        guard let problem = NameRules.fileNameProblem(name, allowSlash: true) else { return }
+        error("unsafe-file-name", file, mark, "\(what): '\(NameRules.shown(name))' \(problem)",
               hint: "file names are paths inside the job's scratch folder: give a relative name without '..'")
-    }
-
-    /// Why `name` cannot be a file name inside a job's folder, or nil when it can.
-    static func nameProblem(_ name: String, allowSlash: Bool) -> String? {
-        if name.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
-            return "holds a control character (NUL, newline, escape, ...)"
-        }
-        if !allowSlash && name.contains("/") { return "holds '/'" }
-        if name.hasPrefix("/") { return "is an absolute path" }
-        if name.split(separator: "/", omittingEmptySubsequences: false).contains("..") { return "leads out of its folder with '..'" }
-        return nil
     }
 }

@@ -8,6 +8,8 @@ extension WorkflowValidator {
     static let maxRetries = 10_000
     /// Largest time or size a profile may give (maxwalltime in minutes is 1,900 years).
     static let maxProfileMagnitude = 1e9
+    /// Most cores, nodes or GPUs a job may ask for (Slurm's own limits are far below).
+    static let maxProcessors = 1_000_000
 
     mutating func checkProfileRanges() {
         checkRanges(workflow.profiles, workflowFile, "the workflow")
@@ -33,6 +35,11 @@ extension WorkflowValidator {
                   !value.isFinite || value > Self.maxProfileMagnitude else { continue }
             error("profile-out-of-range", file, attr.mark, "profile pegasus.\(key) of \(owner) is \(attr.value), more than \(Int(Self.maxProfileMagnitude))",
                   hint: key == "maxwalltime" ? "maxwalltime is in minutes: leave it out for no limit" : "write a realistic number")
+        }
+        for key in ["cores", "nodes", "gpus", "ppn"] {
+            guard let attr = profiles.attribute("pegasus", key), let n = Int(attr.value), n > Self.maxProcessors else { continue }
+            error("profile-out-of-range", file, attr.mark, "profile pegasus.\(key) of \(owner) is \(attr.value), more than \(Self.maxProcessors)",
+                  hint: "ask for the processors the job uses")
         }
         if let attr = profiles.attribute("dagman", "ABORT-DAG-ON"), let problem = Self.abortRuleProblem(attr.value) {
             error("invalid-profile-value", file, attr.mark, "profile dagman.ABORT-DAG-ON of \(owner) is '\(attr.value)': \(problem)",

@@ -31,6 +31,7 @@ public struct WorkflowValidator {
         validator.checkNames()
         validator.checkProfileRanges()
         validator.checkCompatibility()
+        validator.checkSiteFolders()
         building.wait()
         let graph = graphBox.graph!
         validator.checkCycles(graph)
