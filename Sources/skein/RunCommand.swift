@@ -72,6 +72,12 @@ struct Run: ParsableCommand {
                 throw SkeinExit.badInput
             }
         } else {
+            var isFolder: ObjCBool = false
+            if FileManager.default.fileExists(atPath: target, isDirectory: &isFolder), isFolder.boolValue {
+                // A run folder whose planning was killed has no plan yet: say so, not "no such file".
+                Terminal.writeError("skein: \(target) is a folder without a plan (\(RunLayout.planFile)): not a run directory, or its planning was interrupted\n  hint: plan again with skein run WORKFLOW.yml\n")
+                throw SkeinExit.badInput
+            }
             let plan = try Planning.plan(WorkflowSources(workflow: target, sites: sites, transformations: transformations, replicas: replicas, properties: properties), planning, engine: engine)
             if batch { EngineProcess.exec(runDirectory: plan.runDirectory, executable: EngineProcess.currentExecutable) }
             control = RunControl(plan: plan)

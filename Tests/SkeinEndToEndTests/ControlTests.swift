@@ -209,6 +209,11 @@ final class ControlTests: XCTestCase {
         for round in 0..<8 {
             let (engine, log) = try background(arguments, in: wf.directory)
             if round < 4 {
+                // Kill the engine, not the planner: a kill during planning leaves no run to resume.
+                if round == 0 {
+                    let plan = wf.runDirectory().appendingPathComponent("plan.json").path
+                    waitFor("the plan", timeout: 60) { FileManager.default.fileExists(atPath: plan) || !engine.isRunning }
+                }
                 usleep(UInt32.random(in: 300_000...1_200_000, using: &generator))
                 if engine.isRunning {
                     kill(engine.processIdentifier, SIGKILL)
