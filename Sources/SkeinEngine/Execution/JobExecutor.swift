@@ -86,14 +86,18 @@ public struct IntegrityWork: Sendable, Equatable {
 
     public var kind: Kind
     public var files: Files
+    /// Files checked (or hashed), failed ones included.
     public var count: Int
     public var seconds: Double
+    /// Of `count`, the files whose sha256 did not match (Pegasus's `int.error` tag).
+    public var failed: Int
 
-    public init(_ kind: Kind, _ files: Files, count: Int, seconds: Double) {
+    public init(_ kind: Kind, _ files: Files, count: Int, seconds: Double, failed: Int = 0) {
         self.kind = kind
         self.files = files
         self.count = count
         self.seconds = seconds
+        self.failed = failed
     }
 }
 

@@ -105,10 +105,13 @@ public final class TransferJobExecutor: JobExecutor, @unchecked Sendable {
     /// stage-out) and generated without one (`compute`, of the files the job wrote).
     static func integrity(of outcomes: [TransferOutcome], kind: JobKind) -> [IntegrityWork] {
         let files: IntegrityWork.Files = kind == .stageOut ? .output : .input
-        let checked = outcomes.filter { $0.succeeded && $0.request.expectedSHA256 != nil }
+        let mismatched = outcomes.filter { $0.error?.kind == .integrity }
+        let checked = outcomes.filter { $0.succeeded && $0.request.expectedSHA256 != nil } + mismatched
         let computed = outcomes.filter { $0.succeeded && $0.request.expectedSHA256 == nil && $0.sha256 != nil }
         var work: [IntegrityWork] = []
-        if !checked.isEmpty { work.append(IntegrityWork(.check, files, count: checked.count, seconds: checked.reduce(0) { $0 + $1.checksumSeconds })) }
+        if !checked.isEmpty {
+            work.append(IntegrityWork(.check, files, count: checked.count, seconds: checked.reduce(0) { $0 + $1.checksumSeconds }, failed: mismatched.count))
+        }
         if !computed.isEmpty { work.append(IntegrityWork(.compute, .output, count: computed.count, seconds: computed.reduce(0) { $0 + $1.checksumSeconds })) }
         return work
     }
