@@ -28,6 +28,9 @@ struct PlanningOptions: ParsableArguments {
 
     @Flag(name: [.long, .customShort("f")], help: "Plan every job, even those whose outputs are already in the replica catalog (no data reuse).")
     var force = false
+
+    @Option(name: [.long, .customShort("R")], help: ArgumentHelp("An earlier run directory whose registered outputs and produced files count as replicas for data reuse (pegasus-plan --reuse); repeat it or separate with commas.", valueName: "dir"))
+    var reuse: [String] = []
 }
 
 enum Planning {
@@ -49,10 +52,16 @@ enum Planning {
         guard let cleanup = PlanOptions.Cleanup(rawValue: options.cleanup) else {
             throw ValidationError("--cleanup takes inplace, leaf or none, not '\(options.cleanup)'")
         }
-        let planOptions = PlanOptions(
+        var planOptions = PlanOptions(
             baseDirectory: options.dir, sitesToRun: options.sitesToRun.split(separator: ",").map(String.init),
             outputSite: options.outputSite?.split(separator: ",").first.map(String.init) ?? "local", stageOut: options.outputSite != nil, cleanup: cleanup, reuse: !options.force,
             defaultRetries: change.retries ?? 0, plannerArguments: Array(CommandLine.arguments.dropFirst()), properties: properties)
+        do {
+            planOptions.reusedReplicas = try ReusedRuns.replicas(in: options.reuse.flatMap { $0.split(separator: ",").map(String.init) })
+        } catch let error as RunsError {
+            Terminal.writeError("skein: \(error)\n")
+            throw SkeinExit.badInput
+        }
         do {
             let plan = try RunPlanning.plan(
                 result.loaded, options: planOptions, settings: change.applied(to: EngineSettings()),

@@ -11,7 +11,7 @@ struct ReplicaLocations {
     /// URL schemes a stage-in job can fetch.
     static let remoteSchemes = ["http://", "https://", "scp://", "sftp://"]
 
-    init(_ catalog: ReplicaCatalog?, catalogFile: String) {
+    init(_ catalog: ReplicaCatalog?, catalogFile: String, reused: [ReusedReplica] = []) {
         for replica in catalog?.replicas ?? [] where replica.regex != true {
             if let sha = replica.checksum?.sha256, checksums[replica.lfn] == nil { checksums[replica.lfn] = sha }
             let preferred = replica.pfns.first { $0.site == "local" && !Self.isRemote($0.pfn) }
@@ -22,6 +22,17 @@ struct ReplicaLocations {
             if remote[replica.lfn] == nil, let url = replica.pfns.first(where: { Self.isRemote($0.pfn) })?.pfn {
                 remote[replica.lfn] = url
             }
+        }
+        // An earlier run's files count where the catalog has none (`--reuse`).
+        for replica in reused where literal[replica.lfn] == nil && remote[replica.lfn] == nil {
+            if Self.isRemote(replica.pfn) {
+                remote[replica.lfn] = replica.pfn
+            } else if let path = CatalogPaths.localPath(replica.pfn, relativeTo: catalogFile) {
+                literal[replica.lfn] = path
+            } else {
+                continue
+            }
+            if let sha = replica.sha256, checksums[replica.lfn] == nil { checksums[replica.lfn] = sha }
         }
     }
 

@@ -30,6 +30,8 @@ public struct PlanOptions: Sendable {
     public var plannerArguments: [String]
     /// The Pegasus properties in effect; nil = `pegasus.properties` beside the workflow.
     public var properties: PegasusProperties?
+    /// Files of earlier runs (pegasus-plan `--reuse`): replicas after the catalog's.
+    public var reusedReplicas: [ReusedReplica] = []
 
     public init(baseDirectory: String = "runs", sitesToRun: [String] = ["local"], outputSite: String = "local", stageOut: Bool = false, cleanup: Cleanup = .inplace, reuse: Bool = true, defaultRetries: Int = 0, plannerArguments: [String] = [], properties: PegasusProperties? = nil) {
         self.baseDirectory = baseDirectory
