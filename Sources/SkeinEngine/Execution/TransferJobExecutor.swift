@@ -34,19 +34,31 @@ public final class TransferJobExecutor: JobExecutor, @unchecked Sendable {
             worker.async { [self] in register(launch, start: start) }
             return true
         }
-        guard !files.isEmpty else {
-            finish(launch, outcomes: [], start: start)
-            return true
-        }
-        let collected = Collected(count: files.count)
-        for file in files {
-            let request = TransferRequest(
-                source: file.source, destination: file.destination, expectedSHA256: file.sha256, linkMode: file.link ? .hardLink : .copy)
-            transfers.start(request) { [self] outcome in
-                if let all = collected.add(outcome) { finish(launch, outcomes: all, start: start) }
+        worker.async { [self] in
+            // A stage-in run again (after a crash, or a retry) keeps the files an earlier
+            // attempt put in place: they are whole (renamed only when complete) and verified.
+            let kept = launch.planned.kind == .stageIn ? files.filter(Self.inPlace) : []
+            let pending = files.filter { !kept.contains($0) }
+            guard !pending.isEmpty else { return finish(launch, outcomes: [], start: start, kept: kept) }
+            let collected = Collected(count: pending.count)
+            for file in pending {
+                let request = TransferRequest(
+                    source: file.source, destination: file.destination, expectedSHA256: file.sha256, linkMode: file.link ? .hardLink : .copy)
+                transfers.start(request) { [self] outcome in
+                    if let all = collected.add(outcome) { finish(launch, outcomes: all, start: start, kept: kept) }
+                }
             }
         }
         return true
+    }
+
+    /// Whether a stage-in's file is already in the scratch folder (a regular file under its
+    /// final name, with the catalog's sha256 when there is one).
+    static func inPlace(_ file: PlannedTransfer) -> Bool {
+        var info = stat()
+        guard lstat(file.destination, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return false }
+        guard let expected = file.sha256 else { return true }
+        return (try? SHA256.hash(file: file.destination)) == expected.lowercased()
     }
 
     /// A transfer in flight cannot be taken back from libcurl here: the attempt ends as
@@ -163,14 +175,15 @@ public final class TransferJobExecutor: JobExecutor, @unchecked Sendable {
                    errors: errors)
     }
 
-    private func finish(_ launch: AttemptLaunch, outcomes: [TransferOutcome], start: Double) {
+    private func finish(_ launch: AttemptLaunch, outcomes: [TransferOutcome], start: Double, kept: [PlannedTransfer] = []) {
         let failed = outcomes.filter { !$0.succeeded }
-        var log = outcomes.filter(\.succeeded).map { o in
+        var log = kept.map { "\($0.source) -> \($0.destination): already in place, kept" }
+        log += outcomes.filter(\.succeeded).map { o in
             "\(o.request.source) -> \(o.request.destination): \(o.bytes) bytes in \(String(format: "%.3f", o.duration)) s by \(o.method)"
                 + (o.attempts > 1 ? " after \(o.attempts) tries" : "") + (o.sha256.map { ", sha256 \($0)" } ?? "")
         }
         let bytes = outcomes.reduce(Int64(0)) { $0 + $1.bytes }
-        log.append("Stats: \(outcomes.count - failed.count) of \(outcomes.count) files, \(bytes) bytes in \(String(format: "%.3f", Date().timeIntervalSince1970 - start)) s")
+        log.append("Stats: \(outcomes.count - failed.count + kept.count) of \(outcomes.count + kept.count) files, \(bytes) bytes in \(String(format: "%.3f", Date().timeIntervalSince1970 - start)) s")
         let errors = failed.map { "\($0.error!.message)" + ($0.attempts > 1 ? " (after \($0.attempts) tries)" : "") }
         finishWork(launch, start: start, log: log, errors: errors, integrity: Self.integrity(of: outcomes, kind: launch.planned.kind))
     }
