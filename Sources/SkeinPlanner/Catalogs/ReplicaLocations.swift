@@ -1,3 +1,4 @@
+import Foundation
 import SkeinWorkflow
 
 /// Where each input already exists: a local path on this machine (site `local`, or any
@@ -19,7 +20,10 @@ struct ReplicaLocations {
             if let pfn = preferred, literal[replica.lfn] == nil, let path = CatalogPaths.localPath(pfn.pfn, relativeTo: catalogFile) {
                 literal[replica.lfn] = path
             }
-            if remote[replica.lfn] == nil, let url = replica.pfns.first(where: { Self.isRemote($0.pfn) })?.pfn {
+            // A URL Skein cannot fetch is still given to a stage-in job, when it is the only
+            // copy, so the attempt fails with the reason (`validate` warns at once).
+            if remote[replica.lfn] == nil, let url = replica.pfns.first(where: { Self.isRemote($0.pfn) })?.pfn
+                ?? replica.pfns.first(where: { Self.isOtherURL($0.pfn) })?.pfn {
                 remote[replica.lfn] = url
             }
         }
@@ -37,6 +41,12 @@ struct ReplicaLocations {
     }
 
     static func isRemote(_ pfn: String) -> Bool { remoteSchemes.contains { pfn.lowercased().hasPrefix($0) } }
+
+    /// A URL of a scheme Skein does not transfer (gsiftp, s3, ...): not a local path.
+    static func isOtherURL(_ pfn: String) -> Bool {
+        guard let range = pfn.range(of: "://"), !pfn.lowercased().hasPrefix("file://") else { return false }
+        return pfn[..<range.lowerBound].allSatisfy { $0.isLetter || $0.isNumber || $0 == "+" || $0 == "-" || $0 == "." }
+    }
 
     func localPath(of lfn: String) -> String? { literal[lfn] }
 
