@@ -30,6 +30,9 @@ public struct AttemptEnd: Sendable {
     public var integrity: [IntegrityWork] = []
     /// Replicas the attempt registered (lfn, pfn, site, metadata), for `rc_*` rows.
     public var registered: [RegisteredReplica] = []
+    /// The sha256 of files the attempt put in the scratch folder (a stage-in's downloads),
+    /// by lfn: recorded so the jobs reading them verify them (Pegasus's generated checksums).
+    public var producedChecksums: [String: String] = [:]
 
     public init(_ termination: AttemptTermination, recordWritten: Bool = false, host: String? = nil, schedulerID: String? = nil, reason: String? = nil) {
         self.termination = termination

@@ -68,15 +68,18 @@ final class PreparingExecutor: JobExecutor, @unchecked Sendable {
         return true
     }
 
-    /// The attempt's end, with the input check's work and, when it ended well, its outputs
-    /// hashed (on the worker queue) first.
+    /// The attempt's end, with the input check's work and, when it ended well, the
+    /// checksums of what it made recorded: a compute job's outputs hashed (on the worker
+    /// queue) first, a stage-in's downloads as hashed on the way.
     private func hashingOutputs(_ job: ExecutableJob, _ ended: @escaping @Sendable (AttemptEnd) -> Void, checked: IntegrityWork?) -> @Sendable (AttemptEnd) -> Void {
-        let hashes = checking != .none && job.kind.isCompute && !job.outputs.isEmpty
-        guard hashes || checked != nil else { return ended }
+        guard checking != .none else { return ended }
+        let hashes = job.kind.isCompute && !job.outputs.isEmpty
         return { [self] end in
             var end = end
             if let checked { end.integrity.insert(checked, at: 0) }
-            guard hashes, InputIntegrity.endedWell(end.termination) else { return ended(end) }
+            guard InputIntegrity.endedWell(end.termination) else { return ended(end) }
+            if !end.producedChecksums.isEmpty { produced.record(end.producedChecksums.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }) }
+            guard hashes else { return ended(end) }
             let checkedEnd = end
             worker.async { [self] in
                 var end = checkedEnd

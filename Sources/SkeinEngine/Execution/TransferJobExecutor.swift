@@ -42,8 +42,10 @@ public final class TransferJobExecutor: JobExecutor, @unchecked Sendable {
             guard !pending.isEmpty else { return finish(launch, outcomes: [], start: start, kept: kept) }
             let collected = Collected(count: pending.count)
             for file in pending {
+                // A stage-in hashes what it fetches on the way, for the jobs that read it.
                 let request = TransferRequest(
-                    source: file.source, destination: file.destination, expectedSHA256: file.sha256, linkMode: file.link ? .hardLink : .copy)
+                    source: file.source, destination: file.destination, expectedSHA256: file.sha256, linkMode: file.link ? .hardLink : .copy,
+                    computeSHA256: launch.planned.kind == .stageIn)
                 transfers.start(request) { [self] outcome in
                     if let all = collected.add(outcome) { finish(launch, outcomes: all, start: start, kept: kept) }
                 }
@@ -129,7 +131,7 @@ public final class TransferJobExecutor: JobExecutor, @unchecked Sendable {
     }
 
     private func finishWork(_ launch: AttemptLaunch, start: Double, log: [String], errors: [String], integrity: [IntegrityWork] = [],
-                            registered: [RegisteredReplica] = []) {
+                            registered: [RegisteredReplica] = [], checksums: [String: String] = [:]) {
         guard let entry = lock.withLock({ () -> (attempt: Int, stopped: Bool, ended: @Sendable (AttemptEnd) -> Void)? in
             guard let entry = running[launch.job], entry.attempt == launch.attempt else { return nil }
             running[launch.job] = nil
@@ -142,6 +144,7 @@ public final class TransferJobExecutor: JobExecutor, @unchecked Sendable {
         var ended = AttemptEnd(.completed(succeeded: errors.isEmpty, exitCode: errors.isEmpty ? 0 : 1, start: start, end: end, message: message), reason: message)
         ended.integrity = integrity
         ended.registered = registered
+        ended.producedChecksums = checksums
         entry.ended(ended)
     }
 
@@ -185,7 +188,14 @@ public final class TransferJobExecutor: JobExecutor, @unchecked Sendable {
         let bytes = outcomes.reduce(Int64(0)) { $0 + $1.bytes }
         log.append("Stats: \(outcomes.count - failed.count + kept.count) of \(outcomes.count + kept.count) files, \(bytes) bytes in \(String(format: "%.3f", Date().timeIntervalSince1970 - start)) s")
         let errors = failed.map { "\($0.error!.message)" + ($0.attempts > 1 ? " (after \($0.attempts) tries)" : "") }
-        finishWork(launch, start: start, log: log, errors: errors, integrity: Self.integrity(of: outcomes, kind: launch.planned.kind))
+        var checksums: [String: String] = [:]
+        if launch.planned.kind == .stageIn {
+            let lfns = Dictionary(launch.planned.transfers.map { ($0.destination, $0.lfn) }, uniquingKeysWith: { first, _ in first })
+            for outcome in outcomes where outcome.succeeded {
+                if let sha = outcome.sha256, let lfn = lfns[outcome.request.destination] { checksums[lfn] = sha }
+            }
+        }
+        finishWork(launch, start: start, log: log, errors: errors, integrity: Self.integrity(of: outcomes, kind: launch.planned.kind), checksums: checksums)
     }
 }
 
