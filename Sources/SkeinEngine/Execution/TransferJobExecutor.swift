@@ -38,6 +38,7 @@ public final class TransferJobExecutor: JobExecutor, @unchecked Sendable {
             // A stage-in run again (after a crash, or a retry) keeps the files an earlier
             // attempt put in place: they are whole (renamed only when complete) and verified.
             let kept = launch.planned.kind == .stageIn ? files.filter(Self.inPlace) : []
+            if launch.planned.kind == .stageIn && launch.attempt > 0 { Self.removeStalePartials(of: files) }
             let pending = files.filter { !kept.contains($0) }
             guard !pending.isEmpty else { return finish(launch, outcomes: [], start: start, kept: kept) }
             let collected = Collected(count: pending.count)
@@ -52,6 +53,24 @@ public final class TransferJobExecutor: JobExecutor, @unchecked Sendable {
             }
         }
         return true
+    }
+
+    /// The temporary files (`NAME.skein-partial.PID.N`) an earlier attempt's engine left when
+    /// it was killed mid-transfer: removed once its process is gone (never this engine's own).
+    static func removeStalePartials(of files: [PlannedTransfer]) {
+        var names: [String: Set<String>] = [:]
+        for file in files {
+            let path = file.destination as NSString
+            names[path.deletingLastPathComponent, default: []].insert(path.lastPathComponent)
+        }
+        for (folder, wanted) in names {
+            for entry in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] {
+                guard let range = entry.range(of: ".skein-partial."), wanted.contains(String(entry[..<range.lowerBound])),
+                      let pid = entry[range.upperBound...].split(separator: ".").first.flatMap({ Int32($0) }),
+                      pid != getpid(), kill(pid, 0) != 0, errno == ESRCH else { continue }
+                unlink((folder as NSString).appendingPathComponent(entry))
+            }
+        }
     }
 
     /// Whether a stage-in's file is already in the scratch folder (a regular file under its
