@@ -17,6 +17,8 @@ enum StampedeOp: Sendable, CustomStringConvertible {
     case invocation(InvocationID, WorkflowID, InvocationRow)
     case integrity(WorkflowID, JobInstanceID, IntegrityType, IntegrityFileType?, count: Int, duration: Double)
     case replica(lfn: String, pfn: String?, site: String?, metadata: [String: String])
+    /// A `tag` row (monitord's `job_inst.tag`: `int.error` with the failed checksum count).
+    case tag(WorkflowID, JobInstanceID, name: String, count: Int)
 
     var description: String {
         switch self {
@@ -36,6 +38,7 @@ enum StampedeOp: Sendable, CustomStringConvertible {
         case .invocation(let id, _, let row): return "invocation \(id) of job_instance \(row.instanceID)"
         case .integrity(_, let id, let type, _, _, _): return "integrity \(type.rawValue) of job_instance \(id)"
         case .replica(let lfn, _, _, _): return "replica \(lfn)"
+        case .tag(_, let id, let name, _): return "tag \(name) of job_instance \(id)"
         }
     }
 
@@ -121,6 +124,12 @@ enum StampedeOp: Sendable, CustomStringConvertible {
                 ON CONFLICT (job_instance_id, type, file_type) DO UPDATE SET
                   count = count + excluded.count, duration = duration + excluded.duration
                 """, [wf, id, type.rawValue, fileType?.rawValue, count, duration])
+        case .tag(let wf, let id, let name, let count):
+            // The schema allows one tag per attempt (UNIQUE wf_id, job_instance_id).
+            try db.run("""
+                INSERT INTO tag (wf_id, job_instance_id, name, count) VALUES (?,?,?,?)
+                ON CONFLICT (wf_id, job_instance_id) DO UPDATE SET count = count + excluded.count
+                """, [wf, id, name, count])
         case .replica(let lfn, let pfn, let site, let metadata):
             try db.run("INSERT OR IGNORE INTO rc_lfn (lfn) VALUES (?)", [lfn])
             guard let id = try db.scalar("SELECT lfn_id FROM rc_lfn WHERE lfn = ?", [lfn]).int else { return }

@@ -70,6 +70,15 @@ extension StampedeWriter {
         }
     }
 
+    /// A `tag` row of an attempt: monitord writes `int.error` with the number of files whose
+    /// checksum did not match.
+    public func tag(_ instanceID: JobInstanceID, name: String, count: Int) {
+        enqueue { ids in
+            let wf = ids.instanceWorkflow[instanceID] ?? 0
+            return ((), [.tag(wf, instanceID, name: name, count: count)])
+        }
+    }
+
     /// A file the run registered (`rc_lfn`, `rc_pfn`, `rc_meta`), as monitord records it when
     /// a `register_*` job succeeds.
     public func replica(lfn: String, pfn: String?, site: String?, metadata: [String: String]) {

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Foundation
+import SkeinKickstart
 
 /// A local file to a local path, without libcurl: a symbolic link, a hard link (where both
 /// share a filesystem, so local runs stay fast), or a copy through a `PartialFile`.
@@ -23,19 +24,46 @@ enum LocalTransfer {
             return outcome
         }
         let hashing = request.expectedSHA256 != nil || request.computeSHA256
+        // A link shares the source's bytes: they are hashed (and checked) in place first.
+        if request.linkMode != .copy, hashing {
+            let hashStart = Date().timeIntervalSince1970
+            guard let digest = try? SHA256.hash(file: source) else {
+                outcome.error = TransferError(.failed, "\(request.source): cannot read: \(String(cString: strerror(errno)))")
+                return outcome
+            }
+            outcome.checksumSeconds = Date().timeIntervalSince1970 - hashStart
+            if let expected = request.expectedSHA256?.lowercased(), digest != expected {
+                outcome.error = TransferError(.integrity, "\(request.source): sha256 is \(digest), the catalog says \(expected)")
+                return outcome
+            }
+            outcome.sha256 = digest
+        }
         switch request.linkMode {
-        case .symbolicLink where !hashing:
+        case .symbolicLink:
             if replace(destination, { symlink(source, $0) }) {
                 outcome.method = "symlink"
                 return outcome
             }
-        case .hardLink where !hashing:
+        case .hardLink:
             if replace(destination, { link(source, $0) }) {
                 outcome.method = "hardlink"
                 return outcome
             }
-        default:
+        case .copy:
             break
+        }
+        if outcome.sha256 != nil {
+            // Hashed already: the copy need not hash again, only copy.
+            var plain = request
+            plain.expectedSHA256 = nil
+            plain.computeSHA256 = false
+            do {
+                _ = try copy(source, to: destination, request: plain)
+            } catch {
+                outcome.error = error
+                outcome.sha256 = nil
+            }
+            return outcome
         }
         do {
             (outcome.sha256, outcome.checksumSeconds) = try copy(source, to: destination, request: request)

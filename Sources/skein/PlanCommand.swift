@@ -34,6 +34,8 @@ struct PlanningOptions: ParsableArguments {
             throw ValidationError("--relative-dir wants a relative path without '..', not '\(relativeDir)'")
         }
     }
+    @Option(name: [.long, .customShort("R")], help: ArgumentHelp("An earlier run directory whose registered outputs and produced files count as replicas for data reuse (pegasus-plan --reuse); repeat it or separate with commas.", valueName: "dir"))
+    var reuse: [String] = []
 }
 
 enum Planning {
@@ -52,6 +54,12 @@ enum Planning {
             outputSite: options.outputSite?.split(separator: ",").first.map(String.init) ?? "local", stageOut: options.outputSite != nil, cleanup: cleanup, reuse: !options.force,
             defaultRetries: 0, plannerArguments: Array(CommandLine.arguments.dropFirst()))
         planOptions.relativeDirectory = options.relativeDir
+        do {
+            planOptions.reusedReplicas = try ReusedRuns.replicas(in: options.reuse.flatMap { $0.split(separator: ",").map(String.init) })
+        } catch let error as RunsError {
+            Terminal.writeError("skein: \(error)\n")
+            throw SkeinExit.badInput
+        }
         do {
             let plan = try RunPlanning.plan(
                 result.loaded, options: planOptions, change: change,

@@ -73,9 +73,14 @@ final class StagingTests: XCTestCase {
         XCTAssertTrue(log.contains("Stats: 6 of 6 files"), log)
         XCTAssertTrue(log.contains(server.url("in0.txt") + " -> "), log)
         XCTAssertTrue(log.contains("sha256 \(replicas[0].sha256!)"), "the catalog's checksum was verified: \(log)")
-        XCTAssertEqual(try sql(db, "select type, file_type, count from integrity"), ["check|input|1"], "one catalog checksum compared")
+        // in0.txt's catalog checksum is compared by its stage-in; the 11 other inputs are
+        // hashed as they arrive; each job compares its input before it starts; the 12 results
+        // are hashed when made and compared once staged out.
+        XCTAssertEqual(try sql(db, "select type, file_type, sum(count) from integrity group by type, file_type order by type, file_type"),
+                       ["check|input|13", "check|output|12", "compute|output|23"])
         let statistics = try SkeinBinary.run(["statistics", runDirectory.path], environment: environment)
-        XCTAssertTrue(statistics.stdout.contains("# Integrity Metrics\n1 files checksums compared with total duration of"), statistics.stdout)
+        XCTAssertTrue(statistics.stdout.contains("# Integrity Metrics\n25 files checksums compared with total duration of"), statistics.stdout)
+        XCTAssertTrue(statistics.stdout.contains("23 files checksums generated with total duration of"), statistics.stdout)
 
         // Without an output site (as pegasus-plan without -o) outputs stay in scratch.
         let unstaged = try run(wf, [])

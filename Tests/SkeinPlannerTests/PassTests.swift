@@ -244,6 +244,41 @@ final class PassTests: XCTestCase {
         XCTAssertEqual(plan.transferThreads, 16)
         XCTAssertNil(try Planner(loaded, options: PlanOptions(properties: PegasusProperties(text: "pegasus.transfer.threads = none\n"))).plan(runDirectory: run).transferThreads)
     }
+
+    func testIntegrityCarriesCatalogChecksumsAndReadsTheDials() throws {
+        try write("replicas.yml", "pegasus: 5.0.4\nreplicas:\n- {lfn: in.txt, pfns: [{site: local, pfn: data/in.txt}], checksum: {sha256: abc}}\n")
+        let loaded = WorkflowLoader.load(WorkflowSources(workflow: scratch.appendingPathComponent("workflow.yml").path))
+        func planned(_ properties: String) throws -> ExecutableWorkflow {
+            run([PlacementPass(), DataflowPass(), IntegrityPass()],
+                PlanningContext(loaded, try XCTUnwrap(loaded.workflow), options: PlanOptions(sitesToRun: ["local", "hpc"], properties: PegasusProperties(text: properties))))
+        }
+        let full = try planned("")
+        XCTAssertEqual(full.integrityChecking, .full, "Pegasus's default")
+        XCTAssertEqual(full.transferLinks, false, "Pegasus's default: no symbolic links")
+        XCTAssertEqual(full.jobs.first { $0.job.id == "a" }?.job.inputChecksums, ["in.txt": "abc"])
+        XCTAssertEqual(full.jobs.first { $0.job.id == "b" }?.job.inputChecksums, ["in.txt": "abc"], "mid.txt is a's: checked against what a made")
+        XCTAssertEqual(try planned("pegasus.integrity.checking = nosymlink\npegasus.transfer.links = true\n").integrityChecking, .nosymlink)
+        XCTAssertEqual(try planned("pegasus.transfer.links = true\n").transferLinks, true)
+        let none = try planned("pegasus.integrity.checking = none\n")
+        XCTAssertEqual(none.integrityChecking, IntegrityChecking.none)
+        XCTAssertEqual(none.jobs.first { $0.job.id == "a" }?.job.inputChecksums, [:])
+        XCTAssertEqual(try planned("pegasus.mode = development\n").integrityChecking, IntegrityChecking.none, "as Pegasus's development mode")
+        XCTAssertEqual(try planned("pegasus.integrity.checking = sometimes\n").problems,
+                       ["pegasus.integrity.checking is 'sometimes'; use full (the default), nosymlink or none"])
+    }
+
+    func testFilesOfEarlierRunsCountForDataReuse() throws {
+        let loaded = WorkflowLoader.load(WorkflowSources(workflow: scratch.appendingPathComponent("workflow.yml").path))
+        var options = PlanOptions(sitesToRun: ["local", "hpc"])
+        options.reusedReplicas = [ReusedReplica(lfn: "mid.txt", pfn: "/earlier/scratch/mid.txt", sha256: "def")]
+        let context = PlanningContext(loaded, try XCTUnwrap(loaded.workflow), options: options)
+        let reused = run([DataReusePass(), PlacementPass(), DataflowPass(), IntegrityPass()], context)
+        XCTAssertEqual(reused.pruned, [0: "its outputs are in the replica catalog (mid.txt)"])
+        let b = try XCTUnwrap(reused.jobs.first { $0.job.id == "b" })
+        XCTAssertTrue(b.job.inputLinks.contains(InputLink(lfn: "mid.txt", source: "/earlier/scratch/mid.txt")))
+        XCTAssertEqual(b.job.inputChecksums["mid.txt"], "def", "verified against the sha256 the earlier run recorded")
+        XCTAssertEqual(Planner(loaded, options: options).prunedJobs(), reused.pruned, "what skein graph --show-pruned marks")
+    }
 }
 
 final class GeneratedIDTests: XCTestCase {

@@ -85,6 +85,32 @@ final class RunFormatTests: XCTestCase {
         XCTAssertEqual(RunJournal.read(path), [.started(job: "a", attempt: 1), .process(job: "a", attempt: 1, id: "local:42"), .succeeded(job: "a", attempt: 1), .failed(job: "b c", attempt: 2)])
     }
 
+    func testProducedChecksumsSurviveTheEngineAndTheLastLineWins() throws {
+        let path = RunLayout(runDirectory: dir).producedChecksums
+        let a = String(repeating: "a", count: 64), b = String(repeating: "b", count: 64)
+        let first = ProducedChecksums(path: path)
+        XCTAssertTrue(first.record([("out one.txt", a), ("two.txt", a)]))
+        XCTAssertTrue(first.record([("two.txt", b)]))
+        XCTAssertEqual(first["two.txt"], b)
+        let handle = try XCTUnwrap(FileHandle(forWritingAtPath: path))
+        handle.seekToEndOfFile()
+        handle.write(Data("\(a)  tw".utf8))
+        XCTAssertEqual(ProducedChecksums.read(path), ["out one.txt": a, "two.txt": b], "a torn last line is ignored")
+        XCTAssertEqual(ProducedChecksums(path: path)["out one.txt"], a, "a later engine of the run reads them back")
+    }
+
+    func testPlanFieldsForIntegrityAreOptional() throws {
+        var original = plan(jobs: 2)
+        original.integrityChecking = .nosymlink
+        original.transferLinks = true
+        original.jobs[1].inputChecksums = ["in.txt": "abc"]
+        try RunDirectory(path: dir).write(original)
+        XCTAssertEqual(try RunDirectory(path: dir).readPlan(), original)
+        let plain = plan(jobs: 1)
+        XCTAssertNil(plain.integrityChecking)
+        XCTAssertNil(plain.transferLinks, "plans written before: symbolic links, as then")
+    }
+
     func testControlCommandsGoThroughTheFolderOldestFirst() throws {
         let channel = ControlChannel(directory: RunLayout(runDirectory: dir).controlDirectory)
         try channel.send([.halt])

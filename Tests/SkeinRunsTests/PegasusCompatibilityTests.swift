@@ -227,6 +227,8 @@ final class PegasusCompatibilityTests: XCTestCase {
                 XCTAssertEqual(p.settings?.retries, 2, row)
                 XCTAssertEqual(self.job(p)?.retries, 2, row)
             },
+            "pegasus.integrity.checking": { p, _, row in XCTAssertEqual(p.plan?.integrityChecking, IntegrityChecking.none, row) },
+            "pegasus.transfer.links": { p, _, row in XCTAssertEqual(p.plan?.transferLinks, true, row) },
             "dagman.<category>.maxjobs": { p, _, row in XCTAssertEqual(p.plan?.categoryLimits["io"], 2, row) },
             "env.*": { p, _, row in XCTAssertEqual(self.job(p)?.environment["SKEIN_TABLE_TEST"], "from-properties", row) },
             "pegasus.dir.useTimestamp": { p, _, row in

@@ -10,12 +10,17 @@ public final class LocalHTTPServer: @unchecked Sendable {
     public let scheme: String
     /// The certificate clients must trust (https).
     public let caFile: String?
+    /// One line per request received (its path), so tests count what reached the server.
+    public let requestLog: String
     private let process: BackgroundProcess
 
-    public init(root: String, tls: Bool, scratch: String) throws {
+    /// `bytesPerSecond` throttles every response body (a large transfer that takes a while,
+    /// for tests that kill the engine in the middle of one).
+    public init(root: String, tls: Bool, scratch: String, bytesPerSecond: Int? = nil) throws {
         self.root = root
         scheme = tls ? "https" : "http"
-        var arguments = [Self.script, root]
+        requestLog = scratch + "/\(scheme).requests"
+        var arguments = [Self.script, root, requestLog, String(bytesPerSecond ?? 0)]
         if tls {
             let cert = scratch + "/cert.pem", key = scratch + "/key.pem"
             let made = try Command.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "2",
@@ -34,19 +39,36 @@ public final class LocalHTTPServer: @unchecked Sendable {
 
     public func url(_ path: String) -> String { "\(scheme)://127.0.0.1:\(port)/\(path)" }
 
-    /// Serves argv[2] on a free port written to argv[1], with TLS when a cert and key follow.
+    /// How many requests for `/path` the server received so far.
+    public func requests(_ path: String) -> Int {
+        ((try? String(contentsOfFile: requestLog, encoding: .utf8)) ?? "").split(separator: "\n").filter { $0 == "/" + path }.count
+    }
+
+    /// Serves argv[2] on a free port written to argv[1], logging request paths to argv[3],
+    /// bodies throttled to argv[4] bytes/s (0: not), with TLS when a cert and key follow.
     private static let script = """
-        import http.server, ssl, sys, functools
-        port_file, root = sys.argv[1], sys.argv[2]
+        import http.server, ssl, sys, functools, time
+        port_file, root, request_log, rate = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
         class Quiet(http.server.SimpleHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
             disable_nagle_algorithm = True
             def log_message(self, *args): pass
+            def do_GET(self):
+                with open(request_log, "a") as log: log.write(self.path + "\\n")
+                super().do_GET()
+            def copyfile(self, source, outputfile):
+                if rate <= 0: return super().copyfile(source, outputfile)
+                chunk = max(1, rate // 20)
+                while True:
+                    data = source.read(chunk)
+                    if not data: break
+                    outputfile.write(data)
+                    time.sleep(0.05)
         http.server.ThreadingHTTPServer.request_queue_size = 128  # the default 5 drops SYNs of parallel clients
         server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=root))
-        if len(sys.argv) > 3:
+        if len(sys.argv) > 5:
             context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-            context.load_cert_chain(sys.argv[3], sys.argv[4])
+            context.load_cert_chain(sys.argv[5], sys.argv[6])
             server.socket = context.wrap_socket(server.socket, server_side=True)
         with open(port_file + ".tmp", "w") as f: f.write(str(server.server_address[1]))
         import os; os.rename(port_file + ".tmp", port_file)

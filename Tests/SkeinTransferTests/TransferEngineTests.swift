@@ -133,17 +133,21 @@ final class TransferEngineTests: XCTestCase {
             TransferRequest(source: "file://" + source, destination: scratch + "/soft/input.dat", linkMode: .symbolicLink),
             TransferRequest(source: source, destination: scratch + "/copy/input.dat", expectedSHA256: SHA256.hash(Array("local bytes\n".utf8)), linkMode: .hardLink),
             TransferRequest(source: source, destination: scratch + "/bad/input.dat", expectedSHA256: String(repeating: "f", count: 64)),
+            TransferRequest(source: source, destination: scratch + "/badlink/input.dat", expectedSHA256: String(repeating: "f", count: 64), linkMode: .hardLink),
         ], TransferSettings())
-        XCTAssertEqual(outcomes.map(\.method), ["hardlink", "symlink", "file", "file"])
+        XCTAssertEqual(outcomes.map(\.method), ["hardlink", "symlink", "hardlink", "file", "file"])
         var a = stat(), b = stat()
         stat(source, &a)
         stat(scratch + "/hard/input.dat", &b)
         XCTAssertEqual(a.st_ino, b.st_ino, "a hard link on the same filesystem")
         XCTAssertEqual(try FileManager.default.destinationOfSymbolicLink(atPath: scratch + "/soft/input.dat"), source)
-        XCTAssertNil(outcomes[2].error, "a checksum asks for a real read: copied and verified")
+        XCTAssertNil(outcomes[2].error, "a checksum is verified on the source, then the file linked")
+        XCTAssertEqual(outcomes[2].sha256, SHA256.hash(Array("local bytes\n".utf8)))
         XCTAssertEqual(try String(contentsOfFile: scratch + "/copy/input.dat", encoding: .utf8), "local bytes\n")
         XCTAssertEqual(outcomes[3].error?.kind, .integrity)
         XCTAssertFalse(FileManager.default.fileExists(atPath: scratch + "/bad/input.dat"))
+        XCTAssertEqual(outcomes[4].error?.kind, .integrity, "a link is not made to bytes that do not match")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: scratch + "/badlink/input.dat"))
     }
 
     /// A port nothing listens on: bound, then closed.

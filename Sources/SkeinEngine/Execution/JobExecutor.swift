@@ -30,6 +30,9 @@ public struct AttemptEnd: Sendable {
     public var integrity: [IntegrityWork] = []
     /// Replicas the attempt registered (lfn, pfn, site, metadata), for `rc_*` rows.
     public var registered: [RegisteredReplica] = []
+    /// The sha256 of files the attempt put in the scratch folder (a stage-in's downloads),
+    /// by lfn: recorded so the jobs reading them verify them (Pegasus's generated checksums).
+    public var producedChecksums: [String: String] = [:]
 
     public init(_ termination: AttemptTermination, recordWritten: Bool = false, host: String? = nil, schedulerID: String? = nil, reason: String? = nil) {
         self.termination = termination
@@ -86,14 +89,18 @@ public struct IntegrityWork: Sendable, Equatable {
 
     public var kind: Kind
     public var files: Files
+    /// Files checked (or hashed), failed ones included.
     public var count: Int
     public var seconds: Double
+    /// Of `count`, the files whose sha256 did not match (Pegasus's `int.error` tag).
+    public var failed: Int
 
-    public init(_ kind: Kind, _ files: Files, count: Int, seconds: Double) {
+    public init(_ kind: Kind, _ files: Files, count: Int, seconds: Double, failed: Int = 0) {
         self.kind = kind
         self.files = files
         self.count = count
         self.seconds = seconds
+        self.failed = failed
     }
 }
 

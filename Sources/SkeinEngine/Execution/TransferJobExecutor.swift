@@ -34,19 +34,52 @@ public final class TransferJobExecutor: JobExecutor, @unchecked Sendable {
             worker.async { [self] in register(launch, start: start) }
             return true
         }
-        guard !files.isEmpty else {
-            finish(launch, outcomes: [], start: start)
-            return true
-        }
-        let collected = Collected(count: files.count)
-        for file in files {
-            let request = TransferRequest(
-                source: file.source, destination: file.destination, expectedSHA256: file.sha256, linkMode: file.link ? .hardLink : .copy)
-            transfers.start(request) { [self] outcome in
-                if let all = collected.add(outcome) { finish(launch, outcomes: all, start: start) }
+        worker.async { [self] in
+            // A stage-in run again (after a crash, or a retry) keeps the files an earlier
+            // attempt put in place: they are whole (renamed only when complete) and verified.
+            let kept = launch.planned.kind == .stageIn ? files.filter(Self.inPlace) : []
+            if launch.planned.kind == .stageIn && launch.attempt > 0 { Self.removeStalePartials(of: files) }
+            let pending = files.filter { !kept.contains($0) }
+            guard !pending.isEmpty else { return finish(launch, outcomes: [], start: start, kept: kept) }
+            let collected = Collected(count: pending.count)
+            for file in pending {
+                // A stage-in hashes what it fetches on the way, for the jobs that read it.
+                let request = TransferRequest(
+                    source: file.source, destination: file.destination, expectedSHA256: file.sha256, linkMode: file.link ? .hardLink : .copy,
+                    computeSHA256: launch.planned.kind == .stageIn)
+                transfers.start(request) { [self] outcome in
+                    if let all = collected.add(outcome) { finish(launch, outcomes: all, start: start, kept: kept) }
+                }
             }
         }
         return true
+    }
+
+    /// The temporary files (`NAME.skein-partial.PID.N`) an earlier attempt's engine left when
+    /// it was killed mid-transfer: removed once its process is gone (never this engine's own).
+    static func removeStalePartials(of files: [PlannedTransfer]) {
+        var names: [String: Set<String>] = [:]
+        for file in files {
+            let path = file.destination as NSString
+            names[path.deletingLastPathComponent, default: []].insert(path.lastPathComponent)
+        }
+        for (folder, wanted) in names {
+            for entry in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] {
+                guard let range = entry.range(of: ".skein-partial."), wanted.contains(String(entry[..<range.lowerBound])),
+                      let pid = entry[range.upperBound...].split(separator: ".").first.flatMap({ Int32($0) }),
+                      pid != getpid(), kill(pid, 0) != 0, errno == ESRCH else { continue }
+                unlink((folder as NSString).appendingPathComponent(entry))
+            }
+        }
+    }
+
+    /// Whether a stage-in's file is already in the scratch folder (a regular file under its
+    /// final name, with the catalog's sha256 when there is one).
+    static func inPlace(_ file: PlannedTransfer) -> Bool {
+        var info = stat()
+        guard lstat(file.destination, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return false }
+        guard let expected = file.sha256 else { return true }
+        return (try? SHA256.hash(file: file.destination)) == expected.lowercased()
     }
 
     /// A transfer in flight cannot be taken back from libcurl here: the attempt ends as
@@ -105,16 +138,19 @@ public final class TransferJobExecutor: JobExecutor, @unchecked Sendable {
     /// stage-out) and generated without one (`compute`, of the files the job wrote).
     static func integrity(of outcomes: [TransferOutcome], kind: JobKind) -> [IntegrityWork] {
         let files: IntegrityWork.Files = kind == .stageOut ? .output : .input
-        let checked = outcomes.filter { $0.succeeded && $0.request.expectedSHA256 != nil }
+        let mismatched = outcomes.filter { $0.error?.kind == .integrity }
+        let checked = outcomes.filter { $0.succeeded && $0.request.expectedSHA256 != nil } + mismatched
         let computed = outcomes.filter { $0.succeeded && $0.request.expectedSHA256 == nil && $0.sha256 != nil }
         var work: [IntegrityWork] = []
-        if !checked.isEmpty { work.append(IntegrityWork(.check, files, count: checked.count, seconds: checked.reduce(0) { $0 + $1.checksumSeconds })) }
+        if !checked.isEmpty {
+            work.append(IntegrityWork(.check, files, count: checked.count, seconds: checked.reduce(0) { $0 + $1.checksumSeconds }, failed: mismatched.count))
+        }
         if !computed.isEmpty { work.append(IntegrityWork(.compute, .output, count: computed.count, seconds: computed.reduce(0) { $0 + $1.checksumSeconds })) }
         return work
     }
 
     private func finishWork(_ launch: AttemptLaunch, start: Double, log: [String], errors: [String], integrity: [IntegrityWork] = [],
-                            registered: [RegisteredReplica] = []) {
+                            registered: [RegisteredReplica] = [], checksums: [String: String] = [:]) {
         guard let entry = lock.withLock({ () -> (attempt: Int, stopped: Bool, ended: @Sendable (AttemptEnd) -> Void)? in
             guard let entry = running[launch.job], entry.attempt == launch.attempt else { return nil }
             running[launch.job] = nil
@@ -127,6 +163,7 @@ public final class TransferJobExecutor: JobExecutor, @unchecked Sendable {
         var ended = AttemptEnd(.completed(succeeded: errors.isEmpty, exitCode: errors.isEmpty ? 0 : 1, start: start, end: end, message: message), reason: message)
         ended.integrity = integrity
         ended.registered = registered
+        ended.producedChecksums = checksums
         entry.ended(ended)
     }
 
@@ -160,16 +197,24 @@ public final class TransferJobExecutor: JobExecutor, @unchecked Sendable {
                    errors: errors)
     }
 
-    private func finish(_ launch: AttemptLaunch, outcomes: [TransferOutcome], start: Double) {
+    private func finish(_ launch: AttemptLaunch, outcomes: [TransferOutcome], start: Double, kept: [PlannedTransfer] = []) {
         let failed = outcomes.filter { !$0.succeeded }
-        var log = outcomes.filter(\.succeeded).map { o in
+        var log = kept.map { "\($0.source) -> \($0.destination): already in place, kept" }
+        log += outcomes.filter(\.succeeded).map { o in
             "\(o.request.source) -> \(o.request.destination): \(o.bytes) bytes in \(String(format: "%.3f", o.duration)) s by \(o.method)"
                 + (o.attempts > 1 ? " after \(o.attempts) tries" : "") + (o.sha256.map { ", sha256 \($0)" } ?? "")
         }
         let bytes = outcomes.reduce(Int64(0)) { $0 + $1.bytes }
-        log.append("Stats: \(outcomes.count - failed.count) of \(outcomes.count) files, \(bytes) bytes in \(String(format: "%.3f", Date().timeIntervalSince1970 - start)) s")
+        log.append("Stats: \(outcomes.count - failed.count + kept.count) of \(outcomes.count + kept.count) files, \(bytes) bytes in \(String(format: "%.3f", Date().timeIntervalSince1970 - start)) s")
         let errors = failed.map { "\($0.error!.message)" + ($0.attempts > 1 ? " (after \($0.attempts) tries)" : "") }
-        finishWork(launch, start: start, log: log, errors: errors, integrity: Self.integrity(of: outcomes, kind: launch.planned.kind))
+        var checksums: [String: String] = [:]
+        if launch.planned.kind == .stageIn {
+            let lfns = Dictionary(launch.planned.transfers.map { ($0.destination, $0.lfn) }, uniquingKeysWith: { first, _ in first })
+            for outcome in outcomes where outcome.succeeded {
+                if let sha = outcome.sha256, let lfn = lfns[outcome.request.destination] { checksums[lfn] = sha }
+            }
+        }
+        finishWork(launch, start: start, log: log, errors: errors, integrity: Self.integrity(of: outcomes, kind: launch.planned.kind), checksums: checksums)
     }
 }
 

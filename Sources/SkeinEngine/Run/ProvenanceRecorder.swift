@@ -155,6 +155,7 @@ public final class ProvenanceRecorder: RunObserver {
         for work in result.integrity {
             writer.integrity(instance.id, type: work.kind == .check ? .check : .compute, fileType: work.files == .input ? .input : .output,
                              count: work.count, duration: work.seconds)
+            if work.failed > 0 { writer.tag(instance.id, name: "int.error", count: work.failed) }
         }
         writer.jobState(instance.id, result.outcome.succeeded ? .jobSuccess : .jobFailure, timestamp: end,
                         reason: result.outcome.succeeded ? nil : result.outcome.reason)

@@ -57,11 +57,18 @@ public final class WorkflowEngine: @unchecked Sendable {
         self.options = options
         self.clock = clock
         self.localProcesses = processes
-        self.executors = extra.merging(["local": LocalJobExecutor(processes: processes)]) { given, _ in given }
+        let layout = RunLayout(runDirectory: plan.runDirectory)
+        self.layout = layout
+        // Every executor gets the file work around its attempts: inputs placed and verified,
+        // outputs hashed (pegasus.transfer.links, pegasus.integrity.checking).
+        let produced = ProducedChecksums(path: layout.producedChecksums)
+        let queue = self.queue
+        self.executors = extra.merging(["local": LocalJobExecutor(processes: processes)]) { given, _ in given }.mapValues {
+            PreparingExecutor($0, checking: plan.integrityChecking ?? .full, symbolicLinks: plan.transferLinks ?? true, produced: produced, engineQueue: queue)
+        }
         for name in Set(plan.jobs.map(\.executor)) where executors[name] == nil {
             throw EngineError("this run needs the '\(name)' executor, which is not configured")
         }
-        self.layout = RunLayout(runDirectory: plan.runDirectory)
         self.control = ControlChannel(directory: layout.controlDirectory)
         var index: [String: Int] = [:]
         for (i, job) in plan.jobs.enumerated() { index[job.id] = i }
@@ -147,11 +154,6 @@ public final class WorkflowEngine: @unchecked Sendable {
         let job = plan.jobs[index]
         let folder = layout.jobFolder(index)
         if createdFolders.insert(folder).inserted { mkdirs(folder) }
-        for link in job.inputLinks {
-            guard let target = JobFolderPath.inside(job.workingDirectory, link.lfn) else { continue }
-            var info = stat()
-            if lstat(target, &info) != 0 { symlink(link.source, target) }
-        }
         let stdoutFile = layout.stdout(index, job.id, attempt: attempt)
         let stderrFile = layout.stderr(index, job.id, attempt: attempt)
         let onHost = LaunchSpec(

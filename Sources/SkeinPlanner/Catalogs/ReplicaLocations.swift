@@ -1,3 +1,4 @@
+import Foundation
 import SkeinWorkflow
 
 /// Where each input already exists: a local path on this machine (site `local`, or any
@@ -11,7 +12,7 @@ struct ReplicaLocations {
     /// URL schemes a stage-in job can fetch.
     static let remoteSchemes = ["http://", "https://", "scp://", "sftp://"]
 
-    init(_ catalog: ReplicaCatalog?, catalogFile: String) {
+    init(_ catalog: ReplicaCatalog?, catalogFile: String, reused: [ReusedReplica] = []) {
         for replica in catalog?.replicas ?? [] where replica.regex != true {
             if let sha = replica.checksum?.sha256, checksums[replica.lfn] == nil { checksums[replica.lfn] = sha }
             let preferred = replica.pfns.first { $0.site == "local" && !Self.isRemote($0.pfn) }
@@ -19,13 +20,33 @@ struct ReplicaLocations {
             if let pfn = preferred, literal[replica.lfn] == nil, let path = CatalogPaths.localPath(pfn.pfn, relativeTo: catalogFile) {
                 literal[replica.lfn] = path
             }
-            if remote[replica.lfn] == nil, let url = replica.pfns.first(where: { Self.isRemote($0.pfn) })?.pfn {
+            // A URL Skein cannot fetch is still given to a stage-in job, when it is the only
+            // copy, so the attempt fails with the reason (`validate` warns at once).
+            if remote[replica.lfn] == nil, let url = replica.pfns.first(where: { Self.isRemote($0.pfn) })?.pfn
+                ?? replica.pfns.first(where: { Self.isOtherURL($0.pfn) })?.pfn {
                 remote[replica.lfn] = url
             }
+        }
+        // An earlier run's files count where the catalog has none (`--reuse`).
+        for replica in reused where literal[replica.lfn] == nil && remote[replica.lfn] == nil {
+            if Self.isRemote(replica.pfn) {
+                remote[replica.lfn] = replica.pfn
+            } else if let path = CatalogPaths.localPath(replica.pfn, relativeTo: catalogFile) {
+                literal[replica.lfn] = path
+            } else {
+                continue
+            }
+            if let sha = replica.sha256, checksums[replica.lfn] == nil { checksums[replica.lfn] = sha }
         }
     }
 
     static func isRemote(_ pfn: String) -> Bool { remoteSchemes.contains { pfn.lowercased().hasPrefix($0) } }
+
+    /// A URL of a scheme Skein does not transfer (gsiftp, s3, ...): not a local path.
+    static func isOtherURL(_ pfn: String) -> Bool {
+        guard let range = pfn.range(of: "://"), !pfn.lowercased().hasPrefix("file://") else { return false }
+        return pfn[..<range.lowerBound].allSatisfy { $0.isLetter || $0.isNumber || $0 == "+" || $0 == "-" || $0 == "." }
+    }
 
     func localPath(of lfn: String) -> String? { literal[lfn] }
 

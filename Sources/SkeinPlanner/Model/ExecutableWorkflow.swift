@@ -17,6 +17,9 @@ public struct ExecutableWorkflow: Sendable {
     public var metadata: [String: String] = [:]
     public var categoryLimits: [String: Int] = [:]
     public var transferThreads: Int?
+    /// `pegasus.integrity.checking` and `pegasus.transfer.links`, as `IntegrityPass` reads them.
+    public var integrityChecking: IntegrityChecking?
+    public var transferLinks: Bool?
     public var jobs: [PlannedJob] = []
     /// Stageable executables: copied into the run by the writer, not by a pass.
     public var stagedExecutables: [StagedExecutable] = []
@@ -43,6 +46,8 @@ public struct ExecutableWorkflow: Sendable {
                 return job
             })
         plan.transferThreads = transferThreads
+        plan.integrityChecking = integrityChecking
+        plan.transferLinks = transferLinks
         return plan
     }
 }

@@ -37,6 +37,8 @@ public struct PlanOptions: Sendable {
     /// pegasus-plan `--relative-dir`: the run folder under `baseDirectory`, and the scratch
     /// folder under the site's sharedScratch (instead of `<label>/runNNNN` and `<label>/<uuid>`).
     public var relativeDirectory: String?
+    /// Files of earlier runs (pegasus-plan `--reuse`): replicas after the catalog's.
+    public var reusedReplicas: [ReusedReplica] = []
 
     public init(baseDirectory: String = "runs", sitesToRun: [String] = ["local"], outputSite: String = "local", stageOut: Bool = false, cleanup: Cleanup = .inplace, reuse: Bool = true, defaultRetries: Int = 0, plannerArguments: [String] = [], properties: PegasusProperties? = nil) {
         self.baseDirectory = baseDirectory

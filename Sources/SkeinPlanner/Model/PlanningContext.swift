@@ -17,7 +17,7 @@ struct PlanningContext {
         self.graph = WorkflowGraph(workflow)
         self.options = options
         self.transformations = TransformationIndex(loaded.transformations?.transformations ?? [])
-        self.replicas = ReplicaLocations(loaded.replicas, catalogFile: loaded.replicasFile)
+        self.replicas = ReplicaLocations(loaded.replicas, catalogFile: loaded.replicasFile, reused: options.reusedReplicas)
     }
 
     /// The first site to run: where the run's scratch folder and create_dir job live.

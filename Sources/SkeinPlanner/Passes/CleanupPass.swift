@@ -61,6 +61,8 @@ struct CleanupPass: PlannerPass {
                 for use in job.uses where use.type.isOutput && use.stageOut == true { keep.insert(use.lfn) }
             } else {
                 for transfer in planned.job.transfers {
+                    // Stage-in jobs come first in the plan: their files start the order too.
+                    if users[transfer.lfn] == nil { order.append(transfer.lfn) }
                     users[transfer.lfn, default: []].append(planned.job.id)
                     if planned.job.kind == .stageOut { stagedOut.insert(transfer.lfn) }
                 }

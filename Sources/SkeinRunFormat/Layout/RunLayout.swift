@@ -19,6 +19,8 @@ public struct RunLayout: Sendable, Equatable {
     /// braindump names, as pegasus-plan keeps its properties in the submit directory).
     public static let propertiesFile = "skein.properties"
     public static let hooksFolder = "hooks"
+    /// The sha256 of each file the run's jobs made (`ProducedChecksums`).
+    public static let producedChecksumsFile = "produced.sha256"
     public static let stagedExecutablesFolder = "bin"
 
     public let runDirectory: String
@@ -29,6 +31,7 @@ public struct RunLayout: Sendable, Equatable {
 
     public var plan: String { file(Self.planFile) }
     public var journal: String { file(Self.journalFile) }
+    public var producedChecksums: String { file(Self.producedChecksumsFile) }
     public var engineLog: String { file(Self.logFile) }
     public var lockFile: String { file(Self.lockFile) }
     public var settings: String { file(Self.settingsFile) }

@@ -24,6 +24,12 @@ public struct ExecutablePlan: Codable, Sendable, Equatable {
     public var prunedJobs: [PrunedJob]?
     /// Files moved at once by the engine's transfer jobs (`pegasus.transfer.threads`); nil = 8.
     public var transferThreads: Int?
+    /// `pegasus.integrity.checking`; nil = `full` (Pegasus's default).
+    public var integrityChecking: IntegrityChecking?
+    /// `pegasus.transfer.links`: replicas on this machine reach a job's folder as symbolic
+    /// links (true) or as hard links, copies where no hard link can be made (false, Pegasus's
+    /// default). Nil in plans written before the property was read: symbolic links, as then.
+    public var transferLinks: Bool?
 
     public init(
         formatVersion: Int = ExecutablePlan.formatVersion, label: String, wfUUID: String, workflowFile: String, runDirectory: String,
@@ -107,6 +113,9 @@ public struct ExecutableJob: Codable, Sendable, Equatable {
     public var registrations: [PlannedRegistration] = []
     /// The container a compute job runs in (a transformation with `container:`); nil = on the host.
     public var container: PlannedContainer?
+    /// The sha256 the replica catalog gives for files the job reads (by lfn): verified
+    /// before it starts (`pegasus.integrity.checking`).
+    public var inputChecksums: [String: String] = [:]
 
     /// The tasks provenance records for this job: its own one, or the clustered ones.
     /// Auxiliary jobs (create-dir, ...) are no task of the abstract workflow.
@@ -187,6 +196,7 @@ public struct ExecutableJob: Codable, Sendable, Equatable {
         registrations = try c.decodeIfPresent([PlannedRegistration].self, forKey: .registrations) ?? []
         inputs = try c.decodeIfPresent([String].self, forKey: .inputs) ?? []
         container = try c.decodeIfPresent(PlannedContainer.self, forKey: .container)
+        inputChecksums = try c.decodeIfPresent([String: String].self, forKey: .inputChecksums) ?? [:]
     }
 }
 
@@ -256,6 +266,18 @@ public struct ExecutableTask: Codable, Sendable, Equatable {
         self.arguments = arguments
         self.metadata = metadata
     }
+}
+
+/// `pegasus.integrity.checking`: which files' sha256 are verified before a job reads them,
+/// and whether the files jobs make are hashed (to verify them later).
+public enum IntegrityChecking: String, Codable, Sendable, CaseIterable {
+    /// Inputs with a known sha256 (catalog, or recorded when a parent made them) are
+    /// verified; outputs are hashed and recorded (Pegasus's default).
+    case full
+    /// As full, but inputs that reach the job through a symbolic link are not verified.
+    case nosymlink
+    /// Nothing is hashed or verified.
+    case none
 }
 
 public struct InputLink: Codable, Sendable, Equatable {

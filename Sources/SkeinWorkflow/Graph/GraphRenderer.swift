@@ -10,7 +10,8 @@ public enum GraphRenderer {
     /// The DAG as a tree: roots at the left, each job under its parents. A job with several
     /// parents is drawn in full under the first and as `id ↑` under the others, so the
     /// output stays as long as the number of edges, not the number of paths.
-    public static func text(_ workflow: Workflow, _ graph: WorkflowGraph, glyphs: Glyphs = .unicode) -> String {
+    /// `pruned`: jobs data reuse leaves out (by index), with why; marked on their line.
+    public static func text(_ workflow: Workflow, _ graph: WorkflowGraph, glyphs: Glyphs = .unicode, pruned: [Int: String] = [:]) -> String {
         var out = ""
         var drawn = Array(repeating: false, count: graph.count)
         // Iterative depth-first walk: (job, prefix for its children, its own line prefix).
@@ -23,7 +24,7 @@ public enum GraphRenderer {
                 continue
             }
             drawn[node] = true
-            out += linePrefix + label(job) + "\n"
+            out += linePrefix + label(job) + (pruned[node].map { "  [pruned: \($0)]" } ?? "") + "\n"
             let kids = graph.children[node]
             for (i, child) in kids.enumerated().reversed() {
                 let isLast = i == kids.count - 1
@@ -41,6 +42,9 @@ public enum GraphRenderer {
             if graph.count > 0, perLevel.count > 0 {
                 out += "a job with several parents is drawn once, then shown as 'id \(glyphs.seeAbove)'\n"
             }
+            if !pruned.isEmpty {
+                out += "\(pruned.count) of \(graph.count) jobs pruned by data reuse: their outputs already exist (plan --force runs them)\n"
+            }
         }
         return out
     }
@@ -52,12 +56,18 @@ public enum GraphRenderer {
         }
     }
 
-    /// Graphviz DOT. Edges only implied by files are dashed.
-    public static func dot(_ workflow: Workflow, _ graph: WorkflowGraph) -> String {
+    /// Graphviz DOT. Edges only implied by files are dashed; pruned jobs are grey and
+    /// dashed, with the reason as their tooltip.
+    public static func dot(_ workflow: Workflow, _ graph: WorkflowGraph, pruned: [Int: String] = [:]) -> String {
         var out = "digraph \(quote(workflow.name)) {\n"
         out += "  rankdir=TB;\n  node [shape=box, style=rounded, fontname=\"Helvetica\"];\n"
-        for job in workflow.jobs {
-            out += "  \(quote(job.id)) [label=\(quote(job.id + "\n" + (job.name ?? job.file ?? "")))];\n"
+        for (i, job) in workflow.jobs.enumerated() {
+            let text = job.id + "\n" + (job.name ?? job.file ?? "")
+            if let reason = pruned[i] {
+                out += "  \(quote(job.id)) [label=\(quote(text + "\n(pruned)")), style=\"rounded,dashed\", color=gray, fontcolor=gray, tooltip=\(quote("pruned: " + reason))];\n"
+            } else {
+                out += "  \(quote(job.id)) [label=\(quote(text))];\n"
+            }
         }
         for edge in graph.edges {
             out += "  \(quote(graph.ids[edge.parent])) -> \(quote(graph.ids[edge.child]))"

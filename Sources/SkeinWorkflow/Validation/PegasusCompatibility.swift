@@ -79,8 +79,8 @@ public enum PegasusCompatibility {
         Entry(.property, "pegasus.\(key)", .honoured, "the profile pegasus.\(key) of every job, below site, transformation and job profiles", example: ("pegasus.\(key)", propertyProfileExamples[key] ?? "1"))
     } + [
         Entry(.property, "pegasus.data.configuration", .beingAdded, "staging configuration (sharedfs, nonsharedfs, condorio)", example: ("pegasus.data.configuration", "sharedfs")),
-        Entry(.property, "pegasus.integrity.checking", .beingAdded, "checksums of staged and produced files", example: ("pegasus.integrity.checking", "none")),
-        Entry(.property, "pegasus.transfer.links", .beingAdded, "symbolic links instead of copies for local inputs", example: ("pegasus.transfer.links", "true")),
+        Entry(.property, "pegasus.integrity.checking", .honoured, "full (default), nosymlink or none: inputs verified against the catalog sha256 or the one recorded when made, before the job starts", example: ("pegasus.integrity.checking", "none")),
+        Entry(.property, "pegasus.transfer.links", .honoured, "true: replicas on this machine are symbolic links into the job's folder; false (default): hard links, copies across filesystems", example: ("pegasus.transfer.links", "true")),
         Entry(.property, "pegasus.transfer.bypass.input.staging", .beingAdded, "inputs read in place", example: ("pegasus.transfer.bypass.input.staging", "true")),
         Entry(.property, "pegasus.clusterer.*", .beingAdded, "job clustering (--cluster)", example: ("pegasus.clusterer.job.aggregator", "seqexec")),
         Entry(.property, "pegasus.catalog.workflow.url", .warned, "ignored: the stampede database is always <run>/<label>-0.stampede.db", example: ("pegasus.catalog.workflow.url", "sqlite:////tmp/x.db")),
@@ -161,7 +161,7 @@ public enum PegasusCompatibility {
         Entry(.option, "-f, --force", .honoured, "no data reuse"),
         Entry(.option, "--submit", .honoured, "plan starts the run; accepted by run too"),
         Entry(.option, "--staging-site", .beingAdded, "staging site per execution site"),
-        Entry(.option, "--reuse", .beingAdded, "outputs of earlier runs"),
+        Entry(.option, "--reuse", .honoured, "an earlier run's registered outputs and produced files count as replicas for data reuse"),
         Entry(.option, "--cluster", .beingAdded, "job clustering"),
     ]
 

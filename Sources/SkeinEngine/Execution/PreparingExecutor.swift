@@ -1,0 +1,106 @@
+import Foundation
+import SkeinRunFormat
+
+/// Wraps an executor with the file work around each attempt (`InputIntegrity`): replicas put
+/// into the job's folder, inputs verified before the attempt is handed on, outputs hashed
+/// after it ended well; stage-outs of files the run made are checked against those hashes.
+/// Copying and hashing run on a worker queue, then the attempt is started on the engine's
+/// queue, where executors expect it; an attempt needing neither is started at once. A
+/// mismatch ends the attempt as failed, with a one-line reason, before anything ran: it is
+/// retried like any failure.
+final class PreparingExecutor: JobExecutor, @unchecked Sendable {
+    let inner: JobExecutor
+    private let checking: IntegrityChecking
+    private let symbolicLinks: Bool
+    private let produced: ProducedChecksums
+    private let engineQueue: DispatchQueue
+    private let worker = DispatchQueue(label: "skein.inputs", qos: .userInitiated, attributes: .concurrent)
+    private let lock = NSLock()
+    /// Attempts being prepared, by job: whoever takes the entry out (the preparation, or a
+    /// stop) ends the attempt, so it ends once.
+    private var preparing: [Int: (attempt: Int, ended: @Sendable (AttemptEnd) -> Void)] = [:]
+
+    init(_ inner: JobExecutor, checking: IntegrityChecking, symbolicLinks: Bool, produced: ProducedChecksums, engineQueue: DispatchQueue) {
+        self.inner = inner
+        self.checking = checking
+        self.symbolicLinks = symbolicLinks
+        self.produced = produced
+        self.engineQueue = engineQueue
+    }
+
+    var summary: String? { inner.summary }
+
+    func start(_ launch: AttemptLaunch, progress: @escaping @Sendable (AttemptProgress) -> Void, ended: @escaping @Sendable (AttemptEnd) -> Void) -> Bool {
+        var launch = launch
+        let job = launch.planned
+        if checking != .none && job.kind == .stageOut {
+            for i in launch.planned.transfers.indices where launch.planned.transfers[i].sha256 == nil {
+                launch.planned.transfers[i].sha256 = produced[launch.planned.transfers[i].lfn]
+            }
+        }
+        let expected = checking == .none ? [] : InputIntegrity.expectedChecksums(job, produced: produced)
+        guard !expected.isEmpty || InputIntegrity.copiesInputs(job, symbolic: symbolicLinks) else {
+            InputIntegrity.placeInputs(job, symbolic: symbolicLinks)
+            return inner.start(launch, progress: progress, ended: hashingOutputs(job, ended, checked: nil))
+        }
+        lock.withLock { preparing[launch.job] = (launch.attempt, ended) }
+        let prepared = launch
+        worker.async { [self] in
+            let start = Date().timeIntervalSince1970
+            InputIntegrity.placeInputs(job, symbolic: symbolicLinks)
+            let verification = InputIntegrity.verify(job, expected: expected, checking: checking)
+            engineQueue.async { [self] in
+                guard lock.withLock({ () -> Bool in
+                    guard let entry = preparing[prepared.job], entry.attempt == prepared.attempt else { return false }
+                    preparing[prepared.job] = nil
+                    return true
+                }) else { return }
+                if let failure = verification.failure {
+                    try? (failure + "\n").write(toFile: prepared.spec.stderr, atomically: false, encoding: .utf8)
+                    var end = AttemptEnd(.completed(succeeded: false, exitCode: 1, start: start, end: Date().timeIntervalSince1970, message: failure), reason: failure)
+                    end.integrity = verification.work.map { [$0] } ?? []
+                    ended(end)
+                    return
+                }
+                _ = inner.start(prepared, progress: progress, ended: hashingOutputs(job, ended, checked: verification.work))
+            }
+        }
+        return true
+    }
+
+    /// The attempt's end, with the input check's work and, when it ended well, the
+    /// checksums of what it made recorded: a compute job's outputs hashed (on the worker
+    /// queue) first, a stage-in's downloads as hashed on the way.
+    private func hashingOutputs(_ job: ExecutableJob, _ ended: @escaping @Sendable (AttemptEnd) -> Void, checked: IntegrityWork?) -> @Sendable (AttemptEnd) -> Void {
+        guard checking != .none else { return ended }
+        let hashes = job.kind.isCompute && !job.outputs.isEmpty
+        return { [self] end in
+            var end = end
+            if let checked { end.integrity.insert(checked, at: 0) }
+            guard InputIntegrity.endedWell(end.termination) else { return ended(end) }
+            if !end.producedChecksums.isEmpty { produced.record(end.producedChecksums.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }) }
+            guard hashes else { return ended(end) }
+            let checkedEnd = end
+            worker.async { [self] in
+                var end = checkedEnd
+                if let work = InputIntegrity.hashOutputs(job, produced: produced) { end.integrity.append(work) }
+                ended(end)
+            }
+        }
+    }
+
+    /// An attempt still being prepared ends now as stopped; one handed on is the inner
+    /// executor's to stop.
+    func stop(job: Int, attempt: Int, force: Bool) {
+        let waiting = lock.withLock { () -> (@Sendable (AttemptEnd) -> Void)? in
+            guard let entry = preparing[job], entry.attempt == attempt else { return nil }
+            preparing[job] = nil
+            return entry.ended
+        }
+        guard let ended = waiting else { return inner.stop(job: job, attempt: attempt, force: force) }
+        let now = Date().timeIntervalSince1970
+        ended(AttemptEnd(.completed(succeeded: false, exitCode: nil, start: now, end: now, message: "stopped before it started"), reason: "stopped before it started"))
+    }
+
+    func cleanUpOrphan(_ id: String, job: String, workflowUUID: String) { inner.cleanUpOrphan(id, job: job, workflowUUID: workflowUUID) }
+}
