@@ -257,8 +257,9 @@ final class ControlTests: XCTestCase {
             }
         }
         XCTAssertEqual(succeededIn.count, width + 1)
+        let jobFolder = wf.scratch()
         for i in 0..<width {
-            let runs = text(wf.scratch().appendingPathComponent("log.j\(i)")).split(separator: "\n").count
+            let runs = text(jobFolder.appendingPathComponent("log.j\(i)")).split(separator: "\n").count
             if runs > 1 { XCTAssertTrue(interrupted.contains("j\(i)"), "j\(i) ran \(runs) times but was never interrupted") }
             XCTAssertGreaterThanOrEqual(runs, 1)
         }
