@@ -180,11 +180,16 @@ public final class WorkflowEngine: @unchecked Sendable {
         let executor = executors[job.executor]!
         let launch = AttemptLaunch(job: index, attempt: attempt, planned: job, spec: spec, recordFile: recordFile, workflowLabel: plan.label)
         let progress: @Sendable (AttemptProgress) -> Void = { [self] update in
-            inbox.post { [self] in
-                if case .submitted(let id) = update { log(.process(job: job.id, attempt: attempt, id: id)) }
-                let now = clock.now()
+            // The process group goes into the journal at once, from this thread (the attempt's
+            // line is there already: it is written before the start). Observers hear of it
+            // with the next result, or within the inbox's patience: a short job's start and
+            // end then cost the engine's queue one wake-up, not two.
+            if case .submitted(let id) = update, let error = journal.append(.process(job: job.id, attempt: attempt, id: id)) {
+                reportWriteFailure(error.description)
+            }
+            let now = clock.now()
+            inbox.postSoon { [self] in
                 for o in observers { o.attemptProgress(job: index, attempt: attempt, update, at: now) }
-                flushJournal()
             }
         }
         // The attempt line must be in the journal before the process can start.
