@@ -69,14 +69,17 @@ WORKS=()
 cleanup() { [[ "${KEEP:-0}" == 1 ]] && { say "keeping ${WORKS[*]}"; return; }; for w in "${WORKS[@]}"; do rm -rf "$w"; done; }
 trap cleanup EXIT
 
-# timed NAME CMD...: runs CMD under /usr/bin/time, output discarded; sets T_S (wall seconds).
+# timed NAME CMD...: runs CMD under /usr/bin/time, output discarded; sets T_S (wall seconds)
+# and T_CPU (user + system seconds of the tool and every job it ran: both tools run the same
+# jobs, so the difference is the tool's own work, and it hardly depends on the machine's load).
 timed() {
-    local name="$1"; shift
-    if ! /usr/bin/time -f '%e %M' -o "$WORK/time.out" "$@" >/dev/null 2>"$WORK/err.txt"; then
+    local name="$1" user sys; shift
+    if ! /usr/bin/time -f '%e %U %S' -o "$WORK/time.out" "$@" >/dev/null 2>"$WORK/err.txt"; then
         say "$name FAILED:"; tail -n 20 "$WORK/err.txt" >&2
         return 1
     fi
-    read -r T_S _ <"$WORK/time.out"
+    read -r T_S user sys <"$WORK/time.out"
+    T_CPU=$(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')
 }
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 rate() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.0f", (s > 0) ? n / s : 0 }'; }
@@ -107,11 +110,12 @@ run_snakemake() {  # DIR ROUND JOBS OUTPUTS
 run_skein() {  # DIR ROUND JOBS OUTPUTS LABEL; sets T_S (plan + run) and ENGINE_S (run)
     local plan_s run records
     timed "skein plan" "$SKEIN" plan "$1/workflow.yml" --dir "$WORK/runs" --cleanup none --conf "$1/pegasus.properties" --maxjobs "$MAXJOBS" || return 1
-    plan_s=$T_S
+    plan_s=$T_S plan_cpu=$T_CPU
     run="$(ls -d "$WORK/runs/$5"/run* | tail -n 1)"
     timed "skein run" "$SKEIN" run "$run" --batch || return 1
     ENGINE_S=$T_S
     T_S=$(awk -v a="$plan_s" -v b="$ENGINE_S" 'BEGIN { print a + b }')
+    T_CPU=$(awk -v a="$plan_cpu" -v b="$T_CPU" 'BEGIN { print a + b }')
     records=$(find "$run/jobs" -name '*.out.*' | wc -l)
     [[ "$records" -ge "$3" ]] || { say "skein left $records kickstart records in $run, expected $3 (+ create_dir)"; return 1; }
     compgen -G "$run/*.stampede.db" >/dev/null || { say "no stampede database in $run"; return 1; }
@@ -153,13 +157,13 @@ for fs in $FS_LIST; do
         label="$shape-$n"
         tools=(make skein)
         [[ -n "$SNAKEMAKE" && "$n" -le "$SNAKEMAKE_MAX_JOBS" ]] && tools+=(snakemake)
-        mk=() sk=() en=() sm=() ok=1
+        mk=() sk=() en=() sm=() mkc=() skc=() ok=1
         for ((r = 1; r <= RUNS; r++)); do
             for ((t = 0; t < ${#tools[@]}; t++)); do
                 tool="${tools[$(((t + r - 1) % ${#tools[@]}))]}"
                 case "$tool" in
-                    make) run_make "$dir" "$r" "$n" "$outputs" || { ok=0; break 2; }; mk+=("$T_S") ;;
-                    skein) run_skein "$dir" "$r" "$n" "$outputs" "$label" || { ok=0; break 2; }; sk+=("$T_S"); en+=("$ENGINE_S") ;;
+                    make) run_make "$dir" "$r" "$n" "$outputs" || { ok=0; break 2; }; mk+=("$T_S"); mkc+=("$T_CPU") ;;
+                    skein) run_skein "$dir" "$r" "$n" "$outputs" "$label" || { ok=0; break 2; }; sk+=("$T_S"); en+=("$ENGINE_S"); skc+=("$T_CPU") ;;
                     snakemake) run_snakemake "$dir" "$r" "$n" "$outputs" || { ok=0; break 2; }; sm+=("$T_S") ;;
                 esac
                 say "round $r: $tool ${T_S} s ($(rate "$n" "$T_S") jobs/s)${ENGINE_S:+$([[ $tool == skein ]] && echo ", engine alone ${ENGINE_S} s")}"
@@ -171,21 +175,24 @@ for fs in $FS_LIST; do
         if [[ ${#sm[@]} -gt 0 ]]; then
             sm_s=$(median "${sm[@]}"); sm_rate=$(rate "$n" "$sm_s"); vs_sm=$(ratio "$sm_s" "$sk_s")
         fi
+        cpu=$(awk -v s="$(median "${skc[@]}")" -v m="$(median "${mkc[@]}")" -v n="$n" 'BEGIN { printf "%+.3f", (s - m) * 1000 / n }')
         added=$(awk -v s="$sk_s" -v m="$mk_s" -v n="$n" 'BEGIN { printf "%+.3f", (s - m) * 1000 / n }')
-        ROWS+=("$(printf '%-6s %-12s %6d  %8s %8s %8s %9s  %6s %6s %9s  %9s' "$fs" "$shape" "$n" \
+        ROWS+=("$(printf '%-6s %-12s %6d  %8s %8s %8s %9s  %6s %6s %9s  %9s %9s' "$fs" "$shape" "$n" \
             "$(rate "$n" "$mk_s")" "$(rate "$n" "$sk_s")" "$(rate "$n" "$en_s")" "$sm_rate" \
-            "$(ratio "$mk_s" "$sk_s")" "$(ratio "$mk_s" "$en_s")" "$vs_sm" "$added")")
+            "$(ratio "$mk_s" "$sk_s")" "$(ratio "$mk_s" "$en_s")" "$vs_sm" "$added" "$cpu")")
     done
 done
 
 echo
 echo "Fair race: skein $("$SKEIN" --version 2>/dev/null || echo '?') vs $(make --version | head -n 1) -j$MAXJOBS vs snakemake ${SNAKEMAKE:+$("$SNAKEMAKE" --version) }--cores $MAXJOBS --scheduler greedy"
 echo "host: $(nproc) cores, $(uname -sr), load $(cut -d' ' -f1-3 /proc/loadavg); medians of $RUNS alternating rounds; jobs/s"
-printf '%-6s %-12s %6s  %8s %8s %8s %9s  %6s %6s %9s  %9s\n' fs shape jobs make skein engine snakemake "s/make" "e/make" "s/snake" "ms/job"
+printf '%-6s %-12s %6s  %8s %8s %8s %9s  %6s %6s %9s  %9s %9s\n' fs shape jobs make skein engine snakemake "s/make" "e/make" "s/snake" "ms/job" "cpu ms/job"
 for row in "${ROWS[@]}"; do echo "$row"; done
 echo "(skein = plan + run, full provenance; engine = skein run RUNDIR alone; s/make, e/make, s/snake ="
 echo " skein or engine jobs/s over make's or snakemake's; ms/job = skein's added time per job over make's,"
-echo " plan included: on the chain, one job at a time, the per-job latency)"
+echo " plan included: on the chain, one job at a time, the per-job latency; cpu ms/job = skein's"
+echo " user + system time per job over make's, jobs included on both sides: the per-job cost of the"
+echo " tool itself, little affected by other load on the machine)"
 [[ -n "$SNAKEMAKE" ]] && echo "snakemake: only shapes of at most $SNAKEMAKE_MAX_JOBS jobs (SNAKEMAKE_MAX_JOBS); '-' = not run" \
     || echo "snakemake: $SNAKEMAKE_WHY"
 exit "$STATUS"
