@@ -20,7 +20,7 @@
 #              folder; the engine links the replicas into it. Timed: plan + run (and run alone)
 #   snakemake  Snakemake 9 (PyPI, in .build-snakemake-venv) `--cores 2 --scheduler greedy` in a
 #              fresh folder per round; one rule per job, the command as `shell:` (which Snakemake
-#              runs through bash). Only on shapes of at most SNAKEMAKE_MAX_JOBS (1000) jobs: it
+#              runs through bash). Only on shapes of at most SNAKEMAKE_MAX_JOBS (1500) jobs: it
 #              runs 10,000 jobs at well under 100 jobs/s
 # Rounds alternate the tools (the order rotates each round); the table has the medians of RUNS
 # (3). Nothing is deleted before the script ends (on ext4, files created soon after many
@@ -32,7 +32,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 RUNS="${RUNS:-3}"
 FS_LIST="${FS:-tmpfs disk}"
 SHAPES="${SHAPES:-chain:1000 epigenomics:1000 fanout:10000 montage:10000}"
-SNAKEMAKE_MAX_JOBS="${SNAKEMAKE_MAX_JOBS:-1000}"
+SNAKEMAKE_MAX_JOBS="${SNAKEMAKE_MAX_JOBS:-1500}"
 SNAKEMAKE_VENV="${SNAKEMAKE_VENV:-$ROOT/.build-snakemake-venv}"
 MAXJOBS=2
 PYTHON="${PYTHON:-python3}"
