@@ -111,6 +111,24 @@ final class RunFormatTests: XCTestCase {
         XCTAssertNil(plain.transferLinks, "plans written before: symbolic links, as then")
     }
 
+    /// The engine writes the lines of one turn (a job succeeded, the next one started) with
+    /// one write: read back, they are the same entries in the same order.
+    func testSeveralJournalLinesInOneWriteReadBackInOrder() throws {
+        let path = RunLayout(runDirectory: dir).journal
+        let journal = try RunJournal(path: path)
+        XCTAssertNil(journal.append(contentsOf: [.started(job: "a", attempt: 0), .process(job: "a", attempt: 0, id: "local:7")]))
+        XCTAssertNil(journal.append(contentsOf: [.succeeded(job: "a", attempt: 0), .started(job: "b", attempt: 0)]))
+        XCTAssertEqual(RunJournal.read(path), [.started(job: "a", attempt: 0), .process(job: "a", attempt: 0, id: "local:7"),
+                                               .succeeded(job: "a", attempt: 0), .started(job: "b", attempt: 0)])
+    }
+
+    func testAttemptFileNamesPadTheFolderAndAttemptToThreeDigits() {
+        let layout = RunLayout(runDirectory: "/r")
+        XCTAssertEqual(layout.record(5, "j", attempt: 2), "/r/jobs/000/j.out.002")
+        XCTAssertEqual(layout.stdout(12_345, "j", attempt: 10), "/r/jobs/012/j.stdout.010")
+        XCTAssertEqual(layout.stderr(1_234_567, "j", attempt: 1000), "/r/jobs/1234/j.stderr.1000")
+    }
+
     func testControlCommandsGoThroughTheFolderOldestFirst() throws {
         let channel = ControlChannel(directory: RunLayout(runDirectory: dir).controlDirectory)
         try channel.send([.halt])

@@ -57,19 +57,23 @@ final class SpawnerConnection: @unchecked Sendable {
 
     /// Sends one launch request; false when the spawner is gone.
     func send(_ spec: LaunchSpec, newSession: Bool) -> Bool {
-        var fields = [newSession ? "session" : "group", spec.executable, spec.workingDirectory, spec.stdin ?? "",
-                      spec.stdout, spec.stderr == spec.stdout ? "" : spec.stderr, String(spec.arguments.count + 1),
-                      spec.executable]
-        fields += spec.arguments
-        fields += spec.environment
-        var payload: [UInt8] = []
-        for field in fields {
-            payload += field.utf8.filter { $0 != 0 }
-            payload.append(0)
+        // Built in one buffer, the size in front, sent with one call: this runs once per job.
+        var message: [UInt8] = [0, 0, 0, 0]
+        message.reserveCapacity(4096)
+        func add(_ field: String) {
+            if field.utf8.contains(0) { message += field.utf8.filter { $0 != 0 } } else { message += field.utf8 }
+            message.append(0)
         }
-        var size = UInt32(payload.count)
-        let header = withUnsafeBytes(of: &size) { Array($0) }
-        return write(header + payload)
+        for field in [newSession ? "session" : "group", spec.executable, spec.workingDirectory, spec.stdin ?? "",
+                      spec.stdout, spec.stderr == spec.stdout ? "" : spec.stderr, String(spec.arguments.count + 1),
+                      spec.executable] {
+            add(field)
+        }
+        for field in spec.arguments { add(field) }
+        for field in spec.environment { add(field) }
+        var size = UInt32(message.count - 4)
+        withUnsafeBytes(of: &size) { message.replaceSubrange(0..<4, with: $0) }
+        return write(message)
     }
 
     private func write(_ bytes: [UInt8]) -> Bool {

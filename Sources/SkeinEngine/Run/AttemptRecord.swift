@@ -32,22 +32,25 @@ struct AttemptRecord {
     /// also carries it and the resource limits, to help find why.
     /// Work done without a process (a transfer, a sub-workflow) gets the same record, with
     /// its duration and status and no pid or resource usage.
-    static func make(job: ExecutableJob, plan: ExecutablePlan, termination: AttemptTermination, environment: [String], stdoutFile: String, stderrFile: String, host: HostFacts) -> InvocationRecord {
+    /// `paths` resolves the real paths the record names (`ResolvedPaths`: one per engine).
+    static func make(job: ExecutableJob, plan: ExecutablePlan, termination: AttemptTermination, environment: [String], stdoutFile: String, stderrFile: String, host: HostFacts,
+                     paths: ResolvedPaths = ResolvedPaths()) -> InvocationRecord {
         let exit = termination.process
         let status: ExitStatus = exit?.spawnError.map { ExitStatus.failure(errno: $0) } ?? ExitStatus(waitStatus: termination.rawStatus)
         let mainjob = JobRecord(
             start: termination.start, duration: termination.duration, pid: exit.flatMap { $0.spawnError == nil ? $0.pid : nil },
             usage: exit.map { ResourceUsage($0.usage) } ?? ResourceUsage(), status: status,
-            executable: FileEntry.file(key: "executable", path: job.executable), arguments: job.arguments)
+            executable: entry(key: "executable", path: job.executable, realPath: paths.executable(job.executable)), arguments: job.arguments)
         var files: [FileEntry] = []
         for lfn in job.outputs where lfn != job.stdout && lfn != job.stderr {
             let path = (job.workingDirectory as NSString).appendingPathComponent(lfn)
-            if access(path, F_OK) == 0 { files.append(FileEntry.output(path: path, lfn: lfn)) }
+            if access(path, F_OK) == 0 { files.append(output(path: path, lfn: lfn, paths: paths)) }
         }
         for (key, path) in [("stdout", stdoutFile), ("stderr", stderrFile)] {
-            var entry = FileEntry.file(key: key, path: path)
-            entry.data = CapturedText.read(path: path)
-            files.append(entry)
+            var captured = entry(key: key, path: path, realPath: paths.realPath(path))
+            // An empty file (most jobs' stderr, many jobs' stdout) has no text to read.
+            if (captured.stat?.size ?? 1) > 0 { captured.data = CapturedText.read(path: path) }
+            files.append(captured)
         }
         var record = InvocationRecord(
             start: termination.start, duration: termination.duration, transformation: job.transformation, derivation: job.id,
@@ -62,6 +65,24 @@ struct AttemptRecord {
             record.limits = ResourceLimit.current()
         }
         return record
+    }
+
+    /// `FileEntry.file` with the real path given: stat'ed now.
+    private static func entry(key: String, path: String, lfn: String? = nil, realPath: String?) -> FileEntry {
+        var entry = FileEntry(key: key, source: .file(realPath ?? path), lfn: lfn)
+        do { entry.stat = try FileStat.of(path) } catch { entry.error = error.code }
+        return entry
+    }
+
+    /// `FileEntry.output` with the real path from `paths`: stat, then sha256 and its timing.
+    private static func output(path: String, lfn: String, paths: ResolvedPaths) -> FileEntry {
+        var entry = entry(key: lfn, path: path, lfn: lfn, realPath: paths.realPath(path))
+        entry.output = true
+        guard entry.error == nil else { return entry }
+        let started = Clock.now()
+        entry.sha256 = try? SHA256.hash(file: path)
+        entry.checksumTiming = Clock.now() - started
+        return entry
     }
 
     /// Writes the record; returns why it could not (a full disk), for the engine to stop on.

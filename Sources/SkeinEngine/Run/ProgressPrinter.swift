@@ -14,11 +14,10 @@ public final class ProgressPrinter: RunObserver {
     private var failedJobs = Set<Int>()
     private var failed: Int { failedJobs.count }
     private var total: Int { plan.jobs.count }
-    private let formatter: DateFormatter = {
-        let f = DateFormatter()
-        f.dateFormat = "HH:mm:ss"
-        return f
-    }()
+    /// The last second printed and its `HH:mm:ss` (local time): formatted once per second,
+    /// not once per line (a DateFormatter call per line was a visible share of a job's cost).
+    private var clockSecond = Int.min
+    private var clockText = ""
 
     public init(plan: ExecutablePlan, output: FileHandle = .standardOutput) {
         self.plan = plan
@@ -27,7 +26,29 @@ public final class ProgressPrinter: RunObserver {
 
     private func line(_ time: Double, _ text: String) {
         // Ids, labels and reasons come from workflow files and jobs: never raw escapes.
-        output.write(Data("\(formatter.string(from: Date(timeIntervalSince1970: time))) \(Untrusted.visible(text))\n".utf8))
+        output.write(Data("\(clock(time)) \(Untrusted.visible(text))\n".utf8))
+    }
+
+    /// `String(format: "%.2f", value)` for a duration, without Foundation's formatter (a
+    /// line per job). A value exactly halfway between two hundredths in binary (0.125) rounds
+    /// up here where printf rounds to even: a duration's last digit, nothing more.
+    static func twoDecimals(_ value: Double) -> String {
+        guard value.isFinite, value >= 0, value < 1e12 else { return String(format: "%.2f", value) }
+        let hundredths = Int((value * 100).rounded())
+        let fraction = hundredths % 100
+        return "\(hundredths / 100)." + (fraction < 10 ? "0\(fraction)" : "\(fraction)")
+    }
+
+    private func clock(_ time: Double) -> String {
+        let second = Int(time.rounded(.down))
+        if second != clockSecond {
+            var seconds = time_t(second)
+            var parts = tm()
+            localtime_r(&seconds, &parts)
+            clockSecond = second
+            clockText = [parts.tm_hour, parts.tm_min, parts.tm_sec].map { $0 < 10 ? "0\($0)" : "\($0)" }.joined(separator: ":")
+        }
+        return clockText
     }
 
     public func workflowStarted(plan: ExecutablePlan, restartCount: Int, alreadySucceeded: Int, at time: Double) {
@@ -58,7 +79,7 @@ public final class ProgressPrinter: RunObserver {
 
     public func attemptFinished(_ result: AttemptResult, willRetry: Bool) {
         let job = plan.jobs[result.job].id
-        let seconds = String(format: "%.2f s", result.termination.duration)
+        let seconds = Self.twoDecimals(result.termination.duration) + " s"
         if result.outcome.succeeded {
             succeeded += 1
             failedJobs.remove(result.job)

@@ -44,8 +44,18 @@ extension WorkflowEngine {
         }
     }
 
-    /// Appends to the journal; a failure stops the run (see `reportWriteFailure`).
+    /// Queues a journal line, written by the next `flushJournal` (before the next process
+    /// starts, at the latest at the end of this turn of the engine's queue). On the queue.
     func log(_ entry: RunJournal.Entry) {
-        if let error = journal.append(entry) { reportWriteFailure(error.description) }
+        journalBuffer.append(entry)
+    }
+
+    /// Writes the queued journal lines with one `write`; a failure stops the run (see
+    /// `reportWriteFailure`). On the queue.
+    func flushJournal() {
+        guard !journalBuffer.isEmpty else { return }
+        let entries = journalBuffer
+        journalBuffer.removeAll(keepingCapacity: true)
+        if let error = journal.append(contentsOf: entries) { reportWriteFailure(error.description) }
     }
 }

@@ -12,7 +12,8 @@ public final class WorkflowEngine: @unchecked Sendable {
     public let layout: RunLayout
     let options: EngineOptions
     let queue = DispatchQueue(label: "skein.engine")
-    let workers = DispatchQueue(label: "skein.attempts", qos: .userInitiated, attributes: .concurrent)
+    /// Process starts, progress and results from other threads, onto `queue` in batches.
+    let inbox: EngineInbox
     /// Executors by name (`ExecutableJob.executor`); `local` is always there.
     let executors: [String: JobExecutor]
     var scheduler: Scheduler
@@ -29,6 +30,13 @@ public final class WorkflowEngine: @unchecked Sendable {
     public let restartCount: Int
     public let resumedSucceeded: Int
     let hostFacts = AttemptRecord.HostFacts.current()
+    /// Real paths for the records, folders resolved once (`ResolvedPaths`).
+    let resolvedPaths = ResolvedPaths()
+    /// The inherited environment as `NAME=value`, without the names every job sets itself.
+    let baseEnvironmentLines: [String]
+    /// Journal lines not written yet: written together before the next process starts and
+    /// at the end of each turn of the queue (`flushJournal`), one `write` for several lines.
+    var journalBuffer: [RunJournal.Entry] = []
     /// Where time and timers come from: the wall clock, or virtual time in tests.
     let clock: EngineClock
     /// Held for the engine's life: one engine per run.
@@ -63,6 +71,7 @@ public final class WorkflowEngine: @unchecked Sendable {
         // outputs hashed (pegasus.transfer.links, pegasus.integrity.checking).
         let produced = ProducedChecksums(path: layout.producedChecksums)
         let queue = self.queue
+        self.inbox = EngineInbox(queue: queue)
         self.executors = extra.merging(["local": LocalJobExecutor(processes: processes)]) { given, _ in given }.mapValues {
             PreparingExecutor($0, checking: plan.integrityChecking ?? .full, symbolicLinks: plan.transferLinks ?? true, produced: produced, engineQueue: queue)
         }
@@ -91,7 +100,11 @@ public final class WorkflowEngine: @unchecked Sendable {
             jobs: jobs, maxJobs: options.maxJobs, batchMaxJobs: options.batchMaxJobs ?? .max, categoryLimits: options.categoryLimits, done: resume.succeeded, failed: stayFailed,
             nextAttempt: resume.nextAttempt)
         baseEnvironment = ProcessInfo.processInfo.environment
+        baseEnvironmentLines = baseEnvironment.filter { !Self.perJobVariables.contains($0.key) }.map { "\($0.key)=\($0.value)" }
     }
+
+    /// Set for every job by `environment(for:)`.
+    static let perJobVariables: Set<String> = ["PEGASUS_WF_UUID", "PEGASUS_WF_LABEL", "PEGASUS_JOBID", "PEGASUS_SITE"]
 
     /// One engine per run: the lock is held until this process exits.
     private static func takeLock(_ runDirectory: String) throws -> EngineLock {
@@ -172,17 +185,28 @@ public final class WorkflowEngine: @unchecked Sendable {
         let executor = executors[job.executor]!
         let launch = AttemptLaunch(job: index, attempt: attempt, planned: job, spec: spec, recordFile: recordFile, workflowLabel: plan.label)
         let progress: @Sendable (AttemptProgress) -> Void = { [self] update in
-            queue.async { [self] in
-                if case .submitted(let id) = update { log(.process(job: job.id, attempt: attempt, id: id)) }
-                let now = clock.now()
+            // The process group goes into the journal at once, from this thread (the attempt's
+            // line is there already: it is written before the start). Observers hear of it
+            // with the next result, or within the inbox's patience: a short job's start and
+            // end then cost the engine's queue one wake-up, not two.
+            if case .submitted(let id) = update, let error = journal.append(.process(job: job.id, attempt: attempt, id: id)) {
+                reportWriteFailure(error.description)
+            }
+            let now = clock.now()
+            inbox.postSoon { [self] in
                 for o in observers { o.attemptProgress(job: index, attempt: attempt, update, at: now) }
             }
         }
+        // The attempt line must be in the journal before the process can start.
+        flushJournal()
+        // The checks and the record are done on the thread that reports the end (the local
+        // spawner's events thread, the Slurm poller): no hop to a worker and back per job.
         let started = executor.start(launch, progress: progress) { [self] end in
-            workers.async { [self] in
+            do {
                 if let container = job.container,
                     let removal = ContainerLaunch.leftoverRemoval(after: end.termination, container: container, name: containerName, environment: spec.environment) {
-                    _ = localProcesses.launch(removal) { _ in }
+                    // Not on this thread: it may be the spawner's events thread, which a launch could wait on.
+                    DispatchQueue.global().async { [self] in _ = localProcesses.launch(removal) { _ in } }
                 }
                 // Declared stdout/stderr files stay the job's output; each attempt keeps a copy.
                 if job.stdout != nil { linkOrCopy(spec.stdout, stdoutFile) }
@@ -190,7 +214,8 @@ public final class WorkflowEngine: @unchecked Sendable {
                 var outcome = PostRunChecks.outcome(of: end.termination, job: job, stdoutFile: stdoutFile, stderrFile: stderrFile, startedAt: startedAt)
                 if !outcome.succeeded, let reason = end.reason { outcome.reason = reason }
                 if !end.recordWritten, let failure = AttemptRecord.write(
-                    AttemptRecord.make(job: job, plan: plan, termination: end.termination, environment: spec.environment, stdoutFile: stdoutFile, stderrFile: stderrFile, host: hostFacts),
+                    AttemptRecord.make(job: job, plan: plan, termination: end.termination, environment: spec.environment, stdoutFile: stdoutFile, stderrFile: stderrFile, host: hostFacts,
+                                      paths: resolvedPaths),
                     to: recordFile) {
                     // Without its record the attempt cannot be accounted for: it runs again
                     // (on resume, after space is freed) without using up a retry.
@@ -205,7 +230,7 @@ public final class WorkflowEngine: @unchecked Sendable {
                 result.integrity = end.integrity
                 result.registered = end.registered
                 let finishedResult = result
-                queue.async { [self] in finished(finishedResult) }
+                inbox.post { [self] in finished(finishedResult) }
             }
         }
         if started { running[index] = (attempt, executor) }
@@ -227,6 +252,7 @@ public final class WorkflowEngine: @unchecked Sendable {
         for o in observers { o.attemptFinished(reported, willRetry: willRetry) }
         runJobHooks(result.job, succeeded: succeeded, final: succeeded || !willRetry)
         perform(actions)
+        flushJournal()
     }
 
     private func kill(_ job: Int, _ attempt: Int) {
@@ -240,6 +266,7 @@ public final class WorkflowEngine: @unchecked Sendable {
     }
 
     private func finishWorkflow(_ result: WorkflowOutcome) {
+        flushJournal()  // the last job's line, before anyone learns the run ended
         workflowEnded = true
         controlTimer?.cancel()
         // Jobs' processes in sessions of their own survived the process-group kills.
@@ -372,6 +399,9 @@ public final class WorkflowEngine: @unchecked Sendable {
     // MARK: - Helpers
 
     private func environment(for job: ExecutableJob) -> [String] {
+        if job.environment.isEmpty {
+            return baseEnvironmentLines + ["PEGASUS_WF_UUID=\(plan.wfUUID)", "PEGASUS_WF_LABEL=\(plan.label)", "PEGASUS_JOBID=\(job.id)", "PEGASUS_SITE=\(job.site)"]
+        }
         var env = baseEnvironment
         for (k, v) in job.environment { env[k] = v }
         env["PEGASUS_WF_UUID"] = plan.wfUUID

@@ -35,14 +35,15 @@ public final class RunJournal: @unchecked Sendable {
     /// line does not join it.
     @discardableResult
     public func append(_ entry: Entry) -> RunFormatError? {
-        let line: String
-        switch entry {
-        case .started(let job, let attempt): line = "A \(attempt) \(job)\n"
-        case .succeeded(let job, let attempt): line = "S \(attempt) \(job)\n"
-        case .failed(let job, let attempt): line = "F \(attempt) \(job)\n"
-        case .process(let job, let attempt, let id): line = "P \(attempt) \(id) \(job)\n"
-        }
-        var bytes = Array(line.utf8)
+        append(contentsOf: [entry])
+    }
+
+    /// Appends the lines of several entries with one `write` (the engine's lines of one turn:
+    /// a job that succeeded and the next one started), with the same failure handling.
+    @discardableResult
+    public func append(contentsOf entries: [Entry]) -> RunFormatError? {
+        var bytes: [UInt8] = []
+        for entry in entries { bytes += Self.line(entry).utf8 }
         var written: Int
         repeat {
             written = bytes.withUnsafeMutableBytes { write(fd, $0.baseAddress, $0.count) }
@@ -54,6 +55,15 @@ public final class RunJournal: @unchecked Sendable {
             if end >= written { _ = ftruncate(fd, end - off_t(written)) }
         }
         return RunFormatError("cannot write the journal \(path): \(reason)")
+    }
+
+    private static func line(_ entry: Entry) -> String {
+        switch entry {
+        case .started(let job, let attempt): return "A \(attempt) \(job)\n"
+        case .succeeded(let job, let attempt): return "S \(attempt) \(job)\n"
+        case .failed(let job, let attempt): return "F \(attempt) \(job)\n"
+        case .process(let job, let attempt, let id): return "P \(attempt) \(id) \(job)\n"
+        }
     }
 
     /// What an earlier engine of this run recorded. A torn last line (a kill mid-write) is ignored.

@@ -48,7 +48,7 @@ public struct RunLayout: Sendable, Equatable {
     public func outputReplicaCatalog(label: String) -> String { file("\(label)-0.replicas.db") }
 
     public func jobFolder(_ index: Int) -> String {
-        file("jobs/" + String(format: "%03d", index / 1000))
+        file("jobs/" + Self.threeDigits(index / 1000))
     }
 
     public func record(_ index: Int, _ id: String, attempt: Int) -> String { attemptFile(index, id, "out", attempt) }
@@ -66,6 +66,12 @@ public struct RunLayout: Sendable, Equatable {
     }
 
     private func attemptFile(_ index: Int, _ id: String, _ kind: String, _ attempt: Int) -> String {
-        (jobFolder(index) as NSString).appendingPathComponent("\(id).\(kind).\(String(format: "%03d", attempt))")
+        jobFolder(index) + "/\(id).\(kind).\(Self.threeDigits(attempt))"
+    }
+
+    /// `String(format: "%03d", n)` without Foundation's formatter (several calls per job).
+    static func threeDigits(_ n: Int) -> String {
+        let digits = String(n)
+        return n >= 0 && digits.count < 3 ? String(repeating: "0", count: 3 - digits.count) + digits : digits
     }
 }

@@ -1,0 +1,64 @@
+import Dispatch
+import Foundation
+
+/// What other threads hand to the engine's queue (a process started, progress, an attempt's
+/// result), run there in the order it was posted. Each `queue.async` wakes the queue's thread;
+/// posts that arrive while earlier ones still wait ride along with them instead, so a burst
+/// of a hundred process starts and ends costs one wake-up, not two hundred.
+///
+/// `postSoon` is for news that may wait a little (a process is running): it rides along with
+/// the next `post` (a short job's end follows within milliseconds), or runs after `patience`
+/// at the latest, so a local job costs one wake-up of the queue instead of two.
+final class EngineInbox: @unchecked Sendable {
+    private let queue: DispatchQueue
+    private let patience: Double
+    private let lock = NSLock()
+    // Guarded by `lock`:
+    private var pending: [() -> Void] = []
+    /// A drain is on its way to the queue (set by `post`, cleared when it starts).
+    private var drainQueued = false
+    /// A drain after `patience` is set (by `postSoon`).
+    private var timerArmed = false
+
+    init(queue: DispatchQueue, patience: Double = 0.05) {
+        self.queue = queue
+        self.patience = patience
+    }
+
+    /// Runs `work` on the queue after everything posted before it. Safe from any thread.
+    func post(_ work: @escaping () -> Void) {
+        lock.lock()
+        pending.append(work)
+        let wake = !drainQueued
+        drainQueued = true
+        lock.unlock()
+        if wake { queue.async { self.drain() } }
+    }
+
+    /// Like `post`, but without waking the queue for it: it runs with the next `post`, or
+    /// `patience` seconds from now at the latest.
+    func postSoon(_ work: @escaping () -> Void) {
+        lock.lock()
+        pending.append(work)
+        let arm = !drainQueued && !timerArmed
+        if arm { timerArmed = true }
+        lock.unlock()
+        if arm {
+            queue.asyncAfter(deadline: .now() + patience) {
+                self.lock.lock()
+                self.timerArmed = false
+                self.lock.unlock()
+                self.drain()
+            }
+        }
+    }
+
+    private func drain() {
+        lock.lock()
+        let batch = pending
+        pending.removeAll(keepingCapacity: true)
+        drainQueued = false
+        lock.unlock()
+        for work in batch { work() }
+    }
+}
