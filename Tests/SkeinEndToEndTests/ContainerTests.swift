@@ -19,7 +19,7 @@ final class ContainerTests: XCTestCase {
 
     override func tearDownWithError() throws {
         if let podman = Self.podman { for tag in tags { _ = try? SkeinBinary.runProgram(URL(fileURLWithPath: podman), ["rmi", "-f", tag]) } }
-        try? FileManager.default.removeItem(at: scratch)
+        if ProcessInfo.processInfo.environment["SKEIN_KEEP_TEST_FILES"] == nil { try? FileManager.default.removeItem(at: scratch) }
     }
 
     static let podman: String? = ["/usr/bin/podman", "/usr/local/bin/podman", "/bin/podman"].first { FileManager.default.isExecutableFile(atPath: $0) }

@@ -45,14 +45,19 @@ struct CleanupPass: PlannerPass {
         var keep = Set<String>()
         // Only what the run puts in scratch: outputs, fetched inputs, linked replicas.
         var placed = Set<String>()
+        // Fetched files are the workflow's only when a job of it reads them: a container image
+        // staged in is removed by its own clean-up job, after its last container job.
+        var stagedIn = Set<String>()
+        var readByWorkflowJobs = Set<String>()
         for planned in workflow.jobs {
             placed.formUnion(planned.job.inputLinks.map(\.lfn))
             placed.formUnion(planned.job.outputs)
-            if planned.job.kind == .stageIn { placed.formUnion(planned.job.transfers.map(\.lfn)) }
+            if planned.job.kind == .stageIn { stagedIn.formUnion(planned.job.transfers.map(\.lfn)) }
             if let abstract = planned.abstractIndex {
                 let job = context.workflow.jobs[abstract]
                 var lfns = job.uses.map(\.lfn)
                 for name in [job.stdin, job.stdout, job.stderr].compactMap({ $0 }) where !lfns.contains(name) { lfns.append(name) }
+                readByWorkflowJobs.formUnion(lfns)
                 for lfn in lfns {
                     if users[lfn] == nil { order.append(lfn) }
                     users[lfn, default: []].append(planned.job.id)
@@ -69,6 +74,7 @@ struct CleanupPass: PlannerPass {
             }
         }
         // Results not staged out stay in scratch: they are all the run leaves behind.
+        placed.formUnion(stagedIn.intersection(readByWorkflowJobs))
         let removable = order.filter { placed.contains($0) && (!keep.contains($0) || stagedOut.contains($0)) }
         var byLevel: [Int: [String]] = [:]
         for lfn in removable { byLevel[lastLevel[lfn] ?? 0, default: []].append(lfn) }
