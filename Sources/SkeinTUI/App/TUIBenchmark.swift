@@ -30,9 +30,12 @@ public enum TUIBenchmark {
         }
     }
 
-    /// The targets for a 100,000-job run.
+    /// The issues' targets: a 100,000-job run opens in 1 s, a 1,000,000-job run in 3 s;
+    /// every key redraws in 50 ms.
     public static let openTarget = 1.0
+    public static let millionOpenTarget = 3.0
     public static let keyTarget = 0.050
+    public static func openTarget(jobs: Int) -> Double { jobs >= 1_000_000 ? millionOpenTarget : openTarget }
 
     /// The keys measured, each pressed `repeats` times (names as in help).
     static let script: [(String, [Key])] = [
@@ -113,9 +116,10 @@ public enum TUIBenchmark {
                                 big.open / max(1e-9, small.open), big.meanKey / max(1e-9, small.meanKey), big.worstKey / max(1e-9, small.worstKey)))
         }
         for (name, r) in results where r.jobs >= 10_000 {
-            let ok = r.open < openTarget && r.worstKey < keyTarget
-            lines.append(String(format: "%@: %@ (%@ jobs) opens in %.2f s (target < %.0f s), every key redraws in at most %.1f ms (target < %.0f ms)",
-                                ok ? "PASS" : "FAIL", name, Format.count(r.jobs), r.open, openTarget, r.worstKey * 1000, keyTarget * 1000))
+            let target = openTarget(jobs: r.jobs)
+            let ok = r.open <= target && r.worstKey <= keyTarget
+            lines.append(String(format: "%@: %@ (%@ jobs) opens in %.2f s (target <= %.0f s), every key redraws in at most %.1f ms (target <= %.0f ms)",
+                                ok ? "PASS" : "FAIL", name, Format.count(r.jobs), r.open, target, r.worstKey * 1000, keyTarget * 1000))
         }
         return lines.joined(separator: "\n")
     }

@@ -95,16 +95,18 @@ public final class AppModel {
     /// A background search moved on (`fraction` of the bytes done).
     public func fileSearchProgress(_ fraction: Double) {
         guard let pattern = fileSearch else { return }
-        notify("searching the log's unloaded start for '\(pattern)': \(Int(fraction * 100))%  (Esc stops)")
+        notify("searching the whole log for '\(pattern)': \(Int(fraction * 100))%  (Esc stops)")
     }
 
-    /// A background search ended: the screen that asked says what it found.
-    public func fileSearchEnded(_ outcome: FileSearch.Outcome) {
-        guard let pattern = fileSearch else { return }
+    /// A background search ended: the screen that asked shows the match (loading the part
+    /// of the log that holds it) and says what it found.
+    public func fileSearchEnded(_ outcome: FileSearch.Outcome) -> [Effect] {
+        guard let pattern = fileSearch else { return [] }
         fileSearch = nil
         if let job = screens.last(where: { $0 is JobScreen }) as? JobScreen {
-            job.fileSearchEnded(outcome, pattern: pattern, app: self)
+            return job.fileSearchEnded(outcome, pattern: pattern, app: self)
         }
+        return []
     }
 
     /// `:` commands run, oldest first (↑ and ↓ at the prompt walk them).
