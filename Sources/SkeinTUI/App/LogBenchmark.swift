@@ -26,6 +26,8 @@ public enum LogBenchmark {
         public var keysWhileSearching: [Double]
         /// Keys that got no answer within 2 s.
         public var unanswered: Int
+        /// The screen when a step never finished (to see why).
+        public var stuck: String?
     }
 
     public struct Failure: Error, CustomStringConvertible {
@@ -94,7 +96,8 @@ public enum LogBenchmark {
         }
         let search = backend.watched.map { $0.timeIntervalSince(searched) }
         return Result(bytes: bytes, open: open, indexed: indexed, top: top, search: search,
-                      keysWhileIndexing: whileIndexing, keysWhileSearching: whileSearching, unanswered: unanswered)
+                      keysWhileIndexing: whileIndexing, keysWhileSearching: whileSearching, unanswered: unanswered,
+                      stuck: search == nil || indexed == nil || top == nil ? backend.frame.text : nil)
     }
 
     /// The file's first and last lines.
@@ -138,6 +141,7 @@ public enum LogBenchmark {
         }
         lines.append(String(format: "%@: every key answers in at most %.1f ms while indexing and searching (target <= %.0f ms)",
                             worst <= keyTarget && r.unanswered == 0 && !keys.isEmpty ? "PASS" : "FAIL", worst * 1000, keyTarget * 1000))
+        if let stuck = r.stuck { lines.append("the screen at the end:\n" + stuck) }
         return lines.joined(separator: "\n")
     }
 }

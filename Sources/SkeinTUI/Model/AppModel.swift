@@ -353,7 +353,7 @@ public final class AppModel {
         default:
             if let effects = top.command(words, app: self) { return effects }
             for s in screens.reversed().dropFirst() { if let e = s.command(words, app: self) { return e } }
-            notify("unknown command :\(verb) (known: retry, kill, halt, resume, remove, sort, view, theme, open, help, q)", error: true)
+            notify("unknown command :\(verb) (known: retry, kill, halt, resume, remove, sort, view, theme, open, help, q; in a log, a line number)", error: true)
             return []
         }
     }
@@ -487,7 +487,9 @@ public final class AppModel {
         lines.append(DocLine("Prompts: Enter accepts, Esc cancels (a filter: clears it), Backspace deletes, Ctrl-u clears.", .dim))
         lines.append(DocLine("At the : prompt, Tab completes and ↑ ↓ recall the commands run before.", .dim))
         lines.append(DocLine("Commands (:): retry [JOB...], kill JOB..., halt, resume, remove, sort COLUMN [asc|desc],", .dim))
-        lines.append(DocLine("  view tree|level|transformation, theme NAME, open DIR, reload, help, q", .dim))
+        lines.append(DocLine("  view tree|level|transformation, theme NAME, open DIR, reload, help, q; in a log, N goes to line N", .dim))
+        lines.append(DocLine("Huge logs: the end shows at once, lines are counted in the background (status line); g, G, :N", .dim))
+        lines.append(DocLine("  and / reach the whole file, a search runs in the background (Esc stops it).", .dim))
         lines.append(DocLine("Mouse: click selects (a second click opens), the wheel scrolls, a key hint runs.", .dim))
         return lines
     }
