@@ -79,7 +79,8 @@ final class LogReader {
     static let maximumBytes = 4 << 20
 
     let path: String
-    let index: LineIndex
+    /// The line index of the file as it is (a new one when the file is replaced).
+    private(set) var index: LineIndex
     private var lines: [String] = []
     private var offsets: [Int] = []
     private var partial: [UInt8] = []
@@ -113,6 +114,11 @@ final class LogReader {
         fstat(fd, &st)
         size = Int(st.st_size)
         if UInt64(st.st_ino) != inode || size < offset {
+            if inode != 0 || size < offset {
+                // Replaced or cut: what was counted is about another file.
+                index.cancel()
+                index = LineIndex(path: path)
+            }
             inode = UInt64(st.st_ino)
             load(fd, from: max(0, size - Self.maximumBytes), anchor: nil)
         }
