@@ -17,8 +17,9 @@ public struct RunCondition: Codable, Sendable, Equatable {
         case removed
         /// The engine died before the workflow ended: `skein run RUNDIR` resumes it.
         case stopped
-        /// A Pegasus run that never ended whose DAGMan is gone (no lock file, no
-        /// monitord.done): nothing runs it any more, whatever its database last said.
+        /// A Pegasus run that never ended whose DAGMan is gone (no monitord.done, and no
+        /// lock file or one naming a dead pid): nothing runs it any more, whatever its
+        /// database last said.
         case stale
         /// No workflow state recorded and nothing else to go by.
         case unknown
@@ -116,14 +117,11 @@ public struct RunCondition: Codable, Sendable, Equatable {
         return c
     }
 
-    /// Whether a Pegasus run's DAGMan is gone: it holds `NAME.dag.lock` in the submit
-    /// directory while it runs (and removes it when it ends), and pegasus-monitord writes
-    /// `monitord.done` when it has read the last event. With neither, nothing runs the run.
+    /// Whether a Pegasus run's DAGMan is gone: no `monitord.done`, and either no
+    /// `NAME.dag.lock` (DAGMan removes it when it ends) or a lock naming a pid that is dead or
+    /// not condor_dagman (a `kill -9`'d DAGMan leaves its lock behind); see `DagmanLiveness`.
     public static func dagmanIsGone(directory: String) -> Bool {
-        let fm = FileManager.default
-        if fm.fileExists(atPath: directory + "/monitord.done") { return false }
-        let names = (try? fm.contentsOfDirectory(atPath: directory)) ?? []
-        return !names.contains { $0.hasSuffix(".dag.lock") }
+        DagmanLiveness.verdict(directory: directory) != .alive
     }
 
     /// A path as a shell word (quoted only when it needs to be).

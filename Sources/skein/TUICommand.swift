@@ -44,7 +44,21 @@ struct TUI: ParsableCommand {
     @Flag(help: ArgumentHelp("Time opening each DIR and redrawing per key, without a terminal (Benchmarks/tui-model.sh).", visibility: .hidden))
     var benchmark = false
 
+    @Option(name: .customLong("benchmark-log"), help: ArgumentHelp("With --benchmark-job and --benchmark-needle: time the log viewer on this job's huge stdout FILE (Benchmarks/tui-log.sh).", visibility: .hidden))
+    var benchmarkLog: String?
+    @Option(name: .customLong("benchmark-job"), help: ArgumentHelp("The job whose log --benchmark-log times.", visibility: .hidden))
+    var benchmarkJob: String?
+    @Option(name: .customLong("benchmark-needle"), help: ArgumentHelp("A text only on the log's last line.", visibility: .hidden))
+    var benchmarkNeedle: String?
+
     func run() throws {
+        if let log = benchmarkLog, let job = benchmarkJob, let needle = benchmarkNeedle, let dir = directories.first {
+            let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+            let result = try LogBenchmark.run(runDirectory: dir, job: job, logPath: log, needle: needle, skeinExecutable: executable,
+                                              environment: ProcessInfo.processInfo.environment)
+            print(LogBenchmark.report(result))
+            return
+        }
         if benchmark {
             var results: [(String, TUIBenchmark.Result)] = []
             for dir in directories {

@@ -226,16 +226,22 @@ extension TUIActionsTests {
 }
 
 extension TUIActionsTests {
-    /// A log over 100 MB (made here): the viewer shows its end with the file's own line
-    /// numbers, says what it did not load, and P pages and searches the whole file in less.
-    func testAHugeLogKeepsItsLineNumbersAndThePagerSearchesAllOfIt() throws {
+    /// A log over 100 MB (made here, by the job, in the test's temp folder): the viewer shows
+    /// its end at once, numbers every line once counted, reaches line 1 with g, finds a text
+    /// near the top from the end with its true line number and shows it in place; P opens
+    /// the pager there; Esc stops a running search (and does not go back).
+    func testAHugeLogIsPagedAndSearchedWholeWithTrueLineNumbers() throws {
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/less") else { throw missingRealPart("less is not installed") }
         var wf = TestWorkflow(in: scratch.appendingPathComponent("wf"))
         wf.name = "huge"
-        wf.jobs = [.init(id: "numbers", script: "seq 1 13000000")]
+        // 4,000,000 lines of 27 to 33 bytes: about 120 MB.
+        wf.jobs = [.init(id: "numbers", script: "seq -f 'line %.0f of the huge log' 1 4000000")]
         let workflow = try wf.write()
         let ran = try SkeinBinary.run(["run", workflow, "--batch"], environment: environment, in: wf.directory)
         XCTAssertEqual(ran.status, 0, ran.stdout + ran.stderr)
+        let log = wf.runDirectory().appendingPathComponent("jobs/000/numbers.stdout.000").path
+        let size = try XCTUnwrap(FileManager.default.attributesOfItem(atPath: log)[.size] as? Int)
+        XCTAssertGreaterThanOrEqual(size, 100_000_000)
         environment["PAGER"] = "less"
         try tmux.start(command(["tui", wf.runDirectory().path]), width: 120, height: 30)
         try tmux.waitFor(timeout: 20, "numbers", "Success")
@@ -244,18 +250,33 @@ extension TUIActionsTests {
         tmux.send("Enter")
         tmux.send("Enter")
         tmux.send("o")
-        try tmux.waitFor(timeout: 20, "not loaded: P pages the whole file", "13000000 13000000")
-        // 5000000 is in the file, far before the loaded end: searched in the background.
+        // The end at once; the file's own numbers once the lines are counted.
+        try tmux.waitFor(timeout: 60, "4000000 line 4000000 of the huge log", "4,000,000 lines")
+        // A text near the top, searched from the end: the search wraps round and shows it in place.
         tmux.send("/")
-        tmux.send(literal: "5000000")
+        tmux.send(literal: "line 17 of")
         tmux.send("Enter")
-        try tmux.waitFor(timeout: 30, "'5000000' at line 5,000,000")
+        try tmux.waitFor(timeout: 60, "/line 17 of: line 17 (search wrapped)", "    17 line 17 of the huge log")
         tmux.send("P")  // the pager opens at that line
-        try waitUntil("less at line 5000000", timeout: 30) { $0.hasPrefix("5000000\n5000001\n") }
-        tmux.send("g")
-        try waitUntil("less on the whole file, from its first line") { $0.hasPrefix("1\n2\n3\n") }
+        try waitUntil("less at line 17", timeout: 30) { $0.hasPrefix("line 17 of the huge log\n") }
         tmux.send("q")
-        try tmux.waitFor("13000000 13000000", "skein ›")
+        try tmux.waitFor("4,000,000 lines", "skein ›")
+        // G: the end again; g: line 1 of the file.
+        tmux.send("G")
+        try tmux.waitFor(timeout: 30, "4000000 line 4000000 of the huge log")
+        tmux.send("g")
+        try tmux.waitFor(timeout: 30, "     1 line 1 of the huge log", "     2 line 2 of the huge log")
+        // :N goes to any line.
+        tmux.send(":")
+        tmux.send(literal: "3500000")
+        tmux.send("Enter")
+        try tmux.waitFor(timeout: 30, "3500000 line 3500000 of the huge log")
+        // Esc stops a search that runs (typed with the Enter that starts it: no race).
+        tmux.send("/")
+        tmux.send(literal: "no such text")
+        tmux.send("Enter", "Escape")
+        try tmux.waitFor(timeout: 30, "search stopped")
+        try tmux.waitFor("stdout", "4,000,000 lines")
         tmux.send("Q")
         try tmux.waitFor("skein exited 0")
     }

@@ -136,25 +136,6 @@ final class DataTests: XCTestCase {
     }
 }
 
-/// A log larger than the window keeps the file's own line numbers.
-final class BigLogTests: XCTestCase {
-    func testTheWindowOfAHugeLogKnowsHowManyLinesCameBefore() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("skein-biglog-\(UUID().uuidString.prefix(8)).txt").path
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        // 20 MiB of numbered lines: more than the 16 MiB window.
-        var text = ""
-        text.reserveCapacity(21 << 20)
-        var n = 0
-        while text.utf8.count < 20 << 20 { n += 1; text += "log line number \(n) of a big job's output\n" }
-        try text.write(toFile: path, atomically: false, encoding: .utf8)
-        let log = LogReader(path: path).read()
-        XCTAssertTrue(log.truncated)
-        XCTAssertEqual(log.firstLine + log.lines.count, n, "every line counted, the skipped ones too")
-        XCTAssertEqual(log.lines.first, "log line number \(log.firstLine + 1) of a big job's output", "line numbers are the file's")
-        XCTAssertEqual(log.gutterWidth, String(n).count + 1 < 6 ? 6 : String(n).count + 1)
-    }
-}
-
 final class FileSearchTests: XCTestCase {
     func testFindsTheFirstMatchWithItsLineNumberAcrossBlocks() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("skein-search-\(UUID().uuidString.prefix(8)).txt").path
@@ -166,7 +147,7 @@ final class FileSearchTests: XCTestCase {
         let size = text.utf8.count
         var steps: [Double] = []
         let outcome = FileSearch().first("needle", in: path, before: size) { steps.append($0) }
-        XCTAssertEqual(outcome, .found(.init(line: 400_001, text: "line 400001: The NEEDLE is here")))
+        XCTAssertEqual(outcome, .found(.init(line: 400_001, byte: size - "line 400001: The NEEDLE is here\n".utf8.count, text: "line 400001: The NEEDLE is here")))
         XCTAssertFalse(steps.isEmpty, "progress after the first block")
         XCTAssertEqual(FileSearch().first("absent", in: path, before: size), .notFound)
         let stopped = FileSearch()
@@ -180,7 +161,7 @@ final class FileSearchTests: XCTestCase {
         app.fileSearch = "needle"
         XCTAssertEqual(app.handle(.escape), [.cancelFileSearch])
         XCTAssertEqual(app.top.kind, .job)
-        app.fileSearchEnded(.cancelled)
+        XCTAssertEqual(app.fileSearchEnded(.cancelled), [])
         XCTAssertNil(app.fileSearch)
         XCTAssertEqual(app.currentMessage?.text, "search stopped")
     }

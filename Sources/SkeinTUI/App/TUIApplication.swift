@@ -169,7 +169,7 @@ public final class TUIApplication {
                 case .searchProgress(let fraction): model.fileSearchProgress(fraction)
                 case .searchEnded(let outcome):
                     fileSearch = nil
-                    model.fileSearchEnded(outcome)
+                    if perform(model.fileSearchEnded(outcome)) { return 0 }
                 }
                 dirty = true
             }
@@ -258,14 +258,16 @@ public final class TUIApplication {
             case .copy(let text):
                 backend.copyToClipboard(text)
                 model.notify("copied \(text) (OSC 52: the terminal may not allow it)")
-            case .searchFile(let path, let pattern, let before):
+            case .moveLog(let path, let request):
+                service.moveLog(path, to: request)
+            case .searchFile(let path, let pattern, let ranges, let lastMatch):
                 fileSearch?.cancel()
                 let search = FileSearch()
                 fileSearch = search
                 let mailbox = self.mailbox
                 DispatchQueue.global(qos: .userInitiated).async {
                     var last = 0.0
-                    let outcome = search.first(pattern, in: path, before: before) { fraction in
+                    let outcome = search.search(pattern, in: path, ranges: ranges, last: lastMatch) { fraction in
                         if fraction - last >= 0.05 { last = fraction; mailbox.post(.searchProgress(fraction)) }
                     }
                     mailbox.post(.searchEnded(outcome))

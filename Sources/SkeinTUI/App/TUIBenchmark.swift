@@ -18,6 +18,9 @@ public enum TUIBenchmark {
         /// Reading the run (status report, DAG, groupings): the background load; and of that,
         /// the status report alone.
         public var read: Double
+        /// The CPU time reading took (this thread's): on a busy machine the wall time above
+        /// includes waiting for a core, this does not.
+        public var readCPU: Double = 0
         public var status: Double
         /// The model taking the data and drawing the first frame.
         public var firstFrame: Double
@@ -30,9 +33,12 @@ public enum TUIBenchmark {
         }
     }
 
-    /// The targets for a 100,000-job run.
+    /// The issues' targets: a 100,000-job run opens in 1 s, a 1,000,000-job run in 3 s;
+    /// every key redraws in 50 ms.
     public static let openTarget = 1.0
+    public static let millionOpenTarget = 3.0
     public static let keyTarget = 0.050
+    public static func openTarget(jobs: Int) -> Double { jobs >= 1_000_000 ? millionOpenTarget : openTarget }
 
     /// The keys measured, each pressed `repeats` times (names as in help).
     static let script: [(String, [Key])] = [
@@ -55,8 +61,10 @@ public enum TUIBenchmark {
         let location = try RunLocation.locate(directory)
         let clock = Date().timeIntervalSince1970
         var t = Date()
+        let cpu = threadCPU()
         let data = try RunDataReader.read(location, now: clock)
         let read = Date().timeIntervalSince(t)
+        let readCPU = threadCPU() - cpu
         let app = AppModel(width: width, height: height, now: clock)
         let screen = RunScreen(directory: location.directory, label: location.label, kind: location.kind)
         let backend = MemoryBackend(width: width, height: height)
@@ -83,7 +91,14 @@ public enum TUIBenchmark {
             }
             timings.append(KeyTiming(name: name, count: repeats, mean: total / Double(repeats), max: worst))
         }
-        return Result(jobs: data.jobs.count, rows: data.tree.count, read: read, status: data.statusSeconds, firstFrame: firstFrame, keys: timings)
+        return Result(jobs: data.jobs.count, rows: data.tree.count, read: read, readCPU: readCPU, status: data.statusSeconds, firstFrame: firstFrame, keys: timings)
+    }
+
+    /// CPU seconds this thread has used.
+    static func threadCPU() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
     }
 
     /// The report `skein tui --benchmark` prints: one column per run.
@@ -100,6 +115,7 @@ public enum TUIBenchmark {
         row("tree rows", results.map { Format.count($0.1.rows) })
         row("open: read (ms)", results.map { ms($0.1.read) })
         row("  of which the status report", results.map { ms($0.1.status) })
+        row("open: read, CPU time (ms)", results.map { ms($0.1.readCPU) })
         row("open: first frame (ms)", results.map { ms($0.1.firstFrame) })
         row("open: total (ms)", results.map { ms($0.1.open) })
         for (i, k) in (results.first?.1.keys ?? []).enumerated() {
@@ -113,9 +129,10 @@ public enum TUIBenchmark {
                                 big.open / max(1e-9, small.open), big.meanKey / max(1e-9, small.meanKey), big.worstKey / max(1e-9, small.worstKey)))
         }
         for (name, r) in results where r.jobs >= 10_000 {
-            let ok = r.open < openTarget && r.worstKey < keyTarget
-            lines.append(String(format: "%@: %@ (%@ jobs) opens in %.2f s (target < %.0f s), every key redraws in at most %.1f ms (target < %.0f ms)",
-                                ok ? "PASS" : "FAIL", name, Format.count(r.jobs), r.open, openTarget, r.worstKey * 1000, keyTarget * 1000))
+            let target = openTarget(jobs: r.jobs)
+            let ok = r.open <= target && r.worstKey <= keyTarget
+            lines.append(String(format: "%@: %@ (%@ jobs) opens in %.2f s (target <= %.0f s), every key redraws in at most %.1f ms (target <= %.0f ms)",
+                                ok ? "PASS" : "FAIL", name, Format.count(r.jobs), r.open, target, r.worstKey * 1000, keyTarget * 1000))
         }
         return lines.joined(separator: "\n")
     }

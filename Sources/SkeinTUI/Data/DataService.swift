@@ -79,6 +79,10 @@ public final class DataService: @unchecked Sendable {
     private var plans: [String: (FileSignature, PlanJobDefinitions?)] = [:]
     private let planLock = NSLock()
     private var logs: [String: LogReader] = [:]
+    /// Windows the log viewer asked for, until loaded (a line not yet indexed waits here).
+    private var logRequests: [String: LogWindowRequest] = [:]
+    /// Builds huge logs' line indexes, one at a time, behind everything else.
+    private let indexer = DispatchQueue(label: "skein.tui.index", qos: .utility)
     private var timer: DispatchSourceTimer?
     private let runs: RunsLoader
     private var runsLoading = false
@@ -113,7 +117,11 @@ public final class DataService: @unchecked Sendable {
             let added = keys.subtracting(wanted)
             wanted = keys
             for key in states.keys where !keys.contains(key) { if states[key]?.loading == false { states[key] = nil } }
-            for key in logs.keys where !keys.contains(.log(.file(key))) { logs[key] = nil }
+            for key in logs.keys where !keys.contains(.log(.file(key))) {
+                logs[key]?.index.cancel()
+                logs[key] = nil
+                logRequests[key] = nil
+            }
             for key in added {
                 if let payload = states[key]?.payload { deliver(DataUpdate(key: key, payload: payload)) }
             }
@@ -127,6 +135,17 @@ public final class DataService: @unchecked Sendable {
             for key in states.keys { states[key]?.dirty = true }
             runsForce = true
             locations = [:]
+            tick()
+        }
+    }
+
+    /// Loads another part of a log the viewer shows (`g`, `G`, `:N`, paging past the window,
+    /// a search match elsewhere in the file).
+    public func moveLog(_ path: String, to request: LogWindowRequest) {
+        queue.async { [self] in
+            guard logs[path] != nil else { return }
+            logRequests[path] = request
+            states[.log(.file(path))]?.dirty = true
             tick()
         }
     }
@@ -246,12 +265,39 @@ public final class DataService: @unchecked Sendable {
                 let reader = logs[p] ?? LogReader(path: p)
                 logs[p] = reader
                 let box = UncheckedBox(reader)
-                return { .log(box.value.read()) }
+                let request = logRequests[p]
+                let key = DataKey.log(source)
+                return { [self] in
+                    let reader = box.value
+                    var text = request.flatMap { reader.read($0) }
+                    if text != nil || request == nil {
+                        queue.async { [self] in if logRequests[p] == request { logRequests[p] = nil } }
+                    }
+                    if text == nil { text = reader.read() }
+                    startIndexing(reader, key: key)
+                    return .log(text!)
+                }
             case .text(let t):
                 return { .log(LogReader.text(t, source: source)) }
             case .none(let why):
                 return { .log(LogText(source: source, lines: [], error: why)) }
             }
+        }
+    }
+
+    /// Indexes a huge log's lines in the background; each block read makes the log reload,
+    /// so its line numbers and the progress show as they arrive.
+    private func startIndexing(_ reader: LogReader, key: DataKey) {
+        guard reader.needsIndex, reader.index.progress.bytes < reader.fileSize, reader.index.claimBuild() else { return }
+        let index = reader.index
+        indexer.async { [self] in
+            var last = Date.distantPast
+            index.build { _ in
+                guard Date().timeIntervalSince(last) > 0.1 else { return }
+                last = Date()
+                queue.async { [self] in states[key]?.dirty = true }
+            }
+            queue.async { [self] in states[key]?.dirty = true }
         }
     }
 

@@ -95,16 +95,18 @@ public final class AppModel {
     /// A background search moved on (`fraction` of the bytes done).
     public func fileSearchProgress(_ fraction: Double) {
         guard let pattern = fileSearch else { return }
-        notify("searching the log's unloaded start for '\(pattern)': \(Int(fraction * 100))%  (Esc stops)")
+        notify("searching the whole log for '\(pattern)': \(Int(fraction * 100))%  (Esc stops)")
     }
 
-    /// A background search ended: the screen that asked says what it found.
-    public func fileSearchEnded(_ outcome: FileSearch.Outcome) {
-        guard let pattern = fileSearch else { return }
+    /// A background search ended: the screen that asked shows the match (loading the part
+    /// of the log that holds it) and says what it found.
+    public func fileSearchEnded(_ outcome: FileSearch.Outcome) -> [Effect] {
+        guard let pattern = fileSearch else { return [] }
         fileSearch = nil
         if let job = screens.last(where: { $0 is JobScreen }) as? JobScreen {
-            job.fileSearchEnded(outcome, pattern: pattern, app: self)
+            return job.fileSearchEnded(outcome, pattern: pattern, app: self)
         }
+        return []
     }
 
     /// `:` commands run, oldest first (↑ and ↓ at the prompt walk them).
@@ -351,7 +353,7 @@ public final class AppModel {
         default:
             if let effects = top.command(words, app: self) { return effects }
             for s in screens.reversed().dropFirst() { if let e = s.command(words, app: self) { return e } }
-            notify("unknown command :\(verb) (known: retry, kill, halt, resume, remove, sort, view, theme, open, help, q)", error: true)
+            notify("unknown command :\(verb) (known: retry, kill, halt, resume, remove, sort, view, theme, open, help, q; in a log, a line number)", error: true)
             return []
         }
     }
@@ -485,7 +487,9 @@ public final class AppModel {
         lines.append(DocLine("Prompts: Enter accepts, Esc cancels (a filter: clears it), Backspace deletes, Ctrl-u clears.", .dim))
         lines.append(DocLine("At the : prompt, Tab completes and ↑ ↓ recall the commands run before.", .dim))
         lines.append(DocLine("Commands (:): retry [JOB...], kill JOB..., halt, resume, remove, sort COLUMN [asc|desc],", .dim))
-        lines.append(DocLine("  view tree|level|transformation, theme NAME, open DIR, reload, help, q", .dim))
+        lines.append(DocLine("  view tree|level|transformation, theme NAME, open DIR, reload, help, q; in a log, N goes to line N", .dim))
+        lines.append(DocLine("Huge logs: the end shows at once, lines are counted in the background (status line); g, G, :N", .dim))
+        lines.append(DocLine("  and / reach the whole file, a search runs in the background (Esc stops it).", .dim))
         lines.append(DocLine("Mouse: click selects (a second click opens), the wheel scrolls, a key hint runs.", .dim))
         return lines
     }

@@ -32,8 +32,11 @@ public enum Effect: Equatable, Sendable {
     case refresh
     /// Show this file in the user's `$PAGER` (the TUI gives the terminal to it meanwhile).
     case openPager(String, line: Int? = nil)
-    /// Search the part of a huge log before the loaded end, in the background.
-    case searchFile(path: String, pattern: String, before: Int)
+    /// Search a log file's bytes in the background: the ranges in order, the first match
+    /// (or, with `last`, the last one of the first range that has any).
+    case searchFile(path: String, pattern: String, ranges: [FileSearch.Range], last: Bool)
+    /// Load another part of a huge log (its window) into the viewer.
+    case moveLog(path: String, to: LogWindowRequest)
     case cancelFileSearch
     /// Put this text on the clipboard through the terminal (OSC 52).
     case copy(String)

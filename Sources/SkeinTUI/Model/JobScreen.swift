@@ -144,9 +144,21 @@ public final class JobScreen: ScreenModel {
             logs[source] = text
             for t in [Tab.stdout, .stderr] where sourceFor(t) == source {
                 var v = logViews[t] ?? LogView()
-                if v.follow || old == nil && t == tab && v.follow {
-                    v.toBottom(lines: text.lines, width: logWidth(app), page: logPage(app))
+                let width = logWidth(app), page = logPage(app)
+                if let target = logTargets[t], LogTarget.holds(target, text) {
+                    logTargets[t] = nil
+                    LogTarget.place(target, &v, text, width: width, page: page)
+                } else if let old, old.windowStart != text.windowStart || old.lineOffsets.first != text.lineOffsets.first {
+                    // Another part of the file: the same lines stay in view.
+                    v.top = text.lineIndex(ofByte: old.byte(ofLine: v.top))
+                    v.topSub = 0
+                    v.match = v.match.flatMap { m in
+                        let b = old.byte(ofLine: m)
+                        return b >= text.windowStart && b < text.windowEnd ? text.lineIndex(ofByte: b) : nil
+                    }
                 }
+                if v.follow && text.atEnd { v.toBottom(lines: text.lines, width: width, page: page) }
+                v.top = max(0, min(v.top, text.lines.count - 1))
                 logViews[t] = v
             }
         default:
@@ -247,9 +259,9 @@ public final class JobScreen: ScreenModel {
         case .follow:
             var v = logViews[tab] ?? LogView()
             v.follow.toggle()
-            if v.follow, let text = currentLog { v.toBottom(lines: text.lines, width: logWidth(app), page: logPage(app)) }
             logViews[tab] = v
             app.notify("follow \(v.follow ? "on: new output scrolls into view" : "off")")
+            if v.follow { return move(.bottom, app) }
         case .left, .right:
             var v = logViews[tab] ?? LogView()
             if !v.wrap { v.left = max(0, v.left + (command == .right ? 8 : -8)) }
@@ -266,7 +278,7 @@ public final class JobScreen: ScreenModel {
             }
             logViews[tab] = v
         default:
-            move(command, app)
+            return move(command, app)
         }
         return []
     }
@@ -290,7 +302,8 @@ public final class JobScreen: ScreenModel {
         logViews = [.stdout: LogView(), .stderr: LogView()]
     }
 
-    private func move(_ command: Command, _ app: AppModel) {
+    @discardableResult
+    private func move(_ command: Command, _ app: AppModel) -> [Effect] {
         switch tab {
         case .definition, .record:
             let lines = tab == .definition ? definitionLines.count : recordLines.count
@@ -306,18 +319,20 @@ public final class JobScreen: ScreenModel {
             case .halfPageUp: c.top -= page / 2
             case .top: c.top = 0
             case .bottom: c.top = maxTop
-            default: return
+            default: return []
             }
             scroll[tab] = min(max(0, c.top), maxTop)
         case .attempts:
-            guard let d = detail else { return }
+            guard let d = detail else { return [] }
             if attemptsCursor.apply(command, count: d.attempts.count, page: bodyHeight(app) - 1) {
                 selectAttempt(attemptsCursor.index, app)
             }
         case .stdout, .stderr:
-            guard let text = currentLog else { return }
+            guard let text = currentLog else { return [] }
             var v = logViews[tab] ?? LogView()
             let page = logPage(app), width = logWidth(app)
+            lastWidth = width; lastPage = page
+            let path = logSource?.path
             switch command {
             case .down: v.down(1, lines: text.lines, width: width, page: page)
             case .up: v.up(1, lines: text.lines, width: width)
@@ -325,50 +340,135 @@ public final class JobScreen: ScreenModel {
             case .pageUp: v.up(page - 1, lines: text.lines, width: width)
             case .halfPageDown: v.down(page / 2, lines: text.lines, width: width, page: page)
             case .halfPageUp: v.up(page / 2, lines: text.lines, width: width)
-            case .top: v.top = 0; v.topSub = 0; v.follow = false
-            case .bottom: v.toBottom(lines: text.lines, width: width, page: page)
-            default: return
+            case .top:
+                v.follow = false
+                if text.windowStart == 0 || path == nil {
+                    v.top = 0; v.topSub = 0
+                } else {
+                    logViews[tab] = v
+                    return goTo(.top, request: .at(byte: 0, line: 0))
+                }
+            case .bottom:
+                if text.atEnd || path == nil {
+                    v.toBottom(lines: text.lines, width: width, page: page)
+                } else {
+                    logViews[tab] = v
+                    return goTo(.bottom, request: .tail)
+                }
+            default: return []
             }
             logViews[tab] = v
+            return prefetch(text, v, page: page, down: [.down, .pageDown, .halfPageDown].contains(command))
         }
+        return []
     }
 
-    /// A line found before the loaded end of a huge log: P opens the pager there.
+    /// Where each log tab goes when the part of the file it asked for arrives.
+    var logTargets: [Tab: LogTarget] = [:]
+    /// The window start a neighbouring window was already asked for (once per window).
+    private var prefetched: [Tab: Int] = [:]
+
+    /// Asks for the part of the file holding `target`; the view goes there when it arrives.
+    private func goTo(_ target: LogTarget, request: LogWindowRequest) -> [Effect] {
+        guard let path = logSource?.path else { return [] }
+        if let text = currentLog, LogTarget.holds(target, text) {
+            var v = logViews[tab] ?? LogView()
+            LogTarget.place(target, &v, text, width: lastWidth, page: lastPage)
+            logViews[tab] = v
+            return []
+        }
+        logTargets[tab] = target
+        return [.moveLog(path: path, to: request)]
+    }
+
+    /// Near either edge of a huge log's window, the window around the view is asked for, so
+    /// paging goes on through the whole file with no wait at the edge.
+    private func prefetch(_ text: LogText, _ v: LogView, page: Int, down: Bool) -> [Effect] {
+        guard let path = logSource?.path, text.truncated else { return [] }
+        let nearEnd = down && !text.atEnd && v.top + 3 * page >= text.lines.count
+        let nearStart = !down && text.windowStart > 0 && v.top < 2 * page
+        guard nearEnd || nearStart, prefetched[tab] != text.windowStart else { return [] }
+        prefetched[tab] = text.windowStart
+        return [.moveLog(path: path, to: .at(byte: text.byte(ofLine: v.top), line: text.firstLine.map { $0 + v.top }))]
+    }
+
+    /// The width and page of the last layout (for placing a view outside a key's handling).
+    private var lastWidth = 80, lastPage = 20
+
+    /// `:N`: line N of the log (loading the part of the file that holds it).
+    func goToLine(_ n: Int, _ app: AppModel) -> [Effect] {
+        guard let text = currentLog else { return [] }
+        lastWidth = logWidth(app); lastPage = logPage(app)
+        var v = logViews[tab] ?? LogView()
+        v.follow = false
+        logViews[tab] = v
+        let line = max(0, min(n - 1, (text.totalLines ?? Int.max) - 1))
+        if logSource?.path == nil || !text.truncated {
+            LogTarget.place(.line(line, match: false), &v, text, width: lastWidth, page: lastPage)
+            logViews[tab] = v
+            return []
+        }
+        if let index = text.index, !index.complete, line > index.lines {
+            app.notify("line \(Format.count(n)): indexing has counted \(Format.count(index.lines)) lines so far (\(Int(index.fraction * 100))%); going there when it gets that far")
+        }
+        return goTo(.line(line, match: false), request: .line(line))
+    }
+
+    /// The line (1-based) of the last match found by a whole-file search: P opens the pager there.
     public var pagerLine: Int?
 
-    /// The background search of the file's unloaded start ended.
-    public func fileSearchEnded(_ outcome: FileSearch.Outcome, pattern: String, app: AppModel) {
+    /// The background search of the file ended: the match is shown in place, the part of
+    /// the file that holds it loaded first if need be.
+    public func fileSearchEnded(_ outcome: FileSearch.Outcome, pattern: String, app: AppModel) -> [Effect] {
         switch outcome {
         case .found(let m):
+            guard tab.isLog, let text = currentLog else { return [] }
+            lastWidth = logWidth(app); lastPage = logPage(app)
             pagerLine = m.line
-            app.notify("'\(pattern)' at line \(Format.count(m.line)), before the loaded end: \(Untrusted.visible(m.text))   (P: the pager there)")
+            let number = m.line ?? (m.byte >= text.windowStart && m.byte < text.windowEnd ? text.number(text.lineIndex(ofByte: m.byte)) : nil)
+            app.notify("/\(pattern): line \(number.map(Format.count) ?? "?")\(m.wrapped ? " (search wrapped)" : "")")
+            var v = logViews[tab] ?? LogView()
+            v.follow = false
+            logViews[tab] = v
+            return goTo(.byte(m.byte, match: true), request: .at(byte: m.byte, line: m.line.map { $0 - 1 }))
         case .notFound: app.notify("not found in the whole file: \(pattern)", error: true)
         case .cancelled: app.notify("search stopped")
         case .failed(let why): app.notify(why, error: true)
         }
+        return []
     }
 
     @discardableResult
     private func findNext(forward: Bool, from: Int?, _ app: AppModel) -> [Effect] {
         guard let text = currentLog, var v = logViews[tab], !v.search.isEmpty else { return [] }
+        if text.truncated, let path = logSource?.path {
+            // Only part of a huge log is loaded: search the file itself, in the background.
+            let current = from.map { forward ? $0 - 1 : $0 + 1 } ?? (v.match ?? v.top)
+            let ranges: [FileSearch.Range]
+            if forward {
+                let start = text.byte(ofLine: current + 1)
+                ranges = [.init(start: start, end: text.size, firstLine: text.firstLine.map { $0 + current + 1 }), .init(start: 0, end: start, firstLine: 0)]
+            } else {
+                let end = text.byte(ofLine: current)
+                ranges = [.init(start: 0, end: end, firstLine: 0), .init(start: end, end: text.size, firstLine: text.firstLine.map { $0 + current })]
+            }
+            app.fileSearch = v.search
+            app.notify("searching the whole log for '\(v.search)' ... (Esc stops)")
+            return [.searchFile(path: path, pattern: v.search, ranges: ranges, last: !forward)]
+        }
         let start = from ?? ((v.match ?? v.top) + (forward ? 1 : -1))
         guard let (line, wrapped) = LogView.find(v.search, in: text.lines, from: start, forward: forward) else {
             v.match = nil
             logViews[tab] = v
-            // Only the end of a huge log is loaded: search the rest in the background.
-            if text.truncated, let path = logSource?.path {
-                app.fileSearch = v.search
-                app.notify("'\(v.search)' is not in the last \(Format.count(text.lines.count)) lines: searching the first \(Format.count(text.firstLine)) ... (Esc stops)")
-                return [.searchFile(path: path, pattern: v.search, before: text.windowStart)]
-            }
             app.notify("not found: \(v.search)", error: true)
             return []
         }
         v.match = line
         v.reveal(line, lines: text.lines, width: logWidth(app), page: logPage(app))
         logViews[tab] = v
+        pagerLine = text.number(line)
         let total = text.lines.reduce(0) { $0 + ($1.range(of: v.search, options: .caseInsensitive) != nil ? 1 : 0) }
-        app.notify("/\(v.search): line \(Format.count(text.firstLine + line + 1)), \(total) matching line\(total == 1 ? "" : "s")\(wrapped ? " (search wrapped)" : "")")
+        app.notify("/\(v.search): line \(Format.count((text.firstLine ?? 0) + line + 1)), \(total) matching line\(total == 1 ? "" : "s")\(wrapped ? " (search wrapped)" : "")")
         return []
     }
 
@@ -385,6 +485,8 @@ public final class JobScreen: ScreenModel {
         switch words[0] {
         case "retry": return app.perform(.retry)
         case "kill": return app.perform(.kill)
+        case let word where Int(word) != nil && tab.isLog:
+            return goToLine(Int(word)!, app)
         case "attempt":
             if words.count == 2, let n = Int(words[1]) { selectAttempt(n - 1, app); return [] }
             app.notify("usage: :attempt N", error: true)
@@ -395,8 +497,8 @@ public final class JobScreen: ScreenModel {
 
     public func mouse(_ event: MouseEvent, app: AppModel) -> [Effect] {
         switch event.kind {
-        case .wheelUp: for _ in 0..<3 { move(.up, app) }
-        case .wheelDown: for _ in 0..<3 { move(.down, app) }
+        case .wheelUp: return (0..<3).flatMap { _ in move(.up, app) }
+        case .wheelDown: return (0..<3).flatMap { _ in move(.down, app) }
         case .press:
             if event.y == Layout.jobTabsRow(width: app.width, height: app.height) {
                 var x = 1
@@ -427,7 +529,12 @@ public final class JobScreen: ScreenModel {
         case .stdout, .stderr:
             guard let s = logSource else { return nil }
             switch s {
-            case .file(let p): return .path(p)
+            case .file(let p):
+                if let index = currentLog?.index, !index.complete {
+                    // Indexing a huge log: keys work meanwhile; line numbers come with it.
+                    return DocLine([.init("indexing lines: \(Int(index.fraction * 100))% (\(Format.count(index.lines)) so far)  ", .text), .init(p, .dim)])
+                }
+                return .path(p)
             case .text: return DocLine("\(tab.title) of attempt \((attemptDetail?.attempt).map(String.init) ?? "?"), as the run database holds it", .dim)
             case .none(let why): return DocLine(why, .dim)
             }

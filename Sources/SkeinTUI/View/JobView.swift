@@ -104,9 +104,14 @@ enum JobView {
         if let a = s.attemptDetail { header += dot + "attempt \(a.attempt)" }
         let text = s.currentLog
         if let t = text {
-            header += dot + "\(Format.count(t.lines.count)) line\(t.lines.count == 1 ? "" : "s")"
+            if let total = t.totalLines {
+                header += dot + "\(Format.count(total)) line\(total == 1 ? "" : "s")"
+            } else if let index = t.index {
+                header += dot + "counting lines \(Int(index.fraction * 100))%"
+            } else {
+                header += dot + "\(Format.count(t.lines.count)) line\(t.lines.count == 1 ? "" : "s")"
+            }
             if case .file = t.source { header += dot + Format.bytes(t.size) }
-            if t.truncated { header += " (the first \(Format.count(t.firstLine)) not loaded: P pages the whole file)" }
         }
         var modes: [String] = []
         if v.follow { modes.append("follow") }
@@ -141,7 +146,7 @@ enum JobView {
         while y < body.maxY, line < t.lines.count {
             let shown = Untrusted.displayLine(Substring(t.lines[line]))
             if sub == 0 || !v.wrap {
-                let number = String(t.firstLine + line + 1)
+                let number = t.number(line).map(String.init) ?? ""
                 buffer.putField(number, x: body.x, y: y, width: gutter, style: p.style(line == v.match ? .match : .dim), alignRight: true)
             }
             let piece: String
@@ -156,7 +161,15 @@ enum JobView {
             y += 1
             if v.wrap && (sub + 1) * textWidth < TextWidth.of(shown) { sub += 1 } else { line += 1; sub = 0 }
         }
-        RunView.scrollbar(v.top, body.height, t.lines.count, &buffer, p, x: body.maxX - 1, y: body.y)
+        if t.truncated {
+            // Where the view is in the whole file, not in the loaded part.
+            let perLine = max(1, (t.windowEnd - t.windowStart) / max(1, t.lines.count))
+            let total = t.totalLines ?? t.size / perLine
+            let top = t.firstLine.map { $0 + v.top } ?? t.byte(ofLine: v.top) / perLine
+            RunView.scrollbar(top, body.height, max(total, top + 1), &buffer, p, x: body.maxX - 1, y: body.y)
+        } else {
+            RunView.scrollbar(v.top, body.height, t.lines.count, &buffer, p, x: body.maxX - 1, y: body.y)
+        }
     }
 
     /// `columns` columns of `text` starting at column `from`.
