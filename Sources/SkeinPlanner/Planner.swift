@@ -15,7 +15,7 @@ public struct Planner {
     /// as passes here.
     let passes: [any PlannerPass] = [
         DataReusePass(), PlacementPass(), ProfilesPass(), ExecutablesPass(), DataflowPass(), DirectoriesPass(), StagingPass(), ReusedOutputsStagingPass(),
-        RegistrationPass(), CleanupPass(),
+        RegistrationPass(), CleanupPass(), ClusteringPass(),
     ]
 
     public init(_ loaded: LoadedWorkflow, options: PlanOptions) {

@@ -28,6 +28,22 @@ struct PlanningOptions: ParsableArguments {
 
     @Flag(name: [.long, .customShort("f")], help: "Plan every job, even those whose outputs are already in the replica catalog (no data reuse).")
     var force = false
+
+    // Clustering (issue 11).
+    @Option(
+        name: [.customLong("cluster"), .customShort("C")],
+        help: ArgumentHelp("Merge jobs into clustered jobs that run their tasks in one slot, as pegasus-plan -C: horizontal (same transformation, level and site, by the pegasus profile clusters.size or clusters.num), label (same pegasus.label profile). Comma-separated or repeated; applied in order.", valueName: "method"))
+    var cluster: [String] = []
+
+    /// The clustering methods in order; a wrong name is a usage error that lists the right ones.
+    func clustering() throws -> [PlanOptions.Clustering] {
+        try cluster.flatMap { $0.split(separator: ",") }.map { name in
+            guard let method = PlanOptions.Clustering(rawValue: name.trimmingCharacters(in: .whitespaces)) else {
+                throw ValidationError("--cluster takes horizontal or label (comma-separated), not '\(name)'")
+            }
+            return method
+        }
+    }
 }
 
 enum Planning {
@@ -49,10 +65,11 @@ enum Planning {
         guard let cleanup = PlanOptions.Cleanup(rawValue: options.cleanup) else {
             throw ValidationError("--cleanup takes inplace, leaf or none, not '\(options.cleanup)'")
         }
-        let planOptions = PlanOptions(
+        var planOptions = PlanOptions(
             baseDirectory: options.dir, sitesToRun: options.sitesToRun.split(separator: ",").map(String.init),
             outputSite: options.outputSite?.split(separator: ",").first.map(String.init) ?? "local", stageOut: options.outputSite != nil, cleanup: cleanup, reuse: !options.force,
             defaultRetries: change.retries ?? 0, plannerArguments: Array(CommandLine.arguments.dropFirst()), properties: properties)
+        planOptions.clustering = try options.clustering()
         do {
             let plan = try RunPlanning.plan(
                 result.loaded, options: planOptions, settings: change.applied(to: EngineSettings()),

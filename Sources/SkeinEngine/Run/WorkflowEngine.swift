@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Foundation
+import SkeinKickstart
 import SkeinRunFormat
 
 /// Runs a plan to the end: feeds the scheduler events on one serial queue (the only owner of
@@ -154,16 +155,21 @@ public final class WorkflowEngine: @unchecked Sendable {
         }
         let stdoutFile = layout.stdout(index, job.id, attempt: attempt)
         let stderrFile = layout.stderr(index, job.id, attempt: attempt)
-        let spec = LaunchSpec(
+        let recordFile = layout.record(index, job.id, attempt: attempt)
+        let cluster = job.isClustered
+            ? ClusterAttempt(job: job, skipping: attempt > 0 ? ClusterAttempt.succeededTasks(index: index, job: job, before: attempt, layout: layout) : [])
+            : nil
+        var plainSpec = LaunchSpec(
             executable: job.executable, arguments: job.arguments, environment: environment(for: job),
             workingDirectory: job.workingDirectory,
             stdin: job.stdin.map { JobFolderPath.inside(job.workingDirectory, $0) ?? "/dev/null" },
             stdout: job.stdout.flatMap { JobFolderPath.inside(job.workingDirectory, $0) } ?? stdoutFile,
             stderr: job.stderr.flatMap { JobFolderPath.inside(job.workingDirectory, $0) } ?? stderrFile)
+        if let cluster { plainSpec = clusterSpec(cluster, index: index, attempt: attempt, recordFile: recordFile, stdoutFile: stdoutFile, stderrFile: stderrFile) }
+        let spec = plainSpec
         let startedAt = Date().timeIntervalSince1970
         log(.started(job: job.id, attempt: attempt))
         for o in observers { o.attemptStarted(job: index, attempt: attempt, at: now) }
-        let recordFile = layout.record(index, job.id, attempt: attempt)
         let executor = executors[job.executor]!
         let launch = AttemptLaunch(job: index, attempt: attempt, planned: job, spec: spec, recordFile: recordFile, workflowLabel: plan.label)
         let progress: @Sendable (AttemptProgress) -> Void = { [self] update in
@@ -178,9 +184,17 @@ public final class WorkflowEngine: @unchecked Sendable {
                 // Declared stdout/stderr files stay the job's output; each attempt keeps a copy.
                 if job.stdout != nil { linkOrCopy(spec.stdout, stdoutFile) }
                 if job.stderr != nil { linkOrCopy(spec.stderr, stderrFile) }
-                var outcome = PostRunChecks.outcome(of: end.termination, job: job, stdoutFile: stdoutFile, stderrFile: stderrFile, startedAt: startedAt)
+                var outcome = PostRunChecks.outcome(of: end.termination, job: cluster?.checkedJob ?? job, stdoutFile: stdoutFile, stderrFile: stderrFile, startedAt: startedAt)
                 if !outcome.succeeded, let reason = end.reason { outcome.reason = reason }
-                if !end.recordWritten, let failure = AttemptRecord.write(
+                var recordWritten = end.recordWritten
+                var taskRuns: [ClusterTaskRun] = []
+                if let cluster, end.termination.process?.spawnError == nil {
+                    let ran = cluster.runs(recordFile: recordFile)
+                    taskRuns = ran.runs
+                    recordWritten = recordWritten || ran.summary != nil || !ran.runs.isEmpty
+                    outcome = ClusterAttempt.judge(outcome, runs: ran.runs, summary: ran.summary)
+                }
+                if !recordWritten, let failure = AttemptRecord.write(
                     AttemptRecord.make(job: job, plan: plan, termination: end.termination, environment: spec.environment, stdoutFile: stdoutFile, stderrFile: stderrFile, host: hostFacts),
                     to: recordFile) {
                     // Without its record the attempt cannot be accounted for: it runs again
@@ -195,6 +209,7 @@ public final class WorkflowEngine: @unchecked Sendable {
                                            stderrText: PostRunChecks.tail(stderrFile, limit: 65536))
                 result.integrity = end.integrity
                 result.registered = end.registered
+                result.tasks = taskRuns
                 let finishedResult = result
                 queue.async { [self] in finished(finishedResult) }
             }
@@ -370,6 +385,15 @@ public final class WorkflowEngine: @unchecked Sendable {
         env["PEGASUS_JOBID"] = job.id
         env["PEGASUS_SITE"] = job.site
         return env.map { "\($0.key)=\($0.value)" }
+    }
+
+    /// A clustered job runs as skein-kickstart's cluster mode over the attempt's task list.
+    private func clusterSpec(_ cluster: ClusterAttempt, index: Int, attempt: Int, recordFile: String, stdoutFile: String, stderrFile: String) -> LaunchSpec {
+        let list = layout.taskList(index, cluster.job.id, attempt: attempt)
+        let text = cluster.taskList(index: index, attempt: attempt, layout: layout, workflowLabel: plan.label, workflowStamp: Clock.isoSeconds(Int(plan.createdAt)))
+        if !FileManager.default.createFile(atPath: list, contents: Data(text.utf8)) { reportWriteFailure("cannot write the task list \(list)") }
+        return LaunchSpec(executable: options.kickstart, arguments: ["--cluster", list, "-r", recordFile], environment: environment(for: cluster.job),
+                          workingDirectory: cluster.job.workingDirectory, stdin: nil, stdout: stdoutFile, stderr: stderrFile)
     }
 
     private func linkOrCopy(_ source: String, _ target: String) {

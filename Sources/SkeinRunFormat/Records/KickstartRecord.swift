@@ -67,6 +67,10 @@ public struct KickstartRecord: Sendable, Equatable {
 
     public var path: String
     public var invocations: [Invocation]
+    /// A clustered job's `[cluster-task …]` lines, one per task run, in order.
+    public var clusterTasks: [ClusterLine] = []
+    /// A clustered job's `[cluster-summary …]` line (nil for a job that is one task).
+    public var clusterSummary: ClusterLine?
 
     /// `2026-11-21T08:06:43.023+00:00` as epoch seconds.
     public static func epoch(_ text: String) -> Double? {
@@ -85,8 +89,29 @@ public struct KickstartRecord: Sendable, Equatable {
     }
 
     public static func parse(_ bytes: [UInt8], path: String) throws -> KickstartRecord {
+        // A clustered job's record: YAML invocations with `[cluster-…]` lines between them,
+        // which are not YAML (monitord splits them off the same way).
+        var yaml = bytes
+        var clusterLines: [ClusterLine] = []
+        if bytes.starts(with: Array("[cluster-".utf8)) || bytes.starts(with: Array("[seqexec-".utf8)) || containsClusterLine(bytes) {
+            yaml = []
+            yaml.reserveCapacity(bytes.count)
+            for line in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
+                if line.first == UInt8(ascii: "["), let parsed = ClusterLine.parse(Substring(decoding: line, as: UTF8.self)) {
+                    clusterLines.append(parsed)
+                } else {
+                    yaml += line
+                    yaml.append(UInt8(ascii: "\n"))
+                }
+            }
+        }
+        let summary = clusterLines.last { $0.isSummary }
+        let tasks = clusterLines.filter { !$0.isSummary }
+        if yaml.allSatisfy({ $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: " ") }), summary != nil {
+            return KickstartRecord(path: path, invocations: [], clusterTasks: tasks, clusterSummary: summary)
+        }
         let root: YAMLNode?
-        do { root = try YAMLParser.parse(bytes, secondDocument: .ignore).root } catch { throw RunFormatError("\(path): not a kickstart record (line \(error.mark.line): \(error.message))") }
+        do { root = try YAMLParser.parse(yaml, secondDocument: .ignore).root } catch { throw RunFormatError("\(path): not a kickstart record (line \(error.mark.line): \(error.message))") }
         var records: [YAMLMapping] = []
         switch root {
         case .sequence(let s)?:
@@ -96,8 +121,21 @@ public struct KickstartRecord: Sendable, Equatable {
         default:
             break
         }
-        if records.isEmpty { throw RunFormatError("\(path): no invocation in the record") }
-        return KickstartRecord(path: path, invocations: records.map(invocation))
+        if records.isEmpty && summary == nil { throw RunFormatError("\(path): no invocation in the record") }
+        return KickstartRecord(path: path, invocations: records.map(invocation), clusterTasks: tasks, clusterSummary: summary)
+    }
+
+    /// Whether a line of `bytes` begins with `[cluster-` or `[seqexec-`.
+    private static func containsClusterLine(_ bytes: [UInt8]) -> Bool {
+        let open = UInt8(ascii: "["), newline = UInt8(ascii: "\n")
+        var i = bytes.startIndex
+        while let j = bytes[i...].firstIndex(of: newline) {
+            let next = j + 1
+            if next < bytes.count, bytes[next] == open,
+               bytes[next...].starts(with: Array("[cluster-".utf8)) || bytes[next...].starts(with: Array("[seqexec-".utf8)) { return true }
+            i = next
+        }
+        return false
     }
 
     static func text(_ node: YAMLNode?) -> String? {
