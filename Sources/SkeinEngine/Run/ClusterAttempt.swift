@@ -15,21 +15,24 @@ struct ClusterAttempt {
     let job: ExecutableJob
     /// The tasks this attempt runs, with their 1-based place in the cluster.
     let tasks: [(seq: Int, task: ExecutableTask)]
+    /// The tasks that succeeded in an earlier attempt and are not run again: their results
+    /// are carried into this attempt's provenance, so the last attempt holds every task (as
+    /// pegasus-statistics counts tasks from a job's last attempt).
+    let carried: [TaskRun]
 
-    /// `skipping` holds the ids of tasks that succeeded in earlier attempts.
-    init(job: ExecutableJob, skipping done: Set<String>) {
+    /// `earlier` holds the tasks that succeeded in earlier attempts, by task id.
+    init(job: ExecutableJob, earlier: [String: TaskRun]) {
         self.job = job
-        tasks = job.tasks.enumerated().filter { !done.contains($0.element.id) }.map { ($0.offset + 1, $0.element) }
+        tasks = job.tasks.enumerated().filter { earlier[$0.element.id] == nil }.map { ($0.offset + 1, $0.element) }
+        carried = earlier.values.sorted { $0.seq < $1.seq }
     }
 
-    /// The ids of the tasks that succeeded in the attempts before `attempt` (their records).
-    static func succeededTasks(index: Int, job: ExecutableJob, before attempt: Int, layout: RunLayout) -> Set<String> {
-        var done = Set<String>()
+    /// The tasks that succeeded in the attempts before `attempt` (from their records), by id.
+    static func succeededTasks(index: Int, job: ExecutableJob, before attempt: Int, layout: RunLayout) -> [String: TaskRun] {
+        var done: [String: TaskRun] = [:]
         for earlier in 0..<attempt {
             guard let record = try? KickstartRecord.read(layout.record(index, job.id, attempt: earlier)) else { continue }
-            for invocation in record.invocations where invocation.failure == nil && invocation.rawStatus == 0 {
-                if let id = invocation.derivation { done.insert(id) }
-            }
+            for run in runs(record, job: job) where run.succeeded { done[run.id] = run }
         }
         return done
     }
@@ -66,9 +69,14 @@ struct ClusterAttempt {
     /// The tasks that ran, from the attempt's record (empty when there is none).
     func runs(recordFile: String) -> (runs: [TaskRun], summary: ClusterLine?) {
         guard let record = try? KickstartRecord.read(recordFile) else { return ([], nil) }
+        return (Self.runs(record, job: job), record.clusterSummary)
+    }
+
+    /// The tasks of `job` a cluster record holds, in its order.
+    static func runs(_ record: KickstartRecord, job: ExecutableJob) -> [TaskRun] {
         var seqByID: [String: Int] = [:]
         for (i, task) in job.tasks.enumerated() { seqByID[task.id] = i + 1 }
-        let runs = record.invocations.compactMap { inv -> TaskRun? in
+        return record.invocations.compactMap { inv -> TaskRun? in
             guard let id = inv.derivation, let seq = seqByID[id] else { return nil }
             let task = job.tasks[seq - 1]
             let start = (inv.mainStart ?? inv.start).flatMap(KickstartRecord.epoch) ?? 0
@@ -78,7 +86,6 @@ struct ClusterAttempt {
                 rawStatus: inv.failure != nil ? -1 : (inv.rawStatus ?? -1), cpu: inv.cpu, maxrssKB: inv.maxrssKB,
                 stdoutText: inv.stdoutData ?? "", stderrText: inv.stderrData ?? "", failure: inv.failure)
         }
-        return (runs, record.clusterSummary)
     }
 
     /// The verdict on a cluster's attempt: the process's (and the checks') verdict, with the

@@ -157,7 +157,7 @@ public final class WorkflowEngine: @unchecked Sendable {
         let stderrFile = layout.stderr(index, job.id, attempt: attempt)
         let recordFile = layout.record(index, job.id, attempt: attempt)
         let cluster = job.isClustered
-            ? ClusterAttempt(job: job, skipping: attempt > 0 ? ClusterAttempt.succeededTasks(index: index, job: job, before: attempt, layout: layout) : [])
+            ? ClusterAttempt(job: job, earlier: attempt > 0 ? ClusterAttempt.succeededTasks(index: index, job: job, before: attempt, layout: layout) : [:])
             : nil
         var plainSpec = LaunchSpec(
             executable: job.executable, arguments: job.arguments, environment: environment(for: job),
@@ -190,7 +190,7 @@ public final class WorkflowEngine: @unchecked Sendable {
                 var taskRuns: [ClusterTaskRun] = []
                 if let cluster, end.termination.process?.spawnError == nil {
                     let ran = cluster.runs(recordFile: recordFile)
-                    taskRuns = ran.runs
+                    taskRuns = (cluster.carried + ran.runs).sorted { $0.seq < $1.seq }
                     recordWritten = recordWritten || ran.summary != nil || !ran.runs.isEmpty
                     outcome = ClusterAttempt.judge(outcome, runs: ran.runs, summary: ran.summary)
                 }
