@@ -96,13 +96,20 @@ public struct KickstartRecord: Sendable, Equatable {
         if bytes.starts(with: Array("[cluster-".utf8)) || bytes.starts(with: Array("[seqexec-".utf8)) || containsClusterLine(bytes) {
             yaml = []
             yaml.reserveCapacity(bytes.count)
+            // As monitord: a record starts at `- invocation:` and takes the lines that can be
+            // YAML (indented, a list item, empty); anything else (a batch system's epilogue)
+            // is skipped.
+            var inRecord = false
             for line in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
                 if line.first == UInt8(ascii: "["), let parsed = ClusterLine.parse(Substring(decoding: line, as: UTF8.self)) {
                     clusterLines.append(parsed)
-                } else {
-                    yaml += line
-                    yaml.append(UInt8(ascii: "\n"))
+                    inRecord = false
+                    continue
                 }
+                if line.starts(with: Array("- invocation:".utf8)) { inRecord = true }
+                guard inRecord, line.isEmpty || line.first == UInt8(ascii: " ") || line.first == UInt8(ascii: "-") else { continue }
+                yaml += line
+                yaml.append(UInt8(ascii: "\n"))
             }
         }
         let summary = clusterLines.last { $0.isSummary }
