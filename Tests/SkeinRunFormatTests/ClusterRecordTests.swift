@@ -34,4 +34,15 @@ final class ClusterRecordTests: XCTestCase {
         XCTAssertEqual(record.clusterSummary?["failed"], "1")
         XCTAssertFalse(record.clusterSummary?.succeeded ?? true)
     }
+
+    func testKickstartTimesAreReadAsTheFormatterReadsThem() {
+        for text in ["2026-11-21T08:06:43.023+00:00", "2019-02-15T14:06:34.252-08:00", "2012-04-20T15:37:48.523-04:00", "2000-02-29T23:59:59+05:30",
+                     "1999-12-31T00:00:00Z", "2024-03-01T00:00:00.5+00:00"] {
+            let formatter = ISO8601DateFormatter()
+            formatter.formatOptions = text.contains(".") ? [.withInternetDateTime, .withFractionalSeconds] : [.withInternetDateTime]
+            let expected = formatter.date(from: text)?.timeIntervalSince1970
+            XCTAssertEqual(KickstartRecord.epoch(text)!, expected!, accuracy: 0.0005, text)
+        }
+        XCTAssertNil(KickstartRecord.epoch("yesterday"))
+    }
 }
