@@ -175,17 +175,10 @@ public final class ProvenanceRecorder: RunObserver {
         let cpu = usage.map { Double($0.ru_utime.tv_sec) + Double($0.ru_utime.tv_usec) / 1e6 + Double($0.ru_stime.tv_sec) + Double($0.ru_stime.tv_usec) / 1e6 }
         // A clustered job's tasks: one invocation each, from its record (task_submit_seq =
         // the task's place in the cluster), as monitord reads pegasus-cluster's output.
+        // A clustered job's tasks each get theirs; a job that is its own task, its one.
         if job.isClustered {
-            for run in result.tasks {
-                _ = writer.insertInvocation(InvocationRow(
-                    instanceID: instance.id, taskSubmitSeq: run.seq, startTime: run.start, remoteDuration: run.duration, remoteCPUTime: run.cpu,
-                    exitcode: run.rawStatus, transformation: run.transformation, executable: run.executable,
-                    argv: run.arguments.joined(separator: " "), absTaskID: run.id, maxrss: run.maxrssKB,
-                    avgCPU: run.cpu.flatMap { run.duration > 0 ? $0 / run.duration : nil }))
-            }
-        }
-        // The job's one task (a job that is its own task).
-        else if job.recordedTasks.count == 1, let task = job.recordedTasks.first {
+            insertTaskInvocations(result.tasks, instance: instance.id)
+        } else if job.recordedTasks.count == 1, let task = job.recordedTasks.first {
             let duration = result.termination.duration
             // As monitord fills it: cpu time over wall time (nil for an instant job).
             _ = writer.insertInvocation(InvocationRow(
