@@ -6,8 +6,9 @@ enum ClusterGrouping {
     /// Pegasus's `Horizontal`: per level (partition `ID<level+1>`), per transformation (by
     /// name), per site, in chunks set by the first job's `pegasus` profile `clusters.num`
     /// (that many clusters; the first `size % num` get one more job) or `clusters.size` (jobs
-    /// per cluster). A chunk of one stays a plain job; so does a lone job unless
-    /// `pegasus.clusterer.allow.single` is true. Names: `merge_<ns-name-version>_PID<level+1>_ID<n>`.
+    /// per cluster; the last cluster takes what is left, one job too). Without either, or
+    /// for a lone job, nothing is clustered unless `pegasus.clusterer.allow.single` is true.
+    /// Names: `merge_<ns-name-version>_PID<level+1>_ID<n>`, `.`, `+` and `=` made `_`.
     static func horizontal(_ candidates: [Int], _ workflow: ExecutableWorkflow, _ context: PlanningContext, levels: [Int: Int],
                            allowSingle: Bool) -> [(name: String, members: [Int])] {
         struct Key: Hashable { var level: Int; var transformation: String }
