@@ -40,6 +40,8 @@ enum ClusterMode {
         close(fd)
         let entries = TaskList.parse(content.text)
         let facts = Kickstart.HostFacts.current(omitMachine: false)
+        let metadata = MetadataFile.create()
+        defer { metadata?.remove() }
         var succeeded = 0, failed = 0
         var interrupted = false
         for entry in entries {
@@ -53,7 +55,7 @@ enum ClusterMode {
             options.recordPath = recordPath
             options.appendRecord = true
             let taskArgv = ["skein-kickstart"] + entry.arguments
-            let (code, job) = Kickstart(options: options, start: start, handledSignals: handledSignals, argv: taskArgv, facts: facts).runJob()
+            let (code, job) = Kickstart(options: options, start: start, handledSignals: handledSignals, argv: taskArgv, facts: facts, sharedMetadata: metadata).runJob()
             let line = "[cluster-task id=\(entry.number), start=\"\(Clock.isoMillis(job.start))\", duration=\(fixed3(job.duration)), status=\(job.status.raw), line=\(entry.line), pid=\(job.pid ?? 0), app=\"\(escape(taskArgv[options.commandIndex]))\"]\n"
             _ = writeAppending(recordPath, line)
             if code == 0 { succeeded += 1 } else { failed += 1; break }

@@ -15,6 +15,8 @@ struct Kickstart {
     /// What does not change between a cluster's tasks (who and where, the machine), gathered
     /// once per cluster; nil: gathered for this run.
     var facts: HostFacts? = nil
+    /// One metadata file for all the tasks of a cluster (nil: this run makes its own).
+    var sharedMetadata: MetadataFile? = nil
 
     func run() -> Int32 { runJob().code }
 
@@ -24,7 +26,7 @@ struct Kickstart {
         let begin = argv == nil ? start : Clock.now()
         var failure = enterWorkdir()
         let initial = options.initial.map { FileEntry.file(key: $0.lfn ?? $0.path, path: $0.path, lfn: $0.lfn) }
-        let metadata = MetadataFile.create()
+        let metadata = sharedMetadata?.reset() ?? MetadataFile.create()
         let stdio = Stdio.open(stdin: options.stdin, stdout: options.stdout, stderr: options.stderr)
         if failure == nil { failure = stdio.failure }
         let launch = Launch.start(command: options.commandIndex, argv: argv, after: failure, stdio: stdio, defaultSignals: handledSignals + [SIGPIPE, SIGQUIT])
@@ -43,7 +45,7 @@ struct Kickstart {
         stdio.close()
         if let metadata {
             files.append(metadata.entry())
-            metadata.remove()
+            if sharedMetadata == nil { metadata.remove() }
         }
         let target = RecordTarget.open(path: options.recordPath, append: options.appendRecord)
         let full = failed || options.fullInfo

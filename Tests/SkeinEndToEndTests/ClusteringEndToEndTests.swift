@@ -54,7 +54,7 @@ final class ClusteringEndToEndTests: XCTestCase {
         XCTAssertEqual(record.components(separatedBy: "- invocation: True").count - 1, 2, record)
         XCTAssertEqual(record.split(separator: "\n").filter { $0.hasPrefix("[cluster-task id=") }.count, 2)
         XCTAssertTrue(record.split(separator: "\n").last?.hasPrefix("[cluster-summary stat=\"ok\", lines=4, tasks=2, succeeded=2, failed=0, extra=0, duration=") ?? false, record)
-        XCTAssertEqual(text(jobs.appendingPathComponent("t2.stdout.000")), "hello from t2\n", "each task's own output")
+        XCTAssertTrue(record.contains("hello from t2"), "each task's output is in its record, as pegasus-kickstart keeps it")
         XCTAssertEqual(Set(text(workflow.scratch().appendingPathComponent("log.txt")).split(separator: "\n")), ["t1", "t2", "t3", "t4", "t5"])
 
         let db = run.appendingPathComponent("five-0.stampede.db")

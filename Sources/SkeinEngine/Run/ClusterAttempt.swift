@@ -38,14 +38,19 @@ struct ClusterAttempt {
     }
 
     /// The task list: each task under skein-kickstart with its own record entries, stdio
-    /// files (declared ones in the working directory, else `<task id>.stdout.AAA` beside the
-    /// cluster's files) and outputs to stat.
+    /// files and outputs to stat. Declared stdio files are the task's, in the working
+    /// directory; the others go to one pair of files per attempt (`<cluster>.task.stdout.AAA`,
+    /// emptied for each task), and each task's output is kept in its record, as
+    /// pegasus-kickstart keeps a clustered task's: a file per task would cost more than a
+    /// no-op task on a busy ext4.
     func taskList(index: Int, attempt: Int, layout: RunLayout, workflowLabel: String, workflowStamp: String) -> String {
+        let sharedStdout = layout.stdout(index, job.id + ".task", attempt: attempt)
+        let sharedStderr = layout.stderr(index, job.id + ".task", attempt: attempt)
         let entries = tasks.map { seq, task in
             var args = ["-n", task.transformation, "-N", task.id, "-R", job.site, "-L", workflowLabel, "-T", workflowStamp, "-w", job.workingDirectory]
             if let stdin = task.stdin { args += ["-i", JobFolderPath.inside(job.workingDirectory, stdin) ?? "/dev/null"] }
-            args += ["-o", task.stdout.flatMap { JobFolderPath.inside(job.workingDirectory, $0) } ?? layout.stdout(index, task.id, attempt: attempt)]
-            args += ["-e", task.stderr.flatMap { JobFolderPath.inside(job.workingDirectory, $0) } ?? layout.stderr(index, task.id, attempt: attempt)]
+            args += ["-o", task.stdout.flatMap { JobFolderPath.inside(job.workingDirectory, $0) } ?? sharedStdout]
+            args += ["-e", task.stderr.flatMap { JobFolderPath.inside(job.workingDirectory, $0) } ?? sharedStderr]
             for lfn in task.outputs ?? [] where lfn != task.stdout && lfn != task.stderr {
                 if let path = JobFolderPath.inside(job.workingDirectory, lfn) { args += ["-s", "\(lfn)=\(path)"] }
             }

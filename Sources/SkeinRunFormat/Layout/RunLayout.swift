@@ -51,9 +51,7 @@ public struct RunLayout: Sendable, Equatable {
     public func record(_ index: Int, _ id: String, attempt: Int) -> String { attemptFile(index, id, "out", attempt) }
     public func stdout(_ index: Int, _ id: String, attempt: Int) -> String { attemptFile(index, id, "stdout", attempt) }
     public func stderr(_ index: Int, _ id: String, attempt: Int) -> String { attemptFile(index, id, "stderr", attempt) }
-    /// A clustered job's task list for one attempt (`<id>.in.AAA`, as Pegasus's `merge_*.in`);
-    /// each task's own stdout and stderr are `stdout(index, taskID, attempt:)` and
-    /// `stderr(index, taskID, attempt:)` in the cluster's folder (task ids are unique in a run).
+    /// A clustered job's task list for one attempt (`<id>.in.AAA`, as Pegasus's `merge_*.in`).
     public func taskList(_ index: Int, _ id: String, attempt: Int) -> String { attemptFile(index, id, "in", attempt) }
 
     /// The same paths relative to the run directory, as provenance stores them.
