@@ -15,7 +15,7 @@ public struct Planner {
     /// as passes here.
     let passes: [any PlannerPass] = [
         DataReusePass(), PlacementPass(), ProfilesPass(), ExecutablesPass(), DataflowPass(), DirectoriesPass(), StagingPass(), ReusedOutputsStagingPass(),
-        ContainerPass(), RegistrationPass(), CleanupPass(), IntegrityPass(),
+        ContainerPass(), RegistrationPass(), CleanupPass(), IntegrityPass(), ClusteringPass(),
     ]
 
     public init(_ loaded: LoadedWorkflow, options: PlanOptions) {

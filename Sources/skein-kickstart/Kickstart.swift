@@ -10,19 +10,31 @@ struct Kickstart {
     let options: Options
     let start: Double
     let handledSignals: [Int32]
+    /// A cluster task's command line (the options were parsed from it); nil: the wrapper's own.
+    var argv: [String]? = nil
+    /// What does not change between a cluster's tasks (who and where, the machine), gathered
+    /// once per cluster; nil: gathered for this run.
+    var facts: HostFacts? = nil
+    /// One metadata file for all the tasks of a cluster (nil: this run makes its own).
+    var sharedMetadata: MetadataFile? = nil
 
-    func run() -> Int32 {
-        prependPath()
+    func run() -> Int32 { runJob().code }
+
+    /// Runs the job and writes its record; the wrapper's exit code and the job's `mainjob`.
+    func runJob() -> (code: Int32, job: JobRecord) {
+        if argv == nil { prependPath() }
+        let begin = argv == nil ? start : Clock.now()
         var failure = enterWorkdir()
         let initial = options.initial.map { FileEntry.file(key: $0.lfn ?? $0.path, path: $0.path, lfn: $0.lfn) }
-        let metadata = MetadataFile.create()
+        let metadata = sharedMetadata?.reset() ?? MetadataFile.create()
         let stdio = Stdio.open(stdin: options.stdin, stdout: options.stdout, stderr: options.stderr)
         if failure == nil { failure = stdio.failure }
-        let launch = Launch.start(command: options.commandIndex, after: failure, stdio: stdio, defaultSignals: handledSignals + [SIGPIPE, SIGQUIT])
+        let launch = Launch.start(command: options.commandIndex, argv: argv, after: failure, stdio: stdio, defaultSignals: handledSignals + [SIGPIPE, SIGQUIT])
 
         // While the job runs.
-        var record = header()
-        var machine = options.omitMachine ? nil : Machine.current()
+        let facts = self.facts ?? HostFacts.current(omitMachine: options.omitMachine)
+        var record = header(facts, start: begin)
+        var machine = options.omitMachine ? nil : facts.machine
         let executable = FileEntry.file(key: "executable", path: launch.path ?? launch.name)
         _ = Clock.isoSeconds(0)  // loads the time zone now rather than after the job
 
@@ -33,7 +45,7 @@ struct Kickstart {
         stdio.close()
         if let metadata {
             files.append(metadata.entry())
-            metadata.remove()
+            if sharedMetadata == nil { metadata.remove() }
         }
         let target = RecordTarget.open(path: options.recordPath, append: options.appendRecord)
         let full = failed || options.fullInfo
@@ -48,20 +60,35 @@ struct Kickstart {
         record.files = files
         record.machine = machine
         record.usage = ResourceUsage.ofSelf()
-        record.duration = Clock.now() - start
+        record.duration = Clock.now() - begin
         let code = job.status.wrapperExitCode
-        guard target.write(record.yaml()) else { return code == 0 ? 1 : code }
-        return code
+        guard target.write(record.yaml()) else { return (code == 0 ? 1 : code, job) }
+        return (code, job)
+    }
+
+    /// Who and where: the same for every task of a cluster.
+    struct HostFacts {
+        var interface: String?
+        var address: String?
+        var hostname: String?
+        var user: String?
+        var group: String?
+        var machine: Machine?
+
+        static func current(omitMachine: Bool) -> HostFacts {
+            let address = Host.primaryIPv4()
+            return HostFacts(interface: address?.interface, address: address?.address, hostname: Host.name(), user: Accounts.userName(getuid()),
+                             group: Accounts.groupName(getgid()), machine: omitMachine ? nil : Machine.current())
+        }
     }
 
     /// The header fields: what (from the options), who and where (from the system).
-    private func header() -> InvocationRecord {
-        let address = Host.primaryIPv4()
-        return InvocationRecord(
+    private func header(_ facts: HostFacts, start: Double) -> InvocationRecord {
+        InvocationRecord(
             start: start, duration: 0, transformation: options.transformation, derivation: options.derivation,
             resource: options.site, wfLabel: options.wfLabel, wfStamp: options.wfStamp,
-            interface: address?.interface, hostaddr: address?.address, hostname: Host.name(), pid: getpid(),
-            uid: getuid(), user: Accounts.userName(getuid()), gid: getgid(), group: Accounts.groupName(getgid()),
+            interface: facts.interface, hostaddr: facts.address, hostname: facts.hostname, pid: getpid(),
+            uid: getuid(), user: facts.user, gid: getgid(), group: facts.group,
             umask: Host.umask(), jobIDs: NamedValue.jobIDs(), cwd: currentDirectory())
     }
 

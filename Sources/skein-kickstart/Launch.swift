@@ -12,10 +12,13 @@ struct Launch {
     let jobStart: Double
     let failure: (code: Int32, prefix: String)?
 
-    static func start(command index: Int, after earlier: (code: Int32, prefix: String)?, stdio: Stdio,
+    /// `argv` is the command line the options came from: nil for the wrapper's own (passed
+    /// through byte for byte), or a task line of cluster mode.
+    static func start(command index: Int, argv given: [String]? = nil, after earlier: (code: Int32, prefix: String)?, stdio: Stdio,
                       defaultSignals: [Int32]) -> Launch {
-        let name = CommandLine.arguments[index]
-        let arguments = Array(CommandLine.arguments[(index + 1)...])
+        let all = given ?? CommandLine.arguments
+        let name = all[index]
+        let arguments = Array(all[(index + 1)...])
         var failure = earlier
         var path: String?
         if failure == nil {
@@ -24,10 +27,16 @@ struct Launch {
         var pid: pid_t?
         let jobStart = Clock.now()
         if failure == nil, let path {
-            let argv = Array(UnsafeBufferPointer(start: CommandLine.unsafeArgv + index, count: Int(CommandLine.argc) - index))
             let options = LocalSpawn.Options(stdin: stdio.descriptor(0), stdout: stdio.descriptor(1),
                                              stderr: stdio.descriptor(2), defaultSignals: defaultSignals)
-            do { pid = try LocalSpawn.spawn(path: path, argv: argv, options: options) } catch { failure = (error.code, "") }
+            do {
+                if given != nil {
+                    pid = try LocalSpawn.spawn(path: path, arguments: Array(all[index...]), options: options)
+                } else {
+                    let argv = Array(UnsafeBufferPointer(start: CommandLine.unsafeArgv + index, count: Int(CommandLine.argc) - index))
+                    pid = try LocalSpawn.spawn(path: path, argv: argv, options: options)
+                }
+            } catch { failure = (error.code, "") }
         }
         SignalForwarding.start(forwardingTo: pid ?? 0)
         return Launch(name: name, arguments: arguments, path: path, pid: pid, jobStart: jobStart, failure: failure)

@@ -27,6 +27,15 @@ struct MetadataFile {
         return entry
     }
 
+    /// Empty again for the next task of a cluster: one file for all of them, since creating
+    /// and removing a file per task costs more than the task on a busy ext4 (the kernel
+    /// skips recently deleted inodes when it allocates one).
+    func reset() -> MetadataFile {
+        _ = ftruncate(fd, 0)
+        setenv("KICKSTART_METADATA", path, 1)
+        return self
+    }
+
     func remove() {
         close(fd)
         unlink(path)

@@ -38,12 +38,18 @@ enum SignalForwarding {
         for signal in signals { sigaddset(&unblocked, signal) }
         sigprocmask(SIG_UNBLOCK, &unblocked, nil)
     }
+
+    /// The last signal forwarded (0: none): cluster mode starts no task after one.
+    static var received: Int32 { lastSignal }
 }
+
+nonisolated(unsafe) private var lastSignal: Int32 = 0
 
 /// The job's process group; written once before the signals are unblocked, read in the handler.
 nonisolated(unsafe) private var target: pid_t = 0
 
 private func forward(_ signal: Int32) {
+    lastSignal = signal
     let group = target
     if group > 0 { kill(-group, signal) }
 }

@@ -7,6 +7,9 @@ let start = Clock.now()
 let handledSignals = SignalForwarding.install()
 // A closed stdout must fail the record's write, not kill the wrapper (the job gets SIGPIPE back).
 signal(SIGPIPE, SIG_IGN)
+if CommandLine.arguments.count > 1, CommandLine.arguments[1] == "--cluster" {
+    exit(ClusterMode.run(CommandLine.arguments, start: start, handledSignals: handledSignals))
+}
 switch Options.parse(CommandLine.arguments) {
 case .exit(let code):
     exit(code)

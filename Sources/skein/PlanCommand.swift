@@ -36,6 +36,21 @@ struct PlanningOptions: ParsableArguments {
     }
     @Option(name: [.long, .customShort("R")], help: ArgumentHelp("An earlier run directory whose registered outputs and produced files count as replicas for data reuse (pegasus-plan --reuse); repeat it or separate with commas.", valueName: "dir"))
     var reuse: [String] = []
+    // Clustering (issue 11).
+    @Option(
+        name: [.customLong("cluster"), .customShort("C")],
+        help: ArgumentHelp("Merge jobs into clustered jobs that run their tasks in one slot, as pegasus-plan -C: horizontal (same transformation, level and site, by the pegasus profile clusters.size or clusters.num), label (same pegasus.label profile). Comma-separated or repeated; applied in order.", valueName: "method"))
+    var cluster: [String] = []
+
+    /// The clustering methods in order; a wrong name is a usage error that lists the right ones.
+    func clustering() throws -> [PlanOptions.Clustering] {
+        try cluster.flatMap { $0.split(separator: ",") }.map { name in
+            guard let method = PlanOptions.Clustering(rawValue: name.trimmingCharacters(in: .whitespaces)) else {
+                throw ValidationError("--cluster takes horizontal or label (comma-separated), not '\(name)'")
+            }
+            return method
+        }
+    }
 }
 
 enum Planning {
@@ -60,6 +75,7 @@ enum Planning {
             Terminal.writeError("skein: \(error)\n")
             throw SkeinExit.badInput
         }
+        planOptions.clustering = try options.clustering()
         do {
             let plan = try RunPlanning.plan(
                 result.loaded, options: planOptions, change: change,

@@ -21,6 +21,8 @@ public struct AttemptResult: Sendable {
     public var integrity: [IntegrityWork] = []
     /// Replicas registered by the attempt.
     public var registered: [RegisteredReplica] = []
+    /// A clustered job's tasks that ran in this attempt, in order (empty for other jobs).
+    public var tasks: [ClusterTaskRun] = []
 }
 
 /// The observer of a run's life, called on the engine queue: provenance, the journal,

@@ -21,6 +21,8 @@ public struct EngineOptions: Sendable {
     /// Jobs that failed for good in an earlier engine and stay failed in this one (job id ->
     /// last attempt): `skein retry RUN JOB` on a stopped run runs only the jobs it names.
     public var stayFailed: [String: Int]
+    /// skein-kickstart, which runs a clustered job's tasks (its cluster mode).
+    public var kickstart: String = "skein-kickstart"
 
     public init(maxJobs: Int, batchMaxJobs: Int? = nil, categoryLimits: [String: Int] = [:], controlPollInterval: Double = 0.2, killGrace: Double = 5,
                 defaultRetries: Int? = nil, stayFailed: [String: Int] = [:]) {

@@ -92,7 +92,9 @@ extension ProvenanceRecorder {
                 case .failed: close(row.instance, succeeded: false, reason: "recovered from engine.journal: " + (record?.outcome ?? "failed"), at: time)
                 }
             }
-            if !row.hasInvocation, let record, job.recordedTasks.count == 1, let task = job.recordedTasks.first {
+            if !row.hasInvocation, end != .open, job.isClustered {
+                reconcileClusterInvocations(job, recordFile: recordFile, instance: row.instance)
+            } else if !row.hasInvocation, let record, job.recordedTasks.count == 1, let task = job.recordedTasks.first {
                 insertInvocation(from: record, instance: row.instance, task: task, succeeded: end == .succeeded)
             }
         }

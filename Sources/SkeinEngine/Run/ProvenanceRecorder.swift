@@ -68,7 +68,7 @@ public final class ProvenanceRecorder: RunObserver {
             let rows = range.map { i in
                 let job = plan.jobs[i]
                 return JobRow(execJobID: job.id, submitFile: "\(job.id).sub", typeDesc: JobType(rawValue: job.kind.rawValue) ?? .unknown,
-                              clustered: job.tasks.count > 1, maxRetries: job.retries, executable: job.executable,
+                              clustered: job.isClustered, maxRetries: job.retries, executable: job.executable,
                               argv: job.arguments.joined(separator: " "), taskCount: job.recordedTasks.count)
             }
             let ids = writer.insertJobs(wfID, rows)
@@ -166,14 +166,20 @@ public final class ProvenanceRecorder: RunObserver {
         let raw = Int(result.termination.rawStatus)
         writer.finishInstance(instance.id, InstanceFinish(
             exitcode: result.outcome.succeeded ? 0 : (raw != 0 ? raw : 256), localDuration: result.termination.duration,
-            hostID: hostID, schedID: result.schedulerID, taskOutputs: [TaskOutput(taskSeq: 1, stdout: result.stdoutText, stderr: result.stderrText)],
+            hostID: hostID, schedID: result.schedulerID,
+            taskOutputs: job.isClustered
+                ? result.tasks.map { TaskOutput(taskSeq: $0.seq, stdout: $0.stdoutText, stderr: $0.stderrText) }
+                : [TaskOutput(taskSeq: 1, stdout: result.stdoutText, stderr: result.stderrText)],
             stderrText: result.stderrText))
         // Work done without a process has no rusage: cpu time, maxrss and avg cpu stay NULL.
         let usage = result.termination.usage
         let cpu = usage.map { Double($0.ru_utime.tv_sec) + Double($0.ru_utime.tv_usec) / 1e6 + Double($0.ru_stime.tv_sec) + Double($0.ru_stime.tv_usec) / 1e6 }
-        // The job's one task (a job that is its own task); a clustered job's tasks report their
-        // own invocations once clustering runs them.
-        if job.recordedTasks.count == 1, let task = job.recordedTasks.first {
+        // A clustered job's tasks: one invocation each, from its record (task_submit_seq =
+        // the task's place in the cluster), as monitord reads pegasus-cluster's output.
+        // A clustered job's tasks each get theirs; a job that is its own task, its one.
+        if job.isClustered {
+            insertTaskInvocations(result.tasks, instance: instance.id)
+        } else if job.recordedTasks.count == 1, let task = job.recordedTasks.first {
             let duration = result.termination.duration
             // As monitord fills it: cpu time over wall time (nil for an instant job).
             _ = writer.insertInvocation(InvocationRow(

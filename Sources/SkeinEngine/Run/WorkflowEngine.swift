@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Foundation
+import SkeinKickstart
 import SkeinRunFormat
 
 /// Runs a plan to the end: feeds the scheduler events on one serial queue (the only owner of
@@ -169,19 +170,23 @@ public final class WorkflowEngine: @unchecked Sendable {
         if createdFolders.insert(folder).inserted { mkdirs(folder) }
         let stdoutFile = layout.stdout(index, job.id, attempt: attempt)
         let stderrFile = layout.stderr(index, job.id, attempt: attempt)
-        let onHost = LaunchSpec(
+        let recordFile = layout.record(index, job.id, attempt: attempt)
+        let cluster = job.isClustered
+            ? ClusterAttempt(job: job, earlier: attempt > 0 ? ClusterAttempt.succeededTasks(index: index, job: job, before: attempt, layout: layout) : [:])
+            : nil
+        var onHost = LaunchSpec(
             executable: job.executable, arguments: job.arguments, environment: environment(for: job),
             workingDirectory: job.workingDirectory,
             stdin: job.stdin.map { JobFolderPath.inside(job.workingDirectory, $0) ?? "/dev/null" },
             stdout: job.stdout.flatMap { JobFolderPath.inside(job.workingDirectory, $0) } ?? stdoutFile,
             stderr: job.stderr.flatMap { JobFolderPath.inside(job.workingDirectory, $0) } ?? stderrFile)
+        if let cluster { onHost = clusterSpec(cluster, index: index, attempt: attempt, recordFile: recordFile, stdoutFile: stdoutFile, stderrFile: stderrFile) }
         // A job in a container: the runtime is the process, the job's command is inside.
         let containerName = ContainerLaunch.containerName(workflowUUID: plan.wfUUID, job: job.id, attempt: attempt)
         let spec = job.container.map { ContainerLaunch.wrap(onHost, job: job, container: $0, name: containerName) } ?? onHost
         let startedAt = Date().timeIntervalSince1970
         log(.started(job: job.id, attempt: attempt))
         for o in observers { o.attemptStarted(job: index, attempt: attempt, at: now) }
-        let recordFile = layout.record(index, job.id, attempt: attempt)
         let executor = executors[job.executor]!
         let launch = AttemptLaunch(job: index, attempt: attempt, planned: job, spec: spec, recordFile: recordFile, workflowLabel: plan.label)
         let progress: @Sendable (AttemptProgress) -> Void = { [self] update in
@@ -211,9 +216,17 @@ public final class WorkflowEngine: @unchecked Sendable {
                 // Declared stdout/stderr files stay the job's output; each attempt keeps a copy.
                 if job.stdout != nil { linkOrCopy(spec.stdout, stdoutFile) }
                 if job.stderr != nil { linkOrCopy(spec.stderr, stderrFile) }
-                var outcome = PostRunChecks.outcome(of: end.termination, job: job, stdoutFile: stdoutFile, stderrFile: stderrFile, startedAt: startedAt)
+                var outcome = PostRunChecks.outcome(of: end.termination, job: cluster?.checkedJob ?? job, stdoutFile: stdoutFile, stderrFile: stderrFile, startedAt: startedAt)
                 if !outcome.succeeded, let reason = end.reason { outcome.reason = reason }
-                if !end.recordWritten, let failure = AttemptRecord.write(
+                var recordWritten = end.recordWritten
+                var taskRuns: [ClusterTaskRun] = []
+                if let cluster, end.termination.process?.spawnError == nil {
+                    let ran = cluster.runs(recordFile: recordFile)
+                    taskRuns = (cluster.carried + ran.runs).sorted { $0.seq < $1.seq }
+                    recordWritten = recordWritten || ran.summary != nil || !ran.runs.isEmpty
+                    outcome = ClusterAttempt.judge(outcome, runs: ran.runs, summary: ran.summary)
+                }
+                if !recordWritten, let failure = AttemptRecord.write(
                     AttemptRecord.make(job: job, plan: plan, termination: end.termination, environment: spec.environment, stdoutFile: stdoutFile, stderrFile: stderrFile, host: hostFacts,
                                       paths: resolvedPaths),
                     to: recordFile) {
@@ -229,6 +242,7 @@ public final class WorkflowEngine: @unchecked Sendable {
                                            stderrText: PostRunChecks.tail(stderrFile, limit: 65536))
                 result.integrity = end.integrity
                 result.registered = end.registered
+                result.tasks = taskRuns
                 let finishedResult = result
                 inbox.post { [self] in finished(finishedResult) }
             }
@@ -409,6 +423,15 @@ public final class WorkflowEngine: @unchecked Sendable {
         env["PEGASUS_JOBID"] = job.id
         env["PEGASUS_SITE"] = job.site
         return env.map { "\($0.key)=\($0.value)" }
+    }
+
+    /// A clustered job runs as skein-kickstart's cluster mode over the attempt's task list.
+    private func clusterSpec(_ cluster: ClusterAttempt, index: Int, attempt: Int, recordFile: String, stdoutFile: String, stderrFile: String) -> LaunchSpec {
+        let list = layout.taskList(index, cluster.job.id, attempt: attempt)
+        let text = cluster.taskList(index: index, attempt: attempt, layout: layout, workflowLabel: plan.label, workflowStamp: Clock.isoSeconds(Int(plan.createdAt)))
+        if !FileManager.default.createFile(atPath: list, contents: Data(text.utf8)) { reportWriteFailure("cannot write the task list \(list)") }
+        return LaunchSpec(executable: options.kickstart, arguments: ["--cluster", list, "-r", recordFile], environment: environment(for: cluster.job),
+                          workingDirectory: cluster.job.workingDirectory, stdin: nil, stdout: stdoutFile, stderr: stderrFile)
     }
 
     private func linkOrCopy(_ source: String, _ target: String) {

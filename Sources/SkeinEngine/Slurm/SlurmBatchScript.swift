@@ -30,6 +30,12 @@ enum SlurmBatchScript {
         for (key, value) in job.environment.sorted(by: { $0.key < $1.key }) where isName(key) {
             lines.append("export \(key)=\(quote(value))")
         }
+        if job.isClustered {
+            // The cluster's tasks in order, each under skein-kickstart, as on this machine.
+            lines.append("exec " + ([kickstart] + launch.spec.arguments).map(quote).joined(separator: " ")
+                + " >" + quote(launch.spec.stdout) + " 2>" + quote(launch.spec.stderr))
+            return lines.joined(separator: "\n") + "\n"
+        }
         var command = [kickstart, "-n", job.transformation, "-N", job.id, "-R", job.site, "-L", launch.workflowLabel, "-w", job.workingDirectory]
         if let stdin = launch.spec.stdin { command += ["-i", stdin] }
         command += ["-o", launch.spec.stdout, "-e", launch.spec.stderr]

@@ -12,6 +12,14 @@ public struct PlanOptions: Sendable {
         case none
     }
 
+    /// pegasus-plan `--cluster`: how jobs are merged into clustered jobs, applied in order.
+    public enum Clustering: String, Sendable, CaseIterable {
+        /// Jobs of one transformation on one level and site, by `clusters.size` / `clusters.num`.
+        case horizontal
+        /// Jobs with the same `pegasus.label` profile (key: `pegasus.clusterer.label.key`).
+        case label
+    }
+
     /// Runs go in `baseDirectory/<label>/runNNNN`.
     public var baseDirectory: String
     /// Sites jobs may run on, in order of preference (pegasus-plan `--sites`).
@@ -39,6 +47,8 @@ public struct PlanOptions: Sendable {
     public var relativeDirectory: String?
     /// Files of earlier runs (pegasus-plan `--reuse`): replicas after the catalog's.
     public var reusedReplicas: [ReusedReplica] = []
+    /// Clustering methods in the order given; empty (the default) clusters nothing.
+    public var clustering: [Clustering] = []
 
     public init(baseDirectory: String = "runs", sitesToRun: [String] = ["local"], outputSite: String = "local", stageOut: Bool = false, cleanup: Cleanup = .inplace, reuse: Bool = true, defaultRetries: Int = 0, plannerArguments: [String] = [], properties: PegasusProperties? = nil) {
         self.baseDirectory = baseDirectory

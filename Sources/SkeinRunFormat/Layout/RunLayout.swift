@@ -54,6 +54,8 @@ public struct RunLayout: Sendable, Equatable {
     public func record(_ index: Int, _ id: String, attempt: Int) -> String { attemptFile(index, id, "out", attempt) }
     public func stdout(_ index: Int, _ id: String, attempt: Int) -> String { attemptFile(index, id, "stdout", attempt) }
     public func stderr(_ index: Int, _ id: String, attempt: Int) -> String { attemptFile(index, id, "stderr", attempt) }
+    /// A clustered job's task list for one attempt (`<id>.in.AAA`, as Pegasus's `merge_*.in`).
+    public func taskList(_ index: Int, _ id: String, attempt: Int) -> String { attemptFile(index, id, "in", attempt) }
 
     /// The same paths relative to the run directory, as provenance stores them.
     public func relative(_ path: String) -> String {

@@ -117,6 +117,10 @@ public struct ExecutableJob: Codable, Sendable, Equatable {
     /// before it starts (`pegasus.integrity.checking`).
     public var inputChecksums: [String: String] = [:]
 
+    /// A clustered job (Pegasus's `merge_*`): its tasks run in order in one slot under
+    /// skein-kickstart's cluster mode, as pegasus-cluster runs them.
+    public var isClustered: Bool { !tasks.isEmpty }
+
     /// The tasks provenance records for this job: its own one, or the clustered ones.
     /// Auxiliary jobs (create-dir, ...) are no task of the abstract workflow.
     public var recordedTasks: [ExecutableTask] {
@@ -258,13 +262,26 @@ public struct ExecutableTask: Codable, Sendable, Equatable {
     public var executable: String
     public var arguments: [String]
     public var metadata: [String: String]
+    // A clustered job's task runs as its own job would have (ClusteringPass keeps these);
+    // all optional, so plans without clustering are unchanged.
+    /// Logical names of the task's stdin / stdout / stderr files in the working directory.
+    public var stdin: String?
+    public var stdout: String?
+    public var stderr: String?
+    /// Files the task must produce (checked when it ran in the attempt).
+    public var outputs: [String]?
 
-    public init(id: String, transformation: String, executable: String, arguments: [String], metadata: [String: String] = [:]) {
+    public init(id: String, transformation: String, executable: String, arguments: [String], metadata: [String: String] = [:],
+                stdin: String? = nil, stdout: String? = nil, stderr: String? = nil, outputs: [String]? = nil) {
         self.id = id
         self.transformation = transformation
         self.executable = executable
         self.arguments = arguments
         self.metadata = metadata
+        self.stdin = stdin
+        self.stdout = stdout
+        self.stderr = stderr
+        self.outputs = outputs
     }
 }
 

@@ -67,14 +67,63 @@ public struct KickstartRecord: Sendable, Equatable {
 
     public var path: String
     public var invocations: [Invocation]
+    /// A clustered job's `[cluster-task …]` lines, one per task run, in order.
+    public var clusterTasks: [ClusterLine] = []
+    /// A clustered job's `[cluster-summary …]` line (nil for a job that is one task).
+    public var clusterSummary: ClusterLine?
 
     /// `2026-11-21T08:06:43.023+00:00` as epoch seconds.
     public static func epoch(_ text: String) -> Double? {
+        // Records are read by the hundred thousand (a clustered run): the form kickstart
+        // writes is parsed by hand; anything else goes to the formatter.
+        if let fast = fastEpoch(text) { return fast }
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         if let date = formatter.date(from: text) { return date.timeIntervalSince1970 }
         formatter.formatOptions = [.withInternetDateTime]
         return formatter.date(from: text)?.timeIntervalSince1970
+    }
+
+    /// `YYYY-MM-DDTHH:MM:SS[.fff][Z|±HH:MM]`, or nil.
+    static func fastEpoch(_ text: String) -> Double? {
+        let b = Array(text.utf8)
+        func digits(_ at: Int, _ count: Int) -> Int? {
+            guard at + count <= b.count else { return nil }
+            var value = 0
+            for i in at..<at + count {
+                guard b[i] >= 48, b[i] <= 57 else { return nil }
+                value = value * 10 + Int(b[i] - 48)
+            }
+            return value
+        }
+        guard b.count >= 19, b[4] == 45, b[7] == 45, b[10] == 84, b[13] == 58, b[16] == 58,
+              let year = digits(0, 4), let month = digits(5, 2), let day = digits(8, 2),
+              let hour = digits(11, 2), let minute = digits(14, 2), let second = digits(17, 2), (1...12).contains(month) else { return nil }
+        var i = 19
+        var fraction = 0.0
+        if i < b.count, b[i] == 46 {
+            i += 1
+            var scale = 0.1
+            while i < b.count, b[i] >= 48, b[i] <= 57 { fraction += Double(b[i] - 48) * scale; scale /= 10; i += 1 }
+        }
+        var offset = 0
+        if i < b.count, b[i] == 90 {
+            i += 1
+        } else if i + 6 == b.count, b[i] == 43 || b[i] == 45, b[i + 3] == 58, let h = digits(i + 1, 2), let m = digits(i + 4, 2) {
+            offset = (h * 3600 + m * 60) * (b[i] == 45 ? -1 : 1)
+            i += 6
+        } else {
+            return nil
+        }
+        guard i == b.count else { return nil }
+        // Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil).
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        let days = era * 146097 + doe - 719468
+        return Double(days * 86400 + hour * 3600 + minute * 60 + second - offset) + fraction
     }
 
     /// Parses a record file; a record still being written (or not YAML) is an error to show.
@@ -85,8 +134,36 @@ public struct KickstartRecord: Sendable, Equatable {
     }
 
     public static func parse(_ bytes: [UInt8], path: String) throws -> KickstartRecord {
+        // A clustered job's record: YAML invocations with `[cluster-…]` lines between them,
+        // which are not YAML (monitord splits them off the same way).
+        var yaml = bytes
+        var clusterLines: [ClusterLine] = []
+        if bytes.starts(with: Array("[cluster-".utf8)) || bytes.starts(with: Array("[seqexec-".utf8)) || containsClusterLine(bytes) {
+            yaml = []
+            yaml.reserveCapacity(bytes.count)
+            // As monitord: a record starts at `- invocation:` and takes the lines that can be
+            // YAML (indented, a list item, empty); anything else (a batch system's epilogue)
+            // is skipped.
+            var inRecord = false
+            for line in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
+                if line.first == UInt8(ascii: "["), let parsed = ClusterLine.parse(Substring(decoding: line, as: UTF8.self)) {
+                    clusterLines.append(parsed)
+                    inRecord = false
+                    continue
+                }
+                if line.starts(with: Array("- invocation:".utf8)) { inRecord = true }
+                guard inRecord, line.isEmpty || line.first == UInt8(ascii: " ") || line.first == UInt8(ascii: "-") else { continue }
+                yaml += line
+                yaml.append(UInt8(ascii: "\n"))
+            }
+        }
+        let summary = clusterLines.last { $0.isSummary }
+        let tasks = clusterLines.filter { !$0.isSummary }
+        if yaml.allSatisfy({ $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: " ") }), summary != nil {
+            return KickstartRecord(path: path, invocations: [], clusterTasks: tasks, clusterSummary: summary)
+        }
         let root: YAMLNode?
-        do { root = try YAMLParser.parse(bytes, secondDocument: .ignore).root } catch { throw RunFormatError("\(path): not a kickstart record (line \(error.mark.line): \(error.message))") }
+        do { root = try YAMLParser.parse(yaml, secondDocument: .ignore).root } catch { throw RunFormatError("\(path): not a kickstart record (line \(error.mark.line): \(error.message))") }
         var records: [YAMLMapping] = []
         switch root {
         case .sequence(let s)?:
@@ -96,8 +173,21 @@ public struct KickstartRecord: Sendable, Equatable {
         default:
             break
         }
-        if records.isEmpty { throw RunFormatError("\(path): no invocation in the record") }
-        return KickstartRecord(path: path, invocations: records.map(invocation))
+        if records.isEmpty && summary == nil { throw RunFormatError("\(path): no invocation in the record") }
+        return KickstartRecord(path: path, invocations: records.map(invocation), clusterTasks: tasks, clusterSummary: summary)
+    }
+
+    /// Whether a line of `bytes` begins with `[cluster-` or `[seqexec-`.
+    private static func containsClusterLine(_ bytes: [UInt8]) -> Bool {
+        let open = UInt8(ascii: "["), newline = UInt8(ascii: "\n")
+        var i = bytes.startIndex
+        while let j = bytes[i...].firstIndex(of: newline) {
+            let next = j + 1
+            if next < bytes.count, bytes[next] == open,
+               bytes[next...].starts(with: Array("[cluster-".utf8)) || bytes[next...].starts(with: Array("[seqexec-".utf8)) { return true }
+            i = next
+        }
+        return false
     }
 
     static func text(_ node: YAMLNode?) -> String? {

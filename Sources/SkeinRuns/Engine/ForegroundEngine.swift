@@ -15,6 +15,7 @@ public enum ForegroundEngine {
                            kickstart: String = EngineProcess.kickstartPath) throws -> Int32 {
         let settings = try RunSettings.current(runDirectory: plan.runDirectory)
         var options = EngineOptions(settings: settings, plan: plan)
+        options.kickstart = kickstart
         if !jobs.isEmpty {
             options.stayFailed = FailedJobs.forGood(in: plan, options: options).filter { !jobs.contains($0.key) }
         }

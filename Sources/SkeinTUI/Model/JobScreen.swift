@@ -590,11 +590,11 @@ enum JobDocuments {
     }
 
     static func record(_ r: KickstartRecord, directory: String) -> [DocLine] {
-        var lines: [DocLine] = []
+        var lines: [DocLine] = ClusterDocuments.summary(r)
         let path = r.path.hasPrefix(directory + "/") ? String(r.path.dropFirst(directory.count + 1)) : r.path
         for (n, inv) in r.invocations.enumerated() {
             if n > 0 { lines.append(.blank) }
-            lines.append(DocLine([.init("Invocation \(n + 1) of \(r.invocations.count)", .header), .init("  " + path, .dim)]))
+            lines.append(DocLine([.init(ClusterDocuments.title(r, n) ?? "Invocation \(n + 1) of \(r.invocations.count)", .header), .init("  " + path, .dim)]))
             let failed = inv.failure != nil || inv.signal != nil || (inv.exitCode ?? 0) != 0
             lines.append(.field("outcome", inv.outcome, role: failed ? .failed : .done))
             if let raw = inv.rawStatus { lines.append(.field("raw status", "\(raw)")) }
@@ -629,6 +629,7 @@ enum JobDocuments {
                 lines.append(.heading("stderr (in the record)"))
                 for l in e.split(separator: "\n", omittingEmptySubsequences: false).prefix(50) { lines.append(DocLine("  " + l)) }
             }
+            lines += ClusterDocuments.output(r, inv)
             if !inv.machine.isEmpty {
                 lines.append(.blank)
                 lines.append(.heading("Machine"))
