@@ -46,6 +46,9 @@ final class PegasusCompatibilityTests: XCTestCase {
         /// Appended to transformations.yml (a `containers:` list), with the runtimes to plan with.
         var containers = ""
         var containerRuntimes: [ContainerRuntime]?
+        var clustering: [PlanOptions.Clustering] = []
+        /// `b` is planned too, although its output is in the replica catalog (`--force`).
+        var force = false
     }
 
     struct Planned {
@@ -130,6 +133,8 @@ final class PegasusCompatibilityTests: XCTestCase {
                                   stageOut: fixture.stageOut)
         options.relativeDirectory = relativeDirectory
         options.containerRuntimes = fixture.containerRuntimes
+        options.clustering = fixture.clustering
+        options.reuse = !fixture.force
         do {
             let plan = try RunPlanning.plan(result.loaded, options: options, change: change, plannerExecutable: "skein", plannerVersion: "test")
             planned.plan = plan
@@ -145,6 +150,25 @@ final class PegasusCompatibilityTests: XCTestCase {
     func count(_ planned: Planned, _ kind: JobKind) -> Int { planned.plan?.jobs.filter { $0.kind == kind }.count ?? -1 }
 
     // MARK: - Walking the rows
+
+    static let clusteringRows: Set<String> = ["pegasus.clusterer.label.key", "pegasus.clusterer.allow.single", "pegasus.clusters.size", "pegasus.clusters.num", "pegasus.label"]
+
+    /// The clustering rows, with `--cluster`: jobs `a` and `b` (one transformation, one level)
+    /// merge as the profiles and properties say.
+    func testClusteringRows() throws {
+        func tasks(_ planned: Planned) -> [[String]] {
+            (planned.plan?.jobs ?? []).filter { $0.id.hasPrefix("merge_") }.map { $0.tasks.map(\.id).sorted() }
+        }
+        let both = [["a", "b"]]
+        XCTAssertEqual(tasks(try plan(Fixture(properties: nil, jobProfiles: [("pegasus", "clusters.size", "2")], clustering: [.horizontal], force: true))), both, "clusters.size")
+        XCTAssertEqual(tasks(try plan(Fixture(properties: nil, jobProfiles: [("pegasus", "clusters.num", "1")], clustering: [.horizontal], force: true))), both, "clusters.num")
+        XCTAssertEqual(tasks(try plan(Fixture(properties: nil, jobProfiles: [("pegasus", "clusters.size", "2")], force: true))), [], "no --cluster, no clusters")
+        XCTAssertEqual(tasks(try plan(Fixture(properties: nil, jobProfiles: [("pegasus", "label", "L")], clustering: [.label]))), [], "a lone labelled job stays itself")
+        XCTAssertEqual(tasks(try plan(Fixture(properties: "pegasus.clusterer.allow.single = true\n", jobProfiles: [("pegasus", "label", "L")], clustering: [.label]))), [["a"]],
+                       "pegasus.label, pegasus.clusterer.allow.single")
+        XCTAssertEqual(tasks(try plan(Fixture(properties: "pegasus.clusterer.allow.single = true\npegasus.clusterer.label.key = group\n", jobProfiles: [("pegasus", "group", "G")], clustering: [.label]))), [["a"]],
+                       "pegasus.clusterer.label.key")
+    }
 
     /// The `container` row: a job of a transformation with a container plans to run in it, once
     /// a runtime that can run the image is there, and nothing reports it as not honoured.
@@ -165,6 +189,8 @@ final class PegasusCompatibilityTests: XCTestCase {
         for entry in PegasusCompatibility.entries {
             let row = "\(entry.kind.rawValue) \(entry.name) (\(entry.support.rawValue))"
             switch (entry.kind, entry.support) {
+            case _ where Self.clusteringRows.contains(entry.name):
+                continue  // testClusteringRows: they act only with --cluster
             case (.option, _):
                 continue  // the CLI's rows: SkeinEndToEndTests.PegasusPlanOptionsTests walks them
             case (.catalog, _):

@@ -82,7 +82,9 @@ public enum PegasusCompatibility {
         Entry(.property, "pegasus.integrity.checking", .honoured, "full (default), nosymlink or none: inputs verified against the catalog sha256 or the one recorded when made, before the job starts", example: ("pegasus.integrity.checking", "none")),
         Entry(.property, "pegasus.transfer.links", .honoured, "true: replicas on this machine are symbolic links into the job's folder; false (default): hard links, copies across filesystems", example: ("pegasus.transfer.links", "true")),
         Entry(.property, "pegasus.transfer.bypass.input.staging", .beingAdded, "inputs read in place", example: ("pegasus.transfer.bypass.input.staging", "true")),
-        Entry(.property, "pegasus.clusterer.*", .beingAdded, "job clustering (--cluster)", example: ("pegasus.clusterer.job.aggregator", "seqexec")),
+        Entry(.property, "pegasus.clusterer.label.key", .honoured, "the profile key --cluster label groups by (default label)", example: ("pegasus.clusterer.label.key", "group")),
+        Entry(.property, "pegasus.clusterer.allow.single", .honoured, "true: a lone job is wrapped in a cluster too", example: ("pegasus.clusterer.allow.single", "true")),
+        Entry(.property, "pegasus.clusterer.*", .warned, "ignored: clustered jobs run their tasks in order under skein-kickstart (seqexec), stopping at the first failure", example: ("pegasus.clusterer.job.aggregator", "mpiexec")),
         Entry(.property, "pegasus.catalog.workflow.url", .warned, "ignored: the stampede database is always <run>/<label>-0.stampede.db", example: ("pegasus.catalog.workflow.url", "sqlite:////tmp/x.db")),
         Entry(.property, "pegasus.catalog.replica.output*", .warned, "ignored: registration writes <run>/<label>-0.replicas.db", example: ("pegasus.catalog.replica.output", "File")),
         Entry(.property, "pegasus.monitord.*", .warned, "ignored: the engine writes provenance itself, there is no monitord", example: ("pegasus.monitord.output", "x")),
@@ -120,7 +122,10 @@ public enum PegasusCompatibility {
         Entry(.profile, "pegasus.exitcode.successmsg", .honoured, "the job fails unless its output has the message", example: ("pegasus.exitcode.successmsg", "ok")),
         Entry(.profile, "pegasus.exitcode.failuremsg", .honoured, "the job fails when its output has the message", example: ("pegasus.exitcode.failuremsg", "bad")),
         Entry(.profile, "pegasus.style", .honoured, "glite and ssh go to the site's Slurm grid; condor, condorc, glidein, glideinwms, cream, panda, globus on a site other than local are refused when a job is placed there", example: ("pegasus.style", "glite")),
-        Entry(.profile, "pegasus.clusters.*", .beingAdded, "horizontal clustering", example: ("pegasus.clusters.size", "2")),
+        Entry(.profile, "pegasus.clusters.size", .honoured, "jobs per cluster with --cluster horizontal", example: ("pegasus.clusters.size", "2")),
+        Entry(.profile, "pegasus.clusters.num", .honoured, "clusters per level with --cluster horizontal (wins over size)", example: ("pegasus.clusters.num", "1")),
+        Entry(.profile, "pegasus.label", .honoured, "the cluster of --cluster label", example: ("pegasus.label", "L")),
+        Entry(.profile, "pegasus.clusters.*", .warned, "ignored: only clusters.size and clusters.num shape clusters", example: ("pegasus.clusters.maxruntime", "60")),
         Entry(.profile, "pegasus.data.configuration", .beingAdded, "staging configuration per site", example: ("pegasus.data.configuration", "sharedfs")),
         Entry(.profile, "pegasus.nodes", .warned, "ignored: Skein starts one task per job (no MPI launch)", example: ("pegasus.nodes", "2")),
         Entry(.profile, "pegasus.ppn", .warned, "ignored: Skein starts one task per job (no MPI launch)", example: ("pegasus.ppn", "2")),
@@ -162,7 +167,7 @@ public enum PegasusCompatibility {
         Entry(.option, "--submit", .honoured, "plan starts the run; accepted by run too"),
         Entry(.option, "--staging-site", .beingAdded, "staging site per execution site"),
         Entry(.option, "--reuse", .honoured, "an earlier run's registered outputs and produced files count as replicas for data reuse"),
-        Entry(.option, "--cluster", .beingAdded, "job clustering"),
+        Entry(.option, "--cluster", .honoured, "horizontal and label clustering (-C), applied in order"),
     ]
 
     /// The row deciding `key` of `kind`; nil when no row covers it (not a Pegasus key).
