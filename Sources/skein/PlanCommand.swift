@@ -28,6 +28,11 @@ struct PlanningOptions: ParsableArguments {
 
     @Flag(name: [.long, .customShort("f")], help: "Plan every job, even those whose outputs are already in the replica catalog (no data reuse).")
     var force = false
+
+    @Option(
+        name: .customLong("staging-site"),
+        help: ArgumentHelp("Where each site's files wait under nonsharedfs: EXEC=STAGING[,...], or one site for all (pegasus-plan --staging-site).", valueName: "sites"))
+    var stagingSite: String?
 }
 
 enum Planning {
@@ -49,10 +54,18 @@ enum Planning {
         guard let cleanup = PlanOptions.Cleanup(rawValue: options.cleanup) else {
             throw ValidationError("--cleanup takes inplace, leaf or none, not '\(options.cleanup)'")
         }
-        let planOptions = PlanOptions(
+        var stagingSites: [String: String] = [:]
+        if let text = options.stagingSite {
+            guard let parsed = PlanOptions.stagingSites(text) else {
+                throw ValidationError("--staging-site takes EXEC=STAGING[,EXEC=STAGING...] or one site, not '\(text)'")
+            }
+            stagingSites = parsed
+        }
+        var planOptions = PlanOptions(
             baseDirectory: options.dir, sitesToRun: options.sitesToRun.split(separator: ",").map(String.init),
             outputSite: options.outputSite?.split(separator: ",").first.map(String.init) ?? "local", stageOut: options.outputSite != nil, cleanup: cleanup, reuse: !options.force,
             defaultRetries: change.retries ?? 0, plannerArguments: Array(CommandLine.arguments.dropFirst()), properties: properties)
+        planOptions.stagingSites = stagingSites
         do {
             let plan = try RunPlanning.plan(
                 result.loaded, options: planOptions, settings: change.applied(to: EngineSettings()),

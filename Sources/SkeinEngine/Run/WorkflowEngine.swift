@@ -57,7 +57,7 @@ public final class WorkflowEngine: @unchecked Sendable {
         self.options = options
         self.clock = clock
         self.localProcesses = processes
-        self.executors = extra.merging(["local": LocalJobExecutor(processes: processes)]) { given, _ in given }
+        self.executors = extra.merging(["local": LocalJobExecutor(processes: processes), "directories": DirectoryJobExecutor()]) { given, _ in given }
         for name in Set(plan.jobs.map(\.executor)) where executors[name] == nil {
             throw EngineError("this run needs the '\(name)' executor, which is not configured")
         }
@@ -144,10 +144,20 @@ public final class WorkflowEngine: @unchecked Sendable {
     }
 
     private func spawn(_ index: Int, _ attempt: Int, at now: Double) {
-        let job = plan.jobs[index]
+        var planned = plan.jobs[index]
         let folder = layout.jobFolder(index)
         if createdFolders.insert(folder).inserted { mkdirs(folder) }
-        for link in job.inputLinks {
+        // A sandboxed job runs in a folder of its own for this attempt, its inputs brought in.
+        var sandboxProblem: String?
+        if let sandbox = planned.sandbox {
+            switch SandboxFolder.make(sandbox, jobID: planned.id) {
+            case .success(let own): planned.workingDirectory = own
+            case .failure(let error): sandboxProblem = error.description
+            }
+        }
+        let job = planned
+        let sandboxFolder = job.sandbox != nil && sandboxProblem == nil ? job.workingDirectory : nil
+        for link in job.inputLinks where sandboxProblem == nil {
             guard let target = JobFolderPath.inside(job.workingDirectory, link.lfn) else { continue }
             var info = stat()
             if lstat(target, &info) != 0 { symlink(link.source, target) }
@@ -173,13 +183,19 @@ public final class WorkflowEngine: @unchecked Sendable {
                 for o in observers { o.attemptProgress(job: index, attempt: attempt, update, at: now) }
             }
         }
-        let started = executor.start(launch, progress: progress) { [self] end in
+        let completion: @Sendable (AttemptEnd) -> Void = { [self] end in
             workers.async { [self] in
                 // Declared stdout/stderr files stay the job's output; each attempt keeps a copy.
                 if job.stdout != nil { linkOrCopy(spec.stdout, stdoutFile) }
                 if job.stderr != nil { linkOrCopy(spec.stderr, stderrFile) }
                 var outcome = PostRunChecks.outcome(of: end.termination, job: job, stdoutFile: stdoutFile, stderrFile: stderrFile, startedAt: startedAt)
                 if !outcome.succeeded, let reason = end.reason { outcome.reason = reason }
+                if let sandboxFolder, let sandbox = job.sandbox {
+                    if outcome.succeeded, let problem = SandboxFolder.takeBack(sandbox, from: sandboxFolder) {
+                        outcome = AttemptOutcome(succeeded: false, exitCode: outcome.exitCode, reason: problem)
+                    }
+                    SandboxFolder.remove(sandboxFolder)
+                }
                 if !end.recordWritten, let failure = AttemptRecord.write(
                     AttemptRecord.make(job: job, plan: plan, termination: end.termination, environment: spec.environment, stdoutFile: stdoutFile, stderrFile: stderrFile, host: hostFacts),
                     to: recordFile) {
@@ -199,6 +215,13 @@ public final class WorkflowEngine: @unchecked Sendable {
                 queue.async { [self] in finished(finishedResult) }
             }
         }
+        if let sandboxProblem {
+            // The job cannot start without its files: a failed attempt, retried like any.
+            completion(AttemptEnd(.completed(succeeded: false, exitCode: nil, start: startedAt, end: Date().timeIntervalSince1970, message: sandboxProblem),
+                                  reason: sandboxProblem))
+            return
+        }
+        let started = executor.start(launch, progress: progress, ended: completion)
         if started { running[index] = (attempt, executor) }
     }
 

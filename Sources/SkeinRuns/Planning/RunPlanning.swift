@@ -24,19 +24,20 @@ public enum RunPlanning {
         return plan
     }
 
-    /// The scratch is made now, fresh and private, so jobs never run in a folder another
-    /// user prepared; it is the run's own `scratch/` or a folder of its own elsewhere, never
-    /// the run folder or another folder inside it (a job's `stdout: plan.json` must not
-    /// reach the run's files).
+    /// Each site's scratch is made now, fresh and private, so jobs never run in a folder
+    /// another user prepared; none is the run folder, inside it or above it (a job's
+    /// `stdout: plan.json` must not reach the run's files). Sites whose scratch is one
+    /// folder (one shared path) share it.
     static func makeScratch(_ plan: ExecutablePlan) throws {
-        let run = plan.runDirectory
-        let scratch = (plan.scratchDirectory as NSString).standardizingPath
-        let ownScratch = (run as NSString).appendingPathComponent("scratch")
-        if scratch != ownScratch && (scratch == run || scratch.hasPrefix(run + "/") || run.hasPrefix(scratch + "/")) {
-            throw RunsError("the scratch folder \(scratch) is the run folder \(run), inside it or above it; set the site's sharedScratch to a folder of its own")
-        }
-        guard try PrivateDirectory.create(scratch, exclusive: true) else {
-            throw RunsError("the scratch folder \(scratch) already exists; a new run needs a new one (plan again)")
+        let run = (plan.runDirectory as NSString).standardizingPath
+        for folder in plan.scratchDirectories {
+            let scratch = (folder as NSString).standardizingPath
+            if scratch == run || scratch.hasPrefix(run + "/") || run.hasPrefix(scratch + "/") {
+                throw RunsError("the scratch folder \(scratch) is the run folder \(run), inside it or above it; set the site's sharedScratch to a folder of its own")
+            }
+            guard try PrivateDirectory.create(scratch, exclusive: true) else {
+                throw RunsError("the scratch folder \(scratch) already exists; a new run needs a new one (plan again)")
+            }
         }
     }
 }
