@@ -149,15 +149,17 @@ public final class WorkflowEngine: @unchecked Sendable {
         if createdFolders.insert(folder).inserted { mkdirs(folder) }
         // A sandboxed job runs in a folder of its own for this attempt, its inputs brought in.
         var sandboxProblem: String?
-        if let sandbox = planned.sandbox {
+        let executor = executors[planned.executor]!
+        if let sandbox = planned.sandbox, !executor.makesSandboxes {
             switch SandboxFolder.make(sandbox, jobID: planned.id) {
             case .success(let own): planned.workingDirectory = own
             case .failure(let error): sandboxProblem = error.description
             }
         }
         let job = planned
-        let sandboxFolder = job.sandbox != nil && sandboxProblem == nil ? job.workingDirectory : nil
-        for link in job.inputLinks where sandboxProblem == nil {
+        let sandboxFolder = job.sandbox != nil && !executor.makesSandboxes && sandboxProblem == nil ? job.workingDirectory : nil
+        // (An executor that makes the sandbox on the node brings the replicas in there.)
+        for link in job.inputLinks where sandboxProblem == nil && !(job.sandbox != nil && executor.makesSandboxes) {
             guard let target = JobFolderPath.inside(job.workingDirectory, link.lfn) else { continue }
             var info = stat()
             if lstat(target, &info) != 0 { symlink(link.source, target) }
@@ -174,7 +176,6 @@ public final class WorkflowEngine: @unchecked Sendable {
         log(.started(job: job.id, attempt: attempt))
         for o in observers { o.attemptStarted(job: index, attempt: attempt, at: now) }
         let recordFile = layout.record(index, job.id, attempt: attempt)
-        let executor = executors[job.executor]!
         let launch = AttemptLaunch(job: index, attempt: attempt, planned: job, spec: spec, recordFile: recordFile, workflowLabel: plan.label)
         let progress: @Sendable (AttemptProgress) -> Void = { [self] update in
             queue.async { [self] in
