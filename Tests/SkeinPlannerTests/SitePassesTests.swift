@@ -150,6 +150,9 @@ final class SitePassesTests: XCTestCase {
         XCTAssertNotNil(try job(workflow, "a").job.sandbox, "nonsharedfs: every job has its own folder (PegasusLite)")
         XCTAssertTrue(try job(workflow, "b").parentIDs.contains("stage_in_local_local_1_0") || workflow.jobs.contains { $0.job.id.hasPrefix("stage_in_local_local") })
 
+        let nowhere = try plan(PlanOptions(properties: properties, stagingSites: ["hpc": "cloud"]))
+        XCTAssertEqual(nowhere.problems, ["--staging-site hpc=cloud: there is no site 'cloud' in the site catalog; add it (with a sharedScratch folder) or name another"])
+
         let everywhere = try plan(PlanOptions(properties: properties, stagingSites: ["": "hpc"]))
         XCTAssertEqual(everywhere.scratchBySite, ["hpc": hpc], "a bare --staging-site value is every site's")
     }
@@ -179,6 +182,13 @@ final class SitePassesTests: XCTestCase {
         XCTAssertEqual(bad.problems, ["pegasus.data.configuration is 'sharedFS-ish': use sharedfs, nonsharedfs or condorio"])
         let mismatch = try plan(PlanOptions(stagingSites: ["local": "hpc"]))
         XCTAssertTrue(mismatch.problems.first?.contains("under sharedfs") == true, "\(mismatch.problems)")
+    }
+
+    func testStagingSiteTextIsReadAsPegasusPlanReadsIt() {
+        XCTAssertEqual(PlanOptions.stagingSites("hpc=local,cloud=store"), ["hpc": "local", "cloud": "store"])
+        XCTAssertEqual(PlanOptions.stagingSites("store"), ["": "store"], "a bare site is every site's")
+        XCTAssertNil(PlanOptions.stagingSites("hpc=local=x"))
+        XCTAssertNil(PlanOptions.stagingSites("=local"))
     }
 
     func testTheDefaultIsSharedfs() throws {

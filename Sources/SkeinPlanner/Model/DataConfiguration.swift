@@ -61,6 +61,9 @@ struct StagingLayout {
                 }
             case .nonsharedfs:
                 staging = asked ?? site
+                if let asked, asked != "local", context.loaded.sites?.site(named: asked) == nil {
+                    problems.append("--staging-site \(site)=\(asked): there is no site '\(asked)' in the site catalog; add it (with a sharedScratch folder) or name another")
+                }
             case .condorio:
                 staging = "local"
                 if let asked, asked != "local" {
