@@ -94,8 +94,9 @@ struct Plan: ParsableCommand {
             Like pegasus-plan: validates the workflow, places every job on a site of \
             --sites-to-run where its transformation exists, resolves executables (installed \
             paths; stageable ones are copied into the run), merges profiles and environment \
-            (site, transformation, workflow, job), and adds a create_dir job that makes the \
-            scratch directory. The plan is written to DIR/<label>/runNNNN/plan.json, with \
+            (site, transformation, workflow, job), and adds a create_dir job per staging site \
+            that checks or makes its private scratch folder (pegasus.data.configuration: \
+            sharedfs by default, nonsharedfs with --staging-site, condorio). The plan is written to DIR/<label>/runNNNN/plan.json, with \
             braindump.yml for Pegasus's tools, and the engine options (--maxjobs, \
             --category-limit, --retries, the Slurm options) to engine-settings.json: every \
             engine of the run (run, resume, retry, the TUI) uses them. Run it with \

@@ -20,7 +20,7 @@ enum SandboxFolder {
         for file in sandbox.inputs {
             guard let target = JobFolderPath.inside(folder, file.lfn) else { continue }
             if let problem = place(file.path, at: target, move: false) {
-                remove(folder)
+                remove(folder, known: sandbox.inputs.map(\.lfn))
                 return .failure(EngineError("input \(file.lfn): \(problem)"))
             }
         }
@@ -38,7 +38,14 @@ enum SandboxFolder {
         return nil
     }
 
-    static func remove(_ folder: String) {
+    /// Removes the folder: the names the plan knows with one `unlink` each, then `rmdir`;
+    /// only a folder the job left more in is walked (FileManager's walk costs milliseconds,
+    /// which a run of many short jobs would pay on every one).
+    static func remove(_ folder: String, known names: [String] = []) {
+        for name in names {
+            if let path = JobFolderPath.inside(folder, name) { unlink(path) }
+        }
+        if rmdir(folder) == 0 || errno == ENOENT { return }
         try? FileManager.default.removeItem(atPath: folder)
     }
 

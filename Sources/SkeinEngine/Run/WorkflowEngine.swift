@@ -195,7 +195,8 @@ public final class WorkflowEngine: @unchecked Sendable {
                     if outcome.succeeded, let problem = SandboxFolder.takeBack(sandbox, from: sandboxFolder) {
                         outcome = AttemptOutcome(succeeded: false, exitCode: outcome.exitCode, reason: problem)
                     }
-                    SandboxFolder.remove(sandboxFolder)
+                    let names = sandbox.inputs.map(\.lfn) + job.inputLinks.map(\.lfn) + sandbox.outputs.map(\.lfn) + [job.stdout, job.stderr].compactMap { $0 }
+                    SandboxFolder.remove(sandboxFolder, known: names)
                 }
                 if !end.recordWritten, let failure = AttemptRecord.write(
                     AttemptRecord.make(job: job, plan: plan, termination: end.termination, environment: spec.environment, stdoutFile: stdoutFile, stderrFile: stderrFile, host: hostFacts),
