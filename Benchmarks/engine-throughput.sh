@@ -5,6 +5,7 @@
 #   SKEIN_BIN=/path/to/skein Benchmarks/engine-throughput.sh
 #   BENCH_BIG=1 Benchmarks/engine-throughput.sh    # also 100,000-job fan-out, skein only (+~2.5 min)
 #   RUNS=1 KEEP=1 MAXJOBS=4 Benchmarks/engine-throughput.sh   # rounds; keep the temp folder; -j
+#   SHAPES="fanout 1000;chain 200" DATA_CONFIGURATION=nonsharedfs Benchmarks/engine-throughput.sh
 #
 # For each shape (fanout 10,000 jobs, montage 10,000, chain 1,000) it generates the DAG
 # (Benchmarks/generate_dag.py: workflow.yml + catalogs AND an equivalent Makefile, every job
@@ -27,7 +28,9 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 MAXJOBS="${MAXJOBS:-2}"
 RUNS="${RUNS:-2}"
-SHAPES=("fanout 10000" "montage 10000" "chain 1000")
+# SHAPES="fanout 1000;chain 200" for smaller runs; DATA_CONFIGURATION=nonsharedfs (or condorio,
+# sharedfs) plans with that pegasus.data.configuration (nonsharedfs: a sandbox per job).
+IFS=';' read -r -a SHAPES <<<"${SHAPES:-fanout 10000;montage 10000;chain 1000}"
 BIG_JOBS=100000
 TARGET_RATIO=0.8
 TARGET_MIB=200
@@ -107,6 +110,9 @@ for entry in "${SHAPES[@]}"; do
     say ""
     say "== $shape, $n jobs"
     generate "$shape" "$n" "$dir" || { STATUS=1; continue; }
+    if [[ -n "${DATA_CONFIGURATION:-}" ]]; then
+        echo "pegasus.data.configuration = $DATA_CONFIGURATION" >"$dir/pegasus.properties"
+    fi
 
     # RUNS rounds, make then skein in each, so load from other work hits both alike; the best
     # (lowest) wall time of each counts, and the highest peak memory. Round r of make uses its

@@ -5,7 +5,7 @@ import SkeinWorkflow
 
 /// Turns a valid abstract workflow into an executable plan for this machine, as a sequence
 /// of passes over an in-memory `ExecutableWorkflow` (data reuse, placement, profiles,
-/// executables, dataflow, directories, staging, registration, cleanup), each pure and tested on its own; then `PlanWriter` does the I/O
+/// executables, dataflow, directories, staging, inter-site transfers, sandboxes, registration, cleanup), each pure and tested on its own; then `PlanWriter` does the I/O
 /// (stageable executables into the run; the plan file).
 public struct Planner {
     public let loaded: LoadedWorkflow
@@ -14,8 +14,9 @@ public struct Planner {
     /// In order. Staging, cleanup, reuse, clustering, containers and sub-workflows come in
     /// as passes here.
     let passes: [any PlannerPass] = [
-        DataReusePass(), PlacementPass(), ProfilesPass(), ExecutablesPass(), DataflowPass(), DirectoriesPass(), StagingPass(), ReusedOutputsStagingPass(),
-        ContainerPass(), RegistrationPass(), CleanupPass(), IntegrityPass(), ClusteringPass(),
+        DataReusePass(), PlacementPass(), ProfilesPass(), ExecutablesPass(), DataflowPass(), DirectoriesPass(), StagingPass(),
+        InterSiteTransferPass(), SandboxPass(), ReusedOutputsStagingPass(), ContainerPass(), RegistrationPass(), CleanupPass(), IntegrityPass(),
+        ClusteringPass(),
     ]
 
     public init(_ loaded: LoadedWorkflow, options: PlanOptions) {

@@ -54,9 +54,13 @@ struct TransferList {
         ((value as? [[String: Any]]) ?? []).compactMap { u in (u["url"] as? String).map { ($0, u["priority"] as? Int ?? 0) } }
     }
 
-    /// `file:///x` and bare paths as paths; other URLs as they are.
+    /// `file:///x` and bare paths as paths; other URLs as they are. A relative path is taken
+    /// in the current folder: a batch job's lists name files in the folder it made on the node.
     private static func local(_ url: String) -> String {
         if url.hasPrefix("file://") { return String(url.dropFirst("file://".count)) }
+        if !url.hasPrefix("/"), !url.contains("://"), !url.isEmpty {
+            return (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(url)
+        }
         return url
     }
 }

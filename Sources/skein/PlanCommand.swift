@@ -51,6 +51,10 @@ struct PlanningOptions: ParsableArguments {
             return method
         }
     }
+    @Option(
+        name: .customLong("staging-site"),
+        help: ArgumentHelp("Where each site's files wait under nonsharedfs: EXEC=STAGING[,...], or one site for all (pegasus-plan --staging-site).", valueName: "sites"))
+    var stagingSite: String?
 }
 
 enum Planning {
@@ -64,6 +68,13 @@ enum Planning {
         guard let cleanup = PlanOptions.Cleanup(rawValue: options.cleanup) else {
             throw ValidationError("--cleanup takes inplace, leaf or none, not '\(options.cleanup)'")
         }
+        var stagingSites: [String: String] = [:]
+        if let text = options.stagingSite {
+            guard let parsed = PlanOptions.stagingSites(text) else {
+                throw ValidationError("--staging-site takes EXEC=STAGING[,EXEC=STAGING...] or one site, not '\(text)'")
+            }
+            stagingSites = parsed
+        }
         var planOptions = PlanOptions(
             baseDirectory: options.dir, sitesToRun: options.sitesToRun.split(separator: ",").map(String.init),
             outputSite: options.outputSite?.split(separator: ",").first.map(String.init) ?? "local", stageOut: options.outputSite != nil, cleanup: cleanup, reuse: !options.force,
@@ -76,6 +87,7 @@ enum Planning {
             throw SkeinExit.badInput
         }
         planOptions.clustering = try options.clustering()
+        planOptions.stagingSites = stagingSites
         do {
             let plan = try RunPlanning.plan(
                 result.loaded, options: planOptions, change: change,
@@ -107,8 +119,9 @@ struct Plan: ParsableCommand {
             Like pegasus-plan: validates the workflow, places every job on a site of \
             --sites-to-run where its transformation exists, resolves executables (installed \
             paths; stageable ones are copied into the run), merges profiles and environment \
-            (site, transformation, workflow, job), and adds a create_dir job that makes the \
-            scratch directory. The plan is written to DIR/<label>/runNNNN/plan.json, with \
+            (site, transformation, workflow, job), and adds a create_dir job per staging site \
+            that checks or makes its private scratch folder (pegasus.data.configuration: \
+            sharedfs by default, nonsharedfs with --staging-site, condorio). The plan is written to DIR/<label>/runNNNN/plan.json, with \
             braindump.yml for Pegasus's tools, and the engine options (--maxjobs, \
             --category-limit, --retries, the Slurm options) to engine-settings.json: every \
             engine of the run (run, resume, retry, the TUI) uses them. Run it with \

@@ -37,13 +37,13 @@ final class RunTests: XCTestCase {
         let run = scratch.appendingPathComponent("runs/diamond/run0001")
         let db = run.appendingPathComponent("diamond-0.stampede.db")
         XCTAssertEqual(try sql(db, "select exec_job_id, exitcode from job join job_instance using(job_id) order by job_submit_seq"),
-                       ["create_dir_diamond_local|0", "preprocess|0", "findrange_1|0", "findrange_2|0", "clean_up_local_level_0_0|0", "analyze|0",
+                       ["create_dir_diamond_0_local|0", "preprocess|0", "findrange_1|0", "findrange_2|0", "clean_up_local_level_0_0|0", "analyze|0",
                         "clean_up_local_level_1_0|0", "clean_up_local_level_2_0|0"], "in-place cleanup after each level, as Pegasus's default")
         XCTAssertEqual(try sql(db, "pragma integrity_check"), ["ok"])
         XCTAssertEqual(try sql(db, "select state, restart_count, status from workflowstate order by timestamp"), ["WORKFLOW_STARTED|0|", "WORKFLOW_TERMINATED|0|0"])
         XCTAssertEqual(try sql(db, "select count(*) from invocation"), ["4"])
-        XCTAssertEqual(try sql(db, "select count(*) from job_instance join job using(job_id) where type_desc != 'cleanup' and (sched_id is null or sched_id = '')"), ["0"],
-                       "every attempt of a process has its process id as sched_id (cleanup runs in the engine)")
+        XCTAssertEqual(try sql(db, "select count(*) from job_instance join job using(job_id) where type_desc not in ('cleanup', 'create-dir') and (sched_id is null or sched_id = '')"), ["0"],
+                       "every attempt of a process has its process id as sched_id (cleanup and create_dir run in the engine)")
         // Only the result is left in scratch: the intermediate files went with in-place cleanup.
         let jobScratch = try SkeinBinary.scratchDirectory(of: run)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: jobScratch).sorted(), ["f.d"])

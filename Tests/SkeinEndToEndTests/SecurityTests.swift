@@ -293,11 +293,11 @@ final class SecurityTests: XCTestCase {
 
     func testAUserJobNamedLikeAGeneratedOneKeepsItsOwnId() throws {
         var wf = TestWorkflow(in: scratch.appendingPathComponent("clash"))
-        wf.jobs = [.init(id: "create_dir_test_local", script: "echo mine > mine.txt")]
+        wf.jobs = [.init(id: "create_dir_test_0_local", script: "echo mine > mine.txt")]
         let run = try SkeinBinary.run(["run", try wf.write(), "--batch"], in: wf.directory)
         XCTAssertEqual(run.status, 0, run.stdout + run.stderr)
-        XCTAssertTrue(run.stdout.contains("create_dir_test_local_skein1 succeeded"), run.stdout)
-        XCTAssertTrue(run.stdout.contains("create_dir_test_local succeeded"), run.stdout)
+        XCTAssertTrue(run.stdout.contains("create_dir_test_0_local_skein1 succeeded"), run.stdout)
+        XCTAssertTrue(run.stdout.contains("create_dir_test_0_local succeeded"), run.stdout)
     }
 
     func waitFor(_ what: String, timeout: Double = 30, _ condition: () -> Bool) {

@@ -54,7 +54,7 @@ final class TUIEndToEndTests: XCTestCase {
         try tmux.waitFor("failing", "Failure")
         XCTAssertTrue(tmux.capture().contains("skein › Runs"))
         tmux.send("Enter")
-        try tmux.waitFor("calibrate", "create_dir_failing_local", "of 7")
+        try tmux.waitFor("calibrate", "create_dir_failing_0_local", "of 7")
         tmux.send("f")  // next failed job
         try tmux.waitFor("calibrate: exit code 3")
         tmux.send("Enter")

@@ -61,7 +61,7 @@ final class ClusteringTests: XCTestCase {
         try fanWorkflow(5, txProfiles: "clusters.size: '2'")
         let plan = try plan([.horizontal])
         let ids = plan.jobs.map(\.id)
-        XCTAssertEqual(ids, ["create_dir_fan_local", "first", "merge_ns-work-1_0_PID2_ID1", "merge_ns-work-1_0_PID2_ID2", "merge_ns-work-1_0_PID2_ID3", "last"])
+        XCTAssertEqual(ids, ["create_dir_fan_0_local", "first", "merge_ns-work-1_0_PID2_ID1", "merge_ns-work-1_0_PID2_ID2", "merge_ns-work-1_0_PID2_ID3", "last"])
         let clusters = plan.jobs.filter(\.isClustered)
         XCTAssertEqual(clusters.map { $0.tasks.map(\.id) }, [["w1", "w2"], ["w3", "w4"], ["w5"]], "5 jobs by 2: 2 + 2 + 1, as Pegasus")
         XCTAssertEqual(clusters.map(\.kind), [.compute, .compute, .compute])
@@ -82,7 +82,7 @@ final class ClusteringTests: XCTestCase {
     func testProfilesAloneAndNoClusteringLeaveThePlanAsItWas() throws {
         try fanWorkflow(4, txProfiles: "clusters.size: '2'")
         let plain = try plan([])
-        XCTAssertEqual(plain.jobs.map(\.id), ["create_dir_fan_local", "first", "w1", "w2", "w3", "w4", "last"])
+        XCTAssertEqual(plain.jobs.map(\.id), ["create_dir_fan_0_local", "first", "w1", "w2", "w3", "w4", "last"])
         XCTAssertFalse(plain.jobs.contains(where: \.isClustered))
     }
 

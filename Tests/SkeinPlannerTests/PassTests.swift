@@ -125,15 +125,22 @@ final class PassTests: XCTestCase {
         XCTAssertEqual(workflow.jobs[1].job.inputs, ["mid.txt", "in.txt"], "every file b reads, its parent's included (the TUI's Definition tab)")
     }
 
-    func testDirectoriesAddCreateDirFirstAndThePlanNumbersEdges() throws {
+    func testDirectoriesGiveEachSiteItsScratchAndCreateDirAndThePlanNumbersEdges() throws {
         let workflow = run([PlacementPass(), DataflowPass(), DirectoriesPass()], try context())
-        XCTAssertEqual(workflow.jobs.map(\.job.id), ["create_dir_passes_local", "a", "b", "c"])
+        XCTAssertEqual(workflow.jobs.map(\.job.id), ["create_dir_passes_0_local", "create_dir_passes_0_hpc", "a", "b", "c"], "named as Pegasus names them")
         XCTAssertEqual(workflow.jobs[0].job.kind, .createDir)
-        XCTAssertEqual(workflow.scratchDirectory, scratch.appendingPathComponent("scratch/passes/u").path, "keyed by the workflow UUID")
-        XCTAssertEqual(workflow.jobs[0].job.arguments, ["-p", workflow.scratchDirectory, workflow.outputDirectory])
-        XCTAssertEqual(Set(workflow.jobs.dropFirst().map(\.job.workingDirectory)), [workflow.scratchDirectory])
+        XCTAssertEqual(workflow.jobs[0].job.executor, "directories", "made private in the engine, not by mkdir -p")
+        let local = scratch.appendingPathComponent("scratch/passes/u").path
+        let hpc = scratch.appendingPathComponent("wf-scratch/hpc/u").path
+        XCTAssertEqual(workflow.scratchDirectory, local, "keyed by the workflow UUID")
+        XCTAssertEqual(workflow.scratchBySite, ["local": local, "hpc": hpc], "hpc has no sharedScratch: a folder beside the run folder, not in it")
+        XCTAssertEqual(workflow.jobs.map(\.job.workingDirectory), [local, hpc, local, hpc, local], "each job in its own site's scratch")
+        XCTAssertEqual(workflow.jobs[0].job.arguments, [workflow.outputDirectory], "the first create_dir also makes the output folder")
+        XCTAssertEqual(workflow.jobs[1].job.arguments, [])
         let plan = workflow.plan()
-        XCTAssertEqual(plan.jobs.map(\.parents), [[], [0], [0, 1], [0]])
+        XCTAssertEqual(plan.jobs.map(\.parents), [[], [], [0], [1, 2], [0]], "b after hpc's create_dir and a")
+        XCTAssertEqual(plan.siteScratch, ["local": local, "hpc": hpc])
+        XCTAssertEqual(plan.scratchDirectories, [local, hpc])
     }
 
     func testJobKindsAreAnOpenSetStoredByPegasusName() throws {
@@ -148,7 +155,8 @@ final class PassTests: XCTestCase {
 
     func testAJobMayHoldSeveralTasksAndOldPlansHaveTheirOne() throws {
         var workflow = run([PlacementPass(), DirectoriesPass()], try context())
-        workflow.jobs[1].job.tasks = [
+        XCTAssertEqual(workflow.jobs.map(\.job.id), ["create_dir_passes_0_local", "create_dir_passes_0_hpc", "a", "b", "c"])
+        workflow.jobs[2].job.tasks = [
             ExecutableTask(id: "t1", transformation: "tool", executable: "/bin/true", arguments: ["1"]),
             ExecutableTask(id: "t2", transformation: "tool", executable: "/bin/true", arguments: ["2"]),
         ]
@@ -157,14 +165,14 @@ final class PassTests: XCTestCase {
         try directory.write(plan)
         let read = try directory.readPlan()
         XCTAssertEqual(read, plan)
-        XCTAssertEqual(read.jobs[1].recordedTasks.map(\.id), ["t1", "t2"])
-        XCTAssertEqual(read.jobs[2].recordedTasks.map(\.id), ["b"], "a job is its own one task")
+        XCTAssertEqual(read.jobs[2].recordedTasks.map(\.id), ["t1", "t2"])
+        XCTAssertEqual(read.jobs[3].recordedTasks.map(\.id), ["b"], "a job is its own one task")
         XCTAssertEqual(read.jobs[0].recordedTasks, [], "create_dir is no task of the workflow")
         // A plan written before jobs had tasks still reads.
         var text = try String(contentsOfFile: directory.planFile, encoding: .utf8)
         text = text.replacingOccurrences(of: #","tasks":[]"#, with: "")
         try text.write(toFile: directory.planFile, atomically: true, encoding: .utf8)
-        XCTAssertEqual(try directory.readPlan().jobs[2].tasks, [])
+        XCTAssertEqual(try directory.readPlan().jobs[3].tasks, [])
     }
 
     func testStagingFetchesURLInputsOnceAndStagesOutWhatIsAsked() throws {
@@ -179,13 +187,13 @@ final class PassTests: XCTestCase {
         let loaded = WorkflowLoader.load(WorkflowSources(workflow: scratch.appendingPathComponent("workflow.yml").path))
         let context = PlanningContext(loaded, try XCTUnwrap(loaded.workflow), options: PlanOptions(stageOut: true))
         let workflow = run([PlacementPass(), DataflowPass(), DirectoriesPass(), StagingPass()], context)
-        XCTAssertEqual(workflow.jobs.map(\.job.id), ["create_dir_passes_local", "stage_in_local_local_0_0", "a", "b", "stage_out_local_local_0_0"])
+        XCTAssertEqual(workflow.jobs.map(\.job.id), ["create_dir_passes_0_local", "stage_in_local_local_0_0", "a", "b", "stage_out_local_local_0_0"])
         let stageIn = workflow.jobs[1]
         XCTAssertEqual(stageIn.job.kind, .stageIn)
         XCTAssertEqual(stageIn.job.executor, "transfer")
         XCTAssertEqual(stageIn.job.transfers, [PlannedTransfer(lfn: "in.txt", source: "https://data.example/in.txt",
                                                                destination: workflow.scratchDirectory + "/in.txt", sha256: "abc")], "fetched once for both readers")
-        XCTAssertEqual(stageIn.parentIDs, ["create_dir_passes_local"])
+        XCTAssertEqual(stageIn.parentIDs, ["create_dir_passes_0_local"])
         XCTAssertEqual(workflow.jobs[2].job.inputLinks, [], "a URL is fetched, not linked")
         XCTAssertTrue(workflow.jobs[2].parentIDs.contains("stage_in_local_local_0_0") && workflow.jobs[3].parentIDs.contains("stage_in_local_local_0_0"))
         let stageOut = workflow.jobs[4]
@@ -226,7 +234,7 @@ final class PassTests: XCTestCase {
         XCTAssertEqual(reused.pruned[0], "only left-out jobs need what it makes (b)")
         let c = try XCTUnwrap(reused.jobs.first { $0.job.id == "c" })
         XCTAssertEqual(c.job.inputLinks, [InputLink(lfn: "b.txt", source: scratch.appendingPathComponent("data/b.txt").path)], "c reads the catalog's copy")
-        XCTAssertEqual(c.parentIDs, ["create_dir_passes_local"])
+        XCTAssertEqual(c.parentIDs, ["create_dir_passes_0_local"])
         let reusedOut = try XCTUnwrap(reused.jobs.first { $0.job.id == "stage_out_local_local_1000_0" })
         XCTAssertEqual(reusedOut.job.transfers.map(\.lfn), ["b.txt"], "the existing result is staged to the output site")
         XCTAssertEqual(reused.plan().prunedJobs?.map(\.id), ["a", "b"])

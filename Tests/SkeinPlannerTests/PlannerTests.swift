@@ -75,10 +75,11 @@ final class PlannerTests: XCTestCase {
         let run = try RunDirectory.create(base: scratch.appendingPathComponent("runs").path, label: "p")
         XCTAssertTrue(run.path.hasSuffix("runs/p/run0001"))
         let plan = try Planner(load(), options: PlanOptions()).plan(runDirectory: run.path)
-        XCTAssertEqual(plan.jobs.map(\.id), ["create_dir_p_local", "a", "b", "clean_up_local_level_0_0"], "in.txt's link goes once a has read it")
+        XCTAssertEqual(plan.jobs.map(\.id), ["create_dir_p_0_local", "a", "b", "clean_up_local_level_0_0"], "in.txt's link goes once a has read it")
         XCTAssertEqual(plan.jobs[0].kind, .createDir)
-        XCTAssertEqual(plan.jobs[0].arguments.first, "-p")
+        XCTAssertEqual(plan.jobs[0].executor, "directories")
         XCTAssertEqual(plan.scratchDirectory, scratch.appendingPathComponent("scratch/p/\(plan.wfUUID)").path)
+        XCTAssertEqual(plan.jobs[0].workingDirectory, plan.scratchDirectory, "the folder it makes private")
         let a = plan.jobs[1]
         XCTAssertEqual(a.environment, ["LEVEL": "job", "SITE_ONLY": "s", "TC_ONLY": "t"], "job beats TC site entry beats TC beats site")
         XCTAssertEqual(a.executable, run.path + "/bin/tool", "stageable executables are copied into the run")

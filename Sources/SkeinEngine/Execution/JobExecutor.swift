@@ -75,10 +75,15 @@ public protocol JobExecutor: AnyObject, Sendable {
 
     /// A line about the executor's work for the end of a run (commands called, ...), if any.
     var summary: String? { get }
+
+    /// Whether it makes a sandboxed job's folder itself where the job runs (a batch node,
+    /// with skein-transfer); otherwise the engine makes it before starting the attempt.
+    var makesSandboxes: Bool { get }
 }
 
 extension JobExecutor {
     public var summary: String? { nil }
+    public var makesSandboxes: Bool { false }
 }
 
 /// Checksum work of one attempt: `check` (compared with a known sha256) or `compute`

@@ -108,6 +108,8 @@ public final class ProgressPrinter: RunObserver {
 
     public func workflowFinished(_ outcome: WorkflowOutcome, at time: Double) {
         line(time, "workflow \(plan.label) \(outcome): \(succeeded) succeeded, \(failed) failed, \(total) jobs")
-        line(time, "job outputs are in \(plan.scratchDirectory)")
+        let folders = plan.scratchDirectories
+        line(time, folders.count == 1 ? "job outputs are in \(plan.scratchDirectory)"
+            : "job outputs are in each site's scratch: " + (plan.siteScratch ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
     }
 }

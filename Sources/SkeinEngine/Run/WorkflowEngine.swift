@@ -73,7 +73,7 @@ public final class WorkflowEngine: @unchecked Sendable {
         let produced = ProducedChecksums(path: layout.producedChecksums)
         let queue = self.queue
         self.inbox = EngineInbox(queue: queue)
-        self.executors = extra.merging(["local": LocalJobExecutor(processes: processes)]) { given, _ in given }.mapValues {
+        self.executors = extra.merging(["local": LocalJobExecutor(processes: processes), "directories": DirectoryJobExecutor()]) { given, _ in given }.mapValues {
             PreparingExecutor($0, checking: plan.integrityChecking ?? .full, symbolicLinks: plan.transferLinks ?? true, produced: produced, engineQueue: queue)
         }
         for name in Set(plan.jobs.map(\.executor)) where executors[name] == nil {
@@ -165,9 +165,21 @@ public final class WorkflowEngine: @unchecked Sendable {
     }
 
     private func spawn(_ index: Int, _ attempt: Int, at now: Double) {
-        let job = plan.jobs[index]
+        var planned = plan.jobs[index]
         let folder = layout.jobFolder(index)
         if createdFolders.insert(folder).inserted { mkdirs(folder) }
+        // A sandboxed job runs in a folder of its own for this attempt; PreparingExecutor
+        // brings its inputs in (an executor that makes the sandbox on the node does it there).
+        var sandboxProblem: String?
+        let executor = executors[planned.executor]!
+        if let sandbox = planned.sandbox, !executor.makesSandboxes {
+            switch SandboxFolder.make(sandbox, jobID: planned.id) {
+            case .success(let own): planned.workingDirectory = own
+            case .failure(let error): sandboxProblem = error.description
+            }
+        }
+        let job = planned
+        let sandboxFolder = job.sandbox != nil && !executor.makesSandboxes && sandboxProblem == nil ? job.workingDirectory : nil
         let stdoutFile = layout.stdout(index, job.id, attempt: attempt)
         let stderrFile = layout.stderr(index, job.id, attempt: attempt)
         let recordFile = layout.record(index, job.id, attempt: attempt)
@@ -187,7 +199,6 @@ public final class WorkflowEngine: @unchecked Sendable {
         let startedAt = Date().timeIntervalSince1970
         log(.started(job: job.id, attempt: attempt))
         for o in observers { o.attemptStarted(job: index, attempt: attempt, at: now) }
-        let executor = executors[job.executor]!
         let launch = AttemptLaunch(job: index, attempt: attempt, planned: job, spec: spec, recordFile: recordFile, workflowLabel: plan.label)
         let progress: @Sendable (AttemptProgress) -> Void = { [self] update in
             // The process group goes into the journal at once, from this thread (the attempt's
@@ -202,11 +213,9 @@ public final class WorkflowEngine: @unchecked Sendable {
                 for o in observers { o.attemptProgress(job: index, attempt: attempt, update, at: now) }
             }
         }
-        // The attempt line must be in the journal before the process can start.
-        flushJournal()
         // The checks and the record are done on the thread that reports the end (the local
         // spawner's events thread, the Slurm poller): no hop to a worker and back per job.
-        let started = executor.start(launch, progress: progress) { [self] end in
+        let completion: @Sendable (AttemptEnd) -> Void = { [self] end in
             do {
                 if let container = job.container,
                     let removal = ContainerLaunch.leftoverRemoval(after: end.termination, container: container, name: containerName, environment: spec.environment) {
@@ -218,6 +227,13 @@ public final class WorkflowEngine: @unchecked Sendable {
                 if job.stderr != nil { linkOrCopy(spec.stderr, stderrFile) }
                 var outcome = PostRunChecks.outcome(of: end.termination, job: cluster?.checkedJob ?? job, stdoutFile: stdoutFile, stderrFile: stderrFile, startedAt: startedAt)
                 if !outcome.succeeded, let reason = end.reason { outcome.reason = reason }
+                if let sandboxFolder, let sandbox = job.sandbox {
+                    if outcome.succeeded, let problem = SandboxFolder.takeBack(sandbox, from: sandboxFolder) {
+                        outcome = AttemptOutcome(succeeded: false, exitCode: outcome.exitCode, reason: problem)
+                    }
+                    let names = sandbox.inputs.map(\.lfn) + job.inputLinks.map(\.lfn) + sandbox.outputs.map(\.lfn) + [job.stdout, job.stderr].compactMap { $0 }
+                    SandboxFolder.remove(sandboxFolder, known: names)
+                }
                 var recordWritten = end.recordWritten
                 var taskRuns: [ClusterTaskRun] = []
                 if let cluster, end.termination.process?.spawnError == nil {
@@ -247,6 +263,15 @@ public final class WorkflowEngine: @unchecked Sendable {
                 inbox.post { [self] in finished(finishedResult) }
             }
         }
+        if let sandboxProblem {
+            // The job cannot start without its files: a failed attempt, retried like any.
+            completion(AttemptEnd(.completed(succeeded: false, exitCode: nil, start: startedAt, end: Date().timeIntervalSince1970, message: sandboxProblem),
+                                  reason: sandboxProblem))
+            return
+        }
+        // The attempt line must be in the journal before the process can start.
+        flushJournal()
+        let started = executor.start(launch, progress: progress, ended: completion)
         if started { running[index] = (attempt, executor) }
     }
 

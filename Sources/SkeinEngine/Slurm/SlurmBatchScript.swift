@@ -23,8 +23,17 @@ enum SlurmBatchScript {
         return options
     }
 
-    static func text(_ launch: AttemptLaunch, kickstart: String, slurmLog: String) -> String {
-        let job = launch.planned
+    static func text(_ launch: AttemptLaunch, kickstart: String, slurmLog: String, sandboxLists: SandboxLists? = nil) -> String {
+        var job = launch.planned
+        var spec = launch.spec
+        if sandboxLists != nil {
+            // The job's folder is made on the node: every path in it names the shell's $sandbox.
+            spec.stdin = job.stdin.flatMap { JobFolderPath.inside(sandboxToken, $0) }
+            if let name = job.stdout { spec.stdout = JobFolderPath.inside(sandboxToken, name) ?? spec.stdout }
+            if let name = job.stderr { spec.stderr = JobFolderPath.inside(sandboxToken, name) ?? spec.stderr }
+            // sbatch needs a folder that exists on the node before the script runs: the run's.
+            job.workingDirectory = (launch.recordFile as NSString).deletingLastPathComponent
+        }
         var lines = ["#!/bin/sh", "# Skein attempt \(launch.attempt) of job \(job.id) (workflow \(launch.workflowLabel))"]
         lines += options(for: job, name: job.id, slurmLog: slurmLog).map { "#SBATCH \($0)" }
         for (key, value) in job.environment.sorted(by: { $0.key < $1.key }) where isName(key) {
@@ -36,17 +45,59 @@ enum SlurmBatchScript {
                 + " >" + quote(launch.spec.stdout) + " 2>" + quote(launch.spec.stderr))
             return lines.joined(separator: "\n") + "\n"
         }
-        var command = [kickstart, "-n", job.transformation, "-N", job.id, "-R", job.site, "-L", launch.workflowLabel, "-w", job.workingDirectory]
-        if let stdin = launch.spec.stdin { command += ["-i", stdin] }
-        command += ["-o", launch.spec.stdout, "-e", launch.spec.stderr]
+        let folder = sandboxLists == nil ? job.workingDirectory : sandboxToken
+        var command = [kickstart, "-n", job.transformation, "-N", job.id, "-R", job.site, "-L", launch.workflowLabel, "-w", folder]
+        if let stdin = spec.stdin { command += ["-i", stdin] }
+        command += ["-o", spec.stdout, "-e", spec.stderr]
         for lfn in job.outputs where lfn != job.stdout && lfn != job.stderr {
-            command += ["-s", "\(lfn)=\((job.workingDirectory as NSString).appendingPathComponent(lfn))"]
+            command += ["-s", "\(lfn)=\((folder as NSString).appendingPathComponent(lfn))"]
         }
         // A job in a container runs as its runtime's command (ContainerLaunch), on the node too.
         let run = job.container == nil ? [job.executable] + job.arguments : [launch.spec.executable] + launch.spec.arguments
         command += ["-r", launch.recordFile, "--"] + run
-        lines.append("exec " + command.map(quote).joined(separator: " "))
+        let commandLine = command.map(quote).joined(separator: " ")
+        guard let lists = sandboxLists else {
+            lines.append("exec " + commandLine)
+            return lines.joined(separator: "\n") + "\n"
+        }
+        // nonsharedfs on a batch node, as PegasusLite: a folder of its own on the node, the
+        // inputs brought in and the outputs taken back by skein-transfer, then removed.
+        let transfer = (kickstart as NSString).deletingLastPathComponent + "/skein-transfer"
+        lines += [
+            "sandbox=$(mktemp -d \"${SKEIN_WN_TMP:-${TMPDIR:-/tmp}}\"/\(quote(job.id + ".sandbox-XXXXXX"))) || exit 1",
+            "trap 'cd / && rm -rf \"$sandbox\"' EXIT",
+            "cd \"$sandbox\" || exit 1",
+            "\(quote(transfer)) -f \(quote(lists.inputs)) || { echo 'skein: the job'\\''s inputs could not be brought in' >&2; exit 1; }",
+            // The token is always inside single quotes: close them around the variable.
+            commandLine.replacingOccurrences(of: sandboxToken, with: "'\"$sandbox\"'"),
+            "status=$?",
+            "if [ $status -eq 0 ]; then \(quote(transfer)) -f \(quote(lists.outputs)) || status=1; fi",
+            "exit $status",
+        ]
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Stands for the node's sandbox folder while the command is quoted.
+    static let sandboxToken = "\u{1}SANDBOX"
+
+    /// The skein-transfer input lists of a sandboxed job on a batch node: files into the
+    /// sandbox (relative names, from the node's working folder) and back to the staging site.
+    struct SandboxLists {
+        var inputs: String
+        var outputs: String
+    }
+
+    /// The two lists' JSON (pegasus-transfer's format) for `job`.
+    static func sandboxTransfers(_ job: ExecutableJob) -> (inputs: Data, outputs: Data)? {
+        guard let sandbox = job.sandbox else { return nil }
+        func entry(_ lfn: String, _ source: String, _ destination: String) -> [String: Any] {
+            ["type": "transfer", "lfn": lfn, "src_urls": [["site_label": "staging", "url": source]], "dest_urls": [["site_label": "sandbox", "url": destination]]]
+        }
+        let inputs = sandbox.inputs.map { entry($0.lfn, $0.path, $0.lfn) } + job.inputLinks.map { entry($0.lfn, $0.source, $0.lfn) }
+        let outputs = sandbox.outputs.map { entry($0.lfn, $0.lfn, $0.path) }
+        guard let i = try? JSONSerialization.data(withJSONObject: inputs, options: [.sortedKeys]),
+            let o = try? JSONSerialization.data(withJSONObject: outputs, options: [.sortedKeys]) else { return nil }
+        return (i, o)
     }
 
     static func quote(_ s: String) -> String {

@@ -130,13 +130,31 @@ public final class SlurmExecutor: JobExecutor, @unchecked Sendable {
         }
     }
 
+    /// A sandboxed job's folder is made on the node, by its batch script.
+    public var makesSandboxes: Bool { true }
+
     /// Writes the batch script and calls sbatch; the Slurm job id, or nil after `ended`.
     private func submit(_ launch: AttemptLaunch, _ ended: @escaping @Sendable (AttemptEnd) -> Void) -> String? {
         let base = (launch.recordFile as NSString).deletingPathExtension
         let attempt = (launch.recordFile as NSString).pathExtension
         let scriptPath = (base as NSString).deletingPathExtension + ".sbatch." + attempt
         let slurmLog = (base as NSString).deletingPathExtension + ".slurm." + attempt
-        let script = SlurmBatchScript.text(launch, kickstart: settings.kickstart, slurmLog: slurmLog)
+        var lists: SlurmBatchScript.SandboxLists?
+        if let (inputs, outputs) = SlurmBatchScript.sandboxTransfers(launch.planned) {
+            // nonsharedfs: the node brings the files in and takes them back with skein-transfer.
+            let named = SlurmBatchScript.SandboxLists(
+                inputs: (base as NSString).deletingPathExtension + ".stagein." + attempt + ".json",
+                outputs: (base as NSString).deletingPathExtension + ".stageout." + attempt + ".json")
+            do {
+                try inputs.write(to: URL(fileURLWithPath: named.inputs))
+                try outputs.write(to: URL(fileURLWithPath: named.outputs))
+            } catch {
+                fail(ended, reason: "cannot write the transfer lists of \(launch.planned.id): \(error.localizedDescription)")
+                return nil
+            }
+            lists = named
+        }
+        let script = SlurmBatchScript.text(launch, kickstart: settings.kickstart, slurmLog: slurmLog, sandboxLists: lists)
         unlink(launch.recordFile)
         do {
             try script.write(toFile: scriptPath, atomically: true, encoding: .utf8)

@@ -11,6 +11,10 @@ public struct ExecutableWorkflow: Sendable {
     public var runDirectory: String
     public var scratchDirectory: String = ""
     public var outputDirectory: String = ""
+    /// Each staging site's scratch folder for this run (`scratchDirectory` is the first's).
+    public var scratchBySite: [String: String] = [:]
+    /// The `create_dir` job of each staging site.
+    public var createDirBySite: [String: String] = [:]
     public var createdAt: Double
     public var plannerArguments: [String]
     public var hooks: [PlannedHook] = []
@@ -48,6 +52,7 @@ public struct ExecutableWorkflow: Sendable {
         plan.transferThreads = transferThreads
         plan.integrityChecking = integrityChecking
         plan.transferLinks = transferLinks
+        plan.siteScratch = scratchBySite.isEmpty ? nil : scratchBySite
         return plan
     }
 }
@@ -61,6 +66,10 @@ public struct PlannedJob: Sendable {
     public var abstractIndex: Int?
     /// The site and catalog entry it was placed on (compute jobs).
     var placement: Placement?
+    /// Where the job's files wait (its staging site's scratch), for compute jobs.
+    var stagingSite: String?
+    /// Whether it runs in a folder of its own (nonsharedfs, condorio away from `local`).
+    var sandboxed = false
 
     init(job: ExecutableJob, parentIDs: [String] = [], abstractIndex: Int? = nil, placement: Placement? = nil) {
         self.job = job

@@ -1,3 +1,4 @@
+import Foundation
 import SkeinProperties
 
 /// How `skein plan` maps an abstract workflow onto this machine.
@@ -49,8 +50,12 @@ public struct PlanOptions: Sendable {
     public var reusedReplicas: [ReusedReplica] = []
     /// Clustering methods in the order given; empty (the default) clusters nothing.
     public var clustering: [Clustering] = []
+    /// pegasus-plan `--staging-site`: the staging site of each execution site under
+    /// nonsharedfs (key "" = every site).
+    public var stagingSites: [String: String] = [:]
 
-    public init(baseDirectory: String = "runs", sitesToRun: [String] = ["local"], outputSite: String = "local", stageOut: Bool = false, cleanup: Cleanup = .inplace, reuse: Bool = true, defaultRetries: Int = 0, plannerArguments: [String] = [], properties: PegasusProperties? = nil) {
+    public init(baseDirectory: String = "runs", sitesToRun: [String] = ["local"], outputSite: String = "local", stageOut: Bool = false, cleanup: Cleanup = .inplace, reuse: Bool = true, defaultRetries: Int = 0, plannerArguments: [String] = [], properties: PegasusProperties? = nil,
+                stagingSites: [String: String] = [:]) {
         self.baseDirectory = baseDirectory
         self.sitesToRun = sitesToRun
         self.outputSite = outputSite
@@ -60,6 +65,24 @@ public struct PlanOptions: Sendable {
         self.defaultRetries = defaultRetries
         self.plannerArguments = plannerArguments
         self.properties = properties
+        self.stagingSites = stagingSites
+    }
+}
+
+extension PlanOptions {
+    /// pegasus-plan's `--staging-site` text: `exec=staging[,exec=staging...]`, or a bare
+    /// site for every execution site (key ""). Nil names the part that is neither.
+    public static func stagingSites(_ text: String) -> [String: String]? {
+        var sites: [String: String] = [:]
+        for part in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !part.isEmpty {
+            let pair = part.split(separator: "=", omittingEmptySubsequences: false).map(String.init)
+            switch pair.count {
+            case 1: sites[""] = pair[0]
+            case 2 where !pair[0].isEmpty && !pair[1].isEmpty: sites[pair[0]] = pair[1]
+            default: return nil
+            }
+        }
+        return sites
     }
 }
 

@@ -2,40 +2,69 @@ import Foundation
 import SkeinRunFormat
 import SkeinWorkflow
 
-/// Where jobs run and outputs go: the first site to run's shared scratch (relative to
-/// sites.yml) / label / the workflow's UUID, or the run's own `scratch/`. Keyed by the UUID
-/// so no two runs share a scratch (a stale output of another run never passes for this
-/// one's, and another user cannot prepare the folder in advance); the output site's storage, or
-/// the run's `output/`. Adds the `create_dir` job that makes both before anything runs.
+/// Where jobs run and outputs go, per site as Pegasus does: each staging site used (a job's
+/// own site under sharedfs; `--staging-site` under nonsharedfs; `local` under condorio) has
+/// its own scratch folder for the run, `<its sharedScratch>/<label>/<workflow UUID>` (keyed
+/// by the UUID so no two runs share one: a stale output of another run never passes for this
+/// one's, and another user cannot prepare the folder in advance), or, for a site without
+/// one, `<runs>/<label>/wf-scratch/<site>/<UUID>` (never the run folder or inside it), and
+/// its own `create_dir_<label>_0_<site>` job that checks or makes it private before any job
+/// there runs. Every compute job runs in its staging site's scratch (or, sandboxed, in a
+/// folder of its own there: `SandboxPass`). The first site's create_dir also makes the output
+/// site's storage folder (or the run's `output/`).
 struct DirectoriesPass: PlannerPass {
     let name = "directories"
+    /// The in-process executor of create_dir jobs (private folders, no `mkdir -p`).
+    static let executor = "directories"
 
     func run(_ workflow: inout ExecutableWorkflow, _ context: PlanningContext) {
-        workflow.scratchDirectory = scratchDirectory(runDirectory: workflow.runDirectory, label: workflow.label, wfUUID: workflow.wfUUID, context)
-        workflow.outputDirectory = outputDirectory(runDirectory: workflow.runDirectory, context)
-        let site = context.primarySite
-        var taken = workflow.jobIDs
-        let id = ExecutableWorkflow.unusedID("create_dir_\(Self.sanitized(workflow.label))_\(site)", taken: &taken)
-        for i in workflow.jobs.indices where workflow.jobs[i].job.kind.isCompute {
-            workflow.jobs[i].job.workingDirectory = workflow.scratchDirectory
-            workflow.jobs[i].parentIDs.insert(id, at: 0)
+        let computeSites = workflow.jobs.filter { $0.job.kind.isCompute }.map(\.job.site)
+        // The sites used, the first site to run first; that site alone when no job runs.
+        let used = computeSites.isEmpty || computeSites.contains(context.primarySite) ? [context.primarySite] + computeSites : computeSites
+        let layout = StagingLayout(sites: used, context)
+        workflow.problems += layout.problems
+        var stagingSites: [String] = []
+        for site in used {
+            let staging = layout.stagingSite(of: site)
+            if !stagingSites.contains(staging) { stagingSites.append(staging) }
         }
-        let createDir = ExecutableJob(
-            id: id, kind: .createDir, transformation: "pegasus::dirmanager", site: site, executable: "/bin/mkdir",
-            arguments: ["-p", workflow.scratchDirectory, workflow.outputDirectory], environment: [:], workingDirectory: workflow.runDirectory,
-            retries: context.options.defaultRetries, parents: [])
-        workflow.jobs.insert(PlannedJob(job: createDir), at: 0)
+        workflow.outputDirectory = outputDirectory(runDirectory: workflow.runDirectory, context)
+        var taken = workflow.jobIDs
+        var createDirs: [PlannedJob] = []
+        for site in stagingSites {
+            let scratch = scratchDirectory(site: site, runDirectory: workflow.runDirectory, label: workflow.label, wfUUID: workflow.wfUUID, context)
+            workflow.scratchBySite[site] = scratch
+            let id = ExecutableWorkflow.unusedID("create_dir_\(Self.sanitized(workflow.label))_0_\(site)", taken: &taken)
+            workflow.createDirBySite[site] = id
+            let alsoMakes = createDirs.isEmpty ? [workflow.outputDirectory] : []
+            createDirs.append(PlannedJob(job: ExecutableJob(
+                id: id, kind: .createDir, transformation: "pegasus::dirmanager", site: site, executor: Self.executor, executable: "",
+                arguments: alsoMakes, environment: [:], workingDirectory: scratch, retries: context.options.defaultRetries, parents: [])))
+        }
+        workflow.scratchDirectory = workflow.scratchBySite[stagingSites[0]] ?? ""
+        for i in workflow.jobs.indices where workflow.jobs[i].job.kind.isCompute {
+            let staging = layout.stagingSite(of: workflow.jobs[i].job.site)
+            workflow.jobs[i].stagingSite = staging
+            workflow.jobs[i].sandboxed = layout.sandboxed(workflow.jobs[i].job.site)
+            workflow.jobs[i].job.workingDirectory = workflow.scratchBySite[staging] ?? workflow.scratchDirectory
+            if let createDir = workflow.createDirBySite[staging] { workflow.jobs[i].parentIDs.insert(createDir, at: 0) }
+        }
+        workflow.jobs.insert(contentsOf: createDirs, at: 0)
     }
 
-    func scratchDirectory(runDirectory: String, label: String, wfUUID: String, _ context: PlanningContext) -> String {
-        if let site = context.loaded.sites?.site(named: context.primarySite),
-            let path = site.directory("sharedScratch")?.path ?? site.directory("localScratch")?.path,
+    /// `site`'s scratch folder for this run.
+    func scratchDirectory(site: String, runDirectory: String, label: String, wfUUID: String, _ context: PlanningContext) -> String {
+        if let entry = context.loaded.sites?.site(named: site),
+            let path = entry.directory("sharedScratch")?.path ?? entry.directory("localScratch")?.path,
             let local = CatalogPaths.localPath(path, relativeTo: context.loaded.sitesFile)
         {
             if let relative = context.options.relativeDirectory { return (local as NSString).appendingPathComponent(relative) }
             return ((local as NSString).appendingPathComponent(Self.sanitized(label)) as NSString).appendingPathComponent(wfUUID)
         }
-        return (CatalogPaths.absolute(runDirectory) as NSString).appendingPathComponent("scratch")
+        // Beside the run folder, as Pegasus's auto-made local site has `wf-scratch/LOCAL`.
+        let runs = (CatalogPaths.absolute(runDirectory) as NSString).deletingLastPathComponent
+        return (((runs as NSString).appendingPathComponent("wf-scratch") as NSString).appendingPathComponent(Self.sanitized(site)) as NSString)
+            .appendingPathComponent(wfUUID)
     }
 
     func outputDirectory(runDirectory: String, _ context: PlanningContext) -> String {

@@ -4,10 +4,12 @@ import SkeinRunFormat
 import SkeinWorkflow
 
 /// Data staging, as Pegasus adds it: inputs that exist only at a URL (http, https, scp,
-/// sftp) are fetched into the scratch folder by `stage_in_*` jobs before the jobs that read
-/// them, and `stageOut: true` outputs are copied (hard-linked where the filesystem allows)
-/// to the output site's storage by `stage_out_*` jobs after the jobs that make them, when an
-/// output site was given. Grouping follows Pegasus's BalancedCluster default: per level,
+/// sftp) are fetched into the scratch folder of the reading job's staging site by
+/// `stage_in_local_<site>_*` jobs before the jobs that read them, and `stageOut: true`
+/// outputs are copied (hard-linked where the filesystem allows) from their staging site's
+/// scratch to the output site's storage by `stage_out_local_<site>_*` jobs after the jobs
+/// that make them, when an output site was given. Grouping follows Pegasus's
+/// BalancedCluster default: per staging site and level,
 /// `ceil(compute jobs on the level / 10)` transfer jobs, files dealt round-robin, or the
 /// fixed count of `pegasus.stagein.clusters` / `pegasus.stageout.clusters`.
 struct StagingPass: PlannerPass {
@@ -19,8 +21,7 @@ struct StagingPass: PlannerPass {
     func run(_ workflow: inout ExecutableWorkflow, _ context: PlanningContext) {
         guard let levels = context.graph.levels() else { return }
         let properties = context.options.properties ?? PegasusProperties(values: [:])
-        let createDir = workflow.jobs.first { $0.job.kind == .createDir }?.job.id
-        let stageIns = stageIn(&workflow, context, levels: levels, clusters: properties["pegasus.stagein.clusters"].flatMap { Int($0) }, after: createDir)
+        let stageIns = stageIn(&workflow, context, levels: levels, clusters: properties["pegasus.stagein.clusters"].flatMap { Int($0) })
         let stageOuts = context.options.stageOut
             ? stageOut(&workflow, context, levels: levels, clusters: properties["pegasus.stageout.clusters"].flatMap { Int($0) }) : []
         // Stage-in jobs run right after create_dir; stage-out jobs at the end.
@@ -29,21 +30,30 @@ struct StagingPass: PlannerPass {
         workflow.jobs.append(contentsOf: stageOuts)
     }
 
-    /// Compute jobs by level, in plan order.
-    private func computeJobsByLevel(_ workflow: ExecutableWorkflow, _ levels: [Int]) -> [(level: Int, jobs: [Int])] {
-        var byLevel: [Int: [Int]] = [:]
+    /// Compute jobs by staging site and level, in plan order (the first site's first).
+    private func computeJobsBySiteAndLevel(_ workflow: ExecutableWorkflow, _ levels: [Int]) -> [(site: String, level: Int, jobs: [Int])] {
+        var sites: [String] = []
+        var byKey: [String: [Int: [Int]]] = [:]
         for (i, planned) in workflow.jobs.enumerated() where planned.job.kind.isCompute {
             guard let abstract = planned.abstractIndex else { continue }
-            byLevel[levels[abstract], default: []].append(i)
+            let site = planned.stagingSite ?? planned.job.site
+            if byKey[site] == nil { sites.append(site) }
+            byKey[site, default: [:]][levels[abstract], default: []].append(i)
         }
-        return byLevel.keys.sorted().map { ($0, byLevel[$0]!) }
+        return sites.flatMap { site in byKey[site]!.keys.sorted().map { (site, $0, byKey[site]![$0]!) } }
     }
 
-    private func stageIn(_ workflow: inout ExecutableWorkflow, _ context: PlanningContext, levels: [Int], clusters: Int?, after createDir: String?) -> [PlannedJob] {
-        var staged: [String: String] = [:]  // lfn -> the stage-in job that fetches it
+    /// The scratch folder of a job's staging site.
+    private func scratch(of planned: PlannedJob, _ workflow: ExecutableWorkflow) -> String {
+        planned.stagingSite.flatMap { workflow.scratchBySite[$0] } ?? workflow.scratchDirectory
+    }
+
+    private func stageIn(_ workflow: inout ExecutableWorkflow, _ context: PlanningContext, levels: [Int], clusters: Int?) -> [PlannedJob] {
+        var staged: [String: String] = [:]  // site + lfn -> the stage-in job that fetches it there
         var added: [PlannedJob] = []
         var taken = workflow.jobIDs
-        for (level, jobs) in computeJobsByLevel(workflow, levels) {
+        for (site, level, jobs) in computeJobsBySiteAndLevel(workflow, levels) {
+            let folder = workflow.scratchBySite[site] ?? workflow.scratchDirectory
             // The files this level fetches first, in order, with the jobs that need them.
             var files: [(lfn: String, url: String)] = []
             var readers: [String: [Int]] = [:]
@@ -56,23 +66,24 @@ struct StagingPass: PlannerPass {
                 for lfn in lfns {
                     if context.madeByParent(lfn, parents: parents) { continue }
                     guard let url = context.replicas.remoteURL(of: lfn) else { continue }
-                    if readers[lfn] == nil && staged[lfn] == nil { files.append((lfn, url)) }
+                    if readers[lfn] == nil && staged[site + "\u{0}" + lfn] == nil { files.append((lfn, url)) }
                     readers[lfn, default: []].append(i)
                 }
             }
             let count = auxiliaryJobCount(files: files.count, jobsOnLevel: jobs.count, perJob: Self.jobsPerTransferJob, fixed: clusters)
             var groups = Array(repeating: [PlannedTransfer](), count: count)
             for (n, file) in files.enumerated() {
-                let destination = (workflow.scratchDirectory as NSString).appendingPathComponent(file.lfn)
+                let destination = (folder as NSString).appendingPathComponent(file.lfn)
                 groups[n % count].append(PlannedTransfer(lfn: file.lfn, source: file.url, destination: destination, sha256: context.replicas.sha256(of: file.lfn)))
             }
+            let createDir = workflow.createDirBySite[site]
             for (n, transfers) in groups.enumerated() where !transfers.isEmpty {
-                let id = ExecutableWorkflow.unusedID("stage_in_local_\(context.primarySite)_\(level)_\(n)", taken: &taken)
-                added.append(transferJob(id: id, kind: .stageIn, transfers: transfers, parents: createDir.map { [$0] } ?? [], workflow, context))
-                for transfer in transfers { staged[transfer.lfn] = id }
+                let id = ExecutableWorkflow.unusedID("stage_in_local_\(site)_\(level)_\(n)", taken: &taken)
+                added.append(transferJob(id: id, kind: .stageIn, transfers: transfers, parents: createDir.map { [$0] } ?? [], folder: folder, context))
+                for transfer in transfers { staged[site + "\u{0}" + transfer.lfn] = id }
             }
             for (lfn, jobsReading) in readers {
-                guard let id = staged[lfn] else { continue }
+                guard let id = staged[site + "\u{0}" + lfn] else { continue }
                 for i in jobsReading where !workflow.jobs[i].parentIDs.contains(id) { workflow.jobs[i].parentIDs.append(id) }
             }
         }
@@ -83,12 +94,13 @@ struct StagingPass: PlannerPass {
         var added: [PlannedJob] = []
         var done = Set<String>()
         var taken = workflow.jobIDs
-        for (level, jobs) in computeJobsByLevel(workflow, levels) {
+        for (site, level, jobs) in computeJobsBySiteAndLevel(workflow, levels) {
+            let folder = workflow.scratchBySite[site] ?? workflow.scratchDirectory
             var files: [(transfer: PlannedTransfer, producer: String)] = []
             for i in jobs {
                 guard let abstract = workflow.jobs[i].abstractIndex else { continue }
                 for use in context.workflow.jobs[abstract].uses where use.type.isOutput && use.stageOut == true && done.insert(use.lfn).inserted {
-                    let source = (workflow.scratchDirectory as NSString).appendingPathComponent(use.lfn)
+                    let source = (scratch(of: workflow.jobs[i], workflow) as NSString).appendingPathComponent(use.lfn)
                     let destination = (workflow.outputDirectory as NSString).appendingPathComponent(use.lfn)
                     files.append((PlannedTransfer(lfn: use.lfn, source: source, destination: destination, link: true), workflow.jobs[i].job.id))
                 }
@@ -99,18 +111,19 @@ struct StagingPass: PlannerPass {
             for (n, group) in groups.enumerated() where !group.isEmpty {
                 var producers: [String] = []
                 for file in group where !producers.contains(file.producer) { producers.append(file.producer) }
-                let id = ExecutableWorkflow.unusedID("stage_out_local_\(context.options.outputSite)_\(level)_\(n)", taken: &taken)
-                added.append(transferJob(id: id, kind: .stageOut, transfers: group.map(\.transfer), parents: producers, workflow, context))
+                // Named by the staging site the files leave from, as Pegasus names them.
+                let id = ExecutableWorkflow.unusedID("stage_out_local_\(site)_\(level)_\(n)", taken: &taken)
+                added.append(transferJob(id: id, kind: .stageOut, transfers: group.map(\.transfer), parents: producers, folder: folder, context))
             }
         }
         return added
     }
 
-    private func transferJob(id: String, kind: JobKind, transfers: [PlannedTransfer], parents: [String], _ workflow: ExecutableWorkflow,
+    private func transferJob(id: String, kind: JobKind, transfers: [PlannedTransfer], parents: [String], folder: String,
                              _ context: PlanningContext) -> PlannedJob {
         var job = ExecutableJob(
             id: id, kind: kind, transformation: "pegasus::transfer", site: "local", executor: Self.executor, executable: "",
-            arguments: [], environment: [:], workingDirectory: workflow.scratchDirectory, retries: context.options.defaultRetries, parents: [])
+            arguments: [], environment: [:], workingDirectory: folder, retries: context.options.defaultRetries, parents: [])
         job.transfers = transfers
         return PlannedJob(job: job, parentIDs: parents)
     }

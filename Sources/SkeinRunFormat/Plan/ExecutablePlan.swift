@@ -30,6 +30,16 @@ public struct ExecutablePlan: Codable, Sendable, Equatable {
     /// links (true) or as hard links, copies where no hard link can be made (false, Pegasus's
     /// default). Nil in plans written before the property was read: symbolic links, as then.
     public var transferLinks: Bool?
+    /// Each staging site's scratch folder for this run, made when it is planned; nil in
+    /// plans made before sites had their own (then `scratchDirectory` is the only one).
+    public var siteScratch: [String: String]?
+
+    /// Every scratch folder of the run.
+    public var scratchDirectories: [String] {
+        var folders = [scratchDirectory]
+        for folder in (siteScratch ?? [:]).values.sorted() where !folders.contains(folder) { folders.append(folder) }
+        return folders
+    }
 
     public init(
         formatVersion: Int = ExecutablePlan.formatVersion, label: String, wfUUID: String, workflowFile: String, runDirectory: String,
@@ -120,6 +130,9 @@ public struct ExecutableJob: Codable, Sendable, Equatable {
     /// A clustered job (Pegasus's `merge_*`): its tasks run in order in one slot under
     /// skein-kickstart's cluster mode, as pegasus-cluster runs them.
     public var isClustered: Bool { !tasks.isEmpty }
+    /// A job that runs in a folder of its own (nonsharedfs, condorio): what is brought in
+    /// and taken back; nil = the job runs in `workingDirectory`.
+    public var sandbox: JobSandbox?
 
     /// The tasks provenance records for this job: its own one, or the clustered ones.
     /// Auxiliary jobs (create-dir, ...) are no task of the abstract workflow.
@@ -201,6 +214,37 @@ public struct ExecutableJob: Codable, Sendable, Equatable {
         inputs = try c.decodeIfPresent([String].self, forKey: .inputs) ?? []
         container = try c.decodeIfPresent(PlannedContainer.self, forKey: .container)
         inputChecksums = try c.decodeIfPresent([String: String].self, forKey: .inputChecksums) ?? [:]
+        sandbox = try c.decodeIfPresent(JobSandbox.self, forKey: .sandbox)
+    }
+}
+
+/// The folder of its own a job runs in under nonsharedfs or condorio: made fresh for each
+/// attempt under `root`, its inputs brought in from the staging site's scratch (hard links
+/// where they share a filesystem, else copies), its outputs taken back there after the job
+/// (renamed, else copied), then removed, as PegasusLite and HTCondor's file transfer do.
+public struct JobSandbox: Codable, Sendable, Equatable {
+    /// The folder under which each attempt's own folder is made.
+    public var root: String
+    /// Files brought in: `lfn` in the sandbox, from `path` (in the staging site's scratch).
+    public var inputs: [SandboxFile]
+    /// Files taken back: `lfn` in the sandbox, to `path` (in the staging site's scratch).
+    public var outputs: [SandboxFile]
+
+    public init(root: String, inputs: [SandboxFile], outputs: [SandboxFile]) {
+        self.root = root
+        self.inputs = inputs
+        self.outputs = outputs
+    }
+}
+
+/// One file of a sandbox: its name inside the sandbox and its path outside.
+public struct SandboxFile: Codable, Sendable, Equatable {
+    public var lfn: String
+    public var path: String
+
+    public init(lfn: String, path: String) {
+        self.lfn = lfn
+        self.path = path
     }
 }
 

@@ -27,9 +27,9 @@ enum RunFolder {
         return try RunDirectory.create(base: options.baseDirectory, label: label)
     }
 
-    /// Undoes a plan that failed: the run folder and the scratch folder it made.
-    static func remove(_ runDirectory: String, scratch: String?) {
-        if let scratch { try? FileManager.default.removeItem(atPath: scratch) }
+    /// Undoes a plan that failed: the run folder and the scratch folders it made.
+    static func remove(_ runDirectory: String, scratch: [String]) {
+        for folder in scratch { try? FileManager.default.removeItem(atPath: folder) }
         try? FileManager.default.removeItem(atPath: runDirectory)
     }
 }

@@ -23,11 +23,11 @@ public enum RunPlanning {
         options.properties = properties
         options.defaultRetries = settings.retries ?? options.defaultRetries
         let runDirectory = try RunFolder.create(options, label: label, properties: properties, now: now)
-        var scratch: String?
+        // Only the scratch folders this plan made go when it fails: never one that was there.
+        var madeScratch: [String] = []
         do {
             let plan = try Planner(loaded, options: options).plan(runDirectory: runDirectory.path, now: now)
-            try makeScratch(plan)
-            scratch = plan.scratchDirectory
+            try makeScratch(plan, made: &madeScratch)
             try runDirectory.write(plan)
             let propertiesName = try PropertiesCopy.write(from: loaded.propertiesFile, runDirectory: plan.runDirectory, wfUUID: plan.wfUUID)
             try SubmitFiles.write(for: plan, propertiesFile: propertiesName, plannerExecutable: plannerExecutable, plannerVersion: plannerVersion)
@@ -37,25 +37,27 @@ public enum RunPlanning {
             }
             return plan
         } catch {
-            RunFolder.remove(runDirectory.path, scratch: scratch)
+            RunFolder.remove(runDirectory.path, scratch: madeScratch)
             throw error
         }
     }
 
-    /// The scratch is made now, fresh and private, so jobs never run in a folder another
-    /// user prepared; it is the run's own `scratch/` or a folder of its own elsewhere, never
-    /// the run folder or another folder inside it (a job's `stdout: plan.json` must not
-    /// reach the run's files).
-    static func makeScratch(_ plan: ExecutablePlan) throws {
-        let run = plan.runDirectory
+    /// Each site's scratch is made now, fresh and private, so jobs never run in a folder
+    /// another user prepared; none is the run folder, inside it or above it (a job's
+    /// `stdout: plan.json` must not reach the run's files). Sites whose scratch is one
+    /// folder (one shared path) share it.
+    static func makeScratch(_ plan: ExecutablePlan, made: inout [String]) throws {
         // By name, not through links: PrivateDirectory checks each component as it is.
-        let scratch = PrivateDirectory.lexicalAbsolute(plan.scratchDirectory)
-        let ownScratch = (run as NSString).appendingPathComponent("scratch")
-        if scratch != ownScratch && (scratch == run || scratch.hasPrefix(run + "/") || run.hasPrefix(scratch + "/")) {
-            throw RunsError("the scratch folder \(scratch) is the run folder \(run), inside it or above it; set the site's sharedScratch to a folder of its own")
-        }
-        guard try PrivateDirectory.create(scratch, exclusive: true) else {
-            throw RunsError("the scratch folder \(scratch) already exists; a new run needs a new one (plan again)")
+        let run = PrivateDirectory.lexicalAbsolute(plan.runDirectory)
+        for folder in plan.scratchDirectories {
+            let scratch = PrivateDirectory.lexicalAbsolute(folder)
+            if scratch == run || scratch.hasPrefix(run + "/") || run.hasPrefix(scratch + "/") {
+                throw RunsError("the scratch folder \(scratch) is the run folder \(run), inside it or above it; set the site's sharedScratch to a folder of its own")
+            }
+            guard try PrivateDirectory.create(scratch, exclusive: true) else {
+                throw RunsError("the scratch folder \(scratch) already exists; a new run needs a new one (plan again)")
+            }
+            made.append(scratch)
         }
     }
 }

@@ -1,0 +1,73 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import SkeinRunFormat
+
+/// The folder of its own a sandboxed job (nonsharedfs, condorio) runs in, for one attempt:
+/// made fresh and private (`mkdtemp`) under the sandbox's root, its inputs brought in as hard
+/// links (copies across filesystems), its outputs taken back by rename (copies across
+/// filesystems) once the attempt succeeded, then removed. Each attempt starts from the
+/// staging site's files, as a PegasusLite job or an HTCondor sandbox does.
+enum SandboxFolder {
+    /// Makes the attempt's folder and brings the inputs in; the folder, or why not.
+    static func make(_ sandbox: JobSandbox, jobID: String) -> Result<String, EngineError> {
+        var template = Array(((sandbox.root as NSString).appendingPathComponent("\(jobID).sandbox-XXXXXX")).utf8CString)
+        guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
+            return .failure(EngineError("cannot make the job's folder in \(sandbox.root): \(String(cString: strerror(errno)))"))
+        }
+        let folder = String(cString: made)
+        for file in sandbox.inputs {
+            guard let target = JobFolderPath.inside(folder, file.lfn) else { continue }
+            if let problem = place(file.path, at: target, move: false) {
+                remove(folder, known: sandbox.inputs.map(\.lfn))
+                return .failure(EngineError("input \(file.lfn): \(problem)"))
+            }
+        }
+        return .success(folder)
+    }
+
+    /// Takes the outputs back to the staging site's scratch; the first problem, if any.
+    static func takeBack(_ sandbox: JobSandbox, from folder: String) -> String? {
+        for file in sandbox.outputs {
+            guard let source = JobFolderPath.inside(folder, file.lfn) else { continue }
+            var info = stat()
+            guard lstat(source, &info) == 0 else { continue }  // the output checks judged it already
+            if let problem = place(source, at: file.path, move: true) { return "output \(file.lfn): \(problem)" }
+        }
+        return nil
+    }
+
+    /// Removes the folder: the names the plan knows with one `unlink` each, then `rmdir`;
+    /// only a folder the job left more in is walked (FileManager's walk costs milliseconds,
+    /// which a run of many short jobs would pay on every one).
+    static func remove(_ folder: String, known names: [String] = []) {
+        for name in names {
+            if let path = JobFolderPath.inside(folder, name) { unlink(path) }
+        }
+        if rmdir(folder) == 0 || errno == ENOENT { return }
+        try? FileManager.default.removeItem(atPath: folder)
+    }
+
+    /// `source` at `target`: a hard link (or a rename, when moving), else a copy.
+    private static func place(_ source: String, at target: String, move: Bool) -> String? {
+        let parent = (target as NSString).deletingLastPathComponent
+        try? FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
+        if move {
+            if rename(source, target) == 0 { return nil }
+        } else if link(source, target) == 0 {
+            return nil
+        }
+        let why = errno
+        guard why == EXDEV || why == EPERM || why == EMLINK || why == EEXIST else {
+            return "\(source): \(String(cString: strerror(why)))"
+        }
+        do {
+            if FileManager.default.fileExists(atPath: target) { try FileManager.default.removeItem(atPath: target) }
+            try FileManager.default.copyItem(atPath: source, toPath: target)
+            return nil
+        } catch {
+            return "cannot copy \(source) to \(target): \(error.localizedDescription)"
+        }
+    }
+}

@@ -1,0 +1,28 @@
+import SkeinRunFormat
+import SkeinWorkflow
+
+/// Jobs that run in a folder of their own (nonsharedfs, and condorio away from `local`):
+/// every file they read from the staging site's scratch is brought in before they start, and
+/// every file they make is taken back after, by the engine (links where the filesystem
+/// allows), as PegasusLite's transfers and HTCondor's `transfer_input_files` /
+/// `transfer_output_files` do. Replicas the job reads from the catalog are linked straight
+/// into its folder. The sandbox of each attempt is made under the staging site's scratch, so
+/// links and renames never cross a filesystem and a local run stays fast.
+struct SandboxPass: PlannerPass {
+    let name = "sandbox"
+
+    func run(_ workflow: inout ExecutableWorkflow, _ context: PlanningContext) {
+        for i in workflow.jobs.indices where workflow.jobs[i].sandboxed {
+            let job = workflow.jobs[i].job
+            let scratch = job.workingDirectory
+            let linked = Set(job.inputLinks.map(\.lfn))
+            let inputs = job.inputs.filter { !linked.contains($0) }.map { SandboxFile(lfn: $0, path: path(scratch, $0)) }
+            let outputs = job.outputs.map { SandboxFile(lfn: $0, path: path(scratch, $0)) }
+            workflow.jobs[i].job.sandbox = JobSandbox(root: scratch, inputs: inputs, outputs: outputs)
+        }
+    }
+
+    private func path(_ folder: String, _ lfn: String) -> String {
+        folder.hasSuffix("/") ? folder + lfn : folder + "/" + lfn
+    }
+}

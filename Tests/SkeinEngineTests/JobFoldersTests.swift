@@ -1,0 +1,118 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import SkeinRunFormat
+import XCTest
+@testable import SkeinEngine
+
+/// The folders a job runs in: create_dir's private scratch (never `mkdir -p` with the umask,
+/// never a folder someone else made) and a sandboxed job's folder of its own, on real files.
+final class JobFoldersTests: XCTestCase {
+    var scratch: URL!
+
+    override func setUpWithError() throws {
+        scratch = FileManager.default.temporaryDirectory.appendingPathComponent("skein-folders-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        chmod(scratch.path, 0o700)
+    }
+
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: scratch) }
+
+    func mode(_ path: String) -> mode_t {
+        var info = stat()
+        XCTAssertEqual(lstat(path, &info), 0, path)
+        return info.st_mode & 0o777
+    }
+
+    func createDir(_ folder: String, also: [String] = []) -> (AttemptEnd, String) {
+        let job = ExecutableJob(id: "create_dir_w_0_local", kind: .createDir, transformation: "pegasus::dirmanager", site: "local", executor: "directories",
+                                executable: "", arguments: also, environment: [:], workingDirectory: folder, parents: [])
+        let out = scratch.appendingPathComponent("cd.out").path
+        let spec = LaunchSpec(executable: "", arguments: [], environment: [], workingDirectory: folder, stdin: nil, stdout: out,
+                              stderr: scratch.appendingPathComponent("cd.err").path)
+        let done = DispatchSemaphore(value: 0)
+        let result = Box()
+        _ = DirectoryJobExecutor().start(AttemptLaunch(job: 0, attempt: 0, planned: job, spec: spec, recordFile: "", workflowLabel: "w"), progress: { _ in }) {
+            result.end = $0
+            done.signal()
+        }
+        XCTAssertEqual(done.wait(timeout: .now() + 30), .success)
+        return (result.end!, (try? String(contentsOfFile: out, encoding: .utf8)) ?? "")
+    }
+
+    final class Box: @unchecked Sendable { var end: AttemptEnd? }
+
+    func succeeded(_ end: AttemptEnd) -> Bool {
+        if case .completed(let ok, _, _, _, _) = end.termination { return ok }
+        return false
+    }
+
+    func testCreateDirAcceptsThePrivateScratchPlanningMade() throws {
+        let folder = scratch.appendingPathComponent("s/w/uuid").path
+        XCTAssertTrue(try PrivateDirectory.create(folder, exclusive: true))
+        let output = scratch.appendingPathComponent("out/store").path
+        let (end, log) = createDir(folder, also: [output])
+        XCTAssertTrue(succeeded(end), "\(end.reason ?? "")")
+        XCTAssertTrue(log.contains("ready (private)"), log)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: output), "the output folder is made too")
+    }
+
+    func testADeletedScratchIsMadeAgainPrivateWhateverTheUmask() throws {
+        let folder = scratch.appendingPathComponent("s/w/uuid").path
+        let old = umask(0o002)
+        defer { umask(old) }
+        let (end, log) = createDir(folder)
+        XCTAssertTrue(succeeded(end), "\(end.reason ?? "")")
+        XCTAssertEqual(mode(folder), 0o700, "not the umask's 0775")
+        XCTAssertTrue(log.contains("was gone, made again"), log)
+    }
+
+    func testAScratchOpenToOthersOrALinkIsRefusedNotUsed() throws {
+        let open = scratch.appendingPathComponent("open").path
+        mkdir(open, 0o755)
+        chmod(open, 0o775)
+        let (end, _) = createDir(open)
+        XCTAssertFalse(succeeded(end))
+        XCTAssertTrue(end.reason?.contains("is open to other users (mode 775)") == true, end.reason ?? "")
+
+        let target = scratch.appendingPathComponent("elsewhere").path
+        mkdir(target, 0o700)
+        let link = scratch.appendingPathComponent("link").path
+        symlink(target, link)
+        let (linked, _) = createDir(link)
+        XCTAssertFalse(succeeded(linked))
+        XCTAssertTrue(linked.reason?.contains("is not a folder") == true, linked.reason ?? "")
+    }
+
+    func testASandboxBringsInputsInAsLinksAndTakesOutputsBack() throws {
+        let staging = scratch.appendingPathComponent("staging").path
+        mkdir(staging, 0o700)
+        try "in\n".write(toFile: staging + "/in.txt", atomically: true, encoding: .utf8)
+        let sandbox = JobSandbox(root: staging, inputs: [SandboxFile(lfn: "in.txt", path: staging + "/in.txt")],
+                                 outputs: [SandboxFile(lfn: "out.txt", path: staging + "/out.txt"), SandboxFile(lfn: "never.txt", path: staging + "/never.txt")])
+        let folder = try SandboxFolder.make(sandbox, jobID: "job1").get()
+        XCTAssertTrue(folder.hasPrefix(staging + "/job1.sandbox-"), folder)
+        XCTAssertEqual(mode(folder), 0o700)
+        var a = stat(), b = stat()
+        XCTAssertEqual(stat(folder + "/in.txt", &a), 0)
+        XCTAssertEqual(stat(staging + "/in.txt", &b), 0)
+        XCTAssertEqual(a.st_ino, b.st_ino, "a hard link on one filesystem, not a copy")
+        try "out\n".write(toFile: folder + "/out.txt", atomically: true, encoding: .utf8)
+        try "scratch\n".write(toFile: folder + "/undeclared.txt", atomically: true, encoding: .utf8)
+        XCTAssertNil(SandboxFolder.takeBack(sandbox, from: folder))
+        SandboxFolder.remove(folder)
+        XCTAssertEqual(try String(contentsOfFile: staging + "/out.txt", encoding: .utf8), "out\n")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: staging + "/undeclared.txt"), "only declared outputs come back")
+    }
+
+    func testASandboxWhoseInputIsMissingSaysWhichAndLeavesNothing() throws {
+        let staging = scratch.appendingPathComponent("staging").path
+        mkdir(staging, 0o700)
+        let sandbox = JobSandbox(root: staging, inputs: [SandboxFile(lfn: "gone.txt", path: staging + "/gone.txt")], outputs: [])
+        guard case .failure(let error) = SandboxFolder.make(sandbox, jobID: "job1") else { return XCTFail("made without its input") }
+        XCTAssertTrue(error.description.hasPrefix("input gone.txt: \(staging)/gone.txt: No such file"), error.description)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: staging), [])
+    }
+}

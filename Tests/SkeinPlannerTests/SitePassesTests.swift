@@ -1,0 +1,200 @@
+import Foundation
+import SkeinProperties
+import SkeinRunFormat
+import SkeinWorkflow
+import XCTest
+@testable import SkeinPlanner
+
+/// Per-site folders, inter-site transfers and the data configurations (issue 10, issue 12's
+/// per-site directories), pass by pass, on a two-site workflow read from real files.
+final class SitePassesTests: XCTestCase {
+    var scratch: URL!
+
+    override func setUpWithError() throws {
+        scratch = FileManager.default.temporaryDirectory.appendingPathComponent("skein-sites-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        // a (local) makes mid.txt; b (hpc) reads it and the web's in.txt; c (local) reads in.txt.
+        try write("workflow.yml", """
+            pegasus: 5.0.4
+            name: two
+            jobs:
+            - {type: job, name: tool, id: a, arguments: [], uses: [{lfn: mid.txt, type: output}]}
+            - {type: job, name: tool, id: b, arguments: [], uses: [{lfn: mid.txt, type: input}, {lfn: in.txt, type: input}, {lfn: b.txt, type: output, stageOut: true}], profiles: {selector: {execution.site: hpc}}}
+            - {type: job, name: tool, id: c, arguments: [], uses: [{lfn: in.txt, type: input}]}
+            jobDependencies:
+            - {id: a, children: [b]}
+            """)
+        try sites()
+        try write("transformations.yml", """
+            pegasus: 5.0.4
+            transformations:
+            - name: tool
+              sites:
+              - {name: local, pfn: /bin/true, type: installed}
+              - {name: hpc, pfn: /bin/true, type: installed}
+            """)
+        try write("replicas.yml", "pegasus: 5.0.4\nreplicas:\n- {lfn: in.txt, pfns: [{site: web, pfn: 'https://data.example/in.txt'}]}\n")
+    }
+
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: scratch) }
+
+    func write(_ name: String, _ text: String) throws {
+        try text.write(to: scratch.appendingPathComponent(name), atomically: true, encoding: .utf8)
+    }
+
+    func sites(hpcProfile: String = "") throws {
+        try write("sites.yml", """
+            pegasus: 5.0.4
+            sites:
+            - name: local
+              directories:
+              - {type: sharedScratch, path: scratch, fileServers: [{url: 'file://scratch'}]}
+            - name: hpc
+              directories:
+              - {type: sharedScratch, path: hpc-scratch, fileServers: [{url: 'file://hpc-scratch'}]}
+            \(hpcProfile)
+            """)
+    }
+
+    func plan(_ options: PlanOptions = PlanOptions(), passes: [any PlannerPass]? = nil) throws -> ExecutableWorkflow {
+        let loaded = WorkflowLoader.load(WorkflowSources(workflow: scratch.appendingPathComponent("workflow.yml").path))
+        XCTAssertTrue(WorkflowValidator.validate(loaded.sources).isValid, "\(loaded.diagnostics)")
+        var options = options
+        if options.properties == nil { options.properties = PegasusProperties(values: [:]) }
+        let context = PlanningContext(loaded, try XCTUnwrap(loaded.workflow), options: options)
+        var workflow = ExecutableWorkflow(label: "two", wfUUID: "u", workflowFile: "w", runDirectory: scratch.appendingPathComponent("runs/two/run0001").path,
+                                          createdAt: 0, plannerArguments: [])
+        for pass in passes ?? Planner(loaded, options: options).passes { pass.run(&workflow, context) }
+        return workflow
+    }
+
+    func job(_ workflow: ExecutableWorkflow, _ id: String) throws -> PlannedJob {
+        try XCTUnwrap(workflow.jobs.first { $0.job.id == id }, "no job \(id) in \(workflow.jobs.map(\.job.id))")
+    }
+
+    var local: String { scratch.appendingPathComponent("scratch/two/u").path }
+    var hpc: String { scratch.appendingPathComponent("hpc-scratch/two/u").path }
+
+    func testSharedfsRunsEachJobInItsSitesScratchAndMovesFilesBetweenSites() throws {
+        let workflow = try plan(PlanOptions(stageOut: true))
+        XCTAssertEqual(workflow.problems, [])
+        XCTAssertEqual(workflow.scratchBySite, ["local": local, "hpc": hpc])
+        XCTAssertEqual(try job(workflow, "create_dir_two_0_hpc").job.workingDirectory, hpc)
+        XCTAssertEqual(try job(workflow, "a").job.workingDirectory, local)
+        XCTAssertEqual(try job(workflow, "b").job.workingDirectory, hpc)
+        XCTAssertNil(try job(workflow, "b").job.sandbox, "sharedfs: no sandbox")
+
+        let inter = try job(workflow, "stage_inter_local_b_0")
+        XCTAssertEqual(inter.job.kind, .interSite)
+        XCTAssertEqual(inter.job.kind.rawValue, "inter-site-tx")
+        XCTAssertEqual(inter.job.transfers, [PlannedTransfer(lfn: "mid.txt", source: local + "/mid.txt", destination: hpc + "/mid.txt", link: true)])
+        XCTAssertEqual(inter.parentIDs, ["create_dir_two_0_hpc", "a"])
+        XCTAssertTrue(try job(workflow, "b").parentIDs.contains("stage_inter_local_b_0"))
+
+        // The web file is fetched once into each site's scratch that needs it.
+        XCTAssertEqual(try job(workflow, "stage_in_local_hpc_1_0").job.transfers.map(\.destination), [hpc + "/in.txt"])
+        XCTAssertEqual(try job(workflow, "stage_in_local_hpc_1_0").parentIDs, ["create_dir_two_0_hpc"])
+        XCTAssertEqual(try job(workflow, "stage_in_local_local_0_0").job.transfers.map(\.destination), [local + "/in.txt"])
+        XCTAssertEqual(try job(workflow, "stage_out_local_hpc_1_0").job.transfers.map(\.source), [hpc + "/b.txt"], "staged out from where b made it")
+
+        // Each site's files are cleaned in its own folder, by its own jobs.
+        let cleanups = workflow.jobs.filter { $0.job.kind == .cleanup }
+        XCTAssertEqual(Set(cleanups.map(\.job.site)), ["local", "hpc"])
+        for cleanup in cleanups {
+            XCTAssertTrue(cleanup.job.removals.allSatisfy { $0.hasPrefix(cleanup.job.workingDirectory + "/") }, "\(cleanup.job.removals)")
+        }
+        let localMid = try XCTUnwrap(cleanups.first { $0.job.removals.contains(local + "/mid.txt") })
+        XCTAssertTrue(localMid.parentIDs.contains("stage_inter_local_b_0"), "the copy leaves local only once it is on hpc")
+        let hpcMid = try XCTUnwrap(cleanups.first { $0.job.removals.contains(hpc + "/mid.txt") })
+        XCTAssertTrue(hpcMid.parentIDs.contains("b"))
+        XCTAssertFalse(cleanups.contains { $0.job.removals.contains(hpc + "/b.txt") && !$0.parentIDs.contains("stage_out_local_hpc_1_0") })
+    }
+
+    func testLeafCleanupRemovesEachSitesScratch() throws {
+        let workflow = try plan(PlanOptions(stageOut: true, cleanup: .leaf))
+        let leaves = workflow.jobs.filter { $0.job.kind == .cleanup }
+        XCTAssertEqual(leaves.map(\.job.id), ["cleanup_two_0_local", "cleanup_two_0_hpc"])
+        XCTAssertEqual(leaves.map(\.job.removals), [[local], [hpc]])
+    }
+
+    func testSitesSharingOneScratchPathShareTheFolderAndMoveNothing() throws {
+        try write("sites.yml", """
+            pegasus: 5.0.4
+            sites:
+            - name: local
+              directories:
+              - {type: sharedScratch, path: scratch, fileServers: [{url: 'file://scratch'}]}
+            - name: hpc
+              directories:
+              - {type: sharedScratch, path: scratch, fileServers: [{url: 'file://scratch'}]}
+            """)
+        let workflow = try plan()
+        XCTAssertEqual(workflow.scratchBySite, ["local": local, "hpc": local])
+        XCTAssertFalse(workflow.jobs.contains { $0.job.kind == .interSite }, "one folder: nothing to move")
+        XCTAssertEqual(workflow.plan().scratchDirectories, [local])
+    }
+
+    func testNonsharedfsStagesOnTheStagingSiteAndSandboxesTheJob() throws {
+        let properties = PegasusProperties(values: ["pegasus.data.configuration": "nonsharedfs"])
+        let workflow = try plan(PlanOptions(properties: properties, stagingSites: ["hpc": "local"]))
+        XCTAssertEqual(workflow.problems, [])
+        XCTAssertEqual(workflow.scratchBySite, ["local": local], "hpc's files wait on local: no scratch, no create_dir on hpc")
+        XCTAssertFalse(workflow.jobs.contains { $0.job.id.hasPrefix("create_dir_two_0_hpc") })
+        XCTAssertFalse(workflow.jobs.contains { $0.job.kind == .interSite }, "a and b share their staging site")
+        let b = try job(workflow, "b")
+        XCTAssertEqual(b.job.site, "hpc")
+        XCTAssertEqual(b.job.workingDirectory, local)
+        XCTAssertEqual(b.job.sandbox, JobSandbox(
+            root: local, inputs: [SandboxFile(lfn: "mid.txt", path: local + "/mid.txt"), SandboxFile(lfn: "in.txt", path: local + "/in.txt")],
+            outputs: [SandboxFile(lfn: "b.txt", path: local + "/b.txt")]))
+        XCTAssertNotNil(try job(workflow, "a").job.sandbox, "nonsharedfs: every job has its own folder (PegasusLite)")
+        XCTAssertTrue(try job(workflow, "b").parentIDs.contains("stage_in_local_local_1_0") || workflow.jobs.contains { $0.job.id.hasPrefix("stage_in_local_local") })
+
+        let nowhere = try plan(PlanOptions(properties: properties, stagingSites: ["hpc": "cloud"]))
+        XCTAssertEqual(nowhere.problems, ["--staging-site hpc=cloud: there is no site 'cloud' in the site catalog; add it (with a sharedScratch folder) or name another"])
+
+        let everywhere = try plan(PlanOptions(properties: properties, stagingSites: ["": "hpc"]))
+        XCTAssertEqual(everywhere.scratchBySite, ["hpc": hpc], "a bare --staging-site value is every site's")
+    }
+
+    func testCondorioStagesOnLocalAndSandboxesJobsAwayFromIt() throws {
+        let workflow = try plan(PlanOptions(properties: PegasusProperties(values: ["pegasus.data.configuration": "condorio"])))
+        XCTAssertEqual(workflow.problems, [])
+        XCTAssertEqual(workflow.scratchBySite, ["local": local], "the staging site is local")
+        XCTAssertEqual(workflow.jobs.filter { $0.job.kind == .createDir }.map(\.job.id), ["create_dir_two_0_local"])
+        XCTAssertNil(try job(workflow, "a").job.sandbox, "a job on local runs in the scratch folder itself (local universe)")
+        XCTAssertEqual(try job(workflow, "b").job.sandbox?.outputs, [SandboxFile(lfn: "b.txt", path: local + "/b.txt")])
+
+        let asked = try plan(PlanOptions(properties: PegasusProperties(values: ["pegasus.data.configuration": "condorio"]), stagingSites: ["hpc": "hpc"]))
+        XCTAssertEqual(asked.problems.count, 1)
+        XCTAssertTrue(asked.problems[0].contains("--staging-site hpc=hpc: under condorio"), asked.problems[0])
+    }
+
+    func testTheSitesProfileWinsOverThePropertyAndBadValuesAreNamed() throws {
+        try sites(hpcProfile: "  profiles: {pegasus: {data.configuration: condorio}}")
+        let workflow = try plan(PlanOptions(properties: PegasusProperties(values: ["pegasus.data.configuration": "sharedfs"])))
+        XCTAssertEqual(workflow.problems, [])
+        XCTAssertNotNil(try job(workflow, "b").job.sandbox, "hpc says condorio")
+        XCTAssertEqual(try job(workflow, "b").job.workingDirectory, local)
+        XCTAssertNil(try job(workflow, "a").job.sandbox)
+
+        let bad = try plan(PlanOptions(properties: PegasusProperties(values: ["pegasus.data.configuration": "sharedFS-ish"])))
+        XCTAssertEqual(bad.problems, ["pegasus.data.configuration is 'sharedFS-ish': use sharedfs, nonsharedfs or condorio"])
+        let mismatch = try plan(PlanOptions(stagingSites: ["local": "hpc"]))
+        XCTAssertTrue(mismatch.problems.first?.contains("under sharedfs") == true, "\(mismatch.problems)")
+    }
+
+    func testStagingSiteTextIsReadAsPegasusPlanReadsIt() {
+        XCTAssertEqual(PlanOptions.stagingSites("hpc=local,cloud=store"), ["hpc": "local", "cloud": "store"])
+        XCTAssertEqual(PlanOptions.stagingSites("store"), ["": "store"], "a bare site is every site's")
+        XCTAssertNil(PlanOptions.stagingSites("hpc=local=x"))
+        XCTAssertNil(PlanOptions.stagingSites("=local"))
+    }
+
+    func testTheDefaultIsSharedfs() throws {
+        let workflow = try plan()
+        XCTAssertFalse(workflow.jobs.contains { $0.job.sandbox != nil })
+        XCTAssertEqual(DataConfiguration.skeinDefault, .sharedfs)
+        XCTAssertEqual(DataConfiguration.pegasusDefault, .condorio)
+    }
+}
