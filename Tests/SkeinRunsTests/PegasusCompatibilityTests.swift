@@ -151,6 +151,15 @@ final class PegasusCompatibilityTests: XCTestCase {
 
     // MARK: - Walking the rows
 
+    /// The site profile `pegasus.data.configuration` (a site's, not a job's): the job on that
+    /// site runs in a sandbox under nonsharedfs.
+    func testDataConfigurationSiteProfile() throws {
+        let planned = try plan(Fixture(properties: nil, extraSites: "  profiles:\n    pegasus:\n      data.configuration: nonsharedfs\n"))
+        XCTAssertNil(planned.error)
+        XCTAssertFalse(planned.diagnostics.contains { $0.code == "not-honoured" }, "\(planned.diagnostics)")
+        XCTAssertNotNil(job(planned)?.sandbox)
+    }
+
     static let clusteringRows: Set<String> = ["pegasus.clusterer.label.key", "pegasus.clusterer.allow.single", "pegasus.clusters.size", "pegasus.clusters.num", "pegasus.label"]
 
     /// The clustering rows, with `--cluster`: jobs `a` and `b` (one transformation, one level)
@@ -189,6 +198,8 @@ final class PegasusCompatibilityTests: XCTestCase {
         for entry in PegasusCompatibility.entries {
             let row = "\(entry.kind.rawValue) \(entry.name) (\(entry.support.rawValue))"
             switch (entry.kind, entry.support) {
+            case (.profile, _) where entry.name == "pegasus.data.configuration":
+                continue  // a site profile: testDataConfigurationSiteProfile
             case _ where Self.clusteringRows.contains(entry.name):
                 continue  // testClusteringRows: they act only with --cluster
             case (.option, _):
@@ -253,6 +264,7 @@ final class PegasusCompatibilityTests: XCTestCase {
                 XCTAssertEqual(p.settings?.retries, 2, row)
                 XCTAssertEqual(self.job(p)?.retries, 2, row)
             },
+            "pegasus.data.configuration": { p, _, row in XCTAssertNotNil(self.job(p)?.sandbox, "\(row): under nonsharedfs the job runs in a folder of its own") },
             "pegasus.integrity.checking": { p, _, row in XCTAssertEqual(p.plan?.integrityChecking, IntegrityChecking.none, row) },
             "pegasus.transfer.links": { p, _, row in XCTAssertEqual(p.plan?.transferLinks, true, row) },
             "dagman.<category>.maxjobs": { p, _, row in XCTAssertEqual(p.plan?.categoryLimits["io"], 2, row) },

@@ -78,10 +78,10 @@ public enum PegasusCompatibility {
     ] + propertyProfileKeys.map { key in
         Entry(.property, "pegasus.\(key)", .honoured, "the profile pegasus.\(key) of every job, below site, transformation and job profiles", example: ("pegasus.\(key)", propertyProfileExamples[key] ?? "1"))
     } + [
-        Entry(.property, "pegasus.data.configuration", .beingAdded, "staging configuration (sharedfs, nonsharedfs, condorio)", example: ("pegasus.data.configuration", "sharedfs")),
+        Entry(.property, "pegasus.data.configuration", .honoured, "sharedfs (Skein's default; Pegasus 5's is condorio), nonsharedfs with --staging-site, condorio: jobs off the staging site run in a folder of their own", example: ("pegasus.data.configuration", "nonsharedfs")),
         Entry(.property, "pegasus.integrity.checking", .honoured, "full (default), nosymlink or none: inputs verified against the catalog sha256 or the one recorded when made, before the job starts", example: ("pegasus.integrity.checking", "none")),
         Entry(.property, "pegasus.transfer.links", .honoured, "true: replicas on this machine are symbolic links into the job's folder; false (default): hard links, copies across filesystems", example: ("pegasus.transfer.links", "true")),
-        Entry(.property, "pegasus.transfer.bypass.input.staging", .beingAdded, "inputs read in place", example: ("pegasus.transfer.bypass.input.staging", "true")),
+        Entry(.property, "pegasus.transfer.bypass.input.staging", .warned, "ignored: replicas on this machine are always linked into the job's folder from where they are", example: ("pegasus.transfer.bypass.input.staging", "true")),
         Entry(.property, "pegasus.clusterer.label.key", .honoured, "the profile key --cluster label groups by (default label)", example: ("pegasus.clusterer.label.key", "group")),
         Entry(.property, "pegasus.clusterer.allow.single", .honoured, "true: a lone job is wrapped in a cluster too", example: ("pegasus.clusterer.allow.single", "true")),
         Entry(.property, "pegasus.clusterer.*", .warned, "ignored: clustered jobs run their tasks in order under skein-kickstart (seqexec), stopping at the first failure", example: ("pegasus.clusterer.job.aggregator", "mpiexec")),
@@ -126,7 +126,7 @@ public enum PegasusCompatibility {
         Entry(.profile, "pegasus.clusters.num", .honoured, "clusters per level with --cluster horizontal (wins over size)", example: ("pegasus.clusters.num", "1")),
         Entry(.profile, "pegasus.label", .honoured, "the cluster of --cluster label", example: ("pegasus.label", "L")),
         Entry(.profile, "pegasus.clusters.*", .warned, "ignored: only clusters.size and clusters.num shape clusters", example: ("pegasus.clusters.maxruntime", "60")),
-        Entry(.profile, "pegasus.data.configuration", .beingAdded, "staging configuration per site", example: ("pegasus.data.configuration", "sharedfs")),
+        Entry(.profile, "pegasus.data.configuration", .honoured, "a site's own data configuration (wins over the property)", example: ("pegasus.data.configuration", "nonsharedfs")),
         Entry(.profile, "pegasus.nodes", .warned, "ignored: Skein starts one task per job (no MPI launch)", example: ("pegasus.nodes", "2")),
         Entry(.profile, "pegasus.ppn", .warned, "ignored: Skein starts one task per job (no MPI launch)", example: ("pegasus.ppn", "2")),
         Entry(.profile, "pegasus.*", .warned, "ignored: not acted on by Skein", example: ("pegasus.gridstart", "none")),
@@ -165,7 +165,7 @@ public enum PegasusCompatibility {
         Entry(.option, "--cleanup", .honoured, "inplace, leaf or none"),
         Entry(.option, "-f, --force", .honoured, "no data reuse"),
         Entry(.option, "--submit", .honoured, "plan starts the run; accepted by run too"),
-        Entry(.option, "--staging-site", .beingAdded, "staging site per execution site"),
+        Entry(.option, "--staging-site", .honoured, "EXEC=STAGING or one site for all, under nonsharedfs"),
         Entry(.option, "--reuse", .honoured, "an earlier run's registered outputs and produced files count as replicas for data reuse"),
         Entry(.option, "--cluster", .honoured, "horizontal and label clustering (-C), applied in order"),
     ]
