@@ -41,9 +41,6 @@ struct Graph: ParsableCommand {
     @Flag(help: "Mark the jobs data reuse leaves out, and why (text: [pruned: ...]; dot: grey and dashed, the reason as tooltip).")
     var showPruned = false
 
-    @Option(name: .customLong("conf"), help: ArgumentHelp("With --show-pruned: the Pegasus properties file (default: pegasus.properties beside the workflow).", valueName: "file"))
-    var properties: String?
-
     @Option(name: [.long, .customShort("R")], help: ArgumentHelp("With --show-pruned: an earlier run directory whose files count as replicas (as plan --reuse); repeatable.", valueName: "dir"))
     var reuse: [String] = []
 
@@ -66,13 +63,8 @@ struct Graph: ParsableCommand {
     /// What data reuse would leave out, with the same catalogs and properties as `plan`.
     private func prunedJobs(_ loaded: LoadedWorkflow) throws -> [Int: String] {
         var options = PlanOptions()
-        if let file = properties {
-            guard let loaded = PegasusProperties.load(file: file) else {
-                Terminal.writeError("skein: --conf \(file): cannot read it\n")
-                throw SkeinExit.badInput
-            }
-            options.properties = loaded
-        }
+        // --conf (WorkflowOptions) was read with the workflow, as plan reads it.
+        options.properties = loaded.properties
         do {
             options.reusedReplicas = try ReusedRuns.replicas(in: reuse.flatMap { $0.split(separator: ",").map(String.init) })
         } catch let error as RunsError {
