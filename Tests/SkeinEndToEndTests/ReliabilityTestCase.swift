@@ -14,7 +14,8 @@ class ReliabilityTestCase: XCTestCase {
     }
 
     override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: scratch)
+        // SKEIN_KEEP_TEST_FILES=1 keeps the run for a post-mortem of a failure.
+        if ProcessInfo.processInfo.environment["SKEIN_KEEP_TEST_FILES"] == nil { try? FileManager.default.removeItem(at: scratch) }
     }
 
     func background(_ arguments: [String], in directory: URL) throws -> (Process, URL) {

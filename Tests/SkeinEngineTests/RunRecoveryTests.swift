@@ -24,6 +24,19 @@ final class RunRecoveryTests: XCTestCase {
         XCTAssertEqual(state.nextAttempt, [0: 1, 1: 2, 2: 1])
         XCTAssertEqual(state.restartCount, 2)
         XCTAssertEqual(state.orphans, ["b": "slurm:77"], "only the attempt never seen to end")
+        XCTAssertEqual(state.startedWithoutProcess, ["c"], "c's process never reached the journal: found by its environment")
+    }
+
+    /// An attempt whose process line never made it (the engine died right after the launch)
+    /// is found by its environment, even when an older attempt of the job left a process line.
+    func testAnAttemptWithoutItsProcessLineIsStillToEnd() {
+        let state = RunRecovery.replay([
+            .started(job: "a", attempt: 0), .process(job: "a", attempt: 0, id: "local:10"),
+            .started(job: "-", attempt: 1),
+            .started(job: "a", attempt: 1),
+        ], jobIndex: index)
+        XCTAssertEqual(state.startedWithoutProcess, ["a"])
+        XCTAssertEqual(state.orphans, ["a": "local:10"], "the older attempt's process is ended too")
     }
 
     func testJobsMissingFromThePlanAreStillCleanedUp() {

@@ -22,6 +22,36 @@ public enum WorkflowProcessSweep {
         return killed
     }
 
+    /// SIGKILLs the live processes of `jobs` of the workflow (by `PEGASUS_WF_UUID` and
+    /// `PEGASUS_JOBID` in their environment) and waits up to `timeout` seconds until they are
+    /// gone: an attempt a dead engine launched without recording its process must not run
+    /// beside the next one.
+    @discardableResult
+    public static func killJobs(_ jobs: Set<String>, workflowUUID: String, timeout: Double = 10) -> [pid_t] {
+        guard !jobs.isEmpty else { return [] }
+        let marker = "PEGASUS_WF_UUID=" + workflowUUID
+        let wanted = Set(jobs.map { "PEGASUS_JOBID=" + $0 })
+        let spared = ancestors()
+        var killed: [pid_t] = []
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
+            guard let pid = pid_t(entry), pid > 1, !spared.contains(pid) else { continue }
+            let environment = LocalJobExecutor.environment(of: pid)
+            guard environment.contains(marker), !environment.isDisjoint(with: wanted) else { continue }
+            if kill(pid, SIGKILL) == 0 { killed.append(pid) }
+        }
+        let deadline = Date().addingTimeInterval(timeout)
+        // A killed process is gone once it is reaped or a zombie (its lock files are closed then).
+        while Date() < deadline, killed.contains(where: isRunning) { usleep(10_000) }
+        return killed
+    }
+
+    /// Whether `pid` exists and is not a zombie.
+    static func isRunning(_ pid: pid_t) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), let close = stat.lastIndex(of: ")") else { return false }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        return fields.first.map { $0 != "Z" && $0 != "X" } ?? false
+    }
+
     /// This process and its parents up to init: never to be killed by a sweep, even when the
     /// engine itself runs inside a job of the same workflow.
     static func ancestors() -> Set<pid_t> {

@@ -13,6 +13,9 @@ public struct ResumeState: Sendable, Equatable {
     /// Executor ids (`local:PID`, `slurm:JOBID`) of attempts started and never seen to end,
     /// by job id.
     public var orphans: [String: String] = [:]
+    /// Jobs whose last attempt started but whose process never made it into the journal (the
+    /// engine died between the launch and that line): only their environment finds them.
+    public var startedWithoutProcess: Set<String> = []
 
     public init() {}
 }
@@ -28,14 +31,18 @@ public enum RunRecovery {
             switch entry {
             case .process(let job, _, let id):
                 state.orphans[job] = id
+                state.startedWithoutProcess.remove(job)
             case .started(let id, let attempt):
                 if id == "-" { state.restartCount += 1; continue }
                 if let i = jobIndex[id] { state.nextAttempt[i] = max(state.nextAttempt[i] ?? 0, attempt + 1) }
+                state.startedWithoutProcess.insert(id)
             case .succeeded(let id, _):
                 if let i = jobIndex[id] { state.succeeded.insert(i) }
                 state.orphans[id] = nil
+                state.startedWithoutProcess.remove(id)
             case .failed(let id, _):
                 state.orphans[id] = nil
+                state.startedWithoutProcess.remove(id)
             }
         }
         return state

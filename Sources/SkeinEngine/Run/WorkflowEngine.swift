@@ -87,6 +87,7 @@ public final class WorkflowEngine: @unchecked Sendable {
         lock = try Self.takeLock(plan.runDirectory)
         let resume = RunRecovery.replay(RunJournal.read(layout.journal), jobIndex: index)
         Self.cleanUpOrphans(resume.orphans, executors: Array(executors.values), workflowUUID: plan.wfUUID)
+        WorkflowProcessSweep.killJobs(resume.startedWithoutProcess, workflowUUID: plan.wfUUID)
         restartCount = resume.restartCount
         resumedSucceeded = resume.succeeded.count
         journal = try RunJournal(path: layout.journal)
