@@ -16,6 +16,7 @@ public struct Planner {
     let passes: [any PlannerPass] = [
         DataReusePass(), PlacementPass(), ProfilesPass(), ExecutablesPass(), DataflowPass(), DirectoriesPass(), StagingPass(), ReusedOutputsStagingPass(),
         ContainerPass(), RegistrationPass(), CleanupPass(),
+        SubWorkflowPass(),
     ]
 
     public init(_ loaded: LoadedWorkflow, options: PlanOptions) {

@@ -30,6 +30,8 @@ public struct AttemptEnd: Sendable {
     public var integrity: [IntegrityWork] = []
     /// Replicas the attempt registered (lfn, pfn, site, metadata), for `rc_*` rows.
     public var registered: [RegisteredReplica] = []
+    /// The `wf_id` of the sub-workflow a sub-workflow job's attempt ran, for provenance.
+    public var subworkflowID: Int64?
 
     public init(_ termination: AttemptTermination, recordWritten: Bool = false, host: String? = nil, schedulerID: String? = nil, reason: String? = nil) {
         self.termination = termination

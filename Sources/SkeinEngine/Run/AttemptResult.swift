@@ -21,6 +21,8 @@ public struct AttemptResult: Sendable {
     public var integrity: [IntegrityWork] = []
     /// Replicas registered by the attempt.
     public var registered: [RegisteredReplica] = []
+    /// The `wf_id` of the sub-workflow the attempt ran (`job_instance.subwf_id`).
+    public var subworkflowID: Int64?
 }
 
 /// The observer of a run's life, called on the engine queue: provenance, the journal,

@@ -202,6 +202,7 @@ public final class WorkflowEngine: @unchecked Sendable {
                                            stderrText: PostRunChecks.tail(stderrFile, limit: 65536))
                 result.integrity = end.integrity
                 result.registered = end.registered
+                result.subworkflowID = end.subworkflowID
                 let finishedResult = result
                 queue.async { [self] in finished(finishedResult) }
             }

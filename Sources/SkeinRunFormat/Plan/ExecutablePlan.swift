@@ -107,6 +107,8 @@ public struct ExecutableJob: Codable, Sendable, Equatable {
     public var registrations: [PlannedRegistration] = []
     /// The container a compute job runs in (a transformation with `container:`); nil = on the host.
     public var container: PlannedContainer?
+    /// What a sub-workflow job (kind `dax`) plans and runs when its turn comes.
+    public var subworkflow: PlannedSubworkflow?
 
     /// The tasks provenance records for this job: its own one, or the clustered ones.
     /// Auxiliary jobs (create-dir, ...) are no task of the abstract workflow.
@@ -187,6 +189,7 @@ public struct ExecutableJob: Codable, Sendable, Equatable {
         registrations = try c.decodeIfPresent([PlannedRegistration].self, forKey: .registrations) ?? []
         inputs = try c.decodeIfPresent([String].self, forKey: .inputs) ?? []
         container = try c.decodeIfPresent(PlannedContainer.self, forKey: .container)
+        subworkflow = try c.decodeIfPresent(PlannedSubworkflow.self, forKey: .subworkflow)
     }
 }
 

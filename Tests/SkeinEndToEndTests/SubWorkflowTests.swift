@@ -1,0 +1,207 @@
+import Foundation
+import XCTest
+import SkeinTestSupport
+
+/// Hierarchical workflows with the real binary, written as the Pegasus API writes them
+/// (`SubWorkflow(file)` jobs of type `pegasusWorkflow`): a diamond sub-workflow whose input a
+/// parent job makes and whose output a parent job reads, a failing one, three levels, and a
+/// retried failed sub-workflow that resumes its child run.
+final class SubWorkflowTests: XCTestCase {
+    var scratch: URL!
+    var environment: [String: String] = [:]
+
+    override func setUpWithError() throws {
+        scratch = FileManager.default.temporaryDirectory.appendingPathComponent("skein-subwf-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        environment = ["SKEIN_STATE_DIR": scratch.appendingPathComponent("state").path, "NO_COLOR": "1"]
+        try write("sites.yml", """
+            pegasus: 5.0.4
+            sites:
+            - name: local
+              directories:
+              - {type: sharedScratch, path: scratch, fileServers: [{url: 'file://scratch', operation: all}]}
+              - {type: localStorage, path: output, fileServers: [{url: 'file://output', operation: all}]}
+
+            """)
+        try write("transformations.yml", "pegasus: 5.0.4\ntransformations:\n- name: sh\n  sites: [{name: local, pfn: /bin/sh, type: installed}]\n")
+        // The workflow files are inputs of their jobs, found in the catalog as the Pegasus API's
+        // examples register them.
+        try write("replicas.yml", "pegasus: 5.0.4\nreplicas:\n" + ["workflow.yml", "middle.yml", "inner.yml"].map {
+            "- {lfn: \($0), pfns: [{site: local, pfn: '\(scratch.appendingPathComponent($0).path)'}]}\n"
+        }.joined())
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: scratch)
+    }
+
+    func write(_ name: String, _ text: String) throws {
+        try text.write(to: scratch.appendingPathComponent(name), atomically: true, encoding: .utf8)
+    }
+
+    func skein(_ arguments: [String]) throws -> SkeinBinary.Output {
+        try SkeinBinary.run(arguments, environment: environment, in: scratch)
+    }
+
+    func sql(_ database: URL, _ query: String) throws -> [String] {
+        let out = try SkeinBinary.runProgram(URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", """
+            import sqlite3, sys
+            for row in sqlite3.connect(sys.argv[1]).execute(sys.argv[2]): print('|'.join('' if v is None else str(v) for v in row))
+            """, database.path, query])
+        XCTAssertEqual(out.status, 0, out.stderr)
+        return out.stdout.split(separator: "\n").map(String.init)
+    }
+
+    /// A workflow `name` that makes f.a, runs `file` as the sub-workflow `sub` on it, and
+    /// reads the f.d it hands back into result.txt.
+    func parent(_ name: String, file: String, extraArguments: String = "") -> String {
+        """
+        pegasus: 5.0.4
+        name: \(name)
+        jobs:
+        - {type: job, name: sh, id: make, arguments: ['-c', 'echo from-\(name) > f.a'], uses: [{lfn: f.a, type: output}]}
+        - type: pegasusWorkflow
+          file: \(file)
+          id: sub
+          arguments: [--basename, inner, -vvv\(extraArguments)]
+          uses: [{lfn: \(file), type: input}, {lfn: f.a, type: input}, {lfn: f.d, type: output}]
+        - {type: job, name: sh, id: read, arguments: ['-c', 'cat f.d > result.txt; cp f.d f.d.\(name)'], uses: [{lfn: f.d, type: input}, {lfn: result.txt, type: output}, {lfn: f.d.\(name), type: output}]}
+        jobDependencies:
+        - {id: make, children: [sub]}
+        - {id: sub, children: [read]}
+
+        """
+    }
+
+    /// A diamond that reads f.a and makes f.d; `gate` (a shell test) must pass for its last job.
+    func diamond(_ name: String = "diamond", gate: String = "true") -> String {
+        """
+        pegasus: 5.0.4
+        name: \(name)
+        jobs:
+        - {type: job, name: sh, id: pre, arguments: ['-c', 'echo pre >> \(scratch.path)/pre.count; cp f.a f.b1; cp f.a f.b2'], uses: [{lfn: f.a, type: input}, {lfn: f.b1, type: output}, {lfn: f.b2, type: output}]}
+        - {type: job, name: sh, id: left, arguments: ['-c', 'cat f.b1 > f.c1; echo left >> f.c1'], uses: [{lfn: f.b1, type: input}, {lfn: f.c1, type: output}]}
+        - {type: job, name: sh, id: right, arguments: ['-c', 'cat f.b2 > f.c2; echo right >> f.c2'], uses: [{lfn: f.b2, type: input}, {lfn: f.c2, type: output}]}
+        - {type: job, name: sh, id: analyze, arguments: ['-c', '\(gate) || { echo the gate is closed >&2; exit 3; }; cat f.c1 f.c2 > f.d'], uses: [{lfn: f.c1, type: input}, {lfn: f.c2, type: input}, {lfn: f.d, type: output}]}
+        jobDependencies:
+        - {id: pre, children: [left, right]}
+        - {id: left, children: [analyze]}
+        - {id: right, children: [analyze]}
+
+        """
+    }
+
+    func run(_ workflow: String = "workflow.yml", expect status: Int32) throws -> URL {
+        let result = try skein(["run", workflow, "--batch", "--cleanup", "none"])
+        XCTAssertEqual(result.status, status, result.stdout + result.stderr)
+        let label = (try String(contentsOf: scratch.appendingPathComponent(workflow), encoding: .utf8))
+            .split(separator: "\n").first { $0.hasPrefix("name: ") }!.dropFirst("name: ".count)
+        return scratch.appendingPathComponent("runs/\(label)/run0001")
+    }
+
+    func scratchFile(_ run: URL, _ name: String) throws -> String {
+        try String(contentsOfFile: try SkeinBinary.scratchDirectory(of: run) + "/" + name, encoding: .utf8)
+    }
+
+    func testDiamondSubWorkflowReadsAParentFileAndHandsItsResultBack() throws {
+        try write("workflow.yml", parent("outer", file: "inner.yml"))
+        try write("inner.yml", diamond())
+        let run = try run(expect: 0)
+        XCTAssertEqual(try scratchFile(run, "result.txt"), "from-outer\nleft\nfrom-outer\nright\n")
+        // Pegasus's layout: the link names the first planning's folder.
+        let link = run.appendingPathComponent("00/00/diamond_sub").path
+        XCTAssertEqual(try FileManager.default.destinationOfSymbolicLink(atPath: link), "diamond_sub.000")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: link + "/plan.json"))
+        // The whole hierarchy in the root's database, linked as Pegasus links it.
+        let db = run.appendingPathComponent("outer-0.stampede.db")
+        XCTAssertEqual(try sql(db, "SELECT wf_id, coalesce(parent_wf_id, ''), root_wf_id, dax_label FROM workflow ORDER BY wf_id"),
+                       ["1||1|outer", "2|1|1|diamond"])
+        XCTAssertEqual(try sql(db, """
+            SELECT j.exec_job_id, j.type_desc, ji.subwf_id, ji.exitcode FROM job_instance ji JOIN job j USING (job_id) WHERE ji.subwf_id IS NOT NULL
+            """), ["pegasus-plan_sub|dax|2|0"])
+        XCTAssertEqual(try sql(db, "SELECT count(*) FROM job WHERE wf_id = 2 AND type_desc = 'compute'"), ["4"])
+        XCTAssertEqual(try sql(db, "SELECT abs_task_id, type_desc, transformation FROM task WHERE type_desc = 'dax'"), ["sub|dax|pegasus::pegasus-plan"])
+        // The child's braindump names the root, so reports on it read the root's database.
+        let braindump = try String(contentsOfFile: link + "/braindump.yml", encoding: .utf8)
+        let rootUUID = try sql(db, "SELECT wf_uuid FROM workflow WHERE wf_id = 1")[0]
+        XCTAssertTrue(braindump.contains("root_wf_uuid: \"\(rootUUID)\""), braindump)
+        let status = try skein(["status", run.path])
+        XCTAssertTrue(status.stdout.contains("diamond-0.dag"), status.stdout)
+        let statistics = try skein(["statistics", run.path])
+        XCTAssertEqual(PegasusTools.row("Sub-Workflows", in: statistics.stdout), [1, 0, 0, 1, 0, 1], statistics.stdout)
+        XCTAssertEqual(PegasusTools.row("Tasks", in: statistics.stdout), [6, 0, 0, 6, 0, 6], statistics.stdout)
+    }
+
+    func testPegasusToolsReadAHierarchicalSkeinRun() throws {
+        let tools: PegasusTools
+        do { tools = try PegasusTools.locate(repository: SkeinBinary.repository) } catch let why as PegasusTools.Unavailable { throw missingRealPart(why.description) }
+        try write("workflow.yml", parent("outer", file: "inner.yml"))
+        try write("inner.yml", diamond(gate: "false"))
+        let run = try run(expect: 1)
+        let statistics = try tools.run("pegasus-statistics", ["-s", "all", run.path], environment: environment)
+        XCTAssertEqual(statistics.status, 0, statistics.stdout + statistics.stderr)
+        XCTAssertEqual(PegasusTools.row("Sub-Workflows", in: statistics.stdout), [0, 1, 0, 1, 0, 1], statistics.stdout)
+        XCTAssertEqual(PegasusTools.row("Sub-Workflows", in: try skein(["statistics", run.path]).stdout),
+                       PegasusTools.row("Sub-Workflows", in: statistics.stdout))
+        let analyzer = try tools.run("pegasus-analyzer", ["-r", run.path], environment: environment)
+        XCTAssertFalse(analyzer.stdout.contains("Traceback") || analyzer.stderr.contains("Traceback"), analyzer.stdout + analyzer.stderr)
+        XCTAssertTrue(analyzer.stdout.contains("pegasus-plan_sub"), analyzer.stdout)
+        XCTAssertTrue(analyzer.stdout.contains("analyze"), analyzer.stdout)
+    }
+
+    func testAFailingSubWorkflowFailsItsJobAndAnalyzeNamesTheInnerJob() throws {
+        try write("workflow.yml", parent("outer", file: "inner.yml"))
+        try write("inner.yml", diamond(gate: "false"))
+        let run = try run(expect: 1)
+        let analyze = try skein(["analyze", run.path])
+        XCTAssertEqual(analyze.status, 2, analyze.stdout + analyze.stderr)
+        XCTAssertTrue(analyze.stdout.contains("pegasus-plan_sub"), analyze.stdout)
+        XCTAssertTrue(analyze.stdout.contains("failed jobs analyze"), analyze.stdout)
+        let db = run.appendingPathComponent("outer-0.stampede.db")
+        XCTAssertEqual(try sql(db, "SELECT count(*) FROM job_instance WHERE subwf_id = 2 AND exitcode != 0"), ["1"])
+    }
+
+    func testThreeLevelsOfSubWorkflows() throws {
+        try write("workflow.yml", parent("top", file: "middle.yml"))
+        try write("middle.yml", parent("middle", file: "inner.yml"))
+        try write("inner.yml", diamond())
+        let run = try run(expect: 0)
+        // The top's f.a is the middle's replica (Pegasus's --cache): data reuse leaves out the
+        // middle's own `make`, and the innermost diamond reads the top's file.
+        XCTAssertEqual(try scratchFile(run, "result.txt"), "from-top\nleft\nfrom-top\nright\n")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: run.appendingPathComponent("00/00/middle_sub/00/00/diamond_sub/plan.json").path))
+        let db = run.appendingPathComponent("top-0.stampede.db")
+        XCTAssertEqual(try sql(db, "SELECT wf_id, coalesce(parent_wf_id, ''), root_wf_id, dax_label FROM workflow ORDER BY wf_id"),
+                       ["1||1|top", "2|1|1|middle", "3|2|1|diamond"])
+        let statistics = try skein(["statistics", run.path])
+        XCTAssertEqual(PegasusTools.row("Sub-Workflows", in: statistics.stdout), [2, 0, 0, 2, 0, 2], statistics.stdout)
+    }
+
+    func testRetryingAFailedSubWorkflowResumesItsChildRun() throws {
+        let gate = scratch.appendingPathComponent("open").path
+        try write("workflow.yml", parent("outer", file: "inner.yml"))
+        try write("inner.yml", diamond(gate: "test -e \(gate)"))
+        let run = try run(expect: 1)
+        FileManager.default.createFile(atPath: gate, contents: nil)
+        let retried = try skein(["retry", run.path, "pegasus-plan_sub", "--batch"])
+        XCTAssertEqual(retried.status, 0, retried.stdout + retried.stderr)
+        XCTAssertEqual(try scratchFile(run, "result.txt"), "from-outer\nleft\nfrom-outer\nright\n")
+        // `pre` succeeded in the first attempt: the resumed child did not run it again.
+        XCTAssertEqual(try String(contentsOf: scratch.appendingPathComponent("pre.count"), encoding: .utf8), "pre\n")
+        let stdout = try String(contentsOf: run.appendingPathComponent("jobs/000/pegasus-plan_sub.stdout.001"), encoding: .utf8)
+        XCTAssertTrue(stdout.contains("resuming the sub-workflow run"), stdout)
+        // One child workflow row, with both attempts of the parent's job linked to it.
+        let db = run.appendingPathComponent("outer-0.stampede.db")
+        XCTAssertEqual(try sql(db, "SELECT count(*) FROM workflow"), ["2"])
+        XCTAssertEqual(try sql(db, "SELECT group_concat(subwf_id) FROM job_instance WHERE subwf_id IS NOT NULL"), ["2,2"])
+    }
+
+    func testABadSubWorkflowIsAPlanErrorAtTheJobsLine() throws {
+        try write("workflow.yml", parent("outer", file: "middle.yml"))
+        try write("middle.yml", parent("middle", file: "workflow.yml"))
+        let result = try skein(["plan", "workflow.yml"])
+        XCTAssertEqual(result.status, 2, result.stdout + result.stderr)
+        XCTAssertTrue(result.stderr.contains("middle.yml:5:3: job 'sub'"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("a cycle: workflow.yml -> middle.yml -> workflow.yml"), result.stderr)
+    }
+}
