@@ -157,6 +157,14 @@ final class SubWorkflowTests: XCTestCase {
         XCTAssertEqual(analyze.status, 2, analyze.stdout + analyze.stderr)
         XCTAssertTrue(analyze.stdout.contains("pegasus-plan_sub"), analyze.stdout)
         XCTAssertTrue(analyze.stdout.contains("failed jobs analyze"), analyze.stdout)
+        // -r (pegasus-analyzer's --recurse) goes down to the inner job and its output.
+        let recursive = try skein(["analyze", "-r", run.path])
+        XCTAssertEqual(recursive.status, 2, recursive.stdout + recursive.stderr)
+        XCTAssertTrue(recursive.stdout.contains("Sub-workflow of pegasus-plan_sub"), recursive.stdout)
+        XCTAssertTrue(recursive.stdout.contains("=====analyze====="), recursive.stdout)
+        XCTAssertTrue(recursive.stdout.contains("the gate is closed"), recursive.stdout)
+        let json = try skein(["analyze", "-r", "--json", run.path])
+        XCTAssertTrue(json.stdout.contains("\"subworkflows\""), json.stdout)
         let db = run.appendingPathComponent("outer-0.stampede.db")
         XCTAssertEqual(try sql(db, "SELECT count(*) FROM job_instance WHERE subwf_id = 2 AND exitcode != 0"), ["1"])
     }
