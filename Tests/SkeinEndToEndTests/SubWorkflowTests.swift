@@ -204,6 +204,79 @@ final class SubWorkflowTests: XCTestCase {
         XCTAssertEqual(try sql(db, "SELECT group_concat(subwf_id) FROM job_instance WHERE subwf_id IS NOT NULL"), ["2,2"])
     }
 
+    /// Starts `skein run workflow.yml --batch` in the background; its output goes to a file.
+    func background() throws -> Process {
+        let process = Process()
+        process.executableURL = SkeinBinary.url
+        process.arguments = ["run", "workflow.yml", "--batch", "--cleanup", "none"]
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        process.currentDirectoryURL = scratch
+        let log = scratch.appendingPathComponent("engine-output.log")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        process.standardOutput = try FileHandle(forWritingTo: log)
+        process.standardError = process.standardOutput
+        try process.run()
+        return process
+    }
+
+    func waitFor(_ what: String, timeout: Double = 60, _ condition: () -> Bool) throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        while !condition() {
+            if Date() > deadline {
+                XCTFail("timed out waiting for \(what)")
+                throw CocoaError(.fileReadUnknown)
+            }
+            usleep(50_000)
+        }
+    }
+
+    /// A diamond whose `left` job waits for the file `go` before it ends.
+    func waitingDiamond() -> String {
+        diamond().replacingOccurrences(of: "'cat f.b1 > f.c1; echo left >> f.c1'",
+                                       with: "'touch \(scratch.path)/left.started; while [ ! -e \(scratch.path)/go ]; do sleep 0.05; done; cat f.b1 > f.c1; echo left >> f.c1'")
+    }
+
+    func testHaltReachesTheSubWorkflowAndARestartResumesIt() throws {
+        try write("workflow.yml", parent("outer", file: "inner.yml"))
+        try write("inner.yml", waitingDiamond())
+        let engine = try background()
+        defer { if engine.isRunning { engine.terminate() } }
+        let run = scratch.appendingPathComponent("runs/outer/run0001")
+        try waitFor("the inner job to start") { FileManager.default.fileExists(atPath: scratch.appendingPathComponent("left.started").path) }
+        let halt = try skein(["halt", run.path])
+        XCTAssertEqual(halt.status, 0, halt.stdout + halt.stderr)
+        // The child halts too: once its running job ends, it starts nothing more (not `analyze`).
+        FileManager.default.createFile(atPath: scratch.appendingPathComponent("go").path, contents: nil)
+        engine.waitUntilExit()
+        XCTAssertEqual(engine.terminationStatus, 3, (try? String(contentsOf: scratch.appendingPathComponent("engine-output.log"), encoding: .utf8)) ?? "")
+        let child = run.appendingPathComponent("00/00/diamond_sub")
+        let journal = try String(contentsOf: child.appendingPathComponent("engine.journal"), encoding: .utf8)
+        XCTAssertFalse(journal.contains("analyze"), journal)
+        // Run again: the parent's job resumes the child, whose succeeded jobs stay done.
+        let resumed = try skein(["run", run.path, "--batch"])
+        XCTAssertEqual(resumed.status, 0, resumed.stdout + resumed.stderr)
+        XCTAssertEqual(try scratchFile(run, "result.txt"), "from-outer\nleft\nfrom-outer\nright\n")
+        XCTAssertEqual(try String(contentsOf: scratch.appendingPathComponent("pre.count"), encoding: .utf8), "pre\n")
+    }
+
+    func testAKilledEngineResumesItsSubWorkflowWithoutRedoingItsJobs() throws {
+        try write("workflow.yml", parent("outer", file: "inner.yml"))
+        try write("inner.yml", waitingDiamond())
+        let engine = try background()
+        defer { if engine.isRunning { engine.terminate() } }
+        let run = scratch.appendingPathComponent("runs/outer/run0001")
+        try waitFor("the inner job to start") { FileManager.default.fileExists(atPath: scratch.appendingPathComponent("left.started").path) }
+        kill(engine.processIdentifier, SIGKILL)
+        engine.waitUntilExit()
+        FileManager.default.createFile(atPath: scratch.appendingPathComponent("go").path, contents: nil)
+        let resumed = try skein(["run", run.path, "--batch"])
+        XCTAssertEqual(resumed.status, 0, resumed.stdout + resumed.stderr)
+        XCTAssertEqual(try scratchFile(run, "result.txt"), "from-outer\nleft\nfrom-outer\nright\n")
+        XCTAssertEqual(try String(contentsOf: scratch.appendingPathComponent("pre.count"), encoding: .utf8), "pre\n")
+        let db = run.appendingPathComponent("outer-0.stampede.db")
+        XCTAssertEqual(try sql(db, "SELECT count(*) FROM workflow"), ["2"])
+    }
+
     func testABadSubWorkflowIsAPlanErrorAtTheJobsLine() throws {
         try write("workflow.yml", parent("outer", file: "middle.yml"))
         try write("middle.yml", parent("middle", file: "workflow.yml"))

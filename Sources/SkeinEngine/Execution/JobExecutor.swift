@@ -32,6 +32,9 @@ public struct AttemptEnd: Sendable {
     public var registered: [RegisteredReplica] = []
     /// The `wf_id` of the sub-workflow a sub-workflow job's attempt ran, for provenance.
     public var subworkflowID: Int64?
+    /// Why the attempt ended by no doing of the job (a sub-workflow halted with its parent):
+    /// it runs again without using up a retry.
+    public var interruption: String?
 
     public init(_ termination: AttemptTermination, recordWritten: Bool = false, host: String? = nil, schedulerID: String? = nil, reason: String? = nil) {
         self.termination = termination

@@ -44,6 +44,10 @@ public final class WorkflowEngine: @unchecked Sendable {
     let writeFailureCause = WriteFailureCause()
     /// Set by the first `stop(reason:)`: a second one forces running attempts at once.
     private var stopReason: String?
+    /// `control(_:)` commands given before the workflow started (a sub-workflow started
+    /// while its parent is halted): applied once it has, before any job starts.
+    private var runStarted = false
+    private var earlyCommands: [ControlChannel.Command] = []
 
     /// Opens the run, in three steps: takes its lock (one engine per run), replays the
     /// journal of earlier engines (`RunRecovery`) so succeeded jobs are not run again and
@@ -111,6 +115,9 @@ public final class WorkflowEngine: @unchecked Sendable {
             for o in observers { o.workflowStarted(plan: plan, restartCount: restartCount, alreadySucceeded: resumedSucceeded, at: now) }
             runWorkflowHooks(events: ["start", "all"], status: nil)
             startControlPolling()
+            runStarted = true
+            for command in earlyCommands { apply(command) }
+            earlyCommands = []
             perform(scheduler.handle(.start, now: now))
         }
         done.wait()
@@ -186,6 +193,7 @@ public final class WorkflowEngine: @unchecked Sendable {
                 if job.stdout != nil { linkOrCopy(spec.stdout, stdoutFile) }
                 if job.stderr != nil { linkOrCopy(spec.stderr, stderrFile) }
                 var outcome = PostRunChecks.outcome(of: end.termination, job: job, stdoutFile: stdoutFile, stderrFile: stderrFile, startedAt: startedAt)
+                if let why = end.interruption { outcome = AttemptOutcome(succeeded: false, exitCode: nil, reason: why, interrupted: true) }
                 if !outcome.succeeded, let reason = end.reason { outcome.reason = reason }
                 if !end.recordWritten, let failure = AttemptRecord.write(
                     AttemptRecord.make(job: job, plan: plan, termination: end.termination, environment: spec.environment, stdoutFile: stdoutFile, stderrFile: stderrFile, host: hostFacts),
@@ -336,6 +344,17 @@ public final class WorkflowEngine: @unchecked Sendable {
             reportCommand(command, result: "done")
         }
         perform(actions)
+        forwardToSubworkflows(command)
+    }
+
+    /// Applies a command given in this process (a parent engine passing on a halt, resume or
+    /// remove to the engine of its running sub-workflow), as if read from the control folder.
+    public func control(_ command: ControlChannel.Command) {
+        queue.async { [self] in
+            guard !workflowEnded else { return }
+            guard runStarted else { return earlyCommands.append(command) }
+            apply(command)
+        }
     }
 
     /// The control command behind a scheduler command; nil for a stop, which comes from a

@@ -14,7 +14,7 @@ import SkeinRunFormat
 /// stop, a halt or a signal reaches the child's engine by a call, not a file or a process
 /// signal. The child still has its own run folder, lock, journal and control folder, so
 /// `skein status/kill/retry CHILD_RUN` work on it as on any run.
-final class SubWorkflowExecutor: JobExecutor, @unchecked Sendable {
+final class SubWorkflowExecutor: JobExecutor, ControlForwarding, @unchecked Sendable {
     static let name = "subworkflow"
 
     private let parent: ExecutablePlan
@@ -25,6 +25,8 @@ final class SubWorkflowExecutor: JobExecutor, @unchecked Sendable {
     private var recorder: ProvenanceRecorder?
     /// Child engines by parent job, and whether the parent asked the attempt to stop.
     private var running: [Int: (attempt: Int, engine: WorkflowEngine?, stopReason: String?)] = [:]
+    /// The parent was halted (and not resumed since): children start halted.
+    private var haltedByParent = false
 
     init(parent: ExecutablePlan, rootWfUUID: String, kickstart: String, processes: LocalExecutor) {
         self.parent = parent
@@ -86,15 +88,22 @@ final class SubWorkflowExecutor: JobExecutor, @unchecked Sendable {
             return end(false, "the sub-workflow \(child.runDirectory) cannot start: \(error)")
         }
         // A stop that came while the child was planned is passed on as soon as it exists.
-        let early = lock.withLock { () -> String? in
+        let (early, halted) = lock.withLock { () -> (String?, Bool) in
             running[launch.job]?.engine = assembled.engine
-            return running[launch.job]?.stopReason
+            return (running[launch.job]?.stopReason, haltedByParent)
         }
         if let early { assembled.engine.stop(reason: early) }
+        if halted { assembled.engine.control(.halt) }
         let outcome = assembled.engine.run()
         assembled.executors.shutdown()
         let subwfID = assembled.recorder.workflowID
         log.append("the sub-workflow \(child.label) (\(child.runDirectory)) \(outcome)")
+        if outcome == .halted {
+            // Halted with its parent: not the job's doing; it resumes when the parent does.
+            var halted = end(false, "the sub-workflow \(child.label) was halted", subworkflowID: subwfID)
+            halted.interruption = "the sub-workflow \(child.label) was halted with its parent; it resumes when the parent does"
+            return halted
+        }
         guard outcome == .succeeded else {
             let failed = Self.failedJobs(of: child)
             return end(false, "the sub-workflow \(child.label) \(outcome)" + (failed.isEmpty ? "" : ": failed jobs \(failed.joined(separator: ", "))")
@@ -151,6 +160,17 @@ final class SubWorkflowExecutor: JobExecutor, @unchecked Sendable {
         }
         // A second stop forces the child's running jobs at once, as a second signal does.
         engine?.stop(reason: "its parent workflow stopped it")
+    }
+
+    /// A halt, resume or remove of the parent reaches every running child (and, through
+    /// theirs, their children); a child that starts while the parent is halted starts halted.
+    func forward(_ command: ControlChannel.Command) {
+        let engines = lock.withLock { () -> [WorkflowEngine] in
+            if case .halt = command { haltedByParent = true }
+            if case .resume = command { haltedByParent = false }
+            return running.values.compactMap(\.engine)
+        }
+        for engine in engines { engine.control(command) }
     }
 
     /// The child's own engine ends what an earlier one left running when it resumes.
