@@ -277,6 +277,32 @@ final class SubWorkflowTests: XCTestCase {
         XCTAssertEqual(try sql(db, "SELECT count(*) FROM workflow"), ["2"])
     }
 
+    func testACondorWorkflowDAGOfPlainJobsRuns() throws {
+        try write("inner.dag", "# ready-made\nJOB A a.sub\nJOB B b.sub\nPARENT A CHILD B\n")
+        try write("a.sub", "universe = vanilla\nexecutable = /bin/sh\narguments = \"-c 'echo from-dag > dag.out'\"\nqueue\n")
+        try write("b.sub", "universe = local\nexecutable = /bin/sh\narguments = \"-c 'cat dag.out > f.d'\"\nqueue\n")
+        try write("workflow.yml", """
+            pegasus: 5.0.4
+            name: outer
+            jobs:
+            - {type: condorWorkflow, file: inner.dag, id: dagjob, uses: [{lfn: f.d, type: output}]}
+            - {type: job, name: sh, id: read, arguments: ['-c', 'cat f.d > result.txt'], uses: [{lfn: f.d, type: input}, {lfn: result.txt, type: output}]}
+            jobDependencies:
+            - {id: dagjob, children: [read]}
+
+            """)
+        let run = try run(expect: 0)
+        XCTAssertEqual(try scratchFile(run, "result.txt"), "from-dag\n")
+        let db = run.appendingPathComponent("outer-0.stampede.db")
+        XCTAssertEqual(try sql(db, "SELECT j.exec_job_id, j.type_desc, ji.subwf_id FROM job_instance ji JOIN job j USING (job_id) WHERE ji.subwf_id IS NOT NULL"),
+                       ["dagman_dagjob|dag|2"])
+        // A node Skein cannot run is refused when the parent is planned, by name.
+        try write("b.sub", "universe = grid\nexecutable = /bin/true\nqueue\n")
+        let refused = try skein(["plan", "workflow.yml"])
+        XCTAssertEqual(refused.status, 2, refused.stdout + refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("workflow.yml:4:3: job 'dagjob': the DAG 'inner.dag' cannot be run by Skein: node 'B' (b.sub): universe grid"), refused.stderr)
+    }
+
     func testABadSubWorkflowIsAPlanErrorAtTheJobsLine() throws {
         try write("workflow.yml", parent("outer", file: "middle.yml"))
         try write("middle.yml", parent("middle", file: "workflow.yml"))

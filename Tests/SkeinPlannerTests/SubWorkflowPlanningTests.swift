@@ -144,8 +144,35 @@ final class SubWorkflowPlanningTests: XCTestCase {
             - {type: condorWorkflow, file: inner.dag, id: dagjob, arguments: [], uses: []}
 
             """)
-        try write("inner.dag", "JOB a a.sub\n")
+        try write("inner.dag", "JOB a a.sub\nJOB b b.sub\nPARENT a CHILD b\n")
+        try write("a.sub", "universe = vanilla\nexecutable = /bin/true\nqueue\n")
+        try write("b.sub", "universe = scheduler\nexecutable = /bin/true\nqueue\n")
         let errors = planErrors()
-        XCTAssertTrue(errors.contains("workflow.yml:4:3: job 'dagjob'"), errors)
+        XCTAssertTrue(errors.contains("workflow.yml:4:3: job 'dagjob': the DAG 'inner.dag' cannot be run by Skein: node 'b' (b.sub): universe scheduler"), errors)
+        // Every node runnable: planned as Pegasus's dag job.
+        try write("b.sub", "universe = local\nexecutable = /bin/echo\narguments = \"one 'two three' 'it''s'\"\nqueue\n")
+        let plan = try plan()
+        XCTAssertEqual(plan.jobs.first { $0.kind == .dag }?.id, "dagman_dagjob")
+    }
+
+    func testDagmanFilesAreReadAsFarAsSkeinCanRunThem() throws {
+        try write("inner.dag", "# comment\nJOB a a.sub\nJOB b b.sub DIR sub\nPARENT a CHILD b\nRETRY b 2\nCATEGORY a small\n")
+        try write("a.sub", "executable = /bin/echo\narguments = \"one 'two three' 'it''s'\"\nqueue\n")
+        try FileManager.default.createDirectory(at: scratch.appendingPathComponent("sub"), withIntermediateDirectories: true)
+        try write("sub/b.sub", "universe = local\nexecutable = run.sh\narguments = -x -y\nqueue 1\n")
+        let dag = try DagmanFile.read(scratch.appendingPathComponent("inner.dag").path)
+        XCTAssertNil(dag.firstRefusal)
+        XCTAssertEqual(dag.nodes.map(\.name), ["a", "b"])
+        XCTAssertEqual(dag.nodes[0].arguments, ["one", "two three", "it's"])
+        XCTAssertEqual(dag.nodes[1].executable, scratch.appendingPathComponent("sub/run.sh").path)
+        XCTAssertEqual(dag.nodes[1].arguments, ["-x", "-y"])
+        XCTAssertEqual(dag.nodes[1].retries, 2)
+        XCTAssertEqual(dag.edges.map { "\($0.parent)>\($0.child)" }, ["a>b"])
+        try write("inner.dag", "JOB a a.sub\nSCRIPT PRE a pre.sh\n")
+        XCTAssertEqual(try DagmanFile.read(scratch.appendingPathComponent("inner.dag").path).firstRefusal, "node 'a' (a.sub): it has a PRE script")
+        try write("inner.dag", "JOB a a.sub\nVARS a x=\"1\"\n")
+        XCTAssertEqual(try DagmanFile.read(scratch.appendingPathComponent("inner.dag").path).firstRefusal, "node 'a' (a.sub): it sets VARS macros")
+        try write("inner.dag", "SUBDAG EXTERNAL inner other.dag\n")
+        XCTAssertEqual(try DagmanFile.read(scratch.appendingPathComponent("inner.dag").path).firstRefusal, "node 'inner' (other.dag): a SUBDAG node")
     }
 }

@@ -36,10 +36,19 @@ public enum SubWorkflowFiles {
         } catch {
             return ["\(here): \(error)"]
         }
-        guard job.kind == .pegasusWorkflow else { return [] }
         guard let resolved = resolve(file, replicas: replicas, workflowFile: loaded.sources.workflow) else {
             if madeByJob { return [] }
             return ["\(here): the sub-workflow file '\(file)' does not exist (not in the replica catalog, not beside \(loaded.sources.workflow)); add it to the replica catalog or fix `file`"]
+        }
+        if job.kind == .condorWorkflow {
+            do {
+                if let why = try DagmanFile.read(resolved).firstRefusal {
+                    return ["\(here): the DAG '\(file)' cannot be run by Skein: \(why); plan the workflow behind it as a pegasusWorkflow instead"]
+                }
+                return []
+            } catch {
+                return ["\(here): cannot read the DAG '\(file)' (\(resolved)): \(error.localizedDescription)"]
+            }
         }
         let chain = ancestors.map(identity)
         if chain.contains(identity(resolved)) {

@@ -11,19 +11,17 @@ enum SubWorkflowJobs {
     static let executor = "subworkflow"
     /// Pegasus records the planner as the sub-workflow job's transformation.
     static let transformation = "pegasus::pegasus-plan"
+    /// ... and DAGMan as a DAG job's.
+    static let dagTransformation = "condor::dagman"
 
     static func job(for job: Job, index: Int, _ context: PlanningContext) -> Result<PlannedJob, PlanError> {
         let made = context.workflow.jobs.contains { other in other.id != job.id && other.uses.contains { $0.lfn == job.file && $0.type.isOutput } }
         let problems = SubWorkflowFiles.problems(
             of: job, in: context.loaded, replicas: context.replicas, madeByJob: made, ancestors: [context.loaded.sources.workflow])
         if !problems.isEmpty { return .failure(PlanError(messages: problems)) }
-        if job.kind == .condorWorkflow {
-            return .failure(PlanError(messages: [
-                "\(SubWorkflowFiles.place(job, in: context.loaded.sources.workflow)): condorWorkflow sub-workflows (a ready-made DAGMan file) cannot be run by Skein yet; plan the workflow behind '\(job.file ?? "")' as a pegasusWorkflow instead"
-            ]))
-        }
         let resolved = job.file.flatMap { SubWorkflowFiles.resolve($0, replicas: context.replicas, workflowFile: context.loaded.sources.workflow) }
         let retries = job.profiles.value("dagman", "retry").flatMap { Int($0) } ?? context.options.defaultRetries
+        let transformation = job.kind == .pegasusWorkflow ? Self.transformation : Self.dagTransformation
         var executable = ExecutableJob(
             id: job.id, kind: job.kind == .pegasusWorkflow ? .dax : .dag, transformation: transformation, site: "local", executor: executor,
             executable: resolved ?? job.file ?? "", arguments: job.arguments, environment: [:], workingDirectory: "", retries: retries,
@@ -51,11 +49,14 @@ struct SubWorkflowPass: PlannerPass {
         for i in workflow.jobs.indices where workflow.jobs[i].job.subworkflow != nil {
             let id = workflow.jobs[i].job.id
             taken.remove(id)
-            let newID = ExecutableWorkflow.unusedID("pegasus-plan_\(id)", taken: &taken)
+            var sub = workflow.jobs[i].job.subworkflow!
+            let isDAG = sub.type == Job.Kind.condorWorkflow.rawValue
+            // Pegasus's names: pegasus-plan_<id> for a workflow it plans, dagman_<id> for a DAG.
+            let newID = ExecutableWorkflow.unusedID((isDAG ? "dagman_" : "pegasus-plan_") + id, taken: &taken)
             renamed[id] = newID
             workflow.jobs[i].job.id = newID
-            var sub = workflow.jobs[i].job.subworkflow!
-            let label = sub.resolvedFile.flatMap { WorkflowLoader.load(WorkflowSources(workflow: $0)).workflow?.name } ?? "subworkflow"
+            let label = isDAG ? ((sub.file as NSString).lastPathComponent as NSString).deletingPathExtension
+                : sub.resolvedFile.flatMap { WorkflowLoader.load(WorkflowSources(workflow: $0)).workflow?.name } ?? "subworkflow"
             let folder = ((CatalogPaths.absolute(workflow.runDirectory) as NSString).appendingPathComponent("00/00") as NSString)
             sub.directory = folder.appendingPathComponent("\(DirectoriesPass.sanitized(label))_\(id)")
             sub.parentScratch = workflow.scratchDirectory

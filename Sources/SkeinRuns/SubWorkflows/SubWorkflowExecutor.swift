@@ -130,12 +130,15 @@ final class SubWorkflowExecutor: JobExecutor, ControlForwarding, @unchecked Send
     }
 
     /// Links each file the parent expects from the child (from the child's scratch, else its
-    /// output folder) into the parent's scratch; returns the names it could not find.
+    /// output folder, else where a DAG's node ran) into the parent's scratch; returns the names it could not find.
     static func linkOutputs(_ sub: PlannedSubworkflow, child: ExecutablePlan, log: inout [String]) -> [String] {
         var missing: [String] = []
         for lfn in sub.outputs {
             let target = (sub.parentScratch as NSString).appendingPathComponent(lfn)
-            let sources = [child.scratchDirectory, child.outputDirectory].map { ($0 as NSString).appendingPathComponent(lfn) }
+            // A DAG's nodes write where they run (their initialdir).
+            var folders = [child.scratchDirectory, child.outputDirectory]
+            for job in child.jobs where !folders.contains(job.workingDirectory) && !job.workingDirectory.isEmpty { folders.append(job.workingDirectory) }
+            let sources = folders.map { ($0 as NSString).appendingPathComponent(lfn) }
             guard let source = sources.first(where: { FileManager.default.fileExists(atPath: $0) }) else {
                 missing.append(lfn)
                 continue

@@ -59,6 +59,16 @@ public enum SubWorkflowPlanning {
         guard let file = workflowFile(sub) else {
             throw RunsError("job '\(job.id)': the sub-workflow file '\(sub.file)' is neither in the parent's scratch (\(sub.parentScratch)) nor beside the parent workflow")
         }
+        let settings = try RunSettings.current(runDirectory: parentRunDirectory)
+        if sub.type == "condorWorkflow" {
+            let runDirectory = try nextRunDirectory(sub.directory)
+            do {
+                let plan = try DagmanPlan.plan(dagFile: file, runDirectory: runDirectory, plannerArguments: sub.arguments + [file])
+                return try store(plan, sub, rootWfUUID: rootWfUUID, settings: settings)
+            } catch let error as PlanError {
+                throw RunsError(error.description)
+            }
+        }
         var loaded = WorkflowLoader.load(WorkflowSources(workflow: file))
         // The parent's files the job reads are the child's replicas, before its own catalog's.
         let fromParent = sub.inputs.compactMap { lfn -> Replica? in
@@ -84,7 +94,6 @@ public enum SubWorkflowPlanning {
             properties = PegasusProperties(values: values)
         }
         let outputSite = arguments.outputSite ?? sub.outputSite
-        let settings = try RunSettings.current(runDirectory: parentRunDirectory)
         let options = PlanOptions(
             baseDirectory: (sub.directory as NSString).deletingLastPathComponent, sitesToRun: arguments.sitesToRun ?? sub.sitesToRun,
             outputSite: outputSite ?? "local", stageOut: outputSite != nil,
@@ -99,12 +108,18 @@ public enum SubWorkflowPlanning {
         } catch let error as PlanError {
             throw RunsError((["cannot plan the sub-workflow \(file):"] + error.messages.map { "  \($0)" }).joined(separator: "\n"))
         }
+        return try store(plan, sub, rootWfUUID: rootWfUUID, settings: settings)
+    }
+
+    /// The child's scratch, plan, braindump (naming the root) and settings (the parent's),
+    /// then the `<label>_<id>` link moved to it.
+    private static func store(_ plan: ExecutablePlan, _ sub: PlannedSubworkflow, rootWfUUID: String, settings: EngineSettings) throws -> ExecutablePlan {
         try RunPlanning.makeScratch(plan)
-        try RunDirectory(path: runDirectory).write(plan)
+        try RunDirectory(path: plan.runDirectory).write(plan)
         try SubmitFiles.write(for: plan, plannerExecutable: CommandLine.arguments.first ?? "skein", plannerVersion: SkeinVersionInfo.version,
                               rootWfUUID: rootWfUUID)
-        try EngineSettings.store(settings, runDirectory: runDirectory, command: "plan")
-        try pointLink(sub.directory, at: runDirectory)
+        try EngineSettings.store(settings, runDirectory: plan.runDirectory, command: "plan")
+        try pointLink(sub.directory, at: plan.runDirectory)
         return plan
     }
 
