@@ -1,6 +1,8 @@
 import Foundation
 import XCTest
+import SkeinReports
 import SkeinTestSupport
+import SkeinTUI
 
 /// Hierarchical workflows with the real binary, written as the Pegasus API writes them
 /// (`SubWorkflow(file)` jobs of type `pegasusWorkflow`): a diamond sub-workflow whose input a
@@ -305,6 +307,31 @@ final class SubWorkflowTests: XCTestCase {
         let refused = try skein(["plan", "workflow.yml"])
         XCTAssertEqual(refused.status, 2, refused.stdout + refused.stderr)
         XCTAssertTrue(refused.stderr.contains("workflow.yml:4:3: job 'dagjob': the DAG 'inner.dag' cannot be run by Skein: node 'B' (b.sub): universe grid"), refused.stderr)
+    }
+
+    /// The TUI's data on a run whose sub-workflow has a job named like one of the parent's:
+    /// each workflow's directory is known, and the inner job read there is the inner one.
+    func testSameNamedJobsOfParentAndSubWorkflowAreToldApart() throws {
+        try write("workflow.yml", parent("outer", file: "inner.yml"))
+        try write("inner.yml", """
+            pegasus: 5.0.4
+            name: inner
+            jobs:
+            - {type: job, name: sh, id: make, arguments: ['-c', 'echo inner-make; cp f.a f.d'], uses: [{lfn: f.a, type: input}, {lfn: f.d, type: output}]}
+
+            """)
+        let run = try run(expect: 0)
+        let data = try RunDataReader.read(RunLocation.locate(run.path))
+        let makes = data.jobs.indices.filter { data.jobs[$0].id == "make" }
+        XCTAssertEqual(Set(makes.map { data.jobs[$0].workflow }), ["outer", "inner"])
+        let plannedJob = try XCTUnwrap(data.jobs.firstIndex { $0.id == "pegasus-plan_sub" })
+        XCTAssertEqual(data.subworkflowLabels[Int32(plannedJob)], "inner")
+        let innerDirectory = try XCTUnwrap(data.status.workflows.first { $0.label == "inner" }?.directory)
+        XCTAssertEqual(innerDirectory, run.appendingPathComponent("00/00/inner_sub.000").path)
+        let inner = try JobDetailReader.read(RunLocation.locate(innerDirectory), job: "make", plan: nil)
+        XCTAssertTrue(inner.definition.arguments.joined(separator: " ").contains("inner-make"), "\(inner.definition.arguments)")
+        let outer = try JobDetailReader.read(RunLocation.locate(run.path), job: "make", plan: nil)
+        XCTAssertTrue(outer.definition.arguments.joined(separator: " ").contains("from-outer"), "\(outer.definition.arguments)")
     }
 
     func testABadSubWorkflowIsAPlanErrorAtTheJobsLine() throws {

@@ -19,8 +19,10 @@ public enum RunGraphReader {
         }
         let order = edges.planOrder()
         edges.sortChildren(by: order)
-        return RunGraph(status: status, jobs: jobs, transformation: edges.transformation, parents: edges.parents,
-                        children: edges.children, order: order, statusSeconds: statusSeconds)
+        var graph = RunGraph(status: status, jobs: jobs, transformation: edges.transformation, parents: edges.parents,
+                             children: edges.children, order: order, statusSeconds: statusSeconds)
+        graph.subworkflowLabels = edges.subworkflowLabels
+        return graph
     }
 
     /// The graph being built, by job index (the status report's order).
@@ -33,6 +35,8 @@ public enum RunGraphReader {
         var rank: [Int64]
         /// Job index by workflow label and job id.
         var byWorkflow: [String: [String: Int32]] = [:]
+        /// The sub-workflow each sub-workflow job ran, by job index.
+        var subworkflowLabels: [Int32: String] = [:]
 
         init(jobs: [JobStatus]) {
             self.jobs = jobs
@@ -92,6 +96,7 @@ public enum RunGraphReader {
                     runs.append((Int32(p), label))
                 }
                 for (p, label) in runs {
+                    subworkflowLabels[p] = label
                     for (_, c) in byWorkflow[label] ?? [:] where parents[Int(c)].isEmpty { addEdge(p, c) }
                 }
             }
