@@ -325,13 +325,39 @@ final class SubWorkflowTests: XCTestCase {
         let makes = data.jobs.indices.filter { data.jobs[$0].id == "make" }
         XCTAssertEqual(Set(makes.map { data.jobs[$0].workflow }), ["outer", "inner"])
         let plannedJob = try XCTUnwrap(data.jobs.firstIndex { $0.id == "pegasus-plan_sub" })
-        XCTAssertEqual(data.subworkflowLabels[Int32(plannedJob)], "inner")
-        let innerDirectory = try XCTUnwrap(data.status.workflows.first { $0.label == "inner" }?.directory)
+        let innerWorkflow = try XCTUnwrap(data.status.workflows.first { $0.label == "inner" })
+        XCTAssertEqual(data.subworkflowUUIDs[Int32(plannedJob)], innerWorkflow.wfUUID)
+        let innerDirectory = try XCTUnwrap(innerWorkflow.directory)
         XCTAssertEqual(innerDirectory, run.appendingPathComponent("00/00/inner_sub.000").path)
         let inner = try JobDetailReader.read(RunLocation.locate(innerDirectory), job: "make", plan: nil)
         XCTAssertTrue(inner.definition.arguments.joined(separator: " ").contains("inner-make"), "\(inner.definition.arguments)")
         let outer = try JobDetailReader.read(RunLocation.locate(run.path), job: "make", plan: nil)
         XCTAssertTrue(outer.definition.arguments.joined(separator: " ").contains("from-outer"), "\(outer.definition.arguments)")
+    }
+
+    /// Two sub-workflows of the same file at once, in one engine: each its own run folder,
+    /// workflow row and result.
+    func testTwoSubWorkflowsOfOneFileRunSideBySide() throws {
+        try write("workflow.yml", """
+            pegasus: 5.0.4
+            name: outer
+            jobs:
+            - {type: job, name: sh, id: make, arguments: ['-c', 'echo from-outer > f.a'], uses: [{lfn: f.a, type: output}]}
+            - {type: pegasusWorkflow, file: inner.yml, id: one, arguments: [], uses: [{lfn: f.a, type: input}, {lfn: f.d, type: output}]}
+            - {type: pegasusWorkflow, file: inner2.yml, id: two, arguments: [], uses: [{lfn: f.a, type: input}, {lfn: g.d, type: output}]}
+            - {type: job, name: sh, id: read, arguments: ['-c', 'cat f.d g.d > result.txt'], uses: [{lfn: f.d, type: input}, {lfn: g.d, type: input}, {lfn: result.txt, type: output}]}
+            jobDependencies:
+            - {id: make, children: [one, two]}
+            - {id: one, children: [read]}
+            - {id: two, children: [read]}
+
+            """)
+        try write("inner.yml", diamond())
+        try write("inner2.yml", diamond().replacingOccurrences(of: "f.d", with: "g.d"))
+        let run = try run(expect: 0)
+        XCTAssertEqual(try scratchFile(run, "result.txt"), String(repeating: "from-outer\nleft\nfrom-outer\nright\n", count: 2))
+        let db = run.appendingPathComponent("outer-0.stampede.db")
+        XCTAssertEqual(try sql(db, "SELECT count(*), count(DISTINCT submit_dir) FROM workflow WHERE parent_wf_id = 1"), ["2|2"])
     }
 
     func testABadSubWorkflowIsAPlanErrorAtTheJobsLine() throws {

@@ -24,7 +24,7 @@ final class SubWorkflowNavigationTests: XCTestCase {
               "directory": "\(Fixture.runDir)/00/00/inner_sub.000"}]
             """
         data.status.workflows = try JSONDecoder().decode([WorkflowStatus].self, from: Data(workflows.utf8))
-        data.subworkflowLabels = [1: "inner"]
+        data.subworkflowUUIDs = [1: "u-2"]
         return data
     }
 
@@ -44,7 +44,7 @@ final class SubWorkflowNavigationTests: XCTestCase {
         XCTAssertEqual(run.breadcrumb, "inner")
         // Without the sub-workflow's folder (it never ran), its job's own screen opens.
         var unplanned = data
-        unplanned.subworkflowLabels = [:]
+        unplanned.subworkflowUUIDs = [:]
         XCTAssertTrue(SubWorkflowNavigation.screen(opening: 1, in: unplanned, directory: Fixture.runDir, kind: .skein) is JobScreen)
     }
 }

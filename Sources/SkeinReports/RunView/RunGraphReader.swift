@@ -21,7 +21,7 @@ public enum RunGraphReader {
         edges.sortChildren(by: order)
         var graph = RunGraph(status: status, jobs: jobs, transformation: edges.transformation, parents: edges.parents,
                              children: edges.children, order: order, statusSeconds: statusSeconds)
-        graph.subworkflowLabels = edges.subworkflowLabels
+        graph.subworkflowUUIDs = edges.subworkflowUUIDs
         return graph
     }
 
@@ -35,8 +35,8 @@ public enum RunGraphReader {
         var rank: [Int64]
         /// Job index by workflow label and job id.
         var byWorkflow: [String: [String: Int32]] = [:]
-        /// The sub-workflow each sub-workflow job ran, by job index.
-        var subworkflowLabels: [Int32: String] = [:]
+        /// The sub-workflow (wf_uuid) each sub-workflow job ran, by job index.
+        var subworkflowUUIDs: [Int32: String] = [:]
 
         init(jobs: [JobStatus]) {
             self.jobs = jobs
@@ -91,12 +91,13 @@ public enum RunGraphReader {
             // A sub-workflow's jobs hang under the job that ran it.
             if labels.count > 1 {
                 var runs: [(Int32, String)] = []
-                try db.each("SELECT DISTINCT ji.job_id, w.dax_label FROM job_instance ji JOIN workflow w ON w.wf_id = ji.subwf_id") { r in
-                    guard let p = byJobID.get(r.int(0) ?? -1), let label = r.text(1), label != jobs[p].workflow else { return }
+                try db.each("SELECT DISTINCT ji.job_id, w.dax_label, w.wf_uuid FROM job_instance ji JOIN workflow w ON w.wf_id = ji.subwf_id") { r in
+                    guard let p = byJobID.get(r.int(0) ?? -1), let label = r.text(1) else { return }
+                    if let uuid = r.text(2) { subworkflowUUIDs[Int32(p)] = uuid }
+                    guard label != jobs[p].workflow else { return }
                     runs.append((Int32(p), label))
                 }
                 for (p, label) in runs {
-                    subworkflowLabels[p] = label
                     for (_, c) in byWorkflow[label] ?? [:] where parents[Int(c)].isEmpty { addEdge(p, c) }
                 }
             }

@@ -10,10 +10,10 @@ enum SubWorkflowNavigation {
     static func screen(opening job: Int, in data: RunData, directory: String, kind: RunLocation.Kind) -> ScreenModel {
         let status = data.jobs[job]
         let workflows = data.status.workflows
-        if let label = data.subworkflowLabels[Int32(job)],
-           let child = workflows.dropFirst().first(where: { $0.label == label && $0.directory != nil }),
+        if let uuid = data.subworkflowUUIDs[Int32(job)],
+           let child = workflows.dropFirst().first(where: { $0.wfUUID == uuid && $0.directory != nil }),
            let childDirectory = child.directory {
-            return RunScreen(directory: childDirectory, label: label, kind: kind)
+            return RunScreen(directory: childDirectory, label: child.label, kind: kind)
         }
         // The run's own jobs keep the run's directory (and its plan, for a Skein run).
         guard let own = workflows.first, status.workflow != own.label,
