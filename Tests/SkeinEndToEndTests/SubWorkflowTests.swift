@@ -360,6 +360,23 @@ final class SubWorkflowTests: XCTestCase {
         XCTAssertEqual(try sql(db, "SELECT count(*), count(DISTINCT submit_dir) FROM workflow WHERE parent_wf_id = 1"), ["2|2"])
     }
 
+    /// pegasus-plan's --force-replan: a retried sub-workflow is planned again into the next
+    /// `.NNN` (the link moves to it) and runs from the start, instead of resuming.
+    func testForceReplanPlansARetriedSubWorkflowAgain() throws {
+        let gate = scratch.appendingPathComponent("open").path
+        try write("workflow.yml", parent("outer", file: "inner.yml", extraArguments: ", --force-replan"))
+        try write("inner.yml", diamond(gate: "test -e \(gate)"))
+        let run = try run(expect: 1)
+        FileManager.default.createFile(atPath: gate, contents: nil)
+        let retried = try skein(["retry", run.path, "pegasus-plan_sub", "--batch"])
+        XCTAssertEqual(retried.status, 0, retried.stdout + retried.stderr)
+        let link = run.appendingPathComponent("00/00/diamond_sub").path
+        XCTAssertEqual(try FileManager.default.destinationOfSymbolicLink(atPath: link), "diamond_sub.001")
+        XCTAssertEqual(try String(contentsOf: scratch.appendingPathComponent("pre.count"), encoding: .utf8), "pre\npre\n")
+        let db = run.appendingPathComponent("outer-0.stampede.db")
+        XCTAssertEqual(try sql(db, "SELECT count(*) FROM workflow WHERE parent_wf_id = 1"), ["2"])
+    }
+
     func testABadSubWorkflowIsAPlanErrorAtTheJobsLine() throws {
         try write("workflow.yml", parent("outer", file: "middle.yml"))
         try write("middle.yml", parent("middle", file: "workflow.yml"))
