@@ -377,6 +377,38 @@ final class SubWorkflowTests: XCTestCase {
         XCTAssertEqual(try sql(db, "SELECT count(*) FROM workflow WHERE parent_wf_id = 1"), ["2"])
     }
 
+    /// The TUI in tmux: Enter on the sub-workflow job opens its workflow as a Run view (the
+    /// breadcrumbs follow), and its job `make` opens the inner `make`, not the parent's.
+    func testTheTUIOpensTheSubWorkflowAndItsOwnSameNamedJob() throws {
+        guard let tmuxPath = Tmux.find() else { throw missingRealPart("tmux is not installed (scripts/install-deps.sh installs it)") }
+        try write("workflow.yml", parent("outer", file: "inner.yml"))
+        try write("inner.yml", """
+            pegasus: 5.0.4
+            name: inner
+            jobs:
+            - {type: job, name: sh, id: make, arguments: ['-c', 'echo inner-make; cp f.a f.d'], uses: [{lfn: f.a, type: input}, {lfn: f.d, type: output}]}
+
+            """)
+        let run = try run(expect: 0)
+        let tmux = Tmux(program: tmuxPath, socket: scratch.appendingPathComponent("tmux.sock").path)
+        defer { tmux.killServer() }
+        let env = ["LANG=C.UTF-8", "LC_ALL=C.UTF-8", "TERM=xterm-256color", "SKEIN_STATE_DIR=" + Tmux.quote(environment["SKEIN_STATE_DIR"]!)]
+        try tmux.start("env -u NO_COLOR \(env.joined(separator: " ")) \(Tmux.quote(SkeinBinary.url.path)) tui \(Tmux.quote(run.path)); sleep 600",
+                       width: 110, height: 30)
+        try tmux.waitFor(timeout: 30, "skein › Runs › outer", "pegasus-plan_sub")
+        // create_dir_outer_local, make, pegasus-plan_sub: the third row.
+        tmux.send("j")
+        tmux.send("j")
+        tmux.send("Enter")
+        try tmux.waitFor(timeout: 30, "skein › Runs › outer › inner", "of 2")
+        tmux.send("j")
+        tmux.send("Enter")
+        try tmux.waitFor(timeout: 30, "skein › Runs › outer › inner › make", "echo inner-make")
+        tmux.send("Escape")
+        tmux.send("Escape")
+        try tmux.waitFor(timeout: 30, "skein › Runs › outer ")
+    }
+
     func testABadSubWorkflowIsAPlanErrorAtTheJobsLine() throws {
         try write("workflow.yml", parent("outer", file: "middle.yml"))
         try write("middle.yml", parent("middle", file: "workflow.yml"))
