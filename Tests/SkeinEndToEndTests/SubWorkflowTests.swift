@@ -251,7 +251,12 @@ final class SubWorkflowTests: XCTestCase {
         try waitFor("the inner job to start") { FileManager.default.fileExists(atPath: scratch.appendingPathComponent("left.started").path) }
         let halt = try skein(["halt", run.path])
         XCTAssertEqual(halt.status, 0, halt.stdout + halt.stderr)
-        // The child halts too: once its running job ends, it starts nothing more (not `analyze`).
+        // The child halts too (its provenance records the command it was given): once its
+        // running job ends, it starts nothing more (not `analyze`).
+        let db = run.appendingPathComponent("outer-0.stampede.db")
+        try waitFor("the halt to reach the sub-workflow") {
+            (try? sql(db, "SELECT count(*) FROM workflow_meta WHERE wf_id = 2 AND key LIKE 'skein.command.%' AND value LIKE 'halt%'")) == ["1"]
+        }
         FileManager.default.createFile(atPath: scratch.appendingPathComponent("go").path, contents: nil)
         engine.waitUntilExit()
         XCTAssertEqual(engine.terminationStatus, 3, (try? String(contentsOf: scratch.appendingPathComponent("engine-output.log"), encoding: .utf8)) ?? "")
