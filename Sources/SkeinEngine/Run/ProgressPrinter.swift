@@ -20,14 +20,19 @@ public final class ProgressPrinter: RunObserver {
         return f
     }()
 
-    public init(plan: ExecutablePlan, output: FileHandle = .standardOutput) {
+    /// Put before every line: a sub-workflow's path (`diamond › `), so its lines in the
+    /// parent's log say whose jobs they are.
+    let prefix: String
+
+    public init(plan: ExecutablePlan, output: FileHandle = .standardOutput, prefix: String = "") {
         self.plan = plan
         self.output = output
+        self.prefix = prefix
     }
 
     private func line(_ time: Double, _ text: String) {
         // Ids, labels and reasons come from workflow files and jobs: never raw escapes.
-        output.write(Data("\(formatter.string(from: Date(timeIntervalSince1970: time))) \(Untrusted.visible(text))\n".utf8))
+        output.write(Data("\(formatter.string(from: Date(timeIntervalSince1970: time))) \(Untrusted.visible(prefix + text))\n".utf8))
     }
 
     public func workflowStarted(plan: ExecutablePlan, restartCount: Int, alreadySucceeded: Int, at time: Double) {

@@ -10,7 +10,9 @@ struct EngineExecutors {
     var transfers: TransferJobExecutor?
     var subworkflows: SubWorkflowExecutor?
 
-    init(plan: ExecutablePlan, settings: EngineSettings, kickstart: String, processes: LocalExecutor, rootWfUUID: String) {
+    /// `progressPrefix`: sub-workflows print their progress lines with it and their label
+    /// (nil: they print none, as the parent prints none).
+    init(plan: ExecutablePlan, settings: EngineSettings, kickstart: String, processes: LocalExecutor, rootWfUUID: String, progressPrefix: String?) {
         all = ["local": LocalJobExecutor(processes: processes)]
         if plan.jobs.contains(where: { $0.executor == "slurm" }) {
             all["slurm"] = SlurmExecutor(settings: SlurmSettings(settings: settings.slurm, kickstart: kickstart), processes: processes,
@@ -20,7 +22,7 @@ struct EngineExecutors {
             ? TransferJobExecutor(settings: TransferSettings(concurrent: plan.transferThreads ?? 8)) : nil
         if let transfers { all["transfer"] = transfers }
         subworkflows = plan.jobs.contains { $0.executor == SubWorkflowExecutor.name }
-            ? SubWorkflowExecutor(parent: plan, rootWfUUID: rootWfUUID, kickstart: kickstart, processes: processes) : nil
+            ? SubWorkflowExecutor(parent: plan, rootWfUUID: rootWfUUID, kickstart: kickstart, processes: processes, progressPrefix: progressPrefix) : nil
         if let subworkflows { all[SubWorkflowExecutor.name] = subworkflows }
     }
 

@@ -19,7 +19,8 @@ public enum ForegroundEngine {
             options.stayFailed = FailedJobs.forGood(in: plan, options: options).filter { !jobs.contains($0.key) }
         }
         let processes = LocalExecutor.shared
-        let assembled = EngineExecutors(plan: plan, settings: settings, kickstart: kickstart, processes: processes, rootWfUUID: plan.wfUUID)
+        let assembled = EngineExecutors(plan: plan, settings: settings, kickstart: kickstart, processes: processes, rootWfUUID: plan.wfUUID,
+                                        progressPrefix: printProgress ? "" : nil)
         let executors = assembled.all
         let engine = try WorkflowEngine(plan: plan, options: options, executors: executors, processes: processes)
         let recorder = try ProvenanceRecorder(plan: plan, onWriteFailure: { [engine] in engine.reportWriteFailure($0) })

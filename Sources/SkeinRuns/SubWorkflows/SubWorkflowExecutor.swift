@@ -28,11 +28,15 @@ final class SubWorkflowExecutor: JobExecutor, ControlForwarding, @unchecked Send
     /// The parent was halted (and not resumed since): children start halted.
     private var haltedByParent = false
 
-    init(parent: ExecutablePlan, rootWfUUID: String, kickstart: String, processes: LocalExecutor) {
+    /// The parent's progress prefix (nil: no progress lines).
+    private let progressPrefix: String?
+
+    init(parent: ExecutablePlan, rootWfUUID: String, kickstart: String, processes: LocalExecutor, progressPrefix: String?) {
         self.parent = parent
         self.rootWfUUID = rootWfUUID
         self.kickstart = kickstart
         self.processes = processes
+        self.progressPrefix = progressPrefix
     }
 
     func attach(_ recorder: ProvenanceRecorder) {
@@ -75,13 +79,16 @@ final class SubWorkflowExecutor: JobExecutor, ControlForwarding, @unchecked Send
         let assembled: (engine: WorkflowEngine, executors: EngineExecutors, recorder: ProvenanceRecorder)
         do {
             let settings = try RunSettings.current(runDirectory: child.runDirectory)
-            let executors = EngineExecutors(plan: child, settings: settings, kickstart: kickstart, processes: processes, rootWfUUID: rootWfUUID)
+            let prefix = progressPrefix.map { $0 + child.label + " › " }
+            let executors = EngineExecutors(plan: child, settings: settings, kickstart: kickstart, processes: processes, rootWfUUID: rootWfUUID,
+                                            progressPrefix: prefix)
             let engine = try WorkflowEngine(plan: child, options: EngineOptions(settings: settings, plan: child), executors: executors.all, processes: processes)
             let childRecorder = ProvenanceRecorder(
                 subworkflow: child, writer: parentRecorder.sharedWriter, parentWfID: parentRecorder.workflowID, rootWfID: parentRecorder.rootWorkflowID,
                 rootDatabase: parentRecorder.databasePath, onWriteFailure: { [engine] in engine.reportWriteFailure($0) })
             engine.add(childRecorder)
             executors.attach(childRecorder)
+            if let prefix { engine.add(ProgressPrinter(plan: child, prefix: prefix)) }
             if executors.all["slurm"] != nil { engine.add(PendingReasonsRecorder(plan: child)) }
             assembled = (engine, executors, childRecorder)
         } catch {
