@@ -16,7 +16,7 @@ public struct Planner {
     let passes: [any PlannerPass] = [
         DataReusePass(), PlacementPass(), ProfilesPass(), ExecutablesPass(), DataflowPass(), DirectoriesPass(), StagingPass(),
         InterSiteTransferPass(), SandboxPass(), ReusedOutputsStagingPass(), ContainerPass(), RegistrationPass(), CleanupPass(), IntegrityPass(),
-        ClusteringPass(),
+        SubWorkflowPass(), ClusteringPass(),
     ]
 
     public init(_ loaded: LoadedWorkflow, options: PlanOptions) {

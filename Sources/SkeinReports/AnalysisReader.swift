@@ -13,6 +13,24 @@ public enum AnalysisReader {
         try read(RunLocation.locate(path), tail: tail)
     }
 
+    /// With `recurse` (pegasus-analyzer's `-r`), each failed job's sub-workflow is analysed
+    /// too, all the way down; a sub-workflow that cannot be read is a remark, not an error.
+    public static func read(_ location: RunLocation, tail: Int = defaultTail, recurse: Bool) throws -> AnalysisReport {
+        var report = try read(location, tail: tail)
+        guard recurse else { return report }
+        var subworkflows: [SubworkflowAnalysis] = []
+        for failed in report.failedJobs {
+            guard let directory = failed.subworkflowDirectory else { continue }
+            do {
+                subworkflows.append(SubworkflowAnalysis(job: failed.job, report: try read(RunLocation.locate(directory), tail: tail, recurse: true)))
+            } catch {
+                report.remarks.append("the sub-workflow of \(failed.job) (\(directory)) cannot be analysed: \(error)")
+            }
+        }
+        if !subworkflows.isEmpty { report.subworkflows = subworkflows }
+        return report
+    }
+
     public static func read(_ location: RunLocation, tail: Int = defaultTail) throws -> AnalysisReport {
         let engine = location.kind == .skein ? EngineLock.state(runDirectory: location.directory) : nil
         guard location.databaseExists, let path = location.database else {

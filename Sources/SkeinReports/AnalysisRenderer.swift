@@ -52,7 +52,13 @@ public enum AnalysisRenderer {
         } else if let hint = r.condition.hint, r.condition.phase == .stopped || r.condition.phase == .planned {
             out += "\n\(r.condition.text): \(hint)"
         }
-        return out + "\n"
+        out += "\n"
+        // pegasus-analyzer -r: each failed sub-workflow after its parent, down to its failed jobs.
+        for sub in r.subworkflows ?? [] {
+            out += "\n" + banner("Sub-workflow of \(Text.visible(sub.job))", "#") + "\n"
+            out += text(sub.report, style: style)
+        }
+        return out
     }
 
     /// Skein runs say what they are (stopped, halted, ...); Pegasus runs say what

@@ -35,6 +35,16 @@ public struct AnalysisReport: Codable, Sendable, Equatable {
     /// Submitted jobs the batch system has not started, and why (Slurm's reason), while an
     /// engine runs them.
     public var pendingJobs: [PendingJob]? = nil
+    /// With `--recurse` (pegasus-analyzer's `-r`): the analysis of each failed job's
+    /// sub-workflow, down to the jobs that failed in it.
+    public var subworkflows: [SubworkflowAnalysis]? = nil
+}
+
+/// The analysis of the sub-workflow a failed job (`pegasus-plan_*`, type `dax`) ran.
+public struct SubworkflowAnalysis: Codable, Sendable, Equatable {
+    /// The parent's job that ran it.
+    public var job: String
+    public var report: AnalysisReport
 }
 
 /// A job submitted to the batch system and still waiting there.

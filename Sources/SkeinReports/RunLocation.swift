@@ -146,6 +146,18 @@ public struct RunLocation: Codable, Sendable, Equatable {
                            propertiesFile: propertiesFile, database: database, dagmanOutFiles: dagmanOuts, notes: notes)
     }
 
+    /// A directory the database recorded (a sub-workflow's submit directory), here: under
+    /// this run when it was recorded under the run's recorded submit directory (a run copied
+    /// from another machine), else as recorded; nil when it does not exist.
+    public func relocated(_ recorded: String) -> String? {
+        guard !recorded.isEmpty else { return nil }
+        var candidates = [recorded]
+        if let root = recordedSubmitDir, root != directory, recorded.hasPrefix(root + "/") {
+            candidates.insert(directory + recorded.dropFirst(root.count), at: 0)
+        }
+        return candidates.first { FileManager.default.fileExists(atPath: $0) }
+    }
+
     static func readBraindump(in dir: String) -> [String: String]? {
         if let text = try? String(contentsOfFile: dir + "/" + RunLayout.braindumpFile, encoding: .utf8) {
             return SubmitDirectoryFiles.parseBraindump(text)

@@ -75,7 +75,8 @@ public enum StatusReader {
                 state = sub.phase == .running && condition.phase != .running ? condition.shortText : sub.shortText
             }
             workflows.append(WorkflowStatus(wfUUID: w.uuid, name: w.dag.isEmpty ? w.label : w.dag, label: w.label,
-                                            depth: depth, state: state, counts: counts))
+                                            depth: depth, state: state, counts: counts,
+                                            directory: i == 0 ? location.directory : location.relocated(w.submitDir)))
         }
         let totals = workflows.map(\.counts).reduce(StateCounts(), +)
         if location.kind == .skein, condition.phase == .running,

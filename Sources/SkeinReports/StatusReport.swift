@@ -116,6 +116,9 @@ public struct WorkflowStatus: Codable, Sendable, Equatable {
     /// "Running", "Success", "Failure", "Stopped", ...
     public var state: String
     public var counts: StateCounts
+    /// Where the (sub-)workflow's submit or run directory is on this machine (a recorded one
+    /// moved with the root's), so the TUI opens its jobs in it; nil when unknown.
+    public var directory: String? = nil
 }
 
 /// One job in `skein status --jobs`.

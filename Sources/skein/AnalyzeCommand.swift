@@ -22,6 +22,7 @@ struct Analyze: ParsableCommand {
             Examples:
               skein analyze runs/failing/run0001
               skein analyze runs/failing/run0001 --job calibrate
+              skein analyze -r runs/hierarchical/run0001
               skein analyze ~/pegasus/submit/run0003 --json | jq '.failedJobs[].reason'
             """)
 
@@ -37,13 +38,16 @@ struct Analyze: ParsableCommand {
     @Flag(help: "Print the analysis as JSON on stdout (for scripts; indented on a terminal).")
     var json = false
 
+    @Flag(name: [.customShort("r"), .long], help: "Analyse each failed job's sub-workflow too, down to the jobs that failed in it (pegasus-analyzer -r).")
+    var recurse = false
+
     func run() throws {
         let style = TextStyle(color: Terminal.colorEnabled(fd: 1), unicode: Terminal.utf8Locale)
         let location: RunLocation
         let report: AnalysisReport
         do {
             location = try RunLocation.locate(runDirectory)
-            report = try AnalysisReader.read(location, tail: tail)
+            report = try AnalysisReader.read(location, tail: tail, recurse: recurse)
         } catch {
             Terminal.writeError("skein analyze: \(error)\n")
             throw SkeinExit.failure

@@ -33,6 +33,11 @@ public struct AttemptEnd: Sendable {
     /// The sha256 of files the attempt put in the scratch folder (a stage-in's downloads),
     /// by lfn: recorded so the jobs reading them verify them (Pegasus's generated checksums).
     public var producedChecksums: [String: String] = [:]
+    /// The `wf_id` of the sub-workflow a sub-workflow job's attempt ran, for provenance.
+    public var subworkflowID: Int64?
+    /// Why the attempt ended by no doing of the job (a sub-workflow halted with its parent):
+    /// it runs again without using up a retry.
+    public var interruption: String?
 
     public init(_ termination: AttemptTermination, recordWritten: Bool = false, host: String? = nil, schedulerID: String? = nil, reason: String? = nil) {
         self.termination = termination

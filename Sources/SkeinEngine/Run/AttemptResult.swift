@@ -23,6 +23,8 @@ public struct AttemptResult: Sendable {
     public var registered: [RegisteredReplica] = []
     /// A clustered job's tasks that ran in this attempt, in order (empty for other jobs).
     public var tasks: [ClusterTaskRun] = []
+    /// The `wf_id` of the sub-workflow the attempt ran (`job_instance.subwf_id`).
+    public var subworkflowID: Int64?
 }
 
 /// The observer of a run's life, called on the engine queue: provenance, the journal,

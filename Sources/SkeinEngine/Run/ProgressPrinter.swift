@@ -19,14 +19,19 @@ public final class ProgressPrinter: RunObserver {
     private var clockSecond = Int.min
     private var clockText = ""
 
-    public init(plan: ExecutablePlan, output: FileHandle = .standardOutput) {
+    /// Put before every line: a sub-workflow's path (`diamond › `), so its lines in the
+    /// parent's log say whose jobs they are.
+    let prefix: String
+
+    public init(plan: ExecutablePlan, output: FileHandle = .standardOutput, prefix: String = "") {
         self.plan = plan
         self.output = output
+        self.prefix = prefix
     }
 
     private func line(_ time: Double, _ text: String) {
         // Ids, labels and reasons come from workflow files and jobs: never raw escapes.
-        output.write(Data("\(clock(time)) \(Untrusted.visible(text))\n".utf8))
+        output.write(Data("\(clock(time)) \(Untrusted.visible(prefix + text))\n".utf8))
     }
 
     /// `String(format: "%.2f", value)` for a duration, without Foundation's formatter (a

@@ -37,7 +37,37 @@ public final class ProvenanceRecorder: RunObserver {
         self.layout = RunLayout(runDirectory: plan.runDirectory)
         self.onWriteFailure = onWriteFailure
         writer = try StampedeWriter(path: Self.databasePath(for: plan), errorHandler: { onWriteFailure($0.description) })
+        hierarchy = nil
     }
+
+    /// A sub-workflow's recorder: its rows go into the root workflow's database (as Pegasus
+    /// keeps a whole hierarchy in the root's), through the root's writer, with the parent's
+    /// and the root's `wf_id`. The writer stays open for the parent when the child ends.
+    public init(subworkflow plan: ExecutablePlan, writer: StampedeWriter, parentWfID: WorkflowID, rootWfID: WorkflowID, rootDatabase: String,
+                onWriteFailure: @escaping @Sendable (String) -> Void = { _ in }) {
+        self.plan = plan
+        self.layout = RunLayout(runDirectory: plan.runDirectory)
+        self.onWriteFailure = onWriteFailure
+        self.writer = writer
+        hierarchy = Hierarchy(parent: parentWfID, root: rootWfID, database: rootDatabase)
+    }
+
+    /// Where a sub-workflow's rows hang in the root's database; nil for a root workflow.
+    struct Hierarchy {
+        var parent: WorkflowID
+        var root: WorkflowID
+        var database: String
+    }
+
+    let hierarchy: Hierarchy?
+
+    /// The `wf_id` of this run's workflow row (once the workflow started), for its sub-workflows.
+    public var workflowID: WorkflowID { wfID }
+    /// The writer sub-workflows share, and the database it writes.
+    public var sharedWriter: StampedeWriter { writer }
+    public var databasePath: String { hierarchy?.database ?? Self.databasePath(for: plan) }
+    /// The root workflow's `wf_id`.
+    public var rootWorkflowID: WorkflowID { hierarchy?.root ?? wfID }
 
     /// Commits what is queued; a failure goes to `onWriteFailure` (the writer's own handler
     /// has usually reported it already, and only the first counts).
@@ -57,7 +87,7 @@ public final class ProvenanceRecorder: RunObserver {
             wfUUID: plan.wfUUID, dagFileName: "\(plan.label)-0.dag", timestamp: plan.createdAt,
             submitHostname: Host.name(), submitDir: plan.runDirectory, plannerArguments: plan.plannerArguments.joined(separator: " "),
             user: user, plannerVersion: SkeinVersionInfo.version, daxLabel: plan.label, daxVersion: "5.0",
-            daxFile: plan.workflowFile, dbURL: "sqlite:///" + Self.databasePath(for: plan), rootWfID: nil))
+            daxFile: plan.workflowFile, dbURL: "sqlite:///" + databasePath, parentWfID: hierarchy?.parent, rootWfID: hierarchy?.root))
         writer.workflowState(wfID, .started, timestamp: time, restartCount: restartCount)
         for (key, value) in plan.metadata.sorted(by: { $0.key < $1.key }) { writer.workflowMeta(wfID, key: key, value: value) }
         // In slices, each written before the next is built, so a 100,000-job run never
@@ -164,6 +194,7 @@ public final class ProvenanceRecorder: RunObserver {
         writer.jobState(instance.id, result.outcome.succeeded ? .postScriptSuccess : .postScriptFailed, timestamp: end,
                         reason: result.outcome.succeeded ? nil : result.outcome.reason)
         let raw = Int(result.termination.rawStatus)
+        if let subwfID = result.subworkflowID { writer.setSubworkflow(instance.id, subwfID: subwfID) }
         writer.finishInstance(instance.id, InstanceFinish(
             exitcode: result.outcome.succeeded ? 0 : (raw != 0 ? raw : 256), localDuration: result.termination.duration,
             hostID: hostID, schedID: result.schedulerID,
@@ -212,7 +243,7 @@ public final class ProvenanceRecorder: RunObserver {
         }
         let reason = outcome == .stopped ? "stopped" + (stopReason.map { ": \($0)" } ?? "") : outcome.description
         writer.workflowState(wfID, .terminated, timestamp: time, restartCount: restartCount, status: status, reason: reason)
-        commit(closing: true)
+        commit(closing: hierarchy == nil)
         try? PegasusSubmitFiles.writeMonitordDone(submitDir: plan.runDirectory, start: startTime, end: time)
     }
 }

@@ -53,6 +53,10 @@ public final class WorkflowEngine: @unchecked Sendable {
     let writeFailureCause = WriteFailureCause()
     /// Set by the first `stop(reason:)`: a second one forces running attempts at once.
     private var stopReason: String?
+    /// `control(_:)` commands given before the workflow started (a sub-workflow started
+    /// while its parent is halted): applied once it has, before any job starts.
+    private var runStarted = false
+    private var earlyCommands: [ControlChannel.Command] = []
 
     /// Opens the run, in three steps: takes its lock (one engine per run), replays the
     /// journal of earlier engines (`RunRecovery`) so succeeded jobs are not run again and
@@ -133,6 +137,9 @@ public final class WorkflowEngine: @unchecked Sendable {
             for o in observers { o.workflowStarted(plan: plan, restartCount: restartCount, alreadySucceeded: resumedSucceeded, at: now) }
             runWorkflowHooks(events: ["start", "all"], status: nil)
             startControlPolling()
+            runStarted = true
+            for command in earlyCommands { apply(command) }
+            earlyCommands = []
             perform(scheduler.handle(.start, now: now))
         }
         done.wait()
@@ -227,6 +234,7 @@ public final class WorkflowEngine: @unchecked Sendable {
                 if job.stdout != nil { linkOrCopy(spec.stdout, stdoutFile) }
                 if job.stderr != nil { linkOrCopy(spec.stderr, stderrFile) }
                 var outcome = PostRunChecks.outcome(of: end.termination, job: cluster?.checkedJob ?? job, stdoutFile: stdoutFile, stderrFile: stderrFile, startedAt: startedAt)
+                if let why = end.interruption { outcome = AttemptOutcome(succeeded: false, exitCode: nil, reason: why, interrupted: true) }
                 if !outcome.succeeded, let reason = end.reason { outcome.reason = reason }
                 if let sandboxFolder, let sandbox = job.sandbox {
                     if outcome.succeeded, let problem = SandboxFolder.takeBack(sandbox, from: sandboxFolder) {
@@ -260,6 +268,7 @@ public final class WorkflowEngine: @unchecked Sendable {
                 result.integrity = end.integrity
                 result.registered = end.registered
                 result.tasks = taskRuns
+                result.subworkflowID = end.subworkflowID
                 let finishedResult = result
                 inbox.post { [self] in finished(finishedResult) }
             }
@@ -404,6 +413,17 @@ public final class WorkflowEngine: @unchecked Sendable {
             reportCommand(command, result: "done")
         }
         perform(actions)
+        forwardToSubworkflows(command)
+    }
+
+    /// Applies a command given in this process (a parent engine passing on a halt, resume or
+    /// remove to the engine of its running sub-workflow), as if read from the control folder.
+    public func control(_ command: ControlChannel.Command) {
+        queue.async { [self] in
+            guard !workflowEnded else { return }
+            guard runStarted else { return earlyCommands.append(command) }
+            apply(command)
+        }
     }
 
     /// The control command behind a scheduler command; nil for a stop, which comes from a

@@ -23,7 +23,7 @@ struct ClusteringPass: PlannerPass {
         var names: [String] = []
         for method in context.options.clustering {
             let candidates = workflow.jobs.indices.filter { i in
-                workflow.jobs[i].job.kind.isCompute && workflow.jobs[i].abstractIndex != nil && !clustered.contains(i)
+                workflow.jobs[i].job.kind.isCompute && !workflow.jobs[i].job.kind.isSubworkflow && workflow.jobs[i].abstractIndex != nil && !clustered.contains(i)
             }
             let found: [(name: String, members: [Int])]
             switch method {

@@ -10,7 +10,10 @@ struct PlacementPass: PlannerPass {
         workflow.jobs.reserveCapacity(workflow.jobs.count + context.workflow.jobs.count)
         for (index, job) in context.workflow.jobs.enumerated() where workflow.pruned[index] == nil {
             guard job.kind == .job else {
-                workflow.problems.append("job '\(job.id)': sub-workflows (\(job.kind.rawValue)) are not supported yet")
+                switch SubWorkflowJobs.job(for: job, index: index, context) {
+                case .success(let planned): workflow.jobs.append(planned)
+                case .failure(let problems): workflow.problems += problems.messages
+                }
                 continue
             }
             guard let placement = place(job, context) else {

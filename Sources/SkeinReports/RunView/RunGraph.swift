@@ -17,6 +17,9 @@ public struct RunGraph: Codable, Sendable, Equatable {
     public var order: [Int32]
     /// How long the status report alone took to read, seconds.
     public var statusSeconds: Double
+    /// The wf_uuid of the sub-workflow each sub-workflow job ran (by job index), to open it
+    /// as a run of its own (`status.workflows` has its directory; labels may repeat).
+    public var subworkflowUUIDs: [Int32: String]? = nil
 
     public init(status: StatusReport, jobs: [JobStatus], transformation: [String], parents: [[Int32]], children: [[Int32]],
                 order: [Int32], statusSeconds: Double = 0) {

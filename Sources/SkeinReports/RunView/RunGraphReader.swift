@@ -19,8 +19,10 @@ public enum RunGraphReader {
         }
         let order = edges.planOrder()
         edges.sortChildren(by: order)
-        return RunGraph(status: status, jobs: jobs, transformation: edges.transformation, parents: edges.parents,
-                        children: edges.children, order: order, statusSeconds: statusSeconds)
+        var graph = RunGraph(status: status, jobs: jobs, transformation: edges.transformation, parents: edges.parents,
+                             children: edges.children, order: order, statusSeconds: statusSeconds)
+        graph.subworkflowUUIDs = edges.subworkflowUUIDs
+        return graph
     }
 
     /// The graph being built, by job index (the status report's order).
@@ -33,6 +35,8 @@ public enum RunGraphReader {
         var rank: [Int64]
         /// Job index by workflow label and job id.
         var byWorkflow: [String: [String: Int32]] = [:]
+        /// The sub-workflow (wf_uuid) each sub-workflow job ran, by job index.
+        var subworkflowUUIDs: [Int32: String] = [:]
 
         init(jobs: [JobStatus]) {
             self.jobs = jobs
@@ -87,8 +91,10 @@ public enum RunGraphReader {
             // A sub-workflow's jobs hang under the job that ran it.
             if labels.count > 1 {
                 var runs: [(Int32, String)] = []
-                try db.each("SELECT DISTINCT ji.job_id, w.dax_label FROM job_instance ji JOIN workflow w ON w.wf_id = ji.subwf_id") { r in
-                    guard let p = byJobID.get(r.int(0) ?? -1), let label = r.text(1), label != jobs[p].workflow else { return }
+                try db.each("SELECT DISTINCT ji.job_id, w.dax_label, w.wf_uuid FROM job_instance ji JOIN workflow w ON w.wf_id = ji.subwf_id") { r in
+                    guard let p = byJobID.get(r.int(0) ?? -1), let label = r.text(1) else { return }
+                    if let uuid = r.text(2) { subworkflowUUIDs[Int32(p)] = uuid }
+                    guard label != jobs[p].workflow else { return }
                     runs.append((Int32(p), label))
                 }
                 for (p, label) in runs {

@@ -133,6 +133,8 @@ public struct ExecutableJob: Codable, Sendable, Equatable {
     /// A job that runs in a folder of its own (nonsharedfs, condorio): what is brought in
     /// and taken back; nil = the job runs in `workingDirectory`.
     public var sandbox: JobSandbox?
+    /// What a sub-workflow job (kind `dax`) plans and runs when its turn comes.
+    public var subworkflow: PlannedSubworkflow?
 
     /// The tasks provenance records for this job: its own one, or the clustered ones.
     /// Auxiliary jobs (create-dir, ...) are no task of the abstract workflow.
@@ -215,6 +217,7 @@ public struct ExecutableJob: Codable, Sendable, Equatable {
         container = try c.decodeIfPresent(PlannedContainer.self, forKey: .container)
         inputChecksums = try c.decodeIfPresent([String: String].self, forKey: .inputChecksums) ?? [:]
         sandbox = try c.decodeIfPresent(JobSandbox.self, forKey: .sandbox)
+        subworkflow = try c.decodeIfPresent(PlannedSubworkflow.self, forKey: .subworkflow)
     }
 }
 

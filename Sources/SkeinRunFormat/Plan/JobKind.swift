@@ -24,8 +24,13 @@ public struct JobKind: RawRepresentable, Hashable, Codable, Sendable, CustomStri
     /// Every kind Pegasus's stampede schema knows (`job.type_desc`).
     public static let pegasusKinds: [JobKind] = [.compute, .stageIn, .stageOut, .registration, .interSite, .createDir, .stagedCompute, .cleanup, .chmod, .dax, .dag]
 
-    /// Jobs that run the abstract workflow's own work (their tasks are the workflow's).
-    public var isCompute: Bool { self == .compute || self == .stagedCompute }
+    /// Jobs that run the abstract workflow's own work (their tasks are the workflow's). A
+    /// sub-workflow job is one too: Pegasus records its task (`type_desc dax`), and it reads
+    /// and writes the parent's scratch files as a compute job does.
+    public var isCompute: Bool { self == .compute || self == .stagedCompute || isSubworkflow }
+
+    /// A `pegasusWorkflow` or `condorWorkflow` job: planned and run as a unit.
+    public var isSubworkflow: Bool { self == .dax || self == .dag }
 
     public var description: String { rawValue }
 

@@ -92,6 +92,7 @@ public struct RunControl: Sendable {
         // The engine runs the plan's commands as this user: refuse a plan another could edit.
         try PrivateDirectory.checkTrusted(runDirectory: runDirectory)
         guard !engineIsAlive else { throw RunBusy(runDirectory: runDirectory) }
+        if let refusal = SubWorkflowRuns.refusalToStartAlone(plan) { throw RunsError(refusal) }
         switch start {
         case .detached(let executable, let environment):
             let pid = try EngineProcess.detach(runDirectory: runDirectory, retrying: jobs, executable: executable,

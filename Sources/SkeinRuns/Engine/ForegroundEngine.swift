@@ -20,16 +20,13 @@ public enum ForegroundEngine {
             options.stayFailed = FailedJobs.forGood(in: plan, options: options).filter { !jobs.contains($0.key) }
         }
         let processes = LocalExecutor.shared
-        var executors: [String: JobExecutor] = ["local": LocalJobExecutor(processes: processes)]
-        if plan.jobs.contains(where: { $0.executor == "slurm" }) {
-            executors["slurm"] = SlurmExecutor(settings: SlurmSettings(settings: settings.slurm, kickstart: kickstart), processes: processes,
-                                               runDirectory: plan.runDirectory)
-        }
-        let transfers = plan.jobs.contains { $0.executor == "transfer" }
-            ? TransferJobExecutor(settings: TransferSettings(concurrent: plan.transferThreads ?? 8)) : nil
-        if let transfers { executors["transfer"] = transfers }
+        let assembled = EngineExecutors(plan: plan, settings: settings, kickstart: kickstart, processes: processes, rootWfUUID: plan.wfUUID,
+                                        progressPrefix: printProgress ? "" : nil)
+        let executors = assembled.all
         let engine = try WorkflowEngine(plan: plan, options: options, executors: executors, processes: processes)
-        engine.add(try ProvenanceRecorder(plan: plan, onWriteFailure: { [engine] in engine.reportWriteFailure($0) }))
+        let recorder = try ProvenanceRecorder(plan: plan, onWriteFailure: { [engine] in engine.reportWriteFailure($0) })
+        engine.add(recorder)
+        assembled.attach(recorder)
         if printProgress { engine.add(ProgressPrinter(plan: plan)) }
         if executors["slurm"] != nil { engine.add(PendingReasonsRecorder(plan: plan)) }
         let registry = try? RunRegistry()
@@ -39,7 +36,7 @@ public enum ForegroundEngine {
         let outcome = engine.run()
         signals.cancel()
         processes.shutdown()
-        transfers?.shutdown()
+        assembled.shutdown()
         if printProgress {
             for executor in executors.values { if let summary = executor.summary { print(summary) } }
         }

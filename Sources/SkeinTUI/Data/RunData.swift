@@ -172,6 +172,8 @@ public struct RunData: Sendable, Equatable {
     /// terminal's JOB column takes what the names need, not every spare column.
     public var longestID = 0
     public var longestTransformation = 0
+    /// The sub-workflow (wf_uuid) each sub-workflow job ran, by job index: opened as a Run view.
+    public var subworkflowUUIDs: [Int32: String] = [:]
 
     public var readOnly: Bool { status.kind == .pegasus }
 
@@ -271,6 +273,7 @@ public enum RunDataReader {
                            children: graph.children, order: graph.order, loadSeconds: 0)
         data.loadSeconds = Date().timeIntervalSince(t0)
         data.statusSeconds = graph.statusSeconds
+        data.subworkflowUUIDs = graph.subworkflowUUIDs ?? [:]
         return data
     }
 }

@@ -247,8 +247,7 @@ public final class RunScreen: ScreenModel {
             if t.node[r] < 0 {
                 toggle(r, app)
             } else {
-                let job = d.jobs[Int(t.node[r])]
-                app.push(JobScreen(directory: directory, job: job.id, kind: runKind))
+                app.push(SubWorkflowNavigation.screen(opening: Int(t.node[r]), in: d, directory: directory, kind: runKind))
             }
         case .collapse:
             guard let r = selectedRow else { return [] }
