@@ -105,3 +105,8 @@ final class PreparingExecutor: JobExecutor, @unchecked Sendable {
 
     func cleanUpOrphan(_ id: String, job: String, workflowUUID: String) { inner.cleanUpOrphan(id, job: job, workflowUUID: workflowUUID) }
 }
+
+/// A halt, resume or remove reaches the sub-workflows of the executor inside.
+extension PreparingExecutor: ControlForwarding {
+    func forward(_ command: ControlChannel.Command) { (inner as? ControlForwarding)?.forward(command) }
+}

@@ -28,7 +28,9 @@ public enum DagmanPlan {
         }
         let run = (runDirectory as NSString)
         return ExecutablePlan(
-            label: label, wfUUID: wfUUID, workflowFile: dagFile, runDirectory: runDirectory, scratchDirectory: run.appendingPathComponent("scratch"),
+            label: label, wfUUID: wfUUID, workflowFile: dagFile, runDirectory: runDirectory,
+            // The nodes run in their own folders; the run's scratch sits beside the run folder, never in it.
+            scratchDirectory: runDirectory + ".scratch",
             outputDirectory: run.appendingPathComponent("output"), createdAt: now, plannerArguments: plannerArguments, jobs: jobs)
     }
 }

@@ -128,8 +128,9 @@ public struct ExecutableJob: Codable, Sendable, Equatable {
     public var inputChecksums: [String: String] = [:]
 
     /// A clustered job (Pegasus's `merge_*`): its tasks run in order in one slot under
-    /// skein-kickstart's cluster mode, as pegasus-cluster runs them.
-    public var isClustered: Bool { !tasks.isEmpty }
+    /// skein-kickstart's cluster mode, as pegasus-cluster runs them. (A sub-workflow job holds
+    /// its pegasus-plan task, as Pegasus records it, and is no cluster.)
+    public var isClustered: Bool { !tasks.isEmpty && !kind.isSubworkflow }
     /// A job that runs in a folder of its own (nonsharedfs, condorio): what is brought in
     /// and taken back; nil = the job runs in `workingDirectory`.
     public var sandbox: JobSandbox?
