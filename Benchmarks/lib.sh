@@ -15,3 +15,13 @@ skein_binary() {
     done
     echo "$(cd "$root" && swift build -c release --scratch-path "$root/.build-bench" --show-bin-path)/skein"
 }
+
+# diamond_run ROOT SKEIN TMP: runs a copy of the diamond example (its scratch in TMP too) into
+# TMP/runs and prints its run folder: any Skein run gives the stampede schema and a real job.
+diamond_run() {
+    local root="$1" skein="$2" tmp="$3"
+    cp -r "$root/Examples/diamond" "$tmp/diamond"
+    rm -rf "$tmp/diamond/work"
+    "$skein" run "$tmp/diamond/workflow.yml" --batch --dir "$tmp/runs" > /dev/null || return 1
+    echo "$tmp/runs/diamond/run0001"
+}

@@ -38,10 +38,8 @@ TMP="$(mktemp -d)"
 if [[ -z "${KEEP:-}" ]]; then trap 'rm -rf "$TMP"' EXIT; else say "keeping $TMP"; fi
 export SKEIN_STATE_DIR="$TMP/state"
 
-cp -r "$ROOT/Examples/diamond" "$TMP/diamond"
-rm -rf "$TMP/diamond/work"
-"$SKEIN_BIN" run "$TMP/diamond/workflow.yml" --batch --dir "$TMP/runs" > /dev/null
-RUN="$TMP/runs/diamond/run0001"
+DIAMOND="$(diamond_run "$ROOT" "$SKEIN_BIN" "$TMP")"
+RUN="$DIAMOND"
 LOG="$RUN/jobs/000/analyze.stdout.000"
 [[ -f "$LOG" ]] || { say "no $LOG"; exit 1; }
 

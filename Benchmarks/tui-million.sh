@@ -29,10 +29,8 @@ TMP="$(mktemp -d)"
 if [[ -z "${KEEP:-}" ]]; then trap 'rm -rf "$TMP"' EXIT; else say "keeping $TMP"; fi
 export SKEIN_STATE_DIR="$TMP/state"
 
-cp -r "$ROOT/Examples/diamond" "$TMP/diamond"
-rm -rf "$TMP/diamond/work"
-"$SKEIN_BIN" run "$TMP/diamond/workflow.yml" --batch --dir "$TMP/runs" > /dev/null
-SCHEMA="$(ls "$TMP"/runs/diamond/run0001/*.stampede.db)"
+DIAMOND="$(diamond_run "$ROOT" "$SKEIN_BIN" "$TMP")"
+SCHEMA="$(ls "$DIAMOND"/*.stampede.db)"
 
 say "generating runs of 100000 and $JOBS jobs (the large one takes a minute or two)"
 python3 "$ROOT/Benchmarks/generate_run_db.py" --schema-from "$SCHEMA" --out "$TMP/jobs-100000" --label hundred-k --jobs 100000 >&2

@@ -34,10 +34,8 @@ export SKEIN_STATE_DIR="$TMP/state"
 
 # Any Skein run's database gives the schema: run the diamond example (a copy, so its
 # scratch folder is in the temp folder too).
-cp -r "$ROOT/Examples/diamond" "$TMP/diamond"
-rm -rf "$TMP/diamond/work"
-"$SKEIN_BIN" run "$TMP/diamond/workflow.yml" --batch --dir "$TMP/runs" > /dev/null
-SCHEMA="$(ls "$TMP"/runs/diamond/run0001/*.stampede.db)"
+DIAMOND="$(diamond_run "$ROOT" "$SKEIN_BIN" "$TMP")"
+SCHEMA="$(ls "$DIAMOND"/*.stampede.db)"
 
 say "generating runs of 50 and $JOBS jobs"
 python3 "$ROOT/Benchmarks/generate_run_db.py" --schema-from "$SCHEMA" --out "$TMP/jobs-50" --label small --jobs 50 --layers 5 --fail-last 2 --fail-early 1 >&2
