@@ -87,6 +87,55 @@ final class SlurmTests: XCTestCase {
         XCTAssertTrue(try String(contentsOf: run.appendingPathComponent("jobs/000/a.out.000"), encoding: .utf8).contains("derivation: \"a\""))
     }
 
+    /// Three tasks clustered horizontally: one batch job per attempt; the second task fails
+    /// once, and the retry runs only the tasks that had not succeeded.
+    func testAClusterIsOneBatchJobAndItsRetryRunsOnlyTheTasksLeft() throws {
+        let cluster = ["pegasus": ["clusters.size": "3"], "dagman": ["RETRY": "1"]]
+        let wf = try write([
+            .init(id: "t1", script: "echo ran >> t1.log", profiles: cluster),
+            .init(id: "t2", script: "echo ran >> t2.log; [ -e t2.ok ] || { touch t2.ok; exit 3; }", profiles: cluster),
+            .init(id: "t3", script: "echo ran >> t3.log", profiles: cluster),
+        ], name: "scluster")
+        let result = try SkeinBinary.run(["run", "workflow.yml", "--batch", "--cluster", "horizontal"] + slurmFlags, environment: environment, in: wf.directory)
+        XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+        let run = wf.runDirectory()
+        let attempts = try sql(run, "scluster", "select ji.sched_id is not null, ji.exitcode from job_instance ji join job j using(job_id) where j.exec_job_id like 'merge_%' order by job_submit_seq")
+        XCTAssertEqual(attempts.count, 2, "one batch job per attempt of the one cluster: \(attempts)")
+        XCTAssertTrue(attempts.allSatisfy { $0.hasPrefix("1|") }, "each attempt has its Slurm job id: \(attempts)")
+        let scratch = wf.scratch()
+        func runs(_ task: String) -> Int { ((try? String(contentsOf: scratch.appendingPathComponent("\(task).log"), encoding: .utf8)) ?? "").split(separator: "\n").count }
+        XCTAssertEqual([runs("t1"), runs("t2"), runs("t3")], [1, 2, 1], "t3 never ran in the failed attempt, t1 not again in the retry")
+        let records = try FileManager.default.contentsOfDirectory(atPath: run.appendingPathComponent("jobs/000").path).filter { $0.hasPrefix("merge_") && $0.contains(".out.") }.sorted()
+        let first = try String(contentsOf: run.appendingPathComponent("jobs/000/\(records[0])"), encoding: .utf8)
+        XCTAssertTrue(first.contains("[cluster-summary") && first.contains("stat=\"fail\""), first)
+    }
+
+    /// nonsharedfs with the files staged on `local`: each Slurm job moves its files in and
+    /// out of a folder of its own on the node with skein-transfer, and leaves none behind.
+    func testNonSharedFileSystemMovesFilesThroughTheNode() throws {
+        let wf = try write([
+            .init(id: "a", script: "echo A > a.txt", outputs: ["a.txt"]),
+            .init(id: "b", script: "cat a.txt > b.txt", parents: ["a"], outputs: ["b.txt"], inputs: ["a.txt"]),
+            .init(id: "c", script: "cat a.txt > c.txt", parents: ["a"], outputs: ["c.txt"], inputs: ["a.txt"]),
+            .init(id: "d", script: "cat b.txt c.txt > d.txt", parents: ["b", "c"], outputs: ["d.txt"], inputs: ["b.txt", "c.txt"]),
+        ], name: "snonshared")
+        try "pegasus.data.configuration = nonsharedfs\n".write(to: wf.directory.appendingPathComponent("pegasus.properties"), atomically: true, encoding: .utf8)
+        let nodeTemp = scratch.appendingPathComponent("node-tmp")
+        try FileManager.default.createDirectory(at: nodeTemp, withIntermediateDirectories: true)
+        var env = environment
+        env["SKEIN_WN_TMP"] = nodeTemp.path
+        let result = try SkeinBinary.run(["run", "workflow.yml", "--batch", "--cleanup", "none", "--staging-site", "hpc=local"] + slurmFlags, environment: env, in: wf.directory)
+        XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+        let run = wf.runDirectory()
+        struct Plan: Decodable { var siteScratch: [String: String]? }
+        let plan = try JSONDecoder().decode(Plan.self, from: Data(contentsOf: run.appendingPathComponent("plan.json")))
+        let staging = try XCTUnwrap(plan.siteScratch?["local"], "the staging site's scratch")
+        XCTAssertEqual(try String(contentsOf: URL(fileURLWithPath: staging).appendingPathComponent("d.txt"), encoding: .utf8), "A\nA\n")
+        let folder = run.appendingPathComponent("jobs/000").path
+        XCTAssertTrue(try FileManager.default.contentsOfDirectory(atPath: folder).contains("b.stagein.000.json"), "b's input list beside its record")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: nodeTemp.path), [], "no sandbox left on the node")
+    }
+
     func testFailsTwiceThenPassesOnTheThirdAttempt() throws {
         let wf = try write([
             .init(id: "flaky", script: "n=$(cat count 2>/dev/null || echo 0); n=$((n+1)); echo $n > count; [ $n -ge 3 ]", profiles: ["dagman": ["RETRY": "2"]]),
