@@ -11,6 +11,7 @@ let package = Package(
         .executable(name: "skein", targets: ["skein"]),
         .executable(name: "skein-kickstart", targets: ["skein-kickstart"]),
         .executable(name: "skein-spawner", targets: ["skein-spawner"]),
+        .executable(name: "skein-rusage", targets: ["skein-rusage"]),
         .executable(name: "skein-transfer", targets: ["skein-transfer"]),
         .library(name: "SkeinWorkflow", targets: ["SkeinWorkflow"]),
     ],
@@ -41,6 +42,11 @@ let package = Package(
         .executableTarget(
             name: "skein-spawner",
             dependencies: ["CSpawn"]),
+        // Runs a container job's command inside the image and writes its rusage; static, so
+        // it runs in any image.
+        .executableTarget(
+            name: "skein-rusage",
+            linkerSettings: [.unsafeFlags(["-static-executable"])]),
         // YAML with positions: node, parser (libyaml events), emitter.
         .target(
             name: "SkeinYAML",

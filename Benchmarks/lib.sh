@@ -9,8 +9,8 @@ skein_binary() {
         return
     fi
     local root="$1" product
-    printf 'building skein, skein-kickstart, skein-spawner, skein-transfer (release, --scratch-path .build-bench)\n' >&2
-    for product in skein skein-kickstart skein-spawner skein-transfer; do
+    printf 'building skein, skein-kickstart, skein-spawner, skein-transfer, skein-rusage (release, --scratch-path .build-bench)\n' >&2
+    for product in skein skein-kickstart skein-spawner skein-transfer skein-rusage; do
         (cd "$root" && swift build -c release --scratch-path "$root/.build-bench" --product "$product" >&2) || return 1
     done
     echo "$(cd "$root" && swift build -c release --scratch-path "$root/.build-bench" --show-bin-path)/skein"

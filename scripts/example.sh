@@ -16,7 +16,7 @@ fi
 scripts/install-deps.sh
 # Every executable a run uses: skein, and beside it skein-spawner (starts local jobs) and
 # skein-kickstart (wraps batch jobs).
-for product in skein skein-spawner skein-kickstart; do swift build --product "$product"; done
+for product in skein skein-spawner skein-kickstart skein-rusage; do swift build --product "$product"; done
 skein="$(swift build --show-bin-path)/skein"
 
 echo "== skein validate $workflow"

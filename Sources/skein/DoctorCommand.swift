@@ -13,7 +13,7 @@ struct Doctor: ParsableCommand {
             Useful in bug reports and on a new login node: prints the versions of SQLite, \
             libcurl and ncurses Skein is linked against, whether colour and Unicode will be \
             used, whether the helpers Skein runs beside itself are there (skein-spawner \
-            starts local jobs, skein-kickstart wraps batch jobs), and whether Slurm's \
+            starts local jobs, skein-kickstart wraps batch jobs, skein-rusage measures container jobs), and whether Slurm's \
             sbatch is on the PATH.
 
             Examples:
@@ -34,6 +34,7 @@ struct Doctor: ParsableCommand {
             print("spawner     off (SKEIN_SPAWNER=none)")
         }
         print("kickstart   " + helper(EngineProcess.kickstartPath, missing: "Slurm jobs cannot run"))
+        print("rusage      " + (ContainerLaunch.usageHelper ?? "missing: skein-rusage (podman and docker jobs' records then hold the runtime client's rusage; install it beside skein)"))
         print("sbatch      \(Self.onPath("sbatch") ?? "not on the PATH (only needed for Slurm sites)")")
     }
 

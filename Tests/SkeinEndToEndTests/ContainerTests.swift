@@ -86,7 +86,8 @@ final class ContainerTests: XCTestCase {
         let wf = try workflow(image: "file://\(image.path)", jobs: [
             .init(id: "inside", script: "cat /etc/os-release; tr a-z A-Z < in.txt > out.txt; echo \"var=$MYVAR box=$FROM_BOX job=$PEGASUS_JOBID\" >> out.txt",
                   outputs: ["out.txt"], inputs: ["in.txt"], profiles: ["env": ["MYVAR": "from-profile"]]),
-            .init(id: "second", script: "cat /etc/os-release"),
+            // Burns CPU inside the container: its record must show the job's, not podman's.
+            .init(id: "second", script: "cat /etc/os-release; i=0; while [ $i -lt 1000000 ]; do i=$((i+1)); done"),
         ])
         let result = try SkeinBinary.run(["run", "workflow.yml", "--batch", "--output-site", "local"], environment: environment, in: wf.directory)
         try runTag(wf)
@@ -100,6 +101,11 @@ final class ContainerTests: XCTestCase {
         let record = try String(contentsOf: jobs.appendingPathComponent("inside.out.000"), encoding: .utf8)
         XCTAssertTrue(record.contains("regular_exitcode: 0"), record)
         XCTAssertTrue(record.contains("- \"cat /etc/os-release; tr a-z A-Z"), "the record names the job's command: \(record)")
+        let busy = try String(contentsOf: jobs.appendingPathComponent("second.out.000"), encoding: .utf8)
+        let mainjob = try XCTUnwrap(busy.range(of: "mainjob:"), busy)
+        let utime = busy[mainjob.upperBound...].split(separator: "\n").first { $0.contains("utime:") }
+            .flatMap { Double($0.split(separator: ":").last!.trimmingCharacters(in: .whitespaces)) }
+        XCTAssertGreaterThan(try XCTUnwrap(utime, busy), 0.5, "the job's own CPU time from inside the container (podman's client uses next to none)")
         XCTAssertTrue(result.stdout.contains("clean_up_container_box succeeded"), result.stdout)
         let exists = try SkeinBinary.runProgram(URL(fileURLWithPath: try XCTUnwrap(Self.podman)), ["image", "exists", try XCTUnwrap(tags.first { $0.hasPrefix("localhost/skein/") })])
         XCTAssertEqual(exists.status, 1, "the run's tag is removed once its jobs are done")

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Foundation
 import SkeinRunFormat
 
 /// Puts a job's launch inside its container: the process Skein starts (and whose exit
@@ -12,7 +13,7 @@ import SkeinRunFormat
 /// PATH would hide the image's. The runtime itself keeps the engine's environment.
 public enum ContainerLaunch {
     public static func wrap(_ spec: LaunchSpec, job: ExecutableJob, container: PlannedContainer, name: String,
-                            userID: uid_t = getuid(), groupID: gid_t = getgid()) -> LaunchSpec {
+                            userID: uid_t = getuid(), groupID: gid_t = getgid(), usageHelper: String? = ContainerLaunch.usageHelper) -> LaunchSpec {
         let kind = ContainerRuntimeKind(rawValue: container.runtime) ?? .podman
         let inside = spec.environment.filter { entry in
             let key = entry.split(separator: "=", maxSplits: 1).first.map(String.init) ?? ""
@@ -40,11 +41,53 @@ public enum ContainerLaunch {
             if container.gpus == true { arguments.append("--nv") }
         }
         arguments += container.arguments ?? []
-        arguments += [container.image, spec.executable] + spec.arguments
+        var command = [spec.executable] + spec.arguments
+        // podman and docker start the job under their own daemon or conmon, not under the
+        // client Skein waits for: skein-rusage, mounted in, measures the job from inside.
+        if kind.usesImageStore, let usageHelper {
+            let mounted = "/.skein-rusage"
+            arguments.insert(contentsOf: ["--volume", "\(usageHelper):\(mounted):ro"], at: arguments.firstIndex(of: "--workdir") ?? arguments.endIndex)
+            command = [mounted, usageFile(spec.workingDirectory, name: name), "--"] + command
+        }
+        arguments += [container.image] + command
         var wrapped = spec
         wrapped.executable = container.runtimePath
         wrapped.arguments = arguments
         return wrapped
+    }
+
+    /// `skein-rusage` beside the running executable (as skein-spawner), or `$SKEIN_RUSAGE`;
+    /// nil when it is not there: a container job's rusage is then its runtime client's.
+    public static let usageHelper: String? = {
+        if let given = ProcessInfo.processInfo.environment["SKEIN_RUSAGE"], !given.isEmpty {
+            // A mount source: absolute, or podman and docker would take it for a volume name.
+            return given == "none" ? nil : RunDirectory.absolute(given)
+        }
+        guard let me = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") else { return nil }
+        let beside = ((me as NSString).deletingLastPathComponent as NSString).appendingPathComponent("skein-rusage")
+        return FileManager.default.isExecutableFile(atPath: beside) ? beside : nil
+    }()
+
+    /// Where skein-rusage writes the attempt's usage: in the job's folder, which is mounted.
+    static func usageFile(_ workingDirectory: String, name: String) -> String {
+        (workingDirectory as NSString).appendingPathComponent(".\(name).rusage")
+    }
+
+    /// The attempt's end with the job's own rusage (from skein-rusage's file, then removed)
+    /// in place of the runtime client's; unchanged when there is none.
+    public static func withJobUsage(_ end: AttemptEnd, workingDirectory: String, name: String) -> AttemptEnd {
+        let file = usageFile(workingDirectory, name: name)
+        guard case .process(var exit) = end.termination, let text = try? String(contentsOfFile: file, encoding: .utf8) else { return end }
+        unlink(file)
+        let fields = text.split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init)
+        guard fields.count == 3, let user = Double(fields[0]), let system = Double(fields[1]), let maxrss = Int(fields[2]) else { return end }
+        func time(_ seconds: Double) -> timeval { timeval(tv_sec: Int(seconds), tv_usec: Int(((seconds - seconds.rounded(.down)) * 1_000_000).rounded())) }
+        exit.usage.ru_utime = time(user)
+        exit.usage.ru_stime = time(system)
+        exit.usage.ru_maxrss = maxrss
+        var changed = end
+        changed.termination = .process(exit)
+        return changed
     }
 
     /// `RUNTIME rm -f NAME` when the runtime's client was killed outright (SIGKILL after the

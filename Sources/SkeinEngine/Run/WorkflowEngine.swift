@@ -223,8 +223,9 @@ public final class WorkflowEngine: @unchecked Sendable {
         }
         // The checks and the record are done on the thread that reports the end (the local
         // spawner's events thread, the Slurm poller): no hop to a worker and back per job.
-        let completion: @Sendable (AttemptEnd) -> Void = { [self] end in
+        let completion: @Sendable (AttemptEnd) -> Void = { [self] ended in
             do {
+                let end = job.container == nil ? ended : ContainerLaunch.withJobUsage(ended, workingDirectory: job.workingDirectory, name: containerName)
                 if let container = job.container,
                     let removal = ContainerLaunch.leftoverRemoval(after: end.termination, container: container, name: containerName, environment: spec.environment) {
                     // Not on this thread: it may be the spawner's events thread, which a launch could wait on.
