@@ -89,6 +89,47 @@ final class StagingTests: XCTestCase {
         XCTAssertTrue(unstaged.stdout.contains("stage_in_local_local_0_0 succeeded"), unstaged.stdout)
     }
 
+    /// A stageable executable given by URL is fetched by a stage-in job (its sha256 checked)
+    /// into the run's bin/ folder, made runnable, then run by the jobs that name it.
+    func testAStageableExecutableAtAURLIsFetchedBeforeItsJobs() throws {
+        let tool = "#!/bin/sh\necho \"fetched tool ran with $1\" > out.txt\n"
+        try tool.write(toFile: served + "/tool", atomically: true, encoding: .utf8)
+        let folder = scratch.appendingPathComponent("fetched")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try """
+            pegasus: 5.0.4
+            name: fetched
+            jobs:
+            - {type: job, name: tool, id: a, arguments: [first], uses: [{lfn: out.txt, type: output, stageOut: false}]}
+            """.write(to: folder.appendingPathComponent("workflow.yml"), atomically: true, encoding: .utf8)
+        try """
+            pegasus: 5.0.4
+            transformations:
+            - name: tool
+              checksum: {sha256: \(SHA256.hash(Array(tool.utf8)))}
+              sites: [{name: local, pfn: '\(server.url("tool"))', type: stageable}]
+            """.write(to: folder.appendingPathComponent("transformations.yml"), atomically: true, encoding: .utf8)
+        try """
+            pegasus: 5.0.4
+            sites:
+            - name: local
+              directories:
+              - {type: sharedScratch, path: scratch, fileServers: [{url: 'file://scratch', operation: all}]}
+            """.write(to: folder.appendingPathComponent("sites.yml"), atomically: true, encoding: .utf8)
+        let result = try SkeinBinary.run(["run", "workflow.yml", "--batch", "--cleanup", "none"], environment: environment, in: folder)
+        XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+        XCTAssertTrue(result.stdout.contains("stage_in_executable_tool succeeded"), result.stdout)
+        XCTAssertEqual(server.requests("tool"), 1, "fetched once")
+        let out = try String(contentsOf: URL(fileURLWithPath: try scratchOf(folder.appendingPathComponent("runs/fetched/run0001"))).appendingPathComponent("out.txt"), encoding: .utf8)
+        XCTAssertEqual(out, "fetched tool ran with first\n")
+    }
+
+    /// The scratch folder a run's plan names.
+    func scratchOf(_ run: URL) throws -> String {
+        struct Plan: Decodable { var scratchDirectory: String }
+        return try JSONDecoder().decode(Plan.self, from: Data(contentsOf: run.appendingPathComponent("plan.json"))).scratchDirectory
+    }
+
     func testAMissingOrCorruptInputFailsItsStageInWithTheReason() throws {
         try "good\n".write(toFile: served + "/in0.txt", atomically: true, encoding: .utf8)
         let wf = try writeWorkflow(count: 2, replicas: [

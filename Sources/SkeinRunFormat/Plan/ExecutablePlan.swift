@@ -291,13 +291,16 @@ public struct PlannedTransfer: Codable, Sendable, Equatable {
     public var sha256: String?
     /// A hard link is allowed where source and destination share a filesystem.
     public var link: Bool
+    /// A program (a stageable executable fetched from a URL): made executable once in place.
+    public var executable: Bool?
 
-    public init(lfn: String, source: String, destination: String, sha256: String? = nil, link: Bool = false) {
+    public init(lfn: String, source: String, destination: String, sha256: String? = nil, link: Bool = false, executable: Bool? = nil) {
         self.lfn = lfn
         self.source = source
         self.destination = destination
         self.sha256 = sha256
         self.link = link
+        self.executable = executable
     }
 }
 
