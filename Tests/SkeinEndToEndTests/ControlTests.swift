@@ -4,55 +4,7 @@ import SkeinTestSupport
 
 /// Steering a live run from another process: halt, resume, kill, retry, and a crash of the
 /// engine at random moments.
-final class ControlTests: XCTestCase {
-    var scratch: URL!
-    var environment: [String: String] = [:]
-
-    override func setUpWithError() throws {
-        scratch = FileManager.default.temporaryDirectory.appendingPathComponent("skein-control-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-        environment = ["SKEIN_STATE_DIR": scratch.appendingPathComponent("state").path, "NO_COLOR": "1"]
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: scratch)
-    }
-
-    /// Starts `skein ARGS` in the background; its stdout goes to a file.
-    func background(_ arguments: [String], in directory: URL) throws -> (Process, URL) {
-        let process = Process()
-        process.executableURL = SkeinBinary.url
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        process.currentDirectoryURL = directory
-        let log = scratch.appendingPathComponent("engine-\(UUID().uuidString).log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
-        process.standardOutput = try FileHandle(forWritingTo: log)
-        process.standardError = process.standardOutput
-        try process.run()
-        return (process, log)
-    }
-
-    func waitFor(_ what: String, timeout: Double = 20, _ condition: () -> Bool) {
-        let deadline = Date().addingTimeInterval(timeout)
-        while !condition() {
-            if Date() > deadline { return XCTFail("timed out waiting for \(what)") }
-            usleep(50_000)
-        }
-    }
-
-    func text(_ url: URL) -> String { (try? String(contentsOf: url, encoding: .utf8)) ?? "" }
-
-    /// The children of `parent` whose command name is `name` (from /proc).
-    func children(of parent: Int32, named name: String) -> [Int32] {
-        ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).compactMap { entry in
-            guard let pid = Int32(entry), let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
-                  let open = stat.firstIndex(of: "("), let close = stat.lastIndex(of: ")") else { return nil }
-            let fields = stat[stat.index(after: close)...].split(separator: " ")
-            return stat[stat.index(after: open)..<close] == name && fields.count > 1 && Int32(fields[1]) == parent ? pid : nil
-        }
-    }
-
+final class ControlTests: ReliabilityTestCase {
     /// skein-spawner killed under a running job: the job is reported interrupted and run again
     /// (by a new spawner) without using up a retry, and the run still succeeds.
     func testSpawnerDeathFailsItsJobsWhichAreRetried() throws {
@@ -61,13 +13,12 @@ final class ControlTests: XCTestCase {
                          profiles: ["dagman": ["RETRY": "1"]])]
         let (engine, log) = try background(["run", try wf.write(), "--batch"], in: wf.directory)
         waitFor("the first attempt") { FileManager.default.fileExists(atPath: wf.scratch().appendingPathComponent("marker").path) }
-        let spawners = children(of: engine.processIdentifier, named: "skein-spawner")
-        XCTAssertEqual(spawners.count, 1, "one skein-spawner beside the engine")
-        for pid in spawners { kill(pid, SIGKILL) }
+        let spawner = try XCTUnwrap(child(named: "skein-spawner", of: engine.processIdentifier), "a skein-spawner beside the engine")
+        kill(spawner, SIGKILL)
         engine.waitUntilExit()
         let out = text(log)
         XCTAssertEqual(engine.terminationStatus, 0, out)
-        XCTAssertTrue(out.contains("skein-spawner \(spawners.first ?? 0) ended (signal 9); 1 running process(es) killed"), out)
+        XCTAssertTrue(out.contains("skein-spawner \(spawner) ended (signal 9); 1 running process(es) killed"), out)
         XCTAssertTrue(out.contains("victim failed: interrupted: skein-spawner"), out)
         XCTAssertTrue(out.contains("victim started (attempt 2)"), out)
         XCTAssertTrue(out.contains("workflow test succeeded"), out)

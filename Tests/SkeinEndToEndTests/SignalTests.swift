@@ -5,60 +5,7 @@ import XCTest
 /// running jobs' process groups (SIGTERM, then SIGKILL after the grace), records the
 /// workflow as stopped, leaves the registry's running state, exits 3, and a resume finishes
 /// the run (the stopped job runs again, the succeeded one does not).
-final class SignalTests: XCTestCase {
-    var scratch: URL!
-    var environment: [String: String] = [:]
-
-    override func setUpWithError() throws {
-        scratch = FileManager.default.temporaryDirectory.appendingPathComponent("skein-signal-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-        environment = ["SKEIN_STATE_DIR": scratch.appendingPathComponent("state").path, "NO_COLOR": "1"]
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: scratch)
-    }
-
-    func background(_ arguments: [String], in directory: URL) throws -> (Process, URL) {
-        let process = Process()
-        process.executableURL = SkeinBinary.url
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        process.currentDirectoryURL = directory
-        let log = scratch.appendingPathComponent("engine-\(UUID().uuidString).log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
-        process.standardOutput = try FileHandle(forWritingTo: log)
-        process.standardError = process.standardOutput
-        try process.run()
-        return (process, log)
-    }
-
-    func waitFor(_ what: String, timeout: Double = 30, _ condition: () -> Bool) {
-        let deadline = Date().addingTimeInterval(timeout)
-        while !condition() {
-            if Date() > deadline { return XCTFail("timed out waiting for \(what)") }
-            usleep(50_000)
-        }
-    }
-
-    /// Waits for the process to exit; false if it has not within `timeout` seconds.
-    func waitForExit(_ process: Process, timeout: Double) -> Bool {
-        let exited = DispatchSemaphore(value: 0)
-        DispatchQueue.global().async { process.waitUntilExit(); exited.signal() }
-        return exited.wait(timeout: .now() + timeout) == .success
-    }
-
-    func text(_ url: URL) -> String { (try? String(contentsOf: url, encoding: .utf8)) ?? "" }
-
-    func sql(_ database: URL, _ query: String) throws -> [String] {
-        let out = try SkeinBinary.runProgram(URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", """
-            import sqlite3, sys
-            for row in sqlite3.connect(sys.argv[1]).execute(sys.argv[2]): print('|'.join('' if v is None else str(v) for v in row))
-            """, database.path, query])
-        XCTAssertEqual(out.status, 0, out.stderr)
-        return out.stdout.split(separator: "\n").map(String.init)
-    }
-
+final class SignalTests: ReliabilityTestCase {
     /// Whether any process is left in the group (zombies aside: a container's PID 1 may
     /// never reap them).
     func groupAlive(_ group: Int32) -> Bool {
