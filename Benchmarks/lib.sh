@@ -25,3 +25,11 @@ diamond_run() {
     "$skein" run "$tmp/diamond/workflow.yml" --batch --dir "$tmp/runs" > /dev/null || return 1
     echo "$tmp/runs/diamond/run0001"
 }
+
+# bench_tempdir: sets TMP to a new temporary folder, removed at exit unless KEEP is set, and
+# keeps the runs' registry in it (SKEIN_STATE_DIR), not in the user's.
+bench_tempdir() {
+    TMP="$(mktemp -d)"
+    if [[ -z "${KEEP:-}" ]]; then trap 'rm -rf "$TMP"' EXIT; else printf 'keeping %s\n' "$TMP" >&2; fi
+    export SKEIN_STATE_DIR="$TMP/state"
+}

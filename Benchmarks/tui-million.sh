@@ -25,9 +25,7 @@ say() { printf '%s\n' "$*" >&2; }
 source "$ROOT/Benchmarks/lib.sh"
 SKEIN_BIN="$(skein_binary "$ROOT")"
 
-TMP="$(mktemp -d)"
-if [[ -z "${KEEP:-}" ]]; then trap 'rm -rf "$TMP"' EXIT; else say "keeping $TMP"; fi
-export SKEIN_STATE_DIR="$TMP/state"
+bench_tempdir
 
 DIAMOND="$(diamond_run "$ROOT" "$SKEIN_BIN" "$TMP")"
 SCHEMA="$(ls "$DIAMOND"/*.stampede.db)"

@@ -28,9 +28,7 @@ say() { printf '%s\n' "$*" >&2; }
 source "$ROOT/Benchmarks/lib.sh"
 SKEIN_BIN="$(skein_binary "$ROOT")"
 
-TMP="$(mktemp -d)"
-if [[ -z "${KEEP:-}" ]]; then trap 'rm -rf "$TMP"' EXIT; else say "keeping $TMP"; fi
-export SKEIN_STATE_DIR="$TMP/state"
+bench_tempdir
 
 # Any Skein run's database gives the schema: run the diamond example (a copy, so its
 # scratch folder is in the temp folder too).
