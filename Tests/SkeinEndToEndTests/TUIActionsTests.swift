@@ -5,34 +5,8 @@ import SkeinTestSupport
 /// The TUI's keys and actions in tmux, against real runs: an action does exactly what it
 /// says (`r` on one job reruns that job only; `R` resumes the rest), Alt combinations and
 /// escape sequences are one ignored key, Esc never quits.
-final class TUIActionsTests: XCTestCase {
-    var scratch: URL!
-    var tmux: Tmux!
-    var environment: [String: String] = [:]
-
-    override func setUpWithError() throws {
-        guard let tmuxPath = Tmux.find() else { throw missingRealPart("tmux is not installed (scripts/install-deps.sh installs it)") }
-        scratch = FileManager.default.temporaryDirectory.appendingPathComponent("skein-tuiact-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: scratch.appendingPathComponent("home"), withIntermediateDirectories: true)
-        environment = [
-            "SKEIN_STATE_DIR": scratch.appendingPathComponent("state").path,
-            "HOME": scratch.appendingPathComponent("home").path,
-            "XDG_CONFIG_HOME": scratch.appendingPathComponent("home/.config").path,
-            "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "TERM": "xterm-256color",
-        ]
-        tmux = Tmux(program: tmuxPath, socket: scratch.appendingPathComponent("tmux.sock").path)
-    }
-
-    override func tearDownWithError() throws {
-        tmux?.killServer()
-        if let scratch { try? FileManager.default.removeItem(at: scratch) }
-    }
-
-    func command(_ arguments: [String]) -> String {
-        let env = environment.sorted { $0.key < $1.key }.map { "\($0.key)=\(Tmux.quote($0.value))" }.joined(separator: " ")
-        let args = arguments.map(Tmux.quote).joined(separator: " ")
-        return "env -u NO_COLOR \(env) \(Tmux.quote(SkeinBinary.url.path)) \(args); echo \"skein exited $?\"; sleep 600"
-    }
+final class TUIActionsTests: TmuxTestCase {
+    override var scratchPrefix: String { "skein-tuiact" }
 
     /// `skein status RUN --jobs` once the run's engine has ended.
     func statusWhenEnded(_ run: URL, timeout: Double = 60) throws -> String {

@@ -4,37 +4,7 @@ import SkeinTestSupport
 
 /// The real `skein` binary's TUI inside tmux: keys with `send-keys`, the screen with
 /// `capture-pane`. Each test has its own tmux server, registry and home folder.
-final class TUIEndToEndTests: XCTestCase {
-    var scratch: URL!
-    var tmux: Tmux!
-    var environment: [String: String] = [:]
-
-    override func setUpWithError() throws {
-        guard let tmuxPath = Tmux.find() else { throw missingRealPart("tmux is not installed (scripts/install-deps.sh installs it)") }
-        scratch = FileManager.default.temporaryDirectory.appendingPathComponent("skein-tui-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: scratch.appendingPathComponent("home"), withIntermediateDirectories: true)
-        environment = [
-            "SKEIN_STATE_DIR": scratch.appendingPathComponent("state").path,
-            "HOME": scratch.appendingPathComponent("home").path,
-            "XDG_CONFIG_HOME": scratch.appendingPathComponent("home/.config").path,
-            "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "TERM": "xterm-256color",
-        ]
-        // The socket lives in the scratch folder, so tearDown removes it with everything else.
-        tmux = Tmux(program: tmuxPath, socket: scratch.appendingPathComponent("tmux.sock").path)
-    }
-
-    override func tearDownWithError() throws {
-        tmux?.killServer()
-        if let scratch { try? FileManager.default.removeItem(at: scratch) }
-    }
-
-    /// `env VAR=... skein ARGS; echo "skein exited $?"` as the pane's command.
-    func command(_ arguments: [String]) -> String {
-        let env = environment.sorted { $0.key < $1.key }.map { "\($0.key)=\(Tmux.quote($0.value))" }.joined(separator: " ")
-        let args = arguments.map(Tmux.quote).joined(separator: " ")
-        return "env -u NO_COLOR \(env) \(Tmux.quote(SkeinBinary.url.path)) \(args); echo \"skein exited $?\"; sleep 600"
-    }
-
+final class TUIEndToEndTests: TmuxTestCase {
     /// The failing example copied here (its scratch folder then lives here too), run once.
     func failedRun() throws -> (run: URL, scratch: URL) {
         let example = scratch.appendingPathComponent("failing")
