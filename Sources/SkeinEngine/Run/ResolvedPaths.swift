@@ -18,19 +18,7 @@ final class ResolvedPaths: @unchecked Sendable {
     private var executables: [String: String?] = [:]
 
     /// The real path of an executable, resolved once per engine.
-    func executable(_ path: String) -> String? {
-        lock.lock()
-        if let known = executables[path] {
-            lock.unlock()
-            return known
-        }
-        lock.unlock()
-        let resolved = FileEntry.realPath(path)
-        lock.lock()
-        executables[path] = .some(resolved)
-        lock.unlock()
-        return resolved
-    }
+    func executable(_ path: String) -> String? { cached(path, in: \.executables) }
 
     /// What `FileEntry.realPath(path)` returns, from the folder cache when it can.
     func realPath(_ path: String) -> String? {
@@ -45,17 +33,13 @@ final class ResolvedPaths: @unchecked Sendable {
         return resolved == "/" ? "/" + name : resolved + "/" + name
     }
 
-    private func resolvedFolder(_ folder: String) -> String? {
-        lock.lock()
-        if let known = folders[folder] {
-            lock.unlock()
-            return known
-        }
-        lock.unlock()
-        let resolved = FileEntry.realPath(folder)
-        lock.lock()
-        folders[folder] = .some(resolved)
-        lock.unlock()
+    private func resolvedFolder(_ folder: String) -> String? { cached(folder, in: \.folders) }
+
+    /// `FileEntry.realPath(path)`, once per path in `cache` (resolved outside the lock).
+    private func cached(_ path: String, in cache: ReferenceWritableKeyPath<ResolvedPaths, [String: String?]>) -> String? {
+        if let known = lock.withLock({ self[keyPath: cache][path] }) { return known }
+        let resolved = FileEntry.realPath(path)
+        lock.withLock { self[keyPath: cache][path] = .some(resolved) }
         return resolved
     }
 }
