@@ -195,9 +195,8 @@ final class SecurityTests: XCTestCase {
         }
     }
 
-    func testAnotherUsersHaltIsPermissionDeniedAndHerControlFilesAreIgnored() throws {
-        let other = try otherUser()
-        let file = try workflow(script: "while [ ! -f release ]; do sleep 0.05; done")
+    /// `skein run FILE --batch` in the background, its output in `engine.log`.
+    func startRun(_ file: String) throws -> (Process, URL) {
         let engine = Process()
         engine.executableURL = SkeinBinary.url
         engine.arguments = ["run", file, "--batch", "--dir", scratch.appendingPathComponent("runs").path]
@@ -206,6 +205,13 @@ final class SecurityTests: XCTestCase {
         FileManager.default.createFile(atPath: log.path, contents: nil)
         engine.standardOutput = try FileHandle(forWritingTo: log)
         try engine.run()
+        return (engine, log)
+    }
+
+    func testAnotherUsersHaltIsPermissionDeniedAndHerControlFilesAreIgnored() throws {
+        let other = try otherUser()
+        let file = try workflow(script: "while [ ! -f release ]; do sleep 0.05; done")
+        let (engine, log) = try startRun(file)
         let runDir = scratch.appendingPathComponent("runs/sec/run0001")
         waitFor("the job running") { (try? String(contentsOf: log, encoding: .utf8))?.contains("j started") == true }
         let halt = try runAsOther(["halt", runDir.path])
@@ -228,14 +234,7 @@ final class SecurityTests: XCTestCase {
     func testControlFileTheOtherUserWroteIsIgnored() throws {
         _ = try otherUser()
         let file = try workflow(script: "while [ ! -f release ]; do sleep 0.05; done")
-        let engine = Process()
-        engine.executableURL = SkeinBinary.url
-        engine.arguments = ["run", file, "--batch", "--dir", scratch.appendingPathComponent("runs").path]
-        engine.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let log = scratch.appendingPathComponent("engine.log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
-        engine.standardOutput = try FileHandle(forWritingTo: log)
-        try engine.run()
+        let (engine, log) = try startRun(file)
         defer { if engine.isRunning { engine.terminate() } }
         let runDir = scratch.appendingPathComponent("runs/sec/run0001")
         waitFor("the job running") { (try? String(contentsOf: log, encoding: .utf8))?.contains("j started") == true }

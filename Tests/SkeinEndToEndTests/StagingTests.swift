@@ -120,14 +120,8 @@ final class StagingTests: XCTestCase {
         XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
         XCTAssertTrue(result.stdout.contains("stage_in_executable_tool succeeded"), result.stdout)
         XCTAssertEqual(server.requests("tool"), 1, "fetched once")
-        let out = try String(contentsOf: URL(fileURLWithPath: try scratchOf(folder.appendingPathComponent("runs/fetched/run0001"))).appendingPathComponent("out.txt"), encoding: .utf8)
+        let out = try String(contentsOf: URL(fileURLWithPath: try SkeinBinary.scratchDirectory(of: folder.appendingPathComponent("runs/fetched/run0001"))).appendingPathComponent("out.txt"), encoding: .utf8)
         XCTAssertEqual(out, "fetched tool ran with first\n")
-    }
-
-    /// The scratch folder a run's plan names.
-    func scratchOf(_ run: URL) throws -> String {
-        struct Plan: Decodable { var scratchDirectory: String }
-        return try JSONDecoder().decode(Plan.self, from: Data(contentsOf: run.appendingPathComponent("plan.json"))).scratchDirectory
     }
 
     func testAMissingOrCorruptInputFailsItsStageInWithTheReason() throws {
