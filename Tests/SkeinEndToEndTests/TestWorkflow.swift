@@ -58,14 +58,10 @@ struct TestWorkflow {
     /// its plan names it (each run has a scratch of its own); waits for the plan of a run
     /// started in the background.
     func scratch(run: Int = 1) -> URL {
-        struct Plan: Decodable { var scratchDirectory: String }
         // A run started in the background may not have written its plan yet: wait for it.
-        let planFile = runDirectory(run: run).appendingPathComponent("plan.json")
         let deadline = Date().addingTimeInterval(30)
         while Date() < deadline {
-            if let data = try? Data(contentsOf: planFile), let plan = try? JSONDecoder().decode(Plan.self, from: data) {
-                return URL(fileURLWithPath: plan.scratchDirectory)
-            }
+            if let folder = try? SkeinBinary.scratchDirectory(of: runDirectory(run: run)) { return URL(fileURLWithPath: folder) }
             usleep(20_000)
         }
         return directory.appendingPathComponent("scratch/\(name)/not-planned")
