@@ -7,12 +7,10 @@ import XCTest
 
 /// `--cluster horizontal|label` on a workflow read from real files: which jobs merge, the
 /// clustered jobs' names (Pegasus's), their tasks and the rewired dependencies.
-final class ClusteringTests: XCTestCase {
-    var scratch: URL!
+final class ClusteringTests: PlannerFilesTestCase {
 
     override func setUpWithError() throws {
-        scratch = FileManager.default.temporaryDirectory.appendingPathComponent("skein-cluster-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        try super.setUpWithError()
         try write("sites.yml", """
             pegasus: 5.0.4
             sites:
@@ -21,12 +19,6 @@ final class ClusteringTests: XCTestCase {
               - {type: sharedScratch, path: scratch, fileServers: [{url: 'file://scratch'}]}
             """)
         try write("replicas.yml", "pegasus: 5.0.4\nreplicas: []\n")
-    }
-
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: scratch) }
-
-    func write(_ name: String, _ text: String) throws {
-        try text.write(to: scratch.appendingPathComponent(name), atomically: true, encoding: .utf8)
     }
 
     /// `first` (one job) -> `n` jobs of `work` -> `last`; `work` carries `txProfiles`.

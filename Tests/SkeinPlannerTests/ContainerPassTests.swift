@@ -7,11 +7,10 @@ import XCTest
 /// Containers in planning: which runtime runs which image, the jobs that make each image
 /// ready once per run, what the container jobs carry, and the refusal where nothing here
 /// can run the image. Runtimes are given (as `PlanOptions.containerRuntimes`), not searched.
-final class ContainerPassTests: XCTestCase {
-    var scratch: URL!
+final class ContainerPassTests: PlannerFilesTestCase {
 
     override func setUpWithError() throws {
-        scratch = FileManager.default.temporaryDirectory.appendingPathComponent("skein-containers-\(UUID().uuidString)")
+        try super.setUpWithError()
         try FileManager.default.createDirectory(at: scratch.appendingPathComponent("bin"), withIntermediateDirectories: true)
         try write("workflow.yml", """
             pegasus: 5.0.4
@@ -31,12 +30,6 @@ final class ContainerPassTests: XCTestCase {
             """)
         try write("replicas.yml", "pegasus: 5.0.4\nreplicas:\n- {lfn: in.txt, pfns: [{site: local, pfn: data/in.txt}]}\n")
         try write("bin/tool.sh", "#!/bin/sh\n")
-    }
-
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: scratch) }
-
-    func write(_ name: String, _ text: String) throws {
-        try text.write(to: scratch.appendingPathComponent(name), atomically: true, encoding: .utf8)
     }
 
     func catalog(image: String, type: String = "docker", extra: String = "") throws {

@@ -7,11 +7,10 @@ import XCTest
 
 /// Each planner pass on its own, on a workflow read from real files: what it adds or
 /// changes, and that passes do no I/O (the writer does).
-final class PassTests: XCTestCase {
-    var scratch: URL!
+final class PassTests: PlannerFilesTestCase {
 
     override func setUpWithError() throws {
-        scratch = FileManager.default.temporaryDirectory.appendingPathComponent("skein-pass-\(UUID().uuidString)")
+        try super.setUpWithError()
         try FileManager.default.createDirectory(at: scratch.appendingPathComponent("bin"), withIntermediateDirectories: true)
         try write("workflow.yml", """
             pegasus: 5.0.4
@@ -47,12 +46,6 @@ final class PassTests: XCTestCase {
             """)
         try write("replicas.yml", "pegasus: 5.0.4\nreplicas:\n- {lfn: in.txt, pfns: [{site: local, pfn: data/in.txt}]}\n")
         try write("bin/tool.sh", "#!/bin/sh\n")
-    }
-
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: scratch) }
-
-    func write(_ name: String, _ text: String) throws {
-        try text.write(to: scratch.appendingPathComponent(name), atomically: true, encoding: .utf8)
     }
 
     func context(sites: [String] = ["local"]) throws -> PlanningContext {

@@ -4,20 +4,7 @@ import SkeinRunFormat
 import SkeinWorkflow
 import XCTest
 
-final class PlannerTests: XCTestCase {
-    var scratch: URL!
-
-    override func setUpWithError() throws {
-        scratch = FileManager.default.temporaryDirectory.appendingPathComponent("skein-plan-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: scratch) }
-
-    func write(_ name: String, _ text: String) throws {
-        try text.write(to: scratch.appendingPathComponent(name), atomically: true, encoding: .utf8)
-    }
-
+final class PlannerTests: PlannerFilesTestCase {
     func load() -> LoadedWorkflow { WorkflowLoader.load(WorkflowSources(workflow: scratch.appendingPathComponent("workflow.yml").path)) }
 
     func setUpWorkflow(jobProfiles: String = "", workflowProfiles: String = "") throws {

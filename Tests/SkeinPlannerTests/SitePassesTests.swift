@@ -7,12 +7,10 @@ import XCTest
 
 /// Per-site folders, inter-site transfers and the data configurations (issue 10, issue 12's
 /// per-site directories), pass by pass, on a two-site workflow read from real files.
-final class SitePassesTests: XCTestCase {
-    var scratch: URL!
+final class SitePassesTests: PlannerFilesTestCase {
 
     override func setUpWithError() throws {
-        scratch = FileManager.default.temporaryDirectory.appendingPathComponent("skein-sites-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        try super.setUpWithError()
         // a (local) makes mid.txt; b (hpc) reads it and the web's in.txt; c (local) reads in.txt.
         try write("workflow.yml", """
             pegasus: 5.0.4
@@ -34,12 +32,6 @@ final class SitePassesTests: XCTestCase {
               - {name: hpc, pfn: /bin/true, type: installed}
             """)
         try write("replicas.yml", "pegasus: 5.0.4\nreplicas:\n- {lfn: in.txt, pfns: [{site: web, pfn: 'https://data.example/in.txt'}]}\n")
-    }
-
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: scratch) }
-
-    func write(_ name: String, _ text: String) throws {
-        try text.write(to: scratch.appendingPathComponent(name), atomically: true, encoding: .utf8)
     }
 
     func sites(hpcProfile: String = "") throws {

@@ -8,20 +8,12 @@ import XCTest
 /// name and kind, the child's folder, the files it reads and makes, and the errors a bad
 /// sub-workflow file gives at plan time (missing, invalid, a cycle through files), each at
 /// the file, line and column of the job that names it.
-final class SubWorkflowPlanningTests: XCTestCase {
-    var scratch: URL!
+final class SubWorkflowPlanningTests: PlannerFilesTestCase {
 
     override func setUpWithError() throws {
-        scratch = FileManager.default.temporaryDirectory.appendingPathComponent("skein-subwf-plan-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        try super.setUpWithError()
         try write("transformations.yml", "pegasus: 5.0.4\ntransformations:\n- name: sh\n  sites: [{name: local, pfn: /bin/sh, type: installed}]\n")
         try write("replicas.yml", "pegasus: 5.0.4\nreplicas: []\n")
-    }
-
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: scratch) }
-
-    func write(_ name: String, _ text: String) throws {
-        try text.write(to: scratch.appendingPathComponent(name), atomically: true, encoding: .utf8)
     }
 
     /// A workflow `name` whose second job is a sub-workflow of `file`.
