@@ -20,7 +20,7 @@ public enum AnalysisReader {
         guard recurse else { return report }
         var subworkflows: [SubworkflowAnalysis] = []
         for failed in report.failedJobs {
-            guard let directory = failed.subworkflowDirectory else { continue }
+            guard let directory = subworkflowDirectory(of: failed, in: location, report: &report) else { continue }
             do {
                 subworkflows.append(SubworkflowAnalysis(job: failed.job, report: try read(RunLocation.locate(directory), tail: tail, recurse: true)))
             } catch {
@@ -31,6 +31,20 @@ public enum AnalysisReader {
         return report
     }
 
+    /// The folder of a failed job's sub-workflow here: the one the database records (under
+    /// this run when the run was copied from its submit host), else, for a Pegasus `dax` or
+    /// `dag` job, the one its submit file names (`SubWorkflowFolder`); one never planned is
+    /// a remark.
+    static func subworkflowDirectory(of failed: AttemptDetail, in location: RunLocation, report: inout AnalysisReport) -> String? {
+        if let recorded = failed.subworkflowDirectory { return location.relocated(recorded) ?? recorded }
+        guard location.kind == .pegasus, failed.type == "dax" || failed.type == "dag", let submitFile = failed.submitFile,
+              let folder = SubWorkflowFolder.find(submitFile: submitFile, submitDirectory: location.directory,
+                                                  recordedSubmitDirectory: location.recordedSubmitDir, attempts: failed.attempts) else { return nil }
+        if folder.found { return folder.directory }
+        report.remarks.append("the sub-workflow of \(failed.job) was never planned (no \(folder.directory))")
+        return nil
+    }
+
     public static func read(_ location: RunLocation, tail: Int = defaultTail) throws -> AnalysisReport {
         let engine = location.kind == .skein ? EngineLock.state(runDirectory: location.directory) : nil
         guard location.databaseExists, let path = location.database else {
@@ -39,7 +53,7 @@ public enum AnalysisReader {
         let db: ReportDatabase
         do { db = try ReportDatabase(path: path) } catch ReportError.noDatabase { return try notStarted(location, engine: engine) }
         let all = try db.workflows()
-        guard let wf = try db.selectWorkflow(location.wfUUID, in: all) else { return try notStarted(location, engine: engine) }
+        guard let wf = try db.selectWorkflow(location.wfUUID, in: all, subWorkflow: location.isSubWorkflow) else { return try notStarted(location, engine: engine) }
         let states = try db.states(of: wf.id)
         let condition = RunCondition.make(states: states, kind: location.kind, engine: engine, directory: location.directory,
                                           hasDatabase: true, monitordDone: FileManager.default.fileExists(atPath: location.directory + "/monitord.done"))
@@ -107,7 +121,7 @@ public enum AnalysisReader {
         guard location.databaseExists, let path = location.database else { throw ReportError.noDatabase(location.database ?? location.directory) }
         let db = try ReportDatabase(path: path)
         let all = try db.workflows()
-        guard let wf = try db.selectWorkflow(location.wfUUID, in: all) else { throw ReportError.noDatabase(path) }
+        guard let wf = try db.selectWorkflow(location.wfUUID, in: all, subWorkflow: location.isSubWorkflow) else { throw ReportError.noDatabase(path) }
         let condition = RunCondition.make(states: try db.states(of: wf.id), kind: location.kind, engine: engine, directory: location.directory,
                                           hasDatabase: true, monitordDone: FileManager.default.fileExists(atPath: location.directory + "/monitord.done"))
         let tree = db.descendants(of: wf, in: all).map(\.0)

@@ -80,9 +80,11 @@ final class ReportDatabase {
     }
 
     /// The workflow with `uuid`, else the root (no parent); nil when the table is empty.
-    func selectWorkflow(_ uuid: String?, in all: [Workflow]) throws -> Workflow? {
+    /// A sub-workflow's directory (`subWorkflow`) whose workflow has no row yet (its DAGMan
+    /// has not started) is no workflow: never the root's, which the database would offer.
+    func selectWorkflow(_ uuid: String?, in all: [Workflow], subWorkflow: Bool = false) throws -> Workflow? {
         if let uuid, let wf = all.first(where: { $0.uuid == uuid }) { return wf }
-        if all.isEmpty { return nil }
+        if all.isEmpty || subWorkflow { return nil }
         if let uuid, !uuid.isEmpty {
             // A braindump that names a workflow the database does not hold: say so, unless
             // the database has a single workflow (a run directory that was copied).

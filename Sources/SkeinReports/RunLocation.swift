@@ -45,6 +45,8 @@ public struct RunLocation: Codable, Sendable, Equatable {
     public var notes: [String]
 
     public var databaseExists: Bool { database.map { FileManager.default.fileExists(atPath: $0) } ?? false }
+    /// A sub-workflow's own directory: its braindump names another workflow as the root.
+    public var isSubWorkflow: Bool { rootWfUUID != nil && wfUUID != nil && rootWfUUID != wfUUID }
 
 
     /// Finds the run at `path` (a directory, or a `.stampede.db` file).

@@ -15,7 +15,7 @@ public enum StatisticsReader {
         guard location.databaseExists, let path = location.database else { throw ReportError.noDatabase(location.database ?? location.directory) }
         let db = try ReportDatabase(path: path)
         let all = try db.workflows()
-        guard let wf = try db.selectWorkflow(location.wfUUID, in: all) else { throw ReportError.noDatabase(path) }
+        guard let wf = try db.selectWorkflow(location.wfUUID, in: all, subWorkflow: location.isSubWorkflow) else { throw ReportError.noDatabase(path) }
         let tree = db.descendants(of: wf, in: all).map(\.0)
         let states = try db.states(of: wf.id)
         let condition = RunCondition.make(states: states, kind: location.kind, engine: engine, directory: location.directory,

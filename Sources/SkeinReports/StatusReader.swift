@@ -53,7 +53,7 @@ public enum StatusReader {
     static func fromDatabase(_ db: ReportDatabase, _ location: RunLocation, engine: EngineLock.State?, monitordDone: Bool,
                              includeJobs: Bool, now: Double) throws -> (StatusReport, DatabaseJobs)? {
         let all = try db.workflows()
-        guard let wf = try db.selectWorkflow(location.wfUUID, in: all) else { return nil }
+        guard let wf = try db.selectWorkflow(location.wfUUID, in: all, subWorkflow: location.isSubWorkflow) else { return nil }
         let tree = db.descendants(of: wf, in: all)
         let states = try db.states(of: wf.id)
         var condition = RunCondition.make(states: states, kind: location.kind, engine: engine,

@@ -20,6 +20,9 @@ public struct RunGraph: Codable, Sendable, Equatable {
     /// The wf_uuid of the sub-workflow each sub-workflow job ran (by job index), to open it
     /// as a run of its own (`status.workflows` has its directory; labels may repeat).
     public var subworkflowUUIDs: [Int32: String]? = nil
+    /// For a Pegasus run: the folder of each sub-workflow job the database links to no
+    /// workflow, found from its submit file (by job index), or where it would be.
+    public var subworkflowFolders: [Int32: SubWorkflowFolder]? = nil
 
     public init(status: StatusReport, jobs: [JobStatus], transformation: [String], parents: [[Int32]], children: [[Int32]],
                 order: [Int32], statusSeconds: Double = 0) {

@@ -22,6 +22,10 @@ public enum RunGraphReader {
         var graph = RunGraph(status: status, jobs: jobs, transformation: edges.transformation, parents: edges.parents,
                              children: edges.children, order: order, statusSeconds: statusSeconds)
         graph.subworkflowUUIDs = edges.subworkflowUUIDs
+        if location.kind == .pegasus, let database {
+            let folders = try unrecordedSubworkflowFolders(database, status: status, location: location, recorded: edges.subworkflowUUIDs)
+            if !folders.isEmpty { graph.subworkflowFolders = folders }
+        }
         return graph
     }
 
