@@ -84,6 +84,19 @@ final class SnapshotTests: XCTestCase {
         assertSnapshot(frame(app), "pegasus-hierarchical-120x30")
     }
 
+    /// Pegasus's hierarchical run whose sub-workflow ran: a WORKFLOW column says which
+    /// workflow each job is in, in the tree and in a filter listing same-named jobs of both.
+    func testPegasusHierarchicalRunShowsTheWorkflowOfEachJob() throws {
+        let (tree, _) = try pegasusRun("hierarchical_wf_success", width: 120, height: 36)
+        assertSnapshot(frame(tree), "pegasus-hierarchical-workflows-120x36")
+        let (narrow, screen) = try pegasusRun("hierarchical_wf_success", width: 80, height: 24)
+        _ = screen.command(["filter", "stage_out_local_local_0"], app: narrow)
+        assertSnapshot(frame(narrow), "pegasus-hierarchical-filter-80x24")
+        let (wide, sorted) = try pegasusRun("hierarchical_wf_success", width: 160, height: 40)
+        _ = sorted.command(["sort", "wf", "desc"], app: wide)
+        assertSnapshot(frame(wide), "pegasus-hierarchical-sorted-160x40")
+    }
+
     func jobModel(_ run: String, job: String, width: Int, height: Int, tab: JobScreen.Tab) throws -> (AppModel, JobScreen) {
         let dir = try Fixture.pegasus(run)
         let location = try RunLocation.locate(dir)

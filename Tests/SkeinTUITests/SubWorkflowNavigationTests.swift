@@ -48,3 +48,65 @@ final class SubWorkflowNavigationTests: XCTestCase {
         XCTAssertTrue(SubWorkflowNavigation.screen(opening: 1, in: unplanned, directory: Fixture.runDir, kind: .skein) is JobScreen)
     }
 }
+
+/// The same on Pegasus's own hierarchical runs: one whose sub-workflow ran (its rows in the
+/// root's database, its folder `00/00/blackdiamond_diamond_subworkflow.000`), and one whose
+/// sub-workflow was never planned (its PRE script, pegasus-plan, failed).
+final class PegasusSubWorkflowNavigationTests: XCTestCase {
+    func read(_ name: String) throws -> (String, RunData) {
+        let dir = try Fixture.pegasus(name)
+        return (dir, try RunDataReader.read(RunLocation.locate(dir), now: Fixture.now))
+    }
+
+    func job(_ id: String, of workflow: String, in data: RunData) throws -> Int {
+        try XCTUnwrap(data.jobs.indices.first { data.jobs[$0].id == id && data.jobs[$0].workflow == workflow }, "\(workflow)/\(id)")
+    }
+
+    func testTheSubWorkflowOpensAsARunViewAndItsSameNamedJobInItsFolder() throws {
+        let (dir, data) = try read("hierarchical_wf_success")
+        let child = dir + "/00/00/blackdiamond_diamond_subworkflow.000"
+        let plan = try job("pegasus-plan_diamond_subworkflow", of: "hierarchical-workflow", in: data)
+        let run = try XCTUnwrap(SubWorkflowNavigation.screen(opening: plan, in: data, directory: dir, kind: .pegasus) as? RunScreen)
+        XCTAssertEqual(run.directory, child)
+        XCTAssertEqual(run.breadcrumb, "blackdiamond")
+        let inner = try XCTUnwrap(SubWorkflowNavigation.screen(opening: try job("stage_out_local_local_0_0", of: "blackdiamond", in: data),
+                                                               in: data, directory: dir, kind: .pegasus) as? JobScreen)
+        XCTAssertEqual(inner.directory, child)
+        let outer = try XCTUnwrap(SubWorkflowNavigation.screen(opening: try job("stage_out_local_local_0_0", of: "hierarchical-workflow", in: data),
+                                                               in: data, directory: dir, kind: .pegasus) as? JobScreen)
+        XCTAssertEqual(outer.directory, dir)
+        // The child's own Run view reads the child's workflow, with its own jobs only.
+        let childData = try RunDataReader.read(RunLocation.locate(child), now: Fixture.now)
+        XCTAssertEqual(childData.status.label, "blackdiamond")
+        XCTAssertEqual(Set(childData.jobs.map(\.workflow)), ["blackdiamond"])
+        XCTAssertEqual(childData.jobs.count, 15)
+    }
+
+    func testASubWorkflowThatWasNeverPlannedOpensItsJobAndSaysWhy() throws {
+        let (dir, data) = try read("hierarchical_wf_failure")
+        let plan = try job("pegasus-plan_diamond_subworkflow", of: "hierarchical-workflow", in: data)
+        let (screen, note) = SubWorkflowNavigation.open(plan, in: data, directory: dir, kind: .pegasus)
+        XCTAssertEqual((screen as? JobScreen)?.directory, dir)
+        XCTAssertEqual(note, "pegasus-plan_diamond_subworkflow: its sub-workflow was never planned (no \(dir)/00/00/blackdiamond_diamond_subworkflow): its own record says why")
+        XCTAssertEqual(RunView.workflowWidth(data), 0, "one workflow: no WORKFLOW column")
+    }
+
+    /// A reload keeps the selection on the sub-workflow's job, not the parent's of that name.
+    func testTheSelectionStaysOnItsWorkflowsJobAcrossAReload() throws {
+        let (dir, data) = try read("hierarchical_wf_success")
+        let app = Fixture.model(width: 120, height: 36)
+        let screen = RunScreen(directory: dir, label: "hierarchical", kind: .pegasus)
+        app.push(screen)
+        app.receive(DataUpdate(key: .run(dir), payload: .run(data)))
+        let inner = try job("stage_out_local_local_0_0", of: "blackdiamond", in: data)
+        let row = try XCTUnwrap(screen.rows.firstIndex { screen.tree!.node[Int($0)] == Int32(inner) })
+        screen.cursor.index = row
+        app.receive(DataUpdate(key: .run(dir), payload: .run(data)))
+        XCTAssertEqual(screen.selectedJob, inner)
+        XCTAssertEqual(screen.status(app: app)?.segments.first?.text, "blackdiamond/stage_out_local_local_0_0")
+        // The workflow filter lists the sub-workflow's jobs alone.
+        _ = screen.command(["filter", "wf:blackdiamond"], app: app)
+        XCTAssertEqual(screen.rows.count, 15)
+        XCTAssertEqual(screen.selectedJob, inner)
+    }
+}

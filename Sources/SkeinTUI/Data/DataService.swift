@@ -253,7 +253,8 @@ public final class DataService: @unchecked Sendable {
             }
         case .failures(let d):
             let loc = location(d)
-            return wrap { .failures(try AnalysisReader.read(loc ?? RunLocation.locate(d), tail: 40)) }
+            // Down into failed sub-workflows (pegasus-analyzer -r): the Failures view lists every level.
+            return wrap { .failures(try AnalysisReader.read(loc ?? RunLocation.locate(d), tail: 40, recurse: true)) }
         case .statistics(let d):
             let loc = location(d)
             return wrap { .statistics(try StatisticsDataReader.read(loc ?? RunLocation.locate(d), now: now)) }

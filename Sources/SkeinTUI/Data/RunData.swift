@@ -174,6 +174,9 @@ public struct RunData: Sendable, Equatable {
     public var longestTransformation = 0
     /// The sub-workflow (wf_uuid) each sub-workflow job ran, by job index: opened as a Run view.
     public var subworkflowUUIDs: [Int32: String] = [:]
+    /// Sub-workflow jobs of a Pegasus run the database links to no workflow: their folder
+    /// found from the submit files (or where it would be), by job index.
+    public var subworkflowFolders: [Int32: SubWorkflowFolder] = [:]
 
     public var readOnly: Bool { status.kind == .pegasus }
 
@@ -274,6 +277,7 @@ public enum RunDataReader {
         data.loadSeconds = Date().timeIntervalSince(t0)
         data.statusSeconds = graph.statusSeconds
         data.subworkflowUUIDs = graph.subworkflowUUIDs ?? [:]
+        data.subworkflowFolders = graph.subworkflowFolders ?? [:]
         return data
     }
 }

@@ -3,12 +3,31 @@ import Foundation
 import SkeinReports
 
 /// The analyzer's view of a run: failed jobs (and jobs failing now, with another attempt
-/// running), the reason, the tail of their output; open the full log, retry.
+/// running), the reason, the tail of their output; open the full log, retry. A failed
+/// sub-workflow job is followed by what failed in its sub-workflow, all the way down
+/// (pegasus-analyzer's `-r`), each row opening its own workflow's job.
 public final class FailuresScreen: ScreenModel {
     public struct Row: Equatable, Sendable {
         public var detail: AttemptDetail
         /// Failing: failed an attempt, another one runs now.
         public var failing: Bool
+        /// The workflow the job is in (its label) and that workflow's directory.
+        public var workflow: String
+        public var directory: String
+
+        /// The job across the levels: a sub-workflow may repeat the id.
+        public var key: String { directory + "\u{0}" + detail.job }
+    }
+
+    /// The report's failed and failing jobs, each failed sub-workflow job followed by the rows
+    /// of its sub-workflow's analysis.
+    static func rows(of report: AnalysisReport) -> [Row] {
+        var rows: [Row] = []
+        for detail in report.failedJobs {
+            rows.append(Row(detail: detail, failing: false, workflow: report.label, directory: report.directory))
+            for sub in report.subworkflows ?? [] where sub.job == detail.job { rows += Self.rows(of: sub.report) }
+        }
+        return rows + report.failingJobs.map { Row(detail: $0, failing: true, workflow: report.label, directory: report.directory) }
     }
 
     public let kind = ScreenKind.failures
@@ -41,11 +60,11 @@ public final class FailuresScreen: ScreenModel {
         guard update.key == .failures(directory) else { return }
         switch update.payload {
         case .failures(let r):
-            let keep = selected?.detail.job
+            let keep = selected?.key
             report = r
             error = nil
-            rows = r.failedJobs.map { Row(detail: $0, failing: false) } + r.failingJobs.map { Row(detail: $0, failing: true) }
-            if let keep, let i = rows.firstIndex(where: { $0.detail.job == keep }) {
+            rows = Self.rows(of: r)
+            if let keep, let i = rows.firstIndex(where: { $0.key == keep }) {
                 if i != cursor.index { tailScroll = 0 }
                 cursor.index = i
             }
@@ -85,9 +104,27 @@ public final class FailuresScreen: ScreenModel {
         return lines
     }
 
-    func targets() -> [(id: String, state: DisplayState, reason: String?)] {
-        let chosen = marks.isEmpty ? (selected.map { [$0] } ?? []) : rows.filter { marks.contains($0.detail.job) }
-        return chosen.map { ($0.detail.job, $0.failing ? DisplayState.retrying : .failed, $0.detail.reason) }
+    /// The rows actions apply to: the marked ones, else the selected one.
+    func chosen() -> [Row] {
+        marks.isEmpty ? (selected.map { [$0] } ?? []) : rows.filter { marks.contains($0.key) }
+    }
+
+    func targets(_ rows: [Row]? = nil) -> [(id: String, state: DisplayState, reason: String?)] {
+        (rows ?? chosen()).map { ($0.detail.job, $0.failing ? DisplayState.retrying : .failed, $0.detail.reason) }
+    }
+
+    /// One control request per workflow the chosen rows are in (its own directory), in the
+    /// order they are listed.
+    private func controls(_ action: ([(id: String, state: DisplayState, reason: String?)]) -> ControlRequest.Action?) -> [Effect] {
+        var order: [String] = []
+        var byDirectory: [String: [Row]] = [:]
+        for row in chosen() {
+            if byDirectory[row.directory] == nil { order.append(row.directory) }
+            byDirectory[row.directory, default: []].append(row)
+        }
+        return order.compactMap { directory in
+            action(targets(byDirectory[directory]!)).map { .control(ControlRequest(runDirectory: directory, action: $0)) }
+        }
     }
 
     public func availability(_ command: Command, app: AppModel) -> Availability {
@@ -126,22 +163,30 @@ public final class FailuresScreen: ScreenModel {
             tailFocused.toggle()
         case .open:
             guard let row = selected else { return [] }
-            app.push(JobScreen(directory: directory, job: row.detail.job, kind: runKind, tab: .stderr,
+            app.push(JobScreen(directory: row.directory, job: row.detail.job, kind: runKind, tab: .stderr,
                                attempt: row.failing ? nil : row.detail.attempt))
         case .mark:
             guard let row = selected else { return [] }
-            if marks.contains(row.detail.job) { marks.remove(row.detail.job) } else { marks.insert(row.detail.job) }
+            if marks.contains(row.key) { marks.remove(row.key) } else { marks.insert(row.key) }
             cursor.move(1, count: rows.count, page: page(app))
             tailScroll = 0
         case .clearMarks:
             marks = []
         case .retry:
-            let (_, ids) = RunActions.retry(targets(), kind: runKind)
+            let effects = controls { jobs in
+                let (_, ids) = RunActions.retry(jobs, kind: runKind)
+                return ids.isEmpty ? nil : .retry(ids)
+            }
             marks = []
-            return [.control(ControlRequest(runDirectory: directory, action: .retry(ids)))]
+            return effects
         case .kill:
-            let (_, ids) = RunActions.kill(targets(), kind: runKind, engineAlive: report?.condition.engine?.alive ?? false)
-            app.confirm("kill", ["Kill \(ids.joined(separator: ", "))?"], [.control(ControlRequest(runDirectory: directory, action: .kill(ids)))])
+            let alive = report?.condition.engine?.alive ?? false
+            let (_, ids) = RunActions.kill(targets(), kind: runKind, engineAlive: alive)
+            let effects = controls { jobs in
+                let (_, ids) = RunActions.kill(jobs, kind: runKind, engineAlive: alive)
+                return ids.isEmpty ? nil : .kill(ids)
+            }
+            app.confirm("kill", ["Kill \(ids.joined(separator: ", "))?"], effects)
             marks = []
         case .showStatistics:
             app.push(StatisticsScreen(directory: directory, label: label, kind: runKind))
@@ -186,7 +231,8 @@ public final class FailuresScreen: ScreenModel {
         var segments: [DocLine.Segment] = []
         if !marks.isEmpty { segments.append(.init("\(marks.count) marked  ", .marked)) }
         if let s = selected {
-            segments.append(.init(s.detail.job + ": ", .text))
+            let name = s.workflow == r.label ? s.detail.job : s.workflow + "/" + s.detail.job
+            segments.append(.init(name + ": ", .text))
             segments.append(.init(s.detail.reason ?? "failed", s.failing ? .retrying : .error))
         }
         segments.append(.init(tailFocused ? "   (Tab: back to the list)" : "   (Tab: scroll the output)", .dim))

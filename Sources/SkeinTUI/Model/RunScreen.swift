@@ -38,10 +38,13 @@ public final class RunScreen: ScreenModel {
     /// The detail pane beside the list on wide terminals (`i` hides it for longer names).
     public private(set) var showDetail = true
 
-    /// Every column of the job list can sort it.
+    /// Every column of the job list can sort it (WORKFLOW: a run with sub-workflows).
     public enum SortColumn: String, CaseIterable, Sendable {
-        case job, transformation, attempt, site, host, duration, exit, state
+        case job, workflow, transformation, attempt, site, host, duration, exit, state
     }
+
+    /// Whether the run has sub-workflows: its jobs then belong to several workflows.
+    public var isHierarchical: Bool { (data?.status.workflows.count ?? 0) > 1 }
 
     public init(directory: String, label: String, kind: RunLocation.Kind) {
         self.directory = directory
@@ -87,14 +90,35 @@ public final class RunScreen: ScreenModel {
         }
     }
 
-    private func selectionKey() -> (node: Int32, id: String?)? {
-        guard let r = selectedRow, let t = tree, let d = data else { return nil }
-        let n = t.node[r]
-        return (n, n >= 0 ? d.jobs[Int(n)].id : nil)
+    /// What the selection is on, to find it again after a reload, a fold or a filter: a
+    /// group's header, or a job by (workflow, id), since a sub-workflow may repeat an id.
+    typealias SelectionKey = (node: Int32, id: String?, workflow: String?)
+
+    private func selectionKey() -> SelectionKey? {
+        guard let r = selectedRow, let t = tree else { return nil }
+        return key(t.node[r])
+    }
+
+    private func key(_ n: Int32) -> SelectionKey {
+        guard n >= 0, let d = data else { return (n, nil, nil) }
+        return (n, d.jobs[Int(n)].id, d.jobs[Int(n)].workflow)
+    }
+
+    /// Job `j` as messages name it: `workflow/id` for a job of a sub-workflow.
+    func name(_ j: Int, _ d: RunData) -> String {
+        let job = d.jobs[j]
+        return isHierarchical && job.workflow != d.status.workflows.first?.label ? job.workflow + "/" + job.id : job.id
+    }
+
+    /// The index of the job `id` of `workflow`: the id's first job when that is the one.
+    static func job(_ id: String, workflow: String?, in d: RunData) -> Int32? {
+        guard let first = d.index[id] else { return nil }
+        if workflow == nil || d.jobs[Int(first)].workflow == workflow { return first }
+        return d.jobs.indices.first { d.jobs[$0].id == id && d.jobs[$0].workflow == workflow }.map(Int32.init) ?? first
     }
 
     /// Recomputes the visible rows (collapse or filter), keeping the selection on its job.
-    func rebuild(_ app: AppModel, keep: (node: Int32, id: String?)?) {
+    func rebuild(_ app: AppModel, keep: SelectionKey?) {
         guard let t = tree, let d = data else { rows = []; return }
         var out: [Int32] = []
         if !filter.isEmpty {
@@ -102,11 +126,15 @@ public final class RunScreen: ScreenModel {
             let state = DisplayState(rawValue: f.hasPrefix("state:") ? String(f.dropFirst(6)) : f)
             let pattern = Array(f.utf8)
             let byStateOnly = f.hasPrefix("state:")
+            // workflow:NAME (wf:NAME): the jobs of the workflows whose label holds NAME.
+            let workflow = ["workflow:", "wf:"].first { f.hasPrefix($0) }.map { String(f.dropFirst($0.count)) }
             for i in 0..<t.count {
                 let n = t.node[i]
                 guard n >= 0, t.flags[i] & FlatTree.reference == 0 else { continue }
                 let j = Int(n)
-                if d.display[j] == state || (!byStateOnly && d.matches(j, pattern)) {
+                if let workflow {
+                    if d.jobs[j].workflow.lowercased().contains(workflow) { out.append(Int32(i)) }
+                } else if d.display[j] == state || (!byStateOnly && d.matches(j, pattern)) {
                     out.append(Int32(i))
                 }
             }
@@ -129,7 +157,7 @@ public final class RunScreen: ScreenModel {
         if let keep {
             // Back onto the same job: its first (not a reference) visible row.
             var found: Int?
-            if keep.node >= 0, let id = keep.id, let j = d.index[id] {
+            if keep.node >= 0, let id = keep.id, let j = Self.job(id, workflow: keep.workflow, in: d) {
                 for (k, r) in rows.enumerated() where t.node[Int(r)] == j {
                     if !t.isReference(Int(r)) { found = k; break }
                     if found == nil { found = k }
@@ -152,6 +180,7 @@ public final class RunScreen: ScreenModel {
         func text(_ j: Int) -> String {
             switch column {
             case .job: return d.jobs[j].id
+            case .workflow: return d.jobs[j].workflow
             case .transformation: return d.transformation[j]
             case .site: return d.jobs[j].site ?? ""
             case .host: return d.jobs[j].host ?? ""
@@ -247,7 +276,9 @@ public final class RunScreen: ScreenModel {
             if t.node[r] < 0 {
                 toggle(r, app)
             } else {
-                app.push(SubWorkflowNavigation.screen(opening: Int(t.node[r]), in: d, directory: directory, kind: runKind))
+                let (screen, note) = SubWorkflowNavigation.open(Int(t.node[r]), in: d, directory: directory, kind: runKind)
+                app.push(screen)
+                if let note { app.notify(note) }
             }
         case .collapse:
             guard let r = selectedRow else { return [] }
@@ -295,7 +326,7 @@ public final class RunScreen: ScreenModel {
             app.prompt = Prompt(kind: .filter, text: filter)
         case .sort:
             // Off, then each column in turn, then off again.
-            let all = SortColumn.allCases
+            let all = SortColumn.allCases.filter { $0 != .workflow || isHierarchical }
             let next = sort.map { all.firstIndex(of: $0)! + 1 } ?? 0
             setSort(next < all.count ? all[next] : nil, ascending: nil, app: app)
         case .reverseSort:
@@ -338,11 +369,10 @@ public final class RunScreen: ScreenModel {
         return []
     }
 
-    private func topLevelSelection() -> (node: Int32, id: String?)? {
-        guard var r = selectedRow, let t = tree, let d = data else { return nil }
+    private func topLevelSelection() -> SelectionKey? {
+        guard var r = selectedRow, let t = tree else { return nil }
         while t.parentRow[r] >= 0 { r = Int(t.parentRow[r]) }
-        let n = t.node[r]
-        return (n, n >= 0 ? d.jobs[Int(n)].id : nil)
+        return key(t.node[r])
     }
 
     private func toggle(_ row: Int, _ app: AppModel) {
@@ -351,7 +381,7 @@ public final class RunScreen: ScreenModel {
         var set = collapsed[view] ?? []
         if set.contains(n) { set.remove(n) } else { set.insert(n) }
         collapsed[view] = set
-        rebuild(app, keep: (n, n >= 0 ? data?.jobs[Int(n)].id : nil))
+        rebuild(app, keep: key(n))
     }
 
     /// Selects a row of the view (a binary search: visible rows ascend).
@@ -365,7 +395,7 @@ public final class RunScreen: ScreenModel {
     }
 
     public func setView(_ v: View, _ app: AppModel) {
-        let keepJob = selectedJob.flatMap { j in data.map { (Int32(j), Optional($0.jobs[j].id)) } }
+        let keepJob = selectedJob.map { key(Int32($0)) }
         view = v
         rebuild(app, keep: keepJob)
         app.notify("view: \(v.title)")
@@ -404,7 +434,7 @@ public final class RunScreen: ScreenModel {
             }
             select(row: i, app)
             let job = d.jobs[Int(t.node[i])]
-            app.notify("\(job.id): \(job.reason ?? what)")
+            app.notify("\(name(Int(t.node[i]), d)): \(job.reason ?? what)")
             return
         }
     }
@@ -453,7 +483,7 @@ public final class RunScreen: ScreenModel {
             let name = words.count > 1 ? words[1].lowercased() : ""
             if ["none", "off", "tree", "view"].contains(name) { setSort(nil, ascending: nil, app: app); return [] }
             let aliases = ["att": "attempt", "attempts": "attempt", "wall": "duration", "time": "duration", "exitcode": "exit", "code": "exit",
-                           "name": "job", "id": "job", "tr": "transformation"]
+                           "name": "job", "id": "job", "tr": "transformation", "wf": "workflow"]
             guard let column = SortColumn(rawValue: aliases[name] ?? name) else {
                 app.notify("usage: :sort \(SortColumn.allCases.map(\.rawValue).joined(separator: "|"))|none [asc|desc]", error: true)
                 return []
@@ -481,14 +511,14 @@ public final class RunScreen: ScreenModel {
             let job = d.jobs[j]
             if d.display[j] == .held {
                 // Held is a state of its own: since when, and the batch system's whole reason.
-                segments.append(.init(job.id + ": ", .text))
+                segments.append(.init(name(j, d) + ": ", .text))
                 let since = job.heldSince.map { " since " + Format.time($0, now: app.now, zone: app.timeZone) } ?? ""
                 segments.append(.init("held\(since): " + (job.reason ?? "no reason given"), .held))
             } else if let reason = job.reason {
-                segments.append(.init(job.id + ": ", .text))
+                segments.append(.init(name(j, d) + ": ", .text))
                 segments.append(.init(reason, d.display[j] == .failed ? .error : .dim))
             } else {
-                segments.append(.init(job.id, .text))
+                segments.append(.init(name(j, d), .text))
                 let p = d.parents[j].count, c = d.children[j].count
                 segments.append(.init("  \(p) parent\(p == 1 ? "" : "s"), \(c) child\(c == 1 ? "" : "ren")", .dim))
             }

@@ -5,27 +5,44 @@ import SkeinReports
 /// state glyph and colour, attempt, site, host and duration (more columns and a detail pane
 /// on wide terminals). Only the visible rows are built.
 enum RunView {
-    /// The job list's columns in `width` (the list's); its last column is the scrollbar's.
-    static func columns(_ width: Int) -> Columns {
+    /// The job list's columns in `width` (the list's; its last column is the scrollbar's) and
+    /// what each shows. A run with sub-workflows (`workflowWidth` > 0) gets a WORKFLOW column
+    /// after JOB: the tree, a filter or a sort lists jobs of every level together, and
+    /// same-named jobs of two workflows are told apart there. TRANSFORMATION makes room for
+    /// it (on a narrow list, HOST).
+    static func columns(_ width: Int, workflowWidth: Int = 0) -> (columns: Columns, shows: [RunScreen.SortColumn]) {
+        var specs: [(RunScreen.SortColumn, String, Int, Bool)]
         if width >= 100 {
-            return Columns([("JOB", 24, false), ("TRANSFORMATION", 20, false), ("ATT", 5, true), ("SITE", 10, false), ("HOST", 14, false),
-                            ("DURATION", 8, true), ("EXIT", 4, true)], flex: 0, total: width - 1, start: 3)
+            specs = [(.job, "JOB", 24, false), (.transformation, "TRANSFORMATION", 20, false), (.attempt, "ATT", 5, true), (.site, "SITE", 10, false),
+                     (.host, "HOST", 14, false), (.duration, "DURATION", 8, true), (.exit, "EXIT", 4, true)]
+        } else {
+            specs = [(.job, "JOB", 20, false), (.attempt, "ATT", 5, true), (.site, "SITE", 8, false), (.host, "HOST", 12, false), (.duration, "DURATION", 8, true)]
         }
-        return Columns([("JOB", 20, false), ("ATT", 5, true), ("SITE", 8, false), ("HOST", 12, false), ("DURATION", 8, true)],
-                       flex: 0, total: width - 1, start: 3)
+        if workflowWidth > 0 {
+            specs.insert((.workflow, "WORKFLOW", width >= 100 ? workflowWidth : min(12, workflowWidth), false), at: 1)
+            if width >= 100 { specs[2].2 = max(12, 20 - workflowWidth - 1) } else if width < 80 { specs.removeAll { $0.0 == .host } }
+        }
+        return (Columns(specs.map { ($0.1, $0.2, $0.3) }, flex: 0, total: width - 1, start: 3), specs.map(\.0))
+    }
+
+    /// The WORKFLOW column's width for `d`: 0 for a run without sub-workflows.
+    static func workflowWidth(_ d: RunData) -> Int {
+        guard d.status.workflows.count > 1 else { return 0 }
+        return min(16, max(8, d.status.workflows.map { TextWidth.of($0.label) }.max() ?? 8))
     }
 
     /// On a very wide list the JOB column keeps what the names (and a tree prefix) need; the
     /// rest goes to TRANSFORMATION as far as its names need, then stays blank at the end.
-    static func fit(_ cols: inout Columns, _ d: RunData) {
+    static func fit(_ cols: inout Columns, shows: [RunScreen.SortColumn], _ d: RunData) {
+        guard let tr = shows.firstIndex(of: .transformation) else { return }
         let needed = max(24, d.longestID + 12)
         let spare = cols.columns[0].width - needed
         guard spare > 0 else { return }
         cols.columns[0].width = needed
-        let more = min(spare, max(0, d.longestTransformation + 1 - cols.columns[1].width))
-        cols.columns[1].width += more
+        let more = min(spare, max(0, d.longestTransformation + 1 - cols.columns[tr].width))
+        cols.columns[tr].width += more
         for i in 1..<cols.x.count { cols.x[i] -= spare }
-        for i in 2..<cols.x.count { cols.x[i] += more }
+        for i in (tr + 1)..<cols.x.count { cols.x[i] += more }
     }
 
     static func draw(_ s: RunScreen, _ app: AppModel, _ buffer: inout CellBuffer, _ p: Painter) {
@@ -37,20 +54,16 @@ enum RunView {
             return
         }
         header(s, d, app, &buffer, p, y: content.y, width: w)
-        var cols = columns(list.width)
-        if list.width >= 100 { fit(&cols, d) }
-        if let sort = s.sort {
-            let names: [RunScreen.SortColumn] = list.width >= 100 ? [.job, .transformation, .attempt, .site, .host, .duration, .exit]
-                                                                  : [.job, .attempt, .site, .host, .duration]
-            if let i = names.firstIndex(of: sort) { cols.markSorted(i, s.ascending ? p.glyphs.up : p.glyphs.down) }
-        }
+        var (cols, shows) = columns(list.width, workflowWidth: workflowWidth(d))
+        if list.width >= 100 { fit(&cols, shows: shows, d) }
+        if let sort = s.sort, let i = shows.firstIndex(of: sort) { cols.markSorted(i, s.ascending ? p.glyphs.up : p.glyphs.down) }
+        let ownWorkflow = d.status.workflows.first?.label
         cols.header(&buffer, y: list.y - 1, style: p.style(.header), limit: list.maxX)
         buffer.put(s.view == .tree ? "" : "(\(s.view.title))", x: cols.x[0] + 4, y: list.y - 1, style: p.style(.dim), limit: cols.columns[0].width - 4)
         if d.jobs.isEmpty {
             let why = d.status.source == "dagman.out" ? "no run database: counts are DAGMan's progress lines, jobs are not listed" : "no jobs"
             buffer.put(why, x: 3, y: list.y + 1, style: p.style(.dim), limit: list.width - 4)
         }
-        let wide = list.width >= 100
         for row in 0..<list.height {
             let k = s.cursor.top + row
             guard k < s.rows.count else { break }
@@ -81,19 +94,22 @@ enum RunView {
                 } else {
                     buffer.putField(job.id, x: x, y: y, width: nameLimit, style: p.style(state == .failed ? .failed : .text))
                 }
-                var c = 1
-                func next(_ text: String, _ role: ThemeRole) { cols.cell(c, text, &buffer, y: y, style: p.style(role), limit: list.maxX); c += 1 }
-                if wide { next(d.transformation[j], .dim) }
-                if t.isReference(r) {
-                    // Shown in full where it first appears.
-                    if k == s.cursor.index { p.select(&buffer, Rect(x: 0, y: y, width: list.width, height: 1)) }
-                    continue
+                for c in 1..<shows.count {
+                    let cell: (String, ThemeRole)
+                    switch shows[c] {
+                    case .workflow: cell = (job.workflow, job.workflow == ownWorkflow ? .dim : .text)
+                    case .transformation: cell = (d.transformation[j], .dim)
+                    case .attempt: cell = (Format.attempt(job.attempt, of: job.maxAttempts), job.attempt > 1 ? .retrying : .text)
+                    case .site: cell = (job.site ?? "-", job.site == nil ? .dim : .text)
+                    case .host: cell = (job.host ?? "-", job.host == nil ? .dim : .text)
+                    case .duration: cell = (Format.duration(d.duration(j, now: app.now)), state.isActive ? .running : .text)
+                    case .exit: cell = (job.exitCode.map(String.init) ?? "-", (job.exitCode ?? 0) != 0 ? .failed : .dim)
+                    case .job, .state: continue
+                    }
+                    // A reference row names its job; the rest shows where it first appears.
+                    if t.isReference(r), shows[c] != .workflow, shows[c] != .transformation { break }
+                    cols.cell(c, cell.0, &buffer, y: y, style: p.style(cell.1), limit: list.maxX)
                 }
-                next(Format.attempt(job.attempt, of: job.maxAttempts), job.attempt > 1 ? .retrying : .text)
-                next(job.site ?? "-", job.site == nil ? .dim : .text)
-                next(job.host ?? "-", job.host == nil ? .dim : .text)
-                next(Format.duration(d.duration(j, now: app.now)), state.isActive ? .running : .text)
-                if wide { next(job.exitCode.map(String.init) ?? "-", (job.exitCode ?? 0) != 0 ? .failed : .dim) }
             }
             if k == s.cursor.index { p.select(&buffer, Rect(x: 0, y: y, width: list.width, height: 1)) }
         }
@@ -203,6 +219,7 @@ enum RunView {
         buffer.putField(job.id, x: x + 2, y: y, width: width - 2, style: p.style(.header))
         y += 2
         line("state", state.rawValue, state.role)
+        if d.status.workflows.count > 1 { line("workflow", job.workflow) }
         line("transform", d.transformation[j].isEmpty ? "-" : d.transformation[j])
         line("attempt", job.attempt == 0 ? "-" : "\(job.attempt) of \(max(job.attempt, job.maxAttempts))")
         line("site", job.site ?? "-")
