@@ -47,6 +47,22 @@ final class SubWorkflowNavigationTests: XCTestCase {
         unplanned.subworkflowUUIDs = [:]
         XCTAssertTrue(SubWorkflowNavigation.screen(opening: 1, in: unplanned, directory: Fixture.runDir, kind: .skein) is JobScreen)
     }
+
+    /// Marks and actions name a sub-workflow's job `workflow/id`, and go to its own run folder.
+    func testASubWorkflowsJobIsRetriedInItsOwnRunFolder() throws {
+        let data = try hierarchicalRun()
+        let (app, screen) = Fixture.runModel(width: 120, height: 30, data: data)
+        let row = try XCTUnwrap(screen.rows.firstIndex { screen.tree!.node[Int($0)] == 2 })
+        screen.cursor.index = row
+        _ = screen.handle(.mark, app: app)
+        XCTAssertEqual(screen.marks, ["inner/make"])
+        let inner = Fixture.runDir + "/00/00/inner_sub.000"
+        XCTAssertEqual(screen.handle(.retry, app: app), [.control(ControlRequest(runDirectory: inner, action: .retry(["make"])))])
+        XCTAssertEqual(screen.command(["retry", "inner/make"], app: app), [.control(ControlRequest(runDirectory: inner, action: .retry(["make"])))])
+        // The run's own `make` is done: nothing to retry.
+        XCTAssertEqual(screen.command(["retry", "make"], app: app), [])
+        XCTAssertTrue(app.currentMessage?.text.contains("only failed jobs can be retried") ?? false, "\(String(describing: app.currentMessage))")
+    }
 }
 
 /// The same on Pegasus's own hierarchical runs: one whose sub-workflow ran (its rows in the

@@ -220,14 +220,41 @@ public final class RunScreen: ScreenModel {
         else { app.notify("sort: off (\(view.title))") }
     }
 
-    /// The jobs actions apply to: the marked ones, else the selected one.
+    /// The jobs actions apply to: the marked ones, else the selected one; each by its name
+    /// (`workflow/id` for a job of a sub-workflow, as marks keep them).
     public func targets() -> [(id: String, state: DisplayState, reason: String?)] {
         guard let d = data else { return [] }
         if !marks.isEmpty {
-            return marks.sorted().compactMap { id in d.index[id].map { (id, d.display[Int($0)], d.jobs[Int($0)].reason) } }
+            return marks.sorted().compactMap { name in job(named: name, d).map { (name, d.display[$0], d.jobs[$0].reason) } }
         }
         guard let j = selectedJob else { return [] }
-        return [(d.jobs[j].id, d.display[j], d.jobs[j].reason)]
+        return [(name(j, d), d.display[j], d.jobs[j].reason)]
+    }
+
+    /// The job a name (`id`, or `workflow/id` for a sub-workflow's job) stands for.
+    func job(named name: String, _ d: RunData) -> Int? {
+        guard isHierarchical else { return d.index[name].map(Int.init) }
+        let own = d.status.workflows.first?.label
+        if let j = Self.job(name, workflow: own, in: d).map(Int.init), d.jobs[j].workflow == own { return j }
+        guard let slash = name.firstIndex(of: "/") else { return nil }
+        let workflow = String(name[..<slash]), id = String(name[name.index(after: slash)...])
+        guard let j = Self.job(id, workflow: workflow, in: d).map(Int.init), d.jobs[j].workflow == workflow else { return nil }
+        return j
+    }
+
+    /// One control request per workflow the named jobs are in, sent to that workflow's own
+    /// run folder (a sub-workflow's engine watches its own control folder).
+    func controls(_ names: [String], _ action: ([String]) -> ControlRequest.Action) -> [Effect] {
+        guard let d = data else { return [] }
+        var order: [String] = []
+        var ids: [String: [String]] = [:]
+        for name in names {
+            guard let j = job(named: name, d) else { continue }
+            let folder = SubWorkflowNavigation.directory(ofWorkflowOf: j, in: d) ?? directory
+            if ids[folder] == nil { order.append(folder) }
+            ids[folder, default: []].append(d.jobs[j].id)
+        }
+        return order.map { .control(ControlRequest(runDirectory: $0, action: action(ids[$0]!))) }
     }
 
     public func availability(_ command: Command, app: AppModel) -> Availability {
@@ -306,7 +333,7 @@ public final class RunScreen: ScreenModel {
             // Every job the list shows (a filter narrows it); all marked already: unmark them.
             let shown = Set(rows.compactMap { r -> String? in
                 let n = t.node[Int(r)]
-                return n >= 0 ? d.jobs[Int(n)].id : nil
+                return n >= 0 ? name(Int(n), d) : nil
             })
             if shown.isSubset(of: marks) {
                 marks.subtract(shown)
@@ -334,7 +361,7 @@ public final class RunScreen: ScreenModel {
             setSort(sort, ascending: !ascending, app: app)
         case .mark:
             guard let j = selectedJob else { return [] }
-            let id = d.jobs[j].id
+            let id = name(j, d)
             if marks.contains(id) { marks.remove(id) } else { marks.insert(id) }
             cursor.move(1, count: rows.count, page: page(app))
         case .clearMarks:
@@ -344,13 +371,13 @@ public final class RunScreen: ScreenModel {
             let skipped = targets().count - ids.count
             if skipped > 0 { app.notify("retry: \(ids.count) failed job(s); \(skipped) skipped (not failed)") }
             marks = []
-            return [.control(ControlRequest(runDirectory: directory, action: .retry(ids)))]
+            return controls(ids) { .retry($0) }
         case .kill:
             let (_, ids) = RunActions.kill(targets(), kind: runKind, engineAlive: d.engineAlive)
             let list = ids.count <= 6 ? ids.joined(separator: ", ") : ids.prefix(5).joined(separator: ", ") + " and \(ids.count - 5) more"
             app.confirm("kill", ["Kill \(ids.count == 1 ? "the job" : "\(ids.count) jobs") \(list)?", "",
                                  "Each gets SIGTERM, then SIGKILL after 5 s; the attempt fails and", "is retried if its dagman.RETRY allows."],
-                        [.control(ControlRequest(runDirectory: directory, action: .kill(ids)))])
+                        controls(ids) { .kill($0) })
             marks = []
         case .halt:
             return [.control(ControlRequest(runDirectory: directory, action: .halt))]
@@ -457,13 +484,14 @@ public final class RunScreen: ScreenModel {
             if words.count == 1 { return app.perform(isRetry ? .retry : .kill) }
             guard let d = data else { return [] }
             let ids = Array(words.dropFirst())
-            let unknown = ids.filter { d.index[$0] == nil }
+            // A sub-workflow's job by its name: workflow/id.
+            let unknown = ids.filter { job(named: $0, d) == nil }
             if !unknown.isEmpty { app.notify("\(words[0]): no such job in this run: \(unknown.joined(separator: ", "))", error: true); return [] }
-            let jobs = ids.map { id in (id: id, state: d.display[Int(d.index[id]!)], reason: d.jobs[Int(d.index[id]!)].reason) }
+            let jobs = ids.map { id in (id: id, state: d.display[job(named: id, d)!], reason: d.jobs[job(named: id, d)!].reason) }
             let (availability, ok) = isRetry ? RunActions.retry(jobs, kind: runKind) : RunActions.kill(jobs, kind: runKind, engineAlive: d.engineAlive)
             if case .disabled(let why) = availability { app.notify(why, error: true); return [] }
-            if isRetry { return [.control(ControlRequest(runDirectory: directory, action: .retry(ok)))] }
-            app.confirm("kill", ["Kill \(ok.joined(separator: ", "))?"], [.control(ControlRequest(runDirectory: directory, action: .kill(ok)))])
+            if isRetry { return controls(ok) { .retry($0) } }
+            app.confirm("kill", ["Kill \(ok.joined(separator: ", "))?"], controls(ok) { .kill($0) })
             return []
         case "halt": return app.perform(.halt)
         case "resume": return app.perform(.resume)

@@ -81,7 +81,7 @@ enum RunView {
                 let j = Int(n)
                 let job = d.jobs[j]
                 let state = d.display[j]
-                if s.marks.contains(job.id) { buffer.put(p.glyphs.mark, x: 0, y: y, style: p.style(.marked), limit: 1) }
+                if s.marks.contains(s.name(j, d)) { buffer.put(p.glyphs.mark, x: 0, y: y, style: p.style(.marked), limit: 1) }
                 buffer.put(state.glyph(p.glyphs), x: 1, y: y, style: p.style(state.role), limit: 1)
                 // The name with its tree prefix.
                 let prefix = treePrefix(s, t, r, p.glyphs, limit: cols.columns[0].width / 2)
