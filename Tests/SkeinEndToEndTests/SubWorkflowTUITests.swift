@@ -99,6 +99,17 @@ final class SubWorkflowTUITests: TmuxTestCase {
         try tmux.waitFor(timeout: 30, "skein › Runs › top › failures › check", "the inner check failed")
     }
 
+    /// The innermost workflow opened directly still shows every level, and Esc goes up one.
+    func testASubWorkflowOpenedDirectlyShowsItsLevelsAndEscGoesUp() throws {
+        let run = try threeLevelRun()
+        try tmux.start(command(["tui", run.appendingPathComponent("00/00/middle_sub/00/00/inner_sub").path]), width: 120, height: 36)
+        try tmux.waitFor(timeout: 30, "skein › Runs › top › middle › inner ", "check")
+        tmux.send("Escape")
+        try tmux.waitFor(timeout: 30, "skein › Runs › top › middle ", "WORKFLOW", "pegasus-plan_sub")
+        tmux.send("Escape")
+        try tmux.waitFor(timeout: 30, "skein › Runs › top ", "WORKFLOW", "middle")
+    }
+
     func testPegasusHierarchicalRunOpensItsSubWorkflowAndItsOwnSameNamedJob() throws {
         let fixture = SkeinBinary.repository.appendingPathComponent("Tests/Fixtures/pegasus-runs/hierarchical_wf_success")
         let run = scratch.appendingPathComponent("hierarchical_wf_success")

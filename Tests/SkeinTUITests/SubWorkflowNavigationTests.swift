@@ -107,6 +107,15 @@ final class PegasusSubWorkflowNavigationTests: XCTestCase {
         XCTAssertEqual(RunView.workflowWidth(data), 0, "one workflow: no WORKFLOW column")
     }
 
+    /// `skein tui CHILD` opens the child below its parents' Run views (the breadcrumb's levels).
+    func testASubWorkflowOpenedDirectlyHasItsParentsAbove() throws {
+        let dir = try Fixture.pegasus("hierarchical_wf_success")
+        let parents = SubWorkflowAncestors.of(dir + "/00/00/blackdiamond_diamond_subworkflow.000")
+        XCTAssertEqual(parents.map(\.directory), [dir])
+        XCTAssertEqual(parents.map(\.label), ["hierarchical-workflow"])
+        XCTAssertTrue(SubWorkflowAncestors.of(dir).isEmpty, "a root run has no parents")
+    }
+
     /// A reload keeps the selection on the sub-workflow's job, not the parent's of that name.
     func testTheSelectionStaysOnItsWorkflowsJobAcrossAReload() throws {
         let (dir, data) = try read("hierarchical_wf_success")

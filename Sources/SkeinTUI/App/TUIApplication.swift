@@ -154,6 +154,7 @@ public final class TUIApplication {
         if options.directories.count == 1, let dir = options.directories.first {
             let abs = RunLocation.absolute(dir)
             let kind: RunLocation.Kind = FileManager.default.fileExists(atPath: abs + "/plan.json") ? .skein : .pegasus
+            for parent in SubWorkflowAncestors.of(abs) { model.push(RunScreen(directory: parent.directory, label: parent.label, kind: kind)) }
             model.push(RunScreen(directory: abs, label: (abs as NSString).lastPathComponent, kind: kind))
         }
         var dirty = true
