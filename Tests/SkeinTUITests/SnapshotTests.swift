@@ -95,6 +95,15 @@ final class SnapshotTests: XCTestCase {
         let (wide, sorted) = try pegasusRun("hierarchical_wf_success", width: 160, height: 40)
         _ = sorted.command(["sort", "wf", "desc"], app: wide)
         assertSnapshot(frame(wide), "pegasus-hierarchical-sorted-160x40")
+        let (grouped, byWorkflow) = try pegasusRun("hierarchical_wf_success", width: 100, height: 30)
+        _ = grouped.handle(.char("v"))
+        _ = grouped.handle(.char("v"))
+        _ = grouped.handle(.char("v"))
+        XCTAssertEqual(byWorkflow.view, .workflow)
+        _ = grouped.handle(.char("j"))
+        _ = grouped.handle(.char("h"))  // up to the parent's group
+        _ = grouped.handle(.char("h"))  // folds it
+        assertSnapshot(frame(grouped), "pegasus-hierarchical-by-workflow-100x30")
     }
 
     func jobModel(_ run: String, job: String, width: Int, height: Int, tab: JobScreen.Tab) throws -> (AppModel, JobScreen) {

@@ -108,7 +108,7 @@ public struct Keymap: Sendable {
         Binding([.char("F")], .previousFailed, on: [.run], "jump to the previous failed job"),
         Binding([.char("n")], .nextRunning, on: [.run], "jump to the next running job"),
         Binding([.char("N")], .previousRunning, on: [.run], "jump to the previous running job"),
-        Binding([.char("v")], .cycleView, on: [.run], footer: "view", "tree / by level / by transformation"),
+        Binding([.char("v")], .cycleView, on: [.run], footer: "view", "tree / by level / by transformation (/ by workflow, with sub-workflows)"),
         Binding([.char("i")], .toggleDetail, on: [.run], "hide or show the detail pane (wide terminals)"),
         Binding([.char(" ")], .mark, on: [.run, .failures], "mark the job (actions apply to all marked jobs)"),
         Binding([.char("*")], .markAll, on: [.run], "mark every job shown (again: unmark them)"),

@@ -5,13 +5,14 @@ import SkeinReports
 /// transformation), with marks, collapse, filter, jump to failures, and actions.
 public final class RunScreen: ScreenModel {
     public enum View: String, CaseIterable, Sendable {
-        case tree, level, transformation
+        case tree, level, transformation, workflow
 
         public var title: String {
             switch self {
             case .tree: return "tree"
             case .level: return "by level"
             case .transformation: return "by transformation"
+            case .workflow: return "by workflow"
             }
         }
     }
@@ -24,6 +25,8 @@ public final class RunScreen: ScreenModel {
     public var wanted: Set<DataKey> { [.run(directory)] }
 
     public private(set) var data: RunData?
+    /// The jobs grouped by workflow (a run with sub-workflows), built when first shown.
+    private var byWorkflowTree: FlatTree?
     public private(set) var error: String?
     public private(set) var view = View.tree
     private var collapsed: [View: Set<Int32>] = [:]
@@ -43,6 +46,25 @@ public final class RunScreen: ScreenModel {
         case job, workflow, transformation, attempt, site, host, duration, exit, state
     }
 
+    /// The jobs grouped by the workflow they are in, one group per workflow label in the
+    /// run's order (root first), each in the tree's order.
+    private var byWorkflow: FlatTree {
+        if let byWorkflowTree { return byWorkflowTree }
+        guard let d = data else { return FlatTree() }
+        var labels: [String] = []
+        var members: [String: [Int32]] = [:]
+        for w in d.status.workflows where members[w.label] == nil { labels.append(w.label); members[w.label] = [] }
+        for i in 0..<d.tree.count where d.tree.node[i] >= 0 && !d.tree.isReference(i) {
+            let j = d.tree.node[i]
+            let label = d.jobs[Int(j)].workflow
+            if members[label] == nil { labels.append(label) }
+            members[label, default: []].append(j)
+        }
+        let tree = FlatTree.grouped(titles: labels, members: labels.map { members[$0]! })
+        byWorkflowTree = tree
+        return tree
+    }
+
     /// Whether the run has sub-workflows: its jobs then belong to several workflows.
     public var isHierarchical: Bool { (data?.status.workflows.count ?? 0) > 1 }
 
@@ -56,6 +78,7 @@ public final class RunScreen: ScreenModel {
         guard let d = data else { return nil }
         switch view {
         case .tree: return d.tree
+        case .workflow: return byWorkflow
         case .level: return d.byLevel
         case .transformation: return d.byTransformation
         }
@@ -81,6 +104,7 @@ public final class RunScreen: ScreenModel {
         case .run(let d):
             let keep = selectionKey()
             data = d
+            byWorkflowTree = nil
             error = nil
             rebuild(app, keep: keep)
         case .failed(let message):
@@ -347,7 +371,7 @@ public final class RunScreen: ScreenModel {
             cursor.clamp(count: rows.count, page: page(app))
             app.notify("detail pane \(showDetail ? "shown" : "hidden (i shows it)")")
         case .cycleView:
-            let all = View.allCases
+            let all = View.allCases.filter { $0 != .workflow || isHierarchical }
             setView(all[(all.firstIndex(of: view)! + 1) % all.count], app)
         case .filter:
             app.prompt = Prompt(kind: .filter, text: filter)
@@ -499,7 +523,7 @@ public final class RunScreen: ScreenModel {
         case "view":
             let name = words.count > 1 ? words[1].lowercased() : ""
             guard let v = View.allCases.first(where: { $0.rawValue.hasPrefix(name) && !name.isEmpty }) else {
-                app.notify("usage: :view tree|level|transformation", error: true)
+                app.notify("usage: :view tree|level|transformation|workflow", error: true)
                 return []
             }
             setView(v, app)

@@ -21,6 +21,14 @@ enum RunView {
         if workflowWidth > 0 {
             specs.insert((.workflow, "WORKFLOW", width >= 100 ? workflowWidth : min(12, workflowWidth), false), at: 1)
             if width >= 100 { specs[2].2 = max(12, 20 - workflowWidth - 1) } else if width < 80 { specs.removeAll { $0.0 == .host } }
+            // JOB keeps its minimum: WORKFLOW, then HOST, give up columns down to 10.
+            var short = specs[0].2 - (width - 1 - 3 - specs.dropFirst().reduce(specs.count - 1) { $0 + $1.2 })
+            for shrink in [RunScreen.SortColumn.workflow, .host] where short > 0 {
+                guard let i = specs.firstIndex(where: { $0.0 == shrink }) else { continue }
+                let cut = min(short, max(0, specs[i].2 - 10))
+                specs[i].2 -= cut
+                short -= cut
+            }
         }
         return (Columns(specs.map { ($0.1, $0.2, $0.3) }, flex: 0, total: width - 1, start: 3), specs.map(\.0))
     }
