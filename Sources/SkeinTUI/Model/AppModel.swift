@@ -328,7 +328,7 @@ public final class AppModel {
     // MARK: the command line
 
     /// `:retry JOB`, `:kill JOB`, `:halt`, `:resume`, `:remove`, `:theme NAME`, `:sort COL`,
-    /// `:view tree|level|transformation`, `:open DIR`, `:help`, `:q`.
+    /// `:view tree|level|transformation|workflow`, `:open DIR`, `:help`, `:q`.
     public func runCommandLine(_ text: String) -> [Effect] {
         let words = text.split(separator: " ").map(String.init)
         guard let verb = words.first else { return [] }
@@ -371,7 +371,7 @@ public final class AppModel {
             return top.kind == .runs ? RunsScreen.SortColumn.allCases.map(\.rawValue) : []
         case "retry", "kill":
             guard let run = top as? RunScreen, let d = run.data else { return [] }
-            return d.jobs.map(\.id)
+            return d.jobs.indices.map { run.name($0, d) }  // a sub-workflow's job as workflow/id
         default: return []
         }
     }
@@ -487,7 +487,7 @@ public final class AppModel {
         lines.append(DocLine("Prompts: Enter accepts, Esc cancels (a filter: clears it), Backspace deletes, Ctrl-u clears.", .dim))
         lines.append(DocLine("At the : prompt, Tab completes and ↑ ↓ recall the commands run before.", .dim))
         lines.append(DocLine("Commands (:): retry [JOB...], kill JOB..., halt, resume, remove, sort COLUMN [asc|desc],", .dim))
-        lines.append(DocLine("  view tree|level|transformation, theme NAME, open DIR, reload, help, q; in a log, N goes to line N", .dim))
+        lines.append(DocLine("  view tree|level|transformation|workflow, theme NAME, open DIR, reload, help, q; in a log, N goes to line N", .dim))
         lines.append(DocLine("Huge logs: the end shows at once, lines are counted in the background (status line); g, G, :N", .dim))
         lines.append(DocLine("  and / reach the whole file, a search runs in the background (Esc stops it).", .dim))
         lines.append(DocLine("Mouse: click selects (a second click opens), the wheel scrolls, a key hint runs.", .dim))
