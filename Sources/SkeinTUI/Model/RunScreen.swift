@@ -26,7 +26,7 @@ public final class RunScreen: ScreenModel {
 
     public private(set) var data: RunData?
     /// The jobs grouped by workflow (a run with sub-workflows), built when first shown.
-    private var byWorkflowTree: FlatTree?
+    var byWorkflowTree: FlatTree?
     public private(set) var error: String?
     public private(set) var view = View.tree
     private var collapsed: [View: Set<Int32>] = [:]
@@ -46,27 +46,6 @@ public final class RunScreen: ScreenModel {
         case job, workflow, transformation, attempt, site, host, duration, exit, state
     }
 
-    /// The jobs grouped by the workflow they are in, one group per workflow label in the
-    /// run's order (root first), each in the tree's order.
-    private var byWorkflow: FlatTree {
-        if let byWorkflowTree { return byWorkflowTree }
-        guard let d = data else { return FlatTree() }
-        var labels: [String] = []
-        var members: [String: [Int32]] = [:]
-        for w in d.status.workflows where members[w.label] == nil { labels.append(w.label); members[w.label] = [] }
-        for i in 0..<d.tree.count where d.tree.node[i] >= 0 && !d.tree.isReference(i) {
-            let j = d.tree.node[i]
-            let label = d.jobs[Int(j)].workflow
-            if members[label] == nil { labels.append(label) }
-            members[label, default: []].append(j)
-        }
-        let tree = FlatTree.grouped(titles: labels, members: labels.map { members[$0]! })
-        byWorkflowTree = tree
-        return tree
-    }
-
-    /// Whether the run has sub-workflows: its jobs then belong to several workflows.
-    public var isHierarchical: Bool { (data?.status.workflows.count ?? 0) > 1 }
 
     public init(directory: String, label: String, kind: RunLocation.Kind) {
         self.directory = directory
@@ -128,19 +107,6 @@ public final class RunScreen: ScreenModel {
         return (n, d.jobs[Int(n)].id, d.jobs[Int(n)].workflow)
     }
 
-    /// Job `j` as messages name it: `workflow/id` for a job of a sub-workflow.
-    func name(_ j: Int, _ d: RunData) -> String {
-        let job = d.jobs[j]
-        return isHierarchical && job.workflow != d.status.workflows.first?.label ? job.workflow + "/" + job.id : job.id
-    }
-
-    /// The index of the job `id` of `workflow`: the id's first job when that is the one.
-    static func job(_ id: String, workflow: String?, in d: RunData) -> Int32? {
-        guard let first = d.index[id] else { return nil }
-        if workflow == nil || d.jobs[Int(first)].workflow == workflow { return first }
-        return d.jobs.indices.first { d.jobs[$0].id == id && d.jobs[$0].workflow == workflow }.map(Int32.init) ?? first
-    }
-
     /// Recomputes the visible rows (collapse or filter), keeping the selection on its job.
     func rebuild(_ app: AppModel, keep: SelectionKey?) {
         guard let t = tree, let d = data else { rows = []; return }
@@ -151,13 +117,15 @@ public final class RunScreen: ScreenModel {
             let pattern = Array(f.utf8)
             let byStateOnly = f.hasPrefix("state:")
             // workflow:NAME (wf:NAME): the jobs of the workflows whose label holds NAME.
-            let workflow = ["workflow:", "wf:"].first { f.hasPrefix($0) }.map { String(f.dropFirst($0.count)) }
+            let workflows = ["workflow:", "wf:"].first { f.hasPrefix($0) }.map { prefix in
+                Set(d.status.workflows.map(\.label).filter { $0.lowercased().contains(f.dropFirst(prefix.count)) })
+            }
             for i in 0..<t.count {
                 let n = t.node[i]
                 guard n >= 0, t.flags[i] & FlatTree.reference == 0 else { continue }
                 let j = Int(n)
-                if let workflow {
-                    if d.jobs[j].workflow.lowercased().contains(workflow) { out.append(Int32(i)) }
+                if let workflows {
+                    if workflows.contains(d.jobs[j].workflow) { out.append(Int32(i)) }
                 } else if d.display[j] == state || (!byStateOnly && d.matches(j, pattern)) {
                     out.append(Int32(i))
                 }
@@ -253,32 +221,6 @@ public final class RunScreen: ScreenModel {
         }
         guard let j = selectedJob else { return [] }
         return [(name(j, d), d.display[j], d.jobs[j].reason)]
-    }
-
-    /// The job a name (`id`, or `workflow/id` for a sub-workflow's job) stands for.
-    func job(named name: String, _ d: RunData) -> Int? {
-        guard isHierarchical else { return d.index[name].map(Int.init) }
-        let own = d.status.workflows.first?.label
-        if let j = Self.job(name, workflow: own, in: d).map(Int.init), d.jobs[j].workflow == own { return j }
-        guard let slash = name.firstIndex(of: "/") else { return nil }
-        let workflow = String(name[..<slash]), id = String(name[name.index(after: slash)...])
-        guard let j = Self.job(id, workflow: workflow, in: d).map(Int.init), d.jobs[j].workflow == workflow else { return nil }
-        return j
-    }
-
-    /// One control request per workflow the named jobs are in, sent to that workflow's own
-    /// run folder (a sub-workflow's engine watches its own control folder).
-    func controls(_ names: [String], _ action: ([String]) -> ControlRequest.Action) -> [Effect] {
-        guard let d = data else { return [] }
-        var order: [String] = []
-        var ids: [String: [String]] = [:]
-        for name in names {
-            guard let j = job(named: name, d) else { continue }
-            let folder = SubWorkflowNavigation.directory(ofWorkflowOf: j, in: d) ?? directory
-            if ids[folder] == nil { order.append(folder) }
-            ids[folder, default: []].append(d.jobs[j].id)
-        }
-        return order.map { .control(ControlRequest(runDirectory: $0, action: action(ids[$0]!))) }
     }
 
     public func availability(_ command: Command, app: AppModel) -> Availability {
