@@ -6,9 +6,9 @@
 #   SKEIN_BIN=/path/to/skein Benchmarks/transfer.sh    # skein-transfer is taken beside it
 #   RUNS=3 BIG_MIB=1024 SMALL_FILES=1000 Benchmarks/transfer.sh
 #
-# Files live on a tmpfs (/dev/shm) so neither tool waits on the disk; the server is Python's
-# threading HTTP server on 127.0.0.1 (the same for both tools). Shapes, alternating tools for
-# RUNS (3) rounds, median wall seconds of each:
+# Files live on a tmpfs (/dev/shm) so neither tool waits on the disk; the server is the tests'
+# HTTP server (scripts/test-servers.sh: Python's threading server on 127.0.0.1), the same for
+# both tools. Shapes, alternating tools for RUNS (3) rounds, median wall seconds of each:
 #   small   SMALL_FILES (1,000) files of 10 KB: skein-transfer with one list (8 at once) vs a
 #           loop of one `curl -sS -o` process per file
 #   big     one file of BIG_MIB (1,024) MiB: skein-transfer vs one `curl -sS -o`
@@ -29,29 +29,17 @@ XFER="$(dirname "$SKEIN")/skein-transfer"
 command -v curl >/dev/null || { say "curl is needed (apt-get install curl)"; exit 1; }
 
 BASE="$(mktemp -d /dev/shm/skein-bench-transfer.XXXXXX 2>/dev/null || mktemp -d)"
-cleanup() { [[ -n "${SERVER:-}" ]] && kill "$SERVER" 2>/dev/null; rm -rf "$BASE"; }
+# The server is the tests' (scripts/test-servers.sh), started under BASE so it serves from tmpfs.
+cleanup() { "$ROOT/scripts/test-servers.sh" stop "$BASE/servers" >/dev/null 2>&1 || true; rm -rf "$BASE"; }
 trap cleanup EXIT
-mkdir -p "$BASE/served/small"
-say "making $SMALL_FILES files of 10 KB and one of $BIG_MIB MiB in $BASE"
+eval "$(SKEIN_TEST_SERVERS_OWNER=$$ "$ROOT/scripts/test-servers.sh" start "$BASE/servers" http)"
+SERVED="$SKEIN_TEST_HTTP_ROOT"
+URL="$SKEIN_TEST_HTTP_URL"
+mkdir -p "$SERVED/small"
+say "making $SMALL_FILES files of 10 KB and one of $BIG_MIB MiB in $SERVED"
 head -c 10240 /dev/urandom > "$BASE/one-small"
-for ((i = 0; i < SMALL_FILES; i++)); do cp "$BASE/one-small" "$BASE/served/small/f$i"; done
-head -c $((BIG_MIB * 1024 * 1024)) /dev/zero > "$BASE/served/big"
-
-python3 - "$BASE/port" "$BASE/served" <<'PY' &
-import functools, http.server, os, sys
-class Quiet(http.server.SimpleHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    disable_nagle_algorithm = True
-    def log_message(self, *args): pass
-http.server.ThreadingHTTPServer.request_queue_size = 128  # the default 5 drops SYNs of parallel clients
-server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=sys.argv[2]))
-open(sys.argv[1] + ".tmp", "w").write(str(server.server_address[1])); os.rename(sys.argv[1] + ".tmp", sys.argv[1])
-server.serve_forever()
-PY
-SERVER=$!
-for _ in $(seq 100); do [[ -s "$BASE/port" ]] && break; sleep 0.1; done
-PORT="$(cat "$BASE/port")"
-URL="http://127.0.0.1:$PORT"
+for ((i = 0; i < SMALL_FILES; i++)); do cp "$BASE/one-small" "$SERVED/small/f$i"; done
+head -c $((BIG_MIB * 1024 * 1024)) /dev/zero > "$SERVED/big"
 
 python3 - "$BASE" "$URL" "$SMALL_FILES" <<'PY'
 import json, sys
