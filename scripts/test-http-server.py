@@ -41,6 +41,15 @@ def main():
         def log_message(self, *args):
             pass
 
+        def setup(self):
+            # TLS handshakes happen here, in the connection's own thread: done in accept()
+            # (the default), one client that connects and stalls would hold every other.
+            if isinstance(self.request, ssl.SSLSocket):
+                self.request.settimeout(30)
+                self.request.do_handshake()
+                self.request.settimeout(None)
+            super().setup()
+
         def do_GET(self):
             with log_lock:
                 log.write(self.path + "\n")
@@ -65,7 +74,7 @@ def main():
     if options.cert:
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.load_cert_chain(options.cert, options.key)
-        server.socket = context.wrap_socket(server.socket, server_side=True)
+        server.socket = context.wrap_socket(server.socket, server_side=True, do_handshake_on_connect=False)
     with open(options.port_file + ".tmp", "w") as f:
         f.write(str(server.server_address[1]))
     os.rename(options.port_file + ".tmp", options.port_file)
