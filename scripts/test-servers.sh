@@ -78,13 +78,15 @@ ensure_packages() {
 
 # -------------------------------------------------------------- daemons ---
 
-# pid of server $1 (http|https|ssh) of this DIR if it runs, else nothing
+# whether process $1 runs (exited but not yet reaped counts as gone)
+alive() { [ -d "/proc/$1" ] && [ "$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1)" != Z ]; }
+
+# pid of server $1 (http|https|ssh|watch) of this DIR if it runs, else nothing
 server_pid() {
   local pidf=$DIR/run/$1.pid pid
   [ -s "$pidf" ] || return 1
   pid=$(tr -dc '0-9' <"$pidf")
-  [ -n "$pid" ] && [ -d "/proc/$pid" ] || return 1
-  [ "$(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null | cut -d' ' -f1)" != Z ] || return 1
+  [ -n "$pid" ] && alive "$pid" || return 1
   # guard against pid reuse: a program started for this DIR
   tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$DIR/" || return 1
   echo "$pid"
@@ -123,7 +125,8 @@ start_web() {
   local i
   for i in $(seq 200); do
     [ -s "$DIR/run/$scheme.port" ] && break
-    server_pid "$scheme" >/dev/null || die "the $scheme server exited at start: $(tail -3 "$DIR/log/$scheme.log")"
+    # (not server_pid: until the exec, the child's command line is still this script's)
+    alive "$(cat "$DIR/run/$scheme.pid")" || die "the $scheme server exited at start: $(tail -3 "$DIR/log/$scheme.log")"
     sleep 0.1
   done
   [ -s "$DIR/run/$scheme.port" ] || die "the $scheme server did not start within 20 s"
@@ -169,7 +172,7 @@ LogLevel ERROR
 EOF
     spawn ssh "$(command -v sshd)" -D -e -f "$keys/sshd_config"
     for i in $(seq 100); do
-      server_pid ssh >/dev/null || break
+      alive "$(cat "$DIR/run/ssh.pid")" || break
       if port_open "$candidate"; then port=$candidate; break 2; fi
       sleep 0.1
     done
