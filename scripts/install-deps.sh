@@ -9,9 +9,10 @@ packages=(
   libyaml-dev        # Pegasus YAML reading
   libcurl4-openssl-dev  # data transfers
   pkg-config         # SwiftPM finds the C libraries through it
+  python3            # transfer tests: the HTTP/HTTPS test server (scripts/test-http-server.py)
   python3-yaml       # tests compare Skein's YAML with PyYAML's reading of it
   tmux               # end-to-end tests of the TUI (send-keys, capture-pane)
-  openssh-server     # transfer tests: a real sshd for scp and sftp, started by the tests
+  openssh-server     # transfer tests: a real sshd for scp and sftp (scripts/test-servers.sh)
   openssh-client     # ssh-keygen for the test server's keys
   openssl            # transfer tests: a self-signed certificate for the https server
   podman             # jobs in containers (transformations with `container:`), and their tests

@@ -96,6 +96,7 @@ final class CurlTry {
         skein_curl_set_long(easy, CURLOPT_LOW_SPEED_LIMIT, 1)
         skein_curl_set_long(easy, CURLOPT_LOW_SPEED_TIME, max(1, Int(settings.stallTimeout)))
         skein_curl_set_long(easy, CURLOPT_BUFFERSIZE, 512 * 1024)
+        ConnectionPolicy.apply(to: easy)
         if let ca = settings.caFile { skein_curl_set_string(easy, CURLOPT_CAINFO, ca) }
         if scheme == "scp" || scheme == "sftp" {
             if let key = settings.sshPrivateKey {

@@ -5,8 +5,8 @@ import CCurl
 import Foundation
 
 /// Moves many files at once in this process, without a process per file: remote transfers
-/// share one libcurl multi handle driven by one thread (connections are reused between
-/// files of the same server); local ones are links or copies on a worker queue. Each file
+/// share one libcurl multi handle driven by one thread (idle connections are reused between
+/// files of the same server, a busy one never waited for: `ConnectionPolicy`); local ones are links or copies on a worker queue. Each file
 /// is tried again with backoff when the failure may pass (a broken connection, a 5xx), and
 /// `done` is called once per request, on an internal thread: it must not block.
 public final class TransferEngine: @unchecked Sendable {
@@ -44,7 +44,7 @@ public final class TransferEngine: @unchecked Sendable {
         self.settings = settings
         multi = curl_multi_init()
         localSlots = DispatchSemaphore(value: max(1, settings.concurrent))
-        skein_curl_multi_set_long(multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, max(1, settings.concurrent))
+        ConnectionPolicy.apply(to: multi, concurrent: settings.concurrent)
         let thread = Thread { [unowned self] in self.loop() }
         thread.name = "skein.transfer"
         thread.start()
