@@ -11,8 +11,8 @@ final class TransferCrashTests: ReliabilityTestCase {
     func testKillingTheEngineMidTransferResumesWithoutRepeatingOrLosingFiles() throws {
         let served = scratch.appendingPathComponent("served").path
         try FileManager.default.createDirectory(atPath: served, withIntermediateDirectories: true)
-        // The large file comes from a throttled server of its own, the small ones from another:
-        // libcurl may hold a second request to one server until the first connection is free.
+        // The large file comes throttled (`bytesPerSecond`), the small ones at full speed, so the
+        // engine can be killed while the large one is still flowing.
         let server = try LocalHTTPServer(root: served, tls: false, scratch: scratch.path)
         let slowScratch = scratch.appendingPathComponent("slow").path
         try FileManager.default.createDirectory(atPath: slowScratch, withIntermediateDirectories: true)
