@@ -292,7 +292,11 @@ public final class SlurmExecutor: JobExecutor, @unchecked Sendable {
     /// command. A failed record waits for the poll, which asks Slurm why (a signal, a time
     /// limit). A sandboxed job's script still takes its outputs back after kickstart wrote
     /// the record, so only the poll ends it.
-    func checkRecords() {
+    func checkRecords(at now: Double = WallClock.now()) {
+        // At most `recordLooksPerSecond` stats, so thousands of queued jobs do not load a
+        // shared filesystem: the looks are spaced out as the queue grows.
+        guard now >= nextRecordCheck else { return }
+        nextRecordCheck = now + Double(submitted.count) / Self.recordLooksPerSecond - settings.recordCheckInterval / 2
         let done = submitted.filter { id, entry in
             entry.launch.planned.sandbox == nil && records.settled(id, path: entry.launch.recordFile)
         }
@@ -304,6 +308,9 @@ public final class SlurmExecutor: JobExecutor, @unchecked Sendable {
             finish(id, AttemptEnd(exit: facts.exit, recordWritten: true, host: facts.hostname, schedulerID: id))
         }
     }
+
+    private var nextRecordCheck = 0.0
+    static let recordLooksPerSecond = 5_000.0
 
     /// Attempts ended by `checkRecords`, and settled records it read (for tests).
     private(set) var recordEnds = 0
