@@ -10,8 +10,11 @@
 #
 # The reference submits the same 500 jobs with `sbatch --wrap /bin/true` in a loop (the
 # fan-out's dependencies as `--dependency=afterok`), then polls `squeue` every 0.5 s until the
-# queue is empty, as a hand-written script would. Skein runs `skein run --batch` with a poll
-# interval of 0.5 s and full records and provenance.
+# queue is empty, as a hand-written script would. A second loop does the same with each job run
+# under skein-kickstart (record, stdout and stderr files, as Skein's jobs), so the difference
+# splits into the wrapper's share and the engine's. Skein runs `skein run --batch` with a poll
+# interval of 0.5 s and full records and provenance. When slurmctld's log is readable, it also
+# prints how long a job of each holds its Slurm slot.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 JOBS="${JOBS:-500}"
@@ -49,20 +52,31 @@ YAML
 sed -i 's/name: local, pfn: \/bin\/true/name: hpc, pfn: \/bin\/true/; s/- name: local$/- name: hpc/' "$wf/transformations.yml"
 "$SKEIN_BIN" validate "$wf/workflow.yml" -q >/dev/null
 
-# --- reference: sbatch in a shell loop (run under `bash -c` so /usr/bin/time sees its CPU) ---
+# --- reference: sbatch in a shell loop (run by bash under /usr/bin/time, which sees its CPU) ---
+# `reference ref` runs /bin/true as the jobs; `reference refks` runs each under skein-kickstart
+# with a record, stdout and stderr file as Skein's jobs do, to tell kickstart's share of the
+# difference from the engine's.
 reference() {
+  local name=$1
   cat > "$work/reference.sh" <<'SH'
 set -euo pipefail
-jobs=$1; poll=$2
-first=$(sbatch --parsable --output=/dev/null --wrap /bin/true)
+jobs=$1; poll=$2; name=$3; kickstart=$4; folder=$5
+payload() {
+  if [ "$name" = refks ]; then
+    echo "exec $kickstart -n noop -N job$1 -R hpc -L ref -w $folder -o $folder/$1.stdout -e $folder/$1.stderr -r $folder/$1.out -- /bin/true"
+  else
+    echo /bin/true
+  fi
+}
+first=$(sbatch --parsable --job-name="$name" --output=/dev/null --wrap "$(payload 1)")
 n=1
 middle=()
 for ((i = 2; i < jobs; i++)); do
-  middle+=("$(sbatch --parsable --output=/dev/null --dependency=afterok:$first --wrap /bin/true)")
+  middle+=("$(sbatch --parsable --job-name="$name" --output=/dev/null --dependency=afterok:$first --wrap "$(payload $i)")")
   n=$((n + 1))
 done
 deps=$(IFS=:; echo "${middle[*]}")
-sbatch --parsable --output=/dev/null --dependency=afterok:$deps --wrap /bin/true >/dev/null
+sbatch --parsable --job-name="$name" --output=/dev/null --dependency=afterok:$deps --wrap "$(payload $jobs)" >/dev/null
 n=$((n + 1))
 q=0
 while [ -n "$(squeue --noheader --me --format=%i)" ]; do
@@ -71,13 +85,14 @@ done
 q=$((q + 1))
 echo "sbatch $n squeue $q"
 SH
-  local start end
+  local start end folder="$work/$name.records"
+  rm -rf "$folder"; mkdir -p "$folder"
   start=$(now)
-  /usr/bin/time -f '%U %S' -o "$work/ref.time" bash "$work/reference.sh" "$JOBS" "$POLL" > "$work/ref.out"
+  /usr/bin/time -f '%U %S' -o "$work/ref.time" bash "$work/reference.sh" "$JOBS" "$POLL" "$name" "$(dirname "$SKEIN_BIN")/skein-kickstart" "$folder" > "$work/ref.out"
   end=$(now)
   read -r sb q < <(awk '{print $2, $4}' "$work/ref.out")
   read -r u s < "$work/ref.time"
-  echo "ref $(python3 -c "print($end - $start)") $(python3 -c "print($u + $s)") $((sb + q)) $q"
+  echo "$name $(python3 -c "print($end - $start)") $(python3 -c "print($u + $s)") $((sb + q)) $q"
 }
 
 # --- Skein: plans and runs, full records and provenance ---
@@ -97,19 +112,23 @@ skein_round() {
 }
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+jobcomp_start=$(wc -l < "$jobcomp" 2>/dev/null || echo 0)
 results="$work/results"
 : > "$results"
 for ((round = 1; round <= ROUNDS; round++)); do
-  if ((round % 2)); then reference >> "$results"; skein_round "$round" >> "$results"
-  else skein_round "$round" >> "$results"; reference >> "$results"; fi
+  if ((round % 2)); then reference ref >> "$results"; skein_round "$round" >> "$results"; reference refks >> "$results"
+  else reference refks >> "$results"; skein_round "$round" >> "$results"; reference ref >> "$results"; fi
   printf 'round %d of %d done\n' "$round" "$ROUNDS" >&2
 done
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
-python3 - "$JOBS" "$POLL" "$results" "$load_before" "$load_after" <<'PY'
-import statistics, sys
+ctld_log="$(sed -n 's/^SlurmctldLogFile=//p' "$SLURM_CONF")"
+python3 - "$JOBS" "$POLL" "$results" "$load_before" "$load_after" "$jobcomp" "$jobcomp_start" "$ctld_log" <<'PY'
+import re, statistics, sys
+from datetime import datetime
 jobs, poll = int(sys.argv[1]), float(sys.argv[2])
-rows = {"ref": [], "skein": []}
+rows = {"ref": [], "refks": [], "skein": []}
+labels = (("ref", "sbatch loop (ref)"), ("refks", "loop + kickstart"), ("skein", "skein run --batch"))
 for line in open(sys.argv[3]):
     name, wall, cpu, commands, squeue = line.split()
     rows[name].append((float(wall), float(cpu), int(commands), int(squeue)))
@@ -117,10 +136,33 @@ med = lambda name, i: statistics.median(r[i] for r in rows[name])
 print(f"Slurm fan-out of {jobs} jobs (1 -> {jobs-2} -> 1), poll interval {poll} s, one-node cluster, "
       f"{len(rows['ref'])} alternating rounds, medians; load average {sys.argv[4]} before, {sys.argv[5]} after")
 print(f"{'':22}{'end-to-end s':>14}{'jobs/s':>9}{'client CPU s':>14}{'commands':>10}{'squeue':>8}")
-for name, label in (("ref", "sbatch loop (ref)"), ("skein", "skein run --batch")):
+for name, label in labels:
     print(f"{label:22}{med(name, 0):14.2f}{jobs / med(name, 0):9.1f}{med(name, 1):14.2f}{int(med(name, 2)):10d}{int(med(name, 3)):8d}")
-print("rounds (end-to-end s, ref / skein): " + ", ".join(f"{r[0]:.1f}/{s[0]:.1f}" for r, s in zip(rows["ref"], rows["skein"])))
+print("rounds (end-to-end s, ref / loop + kickstart / skein): " + ", ".join(f"{r[0]:.1f}/{k[0]:.1f}/{s[0]:.1f}" for r, k, s in zip(rows["ref"], rows["refks"], rows["skein"])))
 print(f"ratio skein/ref: end-to-end time {med('skein', 0) / med('ref', 0):.2f} (target <= 1.1), commands {med('skein', 2) / med('ref', 2):.2f}")
+print(f"ratio (loop + kickstart)/ref: end-to-end time {med('refks', 0) / med('ref', 0):.2f}; skein/(loop + kickstart): {med('skein', 0) / med('refks', 0):.2f}")
 per_interval = max(s[3] / max(s[0] / poll, 1) for s in rows["skein"])
 print(f"skein squeue calls per poll interval of the run: {per_interval:.2f} at most (target <= 1)")
+
+# Where Slurm's time goes: how long each job held its slot (allocation to completion, from
+# slurmctld's log) and how long the slot stayed free before the next allocation.
+try:
+    side = {}
+    with open(sys.argv[6]) as comp:
+        for number, line in enumerate(comp):
+            if number < int(sys.argv[7]): continue
+            f = dict(t.split("=", 1) for t in line.split() if "=" in t)
+            side[int(f["JobId"])] = f.get("Name") if f.get("Name") in ("ref", "refks") else "skein"
+    alloc, done = {}, {}
+    with open(sys.argv[8]) as log:
+        for line in log:
+            m = re.match(r"\[(.*?)\] (?:sched: |sched/backfill: .*?)?Allocate JobId=(\d+)", line) or re.match(r"\[(.*?)\] _job_complete: JobId=(\d+) (done)", line)
+            if m and int(m.group(2)) in side:
+                (done if m.lastindex == 3 else alloc)[int(m.group(2))] = datetime.fromisoformat(m.group(1)).timestamp()
+    for name, label in labels:
+        ids = [i for i, s in side.items() if s == name and i in alloc and i in done]
+        held = statistics.median(done[i] - alloc[i] for i in ids)
+        print(f"{label}: a job holds its Slurm slot {held * 1000:.0f} ms (median of {len(ids)}, allocation to completion in slurmctld's log)")
+except (OSError, ValueError, statistics.StatisticsError) as error:
+    print(f"(no per-job slot times: {error})")
 PY
