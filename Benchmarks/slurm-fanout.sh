@@ -1,19 +1,24 @@
 #!/usr/bin/env bash
 # Skein on Slurm vs `sbatch` in a shell loop: a 500-job fan-out (1 -> 498 -> 1) through a real
-# one-node Slurm. Prints submit rate, Slurm commands called and end-to-end time of each, and
-# the ratios, measured in one run.
+# one-node Slurm. Prints end-to-end time, client CPU time and Slurm commands of each, and the
+# ratios, measured in one run: ROUNDS rounds (default 3), the two alternating which goes
+# first, medians compared.
 #
 #   Benchmarks/slurm-fanout.sh                  # starts a cluster of its own, stops it after
 #   SLURM_CONF=... Benchmarks/slurm-fanout.sh   # uses a running cluster
-#   JOBS=200 SKEIN_BIN=/path/to/skein Benchmarks/slurm-fanout.sh
+#   JOBS=200 ROUNDS=5 SKEIN_BIN=/path/to/skein Benchmarks/slurm-fanout.sh
 #
 # The reference submits the same 500 jobs with `sbatch --wrap /bin/true` in a loop (the
 # fan-out's dependencies as `--dependency=afterok`), then polls `squeue` every 0.5 s until the
-# queue is empty, as a hand-written script would. Skein runs `skein run --batch` with a poll
-# interval of 0.5 s and full records and provenance.
+# queue is empty, as a hand-written script would. A second loop does the same with each job run
+# under skein-kickstart (record, stdout and stderr files, as Skein's jobs), so the difference
+# splits into the wrapper's share and the engine's. Skein runs `skein run --batch` with a poll
+# interval of 0.5 s and full records and provenance. When slurmctld's log is readable, it also
+# prints how long a job of each holds its Slurm slot.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 JOBS="${JOBS:-500}"
+ROUNDS="${ROUNDS:-3}"
 POLL=0.5
 work="$(mktemp -d /tmp/skein-slurm-bench.XXXXXX)"
 trap 'rm -rf "$work"' EXIT
@@ -47,52 +52,117 @@ YAML
 sed -i 's/name: local, pfn: \/bin\/true/name: hpc, pfn: \/bin\/true/; s/- name: local$/- name: hpc/' "$wf/transformations.yml"
 "$SKEIN_BIN" validate "$wf/workflow.yml" -q >/dev/null
 
-# --- reference: sbatch in a shell loop ---
-ref_start=$(now)
-first=$(sbatch --parsable --output=/dev/null --wrap /bin/true)
-ref_sbatch=1
+# --- reference: sbatch in a shell loop (run by bash under /usr/bin/time, which sees its CPU) ---
+# `reference ref` runs /bin/true as the jobs; `reference refks` runs each under skein-kickstart
+# with a record, stdout and stderr file as Skein's jobs do, to tell kickstart's share of the
+# difference from the engine's.
+reference() {
+  local name=$1
+  cat > "$work/reference.sh" <<'SH'
+set -euo pipefail
+jobs=$1; poll=$2; name=$3; kickstart=$4; folder=$5
+payload() {
+  if [ "$name" = refks ]; then
+    echo "exec $kickstart -n noop -N job$1 -R hpc -L ref -w $folder -o $folder/$1.stdout -e $folder/$1.stderr -r $folder/$1.out -- /bin/true"
+  else
+    echo /bin/true
+  fi
+}
+first=$(sbatch --parsable --job-name="$name" --output=/dev/null --wrap "$(payload 1)")
+n=1
 middle=()
-for ((i = 2; i < JOBS; i++)); do
-  middle+=("$(sbatch --parsable --output=/dev/null --dependency=afterok:$first --wrap /bin/true)")
-  ref_sbatch=$((ref_sbatch + 1))
+for ((i = 2; i < jobs; i++)); do
+  middle+=("$(sbatch --parsable --job-name="$name" --output=/dev/null --dependency=afterok:$first --wrap "$(payload $i)")")
+  n=$((n + 1))
 done
 deps=$(IFS=:; echo "${middle[*]}")
-sbatch --parsable --output=/dev/null --dependency=afterok:$deps --wrap /bin/true >/dev/null
-ref_sbatch=$((ref_sbatch + 1))
-ref_submitted=$(now)
-ref_squeue=0
+sbatch --parsable --job-name="$name" --output=/dev/null --dependency=afterok:$deps --wrap "$(payload $jobs)" >/dev/null
+n=$((n + 1))
+q=0
 while [ -n "$(squeue --noheader --me --format=%i)" ]; do
-  ref_squeue=$((ref_squeue + 1)); sleep "$POLL"
+  q=$((q + 1)); sleep "$poll"
 done
-ref_squeue=$((ref_squeue + 1))
-ref_end=$(now)
+q=$((q + 1))
+echo "sbatch $n squeue $q"
+SH
+  local start end folder="$work/$name.records"
+  rm -rf "$folder"; mkdir -p "$folder"
+  start=$(now)
+  /usr/bin/time -f '%U %S' -o "$work/ref.time" bash "$work/reference.sh" "$JOBS" "$POLL" "$name" "$(dirname "$SKEIN_BIN")/skein-kickstart" "$folder" > "$work/ref.out"
+  end=$(now)
+  read -r sb q < <(awk '{print $2, $4}' "$work/ref.out")
+  read -r u s < "$work/ref.time"
+  echo "$name $(python3 -c "print($end - $start)") $(python3 -c "print($u + $s)") $((sb + q)) $q"
+}
 
-# --- Skein ---
-log="$work/skein.log"
-sk_start=$(now)
-(cd "$wf" && "$SKEIN_BIN" run workflow.yml --batch --maxjobs 1000 --sites-to-run hpc --dir "$work/runs" \
-   --slurm-poll-interval "$POLL" --slurm-submit-rate 1000 --slurm-jobcomp "$jobcomp" > "$log")
-sk_end=$(now)
-summary=$(grep '^Slurm commands:' "$log")
-sk_commands=$(echo "$summary" | sed 's/Slurm commands: \([0-9]*\).*/\1/')
-sk_squeue=$(echo "$summary" | sed -n 's/.*squeue \([0-9]*\).*/\1/p')
-# Submit rate: from the first to the last "submitted to Slurm" line, clock seconds.
-first_sub=$(grep -m1 'submitted to Slurm' "$log" | cut -c1-8)
-last_sub=$(grep 'submitted to Slurm' "$log" | tail -1 | cut -c1-8)
+# --- Skein: plans and runs, full records and provenance ---
+skein_round() {
+  local round=$1 log="$work/skein.$1.log" start end
+  start=$(now)
+  (cd "$wf" && /usr/bin/time -f '%U %S' -o "$work/skein.time" "$SKEIN_BIN" run workflow.yml --batch --maxjobs 1000 --sites-to-run hpc \
+     --dir "$work/runs.$round" --slurm-poll-interval "$POLL" --slurm-submit-rate 1000 --slurm-jobcomp "$jobcomp" > "$log")
+  end=$(now)
+  grep -q "^[0-9:]* workflow .* succeeded: " "$log" || { echo "skein run failed:" >&2; tail -5 "$log" >&2; exit 1; }
+  local summary commands squeue u s
+  summary=$(grep '^Slurm commands:' "$log")
+  commands=$(echo "$summary" | sed 's/Slurm commands: \([0-9]*\).*/\1/')
+  squeue=$(echo "$summary" | sed -n 's/.*squeue \([0-9]*\).*/\1/p')
+  read -r u s < "$work/skein.time"
+  echo "skein $(python3 -c "print($end - $start)") $(python3 -c "print($u + $s)") $commands ${squeue:-0}"
+}
 
-python3 - "$JOBS" "$ref_start" "$ref_submitted" "$ref_end" "$ref_sbatch" "$ref_squeue" \
-  "$sk_start" "$sk_end" "$sk_commands" "${sk_squeue:-0}" "$first_sub" "$last_sub" "$summary" <<'PY'
-import sys
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+jobcomp_start=$(wc -l < "$jobcomp" 2>/dev/null || echo 0)
+results="$work/results"
+: > "$results"
+for ((round = 1; round <= ROUNDS; round++)); do
+  if ((round % 2)); then reference ref >> "$results"; skein_round "$round" >> "$results"; reference refks >> "$results"
+  else reference refks >> "$results"; skein_round "$round" >> "$results"; reference ref >> "$results"; fi
+  printf 'round %d of %d done\n' "$round" "$ROUNDS" >&2
+done
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+
+ctld_log="$(sed -n 's/^SlurmctldLogFile=//p' "$SLURM_CONF")"
+python3 - "$JOBS" "$POLL" "$results" "$load_before" "$load_after" "$jobcomp" "$jobcomp_start" "$ctld_log" <<'PY'
+import re, statistics, sys
 from datetime import datetime
-j = int(sys.argv[1]); rs, rsub, re_ = map(float, sys.argv[2:5]); rsb, rsq = int(sys.argv[5]), int(sys.argv[6])
-ss, se = float(sys.argv[7]), float(sys.argv[8]); scmd, ssq = int(sys.argv[9]), int(sys.argv[10])
-t = lambda s: datetime.strptime(s, "%H:%M:%S")
-sub_span = max(1.0, (t(sys.argv[12]) - t(sys.argv[11])).total_seconds())
-ref_rate = j / max(rsub - rs, 1e-6)
-print(f"Slurm fan-out of {j} jobs (1 -> {j-2} -> 1), poll interval 0.5 s, one-node cluster")
-print(f"{'':22}{'end-to-end s':>14}{'jobs/s':>9}{'submit/s':>10}{'commands':>10}{'squeue':>8}")
-print(f"{'sbatch loop (ref)':22}{re_-rs:14.2f}{j/(re_-rs):9.1f}{ref_rate:10.1f}{rsb+rsq:10d}{rsq:8d}")
-print(f"{'skein run --batch':22}{se-ss:14.2f}{j/(se-ss):9.1f}{'>=' + format(j/sub_span, '.1f'):>10}{scmd:10d}{ssq:8d}")
-print(f"ratio skein/ref: end-to-end time {(se-ss)/(re_-rs):.2f}, commands {scmd/(rsb+rsq):.2f}")
-print(f"skein: {sys.argv[13]}; squeue calls per poll interval of the run: {ssq / max((se-ss)/0.5, 1):.2f} (target <= 1)")
+jobs, poll = int(sys.argv[1]), float(sys.argv[2])
+rows = {"ref": [], "refks": [], "skein": []}
+labels = (("ref", "sbatch loop (ref)"), ("refks", "loop + kickstart"), ("skein", "skein run --batch"))
+for line in open(sys.argv[3]):
+    name, wall, cpu, commands, squeue = line.split()
+    rows[name].append((float(wall), float(cpu), int(commands), int(squeue)))
+med = lambda name, i: statistics.median(r[i] for r in rows[name])
+print(f"Slurm fan-out of {jobs} jobs (1 -> {jobs-2} -> 1), poll interval {poll} s, one-node cluster, "
+      f"{len(rows['ref'])} alternating rounds, medians; load average {sys.argv[4]} before, {sys.argv[5]} after")
+print(f"{'':22}{'end-to-end s':>14}{'jobs/s':>9}{'client CPU s':>14}{'commands':>10}{'squeue':>8}")
+for name, label in labels:
+    print(f"{label:22}{med(name, 0):14.2f}{jobs / med(name, 0):9.1f}{med(name, 1):14.2f}{int(med(name, 2)):10d}{int(med(name, 3)):8d}")
+print("rounds (end-to-end s, ref / loop + kickstart / skein): " + ", ".join(f"{r[0]:.1f}/{k[0]:.1f}/{s[0]:.1f}" for r, k, s in zip(rows["ref"], rows["refks"], rows["skein"])))
+print(f"ratio skein/ref: end-to-end time {med('skein', 0) / med('ref', 0):.2f} (target <= 1.1), commands {med('skein', 2) / med('ref', 2):.2f}")
+print(f"ratio (loop + kickstart)/ref: end-to-end time {med('refks', 0) / med('ref', 0):.2f}; skein/(loop + kickstart): {med('skein', 0) / med('refks', 0):.2f}")
+per_interval = max(s[3] / max(s[0] / poll, 1) for s in rows["skein"])
+print(f"skein squeue calls per poll interval of the run: {per_interval:.2f} at most (target <= 1)")
+
+# Where Slurm's time goes: how long each job held its slot (allocation to completion, from
+# slurmctld's log) and how long the slot stayed free before the next allocation.
+try:
+    side = {}
+    with open(sys.argv[6]) as comp:
+        for number, line in enumerate(comp):
+            if number < int(sys.argv[7]): continue
+            f = dict(t.split("=", 1) for t in line.split() if "=" in t)
+            side[int(f["JobId"])] = f.get("Name") if f.get("Name") in ("ref", "refks") else "skein"
+    alloc, done = {}, {}
+    with open(sys.argv[8]) as log:
+        for line in log:
+            m = re.match(r"\[(.*?)\] (?:sched: |sched/backfill: .*?)?Allocate JobId=(\d+)", line) or re.match(r"\[(.*?)\] _job_complete: JobId=(\d+) (done)", line)
+            if m and int(m.group(2)) in side:
+                (done if m.lastindex == 3 else alloc)[int(m.group(2))] = datetime.fromisoformat(m.group(1)).timestamp()
+    for name, label in labels:
+        ids = [i for i, s in side.items() if s == name and i in alloc and i in done]
+        held = statistics.median(done[i] - alloc[i] for i in ids)
+        print(f"{label}: a job holds its Slurm slot {held * 1000:.0f} ms (median of {len(ids)}, allocation to completion in slurmctld's log)")
+except (OSError, ValueError, statistics.StatisticsError) as error:
+    print(f"(no per-job slot times: {error})")
 PY

@@ -136,6 +136,24 @@ final class SlurmTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: nodeTemp.path), [], "no sandbox left on the node")
     }
 
+    /// A job that succeeded is known from its record on the shared filesystem, not from
+    /// Slurm: with a poll interval longer than the whole run, a chain of two still ends
+    /// without a single `squeue`, and its provenance is complete.
+    func testSucceededJobsEndFromTheirRecordsWithoutPolling() throws {
+        let wf = try write([
+            .init(id: "first", script: "echo one > one.txt", outputs: ["one.txt"]),
+            .init(id: "second", script: "cat one.txt", parents: ["first"], inputs: ["one.txt"]),
+        ], name: "srecords")
+        let flags = ["--sites-to-run", "hpc,local", "--slurm-poll-interval", "600", "--slurm-jobcomp", jobcomp]
+        let result = try SkeinBinary.run(["run", "workflow.yml", "--batch"] + flags, environment: environment, in: wf.directory)
+        XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+        XCTAssertTrue(result.stdout.contains("Slurm commands: 2 (sbatch 2)"), "no squeue: \(result.stdout)")
+        let run = wf.runDirectory()
+        XCTAssertEqual(try sql(run, "srecords", "select j.exec_job_id, ji.exitcode, ji.sched_id is not null from job_instance ji join job j using(job_id) where j.exec_job_id in ('first','second') order by j.exec_job_id"),
+                       ["first|0|1", "second|0|1"])
+        XCTAssertEqual(try String(contentsOf: run.appendingPathComponent("jobs/000/second.stdout.000"), encoding: .utf8), "one\n")
+    }
+
     func testFailsTwiceThenPassesOnTheThirdAttempt() throws {
         let wf = try write([
             .init(id: "flaky", script: "n=$(cat count 2>/dev/null || echo 0); n=$((n+1)); echo $n > count; [ $n -ge 3 ]", profiles: ["dagman": ["RETRY": "2"]]),

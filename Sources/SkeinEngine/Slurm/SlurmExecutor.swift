@@ -30,6 +30,9 @@ public final class SlurmExecutor: JobExecutor, @unchecked Sendable {
     private var lastRefill = WallClock.now()
     private var timer: DispatchSourceTimer?
     private var pollTimer: DispatchSourceTimer?
+    private var recordTimer: DispatchSourceTimer?
+    /// Records of submitted jobs, looked at between polls (`checkRecords`).
+    private var records = RecordWatch()
     /// Read so far of the jobcomp file, and the final states found in it.
     private var jobCompOffset: UInt64 = 0
     private var jobCompFinals: [String: (state: String, node: String)] = [:]
@@ -53,11 +56,19 @@ public final class SlurmExecutor: JobExecutor, @unchecked Sendable {
         poll.setEventHandler { [weak self] in self?.poll() }
         poll.resume()
         pollTimer = poll
+        if settings.recordCheckInterval > 0 {
+            let records = DispatchSource.makeTimerSource(queue: queue)
+            records.schedule(deadline: .now() + settings.recordCheckInterval, repeating: settings.recordCheckInterval, leeway: .milliseconds(20))
+            records.setEventHandler { [weak self] in self?.checkRecords() }
+            records.resume()
+            recordTimer = records
+        }
     }
 
     deinit {
         timer?.cancel()
         pollTimer?.cancel()
+        recordTimer?.cancel()
     }
 
     func tool(_ name: String) -> String {
@@ -277,8 +288,40 @@ public final class SlurmExecutor: JobExecutor, @unchecked Sendable {
         }
     }
 
+    /// Ends, from their records alone, the jobs whose record says they succeeded: no Slurm
+    /// command. A failed record waits for the poll, which asks Slurm why (a signal, a time
+    /// limit). A sandboxed job's script still takes its outputs back after kickstart wrote
+    /// the record, so only the poll ends it.
+    func checkRecords(at now: Double = WallClock.now()) {
+        // At most `recordLooksPerSecond` stats, so thousands of queued jobs do not load a
+        // shared filesystem: the looks are spaced out as the queue grows.
+        guard now >= nextRecordCheck else { return }
+        nextRecordCheck = now + Double(submitted.count) / Self.recordLooksPerSecond - settings.recordCheckInterval / 2
+        let done = submitted.filter { id, entry in
+            entry.launch.planned.sandbox == nil && records.settled(id, path: entry.launch.recordFile)
+        }
+        recordLooks += done.count
+        for (id, _) in done.sorted(by: { $0.key < $1.key }) {
+            guard let entry = submitted[id], let facts = KickstartRecordReader.read(entry.launch.recordFile),
+                facts.exit.spawnError == nil, facts.exit.exitCode == 0 else { continue }
+            recordEnds += 1
+            finish(id, AttemptEnd(exit: facts.exit, recordWritten: true, host: facts.hostname, schedulerID: id))
+        }
+    }
+
+    private var nextRecordCheck = 0.0
+    static let recordLooksPerSecond = 5_000.0
+
+    /// Attempts ended by `checkRecords`, and settled records it read (for tests).
+    private(set) var recordEnds = 0
+    private(set) var recordLooks = 0
+
+    /// Runs `body` on the executor's queue: for tests that read its state.
+    func sync<T>(_ body: () -> T) -> T { queue.sync(execute: body) }
+
     private func finish(_ id: String, _ end: AttemptEnd) {
         guard let entry = submitted.removeValue(forKey: id) else { return }
+        records.forget(id)
         if slurmID[entry.launch.job] == id { slurmID[entry.launch.job] = nil }
         entry.ended(end)
         submitSome()

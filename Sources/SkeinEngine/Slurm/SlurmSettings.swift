@@ -14,8 +14,14 @@ public struct SlurmSettings: Sendable {
     /// Slurm's jobcomp file (`JobCompLoc` of `jobcomp/filetxt`), read for jobs that left
     /// the queue without a record; nil: asked of `scontrol show job` instead.
     public var jobCompletionFile: String?
+    /// Seconds between two looks at the records of submitted jobs (a `stat` each, no Slurm
+    /// command): a job whose record says it succeeded ends then, not at the next poll. 0: only
+    /// polls end jobs.
+    public var recordCheckInterval: Double
 
-    public init(pollInterval: Double = 2, submitRate: Double = 20, maxQueued: Int = 1000, binDirectory: String? = nil, kickstart: String, jobCompletionFile: String? = nil) {
+    public init(pollInterval: Double = 2, submitRate: Double = 20, maxQueued: Int = 1000, binDirectory: String? = nil, kickstart: String, jobCompletionFile: String? = nil,
+                recordCheckInterval: Double = 0.1) {
+        self.recordCheckInterval = recordCheckInterval
         self.pollInterval = pollInterval
         self.submitRate = submitRate
         self.maxQueued = maxQueued
