@@ -137,14 +137,22 @@ ROWS=()
 STATUS=0
 for fs in $FS_LIST; do
     case "$fs" in
-        tmpfs) base=/dev/shm ;;
+        tmpfs) base="${TMPFS_DIR:-/dev/shm}" ;;
         disk) base="${DISK_TMPDIR:-/var/tmp}" ;;
         *) say "FS must be tmpfs or disk, not $fs"; exit 1 ;;
     esac
     WORK="$(mktemp -d "$base/skein-fair.XXXXXX")"
     WORKS+=("$WORK")
+    if [[ "$WORK" == /dev/* ]]; then
+        # skein validate refuses site folders under /dev (a system folder): the tmpfs folder
+        # is reached through a link in /tmp instead, the same path for every tool.
+        link="$(mktemp -u /tmp/skein-fair-tmpfs.XXXXXX)"
+        ln -s "$WORK" "$link"
+        WORKS+=("$link")
+        WORK="$link"
+    fi
     export SKEIN_STATE_DIR="$WORK/state"  # runs register here, not in the user's registry
-    fstype="$(stat -f -c %T "$WORK")"
+    fstype="$(stat -L -f -c %T "$WORK")"
     for entry in $SHAPES; do
         shape="${entry%%:*}" asked="${entry##*:}" dir="$WORK/$shape"
         say ""

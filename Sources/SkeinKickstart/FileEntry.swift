@@ -25,6 +25,9 @@ public struct FileEntry: Sendable, Equatable {
     public var output: Bool
     public var sha256: String?
     public var checksumTiming: Double?
+    /// Whether a checksum was asked for: an output without one then says `integrity_error`;
+    /// when none was (integrity checking off, as kickstart without `-s`), it says nothing.
+    public var checksumAsked = true
     /// Captured text for `data:`; written only when the file is not empty.
     public var data: CapturedText?
 
@@ -93,7 +96,7 @@ public struct FileEntry: Sendable, Equatable {
             if let sha256 {
                 out += pad + "sha256: " + sha256 + "\n"
                 out += pad + "checksum_timing: " + Format.fixed(checksumTiming ?? 0, 2) + "\n"
-            } else {
+            } else if checksumAsked {
                 out += pad + "integrity_error: failed creating a checksum\n"
             }
         }

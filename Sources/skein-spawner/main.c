@@ -16,6 +16,7 @@
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "skein_spawner_protocol.h"
@@ -51,28 +52,76 @@ static void forget_group(pid_t pid) {
     }
 }
 
-/// The engine is gone: end what it can no longer watch, then go.
+static char *outgoing;
+static size_t outgoing_size, outgoing_capacity;
+
+/// The engine is gone, or closed its end: end what it can no longer watch, hand over the
+/// events still waiting (a closing engine reads until the spawner exits), then go.
 static void engine_gone(void) {
     for (size_t i = 0; i < group_count; i++) kill(-groups[i], SIGKILL);
+    size_t sent = 0;
+    while (sent < outgoing_size) {
+        ssize_t n = send(CHANNEL, outgoing + sent, outgoing_size - sent, MSG_NOSIGNAL);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        sent += (size_t)n;
+    }
     exit(0);
 }
 
-static void send_event(int kind, pid_t pid, int status, const struct rusage *usage) {
+/// Events not sent yet. The channel is non-blocking for writes: the spawner never waits on
+/// the engine, so it always reads the next request (an engine that handles events and sends
+/// requests on one thread cannot deadlock with it), and events wait here instead.
+/// STARTED events are held back up to START_PATIENCE_MS (or until another event goes out):
+/// a short job's start and end then reach the engine together, one wake-up instead of two.
+/// The engine needs a pid only to stop a job (it queues stops until the pid comes) and for
+/// its journal (a resumed run finds a job without one by its environment marker).
+enum { START_PATIENCE_MS = 20 };
+/// Whether everything in `outgoing` is STARTED events being held, since `oldest_held`.
+static int holding;
+static struct timespec oldest_held;
+
+static void queue_event(int kind, pid_t pid, int status, const struct rusage *usage) {
     struct skein_spawner_event event;
     memset(&event, 0, sizeof event);
     event.kind = kind;
     event.pid = pid;
     event.status = status;
     if (usage) event.usage = *usage;
-    const char *bytes = (const char *)&event;
-    size_t left = sizeof event;
-    while (left > 0) {
-        ssize_t n = send(CHANNEL, bytes, left, MSG_NOSIGNAL);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) engine_gone();
-        bytes += n;
-        left -= (size_t)n;
+    if (outgoing_size + sizeof event > outgoing_capacity) {
+        size_t capacity = outgoing_capacity ? outgoing_capacity * 2 : 64 * sizeof event;
+        while (capacity < outgoing_size + sizeof event) capacity *= 2;
+        char *grown = realloc(outgoing, capacity);
+        if (!grown) engine_gone();
+        outgoing = grown;
+        outgoing_capacity = capacity;
     }
+    memcpy(outgoing + outgoing_size, &event, sizeof event);
+    outgoing_size += sizeof event;
+}
+
+/// Sends what the channel takes now; ends the spawner when the engine is gone.
+static void flush_events(void) {
+    size_t sent = 0;
+    while (sent < outgoing_size) {
+        ssize_t n = send(CHANNEL, outgoing + sent, outgoing_size - sent, MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
+        if (n <= 0) {
+            outgoing_size = 0;  // nobody reads them any more
+            engine_gone();
+        }
+        sent += (size_t)n;
+    }
+    memmove(outgoing, outgoing + sent, outgoing_size - sent);
+    outgoing_size -= sent;
+    holding = 0;
+}
+
+static long elapsed_ms(const struct timespec *since) {
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (now.tv_sec - since->tv_sec) * 1000 + (now.tv_nsec - since->tv_nsec) / 1000000;
 }
 
 /// Reads exactly `size` bytes; false at end of file (the engine closed its end or died).
@@ -157,7 +206,7 @@ static void reap_all(void) {
         pid_t pid = wait4(-1, &status, WNOHANG, &usage);
         if (pid <= 0) return;
         forget_group(pid);
-        send_event(SKEIN_SPAWNER_EXITED, pid, status, &usage);
+        queue_event(SKEIN_SPAWNER_EXITED, pid, status, &usage);
     }
 }
 
@@ -177,8 +226,17 @@ int main(void) {
     if (children < 0) { perror("skein-spawner: signalfd"); return 1; }
 
     for (;;) {
-        struct pollfd fds[2] = {{.fd = CHANNEL, .events = POLLIN}, {.fd = children, .events = POLLIN}};
-        if (poll(fds, 2, -1) < 0) {
+        // Held starts go out when their patience is up, or with any other event.
+        int timeout = -1;
+        if (holding) {
+            long waited = elapsed_ms(&oldest_held);
+            if (waited >= START_PATIENCE_MS) holding = 0;
+            else timeout = (int)(START_PATIENCE_MS - waited);
+        }
+        if (outgoing_size > 0 && !holding) flush_events();
+        short out = outgoing_size > 0 && !holding ? POLLOUT : 0;
+        struct pollfd fds[2] = {{.fd = CHANNEL, .events = POLLIN | out}, {.fd = children, .events = POLLIN}};
+        if (poll(fds, 2, timeout) < 0) {
             if (errno == EINTR) continue;
             perror("skein-spawner: poll");
             return 1;
@@ -186,9 +244,11 @@ int main(void) {
         if (fds[1].revents) {
             struct signalfd_siginfo info;
             while (read(children, &info, sizeof info) == sizeof info) {}
+            size_t before = outgoing_size;
             reap_all();
+            if (outgoing_size != before) holding = 0;
         }
-        if (fds[0].revents) {
+        if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
             uint32_t size = 0;
             if (!read_exactly(&size, sizeof size)) engine_gone();
             char *payload = malloc(size ? size : 1);
@@ -197,8 +257,16 @@ int main(void) {
             size_t count = split_fields(payload, size, &fields);
             pid_t pid = start(fields, count);
             if (pid > 0 && count > 0 && strcmp(fields[0], "group") == 0) remember_group(pid);
-            if (pid > 0) send_event(SKEIN_SPAWNER_STARTED, pid, 0, NULL);
-            else send_event(SKEIN_SPAWNER_FAILED, 0, -pid, NULL);
+            if (pid > 0) {
+                if (outgoing_size == 0) {
+                    holding = 1;
+                    clock_gettime(CLOCK_MONOTONIC, &oldest_held);
+                }
+                queue_event(SKEIN_SPAWNER_STARTED, pid, 0, NULL);
+            } else {
+                queue_event(SKEIN_SPAWNER_FAILED, 0, -pid, NULL);
+                holding = 0;
+            }
             free(fields);
             free(payload);
         }

@@ -75,4 +75,42 @@ final class HotPathTests: XCTestCase {
         inbox.postSoon { ran.signal() }
         XCTAssertEqual(ran.wait(timeout: .now() + 60), .success)
     }
+
+    /// On the spawner's events thread the engine's turn runs right there, after what was
+    /// posted before it; on any other thread it is an ordinary post.
+    func testPostAndRunRunsOnTheEventsThreadAfterEarlierPosts() {
+        let queue = DispatchQueue(label: "inbox-test")
+        let inbox = EngineInbox(queue: queue, patience: 3600)
+        final class Seen: @unchecked Sendable { var order: [String] = []; var ranHere = false }
+        let seen = Seen()
+        let done = DispatchSemaphore(value: 0)
+        let thread = Thread {
+            SpawnerEventsThread.markCurrent()
+            inbox.postSoon { seen.order.append("progress") }
+            let me = pthread_self()
+            inbox.postAndRun {
+                seen.order.append("finished")
+                seen.ranHere = pthread_equal(pthread_self(), me) != 0
+                // From the queue's own work (an attempt that ends as it starts): queued, not
+                // waited for, which would never end.
+                inbox.postAndRun {
+                    seen.order.append("ended at once")
+                    done.signal()
+                }
+            }
+        }
+        thread.start()
+        XCTAssertEqual(done.wait(timeout: .now() + 60), .success)
+        queue.sync {}
+        XCTAssertEqual(seen.order, ["progress", "finished", "ended at once"])
+        XCTAssertTrue(seen.ranHere, "no hop to another thread")
+
+        let elsewhere = DispatchSemaphore(value: 0)
+        XCTAssertFalse(SpawnerEventsThread.isCurrent)
+        inbox.postAndRun {
+            dispatchPrecondition(condition: .onQueue(queue))
+            elsewhere.signal()
+        }
+        XCTAssertEqual(elsewhere.wait(timeout: .now() + 60), .success)
+    }
 }

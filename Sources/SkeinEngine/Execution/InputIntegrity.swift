@@ -81,17 +81,38 @@ enum InputIntegrity {
 
     /// Hashes the files a job made and records them for the jobs and stage-outs that read
     /// them later. Outputs that are missing (the post-run checks fail the job) are skipped.
-    static func hashOutputs(_ job: ExecutableJob, produced: ProducedChecksums) -> IntegrityWork? {
+    static func hashOutputs(_ job: ExecutableJob, produced: ProducedChecksums) -> (work: IntegrityWork, checksums: [String: (sha256: String, seconds: Double)])? {
         var entries: [(lfn: String, sha256: String)] = []
-        let start = Date().timeIntervalSince1970
+        var checksums: [String: (sha256: String, seconds: Double)] = [:]
+        let start = Clock.now()
         for lfn in job.outputs {
+            let started = Clock.now()
             guard let path = JobFolderPath.inside(job.workingDirectory, lfn), let sha = try? SHA256.hash(file: path) else { continue }
             entries.append((lfn, sha))
+            checksums[lfn] = (sha, Clock.now() - started)
         }
         guard !entries.isEmpty else { return nil }
         produced.record(entries)
-        return IntegrityWork(.compute, .output, count: entries.count, seconds: Date().timeIntervalSince1970 - start)
+        return (IntegrityWork(.compute, .output, count: entries.count, seconds: Clock.now() - start), checksums)
     }
+
+    /// Whether hashing these files is little enough work to do on the thread at hand (the
+    /// engine's queue, the spawner's events thread) rather than hop to a worker and back:
+    /// a few small files, as most jobs read and write. A missing file counts as small.
+    static func smallEnoughToHashHere(_ job: ExecutableJob, _ lfns: [String]) -> Bool {
+        guard lfns.count <= inlineFiles else { return false }
+        var total = 0
+        for lfn in lfns {
+            var info = stat()
+            guard let path = JobFolderPath.inside(job.workingDirectory, lfn), stat(path, &info) == 0 else { continue }
+            total += Int(info.st_size)
+            if total > inlineBytes { return false }
+        }
+        return true
+    }
+
+    static let inlineFiles = 16
+    static let inlineBytes = 256 << 10
 
     /// Whether the attempt ended well by its own account (exit 0, or work that succeeded).
     static func endedWell(_ termination: AttemptTermination) -> Bool {

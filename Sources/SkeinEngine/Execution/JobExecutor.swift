@@ -33,6 +33,10 @@ public struct AttemptEnd: Sendable {
     /// The sha256 of files the attempt put in the scratch folder (a stage-in's downloads),
     /// by lfn: recorded so the jobs reading them verify them (Pegasus's generated checksums).
     public var producedChecksums: [String: String] = [:]
+    /// The sha256 of the job's outputs as hashed after it ended well (integrity checking on),
+    /// by lfn: its kickstart record carries them (as `pegasus-kickstart -s` does) without
+    /// hashing the files a second time.
+    public var outputChecksums: [String: (sha256: String, seconds: Double)] = [:]
     /// The `wf_id` of the sub-workflow a sub-workflow job's attempt ran, for provenance.
     public var subworkflowID: Int64?
     /// Why the attempt ended by no doing of the job (a sub-workflow halted with its parent):

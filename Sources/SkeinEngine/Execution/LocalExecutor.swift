@@ -161,6 +161,7 @@ public final class LocalExecutor: @unchecked Sendable {
     /// Delivers the spawner's events until it exits; then fails what it was running and
     /// sends what it had not answered again.
     private func readEvents(from connection: SpawnerConnection) {
+        SpawnerEventsThread.markCurrent()
         while let event = connection.nextEvent() {
             switch Int(event.kind) {
             case SKEIN_SPAWNER_STARTED:

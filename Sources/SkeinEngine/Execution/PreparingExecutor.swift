@@ -44,6 +44,14 @@ final class PreparingExecutor: JobExecutor, @unchecked Sendable {
             InputIntegrity.placeInputs(job, symbolic: symbolicLinks)
             return inner.start(launch, progress: progress, ended: hashingOutputs(job, ended, checked: nil))
         }
+        if !InputIntegrity.copiesInputs(job, symbolic: symbolicLinks), InputIntegrity.smallEnoughToHashHere(job, expected.map(\.lfn)) {
+            // A few small files: checked here, at once, instead of a hop to a worker and back.
+            InputIntegrity.placeInputs(job, symbolic: symbolicLinks)
+            let start = Date().timeIntervalSince1970
+            let verification = InputIntegrity.verify(job, expected: expected, checking: checking)
+            if let failure = verification.failure { return fail(launch, failure, verification, start: start, ended) }
+            return inner.start(launch, progress: progress, ended: hashingOutputs(job, ended, checked: verification.work))
+        }
         lock.withLock { preparing[launch.job] = (launch.attempt, ended) }
         let prepared = launch
         worker.async { [self] in
@@ -57,15 +65,22 @@ final class PreparingExecutor: JobExecutor, @unchecked Sendable {
                     return true
                 }) else { return }
                 if let failure = verification.failure {
-                    try? (failure + "\n").write(toFile: prepared.spec.stderr, atomically: false, encoding: .utf8)
-                    var end = AttemptEnd(.completed(succeeded: false, exitCode: 1, start: start, end: Date().timeIntervalSince1970, message: failure), reason: failure)
-                    end.integrity = verification.work.map { [$0] } ?? []
-                    ended(end)
+                    _ = fail(prepared, failure, verification, start: start, ended)
                     return
                 }
                 _ = inner.start(prepared, progress: progress, ended: hashingOutputs(job, ended, checked: verification.work))
             }
         }
+        return true
+    }
+
+    /// Ends an attempt whose inputs failed their check, before anything ran.
+    private func fail(_ launch: AttemptLaunch, _ failure: String, _ verification: InputIntegrity.Verification, start: Double,
+                      _ ended: @escaping @Sendable (AttemptEnd) -> Void) -> Bool {
+        try? (failure + "\n").write(toFile: launch.spec.stderr, atomically: false, encoding: .utf8)
+        var end = AttemptEnd(.completed(succeeded: false, exitCode: 1, start: start, end: Date().timeIntervalSince1970, message: failure), reason: failure)
+        end.integrity = verification.work.map { [$0] } ?? []
+        ended(end)
         return true
     }
 
@@ -81,12 +96,19 @@ final class PreparingExecutor: JobExecutor, @unchecked Sendable {
             guard InputIntegrity.endedWell(end.termination) else { return ended(end) }
             if !end.producedChecksums.isEmpty { produced.record(end.producedChecksums.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }) }
             guard hashes else { return ended(end) }
+            // A few small outputs (most jobs') are hashed on the thread that reports the end;
+            // big ones on a worker, so the next job's end is not held up behind them.
+            let here = InputIntegrity.smallEnoughToHashHere(job, job.outputs)
             let checkedEnd = end
-            worker.async { [self] in
+            let hash: @Sendable () -> Void = { [self] in
                 var end = checkedEnd
-                if let work = InputIntegrity.hashOutputs(job, produced: produced) { end.integrity.append(work) }
+                if let hashed = InputIntegrity.hashOutputs(job, produced: produced) {
+                    end.integrity.append(hashed.work)
+                    end.outputChecksums = hashed.checksums
+                }
                 ended(end)
             }
+            if here { hash() } else { worker.async(execute: hash) }
         }
     }
 

@@ -33,8 +33,11 @@ struct AttemptRecord {
     /// Work done without a process (a transfer, a sub-workflow) gets the same record, with
     /// its duration and status and no pid or resource usage.
     /// `paths` resolves the real paths the record names (`ResolvedPaths`: one per engine).
+    /// `checksums` are the outputs' sha256 as hashed after the attempt (integrity checking
+    /// on): the record carries them as `pegasus-kickstart -s` does; without them it has none,
+    /// as kickstart without `-s` (Pegasus's sharedfs jobs).
     static func make(job: ExecutableJob, plan: ExecutablePlan, termination: AttemptTermination, environment: [String], stdoutFile: String, stderrFile: String, host: HostFacts,
-                     paths: ResolvedPaths = ResolvedPaths()) -> InvocationRecord {
+                     paths: ResolvedPaths = ResolvedPaths(), checksums: [String: (sha256: String, seconds: Double)] = [:]) -> InvocationRecord {
         let exit = termination.process
         let status: ExitStatus = exit?.spawnError.map { ExitStatus.failure(errno: $0) } ?? ExitStatus(waitStatus: termination.rawStatus)
         let mainjob = JobRecord(
@@ -44,7 +47,7 @@ struct AttemptRecord {
         var files: [FileEntry] = []
         for lfn in job.outputs where lfn != job.stdout && lfn != job.stderr {
             let path = (job.workingDirectory as NSString).appendingPathComponent(lfn)
-            if access(path, F_OK) == 0 { files.append(output(path: path, lfn: lfn, paths: paths)) }
+            if access(path, F_OK) == 0 { files.append(output(path: path, lfn: lfn, paths: paths, checksum: checksums[lfn], hashed: !checksums.isEmpty)) }
         }
         for (key, path) in [("stdout", stdoutFile), ("stderr", stderrFile)] {
             var captured = entry(key: key, path: path, realPath: paths.realPath(path))
@@ -74,14 +77,15 @@ struct AttemptRecord {
         return entry
     }
 
-    /// `FileEntry.output` with the real path from `paths`: stat, then sha256 and its timing.
-    private static func output(path: String, lfn: String, paths: ResolvedPaths) -> FileEntry {
+    /// `FileEntry.output` with the real path from `paths`: stat, and the sha256 with its
+    /// timing when the file was hashed (`hashed`: the attempt's outputs were).
+    private static func output(path: String, lfn: String, paths: ResolvedPaths, checksum: (sha256: String, seconds: Double)?, hashed: Bool) -> FileEntry {
         var entry = entry(key: lfn, path: path, lfn: lfn, realPath: paths.realPath(path))
         entry.output = true
-        guard entry.error == nil else { return entry }
-        let started = Clock.now()
-        entry.sha256 = try? SHA256.hash(file: path)
-        entry.checksumTiming = Clock.now() - started
+        entry.checksumAsked = checksum != nil || hashed
+        guard entry.error == nil, let checksum else { return entry }
+        entry.sha256 = checksum.sha256
+        entry.checksumTiming = checksum.seconds
         return entry
     }
 

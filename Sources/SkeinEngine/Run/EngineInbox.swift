@@ -20,9 +20,14 @@ final class EngineInbox: @unchecked Sendable {
     /// A drain after `patience` is set (by `postSoon`).
     private var timerArmed = false
 
+    /// Set on `queue`: tells `postAndRun` it is called from the queue's own work (which may
+    /// itself run on the events thread), where waiting for the queue would never end.
+    private let onQueue = DispatchSpecificKey<Bool>()
+
     init(queue: DispatchQueue, patience: Double = 0.05) {
         self.queue = queue
         self.patience = patience
+        queue.setSpecific(key: onQueue, value: true)
     }
 
     /// Runs `work` on the queue after everything posted before it. Safe from any thread.
@@ -33,6 +38,18 @@ final class EngineInbox: @unchecked Sendable {
         drainQueued = true
         lock.unlock()
         if wake { queue.async { self.drain() } }
+    }
+
+    /// Runs `work` after everything posted before it, on this thread, once the queue is
+    /// free (`DispatchQueue.sync` runs it here): no other thread wakes for it. Only for a
+    /// thread the queue never waits on (`SpawnerEventsThread`), and not from the queue's own
+    /// work (an attempt that ends as it starts); elsewhere it is `post`.
+    func postAndRun(_ work: @escaping () -> Void) {
+        guard SpawnerEventsThread.isCurrent, DispatchQueue.getSpecific(key: onQueue) == nil else { return post(work) }
+        lock.lock()
+        pending.append(work)
+        lock.unlock()
+        queue.sync { self.drain() }
     }
 
     /// Like `post`, but without waking the queue for it: it runs with the next `post`, or

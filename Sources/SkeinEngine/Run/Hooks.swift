@@ -42,6 +42,8 @@ extension WorkflowEngine {
             workingDirectory: plan.runDirectory, stdin: nil,
             stdout: (folder as NSString).appendingPathComponent(name + ".out"), stderr: (folder as NSString).appendingPathComponent(name + ".err"))
         pendingHookCount += 1
-        localProcesses.launch(spec) { [self] _ in queue.async { [self] in hookFinished() } }
+        // Not `launch`, which waits for the pid: the engine's turn may run on the spawner's
+        // events thread (`EngineInbox.postAndRun`), which would then wait for itself.
+        localProcesses.start(spec, started: { _ in }, done: { [self] _ in queue.async { [self] in hookFinished() } })
     }
 }

@@ -202,7 +202,8 @@ public final class WorkflowEngine: @unchecked Sendable {
             stderr: job.stderr.flatMap { JobFolderPath.inside(job.workingDirectory, $0) } ?? stderrFile)
         if let cluster { onHost = clusterSpec(cluster, index: index, attempt: attempt, recordFile: recordFile, stdoutFile: stdoutFile, stderrFile: stderrFile) }
         // A job in a container: the runtime is the process, the job's command is inside.
-        let containerName = ContainerLaunch.containerName(workflowUUID: plan.wfUUID, job: job.id, attempt: attempt)
+        // Named only for a job in a container: the name costs a hash per job.
+        let containerName = job.container == nil ? "" : ContainerLaunch.containerName(workflowUUID: plan.wfUUID, job: job.id, attempt: attempt)
         let spec = job.container.map { ContainerLaunch.wrap(onHost, job: job, container: $0, name: containerName) } ?? onHost
         let startedAt = Date().timeIntervalSince1970
         log(.started(job: job.id, attempt: attempt))
@@ -254,7 +255,7 @@ public final class WorkflowEngine: @unchecked Sendable {
                 }
                 if !recordWritten, let failure = AttemptRecord.write(
                     AttemptRecord.make(job: job, plan: plan, termination: end.termination, environment: spec.environment, stdoutFile: stdoutFile, stderrFile: stderrFile, host: hostFacts,
-                                      paths: resolvedPaths),
+                                      paths: resolvedPaths, checksums: end.outputChecksums),
                     to: recordFile) {
                     // Without its record the attempt cannot be accounted for: it runs again
                     // (on resume, after space is freed) without using up a retry.
@@ -271,7 +272,8 @@ public final class WorkflowEngine: @unchecked Sendable {
                 result.tasks = taskRuns
                 result.subworkflowID = end.subworkflowID
                 let finishedResult = result
-                inbox.post { [self] in finished(finishedResult) }
+                // On the spawner's events thread the engine's turn runs right here.
+                inbox.postAndRun { [self] in finished(finishedResult) }
             }
         }
         if let sandboxProblem {

@@ -16,9 +16,12 @@ struct DataflowPass: PlannerPass {
             workflow.jobs[i].parentIDs += parents.map { jobs[$0].id }
 
             var links: [InputLink] = []
+            // The catalog first: most inputs of a join have no replica (its parents make
+            // them), and the parents' outputs are gathered only when one has.
+            var madeByParents = ParentOutputs(parents: parents, context)
             for use in job.uses where use.type.isInput {
-                if context.madeByParent(use.lfn, parents: parents) { continue }
-                if let source = context.replicas.localPath(of: use.lfn) { links.append(InputLink(lfn: use.lfn, source: source)) }
+                guard let source = context.replicas.localPath(of: use.lfn), !madeByParents.contains(use.lfn) else { continue }
+                links.append(InputLink(lfn: use.lfn, source: source))
             }
             if let stdin = job.stdin, !links.contains(where: { $0.lfn == stdin }), !job.uses.contains(where: { $0.lfn == stdin && $0.type.isInput }),
                 let source = context.replicas.localPath(of: stdin)

@@ -17,17 +17,25 @@ struct InterSiteTransferPass: PlannerPass {
         for i in workflow.jobs.indices where workflow.jobs[i].job.kind.isCompute {
             guard let abstract = workflow.jobs[i].abstractIndex, let site = workflow.jobs[i].stagingSite,
                 let destination = workflow.scratchBySite[site] else { continue }
+            // Which parent on another site makes each file, the first in the parents' order:
+            // gathered once per job (a join has thousands of parents and inputs), and only
+            // from parents whose scratch folder is not this job's (none, on one site).
+            var madeElsewhere: [String: (index: Int, source: String)] = [:]
+            for parent in workflow.plannedParents(of: abstract, context) {
+                guard let p = byAbstract[parent], let from = workflow.jobs[p].stagingSite, let source = workflow.scratchBySite[from],
+                    source != destination else { continue }
+                for use in context.workflow.jobs[parent].uses where use.type.isOutput && madeElsewhere[use.lfn] == nil {
+                    madeElsewhere[use.lfn] = (p, source)
+                }
+            }
             var transfers: [PlannedTransfer] = []
             var producers: [String] = []
-            for lfn in workflow.jobs[i].job.inputs where !transfers.contains(where: { $0.lfn == lfn }) {
-                for parent in workflow.plannedParents(of: abstract, context) {
-                    guard context.workflow.jobs[parent].uses.contains(where: { $0.lfn == lfn && $0.type.isOutput }),
-                        let p = byAbstract[parent], let from = workflow.jobs[p].stagingSite, let source = workflow.scratchBySite[from],
-                        source != destination else { continue }
-                    transfers.append(PlannedTransfer(lfn: lfn, source: source + "/" + lfn, destination: destination + "/" + lfn, link: true))
-                    if !producers.contains(workflow.jobs[p].job.id) { producers.append(workflow.jobs[p].job.id) }
-                    break
-                }
+            var moved = Set<String>(), producerSet = Set<String>()
+            for lfn in workflow.jobs[i].job.inputs where !madeElsewhere.isEmpty {
+                guard let maker = madeElsewhere[lfn], moved.insert(lfn).inserted else { continue }
+                transfers.append(PlannedTransfer(lfn: lfn, source: maker.source + "/" + lfn, destination: destination + "/" + lfn, link: true))
+                let producer = workflow.jobs[maker.index].job.id
+                if producerSet.insert(producer).inserted { producers.append(producer) }
             }
             guard !transfers.isEmpty else { continue }
             let id = ExecutableWorkflow.unusedID("stage_inter_local_\(workflow.jobs[i].job.id)_0", taken: &taken)
