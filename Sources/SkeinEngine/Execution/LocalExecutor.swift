@@ -205,8 +205,22 @@ public final class LocalExecutor: @unchecked Sendable {
         if givingUp { spawnerPath = nil }
         sendLock.unlock()
 
-        if !orphans.isEmpty || !lost.isEmpty {
-            FileHandle.standardError.write(Data("skein: skein-spawner \(connection.pid) ended (\(how)); \(orphans.count) running process(es) killed; they run again without using up a retry\n".utf8))
+        // The spawner may have started a request just before it died, without telling (it
+        // holds STARTED events back briefly): such a process is ended and reported like the
+        // orphans, so its attempt is recorded as interrupted, never silently started twice.
+        var startedUntold: [(request: Request, group: pid_t)] = []
+        var neverStarted: [Request] = []
+        for request in lost {
+            let marker = request.spec.environment.last { $0.hasPrefix(ProcessGroupEnd.markerName + "=") }
+            if let marker, let group = ProcessGroupEnd.kill(launch: marker).first {
+                startedUntold.append((request, group))
+            } else {
+                neverStarted.append(request)
+            }
+        }
+        let killed = orphans.count + startedUntold.count
+        if killed > 0 || !neverStarted.isEmpty {
+            FileHandle.standardError.write(Data("skein: skein-spawner \(connection.pid) ended (\(how)); \(killed) running process(es) killed; they run again without using up a retry\n".utf8))
         }
         if givingUp {
             FileHandle.standardError.write(Data("skein: skein-spawner keeps ending; jobs are started by the engine itself from now on\n".utf8))
@@ -222,11 +236,12 @@ public final class LocalExecutor: @unchecked Sendable {
             exit.interruption = "interrupted: skein-spawner \(connection.pid) ended (\(how)) while the job ran"
             entry.done(exit)
         }
-        for var request in lost {
-            // The spawner may have started it just before it died, without telling.
-            if let marker = request.spec.environment.last(where: { $0.hasPrefix(ProcessGroupEnd.markerName + "=") }) {
-                ProcessGroupEnd.kill(launch: marker)
-            }
+        for (request, group) in startedUntold {
+            var exit = ProcessExit(pid: group, rawStatus: SIGKILL, usage: rusage(), start: request.start, end: end)
+            exit.interruption = "interrupted: skein-spawner \(connection.pid) ended (\(how)) while the job ran"
+            request.done(exit)
+        }
+        for var request in neverStarted {
             if request.resent { startDirect(request); continue }
             request.resent = true
             send(request)

@@ -25,10 +25,12 @@ enum ProcessGroupEnd {
 
     /// Kills every process group holding a process started with `marker` in its
     /// environment, and waits until they are gone.
-    static func kill(launch marker: String, timeout: Double = 10) {
-        for group in Set(processes(withEnvironment: marker).map(\.group)) where group > 1 {
-            kill(group: group, timeout: timeout)
-        }
+    /// Returns the groups it ended: none means the launch never started or has already ended.
+    @discardableResult
+    static func kill(launch marker: String, timeout: Double = 10) -> [pid_t] {
+        let groups = Set(processes(withEnvironment: marker).map(\.group)).filter { $0 > 1 }
+        for group in groups { kill(group: group, timeout: timeout) }
+        return groups.sorted()
     }
 
     /// Live (not zombie) processes whose process group is `group`.
