@@ -37,10 +37,10 @@ final class RunDataIndexes: @unchecked Sendable {
 
     /// Builds everything, in the order keys are likely to want it.
     func prepareAll() {
-        _ = idIndex()
-        _ = searchIndex()
         _ = levelTree()
         _ = transformationTree()
+        _ = searchIndex()
+        _ = idIndex()
     }
 
     /// Levels: the longest path from a root (Kahn's order).

@@ -32,6 +32,9 @@ public final class RunScreen: ScreenModel {
     public var cursor = ListCursor()
     public private(set) var filter = ""
     public private(set) var marks = Set<String>()
+    /// Where each marked job was when marked (checked against its id before use): the
+    /// actions find marked jobs without an index of every id.
+    private var markedAt: [String: Int32] = [:]
     /// The job list sorted by a column (a flat list, as a filter makes it); nil: the view's order.
     public private(set) var sort: SortColumn?
     public private(set) var ascending = true
@@ -204,7 +207,10 @@ public final class RunScreen: ScreenModel {
     public func targets() -> [(id: String, state: DisplayState, reason: String?)] {
         guard let d = data else { return [] }
         if !marks.isEmpty {
-            return marks.sorted().compactMap { id in d.index[id].map { (id, d.display[Int($0)], d.jobs[Int($0)].reason) } }
+            return marks.sorted().compactMap { id in
+                let at = markedAt[id].flatMap { Int($0) < d.jobs.count && d.jobs[Int($0)].id == id ? $0 : nil }
+                return (at ?? d.index[id]).map { (id, d.display[Int($0)], d.jobs[Int($0)].reason) }
+            }
         }
         guard let j = selectedJob else { return [] }
         return [(d.jobs[j].id, d.display[j], d.jobs[j].reason)]
@@ -280,10 +286,10 @@ public final class RunScreen: ScreenModel {
             jumpTo({ $0 == .running || $0 == .retrying }, what: "running", forward: command == .nextRunning, app)
         case .markAll:
             // Every job the list shows (a filter narrows it); all marked already: unmark them.
-            let shown = Set(rows.compactMap { r -> String? in
-                let n = t.node[Int(r)]
-                return n >= 0 ? d.jobs[Int(n)].id : nil
-            })
+            var at: [String: Int32] = [:]
+            for r in rows where t.node[Int(r)] >= 0 { at[d.jobs[Int(t.node[Int(r)])].id] = t.node[Int(r)] }
+            let shown = Set(at.keys)
+            markedAt.merge(at) { _, new in new }
             if shown.isSubset(of: marks) {
                 marks.subtract(shown)
                 app.notify("unmarked \(Format.count(shown.count)) job\(shown.count == 1 ? "" : "s")")
@@ -311,7 +317,7 @@ public final class RunScreen: ScreenModel {
         case .mark:
             guard let j = selectedJob else { return [] }
             let id = d.jobs[j].id
-            if marks.contains(id) { marks.remove(id) } else { marks.insert(id) }
+            if marks.contains(id) { marks.remove(id) } else { marks.insert(id); markedAt[id] = Int32(j) }
             cursor.move(1, count: rows.count, page: page(app))
         case .clearMarks:
             marks = []
