@@ -171,7 +171,9 @@ struct JobGraph {
         let inList = ReportDatabase.placeholders(wfIDs.count)
         let params: [any SQLiteBindable] = wfIDs
         var index = IDIndex(expected: 1024)
-        try db.each("SELECT job_id, wf_id, exec_job_id, max_retries, type_desc FROM job WHERE wf_id IN (\(inList)) ORDER BY wf_id, job_id", params) { r in
+        // In job_id order by a plain scan: `+wf_id` keeps SQLite off the (wf_id, exec_job_id)
+        // index, which would fetch each row through it and sort a million of them after.
+        try db.each("SELECT job_id, wf_id, exec_job_id, max_retries, type_desc FROM job WHERE +wf_id IN (\(inList)) ORDER BY job_id", params) { r in
             let id = r.int(0) ?? 0
             index.set(id, g.jobs.count)
             g.jobs.append(id); g.names.append(r.string(2)); g.workflowIndex.append(wfPosition[r.int(1) ?? 0] ?? 0); g.maxRetries.append(r.int(3) ?? 0)
@@ -242,13 +244,7 @@ struct JobGraph {
         // An attempt the engine's restart closed because the engine died under it (recorded
         // as failed, SIGKILL) was interrupted, not failed: the resumed run runs it again, and
         // the jobs below it are waiting for it, not futile.
-        var interruptedInstances = Set<Int>()
-        try db.each("SELECT job_instance_id FROM jobstate WHERE state = 'JOB_FAILURE' AND reason LIKE 'interrupted:%'") { r in
-            if let id = r.int(0) { interruptedInstances.insert(id) }
-        }
-        if !interruptedInstances.isEmpty {
-            for j in 0..<n where g.state[j] == .failed && interruptedInstances.contains(g.lastInstance[j]) { g.state[j] = .interrupted }
-        }
+        try g.markInterrupted(db)
         // Futile: walk down from failed jobs through jobs that never ran. job_edge's key
         // (wf_id, parent, child) finds a job's children directly.
         var queue: [Int] = []
@@ -286,9 +282,51 @@ struct JobGraph {
         return g
     }
 
+    /// Failed jobs whose last attempt the engine's restart closed as interrupted. Only those
+    /// attempts are looked up, by the jobstate key (job_instance_id, state): scanning the
+    /// whole jobstate table for the reason costs seconds at a million jobs.
+    mutating func markInterrupted(_ db: ReportDatabase) throws {
+        let failed = jobs.indices.filter { state[$0] == .failed }
+        if failed.isEmpty { return }
+        if failed.count > jobs.count / 8 && failed.count > 50_000 {
+            // Most of a huge run failed: one pass over the table is cheaper than the lookups.
+            var interrupted = Set<Int>()
+            try db.each("SELECT job_instance_id FROM jobstate WHERE state = 'JOB_FAILURE' AND reason LIKE 'interrupted:%'") { r in
+                if let id = r.int(0) { interrupted.insert(id) }
+            }
+            for j in failed where interrupted.contains(lastInstance[j]) { state[j] = .interrupted }
+            return
+        }
+        let lookup = try db.db.prepare("""
+            SELECT 1 FROM jobstate WHERE job_instance_id = ? AND state = 'JOB_FAILURE' AND reason LIKE 'interrupted:%' LIMIT 1
+            """)
+        for j in failed {
+            try lookup.bind([lastInstance[j]])
+            if try lookup.step() { state[j] = .interrupted }
+            lookup.reset()
+        }
+    }
+
     /// The order of the `--jobs` rows: by workflow, jobs that ran in submission order, then the others.
+    /// One sort of packed integer keys (workflow, first submit, position: the job table is
+    /// read in job_id order) when they fit, which is every run short of 16 million jobs.
     func statusOrder() -> [Int] {
-        jobs.indices.sorted { a, b in
+        let n = jobs.count
+        let maxWorkflow = workflowIndex.max() ?? 0
+        var packable = n < (1 << 24) && maxWorkflow < (1 << 8)
+        if packable {
+            for s in firstSeq where s != Int.max && (s < 0 || s >= (1 << 31) - 1) { packable = false; break }
+        }
+        if packable {
+            var keys = [UInt64](repeating: 0, count: n)
+            for j in 0..<n {
+                let seq = firstSeq[j] == Int.max ? UInt64((1 << 31) - 1) : UInt64(firstSeq[j])
+                keys[j] = UInt64(workflowIndex[j]) << 55 | seq << 24 | UInt64(j)
+            }
+            keys.sort()
+            return keys.map { Int($0 & 0xFF_FFFF) }
+        }
+        return jobs.indices.sorted { a, b in
             if workflowIndex[a] != workflowIndex[b] { return workflowIndex[a] < workflowIndex[b] }
             if firstSeq[a] != firstSeq[b] { return firstSeq[a] < firstSeq[b] }
             return jobs[a] < jobs[b]

@@ -13,7 +13,7 @@ final class RunViewReaderTests: XCTestCase {
         try RunBuilder(dir: try Paths.temp(self, "view"), jobs: [("prep", [], 0), ("calc", ["prep"], 1), ("report", ["calc"], 0), ("side", [], 0)])
     }
 
-    func ids(_ g: RunGraph, _ list: [Int32]) -> [String] { list.map { g.jobs[Int($0)].id } }
+    func ids<L: Sequence<Int32>>(_ g: RunGraph, _ list: L) -> [String] { list.map { g.jobs[Int($0)].id } }
 
     func index(_ g: RunGraph, _ id: String) throws -> Int { try XCTUnwrap(g.jobs.firstIndex { $0.id == id }) }
 

@@ -9,9 +9,9 @@ public struct RunGraph: Codable, Sendable, Equatable {
     /// The transformation of each job (the job type, `type_desc`, for auxiliary jobs).
     public var transformation: [String]
     /// Indices into `jobs`. A sub-workflow's top jobs hang under the job that ran it.
-    public var parents: [[Int32]]
+    public var parents: JobLinks
     /// Indices into `jobs`, each list in `order`.
-    public var children: [[Int32]]
+    public var children: JobLinks
     /// Every job index once, in plan order (job ids ascend as the plan lists jobs); jobs the
     /// plan or database does not place keep status order.
     public var order: [Int32]
@@ -24,7 +24,7 @@ public struct RunGraph: Codable, Sendable, Equatable {
     /// workflow, found from its submit file (by job index), or where it would be.
     public var subworkflowFolders: [Int32: SubWorkflowFolder]? = nil
 
-    public init(status: StatusReport, jobs: [JobStatus], transformation: [String], parents: [[Int32]], children: [[Int32]],
+    public init(status: StatusReport, jobs: [JobStatus], transformation: [String], parents: JobLinks, children: JobLinks,
                 order: [Int32], statusSeconds: Double = 0) {
         self.status = status; self.jobs = jobs; self.transformation = transformation
         self.parents = parents; self.children = children; self.order = order; self.statusSeconds = statusSeconds

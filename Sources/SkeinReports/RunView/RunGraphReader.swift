@@ -7,20 +7,21 @@ import SkeinRunFormat
 public enum RunGraphReader {
     public static func read(_ location: RunLocation, now: Double = Date().timeIntervalSince1970) throws -> RunGraph {
         let started = Date()
+        // The edges and tasks on another core while the status reads jobs and attempts.
+        let tables = location.databaseExists ? location.database.map(DAGTables.Reading.init(path:)) : nil
         var (status, database) = try StatusReader.readWithJobs(location, includeJobs: true, now: now)
         let statusSeconds = Date().timeIntervalSince(started)
         let jobs = status.jobs ?? []
         status.jobs = nil
         var edges = Edges(jobs: jobs)
-        if let database {
-            try edges.readDatabase(database)
+        if let database, let tables {
+            try edges.readDatabase(database, tables: tables.wait())
         } else if location.kind == .skein, let plan = try? RunDirectory(path: location.directory).readPlan() {
             edges.readPlan(plan, label: status.label)
         }
         let order = edges.planOrder()
-        edges.sortChildren(by: order)
-        var graph = RunGraph(status: status, jobs: jobs, transformation: edges.transformation, parents: edges.parents,
-                             children: edges.children, order: order, statusSeconds: statusSeconds)
+        var graph = RunGraph(status: status, jobs: jobs, transformation: edges.transformation, parents: edges.links(parents: true),
+                             children: edges.links(parents: false, order: order), order: order, statusSeconds: statusSeconds)
         graph.subworkflowUUIDs = edges.subworkflowUUIDs
         if location.kind == .pegasus, let database {
             let folders = try unrecordedSubworkflowFolders(database, status: status, location: location, recorded: edges.subworkflowUUIDs)
@@ -33,12 +34,11 @@ public enum RunGraphReader {
     struct Edges {
         let jobs: [JobStatus]
         var transformation: [String]
-        var parents: [[Int32]]
-        var children: [[Int32]]
+        /// Edges by job index, parent and child side by side.
+        var edgeParent: [Int32] = []
+        var edgeChild: [Int32] = []
         /// Where the plan (or the job table, whose ids ascend as the plan lists jobs) puts each job.
         var rank: [Int64]
-        /// Job index by workflow label and job id.
-        var byWorkflow: [String: [String: Int32]] = [:]
         /// The sub-workflow (wf_uuid) each sub-workflow job ran, by job index.
         var subworkflowUUIDs: [Int32: String] = [:]
 
@@ -46,20 +46,25 @@ public enum RunGraphReader {
             self.jobs = jobs
             let n = jobs.count
             transformation = Array(repeating: "", count: n)
-            parents = Array(repeating: [], count: n)
-            children = Array(repeating: [], count: n)
             rank = Array(repeating: Int64.max, count: n)
-            for (i, j) in jobs.enumerated() { byWorkflow[j.workflow, default: [:]][j.id] = Int32(i) }
         }
 
         mutating func addEdge(_ p: Int32, _ c: Int32) {
-            parents[Int(c)].append(p)
-            children[Int(p)].append(c)
+            edgeParent.append(p)
+            edgeChild.append(c)
+        }
+
+        /// Job index by workflow label and job id (the plan's and the sub-workflows' names).
+        func byWorkflow() -> [String: [String: Int32]] {
+            var result: [String: [String: Int32]] = [:]
+            for (i, j) in jobs.enumerated() { result[j.workflow, default: [:]][j.id] = Int32(i) }
+            return result
         }
 
         /// Job types, transformations and edges of the status's workflows. The jobs, their
-        /// ids and types are the status's own job graph; the tasks and the edges are read here.
-        mutating func readDatabase(_ source: StatusReader.DatabaseJobs) throws {
+        /// ids and types are the status's own job graph; the tasks and the edges come from
+        /// `tables`, read meanwhile.
+        mutating func readDatabase(_ source: StatusReader.DatabaseJobs, tables: DAGTables) throws {
             let db = source.db, graph = source.graph
             // Status row of each job id.
             var byJobID = IDIndex(expected: jobs.count)
@@ -69,31 +74,20 @@ public enum RunGraphReader {
                 let type = graph.typeDesc[j]
                 if type != "compute" { transformation[k] = type }
             }
-            try db.each("SELECT job_id, transformation FROM task WHERE job_id IS NOT NULL") { r in
-                guard let k = byJobID.get(r.int(0) ?? -1), let tr = r.text(1), !tr.isEmpty else { return }
-                if transformation[k].isEmpty || transformation[k] == "compute" { transformation[k] = tr }
-            }
-            // Edges come grouped by workflow and parent: look each name up once.
-            var labels: [Int: String] = [:]
-            for w in source.workflows { labels[w.id] = w.label }
-            var lastParent: (String, Int32) = ("", -1)
-            var lastWF = -1
-            var names: [String: Int32] = [:]
-            try db.each("SELECT wf_id, parent_exec_job_id, child_exec_job_id FROM job_edge") { r in
-                let wf = r.int(0) ?? 0
-                if wf != lastWF {
-                    lastWF = wf
-                    names = labels[wf].flatMap { byWorkflow[$0] } ?? [:]
-                    lastParent = ("", -1)
+            for t in tables.taskJobIDs.indices {
+                guard let k = byJobID.get(tables.taskJobIDs[t]) else { continue }
+                if transformation[k].isEmpty || transformation[k] == "compute" {
+                    transformation[k] = tables.transformationNames[Int(tables.taskTransformation[t])]
                 }
-                let pn = r.string(1), cn = r.string(2)
-                let p: Int32
-                if pn == lastParent.0 { p = lastParent.1 } else { p = names[pn] ?? -1; lastParent = (pn, p) }
-                guard p >= 0, let c = names[cn] else { return }
-                addEdge(p, c)
+            }
+            edgeParent.reserveCapacity(tables.parentIDs.count)
+            edgeChild.reserveCapacity(tables.parentIDs.count)
+            for e in tables.parentIDs.indices {
+                guard let p = byJobID.get(tables.parentIDs[e]), let c = byJobID.get(tables.childIDs[e]) else { continue }
+                addEdge(Int32(p), Int32(c))
             }
             // A sub-workflow's jobs hang under the job that ran it.
-            if labels.count > 1 {
+            if source.workflows.count > 1 {
                 var runs: [(Int32, String)] = []
                 try db.each("SELECT DISTINCT ji.job_id, w.dax_label, w.wf_uuid FROM job_instance ji JOIN workflow w ON w.wf_id = ji.subwf_id") { r in
                     guard let p = byJobID.get(r.int(0) ?? -1), let label = r.text(1) else { return }
@@ -101,15 +95,21 @@ public enum RunGraphReader {
                     guard label != jobs[p].workflow else { return }
                     runs.append((Int32(p), label))
                 }
-                for (p, label) in runs {
-                    for (_, c) in byWorkflow[label] ?? [:] where parents[Int(c)].isEmpty { addEdge(p, c) }
+                if !runs.isEmpty {
+                    var hasParent = [Bool](repeating: false, count: jobs.count)
+                    for c in edgeChild { hasParent[Int(c)] = true }
+                    let byWorkflow = byWorkflow()
+                    for (p, label) in runs {
+                        for (_, c) in byWorkflow[label] ?? [:] where !hasParent[Int(c)] { addEdge(p, c) }
+                    }
                 }
             }
         }
 
         /// Kinds, transformations and edges as the plan lists them (no database yet).
         mutating func readPlan(_ plan: ExecutablePlan, label: String) {
-            let names = byWorkflow[label] ?? byWorkflow.values.first ?? [:]
+            let all = byWorkflow()
+            let names = all[label] ?? all.values.first ?? [:]
             var planIndex: [Int32] = []
             planIndex.reserveCapacity(plan.jobs.count)
             for (k, job) in plan.jobs.enumerated() {
@@ -125,19 +125,32 @@ public enum RunGraphReader {
             }
         }
 
-        /// Plan order; unknown jobs keep status order.
+        /// Plan order; unknown jobs keep status order. One sort of packed integer keys when
+        /// they fit (ranks below 2^39, fewer than 16 million jobs).
         func planOrder() -> [Int32] {
-            (0..<Int32(jobs.count)).sorted { (a: Int32, b: Int32) -> Bool in
+            let n = jobs.count
+            let limit = Int64(1) << 39
+            if n < (1 << 24), !rank.contains(where: { $0 < 0 || ($0 >= limit && $0 != Int64.max) }) {
+                var keys = [UInt64](repeating: 0, count: n)
+                for j in 0..<n { keys[j] = UInt64(min(rank[j], limit)) << 24 | UInt64(j) }
+                keys.sort()
+                return keys.map { Int32(truncatingIfNeeded: $0 & 0xFF_FFFF) }
+            }
+            return (0..<Int32(n)).sorted { (a: Int32, b: Int32) -> Bool in
                 let ra = rank[Int(a)], rb = rank[Int(b)]
                 if ra != rb { return ra < rb }
                 return a < b
             }
         }
 
-        mutating func sortChildren(by order: [Int32]) {
+        /// Each job's parents (in edge order), or its children in `order`.
+        func links(parents: Bool, order: [Int32] = []) -> JobLinks {
+            if parents { return JobLinks(count: jobs.count, from: edgeChild, to: edgeParent) }
+            var children = JobLinks(count: jobs.count, from: edgeParent, to: edgeChild)
             var position = [Int32](repeating: 0, count: order.count)
             for (k, j) in order.enumerated() { position[Int(j)] = Int32(k) }
-            for j in children.indices where children[j].count > 1 { children[j].sort { position[Int($0)] < position[Int($1)] } }
+            children.sortEach(by: position)
+            return children
         }
     }
 }

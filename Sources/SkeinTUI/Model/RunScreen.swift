@@ -29,7 +29,7 @@ public final class RunScreen: ScreenModel {
     var byWorkflowTree: FlatTree?
     public private(set) var error: String?
     public private(set) var view = View.tree
-    private var collapsed: [View: Set<Int32>] = [:]
+    private var folds: [View: Folds] = [:]
     /// Visible rows: indices into the current view's `FlatTree`, ascending.
     public private(set) var rows: [Int32] = []
     public var cursor = ListCursor()
@@ -72,7 +72,7 @@ public final class RunScreen: ScreenModel {
 
     public func isCollapsed(_ row: Int) -> Bool {
         guard let t = tree, t.hasChildren(row) else { return false }
-        return collapsed[view]?.contains(t.node[row]) ?? false
+        return folds[view]?.isCollapsed(t.node[row]) ?? false
     }
 
     func page(_ app: AppModel) -> Int { Layout.runList(width: app.width, height: app.height, detail: showDetail).height }
@@ -108,58 +108,70 @@ public final class RunScreen: ScreenModel {
     }
 
     /// Recomputes the visible rows (collapse or filter), keeping the selection on its job.
+    /// Costs what the visible rows cost: folded subtrees are skipped by their sizes, and
+    /// the selection's row is looked up, not searched for.
     func rebuild(_ app: AppModel, keep: SelectionKey?) {
         guard let t = tree, let d = data else { rows = []; return }
         var out: [Int32] = []
         if !filter.isEmpty {
             let f = filter.lowercased()
-            let state = DisplayState(rawValue: f.hasPrefix("state:") ? String(f.dropFirst(6)) : f)
-            let pattern = Array(f.utf8)
             let byStateOnly = f.hasPrefix("state:")
+            let state = DisplayState(rawValue: byStateOnly ? String(f.dropFirst(6)) : f)
             // workflow:NAME (wf:NAME): the jobs of the workflows whose label holds NAME.
             let workflows = ["workflow:", "wf:"].first { f.hasPrefix($0) }.map { prefix in
                 Set(d.status.workflows.map(\.label).filter { $0.lowercased().contains(f.dropFirst(prefix.count)) })
             }
+            let hit = byStateOnly || workflows != nil ? [] : d.matching(Array(f.utf8))
             for i in 0..<t.count {
                 let n = t.node[i]
                 guard n >= 0, t.flags[i] & FlatTree.reference == 0 else { continue }
                 let j = Int(n)
                 if let workflows {
                     if workflows.contains(d.jobs[j].workflow) { out.append(Int32(i)) }
-                } else if d.display[j] == state || (!byStateOnly && d.matches(j, pattern)) {
+                } else if d.display[j] == state || (!byStateOnly && hit[j]) {
                     out.append(Int32(i))
                 }
             }
         } else {
-            out.reserveCapacity(t.count)
-            let closed = collapsed[view] ?? []
-            var i = 0
-            let count = t.count
-            if closed.isEmpty {
-                out = Array(0..<Int32(count))
-            } else {
-                while i < count {
-                    out.append(Int32(i))
-                    if t.flags[i] & FlatTree.hasChildren != 0 && closed.contains(t.node[i]) { i += Int(t.size[i]) } else { i += 1 }
-                }
-            }
+            out = (folds[view] ?? Folds()).visibleRows(t)
         }
         if let sort { out = sorted(out, by: sort, t, d, now: app.now) }
         rows = out
-        if let keep {
-            // Back onto the same job: its first (not a reference) visible row.
-            var found: Int?
-            if keep.node >= 0, let id = keep.id, let j = Self.job(id, workflow: keep.workflow, in: d) {
-                for (k, r) in rows.enumerated() where t.node[Int(r)] == j {
-                    if !t.isReference(Int(r)) { found = k; break }
-                    if found == nil { found = k }
-                }
-            } else {
-                found = rows.firstIndex { t.node[Int($0)] == keep.node }
-            }
-            if let found { cursor.index = found }
-        }
+        if let keep, let found = visibleIndex(of: keep, t, d) { cursor.index = found }
         cursor.clamp(count: rows.count, page: page(app))
+    }
+
+    /// Where the kept selection shows now: its job's full row, else a reference to it.
+    private func visibleIndex(of keep: SelectionKey, _ t: FlatTree, _ d: RunData) -> Int? {
+        var node = keep.node
+        if node >= 0, let id = keep.id {
+            // The same index after a reload, unless the jobs moved; then by (workflow, id).
+            if Int(node) >= d.jobs.count || d.jobs[Int(node)].id != id
+                || (keep.workflow != nil && d.jobs[Int(node)].workflow != keep.workflow) {
+                guard let j = Self.job(id, workflow: keep.workflow, in: d) else { return nil }
+                node = j
+            }
+        }
+        let row = t.row(of: node)
+        if row >= 0 {
+            if sort == nil {
+                let k = lowerBound(Int32(row))
+                if k < rows.count, rows[k] == Int32(row) { return k }
+            } else if let k = rows.firstIndex(of: Int32(row)) {
+                return k
+            }
+        }
+        return node >= 0 ? rows.firstIndex { t.node[Int($0)] == node } : nil
+    }
+
+    /// The first visible index whose row is not below `row` (visible rows ascend unless sorted).
+    private func lowerBound(_ row: Int32) -> Int {
+        var lo = 0, hi = rows.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if rows[mid] < row { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
     }
 
     public func resized(app: AppModel) { cursor.clamp(count: rows.count, page: page(app)) }
@@ -284,12 +296,10 @@ public final class RunScreen: ScreenModel {
             guard let r = selectedRow else { return [] }
             if isCollapsed(r) { toggle(r, app) } else if t.hasChildren(r) { cursor.move(1, count: rows.count, page: page(app)) }
         case .collapseAll:
-            var all = Set<Int32>()
-            for i in 0..<t.count where t.hasChildren(i) { all.insert(t.node[i]) }
-            collapsed[view] = all
+            folds[view] = Folds(all: true)
             rebuild(app, keep: topLevelSelection())
         case .expandAll:
-            collapsed[view] = []
+            folds[view] = Folds()
             rebuild(app, keep: selectionKey())
         case .nextFailed, .previousFailed:
             jumpTo({ $0 == .failed }, what: "failed", forward: command == .nextFailed, app)
@@ -371,19 +381,15 @@ public final class RunScreen: ScreenModel {
     private func toggle(_ row: Int, _ app: AppModel) {
         guard let t = tree else { return }
         let n = t.node[row]
-        var set = collapsed[view] ?? []
-        if set.contains(n) { set.remove(n) } else { set.insert(n) }
-        collapsed[view] = set
+        var f = folds[view] ?? Folds()
+        f.toggle(n)
+        folds[view] = f
         rebuild(app, keep: key(n))
     }
 
     /// Selects a row of the view (a binary search: visible rows ascend).
     func select(row: Int, _ app: AppModel) {
-        var lo = 0, hi = rows.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if Int(rows[mid]) < row { lo = mid + 1 } else { hi = mid }
-        }
+        let lo = lowerBound(Int32(row))
         if lo < rows.count, Int(rows[lo]) == row { cursor.set(lo, count: rows.count, page: page(app)) }
     }
 
@@ -415,14 +421,14 @@ public final class RunScreen: ScreenModel {
             guard matches(i) else { continue }
             // Unfold its ancestors so it shows.
             var p = Int(t.parentRow[i])
-            var set = collapsed[view] ?? []
+            var f = folds[view] ?? Folds()
             var changed = false
             while p >= 0 {
-                if set.remove(t.node[p]) != nil { changed = true }
+                if f.isCollapsed(t.node[p]) { f.toggle(t.node[p]); changed = true }
                 p = Int(t.parentRow[p])
             }
             if changed {
-                collapsed[view] = set
+                folds[view] = f
                 rebuild(app, keep: nil)
             }
             select(row: i, app)

@@ -127,8 +127,14 @@ enum RunView {
 
     static func groupCounts(_ t: FlatTree, _ r: Int, _ d: RunData, _ buffer: inout CellBuffer, _ p: Painter, x: Int, y: Int, limit: Int) {
         var counts: [DisplayState: Int] = [:]
-        let end = r + Int(t.size[r])
-        for i in (r + 1)..<end { counts[d.display[Int(t.node[i])], default: 0] += 1 }
+        let g = Int(-t.node[r] - 1)
+        if g < t.groupStates.count {
+            // Counted when the layout was built: a group of 100,000 jobs is not walked per frame.
+            for (k, state) in DisplayState.allCases.enumerated() where t.groupStates[g][k] > 0 { counts[state] = Int(t.groupStates[g][k]) }
+        } else {
+            let end = r + Int(t.size[r])
+            for i in (r + 1)..<end { counts[d.display[Int(t.node[i])], default: 0] += 1 }
+        }
         let n = Int(t.size[r]) - 1
         var cx = buffer.put("\(n) job\(n == 1 ? "" : "s")", x: x, y: y, style: p.style(.dim), limit: limit - x)
         for state in [DisplayState.done, .running, .retrying, .queued, .failed, .futile] {
