@@ -58,7 +58,7 @@ public enum StatusReader {
         let states = try db.states(of: wf.id)
         var condition = RunCondition.make(states: states, kind: location.kind, engine: engine,
                                           directory: location.directory, hasDatabase: true, monitordDone: monitordDone,
-                                          dagmanGone: location.kind == .pegasus && RunCondition.dagmanIsGone(directory: location.directory))
+                                          dagman: location.kind == .pegasus ? DagmanLiveness.verdict(directory: location.directory) : nil)
         let graph = try JobGraph.load(db, workflows: tree.map(\.0), condition: condition)
         var perWorkflow = Array(repeating: StateCounts(), count: tree.count)
         for j in graph.jobs.indices { perWorkflow[graph.workflowIndex[j]].count(graph.state[j]) }
