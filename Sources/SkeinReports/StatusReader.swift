@@ -54,7 +54,7 @@ public enum StatusReader {
                              includeJobs: Bool, now: Double) throws -> (StatusReport, DatabaseJobs)? {
         let all = try db.workflows()
         guard let wf = try db.selectWorkflow(location.wfUUID, in: all, subWorkflow: location.isSubWorkflow) else { return nil }
-        let tree = db.descendants(of: wf, in: all)
+        let tree = try WorkflowLabels.distinct(db.descendants(of: wf, in: all), in: db)
         let states = try db.states(of: wf.id)
         var condition = RunCondition.make(states: states, kind: location.kind, engine: engine,
                                           directory: location.directory, hasDatabase: true, monitordDone: monitordDone,
