@@ -168,13 +168,15 @@ struct Retry: ParsableCommand {
         let control = try target.control()
         try target.requireJobs(jobs, in: control)
         let change = try engine.change()
+        // A finished sub-workflow's jobs are retried through its parent's job (RunControl.retryRoute).
+        let route = control.retryRoute(jobs)
         let outcome = try EngineStarting.reportingErrors(batch: batch) {
             try control.retry(jobs, change: change, command: EngineSettingsOptions.commandLine, start: EngineStarting.start(batch: batch))
         }
         switch outcome {
-        case .started(let pid): print("engine started (pid \(pid)): \(control.runDirectory) resumes, \(jobs.joined(separator: ", ")) run again")
+        case .started(let pid): print("engine started (pid \(pid)): \(route.runDirectory) resumes, \(route.summary)")
         case .ran(let code): throw ExitCode(code)
-        case .sent, .noEngine: print("retry sent for \(jobs.joined(separator: ", "))")
+        case .sent, .noEngine: print("retry sent: \(route.summary)")
         }
     }
 }

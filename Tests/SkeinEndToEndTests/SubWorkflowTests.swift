@@ -193,11 +193,14 @@ final class SubWorkflowTests: XCTestCase {
         try write("inner.yml", diamond(gate: "test -e \(gate)"))
         let run = try run(expect: 1)
         FileManager.default.createFile(atPath: gate, contents: nil)
-        // The child runs inside its parent's engine: retrying in it alone is refused, saying how.
-        let alone = try skein(["retry", run.appendingPathComponent("00/00/diamond_sub").path, "analyze", "--batch"])
+        let child = run.appendingPathComponent("00/00/diamond_sub").path
+        // The child runs inside its parent's engine: an engine for it alone is refused, saying how.
+        let alone = try skein(["run", child, "--batch"])
         XCTAssertNotEqual(alone.status, 0, alone.stdout + alone.stderr)
         XCTAssertTrue(alone.stderr.contains("retry it there: skein retry \(run.path) pegasus-plan_sub"), alone.stderr)
-        let retried = try skein(["retry", run.path, "pegasus-plan_sub", "--batch"])
+        // Retrying the child's failed job does what is meant: the parent's job runs again,
+        // which resumes the child, where analyze runs again.
+        let retried = try skein(["retry", child, "analyze", "--batch"])
         XCTAssertEqual(retried.status, 0, retried.stdout + retried.stderr)
         XCTAssertEqual(try scratchFile(run, "result.txt"), "from-outer\nleft\nfrom-outer\nright\n")
         // `pre` succeeded in the first attempt: the resumed child did not run it again.
