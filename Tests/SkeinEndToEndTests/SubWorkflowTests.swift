@@ -366,6 +366,10 @@ final class SubWorkflowTests: XCTestCase {
         XCTAssertEqual(try scratchFile(run, "result.txt"), String(repeating: "from-outer\nleft\nfrom-outer\nright\n", count: 2))
         let db = run.appendingPathComponent("outer-0.stampede.db")
         XCTAssertEqual(try sql(db, "SELECT count(*), count(DISTINCT submit_dir) FROM workflow WHERE parent_wf_id = 1"), ["2|2"])
+        // Both are labelled diamond: status (and the TUI's WORKFLOW column) names each by its job.
+        let status = try skein(["status", run.path, "--json"])
+        for label in ["\"diamond(pegasus-plan_one)\"", "\"diamond(pegasus-plan_two)\""] { XCTAssertTrue(status.stdout.contains(label), status.stdout) }
+        XCTAssertFalse(status.stdout.contains("\"diamond\""), status.stdout)
     }
 
     /// pegasus-plan's --force-replan: a retried sub-workflow is planned again into the next
