@@ -116,8 +116,14 @@ final class StalePegasusRunTests: XCTestCase {
         holder.standardOutput = out
         try holder.run()
         addTeardownBlock { holder.terminate(); holder.waitUntilExit() }
-        let line = String(decoding: out.fileHandleForReading.availableData, as: UTF8.self)
-        XCTAssertEqual(line, "locked\n")
+        // Wait for the line that says the lock is taken (or for the end of its output).
+        var said = Data()
+        while !said.contains(UInt8(ascii: "\n")) {
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            said += chunk
+        }
+        XCTAssertEqual(String(decoding: said, as: UTF8.self), "locked\n")
         XCTAssertEqual(DagmanLock.holder(of: lock), holder.processIdentifier)
         XCTAssertEqual(DagmanLiveness.verdict(directory: dir), .alive)
         XCTAssertEqual(try status(dir).condition.phase, .running)
