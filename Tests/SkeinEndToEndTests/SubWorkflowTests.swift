@@ -213,6 +213,45 @@ final class SubWorkflowTests: XCTestCase {
         XCTAssertEqual(try sql(db, "SELECT group_concat(subwf_id) FROM job_instance WHERE subwf_id IS NOT NULL"), ["2,2"])
     }
 
+    /// A finished child with two failed jobs: `skein retry CHILD bad1` reruns bad1 only (the
+    /// child's other failed job stays failed, so the parent's job fails again); retrying the
+    /// parent's job by name reruns every failed job of the child.
+    func testRetryingOneFailedJobOfAFinishedChildRerunsOnlyThatJob() throws {
+        let ok = scratch.appendingPathComponent("ok").path
+        let ran = scratch.appendingPathComponent("ran")
+        try write("workflow.yml", """
+            pegasus: 5.0.4
+            name: outer
+            jobs:
+            - {type: pegasusWorkflow, file: inner.yml, id: sub, arguments: [], uses: [{lfn: inner.yml, type: input}]}
+
+            """)
+        try write("inner.yml", """
+            pegasus: 5.0.4
+            name: inner
+            jobs:
+            - {type: job, name: sh, id: bad1, arguments: ['-c', 'echo bad1 >> \(ran.path); test -e \(ok)']}
+            - {type: job, name: sh, id: bad2, arguments: ['-c', 'echo bad2 >> \(ran.path); test -e \(ok)']}
+
+            """)
+        let run = try run(expect: 1)
+        func count(_ job: String) throws -> Int {
+            try String(contentsOf: ran, encoding: .utf8).split(separator: "\n").filter { $0 == job }.count
+        }
+        let (bad1, bad2) = (try count("bad1"), try count("bad2"))
+        FileManager.default.createFile(atPath: ok, contents: nil)
+        let child = run.appendingPathComponent("00/00/inner_sub").path
+        let one = try skein(["retry", child, "bad1", "--batch"])
+        XCTAssertEqual(one.status, 1, "bad2 stays failed, so the child and the parent fail again: " + one.stdout + one.stderr)
+        XCTAssertEqual(try count("bad1"), bad1 + 1)
+        XCTAssertEqual(try count("bad2"), bad2, "bad2 was not asked for")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: child + "/retry-request"), "the request is taken")
+        let all = try skein(["retry", run.path, "pegasus-plan_sub", "--batch"])
+        XCTAssertEqual(all.status, 0, all.stdout + all.stderr)
+        XCTAssertEqual(try count("bad1"), bad1 + 1, "bad1 succeeded already")
+        XCTAssertEqual(try count("bad2"), bad2 + 1)
+    }
+
     /// Starts `skein run workflow.yml --batch` in the background; its output goes to a file.
     func background() throws -> Process {
         let process = Process()

@@ -83,8 +83,15 @@ public struct RunControl: Sendable {
         guard unknown.isEmpty else { throw RunsError("no such job in this run: \(unknown.joined(separator: ", "))") }
         try RunSettings.update(runDirectory: runDirectory, with: change, command: command)
         let route = retryRoute(jobs)
-        if route.control.engineIsAlive { return try route.control.send(route.jobs.map { .retry($0) }) }
-        return try route.control.startEngine(start, retrying: route.jobs)
+        // Each finished sub-workflow on the way runs again only the jobs asked for in it.
+        for level in route.through { try SubWorkflowRetryRequest.write(level.jobs, runDirectory: level.runDirectory) }
+        do {
+            if route.control.engineIsAlive { return try route.control.send(route.jobs.map { .retry($0) }) }
+            return try route.control.startEngine(start, retrying: route.jobs)
+        } catch {
+            for level in route.through { SubWorkflowRetryRequest.remove(runDirectory: level.runDirectory) }
+            throw error
+        }
     }
 
     /// Where a retry of `jobs` goes. A sub-workflow run's jobs run in its parent's engine:
