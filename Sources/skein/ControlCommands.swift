@@ -149,6 +149,10 @@ struct Retry: ParsableCommand {
             The engine runs with the run's stored settings; options given here change them, \
             as for `skein resume`.
 
+            A job of a finished sub-workflow run (RUN/00/00/NAME_ID) is retried through the \
+            parent's job that runs it: the parent's engine resumes the sub-workflow, which \
+            keeps its succeeded jobs and runs the named ones again.
+
             Examples:
               skein retry runs/failing/run0001 calibrate
               skein retry runs/failing/run0001 calibrate --batch --retries 2
