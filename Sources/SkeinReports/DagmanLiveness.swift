@@ -3,42 +3,81 @@ import Foundation
 import Glibc
 #endif
 
-/// Whether a Pegasus run's DAGMan still runs, decided as Pegasus decides it: DAGMan names
-/// its pid in `NAME.dag.lock` (HTCondor's process id record, the pid first) and on the
-/// `** PID = N` line of `NAME.dag.dagman.out`; pegasus-monitord sends that pid signal 0 and
-/// declares "DAGMan is gone! Sudden death syndrome" when no such process exists. A lock file
-/// left behind by a `kill -9`'d DAGMan thus no longer keeps a dead run "Running"; a pid
-/// taken over by another program (pid reuse) is not DAGMan either.
+/// Whether a Pegasus run's DAGMan still runs, decided from what DAGMan leaves in
+/// `NAME.dag.lock` (`DagmanLock`) the way HTCondor's own duplicate check decides it
+/// (`ProcAPI::isAlive`): the pid must exist and have the birthday the lock records, else the
+/// pid was reused by another program; a newer DAGMan's fcntl lock must still be held. A lock
+/// left behind by a `kill -9`'d DAGMan thus no longer keeps a dead run "Running" (issue 14).
+/// A pid only means something on the machine DAGMan ran on: a run submitted from another
+/// host (the braindump's `submit_hostname`) is not judged from here unless its lock is
+/// visibly held, and says so.
 public enum DagmanLiveness {
     public enum Verdict: Equatable, Sendable {
-        /// monitord.done is there, or DAGMan's pid is alive and is condor_dagman (or cannot
-        /// be checked: another user's process, /proc unreadable).
+        /// monitord.done is there, or DAGMan holds its lock, or its pid is alive with the
+        /// recorded birthday (or cannot be checked: another user's process, /proc unreadable).
         case alive
+        /// The run was submitted from another machine: DAGMan's pid cannot be checked here.
+        case otherHost(String)
         /// No lock file: DAGMan removes it when it ends.
         case noLock
         /// The lock names a pid that no longer exists.
         case deadPid(Int32)
-        /// The pid exists but runs another program (it was reused).
+        /// The pid exists but is another process (started at another time, or another program).
         case notDagman(Int32, String)
+        /// A newer DAGMan's lock (cluster id) that no process holds: DAGMan died.
+        case lockReleased
+        /// The lock was written before this machine last booted.
+        case rebooted
+
+        /// Whether nothing runs the workflow any more.
+        public var isGone: Bool {
+            switch self {
+            case .alive, .otherHost: return false
+            case .noLock, .deadPid, .notDagman, .lockReleased, .rebooted: return true
+            }
+        }
     }
 
     public static func verdict(directory: String) -> Verdict {
         let fm = FileManager.default
         if fm.fileExists(atPath: directory + "/monitord.done") { return .alive }
         let names = ((try? fm.contentsOfDirectory(atPath: directory)) ?? []).sorted()
-        guard let lock = names.first(where: { $0.hasSuffix(".dag.lock") }) else { return .noLock }
-        let dagName = String(lock.dropLast(".lock".count))
-        let pid = lockPid(directory + "/" + lock) ?? dagmanOutPid(directory + "/" + dagName + ".dagman.out")
-        guard let pid, pid > 0 else { return .alive }  // a lock without a pid: trust the lock
-        if kill(pid, 0) != 0 && errno == ESRCH { return .deadPid(pid) }
-        if let name = processName(pid), !name.hasPrefix("condor_dagman") { return .notDagman(pid, name) }
-        return .alive
+        guard let lockName = names.first(where: { $0.hasSuffix(".dag.lock") }) else { return .noLock }
+        let lockPath = directory + "/" + lockName
+        // A held lock is proof on any machine (NFS passes fcntl locks on to the server).
+        if DagmanLock.holder(of: lockPath) != nil { return .alive }
+        if let host = RunLocation.readBraindump(in: directory)?["submit_hostname"], !ThisHost.isThisHost(host) {
+            return .otherHost(host)
+        }
+        if let written = (try? fm.attributesOfItem(atPath: lockPath))?[.modificationDate] as? Date,
+           let boot = ThisHost.bootTime(), written.timeIntervalSince1970 < boot - 1 {
+            return .rebooted
+        }
+        switch DagmanLock.read(lockPath) {
+        case .clusterID:
+            return .lockReleased
+        case .processID(let pid, let birthday, let precision, _):
+            return check(pid: pid, birthday: birthday, precision: precision)
+        case .empty:
+            // DAGMan run with -AllowDuplicates writes no id: dagman.out's banner names the pid.
+            let dagName = String(lockName.dropLast(".lock".count))
+            guard let pid = dagmanOutPid(directory + "/" + dagName + ".dagman.out") else { return .alive }
+            return check(pid: pid, birthday: nil, precision: 1)
+        }
     }
 
-    /// The first number in the lock file (HTCondor writes "pid ppid precision ...").
-    static func lockPid(_ path: String) -> Int32? {
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data.prefix(4096), encoding: .utf8) else { return nil }
-        return text.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" }).lazy.compactMap { Int32($0) }.first
+    /// HTCondor's rule: the pid is DAGMan's while it exists and was not born later than the
+    /// recorded birthday (within its precision). With no birthday, the program's name decides.
+    static func check(pid: Int32, birthday: Int64?, precision: Int64) -> Verdict {
+        guard pid > 0 else { return .alive }
+        if kill(pid, 0) != 0 && errno == ESRCH { return .deadPid(pid) }
+        if let birthday {
+            guard let started = ThisHost.startTicks(pid) else { return .alive }
+            return started > birthday + max(precision, 1) || started < birthday - max(precision, 1)
+                ? .notDagman(pid, "\(processName(pid) ?? "a process") started at another time") : .alive
+        }
+        if let name = processName(pid), !name.hasPrefix("condor_dagman") { return .notDagman(pid, name) }
+        return .alive
     }
 
     /// The last `** PID = N` in dagman.out (a restarted DAGMan appends a new banner).

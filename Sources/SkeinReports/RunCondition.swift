@@ -18,8 +18,8 @@ public struct RunCondition: Codable, Sendable, Equatable {
         /// The engine died before the workflow ended: `skein run RUNDIR` resumes it.
         case stopped
         /// A Pegasus run that never ended whose DAGMan is gone (no monitord.done, and no
-        /// lock file or one naming a dead pid): nothing runs it any more, whatever its
-        /// database last said.
+        /// lock file or one whose DAGMan is not alive here): nothing runs it any more,
+        /// whatever its database last said.
         case stale
         /// No workflow state recorded and nothing else to go by.
         case unknown
@@ -59,7 +59,8 @@ public struct RunCondition: Codable, Sendable, Equatable {
     /// Decides a run's condition from its workflow states (ordered), the engine lock (Skein
     /// runs only) and whether the database exists at all.
     static func make(states: [ReportDatabase.WorkflowStateRow], kind: RunLocation.Kind, engine: EngineLock.State?,
-                     directory: String, hasDatabase: Bool, monitordDone: Bool, dagmanGone: Bool = false) -> RunCondition {
+                     directory: String, hasDatabase: Bool, monitordDone: Bool, dagman: DagmanLiveness.Verdict? = nil) -> RunCondition {
+        let dagmanGone = dagman?.isGone ?? false
         let started = states.first { $0.state == "WORKFLOW_STARTED" }?.timestamp
         let last = states.last
         let restarts = states.map(\.restartCount).max() ?? 0
@@ -108,6 +109,7 @@ public struct RunCondition: Codable, Sendable, Equatable {
                 c.finished = last?.timestamp
             } else if last != nil {
                 c.phase = .running; c.text = "Running"; c.shortText = "Running"
+                if case .otherHost(let host) = dagman { c.text = "Running (DAGMan runs on \(host): not checked from here)" }
             } else if monitordDone {
                 c.phase = .unknown
             } else {
@@ -118,10 +120,10 @@ public struct RunCondition: Codable, Sendable, Equatable {
     }
 
     /// Whether a Pegasus run's DAGMan is gone: no `monitord.done`, and either no
-    /// `NAME.dag.lock` (DAGMan removes it when it ends) or a lock naming a pid that is dead or
-    /// not condor_dagman (a `kill -9`'d DAGMan leaves its lock behind); see `DagmanLiveness`.
+    /// `NAME.dag.lock` (DAGMan removes it when it ends) or a lock whose DAGMan is not alive on
+    /// this machine (a `kill -9`'d DAGMan leaves its lock behind); see `DagmanLiveness`.
     public static func dagmanIsGone(directory: String) -> Bool {
-        DagmanLiveness.verdict(directory: directory) != .alive
+        DagmanLiveness.verdict(directory: directory).isGone
     }
 
     /// A path as a shell word (quoted only when it needs to be).

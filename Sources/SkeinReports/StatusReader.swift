@@ -54,11 +54,11 @@ public enum StatusReader {
                              includeJobs: Bool, now: Double) throws -> (StatusReport, DatabaseJobs)? {
         let all = try db.workflows()
         guard let wf = try db.selectWorkflow(location.wfUUID, in: all, subWorkflow: location.isSubWorkflow) else { return nil }
-        let tree = db.descendants(of: wf, in: all)
+        let tree = try WorkflowLabels.distinct(db.descendants(of: wf, in: all), in: db)
         let states = try db.states(of: wf.id)
         var condition = RunCondition.make(states: states, kind: location.kind, engine: engine,
                                           directory: location.directory, hasDatabase: true, monitordDone: monitordDone,
-                                          dagmanGone: location.kind == .pegasus && RunCondition.dagmanIsGone(directory: location.directory))
+                                          dagman: location.kind == .pegasus ? DagmanLiveness.verdict(directory: location.directory) : nil)
         let graph = try JobGraph.load(db, workflows: tree.map(\.0), condition: condition)
         var perWorkflow = Array(repeating: StateCounts(), count: tree.count)
         for j in graph.jobs.indices { perWorkflow[graph.workflowIndex[j]].count(graph.state[j]) }

@@ -149,6 +149,10 @@ struct Retry: ParsableCommand {
             The engine runs with the run's stored settings; options given here change them, \
             as for `skein resume`.
 
+            A job of a finished sub-workflow run (RUN/00/00/NAME_ID) is retried through the \
+            parent's job that runs it: the parent's engine resumes the sub-workflow, which \
+            keeps its succeeded jobs and runs the named ones again.
+
             Examples:
               skein retry runs/failing/run0001 calibrate
               skein retry runs/failing/run0001 calibrate --batch --retries 2
@@ -168,13 +172,15 @@ struct Retry: ParsableCommand {
         let control = try target.control()
         try target.requireJobs(jobs, in: control)
         let change = try engine.change()
+        // A finished sub-workflow's jobs are retried through its parent's job (RunControl.retryRoute).
+        let route = control.retryRoute(jobs)
         let outcome = try EngineStarting.reportingErrors(batch: batch) {
             try control.retry(jobs, change: change, command: EngineSettingsOptions.commandLine, start: EngineStarting.start(batch: batch))
         }
         switch outcome {
-        case .started(let pid): print("engine started (pid \(pid)): \(control.runDirectory) resumes, \(jobs.joined(separator: ", ")) run again")
+        case .started(let pid): print("engine started (pid \(pid)): \(route.runDirectory) resumes, \(route.summary)")
         case .ran(let code): throw ExitCode(code)
-        case .sent, .noEngine: print("retry sent for \(jobs.joined(separator: ", "))")
+        case .sent, .noEngine: print("retry sent: \(route.summary)")
         }
     }
 }

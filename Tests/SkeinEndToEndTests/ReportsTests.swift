@@ -238,6 +238,39 @@ final class ReportsTests: XCTestCase {
         XCTAssertTrue(status.stderr.contains("note: "), "how the runs were found goes to stderr")
     }
 
+    /// A Pegasus run whose DAGMan is killed with -9: its `.dag.lock` (HTCondor's ProcessId
+    /// record) stays behind, and `skein status` goes from Running to Stale. A real process
+    /// stands in for DAGMan (the lock names its pid and its start in ticks since boot).
+    func testStatusSaysStaleOnceTheDAGManOfTheLockIsKilled() throws {
+        let run = scratch.appendingPathComponent("process_wf").path
+        try FileManager.default.copyItem(atPath: SkeinBinary.fixtures.appendingPathComponent("pegasus-runs/process_wf_success").path, toPath: run)
+        try FileManager.default.removeItem(atPath: run + "/monitord.done")
+        let python = try SkeinBinary.runProgram(URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c",
+            "import sqlite3, sys; db = sqlite3.connect(sys.argv[1]); db.execute(\"DELETE FROM workflowstate WHERE state = 'WORKFLOW_TERMINATED'\"); db.commit()",
+            run + "/process-0.stampede.db"])
+        XCTAssertEqual(python.status, 0, python.stderr)
+        let braindump = run + "/braindump.yml"
+        try String(contentsOfFile: braindump, encoding: .utf8)
+            .replacingOccurrences(of: "submit_hostname: \"workflow.isi.edu\"", with: "submit_hostname: \"\(ProcessInfo.processInfo.hostName)\"")
+            .write(toFile: braindump, atomically: true, encoding: .utf8)
+        let dagman = Process()
+        dagman.executableURL = URL(fileURLWithPath: "/bin/sleep")
+        dagman.arguments = ["600"]
+        try dagman.run()
+        defer { if dagman.isRunning { dagman.terminate() } }
+        let stat = try String(contentsOfFile: "/proc/\(dagman.processIdentifier)/stat", encoding: .utf8)
+        let birthday = stat[stat.range(of: ")", options: .backwards)!.upperBound...].split(separator: " ")[19]
+        try "PPID = \(getpid())\nPID = \(dagman.processIdentifier)\nPRECISION = 1\nTIME_UNITS_IN_SECS = 100.000000\nBDAY = \(birthday)\nCONTROL_TIME = 0\n"
+            .write(toFile: run + "/process-0.dag.lock", atomically: true, encoding: .utf8)
+        let running = try skein(["status", run])
+        XCTAssertTrue(running.stdout.contains("Running"), running.stdout)
+        kill(dagman.processIdentifier, SIGKILL)
+        dagman.waitUntilExit()
+        let stale = try skein(["status", run])
+        XCTAssertTrue(stale.stdout.contains("Stale"), stale.stdout)
+        XCTAssertFalse(stale.stdout.contains("Running"), stale.stdout)
+    }
+
     func testErrorsExitOne() throws {
         let empty = scratch.appendingPathComponent("empty")
         try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)

@@ -140,6 +140,68 @@ final class SubWorkflowTUITests: TmuxTestCase {
         XCTAssertFalse(tmux.capture().contains("dir_187681"), tmux.capture())
     }
 
+    /// A finished two-level run whose inner `check` failed for want of its input: `r` on that
+    /// job from the parent's Run screen retries the parent's sub-workflow job, which resumes
+    /// the child (its `make` is not run again) and reruns `check`; the parent then succeeds.
+    func testRetryingAFinishedSubWorkflowsJobFromTheParentsRunScreen() throws {
+        let dir = scratch.appendingPathComponent("wf")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        func write(_ name: String, _ text: String) throws { try text.write(to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8) }
+        let input = dir.appendingPathComponent("input.txt").path
+        let made = dir.appendingPathComponent("make.count").path
+        try write("sites.yml", """
+            pegasus: 5.0.4
+            sites:
+            - name: local
+              directories:
+              - {type: sharedScratch, path: scratch, fileServers: [{url: 'file://scratch', operation: all}]}
+              - {type: localStorage, path: output, fileServers: [{url: 'file://output', operation: all}]}
+
+            """)
+        try write("transformations.yml", "pegasus: 5.0.4\ntransformations:\n- name: sh\n  sites: [{name: local, pfn: /bin/sh, type: installed}]\n")
+        try write("replicas.yml", "pegasus: 5.0.4\nreplicas:\n- {lfn: inner.yml, pfns: [{site: local, pfn: '\(dir.appendingPathComponent("inner.yml").path)'}]}\n")
+        try write("workflow.yml", """
+            pegasus: 5.0.4
+            name: top
+            jobs:
+            - {type: pegasusWorkflow, file: inner.yml, id: sub, arguments: [], uses: [{lfn: inner.yml, type: input}]}
+
+            """)
+        try write("inner.yml", """
+            pegasus: 5.0.4
+            name: inner
+            jobs:
+            - {type: job, name: sh, id: make, arguments: ['-c', 'echo made >> \(made); echo inner-make > f.i'], uses: [{lfn: f.i, type: output}]}
+            - {type: job, name: sh, id: check, arguments: ['-c', 'cat \(input) || { echo the input is missing >&2; exit 3; }'], uses: [{lfn: f.i, type: input}]}
+            jobDependencies:
+            - {id: make, children: [check]}
+
+            """)
+        let first = try SkeinBinary.run(["run", "workflow.yml", "--batch", "--cleanup", "none"], environment: environment, in: dir)
+        XCTAssertEqual(first.status, 1, first.stdout + first.stderr)
+        let run = dir.appendingPathComponent("runs/top/run0001")
+        try "fixed\n".write(toFile: input, atomically: true, encoding: .utf8)
+
+        try tmux.start(command(["tui", run.path]), width: 200, height: 36)
+        try tmux.waitFor(timeout: 30, "skein › Runs › top", "WORKFLOW", "pegasus-plan_sub", "check", "Failure")
+        tmux.send("/")
+        tmux.send(literal: "check")
+        tmux.send("Enter")
+        try tmux.waitFor("filter 'check': 1 job")
+        tmux.send("r")
+        try tmux.waitFor(timeout: 30, "pegasus-plan_sub of")
+        try tmux.waitFor(timeout: 60, "Success")
+        let status = try SkeinBinary.run(["status", run.path], environment: environment)
+        XCTAssertTrue(status.stdout.contains("Success"), status.stdout)
+        XCTAssertEqual(try String(contentsOfFile: made, encoding: .utf8), "made\n", "the resumed child kept its succeeded make")
+        // check's attempts: the first failed, the one the retry ran read the fixed input.
+        let child = run.appendingPathComponent("00/00/inner_sub").resolvingSymlinksInPath()
+        let outputs = (FileManager.default.enumerator(atPath: child.path)?.allObjects as? [String] ?? [])
+            .filter { ($0 as NSString).lastPathComponent.hasPrefix("check.stdout.") }.sorted()
+        XCTAssertEqual(outputs.count, 2, "\(outputs)")
+        XCTAssertEqual(try outputs.last.map { try String(contentsOf: child.appendingPathComponent($0), encoding: .utf8) }, "fixed\n")
+    }
+
     /// The job list's rows (a done or failed job's) that contain `text`, top to bottom.
     func rows(containing text: String) -> [Substring] {
         tmux.capture().split(separator: "\n").filter { ($0.hasPrefix(" ✓ ") || $0.hasPrefix(" ✗ ")) && $0.contains(text) }

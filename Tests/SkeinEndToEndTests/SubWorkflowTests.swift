@@ -193,11 +193,14 @@ final class SubWorkflowTests: XCTestCase {
         try write("inner.yml", diamond(gate: "test -e \(gate)"))
         let run = try run(expect: 1)
         FileManager.default.createFile(atPath: gate, contents: nil)
-        // The child runs inside its parent's engine: retrying in it alone is refused, saying how.
-        let alone = try skein(["retry", run.appendingPathComponent("00/00/diamond_sub").path, "analyze", "--batch"])
+        let child = run.appendingPathComponent("00/00/diamond_sub").path
+        // The child runs inside its parent's engine: an engine for it alone is refused, saying how.
+        let alone = try skein(["run", child, "--batch"])
         XCTAssertNotEqual(alone.status, 0, alone.stdout + alone.stderr)
         XCTAssertTrue(alone.stderr.contains("retry it there: skein retry \(run.path) pegasus-plan_sub"), alone.stderr)
-        let retried = try skein(["retry", run.path, "pegasus-plan_sub", "--batch"])
+        // Retrying the child's failed job does what is meant: the parent's job runs again,
+        // which resumes the child, where analyze runs again.
+        let retried = try skein(["retry", child, "analyze", "--batch"])
         XCTAssertEqual(retried.status, 0, retried.stdout + retried.stderr)
         XCTAssertEqual(try scratchFile(run, "result.txt"), "from-outer\nleft\nfrom-outer\nright\n")
         // `pre` succeeded in the first attempt: the resumed child did not run it again.
@@ -208,6 +211,45 @@ final class SubWorkflowTests: XCTestCase {
         let db = run.appendingPathComponent("outer-0.stampede.db")
         XCTAssertEqual(try sql(db, "SELECT count(*) FROM workflow"), ["2"])
         XCTAssertEqual(try sql(db, "SELECT group_concat(subwf_id) FROM job_instance WHERE subwf_id IS NOT NULL"), ["2,2"])
+    }
+
+    /// A finished child with two failed jobs: `skein retry CHILD bad1` reruns bad1 only (the
+    /// child's other failed job stays failed, so the parent's job fails again); retrying the
+    /// parent's job by name reruns every failed job of the child.
+    func testRetryingOneFailedJobOfAFinishedChildRerunsOnlyThatJob() throws {
+        let ok = scratch.appendingPathComponent("ok").path
+        let ran = scratch.appendingPathComponent("ran")
+        try write("workflow.yml", """
+            pegasus: 5.0.4
+            name: outer
+            jobs:
+            - {type: pegasusWorkflow, file: inner.yml, id: sub, arguments: [], uses: [{lfn: inner.yml, type: input}]}
+
+            """)
+        try write("inner.yml", """
+            pegasus: 5.0.4
+            name: inner
+            jobs:
+            - {type: job, name: sh, id: bad1, arguments: ['-c', 'echo bad1 >> \(ran.path); test -e \(ok)']}
+            - {type: job, name: sh, id: bad2, arguments: ['-c', 'echo bad2 >> \(ran.path); test -e \(ok)']}
+
+            """)
+        let run = try run(expect: 1)
+        func count(_ job: String) throws -> Int {
+            try String(contentsOf: ran, encoding: .utf8).split(separator: "\n").filter { $0 == job }.count
+        }
+        let (bad1, bad2) = (try count("bad1"), try count("bad2"))
+        FileManager.default.createFile(atPath: ok, contents: nil)
+        let child = run.appendingPathComponent("00/00/inner_sub").path
+        let one = try skein(["retry", child, "bad1", "--batch"])
+        XCTAssertEqual(one.status, 1, "bad2 stays failed, so the child and the parent fail again: " + one.stdout + one.stderr)
+        XCTAssertEqual(try count("bad1"), bad1 + 1)
+        XCTAssertEqual(try count("bad2"), bad2, "bad2 was not asked for")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: child + "/retry-request"), "the request is taken")
+        let all = try skein(["retry", run.path, "pegasus-plan_sub", "--batch"])
+        XCTAssertEqual(all.status, 0, all.stdout + all.stderr)
+        XCTAssertEqual(try count("bad1"), bad1 + 1, "bad1 succeeded already")
+        XCTAssertEqual(try count("bad2"), bad2 + 1)
     }
 
     /// Starts `skein run workflow.yml --batch` in the background; its output goes to a file.
@@ -363,6 +405,10 @@ final class SubWorkflowTests: XCTestCase {
         XCTAssertEqual(try scratchFile(run, "result.txt"), String(repeating: "from-outer\nleft\nfrom-outer\nright\n", count: 2))
         let db = run.appendingPathComponent("outer-0.stampede.db")
         XCTAssertEqual(try sql(db, "SELECT count(*), count(DISTINCT submit_dir) FROM workflow WHERE parent_wf_id = 1"), ["2|2"])
+        // Both are labelled diamond: status (and the TUI's WORKFLOW column) names each by its job.
+        let status = try skein(["status", run.path, "--json"])
+        for label in ["\"diamond(pegasus-plan_one)\"", "\"diamond(pegasus-plan_two)\""] { XCTAssertTrue(status.stdout.contains(label), status.stdout) }
+        XCTAssertFalse(status.stdout.contains("\"diamond\""), status.stdout)
     }
 
     /// pegasus-plan's --force-replan: a retried sub-workflow is planned again into the next

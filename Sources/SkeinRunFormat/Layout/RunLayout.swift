@@ -22,6 +22,9 @@ public struct RunLayout: Sendable, Equatable {
     /// The sha256 of each file the run's jobs made (`ProducedChecksums`).
     public static let producedChecksumsFile = "produced.sha256"
     public static let stagedExecutablesFolder = "bin"
+    /// A sub-workflow run's failed jobs a retry asked for, one id a line, until its parent's
+    /// engine resumes it (then only these of its failed jobs run again).
+    public static let retryRequestFile = "retry-request"
 
     public let runDirectory: String
 
@@ -37,6 +40,7 @@ public struct RunLayout: Sendable, Equatable {
     public var settings: String { file(Self.settingsFile) }
     public var controlDirectory: String { file(Self.controlFolder) }
     public var pendingReasons: String { file(Self.pendingReasonsFile) }
+    public var retryRequest: String { file(Self.retryRequestFile) }
     public var braindump: String { file(Self.braindumpFile) }
     public var hooks: String { file(Self.hooksFolder) }
     public var stagedExecutables: String { file(Self.stagedExecutablesFolder) }

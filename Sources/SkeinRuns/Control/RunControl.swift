@@ -82,8 +82,34 @@ public struct RunControl: Sendable {
         let unknown = unknownJobs(jobs)
         guard unknown.isEmpty else { throw RunsError("no such job in this run: \(unknown.joined(separator: ", "))") }
         try RunSettings.update(runDirectory: runDirectory, with: change, command: command)
-        if engineIsAlive { return try send(jobs.map { .retry($0) }) }
-        return try startEngine(start, retrying: jobs)
+        let route = retryRoute(jobs)
+        // Each finished sub-workflow on the way runs again only the jobs asked for in it.
+        for level in route.through { try SubWorkflowRetryRequest.write(level.jobs, runDirectory: level.runDirectory) }
+        do {
+            if route.control.engineIsAlive { return try route.control.send(route.jobs.map { .retry($0) }) }
+            return try route.control.startEngine(start, retrying: route.jobs)
+        } catch {
+            for level in route.through { SubWorkflowRetryRequest.remove(runDirectory: level.runDirectory) }
+            throw error
+        }
+    }
+
+    /// Where a retry of `jobs` goes. A sub-workflow run's jobs run in its parent's engine:
+    /// while that engine runs the child, the child's own control folder takes the retry. Once
+    /// the child has ended (its lock is free) nothing watches that folder, and an engine for
+    /// the child alone is refused; so the retry goes to the parent's job that runs the child
+    /// (up as many levels as needed): running it again resumes the child, which keeps its
+    /// succeeded jobs and runs its failed ones again (issue 11).
+    public func retryRoute(_ jobs: [String]) -> RetryRoute {
+        var route = RetryRoute(control: self, jobs: jobs)
+        while !route.control.engineIsAlive, let (parent, job) = SubWorkflowRuns.parentJob(of: route.control.plan), let job,
+              let parentPlan = try? RunDirectory(path: parent).readPlan() {
+            route.through.append((route.runDirectory, route.jobs))
+            route.control = RunControl(plan: parentPlan)
+            route.runDirectory = parentPlan.runDirectory
+            route.jobs = [job]
+        }
+        return route
     }
 
     /// Starts an engine for this run (`skein run RUNDIR` on a planned or stopped run).

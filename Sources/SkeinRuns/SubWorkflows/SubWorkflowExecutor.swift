@@ -82,7 +82,12 @@ final class SubWorkflowExecutor: JobExecutor, ControlForwarding, @unchecked Send
             let prefix = progressPrefix.map { $0 + child.label + " › " }
             let executors = EngineExecutors(plan: child, settings: settings, kickstart: kickstart, processes: processes, rootWfUUID: rootWfUUID,
                                             progressPrefix: prefix)
-            let engine = try WorkflowEngine(plan: child, options: EngineOptions(settings: settings, plan: child), executors: executors.all, processes: processes)
+            var options = EngineOptions(settings: settings, plan: child)
+            // A retry of some of the child's failed jobs (SubWorkflowRetryRequest): the others stay failed.
+            if let asked = SubWorkflowRetryRequest.take(runDirectory: child.runDirectory) {
+                options.stayFailed = FailedJobs.forGood(in: child, options: options).filter { !asked.contains($0.key) }
+            }
+            let engine = try WorkflowEngine(plan: child, options: options, executors: executors.all, processes: processes)
             let childRecorder = ProvenanceRecorder(
                 subworkflow: child, writer: parentRecorder.sharedWriter, parentWfID: parentRecorder.workflowID, rootWfID: parentRecorder.rootWorkflowID,
                 rootDatabase: parentRecorder.databasePath, onWriteFailure: { [engine] in engine.reportWriteFailure($0) })

@@ -16,13 +16,20 @@ public enum SubWorkflowRuns {
         return RunDirectory.isRunDirectory(parent) ? parent : nil
     }
 
-    /// Why an engine must not start for this run alone; nil for a root run.
-    public static func refusalToStartAlone(_ plan: ExecutablePlan) -> String? {
+    /// The parent run of a sub-workflow run and the parent's job that runs it (nil when the
+    /// parent's plan names no job with this folder).
+    public static func parentJob(of plan: ExecutablePlan) -> (parent: String, job: String?)? {
         guard let parent = parentRun(of: plan) else { return nil }
         let job = (try? RunDirectory(path: parent).readPlan())?.jobs.first { job in
             guard let link = job.subworkflow?.directory, let target = try? FileManager.default.destinationOfSymbolicLink(atPath: link) else { return false }
             return (target as NSString).lastPathComponent == (plan.runDirectory as NSString).lastPathComponent
         }?.id
+        return (parent, job)
+    }
+
+    /// Why an engine must not start for this run alone; nil for a root run.
+    public static func refusalToStartAlone(_ plan: ExecutablePlan) -> String? {
+        guard let (parent, job) = parentJob(of: plan) else { return nil }
         return "\(plan.runDirectory) is a sub-workflow of the run \(parent) and runs inside its engine; "
             + (job.map { "retry it there: skein retry \(parent) \($0)" } ?? "run the parent: skein run \(parent)")
     }

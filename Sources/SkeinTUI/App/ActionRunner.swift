@@ -24,9 +24,11 @@ public struct ActionRunner: Sendable {
             switch request.action {
             case .retry(let jobs):
                 guard !jobs.isEmpty else { return ("retry: no failed job to retry", true) }
+                // A finished sub-workflow's jobs are retried through its parent's job.
+                let route = control.retryRoute(jobs)
                 switch try control.retry(jobs, command: "tui retry \(jobs.joined(separator: " "))", start: start) {
-                case .started(let pid): return ("engine started (pid \(pid)): the run resumes and \(jobs.joined(separator: ", ")) run(s) again", false)
-                default: return ("retry sent for \(jobs.joined(separator: ", "))", false)
+                case .started(let pid): return ("engine started (pid \(pid)): the run resumes and \(route.summary)", false)
+                default: return ("retry sent: \(route.summary)", false)
                 }
             case .resume:
                 switch try control.resume(command: "tui resume", start: start) {
