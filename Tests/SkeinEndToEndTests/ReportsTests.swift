@@ -137,6 +137,7 @@ final class ReportsTests: XCTestCase {
 
     func testKilledEngineLeavesAStoppedRunThatResumes() throws {
         var wf = TestWorkflow(in: scratch.appendingPathComponent("wf"))
+        wf.dataConfiguration = "sharedfs"  // the test releases the job with a file in the scratch folder
         wf.jobs = [
             .init(id: "first", script: "while [ ! -e release ]; do sleep 0.05; done; echo first"),
             .init(id: "second", script: "echo second", parents: ["first"]),

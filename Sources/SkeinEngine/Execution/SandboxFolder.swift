@@ -17,7 +17,8 @@ enum SandboxFolder {
             return .failure(EngineError("cannot make the job's folder in \(sandbox.root): \(String(cString: strerror(errno)))"))
         }
         let folder = String(cString: made)
-        for file in sandbox.inputs {
+        // Inputs at a URL are fetched on a worker before the attempt starts (PreparingExecutor).
+        for file in sandbox.inputs where !SandboxTransfers.isURL(file.path) {
             guard let target = JobFolderPath.inside(folder, file.lfn) else { continue }
             if let problem = place(file.path, at: target, move: false) {
                 remove(folder, known: sandbox.inputs.map(\.lfn))
@@ -29,13 +30,13 @@ enum SandboxFolder {
 
     /// Takes the outputs back to the staging site's scratch; the first problem, if any.
     static func takeBack(_ sandbox: JobSandbox, from folder: String) -> String? {
-        for file in sandbox.outputs {
+        for file in sandbox.outputs where !SandboxTransfers.isURL(file.path) {
             guard let source = JobFolderPath.inside(folder, file.lfn) else { continue }
             var info = stat()
             guard lstat(source, &info) == 0 else { continue }  // the output checks judged it already
             if let problem = place(source, at: file.path, move: true) { return "output \(file.lfn): \(problem)" }
         }
-        return nil
+        return SandboxTransfers.putOutputs(sandbox, from: folder)
     }
 
     /// Removes the folder: the names the plan knows with one `unlink` each, then `rmdir`;

@@ -223,7 +223,7 @@ public final class WorkflowEngine: @unchecked Sendable {
         }
         // The checks and the record are done on the thread that reports the end (the local
         // spawner's events thread, the Slurm poller): no hop to a worker and back per job.
-        let completion: @Sendable (AttemptEnd) -> Void = { [self] ended in
+        let finishing: @Sendable (AttemptEnd) -> Void = { [self] ended in
             do {
                 let end = job.container == nil ? ended : ContainerLaunch.withJobUsage(ended, workingDirectory: job.workingDirectory, name: containerName)
                 if let container = job.container,
@@ -273,6 +273,12 @@ public final class WorkflowEngine: @unchecked Sendable {
                 let finishedResult = result
                 inbox.post { [self] in finished(finishedResult) }
             }
+        }
+        // Outputs put back over the network (a served staging site) wait on a worker, not on
+        // the thread that reports ends (the spawner's events thread, the Slurm poller).
+        let putsOutputs = sandboxFolder != nil && SandboxTransfers.puts(job)
+        let completion: @Sendable (AttemptEnd) -> Void = { ended in
+            if putsOutputs { DispatchQueue.global().async { finishing(ended) } } else { finishing(ended) }
         }
         if let sandboxProblem {
             // The job cannot start without its files: a failed attempt, retried like any.
