@@ -181,7 +181,7 @@ public final class WorkflowEngine: @unchecked Sendable {
         var sandboxProblem: String?
         let executor = executors[planned.executor]!
         if let sandbox = planned.sandbox, !executor.makesSandboxes {
-            switch SandboxFolder.make(sandbox, jobID: planned.id) {
+            switch SandboxFolder.make(sandbox, jobID: planned.id, attempt: attempt) {
             case .success(let own): planned.workingDirectory = own
             case .failure(let error): sandboxProblem = error.description
             }
