@@ -35,7 +35,9 @@ struct FileServersPass: PlannerPass {
         func reading(_ path: String) -> String { served.lazy.compactMap { $0.url(path, $0.get) }.first ?? path }
         func writing(_ path: String) -> String { served.lazy.compactMap { $0.url(path, $0.put) }.first ?? path }
         for i in workflow.jobs.indices {
-            for t in workflow.jobs[i].job.transfers.indices {
+            // A container image is loaded on this machine from the scratch path it was staged to.
+            let keepsPaths = workflow.jobs[i].job.id.hasPrefix("stage_in_container_")
+            for t in workflow.jobs[i].job.transfers.indices where !keepsPaths {
                 workflow.jobs[i].job.transfers[t].source = reading(workflow.jobs[i].job.transfers[t].source)
                 workflow.jobs[i].job.transfers[t].destination = writing(workflow.jobs[i].job.transfers[t].destination)
             }
