@@ -8,9 +8,10 @@
 #
 # It generates a montage-shaped workflow (Benchmarks/generate_montage.py) and plans it twice
 # with `skein plan`, best of RUNS (3) runs each:
-#   without  local replicas (file paths), `--cleanup none`, no output site: no stage-in,
-#            stage-out, cleanup or registration job is added;
-#   with     the same replicas as http:// URLs (stage_in_* jobs fetch them; nothing is fetched
+#   without  local replicas (file paths) under sharedfs, `--cleanup none`, no output site: no
+#            stage-in, stage-out, cleanup or registration job is added;
+#   with     the default data configuration (condorio: a sandbox per job) and the same
+#            replicas as http:// URLs (stage_in_* jobs fetch them; nothing is fetched
 #            while planning), `-o local` (stage_out_* jobs for the stageOut: true results) and
 #            the default in-place cleanup (clean_up_* jobs).
 # Both include process start-up, reading and validating the workflow and its catalogs, every
@@ -49,6 +50,9 @@ cp "$WORK/local/workflow.yml" "$WORK/local/sites.yml" "$WORK/local/transformatio
 sed -e "s|^    pfn: $WORK/local/inputs/|    pfn: http://127.0.0.1:9/inputs/|" -e 's|^  - site: local$|  - site: web|' \
     "$WORK/local/replicas.yml" >"$WORK/remote/replicas.yml"
 grep -q 'pfn: http://' "$WORK/remote/replicas.yml" || { say "could not rewrite the replicas as URLs"; exit 1; }
+# Without: sharedfs, where jobs read local replicas in place (under condorio, Skein's default
+# as Pegasus's, they would be staged too). With: the default.
+echo "pegasus.data.configuration = sharedfs" >"$WORK/local/pegasus.properties"
 
 # plan_seconds LABEL DIR ARGS...: best wall seconds of RUNS plans; prints the job kinds of the last.
 plan_seconds() {

@@ -5,7 +5,7 @@ import SkeinWorkflow
 
 /// Turns a valid abstract workflow into an executable plan for this machine, as a sequence
 /// of passes over an in-memory `ExecutableWorkflow` (data reuse, placement, profiles,
-/// executables, dataflow, directories, staging, inter-site transfers, sandboxes, registration, cleanup), each pure and tested on its own; then `PlanWriter` does the I/O
+/// executables, dataflow, directories, staging, inter-site transfers, sandboxes, registration, cleanup, integrity, file servers, ...), each pure and tested on its own; then `PlanWriter` does the I/O
 /// (stageable executables into the run; the plan file).
 public struct Planner {
     public let loaded: LoadedWorkflow
@@ -16,7 +16,7 @@ public struct Planner {
     let passes: [any PlannerPass] = [
         DataReusePass(), PlacementPass(), ProfilesPass(), ExecutablesPass(), DataflowPass(), DirectoriesPass(), StagingPass(),
         InterSiteTransferPass(), SandboxPass(), ReusedOutputsStagingPass(), ContainerPass(), RegistrationPass(), CleanupPass(), IntegrityPass(),
-        SubWorkflowPass(), ClusteringPass(),
+        FileServersPass(), SubWorkflowPass(), ClusteringPass(),
     ]
 
     public init(_ loaded: LoadedWorkflow, options: PlanOptions) {

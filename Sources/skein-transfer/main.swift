@@ -10,6 +10,7 @@ let usage = """
       Reads a pegasus-transfer JSON list (from FILE or stdin) and moves its files.
       -n THREADS    transfers at once (default 8, or PEGASUS_TRANSFER_THREADS)
       -m ATTEMPTS   tries per file (default 3)
+      --ssh-key FILE  the scp/sftp key (default SSH_PRIVATE_KEY, else ~/.ssh/id_ed25519, id_ecdsa or id_rsa)
     Exit: 0 all moved, 1 some failed, 2 bad input.
     """
 
@@ -38,6 +39,8 @@ func run() -> Int32 {
     var arguments = Array(CommandLine.arguments.dropFirst())
     var file: String?
     var settings = TransferSettings(concurrent: Int(ProcessInfo.processInfo.environment["PEGASUS_TRANSFER_THREADS"] ?? "") ?? 8)
+    // pegasus-transfer's scp/sftp key, as the engine reads it (a batch job inherits it).
+    if let key = ProcessInfo.processInfo.environment["SSH_PRIVATE_KEY"], !key.isEmpty { settings.sshPrivateKey = key }
     func value(_ option: String) -> String {
         guard !arguments.isEmpty else {
             FileHandle.standardError.write(Data("skein-transfer: \(option) needs a value\n\(usage)\n".utf8))

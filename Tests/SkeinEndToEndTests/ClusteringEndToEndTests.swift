@@ -34,10 +34,11 @@ final class ClusteringEndToEndTests: XCTestCase {
     func text(_ url: URL) -> String { (try? String(contentsOf: url, encoding: .utf8)) ?? "" }
 
     /// Five independent jobs that each append their name to `log.txt` in the scratch folder
-    /// and say hello; `clusters.size: 2` on each.
+    /// (sharedfs) and say hello; `clusters.size: 2` on each.
     func fiveJobs(profiles: [String: [String: String]] = ["pegasus": ["clusters.size": "2"]]) -> TestWorkflow {
         var workflow = TestWorkflow(in: scratch)
         workflow.name = "five"
+        workflow.dataConfiguration = "sharedfs"  // every task appends to one undeclared log.txt
         workflow.jobs = (1...5).map { TestWorkflow.Job(id: "t\($0)", script: "echo t\($0) >> log.txt; echo hello from t\($0)", profiles: profiles) }
         return workflow
     }
@@ -78,6 +79,7 @@ final class ClusteringEndToEndTests: XCTestCase {
     func testLabelClustersRunDependentTasksInOrder() throws {
         var workflow = TestWorkflow(in: scratch)
         workflow.name = "chain"
+        workflow.dataConfiguration = "sharedfs"  // order.txt is no declared file
         let label = ["pegasus": ["label": "steps"]]
         workflow.jobs = [
             TestWorkflow.Job(id: "c", script: "echo c >> order.txt", parents: ["b"], profiles: label),
@@ -98,6 +100,7 @@ final class ClusteringEndToEndTests: XCTestCase {
     func testAFailingTaskStopsTheClusterAndTheRetrySkipsTheTasksThatSucceeded() throws {
         var workflow = TestWorkflow(in: scratch)
         workflow.name = "stop"
+        workflow.dataConfiguration = "sharedfs"  // ran.txt is no declared file
         let flag = scratch.appendingPathComponent("fixed")
         let label = ["pegasus": ["label": "all"]]
         workflow.jobs = [

@@ -9,6 +9,7 @@ final class ControlTests: ReliabilityTestCase {
     /// (by a new spawner) without using up a retry, and the run still succeeds.
     func testSpawnerDeathFailsItsJobsWhichAreRetried() throws {
         var wf = TestWorkflow(in: scratch.appendingPathComponent("wf"))
+        wf.dataConfiguration = "sharedfs"  // a marker the first attempt leaves for the retry
         wf.jobs = [.init(id: "victim", script: "if [ -f marker ]; then echo second; exit 0; fi; touch marker; sleep 60",
                          profiles: ["dagman": ["RETRY": "1"]])]
         let (engine, log) = try background(["run", try wf.write(), "--batch"], in: wf.directory)
@@ -28,6 +29,7 @@ final class ControlTests: ReliabilityTestCase {
     /// gone, kills them): nobody would record how they end, and a resume runs them again.
     func testJobsDoNotOutliveAKilledEngine() throws {
         var wf = TestWorkflow(in: scratch.appendingPathComponent("wf"))
+        wf.dataConfiguration = "sharedfs"  // the job writes its pid beside it
         wf.jobs = [.init(id: "long", script: "echo $$ > pid; sleep 60")]
         let (engine, _) = try background(["run", try wf.write(), "--batch"], in: wf.directory)
         let pidFile = wf.scratch().appendingPathComponent("pid")
@@ -49,6 +51,7 @@ final class ControlTests: ReliabilityTestCase {
     /// `sleep` whose pid is written into the journal in place of the dead job's).
     func testResumeSparesAProcessThatReusedAnOrphansPid() throws {
         var wf = TestWorkflow(in: scratch.appendingPathComponent("wf"))
+        wf.dataConfiguration = "sharedfs"  // a marker the first attempt leaves for the next
         wf.jobs = [.init(id: "long", script: "if [ -f marker ]; then exit 0; fi; touch marker; sleep 60")]
         let (engine, _) = try background(["run", try wf.write(), "--batch"], in: wf.directory)
         let journal = wf.runDirectory().appendingPathComponent("engine.journal")
@@ -80,6 +83,7 @@ final class ControlTests: ReliabilityTestCase {
 
     func testHaltLetsTheRunningJobFinishThenResumeCompletes() throws {
         var wf = TestWorkflow(in: scratch.appendingPathComponent("wf"))
+        wf.dataConfiguration = "sharedfs"  // the test releases the job with a file in the scratch folder
         wf.jobs = [
             .init(id: "first", script: "while [ ! -e release ]; do sleep 0.05; done; echo first >> ran"),
             .init(id: "second", script: "echo second >> ran", parents: ["first"]),
@@ -108,6 +112,7 @@ final class ControlTests: ReliabilityTestCase {
 
     func testKillAJobThenRetryItAfterFixingItsInput() throws {
         var wf = TestWorkflow(in: scratch.appendingPathComponent("wf"))
+        wf.dataConfiguration = "sharedfs"  // the test fixes the input in the scratch folder
         wf.jobs = [
             .init(id: "stuck", script: "if [ -e fixed ]; then echo ok > out.txt; else sleep 60; fi", outputs: ["out.txt"]),
             .init(id: "after", script: "cat out.txt", parents: ["stuck"]),
@@ -148,6 +153,7 @@ final class ControlTests: ReliabilityTestCase {
     func testCrashAtRandomMomentsThenResumeFinishesWithoutRedoingWork() throws {
         var wf = TestWorkflow(in: scratch.appendingPathComponent("wf"))
         wf.name = "crashy"
+        wf.dataConfiguration = "sharedfs"  // each attempt appends to an undeclared log.jN
         let width = 300
         // Each job appends its id to its own log: how often it really ran.
         wf.jobs = (0..<width).map { i in

@@ -8,6 +8,7 @@ final class CrashResumeTests: ReliabilityTestCase {
     /// a retry (they have none), and the workflow succeeds.
     func testKillingTheSpawnerRerunsItsJobsWithoutUsingRetries() throws {
         var wf = TestWorkflow(in: scratch.appendingPathComponent("wf"))
+        wf.dataConfiguration = "sharedfs"  // a marker the first attempt leaves for the retry
         let ids = (0..<4).map { "hold\($0)" }
         wf.jobs = ids.map { .init(id: $0, script: "if [ -f ran-$PEGASUS_JOBID ]; then exit 0; fi; touch ran-$PEGASUS_JOBID; sleep 60") }
         let (engine, log) = try background(["run", try wf.write(), "--batch", "--maxjobs", "4"], in: wf.directory)
@@ -37,6 +38,7 @@ final class CrashResumeTests: ReliabilityTestCase {
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/flock") else { throw missingRealPart("flock (util-linux) is not installed") }
         var random = SeededRandom("CrashResumeTests chaos")
         var wf = TestWorkflow(in: scratch.appendingPathComponent("wf"))
+        wf.dataConfiguration = "sharedfs"  // every job appends to one ran.log
         let locks = scratch.appendingPathComponent("locks")
         try FileManager.default.createDirectory(at: locks, withIntermediateDirectories: true)
         let ids = (0..<240).map { String(format: "j%03d", $0) }

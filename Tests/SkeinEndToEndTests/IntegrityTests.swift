@@ -32,7 +32,9 @@ final class IntegrityTests: XCTestCase {
         try "content\n".write(toFile: data, atomically: true, encoding: .utf8)
         try "pegasus: 5.0.4\nreplicas:\n- lfn: in.txt\n  pfns: [{site: local, pfn: '\(data)'}]\n  checksum: {sha256: \(sha256)}\n"
             .write(to: wf.directory.appendingPathComponent("replicas.yml"), atomically: true, encoding: .utf8)
-        try properties.write(to: wf.directory.appendingPathComponent("pegasus.properties"), atomically: true, encoding: .utf8)
+        // sharedfs: the job reads the replica where it is (a link), and checks it itself;
+        // under condorio a stage_in job would check it first (StagingTests).
+        try ("pegasus.data.configuration = sharedfs\n" + properties).write(to: wf.directory.appendingPathComponent("pegasus.properties"), atomically: true, encoding: .utf8)
         return wf
     }
 
@@ -74,6 +76,7 @@ final class IntegrityTests: XCTestCase {
     func testAFileChangedAfterItsParentMadeItFailsTheChildThatReadsIt() throws {
         var wf = TestWorkflow(in: scratch.appendingPathComponent("wf"))
         wf.name = "integrity"
+        wf.dataConfiguration = "sharedfs"  // tamper changes f.txt in the scratch folder without declaring it
         wf.jobs = [
             .init(id: "make", script: "echo made > f.txt", outputs: ["f.txt"]),
             .init(id: "tamper", script: "echo tampered >> f.txt", parents: ["make"]),

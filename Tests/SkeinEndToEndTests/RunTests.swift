@@ -33,17 +33,17 @@ final class RunTests: XCTestCase {
         let example = SkeinBinary.repository.appendingPathComponent("Examples/diamond/workflow.yml").path
         let result = try skein(["run", example, "--batch", "--dir", scratch.appendingPathComponent("runs").path])
         XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
-        XCTAssertTrue(result.stdout.contains("workflow diamond succeeded: 8 succeeded, 0 failed, 8 jobs"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("workflow diamond succeeded: 9 succeeded, 0 failed, 9 jobs"), result.stdout)
         let run = scratch.appendingPathComponent("runs/diamond/run0001")
         let db = run.appendingPathComponent("diamond-0.stampede.db")
         XCTAssertEqual(try sql(db, "select exec_job_id, exitcode from job join job_instance using(job_id) order by job_submit_seq"),
-                       ["create_dir_diamond_0_local|0", "preprocess|0", "findrange_1|0", "findrange_2|0", "clean_up_local_level_0_0|0", "analyze|0",
-                        "clean_up_local_level_1_0|0", "clean_up_local_level_2_0|0"], "in-place cleanup after each level, as Pegasus's default")
+                       ["create_dir_diamond_0_local|0", "stage_in_local_local_0_0|0", "preprocess|0", "findrange_1|0", "findrange_2|0", "clean_up_local_level_0_0|0", "analyze|0",
+                        "clean_up_local_level_1_0|0", "clean_up_local_level_2_0|0"], "f.a staged in (condorio) and in-place cleanup after each level, as Pegasus's defaults")
         XCTAssertEqual(try sql(db, "pragma integrity_check"), ["ok"])
         XCTAssertEqual(try sql(db, "select state, restart_count, status from workflowstate order by timestamp"), ["WORKFLOW_STARTED|0|", "WORKFLOW_TERMINATED|0|0"])
         XCTAssertEqual(try sql(db, "select count(*) from invocation"), ["4"])
-        XCTAssertEqual(try sql(db, "select count(*) from job_instance join job using(job_id) where type_desc not in ('cleanup', 'create-dir') and (sched_id is null or sched_id = '')"), ["0"],
-                       "every attempt of a process has its process id as sched_id (cleanup and create_dir run in the engine)")
+        XCTAssertEqual(try sql(db, "select count(*) from job_instance join job using(job_id) where type_desc not in ('cleanup', 'create-dir', 'stage-in-tx') and (sched_id is null or sched_id = '')"), ["0"],
+                       "every attempt of a process has its process id as sched_id (cleanup, create_dir and stage-in run in the engine)")
         // Only the result is left in scratch: the intermediate files went with in-place cleanup.
         let jobScratch = try SkeinBinary.scratchDirectory(of: run)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: jobScratch).sorted(), ["f.d"])
@@ -78,6 +78,7 @@ final class RunTests: XCTestCase {
 
     func testRetriesSucceedOnTheThirdAttempt() throws {
         var wf = TestWorkflow(in: scratch.appendingPathComponent("wf"))
+        wf.dataConfiguration = "sharedfs"  // a counter the attempts share
         wf.jobs = [.init(id: "flaky", script: "n=$(cat count 2>/dev/null || echo 0); n=$((n+1)); echo $n > count; echo attempt $n; [ $n -ge 3 ]",
                          profiles: ["dagman": ["RETRY": "2"]])]
         _ = try wf.write()

@@ -125,6 +125,9 @@ final class SecurityTests: XCTestCase {
     func testStdoutIsNeverOpenedThroughASymbolicLink() throws {
         let victim = try write("important\n", "victim.txt")
         let file = try workflow(script: "true", stdout: "readings.txt")
+        // sharedfs: the job's stdout is opened in the scratch folder itself (under condorio it
+        // is opened in a fresh sandbox and renamed over the link, which leaves the victim alone too).
+        _ = try write("pegasus.data.configuration = sharedfs\n", "wf/pegasus.properties")
         let plan = try SkeinBinary.run(["plan", file, "--dir", scratch.appendingPathComponent("runs").path], environment: environment)
         XCTAssertEqual(plan.status, 0, plan.stderr)
         let runDir = scratch.appendingPathComponent("runs/sec/run0001")
@@ -210,7 +213,7 @@ final class SecurityTests: XCTestCase {
 
     func testAnotherUsersHaltIsPermissionDeniedAndHerControlFilesAreIgnored() throws {
         let other = try otherUser()
-        let file = try workflow(script: "while [ ! -f release ]; do sleep 0.05; done")
+        let file = try workflow(script: "while [ ! -f \(scratch.path)/release ]; do sleep 0.05; done")  // released from outside its sandbox
         let (engine, log) = try startRun(file)
         let runDir = scratch.appendingPathComponent("runs/sec/run0001")
         waitFor("the job running") { (try? String(contentsOf: log, encoding: .utf8))?.contains("j started") == true }
@@ -224,7 +227,7 @@ final class SecurityTests: XCTestCase {
         try "halt\n".write(to: forged, atomically: false, encoding: .utf8)
         chown(forged.path, other, other)
         waitFor("the forged file to be dropped") { (try? String(contentsOf: log, encoding: .utf8))?.contains("ignored control file") == true }
-        try Data().write(to: URL(fileURLWithPath: try SkeinBinary.scratchDirectory(of: runDir)).appendingPathComponent("release"))
+        try Data().write(to: scratch.appendingPathComponent("release"))
         engine.waitUntilExit()
         XCTAssertEqual(engine.terminationStatus, 0, (try? String(contentsOf: log, encoding: .utf8)) ?? "")
     }
@@ -233,7 +236,7 @@ final class SecurityTests: XCTestCase {
     /// herself is ignored and logged, and the run goes on to succeed.
     func testControlFileTheOtherUserWroteIsIgnored() throws {
         _ = try otherUser()
-        let file = try workflow(script: "while [ ! -f release ]; do sleep 0.05; done")
+        let file = try workflow(script: "while [ ! -f \(scratch.path)/release ]; do sleep 0.05; done")  // released from outside its sandbox
         let (engine, log) = try startRun(file)
         defer { if engine.isRunning { engine.terminate() } }
         let runDir = scratch.appendingPathComponent("runs/sec/run0001")
@@ -243,7 +246,7 @@ final class SecurityTests: XCTestCase {
         for folder in [scratch!, scratch.appendingPathComponent("runs"), scratch.appendingPathComponent("runs/sec"), runDir, control] { chmod(folder.path, 0o777) }
         try shellAsOther("printf 'halt\\n' > '\(control.path)/0-hers.cmd'")
         waitFor("her control file to be dropped") { (try? String(contentsOf: log, encoding: .utf8))?.contains("ignored control file") == true }
-        try Data().write(to: URL(fileURLWithPath: try SkeinBinary.scratchDirectory(of: runDir)).appendingPathComponent("release"))
+        try Data().write(to: scratch.appendingPathComponent("release"))
         engine.waitUntilExit()
         XCTAssertEqual(engine.terminationStatus, 0, (try? String(contentsOf: log, encoding: .utf8)) ?? "")
     }

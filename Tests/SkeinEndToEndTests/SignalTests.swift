@@ -21,6 +21,7 @@ final class SignalTests: ReliabilityTestCase {
     /// process group and sleeps (`ignoreTerm`: ignoring SIGTERM); its second attempt succeeds.
     func workflow(ignoreTerm: Bool = false) -> TestWorkflow {
         var wf = TestWorkflow(in: scratch.appendingPathComponent("wf"))
+        wf.dataConfiguration = "sharedfs"  // markers and the pgid file in the scratch folder
         let ignore = ignoreTerm ? "trap '' TERM; " : ""
         wf.jobs = [
             .init(id: "quick", script: "echo quick >> quick-ran"),

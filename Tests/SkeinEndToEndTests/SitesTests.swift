@@ -137,6 +137,7 @@ final class SitesTests: XCTestCase {
     }
 
     func testSharedfsRunsEachJobInItsSitesScratchAndMovesTheFileBetweenThem() throws {
+        try write("pegasus.properties", "pegasus.data.configuration = sharedfs\n")
         let out = try runTwoSites()
         XCTAssertEqual(out.status, 0, out.stdout + out.stderr)
         for id in ["create_dir_twosites_0_local", "create_dir_twosites_0_cluster", "stage_inter_local_ID0000002_0", "stage_out_local_cluster_1_0"] {
@@ -172,16 +173,16 @@ final class SitesTests: XCTestCase {
         XCTAssertEqual(try sql("select site from job_instance join job using(job_id) where exec_job_id = 'ID0000002'"), ["cluster"])
     }
 
-    func testCondorioStagesOnLocalAndSandboxesOnlyTheJobAwayFromIt() throws {
-        try write("pegasus.properties", "pegasus.data.configuration = condorio\n")
+    func testCondorioTheDefaultStagesOnLocalAndSandboxesEveryJob() throws {
         let out = try runTwoSites()
         XCTAssertEqual(out.status, 0, out.stdout + out.stderr)
         XCTAssertTrue(out.stdout.contains("create_dir_twosites_0_local succeeded"), out.stdout)
         XCTAssertFalse(out.stdout.contains("create_dir_twosites_0_cluster"), "condorio: the staging site is local")
         let local = try XCTUnwrap(try siteScratch()["local"])
         let lines = try result()
-        XCTAssertEqual(lines.first, "made in \(local)", "a job on local runs in the scratch folder (local universe)")
+        XCTAssertTrue(lines.first?.hasPrefix("made in \(local)/ID0000001.sandbox-") == true, "a job on local has a sandbox too (pegasus-lite-local.sh): \(lines)")
         XCTAssertTrue(lines.last?.hasPrefix("run in \(local)/ID0000002.sandbox-") == true, "\(lines)")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: local), [], "no sandbox or file left once cleaned up")
 
         // --staging-site elsewhere is not condorio: planning says so, and what to set.
         let refused = try runTwoSites(["--staging-site", "cluster"])
@@ -190,6 +191,7 @@ final class SitesTests: XCTestCase {
     }
 
     func testCreateDirRefusesAScratchOpenToOthersAndRemakesADeletedOnePrivate() throws {
+        try write("pegasus.properties", "pegasus.data.configuration = sharedfs\n")  // a scratch on each site
         let plan = try SkeinBinary.run(["plan", "workflow.yml", "-o", "local", "--sites-to-run", "local,cluster"], environment: environment, in: wf)
         XCTAssertEqual(plan.status, 0, plan.stderr)
         let folders = try siteScratch()

@@ -55,6 +55,12 @@ final class SlurmTests: XCTestCase {
         return wf
     }
 
+    /// Jobs that keep an undeclared file between attempts (a marker, a counter) need the
+    /// scratch folder itself: sharedfs, not a sandbox per attempt.
+    func sharedfs(_ wf: TestWorkflow) throws {
+        try "pegasus.data.configuration = sharedfs\n".write(to: wf.directory.appendingPathComponent("pegasus.properties"), atomically: true, encoding: .utf8)
+    }
+
     var slurmFlags: [String] { ["--sites-to-run", "hpc,local", "--slurm-poll-interval", "0.3", "--slurm-jobcomp", jobcomp] }
 
     func slurm(_ tool: String, _ arguments: [String]) throws -> String {
@@ -96,6 +102,7 @@ final class SlurmTests: XCTestCase {
             .init(id: "t2", script: "echo ran >> t2.log; [ -e t2.ok ] || { touch t2.ok; exit 3; }", profiles: cluster),
             .init(id: "t3", script: "echo ran >> t3.log", profiles: cluster),
         ], name: "scluster")
+        try sharedfs(wf)
         let result = try SkeinBinary.run(["run", "workflow.yml", "--batch", "--cluster", "horizontal"] + slurmFlags, environment: environment, in: wf.directory)
         XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
         let run = wf.runDirectory()
@@ -158,6 +165,7 @@ final class SlurmTests: XCTestCase {
         let wf = try write([
             .init(id: "flaky", script: "n=$(cat count 2>/dev/null || echo 0); n=$((n+1)); echo $n > count; [ $n -ge 3 ]", profiles: ["dagman": ["RETRY": "2"]]),
         ], name: "sflaky")
+        try sharedfs(wf)
         let result = try SkeinBinary.run(["run", "workflow.yml", "--batch"] + slurmFlags, environment: environment, in: wf.directory)
         XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
         XCTAssertEqual(result.stdout.components(separatedBy: "flaky failed: exit code 1, retrying").count - 1, 2, result.stdout)
@@ -170,6 +178,7 @@ final class SlurmTests: XCTestCase {
             .init(id: "victim", script: "if [ -e second ]; then exit 0; fi; touch second; sleep 120", profiles: ["dagman": ["RETRY": "1"]]),
             .init(id: "here", script: "echo local"),
         ], name: "smixed")
+        try sharedfs(wf)
         // `here` runs on this machine: only its transformation's site is local.
         var text = try String(contentsOf: wf.directory.appendingPathComponent("workflow.yml"), encoding: .utf8)
         text = text.replacingOccurrences(of: "name: sh\n  id: here", with: "name: local-sh\n  id: here")

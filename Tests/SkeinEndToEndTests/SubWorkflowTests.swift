@@ -451,7 +451,9 @@ final class SubWorkflowTests: XCTestCase {
         tmux.send("j")
         tmux.send("j")
         tmux.send("Enter")
-        try tmux.waitFor(timeout: 30, "skein › Runs › outer › inner", "of 2")
+        // create_dir_inner_0_local, stage_in_local_local_0_0 (f.a, condorio), make: the third row.
+        try tmux.waitFor(timeout: 30, "skein › Runs › outer › inner", "of 3")
+        tmux.send("j")
         tmux.send("j")
         tmux.send("Enter")
         try tmux.waitFor(timeout: 30, "skein › Runs › outer › inner › make", "echo inner-make")

@@ -28,6 +28,7 @@ final class TUIActionsTests: TmuxTestCase {
 
     func testRetryWithOneJobSelectedRerunsOnlyThatJobThenResumeRunsTheRest() throws {
         var wf = TestWorkflow(in: scratch.appendingPathComponent("wf"))
+        wf.dataConfiguration = "sharedfs"  // the test fixes the jobs with a file in the scratch folder
         wf.name = "three"
         // Each fails until the file `ok` exists in the scratch folder.
         wf.jobs = ["bad1", "bad2", "bad3"].map { .init(id: $0, script: "[ -e ok ] && echo \($0) >> ran") }
@@ -131,6 +132,7 @@ final class TUIActionsTests: TmuxTestCase {
 
     func testARunningJobsDurationTicksAndAHaltShowsHaltingUntilTheEngineEnds() throws {
         var wf = TestWorkflow(in: scratch.appendingPathComponent("wf"))
+        wf.dataConfiguration = "sharedfs"  // the test releases the job with a file in the scratch folder
         wf.name = "halting"
         wf.jobs = [
             .init(id: "long", script: "while [ ! -e release ]; do sleep 0.1; done"),

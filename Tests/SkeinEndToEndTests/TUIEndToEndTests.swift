@@ -10,6 +10,8 @@ final class TUIEndToEndTests: TmuxTestCase {
         let example = scratch.appendingPathComponent("failing")
         try FileManager.default.copyItem(at: SkeinBinary.repository.appendingPathComponent("Examples/failing"), to: example)
         try? FileManager.default.removeItem(at: example.appendingPathComponent("work"))
+        // The fix below puts cal.dat (no declared file) into the scratch folder: sharedfs.
+        try "pegasus.data.configuration = sharedfs\n".write(to: example.appendingPathComponent("pegasus.properties"), atomically: true, encoding: .utf8)
         let run = try SkeinBinary.run(["run", example.appendingPathComponent("workflow.yml").path, "--batch", "--dir", scratch.appendingPathComponent("runs").path],
                                       environment: environment)
         XCTAssertEqual(run.status, 1, run.stdout + run.stderr)

@@ -1,7 +1,8 @@
 import Foundation
 
 /// Writes small Pegasus 5.0 workflows for end-to-end runs: jobs are `/bin/sh -c SCRIPT`
-/// run in the scratch directory, with a local-only site catalog beside them.
+/// run in a sandbox under the scratch directory (or in it, under sharedfs), with a
+/// local-only site catalog beside them.
 struct TestWorkflow {
     struct Job {
         var id: String
@@ -16,6 +17,11 @@ struct TestWorkflow {
     var name = "test"
     var jobs: [Job] = []
     var workflowProfiles: [String: [String: String]] = [:]
+    /// `pegasus.data.configuration`, written to `pegasus.properties` beside the workflow when
+    /// set. Jobs that share undeclared files in the scratch folder (a log every task appends
+    /// to, a marker an attempt leaves for the next) need `sharedfs`; nil is Skein's default,
+    /// condorio, where each attempt runs in a sandbox that sees only its declared files.
+    var dataConfiguration: String?
 
     init(in directory: URL) { self.directory = directory }
 
@@ -51,6 +57,9 @@ struct TestWorkflow {
         try "pegasus: 5.0.4\ntransformations:\n- name: sh\n  sites: [{name: local, pfn: /bin/sh, type: installed}]\n"
             .write(to: directory.appendingPathComponent("transformations.yml"), atomically: true, encoding: .utf8)
         try "pegasus: 5.0.4\nreplicas: []\n".write(to: directory.appendingPathComponent("replicas.yml"), atomically: true, encoding: .utf8)
+        if let dataConfiguration {
+            try "pegasus.data.configuration = \(dataConfiguration)\n".write(to: directory.appendingPathComponent("pegasus.properties"), atomically: true, encoding: .utf8)
+        }
         return directory.appendingPathComponent("workflow.yml").path
     }
 

@@ -107,6 +107,21 @@ final class JobFoldersTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: staging + "/undeclared.txt"), "only declared outputs come back")
     }
 
+    /// An engine killed mid-job leaves the attempt's sandbox: the next attempt of that job
+    /// removes it (and only that job's), so a resumed run leaves none behind.
+    func testALaterAttemptRemovesTheSandboxAnEarlierOneLeft() throws {
+        let staging = scratch.appendingPathComponent("staging").path
+        mkdir(staging, 0o700)
+        let sandbox = JobSandbox(root: staging, inputs: [], outputs: [])
+        let left = try SandboxFolder.make(sandbox, jobID: "job1").get()
+        try "partial\n".write(toFile: left + "/half.txt", atomically: true, encoding: .utf8)
+        let other = try SandboxFolder.make(sandbox, jobID: "job10").get()
+        let again = try SandboxFolder.make(sandbox, jobID: "job1", attempt: 1).get()
+        XCTAssertFalse(FileManager.default.fileExists(atPath: left), "the killed attempt's folder is gone")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: other), "another job's folder is not touched")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: again))
+    }
+
     func testASandboxWhoseInputIsMissingSaysWhichAndLeavesNothing() throws {
         let staging = scratch.appendingPathComponent("staging").path
         mkdir(staging, 0o700)

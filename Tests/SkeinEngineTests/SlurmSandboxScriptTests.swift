@@ -62,6 +62,17 @@ final class SlurmSandboxScriptTests: XCTestCase {
         XCTAssertFalse(text.contains("exec "), "the shell stays to take the outputs back and remove the folder")
     }
 
+    /// A job without files (condorio's default sandbox of a job that declares none) starts
+    /// no skein-transfer on the node.
+    func testAJobWithoutFilesStartsNoTransfer() throws {
+        var bare = launch()
+        bare.planned.inputLinks = []
+        bare.planned.sandbox = JobSandbox(root: path("staging"), inputs: [], outputs: [])
+        let text = try script(bare)
+        XCTAssertFalse(text.contains("skein-transfer"), text)
+        XCTAssertTrue(text.contains("cd \"$sandbox\" || exit 1\n"), text)
+    }
+
     func testOnTheNodeInputsComeInAndOnlyTheOutputsGoBack() throws {
         for tool in ["skein-kickstart", "skein-transfer"] where !FileManager.default.isExecutableFile(atPath: binaries.appendingPathComponent(tool).path) {
             throw missingRealPart("\(tool) is not built beside the tests (swift build builds it)")

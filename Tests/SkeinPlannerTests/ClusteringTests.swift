@@ -109,6 +109,30 @@ final class ClusteringTests: PlannerFilesTestCase {
         XCTAssertEqual(d.parents.map { plan.jobs[$0].id }.filter { !$0.hasPrefix("create_dir") }, ["merge_p1"])
     }
 
+    /// Under condorio (the default) a cluster runs in one sandbox: what a task reads that no
+    /// earlier task makes comes in, everything the tasks make goes back.
+    func testAClusterOfSandboxedJobsHasOneSandbox() throws {
+        try write("workflow.yml", """
+            pegasus: 5.0.4
+            name: chain
+            jobs:
+            - {type: job, name: prep, id: a, arguments: [], uses: [{lfn: in.txt, type: input}, {lfn: mid.txt, type: output}], profiles: {pegasus: {label: p1}}}
+            - {type: job, name: prep, id: b, arguments: [], uses: [{lfn: mid.txt, type: input}, {lfn: other.txt, type: input}, {lfn: out.txt, type: output}], profiles: {pegasus: {label: p1}}}
+            - {type: job, name: prep, id: up, arguments: [], uses: [{lfn: other.txt, type: output}]}
+            jobDependencies:
+            - {id: a, children: [b]}
+            - {id: up, children: [b]}
+            """)
+        try write("replicas.yml", "pegasus: 5.0.4\nreplicas:\n- {lfn: in.txt, pfns: [{site: web, pfn: 'https://data.example/in.txt'}]}\n")
+        try write("transformations.yml", "pegasus: 5.0.4\ntransformations:\n- {name: prep, sites: [{name: local, pfn: /bin/true, type: installed}]}\n")
+        let plan = try plan([.label])
+        let cluster = try XCTUnwrap(plan.jobs.first(where: \.isClustered))
+        let scratch = plan.scratchDirectory
+        XCTAssertEqual(cluster.sandbox, JobSandbox(
+            root: scratch, inputs: [SandboxFile(lfn: "in.txt", path: scratch + "/in.txt"), SandboxFile(lfn: "other.txt", path: scratch + "/other.txt")],
+            outputs: [SandboxFile(lfn: "mid.txt", path: scratch + "/mid.txt"), SandboxFile(lfn: "out.txt", path: scratch + "/out.txt")]))
+    }
+
     func testTheLabelKeyIsConfigurable() throws {
         try fanWorkflow(3, txProfiles: "clusters.size: '2'", jobProfiles: { ", profiles: {pegasus: {group: g\($0 % 2)}}" })
         let clusters = try plan([.label], properties: ["pegasus.clusterer.label.key": "group"]).jobs.filter(\.isClustered)

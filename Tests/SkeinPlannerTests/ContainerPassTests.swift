@@ -75,7 +75,8 @@ final class ContainerPassTests: PlannerFilesTestCase {
         try catalog(image: "file://images/box.tar", extra: "\n  checksum: {sha256: \(String(repeating: "ab", count: 32))}")
         let planned = try plan([podman, apptainer])
         XCTAssertEqual(planned.problems, [])
-        XCTAssertEqual(planned.jobs.map(\.job.id), ["create_dir_boxed_0_local", "stage_in_container_box", "load_container_box", "a", "b", "c", "d", "clean_up_container_box"])
+        XCTAssertEqual(planned.jobs.map(\.job.id), ["create_dir_boxed_0_local", "stage_in_container_box", "load_container_box", "stage_in_local_local_0_0", "a", "b", "c", "d", "clean_up_container_box"],
+                       "condorio (the default): the jobs' input is staged like the image")
         let stage = try job("stage_in_container_box", planned)
         XCTAssertEqual(stage.job.executor, "transfer")
         XCTAssertEqual(stage.job.transfers.map(\.source), [scratch.appendingPathComponent("images/box.tar").path])

@@ -51,8 +51,12 @@ final class PassTests: PlannerFilesTestCase {
     func context(sites: [String] = ["local"]) throws -> PlanningContext {
         let loaded = WorkflowLoader.load(WorkflowSources(workflow: scratch.appendingPathComponent("workflow.yml").path))
         XCTAssertTrue(WorkflowValidator.validate(loaded.sources).isValid, "\(loaded.diagnostics)")
-        return PlanningContext(loaded, try XCTUnwrap(loaded.workflow), options: PlanOptions(sitesToRun: sites))
+        return PlanningContext(loaded, try XCTUnwrap(loaded.workflow), options: PlanOptions(sitesToRun: sites, properties: Self.sharedfs))
     }
+
+    /// These passes are shown under sharedfs, where each site keeps its own scratch and jobs
+    /// read replicas in place (the default, condorio: SitePassesTests).
+    static let sharedfs = PegasusProperties(values: ["pegasus.data.configuration": "sharedfs"])
 
     func start() -> ExecutableWorkflow {
         ExecutableWorkflow(label: "passes", wfUUID: "u", workflowFile: "w", runDirectory: scratch.appendingPathComponent("run").path, createdAt: 0, plannerArguments: [])
@@ -178,7 +182,7 @@ final class PassTests: PlannerFilesTestCase {
             - {type: job, name: tool, id: b, arguments: [], uses: [{lfn: in.txt, type: input}, {lfn: keep.txt, type: output, stageOut: false}]}
             """)
         let loaded = WorkflowLoader.load(WorkflowSources(workflow: scratch.appendingPathComponent("workflow.yml").path))
-        let context = PlanningContext(loaded, try XCTUnwrap(loaded.workflow), options: PlanOptions(stageOut: true))
+        let context = PlanningContext(loaded, try XCTUnwrap(loaded.workflow), options: PlanOptions(stageOut: true, properties: Self.sharedfs))
         let workflow = run([PlacementPass(), DataflowPass(), DirectoriesPass(), StagingPass()], context)
         XCTAssertEqual(workflow.jobs.map(\.job.id), ["create_dir_passes_0_local", "stage_in_local_local_0_0", "a", "b", "stage_out_local_local_0_0"])
         let stageIn = workflow.jobs[1]
@@ -221,7 +225,7 @@ final class PassTests: PlannerFilesTestCase {
             """)
         let loaded = WorkflowLoader.load(WorkflowSources(workflow: scratch.appendingPathComponent("workflow.yml").path))
         let all: [any PlannerPass] = [DataReusePass(), PlacementPass(), DataflowPass(), DirectoriesPass(), StagingPass(), ReusedOutputsStagingPass()]
-        let reused = run(all, PlanningContext(loaded, try XCTUnwrap(loaded.workflow), options: PlanOptions(stageOut: true)))
+        let reused = run(all, PlanningContext(loaded, try XCTUnwrap(loaded.workflow), options: PlanOptions(stageOut: true, properties: Self.sharedfs)))
         XCTAssertEqual(reused.pruned.keys.sorted(), [0, 1])
         XCTAssertEqual(reused.pruned[1], "its outputs are in the replica catalog (b.txt)")
         XCTAssertEqual(reused.pruned[0], "only left-out jobs need what it makes (b)")
@@ -232,7 +236,7 @@ final class PassTests: PlannerFilesTestCase {
         XCTAssertEqual(reusedOut.job.transfers.map(\.lfn), ["b.txt"], "the existing result is staged to the output site")
         XCTAssertEqual(reused.plan().prunedJobs?.map(\.id), ["a", "b"])
 
-        let forced = run(all, PlanningContext(loaded, try XCTUnwrap(loaded.workflow), options: PlanOptions(stageOut: true, reuse: false)))
+        let forced = run(all, PlanningContext(loaded, try XCTUnwrap(loaded.workflow), options: PlanOptions(stageOut: true, reuse: false, properties: Self.sharedfs)))
         XCTAssertEqual(forced.pruned, [:])
         XCTAssertEqual(forced.jobs.filter { $0.job.kind == .compute }.map(\.job.id), ["a", "b", "c"])
     }

@@ -62,12 +62,13 @@ final class PlannerTests: PlannerFilesTestCase {
         let run = try RunDirectory.create(base: scratch.appendingPathComponent("runs").path, label: "p")
         XCTAssertTrue(run.path.hasSuffix("runs/p/run0001"))
         let plan = try Planner(load(), options: PlanOptions()).plan(runDirectory: run.path)
-        XCTAssertEqual(plan.jobs.map(\.id), ["create_dir_p_0_local", "a", "b", "clean_up_local_level_0_0"], "in.txt's link goes once a has read it")
+        XCTAssertEqual(plan.jobs.map(\.id), ["create_dir_p_0_local", "stage_in_local_local_0_0", "a", "b", "clean_up_local_level_0_0"],
+                       "condorio (the default): in.txt is staged to local's scratch, and goes once a has read it")
         XCTAssertEqual(plan.jobs[0].kind, .createDir)
         XCTAssertEqual(plan.jobs[0].executor, "directories")
         XCTAssertEqual(plan.scratchDirectory, scratch.appendingPathComponent("scratch/p/\(plan.wfUUID)").path)
         XCTAssertEqual(plan.jobs[0].workingDirectory, plan.scratchDirectory, "the folder it makes private")
-        let a = plan.jobs[1]
+        let a = plan.jobs[2]
         XCTAssertEqual(a.environment, ["LEVEL": "job", "SITE_ONLY": "s", "TC_ONLY": "t"], "job beats TC site entry beats TC beats site")
         XCTAssertEqual(a.executable, run.path + "/bin/tool", "stageable executables are copied into the run")
         XCTAssertTrue(FileManager.default.isExecutableFile(atPath: a.executable))
@@ -78,11 +79,14 @@ final class PlannerTests: PlannerFilesTestCase {
         XCTAssertEqual(a.category, "io")
         XCTAssertEqual(a.abortOnExitCode, 3)
         XCTAssertEqual(a.abortReturnValue, 7)
-        XCTAssertEqual(a.parents, [0])
-        XCTAssertEqual(a.inputLinks, [InputLink(lfn: "in.txt", source: scratch.appendingPathComponent("data/in.txt").path)])
+        XCTAssertEqual(a.parents, [0, 1])
+        XCTAssertEqual(plan.jobs[1].transfers, [PlannedTransfer(lfn: "in.txt", source: scratch.appendingPathComponent("data/in.txt").path,
+                                                                destination: plan.scratchDirectory + "/in.txt", link: true)])
+        XCTAssertEqual(a.inputLinks, [], "staged, not linked from the replica")
+        XCTAssertEqual(a.sandbox?.inputs, [SandboxFile(lfn: "in.txt", path: plan.scratchDirectory + "/in.txt")])
         XCTAssertEqual(a.outputs, ["a.out"])
-        XCTAssertEqual(plan.jobs[2].parents, [0, 1], "b depends on a through a.out, and on create_dir")
-        XCTAssertEqual(plan.jobs[2].inputLinks, [], "a file made by a parent is not linked from a replica")
+        XCTAssertEqual(plan.jobs[3].parents, [0, 2], "b depends on a through a.out, and on create_dir")
+        XCTAssertEqual(plan.jobs[3].inputLinks, [], "a file made by a parent is not linked from a replica")
 
         try run.write(plan)
         XCTAssertEqual(try RunDirectory(path: run.path).readPlan(), plan)
@@ -95,8 +99,8 @@ final class PlannerTests: PlannerFilesTestCase {
         var plan = try Planner(load(), options: PlanOptions()).plan(runDirectory: run.path)
         // The job objects are read one at a time: braces, brackets, quotes and escapes in
         // strings must not confuse where one ends.
-        plan.jobs[1].arguments = ["{", "}", "]", "[", "\"quoted\" {x}", "back\\slash\\", "\"jobs\":[", "ünï", "tab\tnew\nline"]
-        plan.jobs[1].environment["K}"] = "v]\""
+        plan.jobs[2].arguments = ["{", "}", "]", "[", "\"quoted\" {x}", "back\\slash\\", "\"jobs\":[", "ünï", "tab\tnew\nline"]
+        plan.jobs[2].environment["K}"] = "v]\""
         plan.metadata["jobs"] = "[{\"id\": \"fake\"}]"
         try run.write(plan)
         XCTAssertEqual(try RunDirectory(path: run.path).readPlan(), plan)
@@ -108,7 +112,7 @@ final class PlannerTests: PlannerFilesTestCase {
         var loaded = load()
         loaded.transformations?.transformations[0].profiles = Profiles()
         let plan = try Planner(loaded, options: PlanOptions(defaultRetries: 9)).plan(runDirectory: scratch.path)
-        XCTAssertEqual(plan.jobs[1].retries, 4)
+        XCTAssertEqual(plan.jobs.first { $0.id == "a" }?.retries, 4)
         XCTAssertEqual(plan.jobs[0].retries, 9, "create_dir uses --retries")
     }
 

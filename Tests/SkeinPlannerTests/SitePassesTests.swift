@@ -64,11 +64,13 @@ final class SitePassesTests: PlannerFilesTestCase {
         try XCTUnwrap(workflow.jobs.first { $0.job.id == id }, "no job \(id) in \(workflow.jobs.map(\.job.id))")
     }
 
+    static let sharedfs = PegasusProperties(values: ["pegasus.data.configuration": "sharedfs"])
+
     var local: String { scratch.appendingPathComponent("scratch/two/u").path }
     var hpc: String { scratch.appendingPathComponent("hpc-scratch/two/u").path }
 
     func testSharedfsRunsEachJobInItsSitesScratchAndMovesFilesBetweenSites() throws {
-        let workflow = try plan(PlanOptions(stageOut: true))
+        let workflow = try plan(PlanOptions(stageOut: true, properties: Self.sharedfs))
         XCTAssertEqual(workflow.problems, [])
         XCTAssertEqual(workflow.scratchBySite, ["local": local, "hpc": hpc])
         XCTAssertEqual(try job(workflow, "create_dir_two_0_hpc").job.workingDirectory, hpc)
@@ -103,7 +105,7 @@ final class SitePassesTests: PlannerFilesTestCase {
     }
 
     func testLeafCleanupRemovesEachSitesScratch() throws {
-        let workflow = try plan(PlanOptions(stageOut: true, cleanup: .leaf))
+        let workflow = try plan(PlanOptions(stageOut: true, cleanup: .leaf, properties: Self.sharedfs))
         let leaves = workflow.jobs.filter { $0.job.kind == .cleanup }
         XCTAssertEqual(leaves.map(\.job.id), ["cleanup_two_0_local", "cleanup_two_0_hpc"])
         XCTAssertEqual(leaves.map(\.job.removals), [[local], [hpc]])
@@ -120,7 +122,7 @@ final class SitePassesTests: PlannerFilesTestCase {
               directories:
               - {type: sharedScratch, path: scratch, fileServers: [{url: 'file://scratch'}]}
             """)
-        let workflow = try plan()
+        let workflow = try plan(PlanOptions(properties: Self.sharedfs))
         XCTAssertEqual(workflow.scratchBySite, ["local": local, "hpc": local])
         XCTAssertFalse(workflow.jobs.contains { $0.job.kind == .interSite }, "one folder: nothing to move")
         XCTAssertEqual(workflow.plan().scratchDirectories, [local])
@@ -154,7 +156,8 @@ final class SitePassesTests: PlannerFilesTestCase {
         XCTAssertEqual(workflow.problems, [])
         XCTAssertEqual(workflow.scratchBySite, ["local": local], "the staging site is local")
         XCTAssertEqual(workflow.jobs.filter { $0.job.kind == .createDir }.map(\.job.id), ["create_dir_two_0_local"])
-        XCTAssertNil(try job(workflow, "a").job.sandbox, "a job on local runs in the scratch folder itself (local universe)")
+        XCTAssertEqual(try job(workflow, "a").job.sandbox, JobSandbox(root: local, inputs: [], outputs: [SandboxFile(lfn: "mid.txt", path: local + "/mid.txt")]),
+                       "a job on local runs in a folder of its own too (pegasus-lite-local.sh's copy of HTCondor's sandbox)")
         XCTAssertEqual(try job(workflow, "b").job.sandbox?.outputs, [SandboxFile(lfn: "b.txt", path: local + "/b.txt")])
 
         let asked = try plan(PlanOptions(properties: PegasusProperties(values: ["pegasus.data.configuration": "condorio"]), stagingSites: ["hpc": "hpc"]))
@@ -172,7 +175,7 @@ final class SitePassesTests: PlannerFilesTestCase {
 
         let bad = try plan(PlanOptions(properties: PegasusProperties(values: ["pegasus.data.configuration": "sharedFS-ish"])))
         XCTAssertEqual(bad.problems, ["pegasus.data.configuration is 'sharedFS-ish': use sharedfs, nonsharedfs or condorio"])
-        let mismatch = try plan(PlanOptions(stagingSites: ["local": "hpc"]))
+        let mismatch = try plan(PlanOptions(properties: Self.sharedfs, stagingSites: ["local": "hpc"]))
         XCTAssertTrue(mismatch.problems.first?.contains("under sharedfs") == true, "\(mismatch.problems)")
     }
 
@@ -183,10 +186,99 @@ final class SitePassesTests: PlannerFilesTestCase {
         XCTAssertNil(PlanOptions.stagingSites("=local"))
     }
 
-    func testTheDefaultIsSharedfs() throws {
+    func testTheDefaultIsCondorioAsPegasus5() throws {
         let workflow = try plan()
-        XCTAssertFalse(workflow.jobs.contains { $0.job.sandbox != nil })
-        XCTAssertEqual(DataConfiguration.skeinDefault, .sharedfs)
+        XCTAssertEqual(workflow.problems, [])
+        XCTAssertEqual(workflow.scratchBySite, ["local": local])
+        for id in ["a", "b", "c"] { XCTAssertNotNil(try job(workflow, id).job.sandbox, "\(id) runs in a folder of its own") }
+        XCTAssertEqual(DataConfiguration.skeinDefault, .condorio)
         XCTAssertEqual(DataConfiguration.pegasusDefault, .condorio)
+    }
+
+    /// Under condorio (and nonsharedfs) a replica on this machine is staged to the staging
+    /// site by a stage_in job, as Pegasus stages it, not linked straight into the sandbox.
+    func testCondorioStagesLocalReplicasThroughStageInJobs() throws {
+        try write("in.txt", "x\n")
+        try write("replicas.yml", "pegasus: 5.0.4\nreplicas:\n- {lfn: in.txt, pfns: [{site: local, pfn: '\(scratch.path)/in.txt'}]}\n")
+        let workflow = try plan()
+        let stageIn = try job(workflow, "stage_in_local_local_0_0")
+        XCTAssertEqual(stageIn.job.kind.rawValue, "stage-in-tx")
+        XCTAssertEqual(stageIn.job.transfers, [PlannedTransfer(lfn: "in.txt", source: scratch.path + "/in.txt", destination: local + "/in.txt", link: true)])
+        let c = try job(workflow, "c")
+        XCTAssertEqual(c.job.inputLinks, [], "nothing linked from the replica")
+        XCTAssertEqual(c.job.sandbox?.inputs, [SandboxFile(lfn: "in.txt", path: local + "/in.txt")])
+        XCTAssertTrue(c.parentIDs.contains("stage_in_local_local_0_0"))
+        XCTAssertTrue(try job(workflow, "b").parentIDs.contains("stage_in_local_local_0_0"), "one copy on the staging site for b and c")
+
+        // Under sharedfs the job reads the replica where it is (a link into the scratch).
+        let shared = try plan(PlanOptions(properties: Self.sharedfs))
+        XCTAssertFalse(shared.jobs.contains { $0.job.kind == .stageIn })
+        XCTAssertEqual(try job(shared, "c").job.inputLinks, [InputLink(lfn: "in.txt", source: scratch.path + "/in.txt")])
+    }
+
+    /// `pegasus.transfer.bypass.input.staging` (or a file's `bypass: true`), as Pegasus's
+    /// StageIn.bypassStaging: URLs go straight into the sandbox; a file replica only when it is
+    /// on the job's site, or on local for a site with `auxillary.local`.
+    func testBypassedInputsReachTheSandboxFromWhereTheyAre() throws {
+        try write("in.txt", "x\n")
+        try write("replicas.yml", "pegasus: 5.0.4\nreplicas:\n- {lfn: in.txt, pfns: [{site: local, pfn: '\(scratch.path)/in.txt'}]}\n")
+        let bypass = PegasusProperties(values: ["pegasus.transfer.bypass.input.staging": "true"])
+        let workflow = try plan(PlanOptions(properties: bypass))
+        XCTAssertEqual(try job(workflow, "c").job.inputLinks, [InputLink(lfn: "in.txt", source: scratch.path + "/in.txt")], "c is on local, like the replica")
+        XCTAssertEqual(try job(workflow, "c").job.sandbox?.inputs, [])
+        let b = try job(workflow, "b")
+        XCTAssertEqual(b.job.inputLinks, [], "b is on hpc: the local replica is staged")
+        XCTAssertTrue(workflow.jobs.contains { $0.job.kind == .stageIn && $0.job.transfers.map(\.lfn) == ["in.txt"] && b.parentIDs.contains($0.job.id) })
+
+        try sites(hpcProfile: "  profiles: {pegasus: {auxillary.local: 'true'}}")
+        let auxiliary = try plan(PlanOptions(properties: bypass))
+        XCTAssertEqual(try job(auxiliary, "b").job.inputLinks.map(\.lfn), ["in.txt"], "auxillary.local: hpc sees local's files")
+        XCTAssertFalse(auxiliary.jobs.contains { $0.job.kind == .stageIn })
+
+        // A URL replica is fetched by the sandbox itself.
+        try sites()
+        try write("replicas.yml", "pegasus: 5.0.4\nreplicas:\n- {lfn: in.txt, pfns: [{site: web, pfn: 'https://data.example/in.txt'}]}\n")
+        let remote = try plan(PlanOptions(properties: bypass))
+        XCTAssertFalse(remote.jobs.contains { $0.job.kind == .stageIn })
+        XCTAssertEqual(try job(remote, "c").job.sandbox?.inputs, [SandboxFile(lfn: "in.txt", path: "https://data.example/in.txt")])
+        XCTAssertEqual(try job(remote, "b").job.sandbox?.inputs, [SandboxFile(lfn: "mid.txt", path: local + "/mid.txt"), SandboxFile(lfn: "in.txt", path: "https://data.example/in.txt")])
+    }
+
+    /// A staging site whose sharedScratch is served (sftp to write, http to read) is reached
+    /// through its servers: stage-in and the sandbox's outputs write through `put`, the
+    /// sandbox's inputs and stage-out read through `get`; cleanup and create_dir keep paths.
+    func testAServedStagingSiteIsWrittenThroughPutAndReadThroughGet() throws {
+        try write("sites.yml", """
+            pegasus: 5.0.4
+            sites:
+            - name: local
+              directories:
+              - {type: sharedScratch, path: scratch, fileServers: [{url: 'file://scratch'}]}
+            - name: hpc
+              directories:
+              - type: sharedScratch
+                path: /srv/stage
+                fileServers:
+                - {url: 'sftp://me@store:2222/srv/stage', operation: put}
+                - {url: 'http://store/stage/', operation: get}
+            """)
+        let properties = PegasusProperties(values: ["pegasus.data.configuration": "nonsharedfs"])
+        let workflow = try plan(PlanOptions(stageOut: true, properties: properties, stagingSites: ["": "hpc"]))
+        XCTAssertEqual(workflow.problems, [])
+        let folder = "/srv/stage/two/u"
+        XCTAssertEqual(workflow.scratchBySite, ["hpc": folder])
+        let put = "sftp://me@store:2222/srv/stage/two/u", get = "http://store/stage/two/u"
+        XCTAssertEqual(try job(workflow, "stage_in_local_hpc_0_0").job.transfers.map(\.destination), [put + "/in.txt"])
+        let b = try job(workflow, "b").job
+        XCTAssertEqual(b.sandbox?.inputs.map(\.path), [get + "/mid.txt", get + "/in.txt"])
+        XCTAssertEqual(b.sandbox?.outputs.map(\.path), [put + "/b.txt"])
+        XCTAssertEqual(b.sandbox?.root, folder)
+        XCTAssertEqual(try job(workflow, "stage_out_local_hpc_1_0").job.transfers.map(\.source), [get + "/b.txt"])
+        XCTAssertTrue(workflow.jobs.filter { $0.job.kind == .cleanup }.allSatisfy { $0.job.removals.allSatisfy { $0.hasPrefix(folder + "/") } })
+
+        // file:// servers (or none) keep plain paths and hard links.
+        try sites()
+        let plain = try plan(PlanOptions(stageOut: true, properties: properties, stagingSites: ["": "hpc"]))
+        XCTAssertEqual(try job(plain, "b").job.sandbox?.outputs.map(\.path), [hpc + "/b.txt"])
     }
 }

@@ -160,6 +160,17 @@ final class PegasusCompatibilityTests: XCTestCase {
         XCTAssertNotNil(job(planned)?.sandbox)
     }
 
+    /// The site profile `pegasus.auxillary.local` is honoured, not reported (its effect on
+    /// bypassed staging: SitePassesTests).
+    func testAuxillaryLocalSiteProfile() throws {
+        var fixture = Fixture(properties: "pegasus.transfer.bypass.input.staging = true\n",
+                              extraSites: "- name: other\n  directories: []\n  profiles:\n    pegasus:\n      auxillary.local: 'true'\n", sitesToRun: ["other"])
+        fixture.stageOut = false
+        let planned = try plan(fixture)
+        XCTAssertNil(planned.error, String(describing: planned.error))
+        XCTAssertFalse(planned.diagnostics.contains { $0.code == "not-honoured" }, "\(planned.diagnostics)")
+    }
+
     static let clusteringRows: Set<String> = ["pegasus.clusterer.label.key", "pegasus.clusterer.allow.single", "pegasus.clusters.size", "pegasus.clusters.num", "pegasus.label"]
 
     /// The clustering rows, with `--cluster`: jobs `a` and `b` (one transformation, one level)
@@ -200,6 +211,8 @@ final class PegasusCompatibilityTests: XCTestCase {
             switch (entry.kind, entry.support) {
             case (.profile, _) where entry.name == "pegasus.data.configuration":
                 continue  // a site profile: testDataConfigurationSiteProfile
+            case (.profile, _) where entry.name == "pegasus.auxillary.local":
+                continue  // a site profile: testAuxillaryLocalSiteProfile
             case _ where Self.clusteringRows.contains(entry.name):
                 continue  // testClusteringRows: they act only with --cluster
             case (.option, _):
@@ -265,6 +278,11 @@ final class PegasusCompatibilityTests: XCTestCase {
                 XCTAssertEqual(self.job(p)?.retries, 2, row)
             },
             "pegasus.data.configuration": { p, _, row in XCTAssertNotNil(self.job(p)?.sandbox, "\(row): under nonsharedfs the job runs in a folder of its own") },
+            "pegasus.transfer.bypass.input.staging": { p, base, row in
+                XCTAssertEqual(self.count(p, .stageIn), 0, "\(row): f1..f3 are not staged")
+                XCTAssertGreaterThan(self.count(base, .stageIn), 0, "\(row): the baseline stages them")
+                XCTAssertEqual(self.job(p)?.sandbox?.inputs.map(\.path), ["http://127.0.0.1:9/f1", "http://127.0.0.1:9/f2", "http://127.0.0.1:9/f3"], row)
+            },
             "pegasus.integrity.checking": { p, _, row in XCTAssertEqual(p.plan?.integrityChecking, IntegrityChecking.none, row) },
             "pegasus.transfer.links": { p, _, row in XCTAssertEqual(p.plan?.transferLinks, true, row) },
             "dagman.<category>.maxjobs": { p, _, row in XCTAssertEqual(p.plan?.categoryLimits["io"], 2, row) },

@@ -40,7 +40,10 @@ final class PreparingExecutor: JobExecutor, @unchecked Sendable {
             }
         }
         let expected = checking == .none ? [] : InputIntegrity.expectedChecksums(job, produced: produced)
-        guard !expected.isEmpty || InputIntegrity.copiesInputs(job, symbolic: symbolicLinks) else {
+        // Sandbox inputs at a URL (a served staging site, bypassed staging) are fetched here,
+        // unless the executor makes the sandbox where the job runs (skein-transfer does it there).
+        let fetches = !inner.makesSandboxes && SandboxTransfers.fetches(job)
+        guard !expected.isEmpty || fetches || InputIntegrity.copiesInputs(job, symbolic: symbolicLinks) else {
             InputIntegrity.placeInputs(job, symbolic: symbolicLinks)
             return inner.start(launch, progress: progress, ended: hashingOutputs(job, ended, checked: nil))
         }
@@ -56,8 +59,13 @@ final class PreparingExecutor: JobExecutor, @unchecked Sendable {
         let prepared = launch
         worker.async { [self] in
             let start = Date().timeIntervalSince1970
-            InputIntegrity.placeInputs(job, symbolic: symbolicLinks)
-            let verification = InputIntegrity.verify(job, expected: expected, checking: checking)
+            let verification: InputIntegrity.Verification
+            if fetches, let failure = SandboxTransfers.fetchInputs(job.sandbox!, into: job.workingDirectory) {
+                verification = InputIntegrity.Verification(failure: failure)
+            } else {
+                InputIntegrity.placeInputs(job, symbolic: symbolicLinks)
+                verification = InputIntegrity.verify(job, expected: expected, checking: checking)
+            }
             engineQueue.async { [self] in
                 guard lock.withLock({ () -> Bool in
                     guard let entry = preparing[prepared.job], entry.attempt == prepared.attempt else { return false }

@@ -10,14 +10,18 @@ import SkeinRunFormat
 /// filesystems) once the attempt succeeded, then removed. Each attempt starts from the
 /// staging site's files, as a PegasusLite job or an HTCondor sandbox does.
 enum SandboxFolder {
-    /// Makes the attempt's folder and brings the inputs in; the folder, or why not.
-    static func make(_ sandbox: JobSandbox, jobID: String) -> Result<String, EngineError> {
+    /// Makes the attempt's folder and brings the inputs in; the folder, or why not. A later
+    /// attempt first removes the folders earlier ones left (an engine killed mid-job leaves
+    /// its sandbox behind; the job is not running now, so none of them is in use).
+    static func make(_ sandbox: JobSandbox, jobID: String, attempt: Int = 0) -> Result<String, EngineError> {
+        if attempt > 0 { removeEarlier(sandbox, jobID: jobID) }
         var template = Array(((sandbox.root as NSString).appendingPathComponent("\(jobID).sandbox-XXXXXX")).utf8CString)
         guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
             return .failure(EngineError("cannot make the job's folder in \(sandbox.root): \(String(cString: strerror(errno)))"))
         }
         let folder = String(cString: made)
-        for file in sandbox.inputs {
+        // Inputs at a URL are fetched on a worker before the attempt starts (PreparingExecutor).
+        for file in sandbox.inputs where !SandboxTransfers.isURL(file.path) {
             guard let target = JobFolderPath.inside(folder, file.lfn) else { continue }
             if let problem = place(file.path, at: target, move: false) {
                 remove(folder, known: sandbox.inputs.map(\.lfn))
@@ -27,15 +31,24 @@ enum SandboxFolder {
         return .success(folder)
     }
 
+    /// The job's folders of earlier attempts under the sandbox's root (`<job>.sandbox-XXXXXX`).
+    private static func removeEarlier(_ sandbox: JobSandbox, jobID: String) {
+        let prefix = "\(jobID).sandbox-"
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: sandbox.root)) ?? []
+        where name.hasPrefix(prefix) && name.count == prefix.count + 6 {
+            try? FileManager.default.removeItem(atPath: (sandbox.root as NSString).appendingPathComponent(name))
+        }
+    }
+
     /// Takes the outputs back to the staging site's scratch; the first problem, if any.
     static func takeBack(_ sandbox: JobSandbox, from folder: String) -> String? {
-        for file in sandbox.outputs {
+        for file in sandbox.outputs where !SandboxTransfers.isURL(file.path) {
             guard let source = JobFolderPath.inside(folder, file.lfn) else { continue }
             var info = stat()
             guard lstat(source, &info) == 0 else { continue }  // the output checks judged it already
             if let problem = place(source, at: file.path, move: true) { return "output \(file.lfn): \(problem)" }
         }
-        return nil
+        return SandboxTransfers.putOutputs(sandbox, from: folder)
     }
 
     /// Removes the folder: the names the plan knows with one `unlink` each, then `rmdir`;

@@ -47,11 +47,12 @@ public final class TransferJobExecutor: JobExecutor, @unchecked Sendable {
                 let request = TransferRequest(
                     source: file.source, destination: file.destination, expectedSHA256: file.sha256, linkMode: file.link ? .hardLink : .copy,
                     computeSHA256: launch.planned.kind == .stageIn)
-                transfers.start(request) { [self] outcome in
+                let done: @Sendable (TransferOutcome) -> Void = { [self] outcome in
                     // A fetched program (a stageable executable at a URL) must be runnable.
                     if outcome.succeeded, file.executable == true { chmod(file.destination, 0o755) }
                     if let all = collected.add(outcome) { finish(launch, outcomes: all, start: start, kept: kept) }
                 }
+                if TransferRelay.needed(request) { TransferRelay.start(request, on: transfers, done: done) } else { transfers.start(request, done: done) }
             }
         }
         return true

@@ -181,7 +181,7 @@ public final class WorkflowEngine: @unchecked Sendable {
         var sandboxProblem: String?
         let executor = executors[planned.executor]!
         if let sandbox = planned.sandbox, !executor.makesSandboxes {
-            switch SandboxFolder.make(sandbox, jobID: planned.id) {
+            switch SandboxFolder.make(sandbox, jobID: planned.id, attempt: attempt) {
             case .success(let own): planned.workingDirectory = own
             case .failure(let error): sandboxProblem = error.description
             }
@@ -224,7 +224,7 @@ public final class WorkflowEngine: @unchecked Sendable {
         }
         // The checks and the record are done on the thread that reports the end (the local
         // spawner's events thread, the Slurm poller): no hop to a worker and back per job.
-        let completion: @Sendable (AttemptEnd) -> Void = { [self] ended in
+        let finishing: @Sendable (AttemptEnd) -> Void = { [self] ended in
             do {
                 let end = job.container == nil ? ended : ContainerLaunch.withJobUsage(ended, workingDirectory: job.workingDirectory, name: containerName)
                 if let container = job.container,
@@ -275,6 +275,12 @@ public final class WorkflowEngine: @unchecked Sendable {
                 // On the spawner's events thread the engine's turn runs right here.
                 inbox.postAndRun { [self] in finished(finishedResult) }
             }
+        }
+        // Outputs put back over the network (a served staging site) wait on a worker, not on
+        // the thread that reports ends (the spawner's events thread, the Slurm poller).
+        let putsOutputs = sandboxFolder != nil && SandboxTransfers.puts(job)
+        let completion: @Sendable (AttemptEnd) -> Void = { ended in
+            if putsOutputs { DispatchQueue.global().async { finishing(ended) } } else { finishing(ended) }
         }
         if let sandboxProblem {
             // The job cannot start without its files: a failed attempt, retried like any.

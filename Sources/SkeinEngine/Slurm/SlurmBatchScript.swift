@@ -67,13 +67,20 @@ enum SlurmBatchScript {
             "sandbox=$(mktemp -d \"${SKEIN_WN_TMP:-${TMPDIR:-/tmp}}\"/\(quote(job.id + ".sandbox-XXXXXX"))) || exit 1",
             "trap 'cd / && rm -rf \"$sandbox\"' EXIT",
             "cd \"$sandbox\" || exit 1",
-            "\(quote(transfer)) -f \(quote(lists.inputs)) || { echo 'skein: the job'\\''s inputs could not be brought in' >&2; exit 1; }",
+        ]
+        // A job without files (common under condorio, the default) starts no skein-transfer.
+        let bringsIn = !(job.sandbox?.inputs.isEmpty ?? true) || !job.inputLinks.isEmpty
+        let takesBack = !(job.sandbox?.outputs.isEmpty ?? true)
+        if bringsIn {
+            lines.append("\(quote(transfer)) -f \(quote(lists.inputs)) || { echo 'skein: the job'\\''s inputs could not be brought in' >&2; exit 1; }")
+        }
+        lines += [
             // The token is always inside single quotes: close them around the variable.
             commandLine.replacingOccurrences(of: sandboxToken, with: "'\"$sandbox\"'"),
             "status=$?",
-            "if [ $status -eq 0 ]; then \(quote(transfer)) -f \(quote(lists.outputs)) || status=1; fi",
-            "exit $status",
         ]
+        if takesBack { lines.append("if [ $status -eq 0 ]; then \(quote(transfer)) -f \(quote(lists.outputs)) || status=1; fi") }
+        lines.append("exit $status")
         return lines.joined(separator: "\n") + "\n"
     }
 

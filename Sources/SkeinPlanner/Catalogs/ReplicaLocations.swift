@@ -6,6 +6,8 @@ import SkeinWorkflow
 /// catalog's sha256 when it gives one.
 struct ReplicaLocations {
     private var literal: [String: String] = [:]
+    /// The catalog site of each local copy (`local` for a reused run's files).
+    private var literalSite: [String: String] = [:]
     private var remote: [String: String] = [:]
     private var checksums: [String: String] = [:]
 
@@ -19,6 +21,7 @@ struct ReplicaLocations {
                 ?? replica.pfns.first { $0.pfn.hasPrefix("file://") || $0.pfn.hasPrefix("/") }
             if let pfn = preferred, literal[replica.lfn] == nil, let path = CatalogPaths.localPath(pfn.pfn, relativeTo: catalogFile) {
                 literal[replica.lfn] = path
+                literalSite[replica.lfn] = pfn.site
             }
             // A URL Skein cannot fetch is still given to a stage-in job, when it is the only
             // copy, so the attempt fails with the reason (`validate` warns at once).
@@ -33,6 +36,7 @@ struct ReplicaLocations {
                 remote[replica.lfn] = replica.pfn
             } else if let path = CatalogPaths.localPath(replica.pfn, relativeTo: catalogFile) {
                 literal[replica.lfn] = path
+                literalSite[replica.lfn] = "local"
             } else {
                 continue
             }
@@ -49,6 +53,9 @@ struct ReplicaLocations {
     }
 
     func localPath(of lfn: String) -> String? { literal[lfn] }
+
+    /// The site the catalog gives the local copy of `lfn` (Pegasus's `site` of the pfn).
+    func localSite(of lfn: String) -> String? { literalSite[lfn] }
 
     /// A URL to fetch, for a file with no copy on this machine.
     func remoteURL(of lfn: String) -> String? { literal[lfn] == nil ? remote[lfn] : nil }

@@ -13,15 +13,14 @@ public enum DataConfiguration: String, Sendable, CaseIterable {
     /// own (HTCondor's sandbox), its files brought in and taken back by Skein's transfers.
     case condorio
 
-    /// Pegasus 5's default.
+    /// Pegasus 5's default, and Skein's when neither the property nor the site says: every
+    /// job runs in a sandbox of its own (one folder under the staging site's scratch, its
+    /// files hard-linked in and renamed back), so a job sees only the files it declares, as
+    /// under HTCondor. `pegasus.data.configuration = sharedfs` runs jobs in the scratch
+    /// folder itself (jobs that keep undeclared files between attempts need it).
     public static let pegasusDefault = DataConfiguration.condorio
-    /// Skein's when neither the property nor the site says: sharedfs. Every workflow that
-    /// runs under condorio (it uses only the files it declares) runs under sharedfs too, but
-    /// not the other way round: jobs that keep undeclared files between attempts (a retry
-    /// counter, a marker) or share a log in the scratch folder would break in sandboxes, and
-    /// a sandbox per job costs time on every local job. `pegasus.data.configuration =
-    /// condorio` asks for Pegasus's behaviour.
-    public static let skeinDefault = DataConfiguration.sharedfs
+    /// What Skein plans when nothing says otherwise: Pegasus's default.
+    public static let skeinDefault = pegasusDefault
 }
 
 /// Where each execution site's files wait and how its jobs reach them: its data
@@ -75,17 +74,10 @@ struct StagingLayout {
     }
 
     func stagingSite(of site: String) -> String { entries[site]?.stagingSite ?? site }
-    func configuration(of site: String) -> DataConfiguration { entries[site]?.configuration ?? .sharedfs }
+    func configuration(of site: String) -> DataConfiguration { entries[site]?.configuration ?? .skeinDefault }
 
     /// Whether a job on `site` runs in a sandbox of its own rather than in its staging
-    /// site's scratch: always under nonsharedfs (PegasusLite's worker folder); under
-    /// condorio unless the job runs on the staging site itself, as a job on `local` runs in
-    /// HTCondor's local universe, in the scratch folder, without file transfer.
-    func sandboxed(_ site: String) -> Bool {
-        switch configuration(of: site) {
-        case .sharedfs: return false
-        case .nonsharedfs: return true
-        case .condorio: return stagingSite(of: site) != site
-        }
-    }
+    /// site's scratch: under nonsharedfs (PegasusLite's worker folder) and condorio (HTCondor's
+    /// sandbox; on `local`, pegasus-lite-local.sh's copy of it), never under sharedfs.
+    func sandboxed(_ site: String) -> Bool { configuration(of: site) != .sharedfs }
 }

@@ -70,6 +70,9 @@ public struct PlannedJob: Sendable {
     var stagingSite: String?
     /// Whether it runs in a folder of its own (nonsharedfs, condorio away from `local`).
     var sandboxed = false
+    /// Inputs a sandboxed job's folder fetches straight from their replica, by lfn (Pegasus's
+    /// bypass of input staging), instead of from its staging site's scratch.
+    var directSources: [String: String] = [:]
 
     init(job: ExecutableJob, parentIDs: [String] = [], abstractIndex: Int? = nil, placement: Placement? = nil) {
         self.job = job

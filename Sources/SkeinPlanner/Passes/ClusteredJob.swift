@@ -36,7 +36,23 @@ enum ClusteredJob {
             ExecutableTask(id: m.id, transformation: m.transformation, executable: m.executable, arguments: m.arguments, metadata: m.metadata,
                            stdin: m.stdin, stdout: m.stdout, stderr: m.stderr, outputs: m.outputs)
         }
+        job.sandbox = sandbox(of: members)
         return job
+    }
+
+    /// Sandboxed members (nonsharedfs, condorio) give the cluster one sandbox: every file a
+    /// task reads that no earlier task makes is brought in, every file a task makes is
+    /// taken back (a file one task makes for the next stays in the sandbox between them).
+    private static func sandbox(of members: [ExecutableJob]) -> JobSandbox? {
+        guard let root = members.first?.sandbox?.root, members.allSatisfy({ $0.sandbox != nil }) else { return nil }
+        var made = Set<String>()
+        var brought = Set<String>()
+        var inputs: [SandboxFile] = []
+        for member in members {
+            for file in member.sandbox!.inputs where !made.contains(file.lfn) && brought.insert(file.lfn).inserted { inputs.append(file) }
+            made.formUnion(member.sandbox!.outputs.map(\.lfn))
+        }
+        return JobSandbox(root: root, inputs: inputs, outputs: unique(members.flatMap { $0.sandbox!.outputs }, by: \.lfn))
     }
 
     private static func unique<T, K: Hashable>(_ items: [T], by key: (T) -> K) -> [T] {

@@ -45,7 +45,9 @@ struct DirectoriesPass: PlannerPass {
         for i in workflow.jobs.indices where workflow.jobs[i].job.kind.isCompute {
             let staging = layout.stagingSite(of: workflow.jobs[i].job.site)
             workflow.jobs[i].stagingSite = staging
-            workflow.jobs[i].sandboxed = layout.sandboxed(workflow.jobs[i].job.site)
+            // A sub-workflow job plans and runs a child in the engine (DAGMan's scheduler
+            // universe in Pegasus): no sandbox, its files are the child's staging.
+            workflow.jobs[i].sandboxed = layout.sandboxed(workflow.jobs[i].job.site) && !workflow.jobs[i].job.kind.isSubworkflow
             workflow.jobs[i].job.workingDirectory = workflow.scratchBySite[staging] ?? workflow.scratchDirectory
             if let createDir = workflow.createDirBySite[staging] { workflow.jobs[i].parentIDs.insert(createDir, at: 0) }
         }

@@ -5,8 +5,8 @@ import SkeinWorkflow
 /// every file they read from the staging site's scratch is brought in before they start, and
 /// every file they make is taken back after, by the engine (links where the filesystem
 /// allows), as PegasusLite's transfers and HTCondor's `transfer_input_files` /
-/// `transfer_output_files` do. Replicas the job reads from the catalog are linked straight
-/// into its folder. The sandbox of each attempt is made under the staging site's scratch, so
+/// `transfer_output_files` do. Replicas that bypass staging (`StagingPass`) are linked, or
+/// fetched, straight into its folder from where they are. The sandbox of each attempt is made under the staging site's scratch, so
 /// links and renames never cross a filesystem and a local run stays fast.
 struct SandboxPass: PlannerPass {
     let name = "sandbox"
@@ -16,7 +16,8 @@ struct SandboxPass: PlannerPass {
             let job = workflow.jobs[i].job
             let scratch = job.workingDirectory
             let linked = Set(job.inputLinks.map(\.lfn))
-            let inputs = job.inputs.filter { !linked.contains($0) }.map { SandboxFile(lfn: $0, path: path(scratch, $0)) }
+            let direct = workflow.jobs[i].directSources
+            let inputs = job.inputs.filter { !linked.contains($0) }.map { SandboxFile(lfn: $0, path: direct[$0] ?? path(scratch, $0)) }
             let outputs = job.outputs.map { SandboxFile(lfn: $0, path: path(scratch, $0)) }
             workflow.jobs[i].job.sandbox = JobSandbox(root: scratch, inputs: inputs, outputs: outputs)
         }

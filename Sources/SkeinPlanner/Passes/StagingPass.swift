@@ -4,7 +4,8 @@ import SkeinRunFormat
 import SkeinWorkflow
 
 /// Data staging, as Pegasus adds it: inputs that exist only at a URL (http, https, scp,
-/// sftp) are fetched into the scratch folder of the reading job's staging site by
+/// sftp), and under nonsharedfs and condorio every replica a sandboxed job reads (unless it
+/// bypasses staging), are fetched into the scratch folder of the reading job's staging site by
 /// `stage_in_local_<site>_*` jobs before the jobs that read them, and `stageOut: true`
 /// outputs are copied (hard-linked where the filesystem allows) from their staging site's
 /// scratch to the output site's storage by `stage_out_local_<site>_*` jobs after the jobs
@@ -55,18 +56,38 @@ struct StagingPass: PlannerPass {
         for (site, level, jobs) in computeJobsBySiteAndLevel(workflow, levels) {
             let folder = workflow.scratchBySite[site] ?? workflow.scratchDirectory
             // The files this level fetches first, in order, with the jobs that need them.
-            var files: [(lfn: String, url: String)] = []
+            var files: [(lfn: String, url: String, link: Bool)] = []
             var readers: [String: [Int]] = [:]
             for i in jobs {
                 guard let abstract = workflow.jobs[i].abstractIndex else { continue }
                 let job = context.workflow.jobs[abstract]
                 let parents = workflow.plannedParents(of: abstract, context)
+                let sandboxed = workflow.jobs[i].sandboxed
                 var lfns = job.uses.filter { $0.type.isInput }.map(\.lfn)
                 if let stdin = job.stdin, !lfns.contains(stdin) { lfns.append(stdin) }
                 var madeByParents = ParentOutputs(parents: parents, context)
                 for lfn in lfns {
-                    guard let url = context.replicas.remoteURL(of: lfn), !madeByParents.contains(lfn) else { continue }
-                    if readers[lfn] == nil && staged[site + "\u{0}" + lfn] == nil { files.append((lfn, url)) }
+                    if madeByParents.contains(lfn) { continue }
+                    let source: String
+                    var link = false
+                    if let url = context.replicas.remoteURL(of: lfn) {
+                        if sandboxed && bypass(lfn, of: job, replicaSite: nil, site: workflow.jobs[i].job.site, context) {
+                            workflow.jobs[i].directSources[lfn] = url
+                            continue
+                        }
+                        source = url
+                    } else if sandboxed, let path = context.replicas.localPath(of: lfn) {
+                        // Under nonsharedfs and condorio a replica on this machine is staged to
+                        // the staging site's scratch like any other (hard-linked where it can
+                        // be), unless it bypasses staging: then it stays linked from where it is.
+                        if bypass(lfn, of: job, replicaSite: context.replicas.localSite(of: lfn) ?? "local", site: workflow.jobs[i].job.site, context) { continue }
+                        workflow.jobs[i].job.inputLinks.removeAll { $0.lfn == lfn }
+                        source = path
+                        link = true
+                    } else {
+                        continue
+                    }
+                    if readers[lfn] == nil && staged[site + "\u{0}" + lfn] == nil { files.append((lfn, source, link)) }
                     readers[lfn, default: []].append(i)
                 }
             }
@@ -74,7 +95,8 @@ struct StagingPass: PlannerPass {
             var groups = Array(repeating: [PlannedTransfer](), count: count)
             for (n, file) in files.enumerated() {
                 let destination = (folder as NSString).appendingPathComponent(file.lfn)
-                groups[n % count].append(PlannedTransfer(lfn: file.lfn, source: file.url, destination: destination, sha256: context.replicas.sha256(of: file.lfn)))
+                groups[n % count].append(PlannedTransfer(lfn: file.lfn, source: file.url, destination: destination, sha256: context.replicas.sha256(of: file.lfn),
+                                                         link: file.link))
             }
             let createDir = workflow.createDirBySite[site]
             for (n, transfers) in groups.enumerated() where !transfers.isEmpty {
@@ -88,6 +110,20 @@ struct StagingPass: PlannerPass {
             }
         }
         return added
+    }
+
+    /// Pegasus's `bypassStaging` (StageIn.java), for jobs in a sandbox (nonsharedfs, condorio):
+    /// with `pegasus.transfer.bypass.input.staging = true` or the file's `bypass: true`, a URL
+    /// replica is fetched by the job's sandbox straight from where it is, and so is a file
+    /// replica on the job's own site, or on `local` for a site with `auxillary.local = true`.
+    private func bypass(_ lfn: String, of job: Job, replicaSite: String?, site: String, _ context: PlanningContext) -> Bool {
+        let asked = IntegrityPass.flag(context.options.properties?["pegasus.transfer.bypass.input.staging"])
+            || job.uses.contains { $0.lfn == lfn && $0.bypass == true }
+        guard asked else { return false }
+        guard let replicaSite else { return true }  // a URL: always
+        if replicaSite.lowercased() == site.lowercased() { return true }
+        return replicaSite.lowercased() == "local"
+            && IntegrityPass.flag(context.loaded.sites?.site(named: site)?.profiles.value("pegasus", "auxillary.local"))
     }
 
     private func stageOut(_ workflow: inout ExecutableWorkflow, _ context: PlanningContext, levels: [Int], clusters: Int?) -> [PlannedJob] {

@@ -19,7 +19,7 @@ struct EngineExecutors {
                                          runDirectory: plan.runDirectory)
         }
         transfers = plan.jobs.contains { $0.executor == "transfer" }
-            ? TransferJobExecutor(settings: TransferSettings(concurrent: plan.transferThreads ?? 8)) : nil
+            ? TransferJobExecutor(settings: EngineTransferSettings.make(concurrent: plan.transferThreads ?? 8)) : nil
         if let transfers { all["transfer"] = transfers }
         subworkflows = plan.jobs.contains { $0.executor == SubWorkflowExecutor.name }
             ? SubWorkflowExecutor(parent: plan, rootWfUUID: rootWfUUID, kickstart: kickstart, processes: processes, progressPrefix: progressPrefix) : nil

@@ -78,10 +78,10 @@ public enum PegasusCompatibility {
     ] + propertyProfileKeys.map { key in
         Entry(.property, "pegasus.\(key)", .honoured, "the profile pegasus.\(key) of every job, below site, transformation and job profiles", example: ("pegasus.\(key)", propertyProfileExamples[key] ?? "1"))
     } + [
-        Entry(.property, "pegasus.data.configuration", .honoured, "sharedfs (Skein's default; Pegasus 5's is condorio), nonsharedfs with --staging-site, condorio: jobs off the staging site run in a folder of their own", example: ("pegasus.data.configuration", "nonsharedfs")),
+        Entry(.property, "pegasus.data.configuration", .honoured, "condorio (the default, as Pegasus 5): local is the staging site and every job runs in a folder of its own; nonsharedfs: the same with --staging-site; sharedfs: jobs run in their site's scratch", example: ("pegasus.data.configuration", "nonsharedfs")),
         Entry(.property, "pegasus.integrity.checking", .honoured, "full (default), nosymlink or none: inputs verified against the catalog sha256 or the one recorded when made, before the job starts", example: ("pegasus.integrity.checking", "none")),
-        Entry(.property, "pegasus.transfer.links", .honoured, "true: replicas on this machine are symbolic links into the job's folder; false (default): hard links, copies across filesystems", example: ("pegasus.transfer.links", "true")),
-        Entry(.property, "pegasus.transfer.bypass.input.staging", .warned, "ignored: replicas on this machine are always linked into the job's folder from where they are", example: ("pegasus.transfer.bypass.input.staging", "true")),
+        Entry(.property, "pegasus.transfer.links", .honoured, "true: replicas a job reads where they are (sharedfs, bypassed staging) are symbolic links into its folder; false (default): hard links, copies across filesystems; staged replicas are hard links either way", example: ("pegasus.transfer.links", "true")),
+        Entry(.property, "pegasus.transfer.bypass.input.staging", .honoured, "true (or a file's bypass: true): under nonsharedfs and condorio, URL replicas and file replicas on the job's site (or on local, for a site with auxillary.local) reach the job's folder straight from where they are, not through stage_in jobs", example: ("pegasus.transfer.bypass.input.staging", "true")),
         Entry(.property, "pegasus.clusterer.label.key", .honoured, "the profile key --cluster label groups by (default label)", example: ("pegasus.clusterer.label.key", "group")),
         Entry(.property, "pegasus.clusterer.allow.single", .honoured, "true: a lone job is wrapped in a cluster too", example: ("pegasus.clusterer.allow.single", "true")),
         Entry(.property, "pegasus.clusterer.*", .warned, "ignored: clustered jobs run their tasks in order under skein-kickstart (seqexec), stopping at the first failure", example: ("pegasus.clusterer.job.aggregator", "mpiexec")),
@@ -127,6 +127,7 @@ public enum PegasusCompatibility {
         Entry(.profile, "pegasus.label", .honoured, "the cluster of --cluster label", example: ("pegasus.label", "L")),
         Entry(.profile, "pegasus.clusters.*", .warned, "ignored: only clusters.size and clusters.num shape clusters", example: ("pegasus.clusters.maxruntime", "60")),
         Entry(.profile, "pegasus.data.configuration", .honoured, "a site's own data configuration (wins over the property)", example: ("pegasus.data.configuration", "nonsharedfs")),
+        Entry(.profile, "pegasus.auxillary.local", .honoured, "a site's: with bypassed input staging, file replicas on local reach its jobs' folders straight from where they are", example: ("pegasus.auxillary.local", "true")),
         Entry(.profile, "pegasus.nodes", .warned, "ignored: Skein starts one task per job (no MPI launch)", example: ("pegasus.nodes", "2")),
         Entry(.profile, "pegasus.ppn", .warned, "ignored: Skein starts one task per job (no MPI launch)", example: ("pegasus.ppn", "2")),
         Entry(.profile, "pegasus.*", .warned, "ignored: not acted on by Skein", example: ("pegasus.gridstart", "none")),
@@ -150,7 +151,7 @@ public enum PegasusCompatibility {
         Entry(.site, "pegasus.style: condor", .refused, "HTCondor pool (condorpool): a job placed there is refused at planning", example: ("pegasus.style", "condor")),
         Entry(.site, "pegasus.style: glite", .honoured, "with a slurm grid: Slurm; with pbs, lsf, sge: refused", example: ("pegasus.style", "glite")),
         Entry(.site, "pegasus.style: condorc, glidein, glideinwms, cream, panda, globus", .refused, "a job placed there is refused at planning", example: ("pegasus.style", "glideinwms")),
-        Entry(.site, "directories sharedScratch", .honoured, "the run's scratch folder on the first site to run", example: ("sharedScratch", "")),
+        Entry(.site, "directories sharedScratch", .honoured, "each staging site's scratch folder for the run; file servers of another scheme than file (sftp, scp, http): transfers write through the put server and read through the get server (or all)", example: ("sharedScratch", "")),
         Entry(.site, "directories localStorage, sharedStorage", .honoured, "where -o puts outputs", example: ("localStorage", "")),
         Entry(.site, "arch, os.type, os.release, os.version", .warned, "not matched against transformations: Skein assumes the site can run what is placed there; warned only when a transformation's entry says otherwise", example: ("arch", "ppc64le")),
     ]
