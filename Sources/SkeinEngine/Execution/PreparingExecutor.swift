@@ -47,7 +47,7 @@ final class PreparingExecutor: JobExecutor, @unchecked Sendable {
             InputIntegrity.placeInputs(job, symbolic: symbolicLinks)
             return inner.start(launch, progress: progress, ended: hashingOutputs(job, ended, checked: nil))
         }
-        if !InputIntegrity.copiesInputs(job, symbolic: symbolicLinks), InputIntegrity.smallEnoughToHashHere(job, expected.map(\.lfn)) {
+        if !fetches, !InputIntegrity.copiesInputs(job, symbolic: symbolicLinks), InputIntegrity.smallEnoughToHashHere(job, expected.map(\.lfn)) {
             // A few small files: checked here, at once, instead of a hop to a worker and back.
             InputIntegrity.placeInputs(job, symbolic: symbolicLinks)
             let start = Date().timeIntervalSince1970
