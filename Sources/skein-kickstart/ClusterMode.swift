@@ -31,13 +31,15 @@ enum ClusterMode {
             printError("skein-kickstart: cannot read the task list " + list + ": " + errorText(errno))
             return 1
         }
-        // The record starts empty; each task appends its own.
-        let fd = open(recordPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        // The record starts empty and stays open: each task's record and its `[cluster-task]`
+        // line go in with one write when the task ends (on disk before the next task starts,
+        // so a retry after a kill knows which tasks succeeded).
+        let fd = open(recordPath, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
             printError("skein-kickstart: cannot write the record " + recordPath + ": " + errorText(errno))
             return 1
         }
-        close(fd)
+        defer { close(fd) }
         let entries = TaskList.parse(content.text)
         let facts = Kickstart.HostFacts.current(omitMachine: false)
         let metadata = MetadataFile.create()
@@ -55,22 +57,21 @@ enum ClusterMode {
             options.recordPath = recordPath
             options.appendRecord = true
             let taskArgv = ["skein-kickstart"] + entry.arguments
-            let (code, job) = Kickstart(options: options, start: start, handledSignals: handledSignals, argv: taskArgv, facts: facts, sharedMetadata: metadata).runJob()
+            let built = Kickstart(options: options, start: start, handledSignals: handledSignals, argv: taskArgv, facts: facts, sharedMetadata: metadata)
+                .runRecorded { FileEntry.file(key: "logfile", path: recordPath) }
+            let job = built.job
             let line = "[cluster-task id=\(entry.number), start=\"\(Clock.isoMillis(job.start))\", duration=\(fixed3(job.duration)), status=\(job.status.raw), line=\(entry.line), pid=\(job.pid ?? 0), app=\"\(escape(taskArgv[options.commandIndex]))\"]\n"
-            _ = writeAppending(recordPath, line)
+            var code = built.code
+            if !writeAll(fd, built.record + line) {
+                printError("skein-kickstart: writing the record failed: " + errorText(errno))
+                if code == 0 { code = 1 }
+            }
             if code == 0 { succeeded += 1 } else { failed += 1; break }
         }
         let status: Int32 = failed > 0 || interrupted ? 5 : 0
         let summary = "[cluster-summary stat=\"\(status == 0 ? "ok" : "fail")\", lines=\(entries.last?.line ?? 0), tasks=\(succeeded + failed), succeeded=\(succeeded), failed=\(failed), extra=0, duration=\(fixed3(Clock.now() - start)), start=\"\(Clock.isoMillis(start))\", pid=\(getpid()), app=\"skein-kickstart\"]\n"
-        let wrote = writeAppending(recordPath, summary)
+        let wrote = writeAll(fd, summary)
         return wrote ? status : (status == 0 ? 1 : status)
-    }
-
-    private static func writeAppending(_ path: String, _ text: String) -> Bool {
-        let fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        return writeAll(fd, text)
     }
 
     /// `%.3f` without Foundation.

@@ -22,6 +22,22 @@ struct Kickstart {
 
     /// Runs the job and writes its record; the wrapper's exit code and the job's `mainjob`.
     func runJob() -> (code: Int32, job: JobRecord) {
+        // Opened after the job ended, before the record is built (it describes itself in it).
+        var target: RecordTarget?
+        let built = runRecorded {
+            let opened = RecordTarget.open(path: options.recordPath, append: options.appendRecord)
+            target = opened
+            return opened.entry
+        }
+        let output = target ?? RecordTarget.open(path: options.recordPath, append: options.appendRecord)
+        guard output.write(built.record) else { return (built.code == 0 ? 1 : built.code, built.job) }
+        return (built.code, built.job)
+    }
+
+    /// Runs the job and builds its record text, for the caller to write: cluster mode writes
+    /// each task's record with its `[cluster-task]` line in one write to the file it keeps open.
+    /// `logfile` is the record file's entry, asked for once the job ended.
+    func runRecorded(logfile: () -> FileEntry) -> (code: Int32, job: JobRecord, record: String) {
         if argv == nil { prependPath() }
         let begin = argv == nil ? start : Clock.now()
         var failure = enterWorkdir()
@@ -47,11 +63,11 @@ struct Kickstart {
             files.append(metadata.entry())
             if sharedMetadata == nil { metadata.remove() }
         }
-        let target = RecordTarget.open(path: options.recordPath, append: options.appendRecord)
+        let logfileEntry = logfile()
         let full = failed || options.fullInfo
         if full {
             files.append(FileEntry.file(key: "kickstart", path: "/proc/self/exe"))
-            files.append(target.entry)
+            files.append(logfileEntry)
             machine?.processes = ProcessTable.current()
             record.environment = NamedValue.environment()
             record.limits = ResourceLimit.current()
@@ -61,9 +77,7 @@ struct Kickstart {
         record.machine = machine
         record.usage = ResourceUsage.ofSelf()
         record.duration = Clock.now() - begin
-        let code = job.status.wrapperExitCode
-        guard target.write(record.yaml()) else { return (code == 0 ? 1 : code, job) }
-        return (code, job)
+        return (job.status.wrapperExitCode, job, record.yaml())
     }
 
     /// Who and where: the same for every task of a cluster.

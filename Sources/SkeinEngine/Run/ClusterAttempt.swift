@@ -31,7 +31,7 @@ struct ClusterAttempt {
     static func succeededTasks(index: Int, job: ExecutableJob, before attempt: Int, layout: RunLayout) -> [String: TaskRun] {
         var done: [String: TaskRun] = [:]
         for earlier in 0..<attempt {
-            guard let record = try? KickstartRecord.read(layout.record(index, job.id, attempt: earlier)) else { continue }
+            guard let record = ClusterRecordScan.read(layout.record(index, job.id, attempt: earlier)) else { continue }
             for run in runs(record, job: job) where run.succeeded { done[run.id] = run }
         }
         return done
@@ -73,7 +73,7 @@ struct ClusterAttempt {
 
     /// The tasks that ran, from the attempt's record (empty when there is none).
     func runs(recordFile: String) -> (runs: [TaskRun], summary: ClusterLine?) {
-        guard let record = try? KickstartRecord.read(recordFile) else { return ([], nil) }
+        guard let record = ClusterRecordScan.read(recordFile) else { return ([], nil) }
         return (Self.runs(record, job: job), record.clusterSummary)
     }
 

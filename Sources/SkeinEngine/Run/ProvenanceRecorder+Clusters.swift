@@ -16,7 +16,7 @@ extension ProvenanceRecorder {
 
     /// After a restart: the tasks of a cluster's attempt from its record on disk.
     func reconcileClusterInvocations(_ job: ExecutableJob, recordFile: String, instance: JobInstanceID) {
-        guard let record = try? KickstartRecord.read(recordFile) else { return }
+        guard let record = ClusterRecordScan.read(recordFile) else { return }
         insertTaskInvocations(ClusterAttempt.runs(record, job: job), instance: instance)
     }
 }

@@ -34,7 +34,7 @@ enum ClusteredJob {
         for m in members { job.inputChecksums.merge(m.inputChecksums) { old, _ in old } }
         job.tasks = members.map { m in
             ExecutableTask(id: m.id, transformation: m.transformation, executable: m.executable, arguments: m.arguments, metadata: m.metadata,
-                           stdin: m.stdin, stdout: m.stdout, stderr: m.stderr, outputs: m.outputs)
+                           stdin: m.stdin, stdout: m.stdout, stderr: m.stderr, outputs: m.outputs, inputs: m.readFiles.isEmpty ? nil : m.readFiles)
         }
         job.sandbox = sandbox(of: members)
         return job

@@ -39,10 +39,12 @@ public struct JobDefinition: Codable, Sendable, Equatable {
     public var stdin: String?, stdout: String?, stderr: String?
     public var profiles: [(String, String)]
     public var environment: [(String, String)]
+    /// A clustered job's tasks, in the order they run (empty for a job that is its own task).
+    public var tasks: [TaskDefinition] = []
 
     enum CodingKeys: String, CodingKey {
         case kind, transformation, executable, arguments, site, executor, workingDirectory, retries, maxWalltime, priority, category
-        case inputs, outputs, stdin, stdout, stderr, profiles, environment
+        case inputs, outputs, stdin, stdout, stderr, profiles, environment, tasks
     }
 
     /// Pairs travel as `{"name": ..., "value": ...}` objects, in order.
@@ -70,6 +72,7 @@ public struct JobDefinition: Codable, Sendable, Equatable {
                   stdout: try c.decodeIfPresent(String.self, forKey: .stdout), stderr: try c.decodeIfPresent(String.self, forKey: .stderr),
                   profiles: try c.decode([Pair].self, forKey: .profiles).map { ($0.name, $0.value) },
                   environment: try c.decode([Pair].self, forKey: .environment).map { ($0.name, $0.value) })
+        tasks = try c.decodeIfPresent([TaskDefinition].self, forKey: .tasks) ?? []
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -83,11 +86,12 @@ public struct JobDefinition: Codable, Sendable, Equatable {
         try c.encodeIfPresent(stdin, forKey: .stdin); try c.encodeIfPresent(stdout, forKey: .stdout); try c.encodeIfPresent(stderr, forKey: .stderr)
         try c.encode(profiles.map { Pair(name: $0.0, value: $0.1) }, forKey: .profiles)
         try c.encode(environment.map { Pair(name: $0.0, value: $0.1) }, forKey: .environment)
+        if !tasks.isEmpty { try c.encode(tasks, forKey: .tasks) }
     }
 
     public static func == (a: JobDefinition, b: JobDefinition) -> Bool {
         a.kind == b.kind && a.executable == b.executable && a.arguments == b.arguments && a.site == b.site
-            && a.inputs == b.inputs && a.outputs == b.outputs && a.profiles.map { $0.0 + "=" + $0.1 } == b.profiles.map { $0.0 + "=" + $0.1 }
+            && a.inputs == b.inputs && a.outputs == b.outputs && a.tasks == b.tasks && a.profiles.map { $0.0 + "=" + $0.1 } == b.profiles.map { $0.0 + "=" + $0.1 }
     }
 }
 

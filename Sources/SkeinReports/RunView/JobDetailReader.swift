@@ -28,6 +28,14 @@ public enum JobDetailReader {
             definition.arguments = (last.arguments ?? task?.arguments).map { splitArguments($0) } ?? []
             definition.site = last.site
             definition.workingDirectory = last.workDir
+            // A clustered job (pegasus-cluster's tasks, seq 1...N): each task as it was run.
+            let tasks = last.tasks.filter { $0.seq >= 1 }.sorted { $0.seq < $1.seq }
+            if tasks.count > 1 {
+                definition.tasks = tasks.map {
+                    TaskDefinition(seq: $0.seq, id: $0.taskID, transformation: $0.transformation, executable: $0.executable,
+                                   arguments: $0.arguments.map { splitArguments($0) } ?? [])
+                }
+            }
         }
         return definition
     }

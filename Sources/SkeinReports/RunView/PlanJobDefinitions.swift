@@ -27,12 +27,19 @@ public struct PlanJobDefinitions: Sendable {
     public func definition(of id: String) -> JobDefinition? {
         guard let k = index[id] else { return nil }
         let job = plan.jobs[k]
-        return JobDefinition(
+        var definition = JobDefinition(
             kind: job.kind.rawValue, transformation: job.transformation, executable: job.executable, arguments: job.arguments,
             site: job.site, executor: job.executor, workingDirectory: job.workingDirectory, retries: job.retries,
             maxWalltime: job.maxWalltime, priority: job.priority, category: job.category,
             inputs: job.readFiles, outputs: job.outputs, stdin: job.stdin, stdout: job.stdout, stderr: job.stderr,
             profiles: job.profiles.sorted { $0.key < $1.key }.map { ($0.key, $0.value) },
             environment: job.environment.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
+        if job.isClustered {
+            definition.tasks = job.tasks.enumerated().map { n, task in
+                TaskDefinition(seq: n + 1, id: task.id, transformation: task.transformation, executable: task.executable, arguments: task.arguments,
+                               inputs: task.inputs ?? [], outputs: task.outputs ?? [], stdin: task.stdin, stdout: task.stdout, stderr: task.stderr)
+            }
+        }
+        return definition
     }
 }

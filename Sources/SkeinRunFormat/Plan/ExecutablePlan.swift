@@ -321,9 +321,11 @@ public struct ExecutableTask: Codable, Sendable, Equatable {
     public var stderr: String?
     /// Files the task must produce (checked when it ran in the attempt).
     public var outputs: [String]?
+    /// Files the task reads (shown with its definition).
+    public var inputs: [String]?
 
     public init(id: String, transformation: String, executable: String, arguments: [String], metadata: [String: String] = [:],
-                stdin: String? = nil, stdout: String? = nil, stderr: String? = nil, outputs: [String]? = nil) {
+                stdin: String? = nil, stdout: String? = nil, stderr: String? = nil, outputs: [String]? = nil, inputs: [String]? = nil) {
         self.id = id
         self.transformation = transformation
         self.executable = executable
@@ -333,6 +335,7 @@ public struct ExecutableTask: Codable, Sendable, Equatable {
         self.stdout = stdout
         self.stderr = stderr
         self.outputs = outputs
+        self.inputs = inputs
     }
 }
 

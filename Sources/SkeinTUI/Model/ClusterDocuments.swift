@@ -1,9 +1,35 @@
+import SkeinReports
 import SkeinRunFormat
 
-/// A clustered job's record on the Job screen's Record tab: the cluster's summary line
-/// first, then each task under it as "Task N of M: <id>" with its record and its output
-/// (stdout and stderr as the record holds them; the files are in its Files list).
+/// A clustered job on the Job screen. Definition tab: its tasks in order, each with what it
+/// runs and the files it reads and writes, as a plain job's definition shows them. Record
+/// tab: the cluster's summary line first, then each task under it as "Task N of M: <id>"
+/// with its record and its output (stdout and stderr as the record holds them; the files
+/// are in its Files list).
 enum ClusterDocuments {
+    /// The Definition tab's "Tasks" section; empty for a job that is its own task.
+    static func definition(_ tasks: [TaskDefinition]) -> [DocLine] {
+        guard !tasks.isEmpty else { return [] }
+        var lines: [DocLine] = [.blank, DocLine([.init("Tasks", .header), .init("  \(tasks.count), run in this order in one slot", .dim)])]
+        for task in tasks {
+            var title: [DocLine.Segment] = [.init("  Task \(task.seq): ", .dim), .init(task.id ?? "?")]
+            if let t = task.transformation { title.append(.init("  " + t, .dim)) }
+            lines.append(DocLine(title))
+            lines.append(.field("  executable", task.executable ?? "-"))
+            if task.arguments.isEmpty {
+                lines.append(.field("  arguments", "(none)"))
+            } else {
+                for (i, arg) in task.arguments.enumerated() { lines.append(.field(i == 0 ? "  arguments" : "", Format.shellWord(arg))) }
+            }
+            for (name, value) in [("stdin", task.stdin), ("stdout", task.stdout), ("stderr", task.stderr)] {
+                if let v = value { lines.append(.field("  " + name, v)) }
+            }
+            if let inputs = task.inputs { lines.append(.field("  inputs", inputs.isEmpty ? "-" : inputs.joined(separator: "  "))) }
+            if let outputs = task.outputs { lines.append(.field("  outputs", outputs.isEmpty ? "-" : outputs.joined(separator: "  "))) }
+        }
+        return lines
+    }
+
     static func isCluster(_ r: KickstartRecord) -> Bool { r.clusterSummary != nil || !r.clusterTasks.isEmpty }
 
     /// "Cluster: 3 tasks run, 2 succeeded, 1 failed" (or that it did not finish).

@@ -576,6 +576,7 @@ enum JobDocuments {
         lines.append(.field("outputs", def.outputs.isEmpty ? "-" : def.outputs.joined(separator: "  ")))
         lines.append(.field("parents", a.parents.isEmpty ? "-" : a.parents.joined(separator: "  ")))
         lines.append(.field("children", a.children.isEmpty ? "-" : a.children.joined(separator: "  ")))
+        lines += ClusterDocuments.definition(def.tasks)
         if !def.profiles.isEmpty {
             lines.append(.blank)
             lines.append(.heading("Profiles"))
