@@ -16,8 +16,9 @@ struct DataflowPass: PlannerPass {
             workflow.jobs[i].parentIDs += parents.map { jobs[$0].id }
 
             var links: [InputLink] = []
+            let madeByParent = context.madeByParent(of: parents, inputs: job.uses.count)
             for use in job.uses where use.type.isInput {
-                if context.madeByParent(use.lfn, parents: parents) { continue }
+                if madeByParent(use.lfn) { continue }
                 if let source = context.replicas.localPath(of: use.lfn) { links.append(InputLink(lfn: use.lfn, source: source)) }
             }
             if let stdin = job.stdin, !links.contains(where: { $0.lfn == stdin }), !job.uses.contains(where: { $0.lfn == stdin && $0.type.isInput }),

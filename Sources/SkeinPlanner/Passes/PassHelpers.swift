@@ -13,6 +13,15 @@ extension PlanningContext {
     func madeByParent(_ lfn: String, parents: [Int]) -> Bool {
         parents.contains { p in workflow.jobs[p].uses.contains { $0.lfn == lfn && $0.type.isOutput } }
     }
+
+    /// `madeByParent` for the `inputs` files of one job. A join (a montage's mAdd: 500,000
+    /// inputs from 250,000 parents at a million jobs) asks once per input: the parents'
+    /// outputs become a set once, instead of a scan of every parent per input (quadratic).
+    func madeByParent(of parents: [Int], inputs: Int) -> (String) -> Bool {
+        guard parents.count * inputs > 256 else { return { lfn in madeByParent(lfn, parents: parents) } }
+        let made = Set(parents.lazy.flatMap { p in workflow.jobs[p].uses.lazy.filter { $0.type.isOutput }.map(\.lfn) })
+        return { made.contains($0) }
+    }
 }
 
 /// How many transfer or cleanup jobs a level gets: a fixed count when the properties give

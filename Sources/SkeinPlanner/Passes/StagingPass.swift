@@ -63,8 +63,9 @@ struct StagingPass: PlannerPass {
                 let parents = workflow.plannedParents(of: abstract, context)
                 var lfns = job.uses.filter { $0.type.isInput }.map(\.lfn)
                 if let stdin = job.stdin, !lfns.contains(stdin) { lfns.append(stdin) }
+                let madeByParent = context.madeByParent(of: parents, inputs: lfns.count)
                 for lfn in lfns {
-                    if context.madeByParent(lfn, parents: parents) { continue }
+                    if madeByParent(lfn) { continue }
                     guard let url = context.replicas.remoteURL(of: lfn) else { continue }
                     if readers[lfn] == nil && staged[site + "\u{0}" + lfn] == nil { files.append((lfn, url)) }
                     readers[lfn, default: []].append(i)
