@@ -68,7 +68,7 @@ timed() {
         say "$name FAILED ($code):"; tail -n 20 "$TMP/err.txt" >&2
         return 1
     fi
-    read -r T_S u s kb <"$TMP/time.out"
+    read -r T_S u s kb < <(tail -n 1 "$TMP/time.out")  # a non-zero exit adds a line before
     T_CPU=$(awk -v u="$u" -v s="$s" 'BEGIN { printf "%.2f", u + s }')
     T_MIB=$(awk -v k="$kb" 'BEGIN { printf "%.0f", k / 1024 }')
 }
