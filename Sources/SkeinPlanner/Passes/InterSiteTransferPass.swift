@@ -17,10 +17,17 @@ struct InterSiteTransferPass: PlannerPass {
         for i in workflow.jobs.indices where workflow.jobs[i].job.kind.isCompute {
             guard let abstract = workflow.jobs[i].abstractIndex, let site = workflow.jobs[i].stagingSite,
                 let destination = workflow.scratchBySite[site] else { continue }
+            // Only parents whose files wait in another folder can need a move: found once per
+            // job, not once per input (a montage's mAdd has 500,000 inputs and 250,000 parents).
+            let elsewhere = workflow.plannedParents(of: abstract, context).filter { parent in
+                guard let p = byAbstract[parent], let from = workflow.jobs[p].stagingSite, let source = workflow.scratchBySite[from] else { return false }
+                return source != destination
+            }
+            guard !elsewhere.isEmpty else { continue }
             var transfers: [PlannedTransfer] = []
             var producers: [String] = []
             for lfn in workflow.jobs[i].job.inputs where !transfers.contains(where: { $0.lfn == lfn }) {
-                for parent in workflow.plannedParents(of: abstract, context) {
+                for parent in elsewhere {
                     guard context.workflow.jobs[parent].uses.contains(where: { $0.lfn == lfn && $0.type.isOutput }),
                         let p = byAbstract[parent], let from = workflow.jobs[p].stagingSite, let source = workflow.scratchBySite[from],
                         source != destination else { continue }
