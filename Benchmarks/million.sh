@@ -174,14 +174,14 @@ echo
 echo "A million jobs: skein $("$SKEIN" --version 2>/dev/null || echo '?'), $(nproc) cores, $(uname -sr), load average at end $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "validate and plan: one run each under /usr/bin/time (wall s, peak MiB); engine: --maxjobs $MAXJOBS, killed at 90 % and resumed;"
 echo "reports: best of $RUNS; wc, PyYAML (<= $REF_MAX jobs) and sqlite3 are the same-run references"
-printf '%-8s %8s %5s | %7s %6s %7s %6s | %6s %7s | %7s %6s | %7s %7s %7s %6s | %6s %6s %6s | %6s\n' \
-    shape jobs MB "val s" "val MiB" "plan s" "planMiB" "wc s" "PyYAML" "eng j/s" "engMiB" "ready s" "restart" "pre j/s" "eng cpu" \
+printf '%-8s %8s %5s | %7s %7s %6s %7s %7s %6s | %6s %7s | %7s %6s | %7s %7s %7s %6s | %6s %6s %6s | %6s\n' \
+    shape jobs MB "val s" "val cpu" "val MiB" "plan s" "plancpu" "planMiB" "wc s" "PyYAML" "eng j/s" "engMiB" "ready s" "restart" "pre j/s" "eng cpu" \
     "stat s" "anlz s" "stats s" "sqlite"
 for shape in "${SHAPES[@]}"; do
     for n in "${SIZES[@]}"; do
-        printf '%-8s %8d %5s | %7s %6s %7s %6s | %6s %7s | %7s %6s | %7s %7s %7s %6s | %6s %6s %6s | %6s\n' \
-            "$shape" "$n" "$(col "$shape" "$n" mb)" "$(col "$shape" "$n" validate_s)" "$(col "$shape" "$n" validate_mib)" \
-            "$(col "$shape" "$n" plan_s)" "$(col "$shape" "$n" plan_mib)" "$(col "$shape" "$n" wc_s)" "$(col "$shape" "$n" pyyaml_s)" \
+        printf '%-8s %8d %5s | %7s %7s %6s %7s %7s %6s | %6s %7s | %7s %6s | %7s %7s %7s %6s | %6s %6s %6s | %6s\n' \
+            "$shape" "$n" "$(col "$shape" "$n" mb)" "$(col "$shape" "$n" validate_s)" "$(col "$shape" "$n" validate_cpu)" "$(col "$shape" "$n" validate_mib)" \
+            "$(col "$shape" "$n" plan_s)" "$(col "$shape" "$n" plan_cpu)" "$(col "$shape" "$n" plan_mib)" "$(col "$shape" "$n" wc_s)" "$(col "$shape" "$n" pyyaml_s)" \
             "$(col "$shape" "$n" jobs_per_s)" "$(col "$shape" "$n" peak_mib)" "$(col "$shape" "$n" ready_s)" "$(col "$shape" "$n" restart_s)" \
             "$(col "$shape" "$n" before_jobs_per_s)" "$(col "$shape" "$n" cpu_s)" \
             "$(col "$shape" "$n" status_s)" "$(col "$shape" "$n" analyze_s)" "$(col "$shape" "$n" statistics_s)" "$(col "$shape" "$n" sqlite_s)"
@@ -192,7 +192,8 @@ done
 # Scaling: per-job cost relative to the smallest size (time or memory ratio / jobs ratio).
 base="${SIZES[0]}"
 echo
-echo "scaling from $base jobs: time (memory) ratio to $base jobs, divided by the jobs ratio (1.00 = linear; memory includes the fixed start-up)"
+echo "scaling from $base jobs: CPU time (memory) ratio to $base jobs, divided by the jobs ratio (1.00 = linear; memory includes the fixed start-up;"
+echo " CPU = user + sys, which load from other work changes less than wall time)"
 printf '%-8s %8s %6s | %15s %15s %15s | %15s\n' shape jobs "x jobs" validate plan engine "engine j/s"
 ratio() { awk -v a="$1" -v b="$2" -v k="$3" 'BEGIN { if (a == "" || b == "" || b == 0) print "-"; else printf "%.2f", a / b / k }'; }
 for shape in "${SHAPES[@]}"; do
@@ -203,9 +204,9 @@ for shape in "${SHAPES[@]}"; do
         [[ -n "$(get "$shape" "$n" jobs_per_s)" && -n "$(get "$shape" "$base" jobs_per_s)" ]] \
             && eng_t=$(awk -v a="$(get "$shape" "$base" jobs_per_s)" -v b="$(get "$shape" "$n" jobs_per_s)" 'BEGIN { printf "%.2f", a / b }')
         printf '%-8s %8d %6s | %6s (%6s) %6s (%6s) %6s (%6s) | %15s\n' "$shape" "$n" "x$k" \
-            "$(ratio "$(get "$shape" "$n" validate_s)" "$(get "$shape" "$base" validate_s)" "$k")" \
+            "$(ratio "$(get "$shape" "$n" validate_cpu)" "$(get "$shape" "$base" validate_cpu)" "$k")" \
             "$(ratio "$(get "$shape" "$n" validate_mib)" "$(get "$shape" "$base" validate_mib)" "$k")" \
-            "$(ratio "$(get "$shape" "$n" plan_s)" "$(get "$shape" "$base" plan_s)" "$k")" \
+            "$(ratio "$(get "$shape" "$n" plan_cpu)" "$(get "$shape" "$base" plan_cpu)" "$k")" \
             "$(ratio "$(get "$shape" "$n" plan_mib)" "$(get "$shape" "$base" plan_mib)" "$k")" \
             "${eng_t:--}" \
             "$(ratio "$(get "$shape" "$n" peak_mib)" "$(get "$shape" "$base" peak_mib)" "$k")" \
