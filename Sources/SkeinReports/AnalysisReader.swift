@@ -179,7 +179,7 @@ struct DetailReader {
     let tail: Int
     let hosts: [Int: String]
     let submitDirs: [Int: String]
-    let plan: PlanFiles?
+    let plan: LazyPlanFiles
 
     init(db: ReportDatabase, workflow: ReportDatabase.Workflow, all: [ReportDatabase.Workflow], location: RunLocation, tail: Int) throws {
         self.db = db; self.workflow = workflow; self.location = location; self.tail = tail
@@ -187,7 +187,7 @@ struct DetailReader {
         var dirs: [Int: String] = [:]
         for w in all { dirs[w.id] = w.submitDir }
         submitDirs = dirs
-        plan = location.kind == .skein ? PlanFiles.read(location.directory) : nil
+        plan = LazyPlanFiles(directory: location.kind == .skein ? location.directory : nil)
     }
 
     func attempt(_ instanceID: Int) throws -> AttemptDetail {
@@ -271,7 +271,7 @@ struct DetailReader {
             SELECT l.lfn, f.file_type FROM workflow_files f JOIN rc_lfn l ON l.lfn_id = f.lfn_id JOIN task t ON t.task_id = f.task_id
             WHERE t.job_id = ? ORDER BY l.lfn
             """, [jobID]) { r in result.append(FileUse(lfn: r.string(0), type: r.text(1) ?? "file")) }
-        if let job = plan?.jobs[name] {
+        if let job = plan.files?.jobs[name] {
             for lfn in job.inputs where !result.contains(where: { $0.lfn == lfn }) { result.append(FileUse(lfn: lfn, type: "input")) }
             for lfn in job.outputs where !result.contains(where: { $0.lfn == lfn }) { result.append(FileUse(lfn: lfn, type: "output")) }
             if let s = job.stdin { result.append(FileUse(lfn: s, type: "stdin")) }
@@ -313,6 +313,15 @@ struct DetailReader {
         if integrityErrors > 0 { parts.append("integrity: \(Text.plural(integrityErrors, "checksum error"))") }
         return parts.isEmpty ? nil : parts.joined(separator: "; ")
     }
+}
+
+/// The plan's files, read when a failed attempt first needs them: a run without failures
+/// never reads its plan, whose million jobs take longer to decode than the whole report.
+final class LazyPlanFiles {
+    let directory: String?
+    lazy var files: PlanFiles? = directory.flatMap { PlanFiles.read($0) }
+
+    init(directory: String?) { self.directory = directory }
 }
 
 /// The files of each job of a Skein plan, read through SkeinRunFormat's one plan reader.

@@ -43,14 +43,41 @@ public enum YAMLParser {
     /// Parses bytes in place (a file's `Data`), without copying them into an array first.
     /// `lineOffset` is added to every line number: for a piece of a larger file.
     public static func parse(_ bytes: UnsafeBufferPointer<UInt8>, lineOffset: Int = 0, secondDocument: SecondDocument = .error) throws(YAMLSyntaxError) -> Result {
+        try run(TreeBuilder(lineOffset: lineOffset), bytes: bytes, lineOffset: lineOffset, secondDocument: secondDocument) { parser in
+            yaml_parser_set_input_string(&parser, bytes.baseAddress, bytes.count)
+        }
+    }
+
+    /// Parses `pieces` read one after the other as one text, handing the items of the lists
+    /// under `stream.keys` to the stream instead of keeping them (`YAMLItemStream`), and giving
+    /// read pages of a file mapping back as it goes (`YAMLInputPiece.mapped`). For large
+    /// files whose reading must not hold the whole text and tree: a syntax error here carries
+    /// the right line but no hint from the text, so callers parse the file again with
+    /// `parse(_:)` to report it.
+    public static func parse(
+        pieces: [YAMLInputPiece], lineOffset: Int = 0, stream: YAMLItemStream?
+    ) throws(YAMLSyntaxError) -> Result {
         var builder = TreeBuilder(lineOffset: lineOffset)
+        builder.stream = stream
+        let input = YAMLPieceInput(pieces)
+        defer { withExtendedLifetime(input) {} }  // libyaml holds it unretained
+        return try run(builder, bytes: UnsafeBufferPointer(start: nil, count: 0), lineOffset: lineOffset, secondDocument: .error) { parser in
+            yaml_parser_set_input(&parser, YAMLPieceInput.handler, Unmanaged.passUnretained(input).toOpaque())
+        }
+    }
+
+    private static func run(
+        _ builder: TreeBuilder, bytes: UnsafeBufferPointer<UInt8>, lineOffset: Int, secondDocument: SecondDocument,
+        setInput: (inout yaml_parser_t) -> Void
+    ) throws(YAMLSyntaxError) -> Result {
+        var builder = builder
         var parser = yaml_parser_t()
         guard yaml_parser_initialize(&parser) == 1 else {
             throw YAMLSyntaxError(message: "could not start the YAML parser", hint: "", mark: .none)
         }
         defer { yaml_parser_delete(&parser) }
 
-        yaml_parser_set_input_string(&parser, bytes.baseAddress, bytes.count)
+        setInput(&parser)
         var event = yaml_event_t()
         while true {
             guard yaml_parser_parse(&parser, &event) == 1 else { throw syntaxError(from: parser, bytes: bytes, lineOffset: lineOffset) }
@@ -141,6 +168,8 @@ private struct TreeBuilder {
         var items: [YAMLNode] = []
         var entries: [YAMLMapping.Entry] = []
         var pendingKey: YAMLScalar?
+        /// The top-level key whose items go to the stream instead of `items`.
+        var streamKey: String?
         /// Nodes in this collection, itself included (aliases count their anchor's size).
         var size = 1
     }
@@ -153,6 +182,7 @@ private struct TreeBuilder {
     var aliasNodes = 0
     var duplicateKeys: [(key: YAMLScalar, first: SourceMark)] = []
     var finishedFirstDocument = false
+    var stream: YAMLItemStream?
 
     init(lineOffset: Int) { self.lineOffset = lineOffset }
 
@@ -175,7 +205,12 @@ private struct TreeBuilder {
                 stack.append(Frame(isMapping: true, mark: mark, anchor: event.data.mapping_start.anchor.map { String(cString: $0) }))
                 return nil
             }
-            stack.append(Frame(isMapping: false, mark: mark, anchor: event.data.sequence_start.anchor.map { String(cString: $0) }))
+            var frame = Frame(isMapping: false, mark: mark, anchor: event.data.sequence_start.anchor.map { String(cString: $0) })
+            if let stream, stack.count == 1, stack[0].isMapping, frame.anchor == nil,
+                let key = stack[0].pendingKey?.value, stream.keys.contains(key) {
+                frame.streamKey = key
+            }
+            stack.append(frame)
         case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
             guard let frame = stack.popLast() else { return nil }
             let node: YAMLNode
@@ -216,7 +251,9 @@ private struct TreeBuilder {
             return nil
         }
         stack[top].size += size
-        if !stack[top].isMapping {
+        if let key = stack[top].streamKey {
+            stream?.handle(key, node)
+        } else if !stack[top].isMapping {
             stack[top].items.append(node)
         } else if let key = stack[top].pendingKey {
             stack[top].entries.append(YAMLMapping.Entry(key: key, value: node))

@@ -32,6 +32,17 @@ final class RunFormatTests: XCTestCase {
         XCTAssertTrue(RunLayout.isRunDirectory(dir))
     }
 
+    /// The plan is written 1,000 jobs at a time: the file is byte for byte one encoder pass.
+    func testAPlanWrittenInSlicesIsOneEncoderPass() throws {
+        let original = plan(jobs: 2_500)
+        try RunDirectory(path: dir).write(original)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: RunDirectory(path: dir).planFile)), try encoder.encode(original))
+        let read = try RunDirectory(path: dir).readPlan()
+        XCTAssertEqual(read, original)
+    }
+
     func testAPlanOfAnotherFormatVersionIsRefusedByName() throws {
         var newer = plan(jobs: 2)
         newer.formatVersion = ExecutablePlan.formatVersion + 1

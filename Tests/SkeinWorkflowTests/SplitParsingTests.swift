@@ -55,4 +55,32 @@ final class SplitParsingTests: XCTestCase {
         XCTAssertEqual(report.diagnostics.first?.code, "malformed-yaml")
         XCTAssertEqual(report.diagnostics.first?.line, expectedLine)
     }
+
+    /// The streamed read (jobs decoded as they are parsed, no tree of them) gives exactly the
+    /// workflow of the tree read, positions included.
+    func testStreamedReadEqualsTheTreeRead() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("stream-\(UUID().uuidString).yml")
+        try bigWorkflow(jobs: 40_000).write(to: url, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: url) }
+        let streamed = try XCTUnwrap(StreamedWorkflowReader.read(url.path), "a clean big workflow is streamed")
+        var context = DecodeContext(file: url.path)
+        let root = try XCTUnwrap(DocumentReader.read(url.path, into: &context.report))
+        let tree = try XCTUnwrap(context.workflow(root))
+        XCTAssertEqual(streamed, tree)
+        XCTAssertEqual(streamed.jobs.count, 40_000)
+        XCTAssertEqual(streamed.dependencies.count, 1)
+        XCTAssertEqual(streamed.jobs.last!.idMark.line, tree.jobs.last!.idMark.line)
+        XCTAssertEqual(streamed.jobs.last!.uses[0].mark.line, tree.jobs.last!.uses[0].mark.line)
+        XCTAssertEqual(streamed.dependencies[0].parent.mark.line, tree.dependencies[0].parent.mark.line)
+    }
+
+    /// Anything that needs a message sends the file down the tree read, whose messages are exact.
+    func testStreamedReadStepsAsideForAFileWithAnyMessage() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("stream-\(UUID().uuidString).yml")
+        try bigWorkflow(jobs: 40_000) { $0 == 10 ? "  x-note: kept\n  id: again\n" : "" }.write(to: url, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: url) }
+        XCTAssertNil(StreamedWorkflowReader.read(url.path))
+        let loaded = WorkflowLoader.load(WorkflowSources(workflow: url.path))
+        XCTAssertEqual(loaded.diagnostics.first { $0.code == "duplicate-key" }?.severity, .error)
+    }
 }

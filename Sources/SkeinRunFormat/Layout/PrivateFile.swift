@@ -5,11 +5,22 @@ import Foundation
 /// at the name is replaced rather than written through.
 public enum PrivateFile {
     public static func write(_ data: Data, to path: String) throws {
+        let fd = try create(path)
+        defer { close(fd) }
+        try write(data, to: fd, path: path)
+    }
+
+    /// Creates `path` anew (a file left at the name is removed first), 0600; the caller closes it.
+    public static func create(_ path: String) throws -> Int32 {
         unlink(path)
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw RunFormatError("cannot write \(path): \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
         fchmod(fd, 0o600)
+        return fd
+    }
+
+    /// Writes all of `data` to `fd` (`path` names it in the error).
+    public static func write(_ data: Data, to fd: Int32, path: String) throws {
         var offset = 0
         while offset < data.count {
             let written = data.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, data.count - offset) }

@@ -38,12 +38,9 @@ public struct RunDirectory: Sendable {
     public func file(_ name: String) -> String { layout.file(name) }
 
     public func write(_ plan: ExecutablePlan) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let data = try encoder.encode(plan)
         // Written to a temporary name and renamed, so a reader never sees half a plan.
         let temporary = planFile + ".tmp"
-        try PrivateFile.write(data, to: temporary)
+        try PlanFileWriter.write(plan, to: temporary)
         guard rename(temporary, planFile) == 0 else {
             throw RunFormatError("cannot write \(planFile): \(String(cString: strerror(errno)))")
         }

@@ -18,6 +18,7 @@ enum PlanReader {
             let decoder = JSONDecoder()
             var plan = try decoder.decode(ExecutablePlan.self, from: header)
             var objects: [ExecutableJob] = []
+            var interner = PlanInterner()
             var start: Int?
             var depth = 0
             var inString = false
@@ -36,7 +37,9 @@ enum PlanReader {
                 case UInt8(ascii: "}"):
                     depth -= 1
                     if depth == 0, let s = start {
-                        objects.append(try decoder.decode(ExecutableJob.self, from: Data(bytes[s...i])))
+                        var job = try decoder.decode(ExecutableJob.self, from: Data(bytes[s...i]))
+                        interner.intern(&job)
+                        objects.append(job)
                         start = nil
                     }
                 default: break
@@ -48,7 +51,7 @@ enum PlanReader {
     }
 
     /// The byte range of the `[...]` after the top-level `"jobs":` key, brackets included.
-    private static func jobsArrayRange(_ b: UnsafeBufferPointer<UInt8>) -> Range<Int>? {
+    static func jobsArrayRange(_ b: UnsafeBufferPointer<UInt8>) -> Range<Int>? {
         let key = Array("\"jobs\":[".utf8)
         guard b.count > key.count else { return nil }
         var i = 0

@@ -24,8 +24,15 @@ enum SplitParser {
         DispatchQueue.global(qos: .userInitiated).async(execute: work)
         let first = try? YAMLParser.parse(head)
         work.wait()
-        guard let first, case .success(let rest)? = second,
-            case .mapping(var top)? = first.root, case .mapping(let restMap)? = rest.root,
+        guard let first, case .success(let rest)? = second else { return nil }
+        return join(first, rest)
+    }
+
+    /// The tree of the text before the cut with the tree of the text after it (read behind a
+    /// `jobs:` line): the job lists joined, the top-level keys of both, duplicates among those.
+    /// Nil when the trees do not have the shape a cut inside the jobs list gives.
+    static func join(_ first: YAMLParser.Result, _ rest: YAMLParser.Result) -> YAMLParser.Result? {
+        guard case .mapping(var top)? = first.root, case .mapping(let restMap)? = rest.root,
             let jobsIndex = top.entries.lastIndex(where: { $0.key.value == "jobs" }),
             case .sequence(var jobs) = top.entries[jobsIndex].value,
             let restJobs = restMap.entries.first, restJobs.key.value == "jobs",

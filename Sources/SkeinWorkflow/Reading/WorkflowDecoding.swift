@@ -19,7 +19,14 @@ extension DecodeContext {
         "version", "executable", "bypass", "forPlanning",
     ]
 
-    mutating func workflow(_ root: YAMLNode) -> Workflow? {
+    /// Jobs and dependencies decoded while the file was parsed (`StreamedWorkflowReader`):
+    /// the tree's lists are empty and these take their place.
+    struct StreamedItems {
+        var jobs: [Job]
+        var dependencies: [JobDependency]
+    }
+
+    mutating func workflow(_ root: YAMLNode, streamed: StreamedItems? = nil) -> Workflow? {
         guard let map = mapping(root, "the workflow file") else { return nil }
         var f = Fields(map, "the workflow")
         let version = f.required("pegasus", &self, hint: "add `pegasus: 5.0.4` at the top").flatMap { formatVersion($0) }
@@ -37,12 +44,15 @@ extension DecodeContext {
         if let n = f.take("replicaCatalog") { wf.replicaCatalog = replicaCatalog(n, standalone: false) }
         if let n = f.take("transformationCatalog") { wf.transformationCatalog = transformationCatalog(n, standalone: false) }
         if let n = f.required("jobs", &self, hint: "add `jobs:` with at least one job"), let seq = sequence(n, "jobs") {
-            if seq.items.isEmpty {
+            if seq.items.isEmpty, streamed?.jobs.isEmpty ?? true {
                 report.error("no-jobs", at: seq.mark, "the workflow has no jobs", hint: "add at least one job under `jobs:`")
             }
-            wf.jobs = jobs(seq.items)
+            wf.jobs = streamed?.jobs ?? jobs(seq.items)
         }
-        if let n = f.take("jobDependencies"), let seq = sequence(n, "jobDependencies") {
+        if let streamed, !streamed.dependencies.isEmpty {
+            _ = f.take("jobDependencies")
+            wf.dependencies = streamed.dependencies
+        } else if let n = f.take("jobDependencies"), let seq = sequence(n, "jobDependencies") {
             wf.dependencies.reserveCapacity(seq.items.count)
             for (i, item) in seq.items.enumerated() {
                 if let dep = dependency(item, index: i) { wf.dependencies.append(dep) }

@@ -80,11 +80,15 @@ public struct LoadedWorkflow: Sendable {
 public enum WorkflowLoader {
     public static func load(_ sources: WorkflowSources) -> LoadedWorkflow {
         var loaded = LoadedWorkflow(sources: sources)
-        var context = DecodeContext(file: sources.workflow)
-        if let root = DocumentReader.read(sources.workflow, into: &context.report) {
-            loaded.workflow = context.workflow(root)
+        if let workflow = StreamedWorkflowReader.read(sources.workflow) {
+            loaded.workflow = workflow
+        } else {
+            var context = DecodeContext(file: sources.workflow)
+            if let root = DocumentReader.read(sources.workflow, into: &context.report) {
+                loaded.workflow = context.workflow(root)
+            }
+            loaded.diagnostics = context.report.diagnostics
         }
-        loaded.diagnostics = context.report.diagnostics
 
         let directory = (sources.workflow as NSString).deletingLastPathComponent
         (loaded.properties, loaded.propertiesFile) = readProperties(sources, directory: directory, diagnostics: &loaded.diagnostics)
