@@ -15,19 +15,7 @@ final class SubWorkflowTUITests: TmuxTestCase {
         let dir = scratch.appendingPathComponent("wf")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         func write(_ name: String, _ text: String) throws { try text.write(to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8) }
-        try write("sites.yml", """
-            pegasus: 5.0.4
-            sites:
-            - name: local
-              directories:
-              - {type: sharedScratch, path: scratch, fileServers: [{url: 'file://scratch', operation: all}]}
-              - {type: localStorage, path: output, fileServers: [{url: 'file://output', operation: all}]}
-
-            """)
-        try write("transformations.yml", "pegasus: 5.0.4\ntransformations:\n- name: sh\n  sites: [{name: local, pfn: /bin/sh, type: installed}]\n")
-        try write("replicas.yml", "pegasus: 5.0.4\nreplicas:\n" + ["workflow.yml", "middle.yml", "inner.yml"].map {
-            "- {lfn: \($0), pfns: [{site: local, pfn: '\(dir.appendingPathComponent($0).path)'}]}\n"
-        }.joined())
+        try SubWorkflowCatalogs.write(in: dir, workflowFiles: ["workflow.yml", "middle.yml", "inner.yml"])
         func parent(_ name: String, file: String) -> String {
             """
             pegasus: 5.0.4
@@ -149,17 +137,7 @@ final class SubWorkflowTUITests: TmuxTestCase {
         func write(_ name: String, _ text: String) throws { try text.write(to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8) }
         let input = dir.appendingPathComponent("input.txt").path
         let made = dir.appendingPathComponent("make.count").path
-        try write("sites.yml", """
-            pegasus: 5.0.4
-            sites:
-            - name: local
-              directories:
-              - {type: sharedScratch, path: scratch, fileServers: [{url: 'file://scratch', operation: all}]}
-              - {type: localStorage, path: output, fileServers: [{url: 'file://output', operation: all}]}
-
-            """)
-        try write("transformations.yml", "pegasus: 5.0.4\ntransformations:\n- name: sh\n  sites: [{name: local, pfn: /bin/sh, type: installed}]\n")
-        try write("replicas.yml", "pegasus: 5.0.4\nreplicas:\n- {lfn: inner.yml, pfns: [{site: local, pfn: '\(dir.appendingPathComponent("inner.yml").path)'}]}\n")
+        try SubWorkflowCatalogs.write(in: dir, workflowFiles: ["inner.yml"])
         try write("workflow.yml", """
             pegasus: 5.0.4
             name: top

@@ -16,21 +16,7 @@ final class SubWorkflowTests: XCTestCase {
         scratch = FileManager.default.temporaryDirectory.appendingPathComponent("skein-subwf-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         environment = ["SKEIN_STATE_DIR": scratch.appendingPathComponent("state").path, "NO_COLOR": "1"]
-        try write("sites.yml", """
-            pegasus: 5.0.4
-            sites:
-            - name: local
-              directories:
-              - {type: sharedScratch, path: scratch, fileServers: [{url: 'file://scratch', operation: all}]}
-              - {type: localStorage, path: output, fileServers: [{url: 'file://output', operation: all}]}
-
-            """)
-        try write("transformations.yml", "pegasus: 5.0.4\ntransformations:\n- name: sh\n  sites: [{name: local, pfn: /bin/sh, type: installed}]\n")
-        // The workflow files are inputs of their jobs, found in the catalog as the Pegasus API's
-        // examples register them.
-        try write("replicas.yml", "pegasus: 5.0.4\nreplicas:\n" + ["workflow.yml", "middle.yml", "inner.yml"].map {
-            "- {lfn: \($0), pfns: [{site: local, pfn: '\(scratch.appendingPathComponent($0).path)'}]}\n"
-        }.joined())
+        try SubWorkflowCatalogs.write(in: scratch, workflowFiles: ["workflow.yml", "middle.yml", "inner.yml"])
     }
 
     override func tearDownWithError() throws {
