@@ -48,7 +48,7 @@ final class SlurmRecordWatchTests: XCTestCase {
         var job = ExecutableJob(
             id: "a", kind: .compute, transformation: "t", site: "hpc", executor: "slurm", executable: "/bin/true", arguments: [],
             environment: [:], workingDirectory: directory.path, parents: [])
-        if sandboxed { job.sandbox = JobSandbox(root: directory.path, inputs: [], outputs: []) }
+        if sandboxed { job.sandbox = JobSandbox(root: directory.path, inputs: [], outputs: [SandboxFile(lfn: "f.out", path: directory.appendingPathComponent("f.out").path)]) }
         let record = directory.appendingPathComponent("jobs/a.out.000").path
         let spec = LaunchSpec(executable: "/bin/true", arguments: [], environment: [], workingDirectory: directory.path, stdin: nil,
                               stdout: directory.appendingPathComponent("jobs/a.stdout.000").path, stderr: directory.appendingPathComponent("jobs/a.stderr.000").path)
@@ -91,12 +91,17 @@ final class SlurmRecordWatchTests: XCTestCase {
         XCTAssertEqual(executor.sync { executor.recordEnds }, 0)
     }
 
-    func testASandboxedJobEndsOnlyAtAPoll() throws {
-        // Its script takes the outputs back after kickstart wrote the record.
+    func testASandboxedJobEndsOnceItsOutputsAreBack() throws {
+        // Its script takes the outputs back after kickstart wrote the record, then leaves the
+        // marker: the record alone does not end the job.
         let (executor, ends, record) = try submit(sandboxed: true)
         try Self.record(exitCode: 0).write(toFile: record, atomically: false, encoding: .utf8)
-        executor.sync { executor.checkRecords() }
-        executor.sync { executor.checkRecords() }
-        XCTAssertEqual(ends.count, 0)
+        // Checks at later and later times (past the throttle): the record settles, the job stays.
+        let now = WallClock.now()
+        for k in 1...3 { executor.sync { executor.checkRecords(at: now + Double(k)) } }
+        XCTAssertEqual(ends.count, 0, "ended before its outputs were back")
+        FileManager.default.createFile(atPath: SlurmBatchScript.takenBackMarker(of: record), contents: nil)
+        try wait("the job to end once its outputs are back") { ends.count == 1 }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: SlurmBatchScript.takenBackMarker(of: record)), "the marker is removed")
     }
 }

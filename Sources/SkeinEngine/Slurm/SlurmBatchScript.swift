@@ -70,7 +70,7 @@ enum SlurmBatchScript {
         ]
         // A job without files (common under condorio, the default) starts no skein-transfer.
         let bringsIn = !(job.sandbox?.inputs.isEmpty ?? true) || !job.inputLinks.isEmpty
-        let takesBack = !(job.sandbox?.outputs.isEmpty ?? true)
+        let takesBack = Self.takesBack(job)
         if bringsIn {
             lines.append("\(quote(transfer)) -f \(quote(lists.inputs)) || { echo 'skein: the job'\\''s inputs could not be brought in' >&2; exit 1; }")
         }
@@ -79,10 +79,21 @@ enum SlurmBatchScript {
             commandLine.replacingOccurrences(of: sandboxToken, with: "'\"$sandbox\"'"),
             "status=$?",
         ]
-        if takesBack { lines.append("if [ $status -eq 0 ]; then \(quote(transfer)) -f \(quote(lists.outputs)) || status=1; fi") }
+        if takesBack {
+            // The marker tells the engine, watching records between polls, that the outputs are
+            // back too (the record alone is written before they are).
+            let marker = quote(takenBackMarker(of: launch.recordFile))
+            lines.append("if [ $status -eq 0 ]; then \(quote(transfer)) -f \(quote(lists.outputs)) && : > \(marker) || status=1; fi")
+        }
         lines.append("exit $status")
         return lines.joined(separator: "\n") + "\n"
     }
+
+    /// Whether a sandboxed job's script takes outputs back after the record is written.
+    static func takesBack(_ job: ExecutableJob) -> Bool { !(job.sandbox?.outputs.isEmpty ?? true) }
+
+    /// Made by the script once a sandboxed job's outputs are back on the staging site.
+    static func takenBackMarker(of recordFile: String) -> String { recordFile + ".back" }
 
     /// Stands for the node's sandbox folder while the command is quoted.
     static let sandboxToken = "\u{1}SANDBOX"

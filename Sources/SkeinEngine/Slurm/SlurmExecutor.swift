@@ -290,15 +290,15 @@ public final class SlurmExecutor: JobExecutor, @unchecked Sendable {
 
     /// Ends, from their records alone, the jobs whose record says they succeeded: no Slurm
     /// command. A failed record waits for the poll, which asks Slurm why (a signal, a time
-    /// limit). A sandboxed job's script still takes its outputs back after kickstart wrote
-    /// the record, so only the poll ends it.
+    /// limit). A sandboxed job's script takes its outputs back after kickstart wrote the
+    /// record: such a job ends here only once the script's marker says they are back.
     func checkRecords(at now: Double = WallClock.now()) {
         // At most `recordLooksPerSecond` stats, so thousands of queued jobs do not load a
         // shared filesystem: the looks are spaced out as the queue grows.
         guard now >= nextRecordCheck else { return }
         nextRecordCheck = now + Double(submitted.count) / Self.recordLooksPerSecond - settings.recordCheckInterval / 2
         let done = submitted.filter { id, entry in
-            entry.launch.planned.sandbox == nil && records.settled(id, path: entry.launch.recordFile)
+            outputsAreBack(entry.launch) && records.settled(id, path: entry.launch.recordFile)
         }
         recordLooks += done.count
         for (id, _) in done.sorted(by: { $0.key < $1.key }) {
@@ -307,6 +307,11 @@ public final class SlurmExecutor: JobExecutor, @unchecked Sendable {
             recordEnds += 1
             finish(id, AttemptEnd(exit: facts.exit, recordWritten: true, host: facts.hostname, schedulerID: id))
         }
+    }
+
+    private func outputsAreBack(_ launch: AttemptLaunch) -> Bool {
+        guard launch.planned.sandbox != nil, SlurmBatchScript.takesBack(launch.planned) else { return true }
+        return access(SlurmBatchScript.takenBackMarker(of: launch.recordFile), F_OK) == 0
     }
 
     private var nextRecordCheck = 0.0
@@ -322,6 +327,7 @@ public final class SlurmExecutor: JobExecutor, @unchecked Sendable {
     private func finish(_ id: String, _ end: AttemptEnd) {
         guard let entry = submitted.removeValue(forKey: id) else { return }
         records.forget(id)
+        if entry.launch.planned.sandbox != nil { unlink(SlurmBatchScript.takenBackMarker(of: entry.launch.recordFile)) }
         if slurmID[entry.launch.job] == id { slurmID[entry.launch.job] = nil }
         entry.ended(end)
         submitSome()
