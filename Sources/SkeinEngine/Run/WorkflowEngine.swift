@@ -27,6 +27,8 @@ public final class WorkflowEngine: @unchecked Sendable {
     /// The executor that ran (or runs) something hooks need: the local one.
     let localProcesses: LocalExecutor
     var createdFolders = Set<String>()
+    /// Emptied sandboxes kept for the next jobs: no directory made and removed per job.
+    let sandboxSpares = SandboxSpares()
     let baseEnvironment: [String: String]
     public let restartCount: Int
     public let resumedSucceeded: Int
@@ -181,7 +183,7 @@ public final class WorkflowEngine: @unchecked Sendable {
         var sandboxProblem: String?
         let executor = executors[planned.executor]!
         if let sandbox = planned.sandbox, !executor.makesSandboxes {
-            switch SandboxFolder.make(sandbox, jobID: planned.id, attempt: attempt) {
+            switch SandboxFolder.make(sandbox, jobID: planned.id, attempt: attempt, spares: sandboxSpares) {
             case .success(let own): planned.workingDirectory = own
             case .failure(let error): sandboxProblem = error.description
             }
@@ -243,7 +245,7 @@ public final class WorkflowEngine: @unchecked Sendable {
                         outcome = AttemptOutcome(succeeded: false, exitCode: outcome.exitCode, reason: problem)
                     }
                     let names = sandbox.inputs.map(\.lfn) + job.inputLinks.map(\.lfn) + sandbox.outputs.map(\.lfn) + [job.stdout, job.stderr].compactMap { $0 }
-                    SandboxFolder.remove(sandboxFolder, known: names)
+                    SandboxFolder.remove(sandboxFolder, known: names, keepingIn: sandboxSpares)
                 }
                 var recordWritten = end.recordWritten
                 var taskRuns: [ClusterTaskRun] = []
@@ -327,6 +329,7 @@ public final class WorkflowEngine: @unchecked Sendable {
         flushJournal()  // the last job's line, before anyone learns the run ended
         workflowEnded = true
         controlTimer?.cancel()
+        sandboxSpares.removeAll()
         // Jobs' processes in sessions of their own survived the process-group kills.
         switch result {
         case .removed, .stopped, .aborted:
