@@ -11,8 +11,8 @@ import Foundation
 /// empty (checked by reading it, not assumed), still ours and private (mode 0700): a reused
 /// folder is then what `mkdtemp` would have given. It takes a job's name by `rename`, so a
 /// retry and a resume find and remove a job's stale sandbox as before. The run removes the
-/// spares when it ends (`removeAll`); an engine killed meanwhile leaves a few empty
-/// `.spare.sandbox-XXXXXX` folders in the scratch, nothing else.
+/// spares when it ends (`removeAll`); the empty `.spare.sandbox-XXXXXX` folders an engine
+/// killed meanwhile left are removed when the run resumes (`removeLeftovers`).
 final class SandboxSpares: @unchecked Sendable {
     private let lock = NSLock()
     private var spares: [String: [String]] = [:]
@@ -38,7 +38,7 @@ final class SandboxSpares: @unchecked Sendable {
     func keep(_ folder: String) -> Bool {
         let root = (folder as NSString).deletingLastPathComponent
         guard lock.withLock({ !closed && spares[root, default: []].count < Self.perRoot }), Self.isEmptyPrivateFolder(folder) else { return false }
-        let spare = (root as NSString).appendingPathComponent(".spare.sandbox-\(folder.suffix(6))")
+        let spare = (root as NSString).appendingPathComponent(Self.sparePrefix + folder.suffix(6))
         guard rename(folder, spare) == 0 else { return false }
         let kept = lock.withLock { () -> Bool in
             guard !closed else { return false }
@@ -58,6 +58,26 @@ final class SandboxSpares: @unchecked Sendable {
         }
         for spare in all { rmdir(spare) }
     }
+
+    /// Removes the spare folders an engine killed mid-run left under these roots (done once
+    /// when a run resumes: one listing per root, not per job).
+    static func removeLeftovers(roots: Set<String>) {
+        for root in roots.sorted() {
+            guard let directory = opendir(root) else { continue }
+            var names: [String] = []
+            while let entry = readdir(directory) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
+                if name.hasPrefix(sparePrefix) && name.utf8.count == sparePrefix.utf8.count + 6 { names.append(name) }
+            }
+            closedir(directory)
+            for name in names {
+                let spare = (root as NSString).appendingPathComponent(name)
+                if rmdir(spare) != 0 { try? FileManager.default.removeItem(atPath: spare) }
+            }
+        }
+    }
+
+    static let sparePrefix = ".spare.sandbox-"
 
     /// A directory of this user's, mode 0700, with nothing in it but `.` and `..`.
     private static func isEmptyPrivateFolder(_ folder: String) -> Bool {

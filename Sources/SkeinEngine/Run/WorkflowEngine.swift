@@ -95,6 +95,8 @@ public final class WorkflowEngine: @unchecked Sendable {
         Self.cleanUpOrphans(resume.orphans, executors: Array(executors.values), workflowUUID: plan.wfUUID)
         WorkflowProcessSweep.killJobs(resume.startedWithoutProcess, workflowUUID: plan.wfUUID)
         restartCount = resume.restartCount
+        // A killed engine may have left emptied sandboxes it kept for reuse.
+        if resume.restartCount > 0 { SandboxSpares.removeLeftovers(roots: Set(plan.jobs.lazy.compactMap { $0.sandbox?.root })) }
         resumedSucceeded = resume.succeeded.count
         journal = try RunJournal(path: layout.journal)
         if let error = journal.append(.started(job: "-", attempt: resume.restartCount)) { throw EngineError(error.description) }
