@@ -122,6 +122,49 @@ final class JobFoldersTests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: again))
     }
 
+    /// A run reuses an emptied sandbox for the next job instead of a new directory per job;
+    /// only an empty private folder is kept, it takes the next job's name, and the run's end
+    /// leaves none behind.
+    func testAnEmptiedSandboxIsReusedPrivateAndEmptyAndNoneIsLeftAtTheEnd() throws {
+        let staging = scratch.appendingPathComponent("staging").path
+        mkdir(staging, 0o700)
+        try "in\n".write(toFile: staging + "/in.txt", atomically: true, encoding: .utf8)
+        let sandbox = JobSandbox(root: staging, inputs: [SandboxFile(lfn: "in.txt", path: staging + "/in.txt")],
+                                 outputs: [SandboxFile(lfn: "out.txt", path: staging + "/out.txt")])
+        let spares = SandboxSpares()
+        let first = try SandboxFolder.make(sandbox, jobID: "job1", spares: spares).get()
+        var before = stat()
+        XCTAssertEqual(stat(first, &before), 0)
+        try "out\n".write(toFile: first + "/out.txt", atomically: true, encoding: .utf8)
+        XCTAssertNil(SandboxFolder.takeBack(sandbox, from: first))
+        SandboxFolder.remove(first, known: ["in.txt", "out.txt"], keepingIn: spares)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: first))
+
+        let second = try SandboxFolder.make(sandbox, jobID: "job2", spares: spares).get()
+        var after = stat()
+        XCTAssertEqual(stat(second, &after), 0)
+        XCTAssertEqual(after.st_ino, before.st_ino, "the emptied folder is reused")
+        XCTAssertTrue(second.hasPrefix(staging + "/job2.sandbox-"), second)
+        XCTAssertEqual(mode(second), 0o700)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: second), ["in.txt"], "only the new job's input is in it")
+
+        // A folder the job left more in is removed, not kept.
+        try "left\n".write(toFile: second + "/undeclared.txt", atomically: true, encoding: .utf8)
+        SandboxFolder.remove(second, known: ["in.txt"], keepingIn: spares)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: second))
+        let third = try SandboxFolder.make(sandbox, jobID: "job3", spares: spares).get()
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: third), ["in.txt"])
+        SandboxFolder.remove(third, known: ["in.txt"], keepingIn: spares)
+        spares.removeAll()
+        XCTAssertEqual(Set(try FileManager.default.contentsOfDirectory(atPath: staging)), ["in.txt", "out.txt"], "no spare left at the end")
+
+        // A killed engine's spares are removed when the run resumes; nothing else is.
+        mkdir(staging + "/.spare.sandbox-AbC123", 0o700)
+        mkdir(staging + "/job4.sandbox-AbC123", 0o700)
+        SandboxSpares.removeLeftovers(roots: [staging])
+        XCTAssertEqual(Set(try FileManager.default.contentsOfDirectory(atPath: staging)), ["in.txt", "out.txt", "job4.sandbox-AbC123"])
+    }
+
     func testASandboxWhoseInputIsMissingSaysWhichAndLeavesNothing() throws {
         let staging = scratch.appendingPathComponent("staging").path
         mkdir(staging, 0o700)

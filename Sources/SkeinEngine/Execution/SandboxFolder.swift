@@ -13,13 +13,19 @@ enum SandboxFolder {
     /// Makes the attempt's folder and brings the inputs in; the folder, or why not. A later
     /// attempt first removes the folders earlier ones left (an engine killed mid-job leaves
     /// its sandbox behind; the job is not running now, so none of them is in use).
-    static func make(_ sandbox: JobSandbox, jobID: String, attempt: Int = 0) -> Result<String, EngineError> {
+    /// An emptied folder of an earlier job is reused when `spares` has one (`SandboxSpares`).
+    static func make(_ sandbox: JobSandbox, jobID: String, attempt: Int = 0, spares: SandboxSpares? = nil) -> Result<String, EngineError> {
         if attempt > 0 { removeEarlier(sandbox, jobID: jobID) }
-        var template = Array(((sandbox.root as NSString).appendingPathComponent("\(jobID).sandbox-XXXXXX")).utf8CString)
-        guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
-            return .failure(EngineError("cannot make the job's folder in \(sandbox.root): \(String(cString: strerror(errno)))"))
+        let folder: String
+        if let reused = spares?.take(root: sandbox.root, jobID: jobID) {
+            folder = reused
+        } else {
+            var template = Array(((sandbox.root as NSString).appendingPathComponent("\(jobID).sandbox-XXXXXX")).utf8CString)
+            guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
+                return .failure(EngineError("cannot make the job's folder in \(sandbox.root): \(String(cString: strerror(errno)))"))
+            }
+            folder = String(cString: made)
         }
-        let folder = String(cString: made)
         // Inputs at a URL are fetched on a worker before the attempt starts (PreparingExecutor).
         for file in sandbox.inputs where !SandboxTransfers.isURL(file.path) {
             guard let target = JobFolderPath.inside(folder, file.lfn) else { continue }
@@ -54,24 +60,28 @@ enum SandboxFolder {
     /// Removes the folder: the names the plan knows with one `unlink` each, then `rmdir`;
     /// only a folder the job left more in is walked (FileManager's walk costs milliseconds,
     /// which a run of many short jobs would pay on every one).
-    static func remove(_ folder: String, known names: [String] = []) {
+    /// With `spares`, an emptied folder is kept for the next job instead (`SandboxSpares`).
+    static func remove(_ folder: String, known names: [String] = [], keepingIn spares: SandboxSpares? = nil) {
         for name in names {
             if let path = JobFolderPath.inside(folder, name) { unlink(path) }
         }
+        if let spares, spares.keep(folder) { return }
         if rmdir(folder) == 0 || errno == ENOENT { return }
         try? FileManager.default.removeItem(atPath: folder)
     }
 
     /// `source` at `target`: a hard link (or a rename, when moving), else a copy.
+    /// The target's folder is made only when the link or rename says it is missing (an lfn
+    /// with a `/`): most names sit right in the folder, and a check per file costs syscalls.
     private static func place(_ source: String, at target: String, move: Bool) -> String? {
-        let parent = (target as NSString).deletingLastPathComponent
-        try? FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
-        if move {
-            if rename(source, target) == 0 { return nil }
-        } else if link(source, target) == 0 {
-            return nil
+        let attempt = { move ? rename(source, target) : link(source, target) }
+        if attempt() == 0 { return nil }
+        var why = errno
+        if why == ENOENT, access(source, F_OK) == 0 {
+            try? FileManager.default.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            if attempt() == 0 { return nil }
+            why = errno
         }
-        let why = errno
         guard why == EXDEV || why == EPERM || why == EMLINK || why == EEXIST else {
             return "\(source): \(String(cString: strerror(why)))"
         }

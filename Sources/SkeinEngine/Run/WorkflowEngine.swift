@@ -27,6 +27,8 @@ public final class WorkflowEngine: @unchecked Sendable {
     /// The executor that ran (or runs) something hooks need: the local one.
     let localProcesses: LocalExecutor
     var createdFolders = Set<String>()
+    /// Emptied sandboxes kept for the next jobs: no directory made and removed per job.
+    let sandboxSpares = SandboxSpares()
     let baseEnvironment: [String: String]
     public let restartCount: Int
     public let resumedSucceeded: Int
@@ -93,6 +95,8 @@ public final class WorkflowEngine: @unchecked Sendable {
         Self.cleanUpOrphans(resume.orphans, executors: Array(executors.values), workflowUUID: plan.wfUUID)
         WorkflowProcessSweep.killJobs(resume.startedWithoutProcess, workflowUUID: plan.wfUUID)
         restartCount = resume.restartCount
+        // A killed engine may have left emptied sandboxes it kept for reuse.
+        if resume.restartCount > 0 { SandboxSpares.removeLeftovers(roots: Set(plan.jobs.lazy.compactMap { $0.sandbox?.root })) }
         resumedSucceeded = resume.succeeded.count
         journal = try RunJournal(path: layout.journal)
         if let error = journal.append(.started(job: "-", attempt: resume.restartCount)) { throw EngineError(error.description) }
@@ -181,7 +185,7 @@ public final class WorkflowEngine: @unchecked Sendable {
         var sandboxProblem: String?
         let executor = executors[planned.executor]!
         if let sandbox = planned.sandbox, !executor.makesSandboxes {
-            switch SandboxFolder.make(sandbox, jobID: planned.id, attempt: attempt) {
+            switch SandboxFolder.make(sandbox, jobID: planned.id, attempt: attempt, spares: sandboxSpares) {
             case .success(let own): planned.workingDirectory = own
             case .failure(let error): sandboxProblem = error.description
             }
@@ -243,7 +247,7 @@ public final class WorkflowEngine: @unchecked Sendable {
                         outcome = AttemptOutcome(succeeded: false, exitCode: outcome.exitCode, reason: problem)
                     }
                     let names = sandbox.inputs.map(\.lfn) + job.inputLinks.map(\.lfn) + sandbox.outputs.map(\.lfn) + [job.stdout, job.stderr].compactMap { $0 }
-                    SandboxFolder.remove(sandboxFolder, known: names)
+                    SandboxFolder.remove(sandboxFolder, known: names, keepingIn: sandboxSpares)
                 }
                 var recordWritten = end.recordWritten
                 var taskRuns: [ClusterTaskRun] = []
@@ -327,6 +331,7 @@ public final class WorkflowEngine: @unchecked Sendable {
         flushJournal()  // the last job's line, before anyone learns the run ended
         workflowEnded = true
         controlTimer?.cancel()
+        sandboxSpares.removeAll()
         // Jobs' processes in sessions of their own survived the process-group kills.
         switch result {
         case .removed, .stopped, .aborted:
