@@ -35,6 +35,9 @@ public final class RunScreen: ScreenModel {
     public var cursor = ListCursor()
     public private(set) var filter = ""
     public private(set) var marks = Set<String>()
+    /// Where each marked job was when marked (checked against its name before use): the
+    /// actions find marked jobs without the index of every id, still being built at first.
+    private var markedAt: [String: Int32] = [:]
     /// The job list sorted by a column (a flat list, as a filter makes it); nil: the view's order.
     public private(set) var sort: SortColumn?
     public private(set) var ascending = true
@@ -229,7 +232,11 @@ public final class RunScreen: ScreenModel {
     public func targets() -> [(id: String, state: DisplayState, reason: String?)] {
         guard let d = data else { return [] }
         if !marks.isEmpty {
-            return marks.sorted().compactMap { name in job(named: name, d).map { (name, d.display[$0], d.jobs[$0].reason) } }
+            return marks.sorted().compactMap { marked in
+                // Where it was when marked, if still so; else looked up (the id index).
+                let at = markedAt[marked].map(Int.init).flatMap { $0 < d.jobs.count && name($0, d) == marked ? $0 : nil }
+                return (at ?? job(named: marked, d)).map { (marked, d.display[$0], d.jobs[$0].reason) }
+            }
         }
         guard let j = selectedJob else { return [] }
         return [(name(j, d), d.display[j], d.jobs[j].reason)]
@@ -307,10 +314,10 @@ public final class RunScreen: ScreenModel {
             jumpTo({ $0 == .running || $0 == .retrying }, what: "running", forward: command == .nextRunning, app)
         case .markAll:
             // Every job the list shows (a filter narrows it); all marked already: unmark them.
-            let shown = Set(rows.compactMap { r -> String? in
-                let n = t.node[Int(r)]
-                return n >= 0 ? name(Int(n), d) : nil
-            })
+            var at: [String: Int32] = [:]
+            for r in rows where t.node[Int(r)] >= 0 { at[name(Int(t.node[Int(r)]), d)] = t.node[Int(r)] }
+            let shown = Set(at.keys)
+            markedAt.merge(at) { _, new in new }
             if shown.isSubset(of: marks) {
                 marks.subtract(shown)
                 app.notify("unmarked \(Format.count(shown.count)) job\(shown.count == 1 ? "" : "s")")
@@ -338,7 +345,7 @@ public final class RunScreen: ScreenModel {
         case .mark:
             guard let j = selectedJob else { return [] }
             let id = name(j, d)
-            if marks.contains(id) { marks.remove(id) } else { marks.insert(id) }
+            if marks.contains(id) { marks.remove(id) } else { marks.insert(id); markedAt[id] = Int32(j) }
             cursor.move(1, count: rows.count, page: page(app))
         case .clearMarks:
             marks = []
