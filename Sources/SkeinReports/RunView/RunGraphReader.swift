@@ -5,11 +5,14 @@ import SkeinRunFormat
 /// the transformations from the run database (the one source of truth), or from the plan
 /// for a Skein run that has not written its database yet.
 public enum RunGraphReader {
-    public static func read(_ location: RunLocation, now: Double = Date().timeIntervalSince1970) throws -> RunGraph {
+    /// `onCounts` gets the status report without jobs as soon as its counts are read (from
+    /// the database; not for a run read from its plan or dagman.out), before the jobs and the DAG.
+    public static func read(_ location: RunLocation, now: Double = Date().timeIntervalSince1970,
+                            onCounts: ((StatusReport) -> Void)? = nil) throws -> RunGraph {
         let started = Date()
         // The edges and tasks on another core while the status reads jobs and attempts.
         let tables = location.databaseExists ? location.database.map(DAGTables.Reading.init(path:)) : nil
-        var (status, database) = try StatusReader.readWithJobs(location, includeJobs: true, now: now)
+        var (status, database) = try StatusReader.readWithJobs(location, includeJobs: true, now: now, onCounts: onCounts)
         let statusSeconds = Date().timeIntervalSince(started)
         let jobs = status.jobs ?? []
         status.jobs = nil
