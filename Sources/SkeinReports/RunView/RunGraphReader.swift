@@ -10,9 +10,16 @@ public enum RunGraphReader {
     public static func read(_ location: RunLocation, now: Double = Date().timeIntervalSince1970,
                             onCounts: ((StatusReport) -> Void)? = nil) throws -> RunGraph {
         let started = Date()
-        // The edges and tasks on another core while the status reads jobs and attempts.
-        let tables = location.databaseExists ? location.database.map(DAGTables.Reading.init(path:)) : nil
-        var (status, database) = try StatusReader.readWithJobs(location, includeJobs: true, now: now, onCounts: onCounts)
+        // The edges and tasks on another core while the status reads jobs and attempts; when
+        // the counts are wanted first, only once they are read, so they get the core to themselves.
+        var tables: DAGTables.Reading?
+        func startTables() {
+            if tables == nil, location.databaseExists, let path = location.database { tables = DAGTables.Reading(path: path) }
+        }
+        if onCounts == nil { startTables() }
+        let early: ((StatusReport) -> Void)? = onCounts.map { deliver in { report in startTables(); deliver(report) } }
+        var (status, database) = try StatusReader.readWithJobs(location, includeJobs: true, now: now, onCounts: early)
+        startTables()
         let statusSeconds = Date().timeIntervalSince(started)
         let jobs = status.jobs ?? []
         status.jobs = nil
