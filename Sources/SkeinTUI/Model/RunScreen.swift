@@ -50,6 +50,14 @@ public final class RunScreen: ScreenModel {
     }
 
 
+    /// The commands that act on jobs: while only a huge run's counts are read, they say so.
+    static let needJobs: Set<Command> = [.open, .retry, .kill, .nextFailed, .previousFailed, .nextRunning, .previousRunning, .markAll, .mark,
+                                         .clearMarks, .collapse, .expand, .collapseAll, .expandAll]
+
+    static func stillLoading(_ counts: StatusReport) -> String {
+        "still loading \(Format.count(counts.totals.total)) jobs: try again in a moment"
+    }
+
     public init(directory: String, label: String, kind: RunLocation.Kind) {
         self.directory = directory
         self.label = label
@@ -243,6 +251,7 @@ public final class RunScreen: ScreenModel {
 
     public func availability(_ command: Command, app: AppModel) -> Availability {
         let loadedData = data
+        if data == nil, let counts, Self.needJobs.contains(command) { return .disabled(Self.stillLoading(counts)) }
         switch command {
         case .open:
             return selectedRow == nil ? .disabled("open: no job selected") : .enabled
@@ -282,7 +291,7 @@ public final class RunScreen: ScreenModel {
         if cursor.apply(command, count: rows.count, page: page(app)) { return [] }
         guard let d = data, let t = tree else {
             // The keys that need the jobs wait for them (a filter or a sort typed now applies then).
-            if let counts { app.notify("still loading \(Format.count(counts.totals.total)) jobs: try again in a moment") }
+            if let counts { app.notify(Self.stillLoading(counts)) }
             return []
         }
         switch command {
