@@ -16,13 +16,17 @@ public enum StatusReader {
 
     /// The report and, when it came from the database, the open database and the job graph
     /// it was built from: `RunGraphReader` reads the rest of the DAG through them.
-    static func readWithJobs(_ location: RunLocation, includeJobs: Bool, now: Double) throws -> (report: StatusReport, jobs: DatabaseJobs?) {
+    /// `onCounts` gets the report without its jobs as soon as the counts are known, before
+    /// every job's status is built (the TUI draws a huge run's header from it).
+    static func readWithJobs(_ location: RunLocation, includeJobs: Bool, now: Double,
+                             onCounts: ((StatusReport) -> Void)? = nil) throws -> (report: StatusReport, jobs: DatabaseJobs?) {
         let engine = location.kind == .skein ? EngineLock.state(runDirectory: location.directory) : nil
         let monitordDone = FileManager.default.fileExists(atPath: location.directory + "/monitord.done")
         if location.databaseExists, let path = location.database {
             do {
                 let db = try ReportDatabase(path: path)
-                if let (report, jobs) = try fromDatabase(db, location, engine: engine, monitordDone: monitordDone, includeJobs: includeJobs, now: now) {
+                if let (report, jobs) = try fromDatabase(db, location, engine: engine, monitordDone: monitordDone, includeJobs: includeJobs, now: now,
+                                                                onCounts: onCounts) {
                     return (report, jobs)
                 }
             } catch ReportError.noDatabase {
@@ -51,7 +55,7 @@ public enum StatusReader {
     // MARK: from the database
 
     static func fromDatabase(_ db: ReportDatabase, _ location: RunLocation, engine: EngineLock.State?, monitordDone: Bool,
-                             includeJobs: Bool, now: Double) throws -> (StatusReport, DatabaseJobs)? {
+                             includeJobs: Bool, now: Double, onCounts: ((StatusReport) -> Void)? = nil) throws -> (StatusReport, DatabaseJobs)? {
         let all = try db.workflows()
         guard let wf = try db.selectWorkflow(location.wfUUID, in: all, subWorkflow: location.isSubWorkflow) else { return nil }
         let tree = try WorkflowLabels.distinct(db.descendants(of: wf, in: all), in: db)
@@ -86,12 +90,13 @@ public enum StatusReader {
         }
         // Why batch jobs still wait, while an engine runs them (the engine keeps the file).
         let waiting = location.kind == .skein && condition.phase == .running ? PendingReasons.read(runDirectory: location.directory) : [:]
-        let order = includeJobs ? graph.statusOrder() : []
-        let jobs = includeJobs ? try graph.jobStatuses(db, labels: tree.map { $0.0.label }, order: order, waiting: waiting, now: now) : nil
         var report = StatusReport(directory: location.directory, kind: location.kind, label: wf.label.isEmpty ? location.label : wf.label,
                                   wfUUID: wf.uuid, source: "database", database: db.path, condition: condition, workflows: workflows,
-                                  totals: totals, jobs: jobs, notes: location.notes, readAt: now)
+                                  totals: totals, jobs: nil, notes: location.notes, readAt: now)
         if !waiting.isEmpty { report.pendingReasons = waiting.values.reduce(into: [:]) { $0[$1, default: 0] += 1 } }
+        onCounts?(report)
+        let order = includeJobs ? graph.statusOrder() : []
+        report.jobs = includeJobs ? try graph.jobStatuses(db, labels: tree.map { $0.0.label }, order: order, waiting: waiting, now: now) : nil
         return (report, DatabaseJobs(db: db, graph: graph, workflows: tree.map(\.0), statusOrder: order))
     }
 

@@ -5,11 +5,21 @@ import SkeinRunFormat
 /// the transformations from the run database (the one source of truth), or from the plan
 /// for a Skein run that has not written its database yet.
 public enum RunGraphReader {
-    public static func read(_ location: RunLocation, now: Double = Date().timeIntervalSince1970) throws -> RunGraph {
+    /// `onCounts` gets the status report without jobs as soon as its counts are read (from
+    /// the database; not for a run read from its plan or dagman.out), before the jobs and the DAG.
+    public static func read(_ location: RunLocation, now: Double = Date().timeIntervalSince1970,
+                            onCounts: ((StatusReport) -> Void)? = nil) throws -> RunGraph {
         let started = Date()
-        // The edges and tasks on another core while the status reads jobs and attempts.
-        let tables = location.databaseExists ? location.database.map(DAGTables.Reading.init(path:)) : nil
-        var (status, database) = try StatusReader.readWithJobs(location, includeJobs: true, now: now)
+        // The edges and tasks on another core while the status reads jobs and attempts; when
+        // the counts are wanted first, only once they are read, so they get the core to themselves.
+        var tables: DAGTables.Reading?
+        func startTables() {
+            if tables == nil, location.databaseExists, let path = location.database { tables = DAGTables.Reading(path: path) }
+        }
+        if onCounts == nil { startTables() }
+        let early: ((StatusReport) -> Void)? = onCounts.map { deliver in { report in startTables(); deliver(report) } }
+        var (status, database) = try StatusReader.readWithJobs(location, includeJobs: true, now: now, onCounts: early)
+        startTables()
         let statusSeconds = Date().timeIntervalSince(started)
         let jobs = status.jobs ?? []
         status.jobs = nil

@@ -24,7 +24,15 @@ public enum TUIBenchmark {
         public var status: Double
         /// The model taking the data and drawing the first frame.
         public var firstFrame: Double
+        /// Fully loaded: the whole read and the frame with every job.
         public var open: Double { read + firstFrame }
+        /// A huge run's first frame (header counts and the loading line) drawn from the
+        /// counts read ahead of the jobs, seconds from the start, and the CPU time by then;
+        /// nil for a run small enough to skip it.
+        public var countsFrame: Double? = nil
+        public var countsFrameCPU: Double? = nil
+        /// What the user waits for before the Run screen shows the run's counts.
+        public var firstFrameAt: Double { countsFrame ?? open }
         public var keys: [KeyTiming]
         public var worstKey: Double { keys.map(\.max).max() ?? 0 }
         public var meanKey: Double {
@@ -60,17 +68,25 @@ public enum TUIBenchmark {
     public static func run(directory: String, width: Int = 160, height: Int = 48, repeats: Int = 20) throws -> Result {
         let location = try RunLocation.locate(directory)
         let clock = Date().timeIntervalSince1970
-        var t = Date()
-        let cpu = processCPU()
-        let data = try RunDataReader.read(location, now: clock)
-        let read = Date().timeIntervalSince(t)
-        let readCPU = processCPU() - cpu
         let app = AppModel(width: width, height: height, now: clock)
         let screen = RunScreen(directory: location.directory, label: location.label, kind: location.kind)
         let backend = MemoryBackend(width: width, height: height)
         var buffer = CellBuffer(width: width, height: height)
-        t = Date()
         app.push(screen)
+        var t = Date()
+        let cpu = processCPU()
+        // As the data queue does on a first load: the counts arrive ahead of the jobs and are drawn.
+        var countsFrame: Double?, countsFrameCPU: Double?
+        let data = try RunDataReader.read(location, now: clock, onCounts: { report in
+            app.receive(DataUpdate(key: .run(location.directory), payload: .runCounts(report)))
+            Renderer.render(app, into: &buffer, theme: .standard, glyphs: .unicode)
+            backend.present(buffer)
+            countsFrame = Date().timeIntervalSince(t)
+            countsFrameCPU = processCPU() - cpu
+        })
+        let read = Date().timeIntervalSince(t)
+        let readCPU = processCPU() - cpu
+        t = Date()
         app.receive(DataUpdate(key: .run(location.directory), payload: .run(data)))
         Renderer.render(app, into: &buffer, theme: .standard, glyphs: .unicode)
         backend.present(buffer)
@@ -91,7 +107,8 @@ public enum TUIBenchmark {
             }
             timings.append(KeyTiming(name: name, count: repeats, mean: total / Double(repeats), max: worst))
         }
-        return Result(jobs: data.jobs.count, rows: data.tree.count, read: read, readCPU: readCPU, status: data.statusSeconds, firstFrame: firstFrame, keys: timings)
+        return Result(jobs: data.jobs.count, rows: data.tree.count, read: read, readCPU: readCPU, status: data.statusSeconds, firstFrame: firstFrame,
+                      countsFrame: countsFrame, countsFrameCPU: countsFrameCPU, keys: timings)
     }
 
     /// CPU seconds this process has used (all its threads).
@@ -113,26 +130,28 @@ public enum TUIBenchmark {
         row("run", names)
         row("jobs", results.map { Format.count($0.1.jobs) })
         row("tree rows", results.map { Format.count($0.1.rows) })
+        row("open: first frame, counts (ms)", results.map { $0.1.countsFrame.map(ms) ?? "-" })
+        row("  CPU time by then (ms)", results.map { $0.1.countsFrameCPU.map(ms) ?? "-" })
         row("open: read (ms)", results.map { ms($0.1.read) })
         row("  of which the status report", results.map { ms($0.1.status) })
         row("open: read, CPU time (ms)", results.map { ms($0.1.readCPU) })
-        row("open: first frame (ms)", results.map { ms($0.1.firstFrame) })
-        row("open: total (ms)", results.map { ms($0.1.open) })
+        row("open: frame with every job (ms)", results.map { ms($0.1.firstFrame) })
+        row("open: fully loaded (ms)", results.map { ms($0.1.open) })
         for (i, k) in (results.first?.1.keys ?? []).enumerated() {
             row("key \(k.name) (ms)", results.map { ms($0.1.keys[i].mean) + "/" + ms($0.1.keys[i].max) })
         }
         row("every key: mean (ms)", results.map { ms($0.1.meanKey) })
         row("every key: worst (ms)", results.map { ms($0.1.worstKey) })
         if results.count >= 2, let small = results.first?.1, let big = results.last?.1 {
-            lines.append(String(format: "scaling %@ -> %@ jobs (x%.0f): open x%.1f, mean key x%.1f, worst key x%.1f",
+            lines.append(String(format: "scaling %@ -> %@ jobs (x%.0f): fully loaded x%.1f, mean key x%.1f, worst key x%.1f",
                                 Format.count(small.jobs), Format.count(big.jobs), Double(big.jobs) / Double(max(1, small.jobs)),
                                 big.open / max(1e-9, small.open), big.meanKey / max(1e-9, small.meanKey), big.worstKey / max(1e-9, small.worstKey)))
         }
         for (name, r) in results where r.jobs >= 10_000 {
             let target = openTarget(jobs: r.jobs)
-            let ok = r.open <= target && r.worstKey <= keyTarget
-            lines.append(String(format: "%@: %@ (%@ jobs) opens in %.2f s (target <= %.0f s), every key redraws in at most %.1f ms (target <= %.0f ms)",
-                                ok ? "PASS" : "FAIL", name, Format.count(r.jobs), r.open, target, r.worstKey * 1000, keyTarget * 1000))
+            let ok = r.firstFrameAt <= target && r.worstKey <= keyTarget
+            lines.append(String(format: "%@: %@ (%@ jobs) opens in %.2f s with its counts (target <= %.0f s; fully loaded in %.2f s), every key redraws in at most %.1f ms (target <= %.0f ms)",
+                                ok ? "PASS" : "FAIL", name, Format.count(r.jobs), r.firstFrameAt, target, r.open, r.worstKey * 1000, keyTarget * 1000))
         }
         return lines.joined(separator: "\n")
     }

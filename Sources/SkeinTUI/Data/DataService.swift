@@ -25,6 +25,9 @@ public enum DataKey: Hashable, Sendable {
 public enum DataPayload: Sendable {
     case runs([RunSummary])
     case run(RunData)
+    /// A huge run's counts while its jobs and DAG are still being read (the first load only):
+    /// the Run screen shows its header and a loading line until `.run` replaces it.
+    case runCounts(StatusReport)
     case job(JobDetail)
     case failures(AnalysisReport)
     case statistics(StatisticsData)
@@ -201,7 +204,7 @@ public final class DataService: @unchecked Sendable {
         state.signature = signature
         states[key] = state
         let started = Date()
-        let loader = self.loader(key)
+        let loader = self.loader(key, counts: state.payload == nil ? countsAhead(key) : nil)
         workers.async { [self] in
             let payload = loader()
             queue.async { [self] in
@@ -233,8 +236,19 @@ public final class DataService: @unchecked Sendable {
         }
     }
 
+    /// Delivers a run's counts read ahead of its jobs, while the key is wanted and has nothing yet.
+    private func countsAhead(_ key: DataKey) -> @Sendable (StatusReport) -> Void {
+        { [self] report in
+            queue.async { [self] in
+                guard wanted.contains(key), states[key]?.payload == nil else { return }
+                deliver(DataUpdate(key: key, payload: .runCounts(report)))
+            }
+        }
+    }
+
     /// A closure that reads the key's data (run on a worker; touches no service state).
-    private func loader(_ key: DataKey) -> @Sendable () -> DataPayload {
+    /// `counts`: where a run's first load sends its counts ahead of the jobs.
+    private func loader(_ key: DataKey, counts: (@Sendable (StatusReport) -> Void)? = nil) -> @Sendable () -> DataPayload {
         let now = Date().timeIntervalSince1970
         func wrap(_ body: @escaping @Sendable () throws -> DataPayload) -> @Sendable () -> DataPayload {
             { do { return try body() } catch { return .failed("\(error)") } }
@@ -244,7 +258,7 @@ public final class DataService: @unchecked Sendable {
             return { .failed("runs load elsewhere") }
         case .run(let d):
             let loc = location(d)
-            return wrap { .run(try RunDataReader.read(loc ?? RunLocation.locate(d), now: now)) }
+            return wrap { .run(try RunDataReader.read(loc ?? RunLocation.locate(d), now: now, onCounts: counts)) }
         case .job(let d, let id):
             let loc = location(d)
             return wrap { [self] in

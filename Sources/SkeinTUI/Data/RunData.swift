@@ -144,9 +144,18 @@ public struct RunData: Sendable, Equatable {
 /// the transformations), then lays out the tree the Run screen shows first. The other
 /// layouts and the indexes follow on another thread (`RunData.prepare`).
 public enum RunDataReader {
-    public static func read(_ location: RunLocation, now: Double = Date().timeIntervalSince1970) throws -> RunData {
+    /// Runs of at least this many jobs hand their counts to `onCounts` before the jobs and
+    /// the DAG are read (seconds for a million jobs): the Run screen draws its header from
+    /// them. Smaller runs read in well under a second and skip the extra frame.
+    public static let countsFirstJobs = 10_000
+
+    public static func read(_ location: RunLocation, now: Double = Date().timeIntervalSince1970, countsFirst: Int = countsFirstJobs,
+                            onCounts: ((StatusReport) -> Void)? = nil) throws -> RunData {
         let t0 = Date()
-        let graph = try RunGraphReader.read(location, now: now)
+        let early: ((StatusReport) -> Void)? = onCounts.map { deliver in
+            { report in if report.totals.total >= countsFirst { deliver(report) } }
+        }
+        let graph = try RunGraphReader.read(location, now: now, onCounts: early)
         var data = RunData(status: graph.status, jobs: graph.jobs, transformation: graph.transformation, parents: graph.parents,
                            children: graph.children, order: graph.order, loadSeconds: 0)
         data.loadSeconds = Date().timeIntervalSince(t0)

@@ -21,10 +21,13 @@ public final class RunScreen: ScreenModel {
     public let directory: String
     public let label: String
     public let runKind: RunLocation.Kind
-    public var breadcrumb: String { data?.status.label ?? label }
+    public var breadcrumb: String { data?.status.label ?? counts?.label ?? label }
     public var wanted: Set<DataKey> { [.run(directory)] }
 
     public private(set) var data: RunData?
+    /// A huge run's counts (read first, from the database) while its jobs are still being
+    /// read: the header shows them and a loading line; `data` replaces them.
+    public private(set) var counts: StatusReport?
     /// The jobs grouped by workflow (a run with sub-workflows), built when first shown.
     var byWorkflowTree: FlatTree?
     public private(set) var error: String?
@@ -49,6 +52,14 @@ public final class RunScreen: ScreenModel {
         case job, workflow, transformation, attempt, site, host, duration, exit, state
     }
 
+
+    /// The commands that act on jobs: while only a huge run's counts are read, they say so.
+    static let needJobs: Set<Command> = [.open, .retry, .kill, .nextFailed, .previousFailed, .nextRunning, .previousRunning, .markAll, .mark,
+                                         .clearMarks, .collapse, .expand, .collapseAll, .expandAll]
+
+    static func stillLoading(_ counts: StatusReport) -> String {
+        "still loading \(Format.count(counts.totals.total)) jobs: try again in a moment"
+    }
 
     public init(directory: String, label: String, kind: RunLocation.Kind) {
         self.directory = directory
@@ -86,9 +97,12 @@ public final class RunScreen: ScreenModel {
         case .run(let d):
             let keep = selectionKey()
             data = d
+            counts = nil
             byWorkflowTree = nil
             error = nil
             rebuild(app, keep: keep)
+        case .runCounts(let report):
+            if data == nil { counts = report }
         case .failed(let message):
             error = message
         default:
@@ -244,6 +258,7 @@ public final class RunScreen: ScreenModel {
 
     public func availability(_ command: Command, app: AppModel) -> Availability {
         let loadedData = data
+        if data == nil, let counts, Self.needJobs.contains(command) { return .disabled(Self.stillLoading(counts)) }
         switch command {
         case .open:
             return selectedRow == nil ? .disabled("open: no job selected") : .enabled
@@ -281,7 +296,11 @@ public final class RunScreen: ScreenModel {
 
     public func handle(_ command: Command, app: AppModel) -> [Effect] {
         if cursor.apply(command, count: rows.count, page: page(app)) { return [] }
-        guard let d = data, let t = tree else { return [] }
+        guard let d = data, let t = tree else {
+            // The keys that need the jobs wait for them (a filter or a sort typed now applies then).
+            if let counts { app.notify(Self.stillLoading(counts)) }
+            return []
+        }
         switch command {
         case .open:
             guard let r = selectedRow else { return [] }
@@ -510,6 +529,7 @@ public final class RunScreen: ScreenModel {
 
     public func status(app: AppModel) -> DocLine? {
         if let error, data == nil { return DocLine(error, .error) }
+        if data == nil, let counts { return DocLine("reading the \(Format.count(counts.totals.total)) jobs of \(directory) ...", .dim) }
         guard let d = data else { return DocLine("reading \(directory) ...", .dim) }
         var segments: [DocLine.Segment] = []
         if !marks.isEmpty { segments.append(.init("\(marks.count) marked  ", .marked)) }

@@ -55,9 +55,9 @@ public enum Renderer {
 
     /// "Running · engine 1234" for the run the stack is in.
     static func runState(_ app: AppModel, dot: String) -> String? {
-        guard let run = app.screens.compactMap({ $0 as? RunScreen }).first, let d = run.data else { return nil }
-        let c = d.status.condition
-        if d.readOnly { return c.shortText + " \(dot) read-only" }
+        guard let run = app.screens.compactMap({ $0 as? RunScreen }).first, let status = run.data?.status ?? run.counts else { return nil }
+        let c = status.condition
+        if status.kind == .pegasus { return c.shortText + " \(dot) read-only" }
         if c.engine?.alive == true { return c.shortText + (c.engine?.pid.map { " \(dot) engine \($0)" } ?? "") }
         return c.shortText
     }

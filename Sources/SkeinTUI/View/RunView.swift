@@ -57,6 +57,11 @@ enum RunView {
         let w = buffer.width
         let content = Layout.content(width: w, height: buffer.height)
         let list = Layout.runList(width: w, height: buffer.height, detail: s.showDetail)
+        if s.data == nil, let report = s.counts {
+            header(report, loadSeconds: 0, app, &buffer, p, y: content.y, width: w)
+            buffer.put(loadingLine(report), x: 3, y: list.y + 1, style: p.style(.dim), limit: list.width - 4)
+            return
+        }
         guard let d = s.data, let t = s.tree else {
             p.paragraph(s.error ?? "reading \(s.directory) ...", &buffer, Rect(x: 1, y: content.y + 1, width: w - 2, height: content.height - 1), role: s.error == nil ? .dim : .error)
             return
@@ -165,20 +170,29 @@ enum RunView {
         return prefix + fold + " "
     }
 
+    /// What the list shows while a huge run's jobs are read (its counts are already in the header).
+    static func loadingLine(_ report: StatusReport) -> String {
+        "loading \(Format.count(report.totals.total)) jobs and their DAG\u{2026} (the counts above are read; keys wait for the jobs)"
+    }
+
     static func header(_ s: RunScreen, _ d: RunData, _ app: AppModel, _ buffer: inout CellBuffer, _ p: Painter, y: Int, width w: Int) {
-        let c = d.status.condition
-        var x = buffer.put(d.status.label, x: 1, y: y, style: p.style(.header), limit: w / 3)
+        header(d.status, loadSeconds: d.loadSeconds, app, &buffer, p, y: y, width: w)
+    }
+
+    static func header(_ status: StatusReport, loadSeconds: Double, _ app: AppModel, _ buffer: inout CellBuffer, _ p: Painter, y: Int, width w: Int) {
+        let c = status.condition
+        var x = buffer.put(status.label, x: 1, y: y, style: p.style(.header), limit: w / 3)
         x = buffer.put("  " + c.text, x: x, y: y, style: p.style(p.conditionRole(c)), limit: w - x)
-        if d.readOnly { x = buffer.put("  read-only (Pegasus)", x: x, y: y, style: p.style(.dim), limit: w - x) }
+        if status.kind == .pegasus { x = buffer.put("  read-only (Pegasus)", x: x, y: y, style: p.style(.dim), limit: w - x) }
         if let started = c.started {
             let end = c.phase == .running ? app.now : (c.finished ?? app.now)
             x = buffer.put("  started \(Format.time(started, now: app.now, zone: app.timeZone)), \(Format.duration(end - started))", x: x, y: y, style: p.style(.dim), limit: w - x)
         }
-        if d.loadSeconds > 0.2 { x = buffer.put(String(format: "  (read in %.2fs)", d.loadSeconds), x: x, y: y, style: p.style(.dim), limit: w - x) }
+        if loadSeconds > 0.2 { x = buffer.put(String(format: "  (read in %.2fs)", loadSeconds), x: x, y: y, style: p.style(.dim), limit: w - x) }
         x = buffer.put("  ", x: x, y: y, style: p.style(.dim), limit: w - x)
-        buffer.putPath(d.status.directory, x: x, y: y, style: p.style(.dim), limit: w - x)
+        buffer.putPath(status.directory, x: x, y: y, style: p.style(.dim), limit: w - x)
         // Progress and counts.
-        let counts = d.status.totals
+        let counts = status.totals
         let narrow = w < 100
         let gap = narrow ? " " : "  "
         let barWidth = narrow ? 12 : min(40, max(10, w / 4))
@@ -196,7 +210,7 @@ enum RunView {
         let total = gap + "of \(Format.count(counts.total))"
         if x + TextWidth.of(total) <= w { x = buffer.put(total, x: x, y: y + 1, style: p.style(.dim), limit: w - x) }
         // Why submitted jobs still wait in the batch system, most common reason first.
-        if let pending = d.status.pendingReasons, !pending.isEmpty {
+        if let pending = status.pendingReasons, !pending.isEmpty {
             let reasons = pending.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
                 .map { "\(Format.count($0.value)) \($0.key)" }.joined(separator: ", ")
             buffer.put(gap + "pending in Slurm: " + reasons, x: x, y: y + 1, style: p.style(.held), limit: w - x)
