@@ -54,7 +54,10 @@ say "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 # <= 3 s each on the large run). analyze exits 2 on a run with failed jobs.
 for report in status statistics analyze; do
     for size in 100000 "$JOBS" "$JOBS"; do
-        /usr/bin/time -f "skein $report on $size jobs: %e s wall, %U+%S s CPU, %M KiB" "$SKEIN_BIN" "$report" "$RUNS/jobs-$size" > /dev/null || true
+        # The report's own stderr (analyze's one-line summary) is dropped; time's line is kept.
+        /usr/bin/time -q -o "$TMP/report.time" -f "skein $report on $size jobs: %e s wall, %U+%S s CPU, %M KiB" \
+            "$SKEIN_BIN" "$report" "$RUNS/jobs-$size" > /dev/null 2>&1 || true
+        say "$(cat "$TMP/report.time")"
     done
 done
 say "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -47,6 +47,7 @@ struct StatisticsTables {
         var wfPosition: [Int: Int] = [:]
         for (i, id) in ids.enumerated() { wfPosition[id] = i }
         let list = ids.map(String.init).joined(separator: ", ")
+        let taskTotals = TaskTotalsReading(path: db.path, workflows: ids, positions: wfPosition)
         var jobIndex = IDIndex(expected: 1024)
         // A database of one workflow reads its jobs from the type_desc index alone (half the
         // pages of the job table).
@@ -91,10 +92,7 @@ struct StatisticsTables {
                                             duration: r.double(4) ?? 0, task: task, transformation: lastTransformation,
                                             maxrss: r.double(7), avgCPU: r.double(8)))
         }
-        try db.each("""
-            SELECT t.wf_id, count(*) FROM task t JOIN job j ON t.job_id = j.job_id
-            WHERE t.wf_id IN (\(list)) AND t.type_desc NOT IN ('dax', 'dag') GROUP BY t.wf_id
-            """) { r in t.taskTotals[wfPosition[r.int(0) ?? 0] ?? -1] = r.int(1) ?? 0 }
+        t.taskTotals = try taskTotals.wait()
         return t
     }
 
