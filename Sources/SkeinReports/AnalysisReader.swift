@@ -63,16 +63,9 @@ public enum AnalysisReader {
         }
         let total = Int(try db.db.scalar("SELECT count(*) FROM job WHERE wf_id = ?", [wf.id]).int ?? 0)
         // Each job's last attempt (highest job_submit_seq) decides it.
-        var succeeded = 0
-        var failedInstances: [Int] = []
-        try db.each("""
-            SELECT ji.job_instance_id, ji.exitcode FROM job_instance ji JOIN job j ON j.job_id = ji.job_id
-            WHERE j.wf_id = ? AND ji.job_submit_seq = (SELECT max(x.job_submit_seq) FROM job_instance x WHERE x.job_id = ji.job_id)
-            ORDER BY ji.job_submit_seq
-            """, [wf.id]) { r in
-            guard let code = r.int(1) else { return }
-            if code == 0 { succeeded += 1 } else { failedInstances.append(r.int(0) ?? 0) }
-        }
+        let attempts = try LastAttempts.read(db, workflow: wf.id)
+        let succeeded = attempts.succeeded
+        let failedInstances = attempts.failed
         var heldJobs: [HeldJob] = []
         try db.each("""
             SELECT DISTINCT js.job_instance_id, j.exec_job_id, js.reason FROM jobstate js
@@ -83,14 +76,7 @@ public enum AnalysisReader {
             heldJobs.append(HeldJob(job: r.string(1), instanceID: r.int(0) ?? 0, reason: r.text(2)))
         }
         // Failing: the latest failed attempt of jobs that have an attempt running.
-        var failingInstances: [Int] = []
-        try db.each("""
-            SELECT ji.job_instance_id FROM job_instance ji JOIN job j ON j.job_id = ji.job_id
-            WHERE j.wf_id = ? AND ji.exitcode IS NOT NULL AND ji.exitcode != 0
-              AND ji.job_submit_seq = (SELECT max(x.job_submit_seq) FROM job_instance x WHERE x.job_id = ji.job_id AND x.exitcode IS NOT NULL AND x.exitcode != 0)
-              AND EXISTS (SELECT 1 FROM job_instance o WHERE o.job_id = ji.job_id AND o.exitcode IS NULL)
-            ORDER BY ji.job_submit_seq
-            """, [wf.id]) { r in failingInstances.append(r.int(0) ?? 0) }
+        let failingInstances = attempts.failing
         let details = try DetailReader(db: db, workflow: wf, all: all, location: location, tail: tail)
         let failed = failedInstances.count
         var report = AnalysisReport(

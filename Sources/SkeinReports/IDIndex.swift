@@ -11,8 +11,17 @@ struct IDIndex {
     mutating func set(_ id: Int, _ position: Int) {
         if useDense {
             if dense.isEmpty { base = id }
-            let k = id - base
-            if k >= 0 && k < max(4 * (position + 16), 1 << 16) {
+            var k = id - base
+            let limit = max(4 * (position + 16), 1 << 16)
+            if k < 0 && dense.count - k < limit {
+                // Ids below the first one (an index read out of id order): grow downwards,
+                // by at least the current size so that repeated steps down stay linear.
+                let grow = min(max(-k, dense.count), limit - dense.count)
+                dense.insert(contentsOf: repeatElement(-1, count: grow), at: 0)
+                base -= grow
+                k += grow
+            }
+            if k >= 0 && k < limit {
                 if k >= dense.count { dense.append(contentsOf: repeatElement(-1, count: k - dense.count + 1)) }
                 dense[k] = Int32(position)
                 return

@@ -47,7 +47,7 @@ public enum StatisticsReader {
             database: path, condition: condition, summary: summary, workflowWallTime: Self.wallTime(states),
             cumulativeJobWallTime: cumulative, cumulativeJobWallTimeSubmitSide: submitSide, badputWallTime: badput,
             badputWallTimeSubmitSide: badputSubmit, integrity: try q.integrity(ids), integrityErrors: try q.integrityErrors(ids),
-            integrityFailures: try q.integrityFailures(ids), workflows: workflows, transformations: transformations, jobs: jobs,
+            integrityFailures: try tables.integrityFailures(db), workflows: workflows, transformations: transformations, jobs: jobs,
             notes: location.notes + (location.kind == .pegasus && !FileManager.default.fileExists(atPath: location.directory + "/monitord.done")
                 ? ["no monitord.done: pegasus-monitord may not have loaded every event of this run"] : []))
     }
@@ -85,16 +85,6 @@ public enum StatisticsReader {
 
         func integrityErrors(_ ids: [Int]) throws -> Int {
             try int("SELECT coalesce(sum(count), 0) FROM tag WHERE name = 'int.error' AND wf_id IN (\(list(ids)))")
-        }
-
-        /// Failed jobs whose last attempt had integrity errors.
-        func integrityFailures(_ ids: [Int]) throws -> Int {
-            try int("""
-                SELECT count(*) FROM job_instance ji JOIN job j ON j.job_id = ji.job_id
-                WHERE j.wf_id IN (\(list(ids))) AND ji.exitcode != 0
-                  AND ji.job_submit_seq = (SELECT max(x.job_submit_seq) FROM job_instance x WHERE x.job_id = ji.job_id)
-                  AND EXISTS (SELECT 1 FROM tag t WHERE t.job_instance_id = ji.job_instance_id AND t.name = 'int.error' AND t.count > 0)
-                """)
         }
 
         /// jobs.txt: one row per attempt in submission order. The jobstate and invocation

@@ -19,6 +19,8 @@ struct StatisticsTables {
     var instLocal: [Double?] = []
     var instMult: [Double] = []
     var instHasSubwf: [Bool] = []
+    /// job_instance_id to position in the attempt arrays.
+    var instIndex = IDIndex(expected: 1024)
     // Invocations.
     struct Invocation {
         var instance: Int
@@ -26,12 +28,17 @@ struct StatisticsTables {
         var seq: Int
         var exit: Int
         var duration: Double
-        var task: String?
+        /// The (job's workflow, abs_task_id) pair as a number (`taskKeys`), -1 without a task id.
+        var task: Int32
         var transformation: String
         var maxrss: Double?
         var avgCPU: Double?
     }
     var invocations: [Invocation] = []
+    /// Distinct (workflow position, abs_task_id) pairs numbered 0..<count: the task counts
+    /// take distinct pairs, and a flag per number is cheaper than a set of a million strings.
+    var taskKeys: [[String: Int32]] = []
+    var taskKeyCount = 0
     /// Non-sub-workflow tasks per workflow position (task table joined to its job).
     var taskTotals: [Int: Int] = [:]
 
@@ -40,21 +47,25 @@ struct StatisticsTables {
         var wfPosition: [Int: Int] = [:]
         for (i, id) in ids.enumerated() { wfPosition[id] = i }
         let list = ids.map(String.init).joined(separator: ", ")
+        let taskTotals = TaskTotalsReading(path: db.path, workflows: ids, positions: wfPosition)
         var jobIndex = IDIndex(expected: 1024)
-        try db.each("SELECT job_id, wf_id, type_desc IN ('dax', 'dag') FROM job WHERE wf_id IN (\(list))") { r in
+        // A database of one workflow reads its jobs from the type_desc index alone (half the
+        // pages of the job table).
+        let single = try ids.count == 1 && Int(db.db.scalar("SELECT count(*) FROM workflow").int ?? 0) == 1
+        try db.each(single ? "SELECT job_id, 0, type_desc IN ('dax', 'dag') FROM job"
+                           : "SELECT job_id, wf_id, type_desc IN ('dax', 'dag') FROM job WHERE wf_id IN (\(list))") { r in
             jobIndex.set(r.int(0) ?? 0, t.jobWF.count)
-            t.jobWF.append(wfPosition[r.int(1) ?? 0] ?? 0)
+            t.jobWF.append(single ? 0 : wfPosition[r.int(1) ?? 0] ?? 0)
             t.jobIsSub.append(r.int(2) == 1)
         }
         let n = t.jobWF.count
         t.jobLastSeq = Array(repeating: Int.min, count: n)
         t.jobLastInstance = Array(repeating: -1, count: n)
         t.jobAttempts = Array(repeating: 0, count: n)
-        var instIndex = IDIndex(expected: 1024)
         try db.each("SELECT job_instance_id, job_id, job_submit_seq, exitcode, local_duration, multiplier_factor, subwf_id IS NOT NULL FROM job_instance") { r in
             guard let j = jobIndex.get(r.int(1) ?? -1) else { return }
             let k = t.instJob.count
-            instIndex.set(r.int(0) ?? 0, k)
+            t.instIndex.set(r.int(0) ?? 0, k)
             t.instJob.append(j)
             t.instExit.append(r.int(3))
             t.instLocal.append(r.double(4))
@@ -64,24 +75,59 @@ struct StatisticsTables {
             let seq = r.int(2) ?? 0
             if seq >= t.jobLastSeq[j] { t.jobLastSeq[j] = seq; t.jobLastInstance[j] = k }
         }
+        t.taskKeys = Array(repeating: [:], count: max(ids.count, 1))
+        if ids.count == 1 { t.taskKeys[0].reserveCapacity(n) }
+        // One workflow: a scan in table order, the order of the wf_id index it would read.
         var lastTransformation = ""
         try db.each("""
             SELECT job_instance_id, wf_id, task_submit_seq, exitcode, remote_duration, abs_task_id, transformation, maxrss, avg_cpu
-            FROM invocation WHERE wf_id IN (\(list))
+            FROM invocation\(single ? "" : " WHERE wf_id IN (\(list))")
             """) { r in
-            guard let k = instIndex.get(r.int(0) ?? -1) else { return }
+            guard let k = t.instIndex.get(r.int(0) ?? -1) else { return }
             // Transformations repeat: share one string per run of equal names.
             let tr = r.string(6)
             if tr != lastTransformation { lastTransformation = tr }
-            t.invocations.append(Invocation(instance: k, wf: wfPosition[r.int(1) ?? 0] ?? -1, seq: r.int(2) ?? 0, exit: r.int(3) ?? 0,
-                                            duration: r.double(4) ?? 0, task: r.text(5), transformation: lastTransformation,
+            let task = t.taskKey(r.text(5), workflow: t.jobWF[t.instJob[k]])
+            t.invocations.append(Invocation(instance: k, wf: single ? 0 : wfPosition[r.int(1) ?? 0] ?? -1, seq: r.int(2) ?? 0, exit: r.int(3) ?? 0,
+                                            duration: r.double(4) ?? 0, task: task, transformation: lastTransformation,
                                             maxrss: r.double(7), avgCPU: r.double(8)))
         }
-        try db.each("""
-            SELECT t.wf_id, count(*) FROM task t JOIN job j ON t.job_id = j.job_id
-            WHERE t.wf_id IN (\(list)) AND t.type_desc NOT IN ('dax', 'dag') GROUP BY t.wf_id
-            """) { r in t.taskTotals[wfPosition[r.int(0) ?? 0] ?? -1] = r.int(1) ?? 0 }
+        t.taskTotals = try taskTotals.wait()
         return t
+    }
+
+    /// Failed jobs whose last attempt had integrity errors: the attempts tagged `int.error`
+    /// (a small table) checked against the attempts read here, not a correlated query per attempt.
+    func integrityFailures(_ db: ReportDatabase) throws -> Int {
+        var failures = 0
+        try db.each("SELECT DISTINCT job_instance_id FROM tag WHERE name = 'int.error' AND count > 0") { r in
+            guard let k = instIndex.get(r.int(0) ?? -1), jobLastInstance[instJob[k]] == k, let code = instExit[k], code != 0 else { return }
+            failures += 1
+        }
+        return failures
+    }
+
+    mutating func taskKey(_ task: String?, workflow: Int) -> Int32 {
+        guard let task, workflow >= 0, workflow < taskKeys.count else { return -1 }
+        // One hash lookup: the slot is found (or added as -1) once and filled in place.
+        let next = Int32(taskKeyCount)
+        let key = Self.fill(&taskKeys[workflow][task, default: -1], next)
+        if key == next { taskKeyCount += 1 }
+        return key
+    }
+
+    private static func fill(_ slot: inout Int32, _ value: Int32) -> Int32 {
+        if slot < 0 { slot = value }
+        return slot
+    }
+
+    /// Workflow positions as flags: a set lookup per row would hash each time.
+    struct Flags { var flags: [Bool]; func has(_ w: Int) -> Bool { w >= 0 && w < flags.count && flags[w] } }
+
+    func flags(_ wfs: Set<Int>) -> Flags {
+        var flags = [Bool](repeating: false, count: taskKeys.count)
+        for w in wfs where w >= 0 && w < flags.count { flags[w] = true }
+        return Flags(flags: flags)
     }
 
     func summary(_ wfs: Set<Int>) throws -> [SummaryRow] {
@@ -94,8 +140,9 @@ struct StatisticsTables {
     }
 
     func jobs(_ wfs: Set<Int>, sub: Bool) -> SummaryRow {
+        let inWFs = flags(wfs)
         var total = 0, succeeded = 0, failed = 0, attempts = 0, ran = 0
-        for j in jobWF.indices where jobIsSub[j] == sub && wfs.contains(jobWF[j]) {
+        for j in jobWF.indices where jobIsSub[j] == sub && inWFs.has(jobWF[j]) {
             total += 1
             attempts += jobAttempts[j]
             if jobAttempts[j] > 0 { ran += 1 }
@@ -106,31 +153,33 @@ struct StatisticsTables {
     }
 
     func tasks(_ wfs: Set<Int>) -> SummaryRow {
-        // Distinct (workflow, abs_task_id) pairs: one set of task ids per workflow.
-        var succeeded: [Int: Set<String>] = [:], failed: [Int: Set<String>] = [:], seen: [Int: Set<String>] = [:]
+        let inWFs = flags(wfs)
+        // Distinct (workflow, abs_task_id) pairs: one flag per pair.
+        var succeeded = [Bool](repeating: false, count: taskKeyCount), failed = succeeded, seen = succeeded
         var rows = 0
-        for inv in invocations {
-            guard let task = inv.task else { continue }
+        for inv in invocations where inv.task >= 0 {
+            let task = Int(inv.task)
             let j = instJob[inv.instance]
             let w = jobWF[j]
-            guard !jobIsSub[j], wfs.contains(w) else { continue }
+            guard !jobIsSub[j], inWFs.has(w) else { continue }
             if inv.wf == w {
                 rows += 1
-                seen[w, default: []].insert(task)
+                seen[task] = true
             }
             if jobLastInstance[j] == inv.instance {
-                if inv.exit == 0 { succeeded[w, default: []].insert(task) } else { failed[w, default: []].insert(task) }
+                if inv.exit == 0 { succeeded[task] = true } else { failed[task] = true }
             }
         }
-        func total(_ sets: [Int: Set<String>]) -> Int { sets.values.reduce(0) { $0 + $1.count } }
+        func total(_ flags: [Bool]) -> Int { flags.reduce(0) { $1 ? $0 + 1 : $0 } }
         let planned = wfs.reduce(0) { $0 + (taskTotals[$1] ?? 0) }
         return row("Tasks", succeeded: total(succeeded), failed: total(failed), total: planned, retries: rows - total(seen))
     }
 
     /// Kickstart time of tasks (total, goodput, badput), all attempts.
     func cumulativeJobWallTime(_ wfs: Set<Int>) -> (Double?, Double?, Double?) {
+        let inWFs = flags(wfs)
         var total = 0.0, good = 0.0, bad = 0.0, any = false
-        for inv in invocations where inv.seq >= 0 && wfs.contains(inv.wf) && inv.transformation != "condor::dagman" {
+        for inv in invocations where inv.seq >= 0 && inWFs.has(inv.wf) && inv.transformation != "condor::dagman" {
             let d = inv.duration * instMult[inv.instance]
             any = true
             total += d
@@ -141,10 +190,11 @@ struct StatisticsTables {
 
     /// Submit-side time of attempts (total, goodput, badput).
     func submitSideJobWallTime(_ wfs: Set<Int>) -> (Double?, Double?, Double?) {
+        let inWFs = flags(wfs)
         var total = 0.0, good = 0.0, bad = 0.0, any = false
         for k in instJob.indices {
             let j = instJob[k]
-            guard wfs.contains(jobWF[j]), !jobIsSub[j] || !instHasSubwf[k] else { continue }
+            guard inWFs.has(jobWF[j]), !jobIsSub[j] || !instHasSubwf[k] else { continue }
             guard let local = instLocal[k] else { continue }
             let d = local * instMult[k]
             any = true
@@ -155,11 +205,12 @@ struct StatisticsTables {
     }
 
     func transformations(_ wfs: Set<Int>) -> [TransformationRow] {
+        let inWFs = flags(wfs)
         struct Acc { var count = 0; var min = Double.infinity; var max = -Double.infinity; var sum = 0.0
             var rssN = 0; var rssMin = Double.infinity; var rssMax = -Double.infinity; var rssSum = 0.0
             var cpuN = 0; var cpuMin = Double.infinity; var cpuMax = -Double.infinity; var cpuSum = 0.0 }
         var groups: [String: [Acc]] = [:]
-        for inv in invocations where wfs.contains(inv.wf) {
+        for inv in invocations where inWFs.has(inv.wf) {
             let d = inv.duration * instMult[inv.instance]
             var accs = groups[inv.transformation] ?? [Acc(), Acc()]
             let k = inv.exit == 0 ? 1 : 0
