@@ -327,7 +327,7 @@ public final class SlurmExecutor: JobExecutor, @unchecked Sendable {
     private func finish(_ id: String, _ end: AttemptEnd) {
         guard let entry = submitted.removeValue(forKey: id) else { return }
         records.forget(id)
-        if entry.launch.planned.sandbox != nil { unlink(SlurmBatchScript.takenBackMarker(of: entry.launch.recordFile)) }
+        if entry.launch.planned.sandbox != nil, SlurmBatchScript.takesBack(entry.launch.planned) { unlink(SlurmBatchScript.takenBackMarker(of: entry.launch.recordFile)) }
         if slurmID[entry.launch.job] == id { slurmID[entry.launch.job] = nil }
         entry.ended(end)
         submitSome()
