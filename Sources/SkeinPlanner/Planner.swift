@@ -27,6 +27,7 @@ public struct Planner {
     /// Runs every pass; throws with every job's problem when the workflow cannot be planned.
     public func executableWorkflow(runDirectory: String, wfUUID: String = UUID().uuidString.lowercased(), now: Double = Date().timeIntervalSince1970) throws -> ExecutableWorkflow {
         guard let workflow = loaded.workflow else { throw PlanError(messages: ["the workflow could not be read"]) }
+        var timings = PlanTimings()
         let properties = (options.properties ?? loaded.properties).withModeDefaults()
         let refused = Self.unsupportedSites(options.sitesToRun, loaded.sites)
         if !refused.isEmpty { throw PlanError(messages: refused) }
@@ -45,8 +46,10 @@ public struct Planner {
             if let problem = found.problem { executable.problems.append(problem) }
         }
         let context = PlanningContext(loaded, workflow, options: withProperties)
+        timings.step("catalogs and graph")
         for pass in passes {
             pass.run(&executable, context)
+            timings.step(pass.name)
         }
         if !executable.problems.isEmpty { throw PlanError(messages: executable.problems) }
         return executable
@@ -56,8 +59,11 @@ public struct Planner {
     /// stageable executables copied into it. The caller writes the plan file.
     public func plan(runDirectory: String, wfUUID: String = UUID().uuidString.lowercased(), now: Double = Date().timeIntervalSince1970) throws -> ExecutablePlan {
         let workflow = try executableWorkflow(runDirectory: runDirectory, wfUUID: wfUUID, now: now)
+        var timings = PlanTimings()
         try PlanWriter.stageExecutables(workflow)
-        return workflow.plan()
+        let plan = workflow.plan()
+        timings.step("executable plan")
+        return plan
     }
 
     /// `--sites-to-run` naming a site Skein cannot drive is an error, not a silent local run.

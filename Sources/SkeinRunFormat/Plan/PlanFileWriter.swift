@@ -2,40 +2,45 @@ import Foundation
 
 /// Writes `plan.json` a slice of jobs at a time, the mirror of `PlanReader`. Encoding a
 /// million-job plan as one value builds the encoder's tree of the whole plan and then the
-/// whole text in memory (gigabytes); encoding the plan without its jobs and then 1,000 jobs
-/// at a time into the file keeps the planner's memory to the plan itself. The bytes are the
-/// same as one `JSONEncoder` pass with sorted keys gives.
+/// whole text in memory (gigabytes); the plan without its jobs is encoded by `JSONEncoder`,
+/// then each job by `PlanJobEncoder` into a 4 MiB buffer written as it fills, so the
+/// planner's memory stays the plan itself. The bytes are the same as one `JSONEncoder` pass
+/// with sorted keys gives.
 enum PlanFileWriter {
-    static let slice = 1_000
+    static let bufferSize = 4 << 20
 
     static func write(_ plan: ExecutablePlan, to path: String) throws {
+        try write(plan, jobCount: plan.jobs.count, to: path) { plan.jobs[$0] }
+    }
+
+    /// Writes `header` (its `jobs` are not read) with `jobCount` jobs, asked for one at a
+    /// time in order: a caller may make each job as it is written.
+    static func write(_ header: ExecutablePlan, jobCount: Int, to path: String, job: (Int) throws -> ExecutableJob) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        var header = plan
-        header.jobs = []
-        let headerData = try encoder.encode(header)
+        var empty = header
+        empty.jobs = []
+        let headerData = try encoder.encode(empty)
         guard let jobs = headerData.withUnsafeBytes({ PlanReader.jobsArrayRange($0.bindMemory(to: UInt8.self)) }) else {
-            try PrivateFile.write(encoder.encode(plan), to: path)
-            return
+            throw RunFormatError("cannot write \(path): the plan has no jobs array")
         }
         let fd = try PrivateFile.create(path)
         defer { close(fd) }
-        var buffer = Data(headerData[headerData.startIndex..<(headerData.startIndex + jobs.lowerBound)])
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(bufferSize + (64 << 10))
+        buffer.append(contentsOf: headerData[headerData.startIndex..<(headerData.startIndex + jobs.lowerBound)])
         buffer.append(UInt8(ascii: "["))
-        var lower = 0
-        while lower < plan.jobs.count {
-            let upper = min(lower + slice, plan.jobs.count)
-            let array = try encoder.encode(Array(plan.jobs[lower..<upper]))  // `[{...},{...}]`
-            if lower > 0 { buffer.append(UInt8(ascii: ",")) }
-            buffer.append(array[(array.startIndex + 1)..<(array.endIndex - 1)])
-            if buffer.count >= 4 << 20 {
-                try PrivateFile.write(buffer, to: fd, path: path)
+        var jobEncoder = PlanJobEncoder()
+        for index in 0..<jobCount {
+            if index > 0 { buffer.append(UInt8(ascii: ",")) }
+            try jobEncoder.append(job(index), to: &buffer)
+            if buffer.count >= bufferSize {
+                try PrivateFile.write(Data(buffer), to: fd, path: path)
                 buffer.removeAll(keepingCapacity: true)
             }
-            lower = upper
         }
         buffer.append(UInt8(ascii: "]"))
-        buffer.append(headerData[(headerData.startIndex + jobs.upperBound)...])
-        try PrivateFile.write(buffer, to: fd, path: path)
+        buffer.append(contentsOf: headerData[(headerData.startIndex + jobs.upperBound)...])
+        try PrivateFile.write(Data(buffer), to: fd, path: path)
     }
 }

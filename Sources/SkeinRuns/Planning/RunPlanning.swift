@@ -27,8 +27,10 @@ public enum RunPlanning {
         var madeScratch: [String] = []
         do {
             let plan = try Planner(loaded, options: options).plan(runDirectory: runDirectory.path, now: now)
+            var timings = PlanTimings()
             try makeScratch(plan, made: &madeScratch)
             try runDirectory.write(plan)
+            timings.step("write plan.json")
             let propertiesName = try PropertiesCopy.write(from: loaded.propertiesFile, runDirectory: plan.runDirectory, wfUUID: plan.wfUUID)
             try SubmitFiles.write(for: plan, propertiesFile: propertiesName, plannerExecutable: plannerExecutable, plannerVersion: plannerVersion)
             try EngineSettings.store(settings, runDirectory: plan.runDirectory, command: "plan")
