@@ -18,7 +18,12 @@ struct DirectoriesPass: PlannerPass {
     static let executor = "directories"
 
     func run(_ workflow: inout ExecutableWorkflow, _ context: PlanningContext) {
-        let computeSites = workflow.jobs.filter { $0.job.kind.isCompute }.map(\.job.site)
+        // Each site of a compute job once, in job order (not a copy of every job).
+        var computeSites: [String] = []
+        var seenSites = Set<String>()
+        for planned in workflow.jobs where planned.job.kind.isCompute && seenSites.insert(planned.job.site).inserted {
+            computeSites.append(planned.job.site)
+        }
         // The sites used, the first site to run first; that site alone when no job runs.
         let used = computeSites.isEmpty || computeSites.contains(context.primarySite) ? [context.primarySite] + computeSites : computeSites
         let layout = StagingLayout(sites: used, context)

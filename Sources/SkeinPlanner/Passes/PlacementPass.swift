@@ -7,7 +7,13 @@ struct PlacementPass: PlannerPass {
     let name = "placement"
 
     func run(_ workflow: inout ExecutableWorkflow, _ context: PlanningContext) {
-        workflow.jobs.reserveCapacity(workflow.jobs.count + context.workflow.jobs.count)
+        // Room for the jobs later passes add (create_dir, staging, cleanup: about one per
+        // five compute jobs at most), so inserting them never copies every job to a larger
+        // array while the old one is alive.
+        let jobs = context.workflow.jobs.count
+        workflow.jobs.reserveCapacity(workflow.jobs.count + jobs + jobs / 4 + 64)
+        // Jobs asking for the same transformation on the same sites share one Placement.
+        var placements: [PlacementKey: Placement?] = [:]
         for (index, job) in context.workflow.jobs.enumerated() where workflow.pruned[index] == nil {
             guard job.kind == .job else {
                 switch SubWorkflowJobs.job(for: job, index: index, context) {
@@ -16,7 +22,15 @@ struct PlacementPass: PlannerPass {
                 }
                 continue
             }
-            guard let placement = place(job, context) else {
+            let key = PlacementKey(wanted: wantedSite(job), transformation: job.transformation)
+            let found: Placement?
+            if let known = placements[key] {
+                found = known
+            } else {
+                found = place(job, context)
+                placements[key] = found
+            }
+            guard let placement = found else {
                 workflow.problems.append(problem(job, context))
                 continue
             }
@@ -32,8 +46,18 @@ struct PlacementPass: PlannerPass {
         }
     }
 
+    /// What placement depends on besides the options: the site a job asks for, the transformation.
+    private struct PlacementKey: Hashable {
+        var wanted: String?
+        var transformation: TransformationReference
+    }
+
+    private func wantedSite(_ job: Job) -> String? {
+        job.profiles.value("selector", "execution.site") ?? job.profiles.value("hints", "execution.site")
+    }
+
     func place(_ job: Job, _ context: PlanningContext) -> Placement? {
-        let wanted = job.profiles.value("selector", "execution.site") ?? job.profiles.value("hints", "execution.site")
+        let wanted = wantedSite(job)
         let sites = wanted.map { [$0] } ?? context.options.sitesToRun
         let candidates = context.transformations.candidates(job.transformation)
         for site in sites {

@@ -11,6 +11,12 @@ struct ProfilesPass: PlannerPass {
     func run(_ workflow: inout ExecutableWorkflow, _ context: PlanningContext) {
         let workflowRetries = context.workflow.profiles.value("dagman", "RETRY").flatMap { Int($0) }
         let propertyProfiles = Self.profiles(fromProperties: context.options.properties?.values ?? [:])
+        // Most jobs end with equal maps (the same site and transformation profiles): they
+        // share one copy instead of a dictionary each.
+        var maps = Set<[String: String]>()
+        func shared(_ map: [String: String]) -> [String: String] {
+            map.isEmpty ? map : maps.insert(map).memberAfterInsert
+        }
         for i in workflow.jobs.indices {
             guard let placement = workflow.jobs[i].placement, let abstract = workflow.jobs[i].abstractIndex else { continue }
             let job = context.workflow.jobs[abstract]
@@ -22,7 +28,7 @@ struct ProfilesPass: PlannerPass {
             let abort = Self.abortRule(profiles["dagman.ABORT-DAG-ON"])
 
             var planned = workflow.jobs[i].job
-            planned.environment = profiles.environment
+            planned.environment = shared(profiles.environment)
             planned.executor = site.map(Self.executor(for:)) ?? "local"
             planned.retries = profiles["dagman.RETRY"].flatMap { Int($0) } ?? workflowRetries ?? context.options.defaultRetries
             planned.maxWalltime = profiles["pegasus.maxwalltime"].flatMap { Double($0) }.map { $0 * 60 }
@@ -33,7 +39,7 @@ struct ProfilesPass: PlannerPass {
             planned.successMessage = profiles["pegasus.exitcode.successmsg"]
             planned.failureMessage = profiles["pegasus.exitcode.failuremsg"]
             planned.hooks = job.hooks.shell.map { PlannedHook(on: $0.on.rawValue, command: $0.command) }
-            planned.profiles = profiles.values
+            planned.profiles = shared(profiles.values)
             workflow.jobs[i].job = planned
         }
     }
