@@ -51,88 +51,133 @@ struct CleanupPass: PlannerPass {
         return sites
     }
 
-    /// A file in one scratch folder.
+    /// A file in one folder, the folder by its number in `CleanupFiles.folders`: hashing a
+    /// scratch path of 70 bytes for each of millions of file uses was most of this pass.
     private struct Placed: Hashable {
-        var folder: String
+        var folder: Int
         var lfn: String
+    }
+
+    /// What the pass knows of one file in one folder.
+    private struct FileState {
+        var file: Placed
+        /// The jobs that make, read, fetch, move or stage it out, in plan order.
+        var users: [String] = []
+        var lastLevel: Int?
+        /// The run puts it in a scratch folder (an output, a fetched or moved input, a linked replica).
+        var placed = false
+        var fetched = false
+        var readByWorkflowJobs = false
+        var stagedOut = false
+    }
+
+    /// Every file with its state, and the folders by number.
+    private struct CleanupFiles {
+        var folders: [String] = []
+        var folderNumbers: [String: Int] = [:]
+        var index: [Placed: Int] = [:]
+        var states: [FileState] = []
+        /// Files in the order of their first use.
+        var order: [Int] = []
+
+        mutating func folder(_ path: String) -> Int {
+            if let n = folderNumbers[path] { return n }
+            folders.append(path)
+            folderNumbers[path] = folders.count - 1
+            return folders.count - 1
+        }
+
+        mutating func state(_ file: Placed) -> Int {
+            if let n = index[file] { return n }
+            states.append(FileState(file: file))
+            index[file] = states.count - 1
+            return states.count - 1
+        }
+
+        mutating func use(_ file: Placed, by job: String, level: Int?) -> Int {
+            let n = state(file)
+            if states[n].users.isEmpty { order.append(n) }
+            states[n].users.append(job)
+            if let level { states[n].lastLevel = max(states[n].lastLevel ?? 0, level) }
+            return n
+        }
     }
 
     private func inPlace(_ workflow: inout ExecutableWorkflow, _ context: PlanningContext) {
         guard let levels = context.graph.levels() else { return }
-        let siteOfFolder = Dictionary(sitesInOrder(workflow).map { ($0.folder, $0.site) }, uniquingKeysWith: { first, _ in first })
-        let folders = Set(siteOfFolder.keys)
-        // Who touches each file in each folder: compute jobs by their uses, transfer jobs by
-        // what they move out of or into a scratch folder.
-        var users: [Placed: [String]] = [:]
-        var lastLevel: [Placed: Int] = [:]
-        var order: [Placed] = []
-        var stagedOut = Set<Placed>()
+        var files = CleanupFiles()
+        // The scratch folders, each with its site (the first site's first).
+        var siteOfFolder: [Int: String] = [:]
+        for (site, folder) in sitesInOrder(workflow) {
+            let n = files.folder(folder)
+            if siteOfFolder[n] == nil { siteOfFolder[n] = site }
+        }
         var keep = Set<String>()
-        // Only what the run puts in a scratch folder: outputs, fetched and moved inputs, linked replicas.
-        var placed = Set<Placed>()
-        // A fetched file is the workflow's only when a job of it reads it: a container image
-        // staged in is removed by its own clean-up job, after its last container job.
-        var fetched = Set<Placed>()
-        var readByWorkflowJobs = Set<Placed>()
-        func use(_ file: Placed, by job: String, level: Int?) {
-            if users[file] == nil { order.append(file) }
-            users[file, default: []].append(job)
-            if let level { lastLevel[file] = max(lastLevel[file] ?? 0, level) }
-        }
-        func split(_ path: String) -> Placed? {
+        // A file moved by a transfer job, when it is in a scratch folder.
+        func split(_ path: String, _ files: inout CleanupFiles) -> Placed? {
             let folder = (path as NSString).deletingLastPathComponent
-            guard folders.contains(folder) else { return nil }
-            return Placed(folder: folder, lfn: (path as NSString).lastPathComponent)
+            guard let n = files.folderNumbers[folder], siteOfFolder[n] != nil else { return nil }
+            return Placed(folder: n, lfn: (path as NSString).lastPathComponent)
         }
+        // Who touches each file in each folder: compute jobs by their uses, transfer jobs by
+        // what they move out of or into a scratch folder. Only what the run puts in a scratch
+        // folder is removed: outputs, fetched and moved inputs, linked replicas; a fetched
+        // file is the workflow's only when a job of it reads it (a container image staged in
+        // is removed by its own clean-up job, after its last container job).
         for planned in workflow.jobs {
-            let folder = planned.job.workingDirectory
             if let abstract = planned.abstractIndex {
+                let folder = files.folder(planned.job.workingDirectory)
                 let job = context.workflow.jobs[abstract]
-                if planned.job.sandbox == nil { placed.formUnion(planned.job.inputLinks.map { Placed(folder: folder, lfn: $0.lfn) }) }
-                placed.formUnion(planned.job.outputs.map { Placed(folder: folder, lfn: $0) })
+                if planned.job.sandbox == nil {
+                    for link in planned.job.inputLinks { files.states[files.state(Placed(folder: folder, lfn: link.lfn))].placed = true }
+                }
+                for output in planned.job.outputs { files.states[files.state(Placed(folder: folder, lfn: output))].placed = true }
                 var lfns = job.uses.map(\.lfn)
                 for name in [job.stdin, job.stdout, job.stderr].compactMap({ $0 }) where !lfns.contains(name) { lfns.append(name) }
                 for lfn in lfns {
-                    use(Placed(folder: folder, lfn: lfn), by: planned.job.id, level: levels[abstract])
-                    readByWorkflowJobs.insert(Placed(folder: folder, lfn: lfn))
+                    let n = files.use(Placed(folder: folder, lfn: lfn), by: planned.job.id, level: levels[abstract])
+                    files.states[n].readByWorkflowJobs = true
                 }
                 for use in job.uses where use.type.isOutput && use.stageOut == true { keep.insert(use.lfn) }
             } else {
                 for transfer in planned.job.transfers {
-                    if let from = split(transfer.source) { use(from, by: planned.job.id, level: nil) }
-                    if let to = split(transfer.destination) {
-                        use(to, by: planned.job.id, level: nil)
-                        if planned.job.kind == .stageIn { fetched.insert(to) } else { placed.insert(to) }
+                    let from = split(transfer.source, &files)
+                    if let from { _ = files.use(from, by: planned.job.id, level: nil) }
+                    if let to = split(transfer.destination, &files) {
+                        let n = files.use(to, by: planned.job.id, level: nil)
+                        if planned.job.kind == .stageIn { files.states[n].fetched = true } else { files.states[n].placed = true }
                     }
-                    if planned.job.kind == .stageOut, let from = split(transfer.source) { stagedOut.insert(from) }
+                    if planned.job.kind == .stageOut, let from { files.states[files.state(from)].stagedOut = true }
                 }
             }
         }
         // Results not staged out stay in scratch: they are all the run leaves behind.
-        placed.formUnion(fetched.intersection(readByWorkflowJobs))
-        let removable = order.filter { placed.contains($0) && (!keep.contains($0.lfn) || stagedOut.contains($0)) }
+        let removable = files.order.filter { n in
+            let state = files.states[n]
+            return (state.placed || (state.fetched && state.readByWorkflowJobs)) && (!keep.contains(state.file.lfn) || state.stagedOut)
+        }
         var sites: [String] = []
-        var byLevel: [String: [Int: [Placed]]] = [:]
-        for file in removable {
-            let site = siteOfFolder[file.folder] ?? "local"
+        var byLevel: [String: [Int: [Int]]] = [:]
+        for n in removable {
+            let site = siteOfFolder[files.states[n].file.folder] ?? "local"
             if byLevel[site] == nil { sites.append(site) }
-            byLevel[site, default: [:]][lastLevel[file] ?? 0, default: []].append(file)
+            byLevel[site, default: [:]][files.states[n].lastLevel ?? 0, default: []].append(n)
         }
         var jobsOnLevel: [Int: Int] = [:]
         for planned in workflow.jobs { if let a = planned.abstractIndex { jobsOnLevel[levels[a], default: 0] += 1 } }
         var taken = workflow.jobIDs
         for site in sites {
             for level in byLevel[site]!.keys.sorted() {
-                let files = byLevel[site]![level]!
-                let count = auxiliaryJobCount(files: files.count, jobsOnLevel: jobsOnLevel[level] ?? 1, perJob: Self.jobsPerCleanupJob)
-                var groups = Array(repeating: [Placed](), count: count)
-                for (n, file) in files.enumerated() { groups[n % count].append(file) }
+                let onLevel = byLevel[site]![level]!
+                let count = auxiliaryJobCount(files: onLevel.count, jobsOnLevel: jobsOnLevel[level] ?? 1, perJob: Self.jobsPerCleanupJob)
+                var groups = Array(repeating: [Int](), count: count)
+                for (n, file) in onLevel.enumerated() { groups[n % count].append(file) }
                 for (n, group) in groups.enumerated() where !group.isEmpty {
                     var parents: [String] = []
                     var seen = Set<String>()
-                    for file in group { for user in users[file] ?? [] where seen.insert(user).inserted { parents.append(user) } }
-                    let folder = group[0].folder
-                    let removals = group.map { ($0.folder as NSString).appendingPathComponent($0.lfn) }
+                    for file in group { for user in files.states[file].users where seen.insert(user).inserted { parents.append(user) } }
+                    let folder = files.folders[files.states[group[0]].file.folder]
+                    let removals = group.map { (files.folders[files.states[$0].file.folder] as NSString).appendingPathComponent(files.states[$0].file.lfn) }
                     let id = ExecutableWorkflow.unusedID("clean_up_\(site)_level_\(level)_\(n)", taken: &taken)
                     workflow.jobs.append(cleanupJob(id: id, site: site, removals: removals, parents: parents, folder: folder, context))
                 }
