@@ -61,6 +61,11 @@ enum Planning {
     /// Validates (printing the diagnostics), then plans into a new run directory with the
     /// given engine settings stored beside the plan. Exits 2 on invalid input.
     static func plan(_ sources: WorkflowSources, _ options: PlanningOptions, engine: EngineSettingsOptions) throws -> ExecutablePlan {
+        try planRun(sources, options, engine: engine, keepJobs: true).plan
+    }
+
+    /// As `plan`; the plan's jobs stay in memory only with `keepJobs` (`skein plan` prints their count).
+    static func planRun(_ sources: WorkflowSources, _ options: PlanningOptions, engine: EngineSettingsOptions, keepJobs: Bool) throws -> RunPlanning.PlannedRun {
         let result = WorkflowValidator.validate(sources)
         DiagnosticPrinter(limitPerCode: 20).print(result.diagnostics)
         guard result.isValid, result.loaded.workflow != nil else { throw SkeinExit.badInput }
@@ -89,11 +94,11 @@ enum Planning {
         planOptions.clustering = try options.clustering()
         planOptions.stagingSites = stagingSites
         do {
-            let plan = try RunPlanning.plan(
+            let planned = try RunPlanning.planRun(
                 result.loaded, options: planOptions, change: change,
-                plannerExecutable: CommandLine.arguments[0], plannerVersion: SkeinVersion.current)
-            printPruned(plan)
-            return plan
+                plannerExecutable: CommandLine.arguments[0], plannerVersion: SkeinVersion.current, keepJobs: keepJobs)
+            printPruned(planned.plan)
+            return planned
         } catch let error as PlanError {
             Terminal.writeError("skein: cannot plan \(sources.workflow):\n" + error.messages.map { "  \($0)" }.joined(separator: "\n") + "\n")
             throw SkeinExit.badInput
@@ -154,8 +159,10 @@ struct Plan: ParsableCommand {
     var submit = false
 
     func run() throws {
-        let plan = try Planning.plan(workflow.sources, planning, engine: engine)
-        print("planned \(plan.label): \(plan.jobs.count) jobs")
+        // The jobs are on disk; only a run started here needs them in memory too.
+        let planned = try Planning.planRun(workflow.sources, planning, engine: engine, keepJobs: submit)
+        let plan = planned.plan
+        print("planned \(plan.label): \(planned.jobCount) jobs")
         print("run directory: \(plan.runDirectory)")
         guard submit else {
             print("run it with:   skein run \(plan.runDirectory)")

@@ -36,24 +36,41 @@ public struct ExecutableWorkflow: Sendable {
 
     /// The plan as the run directory stores it: parents as indices, in job order.
     public func plan() -> ExecutablePlan {
-        var index: [String: Int] = [:]
-        index.reserveCapacity(jobs.count)
-        for (i, job) in jobs.enumerated() { index[job.job.id] = i }
+        var plan = planHeader()
+        let index = jobIndex()
+        plan.jobs = jobs.indices.map { planJob($0, index: index) }
+        return plan
+    }
+
+    /// The plan without its jobs, which `planJob` gives one at a time (`PlanWriter.write`
+    /// writes them so, without a second copy of every job).
+    public func planHeader() -> ExecutablePlan {
         var plan = ExecutablePlan(
             label: label, wfUUID: wfUUID, workflowFile: workflowFile, runDirectory: runDirectory, scratchDirectory: scratchDirectory,
             outputDirectory: outputDirectory, createdAt: createdAt, plannerArguments: plannerArguments, hooks: hooks, metadata: metadata,
             categoryLimits: categoryLimits,
             prunedJobs: pruned.isEmpty ? nil : pruned.keys.sorted().map { PrunedJob(id: prunedIDs[$0] ?? "\($0)", reason: pruned[$0]!) },
-            jobs: jobs.map { planned in
-                var job = planned.job
-                job.parents = planned.parentIDs.compactMap { index[$0] }
-                return job
-            })
+            jobs: [])
         plan.transferThreads = transferThreads
         plan.integrityChecking = integrityChecking
         plan.transferLinks = transferLinks
         plan.siteScratch = scratchBySite.isEmpty ? nil : scratchBySite
         return plan
+    }
+
+    /// Each job's place in the plan, by id.
+    public func jobIndex() -> [String: Int] {
+        var index: [String: Int] = [:]
+        index.reserveCapacity(jobs.count)
+        for (i, job) in jobs.enumerated() { index[job.job.id] = i }
+        return index
+    }
+
+    /// Job `i` as the plan stores it: its parents as indices (`index` is `jobIndex()`).
+    public func planJob(_ i: Int, index: [String: Int]) -> ExecutableJob {
+        var job = jobs[i].job
+        job.parents = jobs[i].parentIDs.compactMap { index[$0] }
+        return job
     }
 }
 

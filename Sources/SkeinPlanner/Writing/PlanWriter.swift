@@ -13,6 +13,15 @@ public enum PlanWriter {
         return plan
     }
 
+    /// Writes the plan file of `workflow` into its (existing) run directory straight from the
+    /// planned jobs, one at a time: an `ExecutablePlan` would be a second copy of every job
+    /// (650 bytes each before their strings; 0.7 GB at a million jobs). `header` is
+    /// `workflow.planHeader()`.
+    public static func writePlan(_ workflow: ExecutableWorkflow, header: ExecutablePlan, to directory: RunDirectory) throws {
+        let index = workflow.jobIndex()
+        try directory.write(header, jobCount: workflow.jobs.count) { workflow.planJob($0, index: index) }
+    }
+
     /// Copies each stageable executable to its place in the run's `bin/`, executable.
     public static func stageExecutables(_ workflow: ExecutableWorkflow) throws {
         for staged in workflow.stagedExecutables {

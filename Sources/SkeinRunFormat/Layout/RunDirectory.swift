@@ -38,9 +38,15 @@ public struct RunDirectory: Sendable {
     public func file(_ name: String) -> String { layout.file(name) }
 
     public func write(_ plan: ExecutablePlan) throws {
+        try write(plan, jobCount: plan.jobs.count) { plan.jobs[$0] }
+    }
+
+    /// Writes `header` (its `jobs` are not read) with `jobCount` jobs made one at a time as
+    /// they are written, so a planner need not hold a second copy of every job.
+    public func write(_ header: ExecutablePlan, jobCount: Int, job: (Int) throws -> ExecutableJob) throws {
         // Written to a temporary name and renamed, so a reader never sees half a plan.
         let temporary = planFile + ".tmp"
-        try PlanFileWriter.write(plan, to: temporary)
+        try PlanFileWriter.write(header, jobCount: jobCount, to: temporary, job: job)
         guard rename(temporary, planFile) == 0 else {
             throw RunFormatError("cannot write \(planFile): \(String(cString: strerror(errno)))")
         }

@@ -11,11 +11,27 @@ import SkeinWorkflow
 /// prints its diagnostics. All or nothing: a plan that fails leaves no run folder and no
 /// scratch folder behind.
 public enum RunPlanning {
+    /// A plan made into a run directory.
+    public struct PlannedRun: Sendable {
+        /// The plan; its `jobs` are empty unless they were asked for (`keepJobs`).
+        public var plan: ExecutablePlan
+        public var jobCount: Int
+    }
+
     /// Throws `PlanError` when a job has no site or an executable cannot be staged.
     /// `change` holds the engine options given on the command line; they win over
     /// `pegasus.properties` (`dagman.maxjobs`, `dagman.retry`).
     public static func plan(_ loaded: LoadedWorkflow, options: PlanOptions, change: EngineSettingsChange, plannerExecutable: String,
                             plannerVersion: String, now: Double = Date().timeIntervalSince1970) throws -> ExecutablePlan {
+        try planRun(loaded, options: options, change: change, plannerExecutable: plannerExecutable, plannerVersion: plannerVersion, now: now,
+                    keepJobs: true).plan
+    }
+
+    /// As `plan`, but the jobs are kept in memory only with `keepJobs` (a run that starts
+    /// here needs them; `skein plan` does not): plan.json is written from the planner's own
+    /// jobs one at a time, so a million-job plan is never held twice.
+    public static func planRun(_ loaded: LoadedWorkflow, options: PlanOptions, change: EngineSettingsChange, plannerExecutable: String,
+                               plannerVersion: String, now: Double = Date().timeIntervalSince1970, keepJobs: Bool) throws -> PlannedRun {
         let label = loaded.workflow?.name ?? "workflow"
         var options = options
         let properties = (options.properties ?? loaded.properties).withModeDefaults()
@@ -26,10 +42,12 @@ public enum RunPlanning {
         // Only the scratch folders this plan made go when it fails: never one that was there.
         var madeScratch: [String] = []
         do {
-            let plan = try Planner(loaded, options: options).plan(runDirectory: runDirectory.path, now: now)
+            let workflow = try Planner(loaded, options: options).executableWorkflow(runDirectory: runDirectory.path, now: now)
             var timings = PlanTimings()
+            try PlanWriter.stageExecutables(workflow)
+            var plan = workflow.planHeader()
             try makeScratch(plan, made: &madeScratch)
-            try runDirectory.write(plan)
+            try PlanWriter.writePlan(workflow, header: plan, to: runDirectory)
             timings.step("write plan.json")
             let propertiesName = try PropertiesCopy.write(from: loaded.propertiesFile, runDirectory: plan.runDirectory, wfUUID: plan.wfUUID)
             try SubmitFiles.write(for: plan, propertiesFile: propertiesName, plannerExecutable: plannerExecutable, plannerVersion: plannerVersion)
@@ -37,7 +55,11 @@ public enum RunPlanning {
             if let registry = try? RunRegistry() {
                 try? registry.register(label: plan.label, runDir: plan.runDirectory, wfUUID: plan.wfUUID, state: .planned, started: plan.createdAt)
             }
-            return plan
+            if keepJobs {
+                plan = workflow.plan()
+                timings.step("executable plan")
+            }
+            return PlannedRun(plan: plan, jobCount: workflow.jobs.count)
         } catch {
             RunFolder.remove(runDirectory.path, scratch: madeScratch)
             throw error
