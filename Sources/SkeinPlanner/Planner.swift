@@ -19,9 +19,14 @@ public struct Planner {
         FileServersPass(), SubWorkflowPass(), ClusteringPass(),
     ]
 
-    public init(_ loaded: LoadedWorkflow, options: PlanOptions) {
+    /// The workflow's graph as validation built it (`ValidationResult.graph`), so a large
+    /// workflow's graph is not built twice; nil = built here.
+    public let graph: WorkflowGraph?
+
+    public init(_ loaded: LoadedWorkflow, options: PlanOptions, graph: WorkflowGraph? = nil) {
         self.loaded = loaded
         self.options = options
+        self.graph = graph
     }
 
     /// Runs every pass; throws with every job's problem when the workflow cannot be planned.
@@ -45,7 +50,7 @@ public struct Planner {
             withProperties.containerRuntimes = found.runtimes
             if let problem = found.problem { executable.problems.append(problem) }
         }
-        let context = PlanningContext(loaded, workflow, options: withProperties)
+        let context = PlanningContext(loaded, workflow, options: withProperties, graph: graph)
         timings.step("catalogs and graph")
         for pass in passes {
             pass.run(&executable, context)

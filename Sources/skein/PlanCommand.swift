@@ -96,7 +96,8 @@ enum Planning {
         do {
             let planned = try RunPlanning.planRun(
                 result.loaded, options: planOptions, change: change,
-                plannerExecutable: CommandLine.arguments[0], plannerVersion: SkeinVersion.current, keepJobs: keepJobs)
+                plannerExecutable: CommandLine.arguments[0], plannerVersion: SkeinVersion.current, keepJobs: keepJobs,
+                graph: result.graph)
             printPruned(planned.plan)
             return planned
         } catch let error as PlanError {

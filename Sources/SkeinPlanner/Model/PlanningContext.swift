@@ -11,10 +11,11 @@ struct PlanningContext {
     let transformations: TransformationIndex
     let replicas: ReplicaLocations
 
-    init(_ loaded: LoadedWorkflow, _ workflow: Workflow, options: PlanOptions) {
+    /// `graph`: the one validation built of this workflow, if at hand (else built here).
+    init(_ loaded: LoadedWorkflow, _ workflow: Workflow, options: PlanOptions, graph: WorkflowGraph? = nil) {
         self.loaded = loaded
         self.workflow = workflow
-        self.graph = WorkflowGraph(workflow)
+        self.graph = graph.flatMap { $0.count == workflow.jobs.count ? $0 : nil } ?? WorkflowGraph(workflow)
         self.options = options
         self.transformations = TransformationIndex(loaded.transformations?.transformations ?? [])
         self.replicas = ReplicaLocations(loaded.replicas, catalogFile: loaded.replicasFile, reused: options.reusedReplicas)

@@ -29,9 +29,11 @@ public enum RunPlanning {
 
     /// As `plan`, but the jobs are kept in memory only with `keepJobs` (a run that starts
     /// here needs them; `skein plan` does not): plan.json is written from the planner's own
-    /// jobs one at a time, so a million-job plan is never held twice.
+    /// jobs one at a time, so a million-job plan is never held twice. `graph` is validation's
+    /// graph of the workflow, when the caller has it.
     public static func planRun(_ loaded: LoadedWorkflow, options: PlanOptions, change: EngineSettingsChange, plannerExecutable: String,
-                               plannerVersion: String, now: Double = Date().timeIntervalSince1970, keepJobs: Bool) throws -> PlannedRun {
+                               plannerVersion: String, now: Double = Date().timeIntervalSince1970, keepJobs: Bool,
+                               graph: WorkflowGraph? = nil) throws -> PlannedRun {
         let label = loaded.workflow?.name ?? "workflow"
         var options = options
         let properties = (options.properties ?? loaded.properties).withModeDefaults()
@@ -42,7 +44,7 @@ public enum RunPlanning {
         // Only the scratch folders this plan made go when it fails: never one that was there.
         var madeScratch: [String] = []
         do {
-            let workflow = try Planner(loaded, options: options).executableWorkflow(runDirectory: runDirectory.path, now: now)
+            let workflow = try Planner(loaded, options: options, graph: graph).executableWorkflow(runDirectory: runDirectory.path, now: now)
             var timings = PlanTimings()
             try PlanWriter.stageExecutables(workflow)
             var plan = workflow.planHeader()
