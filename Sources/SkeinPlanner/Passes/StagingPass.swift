@@ -58,6 +58,9 @@ struct StagingPass: PlannerPass {
             // The files this level fetches first, in order, with the jobs that need them.
             var files: [(lfn: String, url: String, link: Bool)] = []
             var readers: [String: [Int]] = [:]
+            // The files in the order first read, so parents come in the same order every
+            // time (a dictionary's order changes with each process's hash seed).
+            var readOrder: [String] = []
             for i in jobs {
                 guard let abstract = workflow.jobs[i].abstractIndex else { continue }
                 let job = context.workflow.jobs[abstract]
@@ -87,7 +90,10 @@ struct StagingPass: PlannerPass {
                     } else {
                         continue
                     }
-                    if readers[lfn] == nil && staged[site + "\u{0}" + lfn] == nil { files.append((lfn, source, link)) }
+                    if readers[lfn] == nil {
+                        readOrder.append(lfn)
+                        if staged[site + "\u{0}" + lfn] == nil { files.append((lfn, source, link)) }
+                    }
                     readers[lfn, default: []].append(i)
                 }
             }
@@ -104,8 +110,8 @@ struct StagingPass: PlannerPass {
                 added.append(transferJob(id: id, kind: .stageIn, transfers: transfers, parents: createDir.map { [$0] } ?? [], folder: folder, context))
                 for transfer in transfers { staged[site + "\u{0}" + transfer.lfn] = id }
             }
-            for (lfn, jobsReading) in readers {
-                guard let id = staged[site + "\u{0}" + lfn] else { continue }
+            for lfn in readOrder {
+                guard let id = staged[site + "\u{0}" + lfn], let jobsReading = readers[lfn] else { continue }
                 for i in jobsReading where !workflow.jobs[i].parentIDs.contains(id) { workflow.jobs[i].parentIDs.append(id) }
             }
         }
