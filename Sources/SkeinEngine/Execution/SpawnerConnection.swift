@@ -61,7 +61,14 @@ final class SpawnerConnection: @unchecked Sendable {
         var message: [UInt8] = [0, 0, 0, 0]
         message.reserveCapacity(4096)
         func add(_ field: String) {
-            if field.utf8.contains(0) { message += field.utf8.filter { $0 != 0 } } else { message += field.utf8 }
+            // Copied as a block when contiguous (native strings are), NULs dropped.
+            var field = field
+            let copied = field.withUTF8 { bytes -> Bool in
+                guard let base = bytes.baseAddress, memchr(base, 0, bytes.count) == nil else { return false }
+                message.append(contentsOf: bytes)
+                return true
+            }
+            if !copied { message += field.utf8.filter { $0 != 0 } }
             message.append(0)
         }
         for field in [newSession ? "session" : "group", spec.executable, spec.workingDirectory, spec.stdin ?? "",
