@@ -150,7 +150,10 @@ static size_t split_fields(char *payload, size_t size, char ***fields) {
 }
 
 /// Opens `path` onto descriptor `target` in a child about to exec; false (errno set) on failure.
+/// Called for 0, 1, 2 in turn: with the ones below `target` taken, open(2) returns `target`
+/// itself once it is closed (one call instead of open, dup2 and close).
 static int open_onto(int target, const char *path, int flags, mode_t mode) {
+    close(target);
     int fd = open(path, flags, mode);
     if (fd < 0) return 0;
     if (fd == target) return 1;
