@@ -7,6 +7,8 @@
 #   FS=tmpfs RUNS=5 Benchmarks/fair-race.sh     # one file system (tmpfs|disk), more rounds
 #   SHAPES="chain:1000" NO_SNAKEMAKE=1 Benchmarks/fair-race.sh
 #   SNAKEMAKE_MAX_JOBS=20000 Benchmarks/fair-race.sh   # Snakemake on the 10,000-job shapes too
+#   COUNT=1 SHAPES="chain:1000" Benchmarks/fair-race.sh # also count CPU, context switches and
+#                                                       # system calls per job (perf, strace)
 #
 # Workflows (Benchmarks/generate_io_dag.py): chain 1,000, fanout 10,000, montage 10,000,
 # epigenomics ~1,000. Every job is `/bin/sh job.sh ID OUTPUTS -- INPUTS`: it reads its inputs and
@@ -25,6 +27,10 @@
 # Rounds alternate the tools (the order rotates each round); the table has the medians of RUNS
 # (3). Nothing is deleted before the script ends (on ext4, files created soon after many
 # deletions are several times slower to create), and every round writes into new folders.
+# COUNT=1: after the rounds of each shape, one more run of make and of `skein run` (plan not
+# counted) under `perf stat -e task-clock,context-switches` and one under `strace -f -c`, for a
+# second table of CPU ms, context switches and system calls per job, jobs included on both
+# sides: counts that do not depend on the machine's load (needs perf and strace).
 # Output: one table (stdout); progress to stderr. Exit 1 if a setup step or a run fails.
 set -euo pipefail
 
@@ -129,6 +135,31 @@ check_outputs() {  # FOLDER EXPECTED TOOL: every output written (regular files, 
     [[ "$made" -ge "$2" ]] || { say "$3 left $made files in $1, expected $2 outputs"; return 1; }
 }
 
+# counted TOOL DIR ROUND LABEL: one more run of TOOL (make, or skein run after a plan) under
+# perf stat, and one under strace -f -c; sets C_CPU (ms), C_CS (context switches), C_SYS (calls).
+counted() {
+    local tool="$1" dir="$2" round="$3" label="$4" kind cmd=() folder run
+    for kind in perf strace; do
+        if [[ "$tool" == make ]]; then
+            folder="$(fresh_round "$dir" "make.$round.$kind")"
+            cmd=(make -C "$folder" -f "$dir/Makefile" -j"$MAXJOBS" -s)
+        else
+            "$SKEIN" plan "$dir/workflow.yml" --dir "$WORK/runs" --cleanup none --conf "$dir/pegasus.properties" --maxjobs "$MAXJOBS" >/dev/null 2>&1 || return 1
+            run="$(ls -d "$WORK/runs/$label"/run* | tail -n 1)"
+            cmd=("$SKEIN" run "$run" --batch)
+        fi
+        if [[ "$kind" == perf ]]; then
+            perf stat -x, -e task-clock,context-switches -o "$WORK/count.txt" "${cmd[@]}" >/dev/null 2>&1 || return 1
+            C_CPU=$(awk -F, '/task-clock/ { print $1 }' "$WORK/count.txt")
+            C_CS=$(awk -F, '/context-switches/ { print $1 }' "$WORK/count.txt")
+        else
+            strace -f -c -o "$WORK/count.txt" "${cmd[@]}" >/dev/null 2>&1 || return 1
+            C_SYS=$(awk '$NF == "total" { print $(NF - 2) }' "$WORK/count.txt")
+        fi
+    done
+}
+COUNTS=()
+
 say "skein: $SKEIN ($("$SKEIN" --version 2>/dev/null || echo '?'))"
 say "make:  $(make --version | head -n 1)"
 say "snakemake: ${SNAKEMAKE:+$("$SNAKEMAKE" --version)}${SNAKEMAKE_WHY}"
@@ -178,6 +209,15 @@ for fs in $FS_LIST; do
             done
         done
         [[ "$ok" == 1 ]] || { STATUS=1; continue; }
+        if [[ "${COUNT:-0}" == 1 ]]; then
+            say "counting: make and skein run under perf stat and strace -f -c"
+            if counted make "$dir" count "$label" && m_cpu=$C_CPU m_cs=$C_CS m_sys=$C_SYS && counted skein "$dir" count "$label"; then
+                COUNTS+=("$(awk -v fs="$fs" -v shape="$shape" -v n="$n" -v mc="$m_cpu" -v ms="$m_cs" -v my="$m_sys" -v sc="$C_CPU" -v ss="$C_CS" -v sy="$C_SYS" \
+                    'BEGIN { printf "%-6s %-12s %6d  %9.3f %9.3f %+9.3f  %7.2f %7.2f  %8.1f %8.1f", fs, shape, n, mc / n, sc / n, (sc - mc) / n, ms / n, ss / n, my / n, sy / n }')")
+            else
+                say "counting failed (perf and strace must be installed and allowed)"; STATUS=1
+            fi
+        fi
         mk_s=$(median "${mk[@]}") sk_s=$(median "${sk[@]}") en_s=$(median "${en[@]}")
         sm_rate="-" vs_sm="-"
         if [[ ${#sm[@]} -gt 0 ]]; then
@@ -201,6 +241,14 @@ echo " skein or engine jobs/s over make's or snakemake's; ms/job = skein's added
 echo " plan included: on the chain, one job at a time, the per-job latency; cpu ms/job = skein's"
 echo " user + system time per job over make's, jobs included on both sides: the per-job cost of the"
 echo " tool itself, little affected by other load on the machine)"
+if [[ ${#COUNTS[@]} -gt 0 ]]; then
+    echo
+    echo "Per job, one counted run each (skein run without the plan; jobs included on both sides):"
+    printf '%-6s %-12s %6s  %9s %9s %9s  %7s %7s  %8s %8s\n' fs shape jobs "make cpu" "skein cpu" "added" "make cs" "skein cs" "make sys" "skein sys"
+    for row in "${COUNTS[@]}"; do echo "$row"; done
+    echo "(cpu = perf stat task-clock ms per job; cs = context switches per job; sys = system calls"
+    echo " per job, strace -f -c: the tool, its helper processes and the jobs)"
+fi
 [[ -n "$SNAKEMAKE" ]] && echo "snakemake: only shapes of at most $SNAKEMAKE_MAX_JOBS jobs (SNAKEMAKE_MAX_JOBS); '-' = not run" \
     || echo "snakemake: $SNAKEMAKE_WHY"
 exit "$STATUS"

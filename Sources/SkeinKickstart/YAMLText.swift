@@ -37,20 +37,31 @@ enum YAMLText {
 
     /// Whether `text` can stand unquoted as a block-context plain scalar and read back as a string.
     static func isPlainSafe(_ text: String) -> Bool {
-        let scalars = Array(text.unicodeScalars)
+        // One pass over the scalars, no copy: this runs for every name and path of a record.
+        let scalars = text.unicodeScalars
         guard let first = scalars.first, let last = scalars.last else { return false }
-        if "-?:,[]{}#&*!|>'\"%@` \t".unicodeScalars.contains(first) { return false }
+        if isIndicator(first) { return false }
         if last == " " || last == ":" { return false }
-        for (index, scalar) in scalars.enumerated() {
+        var previous: Unicode.Scalar = "\0"
+        for scalar in scalars {
             guard isPrintable(scalar) else { return false }
             switch scalar.value {
             case 0x09, 0x0A, 0x0D, 0x85, 0x2028, 0x2029, 0xFEFF: return false
             default: break
             }
-            if scalar == ":" && index + 1 < scalars.count && scalars[index + 1] == " " { return false }
-            if scalar == "#" && index > 0 && scalars[index - 1] == " " { return false }
+            if scalar == " " && previous == ":" { return false }  // ": " starts a mapping value
+            if scalar == "#" && previous == " " { return false }  // " #" starts a comment
+            previous = scalar
         }
         return !isReservedWord(text)
+    }
+
+    /// Characters a plain scalar may not start with (YAML's indicators, blanks).
+    private static func isIndicator(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar {
+        case "-", "?", ":", ",", "[", "]", "{", "}", "#", "&", "*", "!", "|", ">", "'", "\"", "%", "@", "`", " ", "\t": return true
+        default: return false
+        }
     }
 
     /// Words YAML 1.1 (PyYAML, Pegasus's reader) would turn into booleans or null. (A switch, not

@@ -48,7 +48,10 @@ final class SpawnerConnection: @unchecked Sendable {
         socket = ends[0]
     }
 
-    deinit { Glibc.close(socket) }
+    deinit {
+        Glibc.close(socket)
+        received.deallocate()
+    }
 
     /// Tells the spawner no request follows: it exits when it reads that.
     func close() {
@@ -61,7 +64,14 @@ final class SpawnerConnection: @unchecked Sendable {
         var message: [UInt8] = [0, 0, 0, 0]
         message.reserveCapacity(4096)
         func add(_ field: String) {
-            if field.utf8.contains(0) { message += field.utf8.filter { $0 != 0 } } else { message += field.utf8 }
+            // Copied as a block when contiguous (native strings are), NULs dropped.
+            var field = field
+            let copied = field.withUTF8 { bytes -> Bool in
+                guard let base = bytes.baseAddress, memchr(base, 0, bytes.count) == nil else { return false }
+                message.append(contentsOf: bytes)
+                return true
+            }
+            if !copied { message += field.utf8.filter { $0 != 0 } }
             message.append(0)
         }
         for field in [newSession ? "session" : "group", spec.executable, spec.workingDirectory, spec.stdin ?? "",
@@ -89,20 +99,32 @@ final class SpawnerConnection: @unchecked Sendable {
         }
     }
 
+    /// Events read from the socket and not handed out yet, `received[start..<end]`: one
+    /// `read` takes whatever the spawner has sent (a short job's start and end arrive
+    /// together). Touched only by the events thread.
+    private let received = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * MemoryLayout<skein_spawner_event>.size,
+                                                                  alignment: MemoryLayout<skein_spawner_event>.alignment)
+    private var start = 0, end = 0
+
     /// Blocks for the next event; nil once the spawner has exited.
     func nextEvent() -> skein_spawner_event? {
-        var event = skein_spawner_event()
-        let complete = withUnsafeMutableBytes(of: &event) { buffer -> Bool in
-            var offset = 0
-            while offset < buffer.count {
-                let n = read(socket, buffer.baseAddress! + offset, buffer.count - offset)
-                if n < 0 && errno == EINTR { continue }
-                if n <= 0 { return false }
-                offset += n
+        let size = MemoryLayout<skein_spawner_event>.size
+        while end - start < size {
+            if start > 0 {
+                // A partial event moves to the front (rare: the spawner sends whole events).
+                if end > start { received.baseAddress!.copyMemory(from: received.baseAddress! + start, byteCount: end - start) }
+                end -= start
+                start = 0
             }
-            return true
+            let n = read(socket, received.baseAddress! + end, received.count - end)
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { return nil }
+            end += n
         }
-        return complete ? event : nil
+        var event = skein_spawner_event()
+        withUnsafeMutableBytes(of: &event) { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: received[start..<(start + size)])) }
+        start += size
+        return event
     }
 
     /// Reaps the exited spawner and describes how it ended.

@@ -47,10 +47,12 @@ struct AttemptRecord {
         var files: [FileEntry] = []
         for lfn in job.outputs where lfn != job.stdout && lfn != job.stderr {
             let path = (job.workingDirectory as NSString).appendingPathComponent(lfn)
-            if access(path, F_OK) == 0 { files.append(output(path: path, lfn: lfn, paths: paths, checksum: checksums[lfn], hashed: !checksums.isEmpty)) }
+            // Outputs that are there (a link only when what it points at is).
+            guard let found = Found(path), !found.isLink || access(path, F_OK) == 0 else { continue }
+            files.append(output(found, lfn: lfn, paths: paths, checksum: checksums[lfn], hashed: !checksums.isEmpty))
         }
         for (key, path) in [("stdout", stdoutFile), ("stderr", stderrFile)] {
-            var captured = entry(key: key, path: path, realPath: paths.realPath(path))
+            var captured = entry(key: key, Found(path) ?? Found(missing: path), paths: paths)
             // An empty file (most jobs' stderr, many jobs' stdout) has no text to read.
             if (captured.stat?.size ?? 1) > 0 { captured.data = CapturedText.read(path: path) }
             files.append(captured)
@@ -70,6 +72,39 @@ struct AttemptRecord {
         return record
     }
 
+    /// A file a record names, lstat'ed once: most are not links, and then that one call
+    /// gives both the stat a record shows and the real path (its folder's, resolved once).
+    struct Found {
+        var path: String
+        var info: stat?
+
+        /// nil when nothing is at `path`.
+        init?(_ path: String) {
+            var info = stat()
+            guard lstat(path, &info) == 0 else { return nil }
+            self.path = path
+            self.info = info
+        }
+
+        init(missing path: String) {
+            self.path = path
+            info = nil
+        }
+
+        var isLink: Bool { info.map { $0.st_mode & S_IFMT == S_IFLNK } ?? false }
+    }
+
+    /// `FileEntry.file` with the real path from `paths`: a link (or a missing file) resolved
+    /// and stat'ed in full, as before.
+    private static func entry(key: String, _ found: Found, lfn: String? = nil, paths: ResolvedPaths) -> FileEntry {
+        if let info = found.info, !found.isLink {
+            var entry = FileEntry(key: key, source: .file(paths.realPath(notALink: found.path) ?? found.path), lfn: lfn)
+            entry.stat = FileStat(info)
+            return entry
+        }
+        return entry(key: key, path: found.path, lfn: lfn, realPath: paths.realPath(found.path))
+    }
+
     /// `FileEntry.file` with the real path given: stat'ed now.
     private static func entry(key: String, path: String, lfn: String? = nil, realPath: String?) -> FileEntry {
         var entry = FileEntry(key: key, source: .file(realPath ?? path), lfn: lfn)
@@ -79,8 +114,8 @@ struct AttemptRecord {
 
     /// `FileEntry.output` with the real path from `paths`: stat, and the sha256 with its
     /// timing when the file was hashed (`hashed`: the attempt's outputs were).
-    private static func output(path: String, lfn: String, paths: ResolvedPaths, checksum: (sha256: String, seconds: Double)?, hashed: Bool) -> FileEntry {
-        var entry = entry(key: lfn, path: path, lfn: lfn, realPath: paths.realPath(path))
+    private static func output(_ found: Found, lfn: String, paths: ResolvedPaths, checksum: (sha256: String, seconds: Double)?, hashed: Bool) -> FileEntry {
+        var entry = entry(key: lfn, found, lfn: lfn, paths: paths)
         entry.output = true
         entry.checksumAsked = checksum != nil || hashed
         guard entry.error == nil, let checksum else { return entry }
@@ -91,20 +126,22 @@ struct AttemptRecord {
 
     /// Writes the record; returns why it could not (a full disk), for the engine to stop on.
     static func write(_ record: InvocationRecord, to path: String) -> String? {
-        let text = record.yaml()
+        var text = record.yaml()
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { return "cannot write the record \(path): \(String(cString: strerror(errno)))" }
-        var bytes = Array(text.utf8)
-        var offset = 0
+        // Written from the string's own bytes, in one call as a rule.
         var failure: String?
-        while offset < bytes.count {
-            let n = bytes.withUnsafeMutableBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 {
-                failure = "cannot write the record \(path): \(n < 0 ? String(cString: strerror(errno)) : "no space written")"
-                break
+        text.withUTF8 { bytes in
+            var offset = 0
+            while offset < bytes.count {
+                let n = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 {
+                    failure = "cannot write the record \(path): \(n < 0 ? String(cString: strerror(errno)) : "no space written")"
+                    break
+                }
+                offset += n
             }
-            offset += n
         }
         if Glibc.close(fd) != 0, failure == nil { failure = "cannot write the record \(path): \(String(cString: strerror(errno)))" }
         return failure

@@ -33,6 +33,17 @@ final class ResolvedPaths: @unchecked Sendable {
         return resolved == "/" ? "/" + name : resolved + "/" + name
     }
 
+    /// The real path of a file known not to be a symbolic link (just lstat'ed): its folder's
+    /// real path and its name.
+    func realPath(notALink path: String) -> String? {
+        guard let slash = path.lastIndex(of: "/") else { return FileEntry.realPath(path) }
+        let name = path[path.index(after: slash)...]
+        if name.isEmpty || name == "." || name == ".." { return FileEntry.realPath(path) }
+        let folder = slash == path.startIndex ? "/" : String(path[..<slash])
+        guard let resolved = resolvedFolder(folder) else { return nil }
+        return resolved == "/" ? "/" + name : resolved + "/" + name
+    }
+
     private func resolvedFolder(_ folder: String) -> String? { cached(folder, in: \.folders) }
 
     /// `FileEntry.realPath(path)`, once per path in `cache` (resolved outside the lock).
