@@ -12,6 +12,8 @@
 #                                                /bin/sh execs skein-kickstart around /bin/true)
 #   SCRIPT                                      (the same script with `#!skein-kickstart --script`,
 #                                                as Skein writes it now: no shell in between)
+#   a sandboxed job's script (nonsharedfs, a job without files) as it was, sh with mktemp and
+#   rm -rf around skein-kickstart, and as it is now, skein-kickstart --sandbox as interpreter
 # and, for reference, two tiny Swift programs built here the way skein-kickstart is (Glibc only,
 # -static-executable): `swift-exit` does nothing (a static Swift program's start-up floor) and
 # `swift-spawn` only posix_spawns /bin/true and wait4s for it (the floor for any Swift wrapper;
@@ -66,6 +68,33 @@ SCRIPT="$REF/job.sbatch"
 chmod +x "$SCRIPT"
 "$SCRIPT" || { echo "$SCRIPT failed" >&2; exit 1; }
 
+# A sandboxed job's script (nonsharedfs, condorio: the default; a job without files): before,
+# sh made the folder with mktemp, ran the wrapper and removed the folder with rm -rf; now
+# skein-kickstart does all of it (--sandbox).
+export SKEIN_WN_TMP="$REF/node-tmp"
+mkdir -p "$SKEIN_WN_TMP"
+SANDBOX_SH="$REF/sandbox-sh.sbatch"
+cat >"$SANDBOX_SH" <<SH
+#!/bin/sh
+#SBATCH --job-name=ID0000001
+sandbox=\$(mktemp -d "\${SKEIN_WN_TMP:-\${TMPDIR:-/tmp}}"/ID0000001.sandbox-XXXXXX) || exit 1
+trap 'cd / && rm -rf "\$sandbox"' EXIT
+cd "\$sandbox" || exit 1
+$KS -n noop -N ID0000001 -R hpc -L bench -w ''"\$sandbox"'' -r /dev/null -- /bin/true
+status=\$?
+exit \$status
+SH
+SANDBOX="$REF/sandbox.sbatch"
+{
+    if ((${#KS} + 11 <= 127)); then printf '#!%s --script\n' "$KS"; else printf '#!/bin/sh\n'; fi
+    printf '#SBATCH --job-name=ID0000001\n'
+    printf 'exec %s --sandbox ID0000001 -n noop -N ID0000001 -R hpc -L bench -w . -r /dev/null -- /bin/true\n' "$KS"
+} >"$SANDBOX"
+chmod +x "$SANDBOX_SH" "$SANDBOX"
+"$SANDBOX_SH" || { echo "$SANDBOX_SH failed" >&2; exit 1; }
+SANDBOX_OK=1
+"$SANDBOX" 2>/dev/null || { echo "($KS has no --sandbox: that line is left out)" >&2; SANDBOX_OK=0; }
+
 now_ns() { date +%s%N; }
 
 # Children's user+sys in milliseconds in a `times` output (second line: "XmY.YYYs XmZ.ZZZs").
@@ -93,9 +122,13 @@ run_spawn() { "$REF/swift-spawn"; }
 run_kickstart() { "$KS" -r /dev/null /bin/true; }
 run_sh_script() { /bin/sh "$SCRIPT"; }
 run_script() { "$SCRIPT"; }
-COMMANDS=(run_true run_exit run_spawn run_kickstart run_sh_script run_script)
+run_sandbox_sh() { "$SANDBOX_SH"; }
+run_sandbox() { "$SANDBOX"; }
+COMMANDS=(run_true run_exit run_spawn run_kickstart run_sh_script run_script run_sandbox_sh)
 LABELS=("/bin/true" "swift-exit (reference)" "swift-spawn /bin/true (reference)" "skein-kickstart -r /dev/null /bin/true"
-        "sh SCRIPT (/bin/sh, exec skein-kickstart)" "SCRIPT (#!skein-kickstart --script)")
+        "sh SCRIPT (/bin/sh, exec skein-kickstart)" "SCRIPT (#!skein-kickstart --script)"
+        "sandboxed, sh: mktemp, skein-kickstart, rm")
+if ((SANDBOX_OK)); then COMMANDS+=(run_sandbox); LABELS+=("sandboxed, #!skein-kickstart --sandbox"); fi
 for command in "${COMMANDS[@]}"; do loop 50 "$command" >/dev/null; done
 
 best=()
@@ -117,4 +150,5 @@ done
     { ms = $2 / 1e6 / runs; cpu = $3 / runs; if (NR == 4) { t = ms; tc = cpu }
       printf "%-44s %10.3f %10.2f %12.3f %9.2f\n", $1, ms, ms / t, cpu, (tc > 0 ? cpu / tc : 0); w[NR] = ms; c[NR] = cpu }
     END { printf "ratio skein-kickstart / true: %.2f (wall), %.2f (CPU); load average %s\n", w[7] / w[4], (c[4] > 0 ? c[7] / c[4] : 0), load
-          printf "the batch script: sh + skein-kickstart %.3f ms, skein-kickstart as its interpreter %.3f ms (wall per job)\n", w[8], w[9] }'
+          printf "the batch script: sh + skein-kickstart %.3f ms, skein-kickstart as its interpreter %.3f ms (wall per job)\n", w[8], w[9]
+          if (10 in w) printf "a sandboxed job: sh + mktemp + skein-kickstart + rm %.3f ms (CPU %.3f), skein-kickstart --sandbox %s\n", w[10], c[10], (11 in w ? sprintf("%.3f ms (CPU %.3f)", w[11], c[11]) : "n/a") }'
