@@ -58,7 +58,7 @@ struct Options {
          -H        omit the machine block;  -V version;  -h help
         skein-kickstart --cluster LIST -r fn   runs a clustered job's task list
         skein-kickstart --script FILE          runs a batch script Skein wrote (its #! interpreter)
-        Before the options, a job folder on the node (what Skein's nonsharedfs batch scripts did in sh):
+        A job folder of its own on the node (nonsharedfs, as PegasusLite):
          --sandbox NAME     run in a new ${SKEIN_WN_TMP:-${TMPDIR:-/tmp}}/NAME.sandbox-XXXXXX, removed after
          --transfer PATH    skein-transfer for:  --stage-in LIST (before the job, in the folder)
          --stage-out LIST   after a job that succeeded;  --taken-back FILE  made once they are back

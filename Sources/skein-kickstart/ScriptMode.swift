@@ -12,13 +12,9 @@ enum ScriptMode {
     static let usage = "Usage: skein-kickstart --script FILE (as the #! interpreter of a batch script Skein wrote)\n"
 
     /// The parsed script: variables to export in order, then the wrapper's own command line.
-    struct Script: Equatable {
+    struct Script {
         var exports: [(name: String, value: String)] = []
         var command: [String] = []
-
-        static func == (a: Script, b: Script) -> Bool {
-            a.command == b.command && a.exports.elementsEqual(b.exports) { $0.name == $1.name && $0.value == $1.value }
-        }
     }
 
     static func run(_ argv: [String], start: Double, handledSignals: [Int32]) -> Int32 {
@@ -59,7 +55,7 @@ enum ScriptMode {
         }
     }
 
-    struct Problem: Error, Equatable {
+    struct Problem: Error {
         var line: Int
         var column: Int
         var message: String
