@@ -66,12 +66,17 @@ let package = Package(
             name: "SkeinRunFormat",
             dependencies: ["SkeinYAML", "SkeinProperties"]),
         // Kickstart invocation records: model and YAML writer, Foundation-free because
-        // skein-kickstart runs around every remote job and must start in ~2 ms.
-        .target(name: "SkeinKickstart"),
+        // skein-kickstart runs around every remote job and must start fast. `Extern`:
+        // sysinfo(2) declared with the C calling convention (no dlsym in a static program).
+        .target(
+            name: "SkeinKickstart",
+            swiftSettings: [.enableExperimentalFeature("Extern")]),
+        // Static (glibc and the Swift runtime linked in): no dynamic loader, no libstdc++ to
+        // relocate; Benchmarks/kickstart-startup.sh measures the start-up.
         .executableTarget(
             name: "skein-kickstart",
             dependencies: ["SkeinKickstart"],
-            linkerSettings: [.unsafeFlags(["-static-stdlib"])]),
+            linkerSettings: [.unsafeFlags(["-static-executable"])]),
         // File transfers in-process on libcurl's multi interface: http, https, scp, sftp, and
         // local links and copies, with retries, temporary names and checksums.
         .target(

@@ -7,6 +7,8 @@
 #   Benchmarks/slurm-fanout.sh                  # starts a cluster of its own, stops it after
 #   SLURM_CONF=... Benchmarks/slurm-fanout.sh   # uses a running cluster
 #   JOBS=200 ROUNDS=5 SKEIN_BIN=/path/to/skein Benchmarks/slurm-fanout.sh
+#   BASELINE_BIN=/path/to/older/skein Benchmarks/slurm-fanout.sh   # a fourth contender: another
+#                                               # build (skein-kickstart beside it), same rounds
 #
 # The reference submits the same 500 jobs with `sbatch --wrap /bin/true` in a loop (the
 # fan-out's dependencies as `--dependency=afterok`), then polls `squeue` every 0.5 s until the
@@ -97,18 +99,21 @@ SH
 
 # --- Skein: plans and runs, full records and provenance ---
 skein_round() {
-  local round=$1 log="$work/skein.$1.log" start end
+  local round=$1 name=${2:-skein} bin=${3:-$SKEIN_BIN} log="$work/${2:-skein}.$1.log" start end lines
+  lines=$(wc -l < "$jobcomp" 2>/dev/null || echo 0)
   start=$(now)
-  (cd "$wf" && /usr/bin/time -f '%U %S' -o "$work/skein.time" "$SKEIN_BIN" run workflow.yml --batch --maxjobs 1000 --sites-to-run hpc \
-     --dir "$work/runs.$round" --slurm-poll-interval "$POLL" --slurm-submit-rate 1000 --slurm-jobcomp "$jobcomp" > "$log")
+  (cd "$wf" && /usr/bin/time -f '%U %S' -o "$work/skein.time" "$bin" run workflow.yml --batch --maxjobs 1000 --sites-to-run hpc \
+     --dir "$work/runs.$name.$round" --slurm-poll-interval "$POLL" --slurm-submit-rate 1000 --slurm-jobcomp "$jobcomp" > "$log")
   end=$(now)
   grep -q "^[0-9:]* workflow .* succeeded: " "$log" || { echo "skein run failed:" >&2; tail -5 "$log" >&2; exit 1; }
+  # the Slurm jobs of this run (a few may complete in slurmctld's books after the run ended)
+  tail -n +$((lines + 1)) "$jobcomp" 2>/dev/null | grep -o 'JobId=[0-9]*' | cut -d= -f2 >> "$work/$name.ids" || true
   local summary commands squeue u s
   summary=$(grep '^Slurm commands:' "$log")
   commands=$(echo "$summary" | sed 's/Slurm commands: \([0-9]*\).*/\1/')
   squeue=$(echo "$summary" | sed -n 's/.*squeue \([0-9]*\).*/\1/p')
   read -r u s < "$work/skein.time"
-  echo "skein $(python3 -c "print($end - $start)") $(python3 -c "print($u + $s)") $commands ${squeue:-0}"
+  echo "$name $(python3 -c "print($end - $start)") $(python3 -c "print($u + $s)") $commands ${squeue:-0}"
 }
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -116,22 +121,24 @@ jobcomp_start=$(wc -l < "$jobcomp" 2>/dev/null || echo 0)
 results="$work/results"
 : > "$results"
 for ((round = 1; round <= ROUNDS; round++)); do
-  if ((round % 2)); then reference ref >> "$results"; skein_round "$round" >> "$results"; reference refks >> "$results"
-  else reference refks >> "$results"; skein_round "$round" >> "$results"; reference ref >> "$results"; fi
+  baseline() { if [ -n "${BASELINE_BIN:-}" ]; then skein_round "$round" baseline "$BASELINE_BIN" >> "$results"; fi; }
+  if ((round % 2)); then reference ref >> "$results"; skein_round "$round" >> "$results"; baseline; reference refks >> "$results"
+  else reference refks >> "$results"; baseline; skein_round "$round" >> "$results"; reference ref >> "$results"; fi
   printf 'round %d of %d done\n' "$round" "$ROUNDS" >&2
 done
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
 ctld_log="$(sed -n 's/^SlurmctldLogFile=//p' "$SLURM_CONF")"
-python3 - "$JOBS" "$POLL" "$results" "$load_before" "$load_after" "$jobcomp" "$jobcomp_start" "$ctld_log" <<'PY'
+python3 - "$JOBS" "$POLL" "$results" "$load_before" "$load_after" "$jobcomp" "$jobcomp_start" "$ctld_log" "$work/baseline.ids" <<'PY'
 import re, statistics, sys
 from datetime import datetime
 jobs, poll = int(sys.argv[1]), float(sys.argv[2])
-rows = {"ref": [], "refks": [], "skein": []}
-labels = (("ref", "sbatch loop (ref)"), ("refks", "loop + kickstart"), ("skein", "skein run --batch"))
+rows = {"ref": [], "refks": [], "skein": [], "baseline": []}
+labels = [("ref", "sbatch loop (ref)"), ("refks", "loop + kickstart"), ("skein", "skein run --batch")]
 for line in open(sys.argv[3]):
     name, wall, cpu, commands, squeue = line.split()
     rows[name].append((float(wall), float(cpu), int(commands), int(squeue)))
+if rows["baseline"]: labels.append(("baseline", "baseline skein"))
 med = lambda name, i: statistics.median(r[i] for r in rows[name])
 print(f"Slurm fan-out of {jobs} jobs (1 -> {jobs-2} -> 1), poll interval {poll} s, one-node cluster, "
       f"{len(rows['ref'])} alternating rounds, medians; load average {sys.argv[4]} before, {sys.argv[5]} after")
@@ -141,6 +148,9 @@ for name, label in labels:
 print("rounds (end-to-end s, ref / loop + kickstart / skein): " + ", ".join(f"{r[0]:.1f}/{k[0]:.1f}/{s[0]:.1f}" for r, k, s in zip(rows["ref"], rows["refks"], rows["skein"])))
 print(f"ratio skein/ref: end-to-end time {med('skein', 0) / med('ref', 0):.2f} (target <= 1.1), commands {med('skein', 2) / med('ref', 2):.2f}")
 print(f"ratio (loop + kickstart)/ref: end-to-end time {med('refks', 0) / med('ref', 0):.2f}; skein/(loop + kickstart): {med('skein', 0) / med('refks', 0):.2f}")
+if rows["baseline"]:
+    print(f"ratio baseline skein/ref: end-to-end time {med('baseline', 0) / med('ref', 0):.2f}; skein/baseline: {med('skein', 0) / med('baseline', 0):.2f}, "
+          f"client CPU {med('skein', 1) / med('baseline', 1):.2f}")
 per_interval = max(s[3] / max(s[0] / poll, 1) for s in rows["skein"])
 print(f"skein squeue calls per poll interval of the run: {per_interval:.2f} at most (target <= 1)")
 
@@ -153,6 +163,13 @@ try:
             if number < int(sys.argv[7]): continue
             f = dict(t.split("=", 1) for t in line.split() if "=" in t)
             side[int(f["JobId"])] = f.get("Name") if f.get("Name") in ("ref", "refks") else "skein"
+    baseline_ids = set()
+    try:
+        baseline_ids = {int(x) for x in open(sys.argv[9]).read().split()}
+    except OSError:
+        pass
+    for i in side:
+        if side[i] == "skein" and i in baseline_ids: side[i] = "baseline"
     alloc, done = {}, {}
     with open(sys.argv[8]) as log:
         for line in log:

@@ -57,7 +57,7 @@ enum ClusterMode {
             options.recordPath = recordPath
             options.appendRecord = true
             let taskArgv = ["skein-kickstart"] + entry.arguments
-            let built = Kickstart(options: options, start: start, handledSignals: handledSignals, argv: taskArgv, facts: facts, sharedMetadata: metadata)
+            let built = Kickstart(options: options, start: start, handledSignals: handledSignals, argv: taskArgv, isClusterTask: true, facts: facts, sharedMetadata: metadata)
                 .runRecorded { FileEntry.file(key: "logfile", path: recordPath) }
             let job = built.job
             let line = "[cluster-task id=\(entry.number), start=\"\(Clock.isoMillis(job.start))\", duration=\(fixed3(job.duration)), status=\(job.status.raw), line=\(entry.line), pid=\(job.pid ?? 0), app=\"\(escape(taskArgv[options.commandIndex]))\"]\n"

@@ -10,8 +10,11 @@ struct Kickstart {
     let options: Options
     let start: Double
     let handledSignals: [Int32]
-    /// A cluster task's command line (the options were parsed from it); nil: the wrapper's own.
+    /// The command line the options were parsed from when it is not the wrapper's own argv
+    /// (a cluster task's line, or the `exec` line of a script run with --script).
     var argv: [String]? = nil
+    /// A task of a cluster: its time starts with the task, and PATH is left as the cluster found it.
+    var isClusterTask = false
     /// What does not change between a cluster's tasks (who and where, the machine), gathered
     /// once per cluster; nil: gathered for this run.
     var facts: HostFacts? = nil
@@ -38,8 +41,8 @@ struct Kickstart {
     /// each task's record with its `[cluster-task]` line in one write to the file it keeps open.
     /// `logfile` is the record file's entry, asked for once the job ended.
     func runRecorded(logfile: () -> FileEntry) -> (code: Int32, job: JobRecord, record: String) {
-        if argv == nil { prependPath() }
-        let begin = argv == nil ? start : Clock.now()
+        if !isClusterTask { prependPath() }
+        let begin = isClusterTask ? Clock.now() : start
         var failure = enterWorkdir()
         let initial = options.initial.map { FileEntry.file(key: $0.lfn ?? $0.path, path: $0.path, lfn: $0.lfn) }
         let metadata = sharedMetadata?.reset() ?? MetadataFile.create()

@@ -29,6 +29,8 @@ struct Options {
     var keep: Int? = CapturedText.defaultKeep
     /// Index in argv of the job's executable.
     var commandIndex = 0
+    /// --sandbox and its transfers: the job runs in a folder of its own on the node.
+    var sandbox: NodeSandbox.Request?
 
     enum Outcome {
         case run(Options)
@@ -54,6 +56,12 @@ struct Options {
          -B sz     keep at most sz bytes of stdout/stderr (half from each end); "all" keeps all
          -f        full record (environment, limits) even on success; -q omit data on success
          -H        omit the machine block;  -V version;  -h help
+        skein-kickstart --cluster LIST -r fn   runs a clustered job's task list
+        skein-kickstart --script FILE          runs a batch script Skein wrote (its #! interpreter)
+        A job folder of its own on the node (nonsharedfs, as PegasusLite):
+         --sandbox NAME     run in a new ${SKEIN_WN_TMP:-${TMPDIR:-/tmp}}/NAME.sandbox-XXXXXX, removed after
+         --transfer PATH    skein-transfer for:  --stage-in LIST (before the job, in the folder)
+         --stage-out LIST   after a job that succeeded;  --taken-back FILE  made once they are back
 
         """
 
@@ -71,6 +79,23 @@ struct Options {
             let bytes = argument.utf8
             guard bytes.count > 1, bytes.first == UInt8(ascii: "-") else { break }
             if argument == "--" { index += 1; break }
+            if bytes.dropFirst().first == UInt8(ascii: "-") {
+                // --sandbox and its transfers, each with a value.
+                guard index + 1 < argv.count else { return fail(argument + " needs a value") }
+                let text = argv[index + 1]
+                var request = options.sandbox ?? NodeSandbox.Request(name: "")
+                switch argument {
+                case "--sandbox": request.name = text
+                case "--transfer": request.transfer = text
+                case "--stage-in": request.stageIn = text
+                case "--stage-out": request.stageOut = text
+                case "--taken-back": request.takenBack = text
+                default: return fail("unknown option " + argument)
+                }
+                options.sandbox = request
+                index += 2
+                continue
+            }
             let flag = bytes[bytes.index(after: bytes.startIndex)]
             guard flag < 0x80 else { return fail("unknown option " + argument) }
             let attached = String(Substring(bytes.dropFirst(2)))
@@ -122,6 +147,10 @@ struct Options {
             index += 1
         }
         guard index < argv.count else { return fail("no executable given") }
+        if let sandbox = options.sandbox {
+            guard !sandbox.name.isEmpty, !sandbox.name.utf8.contains(UInt8(ascii: "/")) else { return fail("--sandbox needs a name without /") }
+            guard sandbox.transfer != nil || (sandbox.stageIn == nil && sandbox.stageOut == nil) else { return fail("--stage-in and --stage-out need --transfer") }
+        }
         options.commandIndex = index
         return .run(options)
     }

@@ -91,6 +91,9 @@ final class SlurmTests: XCTestCase {
         let script = try String(contentsOf: run.appendingPathComponent("jobs/000/a.sbatch.000"), encoding: .utf8)
         XCTAssertTrue(script.contains("#SBATCH --cpus-per-task=1") && script.contains("#SBATCH --mem=100M") && script.contains("#SBATCH --time=5"), script)
         XCTAssertTrue(try String(contentsOf: run.appendingPathComponent("jobs/000/a.out.000"), encoding: .utf8).contains("derivation: \"a\""))
+        // Slurm ran skein-kickstart as the script's interpreter, no shell in between.
+        let firstLine = script.prefix { $0 != "\n" }
+        XCTAssertTrue(firstLine.hasPrefix("#!/") && firstLine.hasSuffix("/skein-kickstart --script"), script)
     }
 
     /// Three tasks clustered horizontally: one batch job per attempt; the second task fails

@@ -33,11 +33,23 @@ final class SlurmPartsTests: XCTestCase {
                               stdout: "/scratch/run0001/out.txt", stderr: "/run/jobs/000/ID0000001.stderr.000")
         let launch = AttemptLaunch(job: 1, attempt: 0, planned: job([:]), spec: spec, recordFile: "/run/jobs/000/ID0000001.out.000", workflowLabel: "diamond")
         let text = SlurmBatchScript.text(launch, kickstart: "/opt/skein/skein-kickstart", slurmLog: "/run/jobs/000/ID0000001.slurm.000")
-        XCTAssertTrue(text.hasPrefix("#!/bin/sh\n"))
+        XCTAssertTrue(text.hasPrefix("#!/opt/skein/skein-kickstart --script\n"), "skein-kickstart reads the script itself")
         XCTAssertTrue(text.contains("#SBATCH --job-name=ID0000001\n"))
         XCTAssertTrue(text.contains("export HOME_DIR='/a b'\n"))
         XCTAssertFalse(text.contains("bad-name"), "only valid shell names are exported")
         XCTAssertTrue(text.contains("exec /opt/skein/skein-kickstart -n diamond::preprocess:4.0 -N ID0000001 -R hpc -L diamond -w /scratch/run0001 -o /scratch/run0001/out.txt -e /run/jobs/000/ID0000001.stderr.000 -s f.b=/scratch/run0001/f.b -r /run/jobs/000/ID0000001.out.000 -- /usr/bin/keg -a 'it'\\''s here'\n"), text)
+    }
+
+    func testScriptFallsBackToShWhenTheWrapperCannotBeItsInterpreter() {
+        let spec = LaunchSpec(executable: "/usr/bin/keg", arguments: [], environment: [], workingDirectory: "/scratch/run0001", stdin: nil,
+                              stdout: "/scratch/run0001/out.txt", stderr: "/run/jobs/000/ID0000001.stderr.000")
+        let launch = AttemptLaunch(job: 1, attempt: 0, planned: job([:]), spec: spec, recordFile: "/run/jobs/000/ID0000001.out.000", workflowLabel: "diamond")
+        for kickstart in ["/opt/my tools/skein-kickstart", "/" + String(repeating: "d", count: 120) + "/skein-kickstart", "skein-kickstart"] {
+            let text = SlurmBatchScript.text(launch, kickstart: kickstart, slurmLog: "/run/jobs/000/ID0000001.slurm.000")
+            XCTAssertTrue(text.hasPrefix("#!/bin/sh\n"), "a #! line cannot name \(kickstart)")
+            XCTAssertTrue(text.contains("\nexec " + SlurmBatchScript.quote(kickstart) + " -n "), text)
+        }
+        XCTAssertTrue(SlurmBatchScript.canInterpret("/" + String(repeating: "d", count: 90) + "/skein-kickstart"))
     }
 
     func testQueueAndFinalStateParsing() {

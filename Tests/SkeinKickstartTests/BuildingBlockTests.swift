@@ -85,4 +85,14 @@ final class BuildingBlockTests: XCTestCase {
         XCTAssertNotNil(Host.name())
         XCTAssertEqual(Accounts.userName(0), "root")
     }
+
+    /// The record's interface and address come from SIOCGIFCONF; getifaddrs must agree.
+    func testPrimaryAddressAgreesWithGetifaddrs() throws {
+        let quick = try XCTUnwrap(Host.interfaceConfiguration(), "SIOCGIFCONF answered")
+        let dump = try XCTUnwrap(Host.linkDump())
+        XCTAssertEqual(quick.interface, dump.interface)
+        XCTAssertEqual(quick.address, dump.address)
+        XCTAssertEqual(Host.primaryIPv4()?.address, dump.address)
+        XCTAssertEqual(quick.address.split(separator: ".").count, 4)
+    }
 }

@@ -34,7 +34,11 @@ enum SlurmBatchScript {
             // sbatch needs a folder that exists on the node before the script runs: the run's.
             job.workingDirectory = (launch.recordFile as NSString).deletingLastPathComponent
         }
-        var lines = ["#!/bin/sh", "# Skein attempt \(launch.attempt) of job \(job.id) (workflow \(launch.workflowLabel))"]
+        // The script is read by skein-kickstart itself (`--script`), which also makes and removes
+        // a sandboxed job's folder (`--sandbox`): Slurm then starts one program in the slot, not
+        // a shell, mktemp and rm around the wrapper. The script stays valid sh.
+        let interpreted = !job.isClustered && canInterpret(kickstart) && !job.id.contains("/")
+        var lines = ["#!" + (interpreted ? kickstart + " --script" : "/bin/sh"), "# Skein attempt \(launch.attempt) of job \(job.id) (workflow \(launch.workflowLabel))"]
         lines += options(for: job, name: job.id, slurmLog: slurmLog).map { "#SBATCH \($0)" }
         for (key, value) in job.environment.sorted(by: { $0.key < $1.key }) where isName(key) {
             lines.append("export \(key)=\(quote(value))")
@@ -63,14 +67,25 @@ enum SlurmBatchScript {
         // nonsharedfs on a batch node, as PegasusLite: a folder of its own on the node, the
         // inputs brought in and the outputs taken back by skein-transfer, then removed.
         let transfer = (kickstart as NSString).deletingLastPathComponent + "/skein-transfer"
+        let bringsIn = !(job.sandbox?.inputs.isEmpty ?? true) || !job.inputLinks.isEmpty
+        let takesBack = Self.takesBack(job)
+        if interpreted {
+            // skein-kickstart makes the folder, runs the transfers and the job in it (paths in
+            // the job's folder become relative to it), and removes it.
+            var sandbox = ["--sandbox", job.id]
+            if bringsIn || takesBack { sandbox += ["--transfer", transfer] }
+            if bringsIn { sandbox += ["--stage-in", lists.inputs] }
+            if takesBack { sandbox += ["--stage-out", lists.outputs, "--taken-back", takenBackMarker(of: launch.recordFile)] }
+            let inFolder = command.dropFirst().map { $0.replacingOccurrences(of: sandboxToken, with: ".") }
+            lines.append("exec " + ([kickstart] + sandbox + inFolder).map(quote).joined(separator: " "))
+            return lines.joined(separator: "\n") + "\n"
+        }
         lines += [
             "sandbox=$(mktemp -d \"${SKEIN_WN_TMP:-${TMPDIR:-/tmp}}\"/\(quote(job.id + ".sandbox-XXXXXX"))) || exit 1",
             "trap 'cd / && rm -rf \"$sandbox\"' EXIT",
             "cd \"$sandbox\" || exit 1",
         ]
         // A job without files (common under condorio, the default) starts no skein-transfer.
-        let bringsIn = !(job.sandbox?.inputs.isEmpty ?? true) || !job.inputLinks.isEmpty
-        let takesBack = Self.takesBack(job)
         if bringsIn {
             lines.append("\(quote(transfer)) -f \(quote(lists.inputs)) || { echo 'skein: the job'\\''s inputs could not be brought in' >&2; exit 1; }")
         }
@@ -87,6 +102,12 @@ enum SlurmBatchScript {
         }
         lines.append("exit $status")
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Whether `#!KICKSTART --script` works as a script's first line: an absolute path without
+    /// blanks, the line short enough for any Linux kernel (before 5.1 they read 127 bytes of it).
+    static func canInterpret(_ kickstart: String) -> Bool {
+        kickstart.hasPrefix("/") && kickstart.utf8.count + 11 <= 127 && !kickstart.utf8.contains { $0 <= 0x20 || $0 == 0x7f }
     }
 
     /// Whether a sandboxed job's script takes outputs back after the record is written.
