@@ -8,6 +8,7 @@
 #   SIZES="10000 100000" Benchmarks/million.sh   # iterate below a million (a few minutes)
 #   ENGINE_MAX=100000 Benchmarks/million.sh      # engine only up to 100,000 jobs (a 1M run: ~13 min per shape)
 #   SHAPES=fanout KEEP=1 Benchmarks/million.sh
+#   STEPS=validate Benchmarks/million.sh         # only the validate step (a few minutes)
 #
 # Shapes (SHAPES, default "fanout montage"):
 #   fanout   Benchmarks/generate_dag.py --shape fanout: 1 split -> N-2 no-op workers -> 1 join
@@ -42,6 +43,8 @@ read -r -a SHAPES <<<"${SHAPES:-fanout montage}"
 ENGINE_MAX="${ENGINE_MAX:-1000000}"
 REF_MAX="${REF_MAX:-10000}"
 RUNS="${RUNS:-3}"
+STEPS=" ${STEPS:-validate plan engine reports} "   # which steps run (the others print -)
+step() { [[ "$STEPS" == *" $1 "* ]]; }
 MAXJOBS="${MAXJOBS:-2}"
 TARGET_JOBS=1000000
 PYTHON="${PYTHON:-$(python3 -c 'import sys; print(sys.executable)')}"
@@ -120,6 +123,8 @@ for shape in "${SHAPES[@]}"; do
             put "$shape" "$n" pyyaml_s "$T_S"; put "$shape" "$n" pyyaml_mib "$T_MIB"
             say "PyYAML load: ${T_S} s, ${T_MIB} MiB"
         fi
+
+        if ! step plan && ! step engine && ! step reports; then rm -rf "$dir"; continue; fi
 
         # plan
         timed "skein plan" "$SKEIN" plan "$wf" --dir "$TMP/runs-$shape-$n"  # the catalogs beside it
