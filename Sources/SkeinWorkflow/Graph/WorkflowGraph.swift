@@ -68,11 +68,22 @@ public struct WorkflowGraph: Sendable {
             }
         }
         raw = []
+        // Each list made at its final size (edges are sorted by parent: a job's children are
+        // one run of them), not grown one edge at a time.
         var children = Array(repeating: [Int](), count: jobs.count)
         var parents = Array(repeating: [Int](), count: jobs.count)
-        for e in edges {
-            children[e.parent].append(e.child)
-            parents[e.child].append(e.parent)
+        var parentCount = [Int32](repeating: 0, count: jobs.count)
+        for e in edges { parentCount[e.child] += 1 }
+        for i in jobs.indices where parentCount[i] > 0 { parents[i].reserveCapacity(Int(parentCount[i])) }
+        parentCount = []
+        var run = 0
+        while run < edges.count {
+            let parent = edges[run].parent
+            var end = run
+            while end < edges.count, edges[end].parent == parent { end += 1 }
+            children[parent] = edges[run..<end].map(\.child)
+            for e in edges[run..<end] { parents[e.child].append(parent) }
+            run = end
         }
         self.ids = jobs.map(\.id)
         self.index = index

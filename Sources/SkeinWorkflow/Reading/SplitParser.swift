@@ -97,8 +97,10 @@ enum SplitParser {
                 j += 1
             }
             guard end == b.count || indent == 0 else { return nil }
-            // The first item start at or after the middle of the block, that is also a line start.
-            var k = first + (end - first) / 2
+            // The first item start at or after the middle of the text from the jobs on (the
+            // second piece also reads what follows the block, such as `jobDependencies`), or of
+            // the block when that is where most of the text is; also a line start.
+            var k = first + min((b.count - first) / 2, (end - first) * 3 / 4)
             while k < end, b[k - 1] != newline { k += 1 }
             while k < end {
                 var ind = 0
