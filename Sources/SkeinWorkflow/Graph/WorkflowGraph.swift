@@ -45,9 +45,9 @@ public struct WorkflowGraph: Sendable {
         }
         var producer: [String: Int] = [:]
         for i in jobs.indices {
-            for use in jobs[i].uses where use.type.isOutput {
-                if producer.index(forKey: use.lfn) == nil { producer[use.lfn] = i }
-            }
+            // The first producer wins: one hash per output (`keepValue` only reaches the entry,
+            // which the default makes when the file has none yet).
+            for use in jobs[i].uses where use.type.isOutput { Self.keepValue(&producer[use.lfn, default: i]) }
         }
         for i in jobs.indices {
             for use in jobs[i].uses where use.type.isInput {
@@ -91,6 +91,8 @@ public struct WorkflowGraph: Sendable {
         self.parents = parents
         self.edges = edges
     }
+
+    private static func keepValue(_ value: inout Int) {}
 
     public var count: Int { ids.count }
 
