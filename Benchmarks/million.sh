@@ -8,6 +8,8 @@
 #   SIZES="10000 100000" Benchmarks/million.sh   # iterate below a million (a few minutes)
 #   ENGINE_MAX=100000 Benchmarks/million.sh      # engine only up to 100,000 jobs (a 1M run: ~13 min per shape)
 #   SHAPES=fanout KEEP=1 Benchmarks/million.sh
+#   STEPS=validate Benchmarks/million.sh         # only the validate step (a few minutes)
+#   GENERATED=/tmp/wf- Benchmarks/million.sh     # generate into /tmp/wf-SHAPE-N once, reuse it after
 #
 # Shapes (SHAPES, default "fanout montage"):
 #   fanout   Benchmarks/generate_dag.py --shape fanout: 1 split -> N-2 no-op workers -> 1 join
@@ -42,6 +44,10 @@ read -r -a SHAPES <<<"${SHAPES:-fanout montage}"
 ENGINE_MAX="${ENGINE_MAX:-1000000}"
 REF_MAX="${REF_MAX:-10000}"
 RUNS="${RUNS:-3}"
+STEPS=" ${STEPS:-validate plan engine reports} "   # which steps run (the others print -)
+step() { [[ "$STEPS" == *" $1 "* ]]; }
+GENERATED="${GENERATED:-}"   # a prefix: the workflows live in ${GENERATED}SHAPE-N and are kept
+drop() { [[ -n "$GENERATED" ]] || rm -rf "$1"; }
 MAXJOBS="${MAXJOBS:-2}"
 TARGET_JOBS=1000000
 PYTHON="${PYTHON:-$(python3 -c 'import sys; print(sys.executable)')}"
@@ -93,10 +99,12 @@ SCHEMA_DB=""
 
 for shape in "${SHAPES[@]}"; do
     for n in "${SIZES[@]}"; do
-        dir="$TMP/$shape-$n"
+        dir="${GENERATED:-$TMP/}$shape-$n"
         say ""
         say "== $shape, $n jobs ($(date -u +%H:%M:%S), load $(cut -d' ' -f1 /proc/loadavg))"
-        if [[ "$shape" == montage ]]; then
+        if [[ -n "$GENERATED" && -f "$dir/workflow.yml" ]]; then
+            say "reusing $dir"
+        elif [[ "$shape" == montage ]]; then
             "$PYTHON" "$ROOT/Benchmarks/generate_montage.py" --jobs "$n" --out "$dir" >&2
         else
             "$PYTHON" "$ROOT/Benchmarks/generate_dag.py" --shape "$shape" --jobs "$n" --out "$dir" >&2
@@ -121,6 +129,8 @@ for shape in "${SHAPES[@]}"; do
             say "PyYAML load: ${T_S} s, ${T_MIB} MiB"
         fi
 
+        if ! step plan && ! step engine && ! step reports; then drop "$dir"; continue; fi
+
         # plan
         timed "skein plan" "$SKEIN" plan "$wf" --dir "$TMP/runs-$shape-$n"  # the catalogs beside it
         put "$shape" "$n" plan_s "$T_S"; put "$shape" "$n" plan_cpu "$T_CPU"; put "$shape" "$n" plan_mib "$T_MIB"
@@ -135,7 +145,7 @@ for shape in "${SHAPES[@]}"; do
                 "$SKEIN" plan "$dir-noop/workflow.yml" --dir "$TMP/runs-$shape-$n-noop" >/dev/null
                 run="$(ls -d "$TMP/runs-$shape-$n-noop"/*/run* | tail -n 1)"
             fi
-            rm -rf "$dir" "$dir-noop"   # the workflow files are not needed any more
+            drop "$dir"; rm -rf "$dir-noop"   # the workflow files are not needed any more
             say "engine: running $run (crash at 90 %, then resume)"
             "$PYTHON" "$ROOT/Benchmarks/engine_crash_resume.py" "$SKEIN" "$run" --jobs "$n" --maxjobs "$MAXJOBS" >"$TMP/engine.json"
             for f in ready_s restart_s jobs_per_s before_jobs_per_s peak_mib cpu_s; do
@@ -143,7 +153,7 @@ for shape in "${SHAPES[@]}"; do
             done
             say "engine: $(cat "$TMP/engine.json")"
         else
-            rm -rf "$dir"
+            drop "$dir"
             # A finished run of N jobs without running the engine (a Pegasus-style submit folder).
             if [[ -z "$SCHEMA_DB" ]]; then SCHEMA_DB="$(ls "$(diamond_run "$ROOT" "$SKEIN" "$TMP")"/*.stampede.db)"; fi
             run="$TMP/generated-$n"   # one per size, shared by the shapes

@@ -62,19 +62,23 @@ assert len(doc["jobs"]) > 0
 EOF
 
 # measure NAME BUDGET CMD... : best (lowest) wall time of up to RUNS runs, stopping early once
-# BUDGET seconds are used (0 = no budget). Sets BEST_S (lowest wall time), BEST_MIB (lowest
-# peak RSS over the same runs; it barely varies) and NRUNS (runs taken).
+# BUDGET seconds are used (0 = no budget). Sets BEST_S (lowest wall time), BEST_CPU (user + sys
+# of that run: load from other work changes it less than wall time), BEST_MIB (lowest peak RSS
+# over the same runs; it barely varies) and NRUNS (runs taken).
 measure() {
     local name="$1" budget="$2"; shift 2
-    local i s kb used=0
-    BEST_S=""; BEST_MIB=""; NRUNS=0
+    local i s kb u sy used=0
+    BEST_S=""; BEST_CPU=""; BEST_MIB=""; NRUNS=0
     for ((i = 1; i <= RUNS; i++)); do
-        if ! /usr/bin/time -f '%e %M' -o "$WORK/time.out" "$@" >"$WORK/out.txt" 2>"$WORK/err.txt"; then
+        if ! /usr/bin/time -f '%e %M %U %S' -o "$WORK/time.out" "$@" >"$WORK/out.txt" 2>"$WORK/err.txt"; then
             say "$name failed (run $i):"; cat "$WORK/out.txt" "$WORK/err.txt" >&2
             return 1
         fi
-        read -r s kb <"$WORK/time.out"
+        read -r s kb u sy < <(tail -n 1 "$WORK/time.out")
         NRUNS=$i
+        if [[ -z "$BEST_S" ]] || awk -v a="$s" -v b="$BEST_S" 'BEGIN { exit !(a < b) }'; then
+            BEST_CPU=$(awk -v u="$u" -v s="$sy" 'BEGIN { printf "%.2f", u + s }')
+        fi
         BEST_S=$(awk -v a="$s" -v b="$BEST_S" 'BEGIN { print (b == "" || a < b) ? a : b }')
         BEST_MIB=$(awk -v a="$kb" -v b="$BEST_MIB" 'BEGIN { m = a / 1024; print (b == "" || m < b) ? m : b }')
         used=$(awk -v u="$used" -v s="$s" 'BEGIN { print u + s }')
@@ -114,28 +118,28 @@ for n in "${SIZES[@]}"; do
     fi
 
     measure "skein validate" 0 "$SKEIN" validate --quiet "$wf" "${cats[@]}" || { STATUS=1; continue; }
-    sk_s=$BEST_S sk_mib=$BEST_MIB sk_runs=$NRUNS
+    sk_s=$BEST_S sk_cpu=$BEST_CPU sk_mib=$BEST_MIB sk_runs=$NRUNS
     SK_S[$n]=$sk_s; SK_MIB[$n]=$sk_mib
-    say "skein   best of $sk_runs: ${sk_s} s, $(printf '%.0f' "$sk_mib") MiB"
+    say "skein   best of $sk_runs: ${sk_s} s (cpu ${sk_cpu} s), $(printf '%.0f' "$sk_mib") MiB"
 
     measure "PyYAML $LOADER" "$REF_BUDGET" "$PYTHON" "$WORK/pyyaml_load.py" "$wf" || { STATUS=1; continue; }
     py_s=$BEST_S py_mib=$BEST_MIB py_runs=$NRUNS
     say "PyYAML  best of $py_runs: ${py_s} s, $(printf '%.0f' "$py_mib") MiB"
 
     mb=$(awk -v b="$(stat -c %s "$wf")" 'BEGIN { printf "%.1f", b / 1e6 }')
-    ROWS+=("$(awk -v n="$n" -v mb="$mb" -v ss="$sk_s" -v sm="$sk_mib" -v sr="$sk_runs" \
+    ROWS+=("$(awk -v n="$n" -v mb="$mb" -v ss="$sk_s" -v sc="$sk_cpu" -v sm="$sk_mib" -v sr="$sk_runs" \
         -v ps="$py_s" -v pm="$py_mib" -v pr="$py_runs" 'BEGIN {
         tr = (ps > 0) ? sprintf("%.3f", ss / ps) : "n/a"
         mr = (pm > 0) ? sprintf("%.3f", sm / pm) : "n/a"
-        printf "%8d %8s %9.2f %9.0f %4d  %9.2f %9.0f %4d  %10s %9s", n, mb, ss, sm, sr, ps, pm, pr, tr, mr }')")
+        printf "%8d %8s %9.2f %9.2f %9.0f %4d  %9.2f %9.0f %4d  %10s %9s", n, mb, ss, sc, sm, sr, ps, pm, pr, tr, mr }')")
     rm -rf "$dir"
 done
 
 echo
 echo "Workflow load + validate: skein $("$SKEIN" --version 2>/dev/null || echo '?') vs PyYAML $PYYAML_VERSION $LOADER (workflow.yml only)"
-echo "host: $(nproc) cores, $(uname -sr); best of up to $RUNS runs (n = runs taken)"
-printf '%8s %8s %9s %9s %4s  %9s %9s %4s  %10s %9s\n' \
-    jobs "file MB" "skein s" "skein MiB" n "PyYAML s" "PyYAML MiB" n "time ratio" "mem ratio"
+echo "host: $(nproc) cores, $(uname -sr), load average $(cut -d' ' -f1-3 /proc/loadavg); best of up to $RUNS runs (n = runs taken; skein cpu = user + sys of its best run)"
+printf '%8s %8s %9s %9s %9s %4s  %9s %9s %4s  %10s %9s\n' \
+    jobs "file MB" "skein s" "skein cpu" "skein MiB" n "PyYAML s" "PyYAML MiB" n "time ratio" "mem ratio"
 for row in "${ROWS[@]}"; do echo "$row"; done
 echo "(ratios are skein / PyYAML; file MB is workflow.yml; skein also reads the three catalogs and validates)"
 

@@ -254,8 +254,12 @@ private struct TreeBuilder {
         if let key = stack[top].streamKey {
             stream?.handle(key, node)
         } else if !stack[top].isMapping {
+            // Room for a few at the first: most collections of a workflow are that small, and
+            // growing one from empty takes three allocations to reach four.
+            if stack[top].items.isEmpty { stack[top].items.reserveCapacity(4) }
             stack[top].items.append(node)
         } else if let key = stack[top].pendingKey {
+            if stack[top].entries.isEmpty { stack[top].entries.reserveCapacity(4) }
             stack[top].entries.append(YAMLMapping.Entry(key: key, value: node))
             stack[top].pendingKey = nil
         } else {

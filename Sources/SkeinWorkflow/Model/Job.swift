@@ -1,6 +1,10 @@
 import SkeinYAML
 /// One node of an abstract workflow: a job, or a sub-workflow (`pegasusWorkflow`,
 /// `condorWorkflow`) whose `file` is planned and run as a unit.
+///
+/// The fields most jobs leave out (nodeLabel, file, stdin/stdout/stderr and where they are
+/// written, metadata, hooks, extensions) live in one box made only when one is set: a
+/// million-job workflow then holds a million small jobs, not a million large ones.
 public struct Job: Sendable, Equatable {
     public enum Kind: String, Sendable, CaseIterable {
         case job, pegasusWorkflow, condorWorkflow
@@ -11,27 +15,40 @@ public struct Job: Sendable, Equatable {
     public var namespace: String?
     public var name: String?
     public var version: String?
-    public var nodeLabel: String?
-    /// The sub-workflow file of `pegasusWorkflow` and `condorWorkflow` jobs.
-    public var file: String?
-    public var stdin: String?
-    public var stdout: String?
-    public var stderr: String?
     /// Arguments as the program receives them, one string each (numbers as written).
     public var arguments: [String]
     public var uses: [FileUse]
     public var profiles: Profiles
-    public var metadata: Metadata
-    public var hooks: Hooks
-    public var extensions: Extensions
-    /// Where the job starts (its `- type:` line), its `id`, its `name` and its `stdin` values.
+    /// Where the job starts (its `- type:` line), its `id` and its `name`.
     public var mark: SourceMark
     public var idMark: SourceMark = .none
     public var nameMark: SourceMark = .none
-    public var stdinMark: SourceMark = .none
-    /// Where `stdout:` and `stderr:` are written, for messages about them.
-    public var stdoutMark: SourceMark = .none
-    public var stderrMark: SourceMark = .none
+    private var rare: Rare?
+
+    /// The fields few jobs have; copied before a change when shared (copy on write).
+    private final class Rare: @unchecked Sendable {
+        var nodeLabel: String?
+        var file: String?
+        var stdin: String?
+        var stdout: String?
+        var stderr: String?
+        var metadata: Metadata = []
+        var hooks = Hooks()
+        var extensions: Extensions = []
+        var stdinMark: SourceMark?
+        var stdoutMark: SourceMark?
+        var stderrMark: SourceMark?
+
+        init() {}
+
+        func copy() -> Rare {
+            let c = Rare()
+            c.nodeLabel = nodeLabel; c.file = file; c.stdin = stdin; c.stdout = stdout; c.stderr = stderr
+            c.metadata = metadata; c.hooks = hooks; c.extensions = extensions
+            c.stdinMark = stdinMark; c.stdoutMark = stdoutMark; c.stderrMark = stderrMark
+            return c
+        }
+    }
 
     public init(
         id: String, name: String?, kind: Kind = .job, namespace: String? = nil, version: String? = nil,
@@ -45,10 +62,68 @@ public struct Job: Sendable, Equatable {
         self.arguments = arguments
         self.uses = uses
         self.profiles = Profiles()
-        self.metadata = []
-        self.hooks = Hooks()
-        self.extensions = []
         self.mark = mark
+    }
+
+    /// The box to change, made or unshared first.
+    private mutating func rareForChange() -> Rare {
+        if rare != nil, isKnownUniquelyReferenced(&rare) { return rare! }
+        let fresh = rare?.copy() ?? Rare()
+        rare = fresh
+        return fresh
+    }
+
+    /// Sets one rare field; setting nil (or empty) where there is no box makes none.
+    private mutating func setRare<Value>(_ path: ReferenceWritableKeyPath<Rare, Value>, _ value: Value, isEmpty: Bool) {
+        if isEmpty && rare == nil { return }
+        rareForChange()[keyPath: path] = value
+    }
+
+    public var nodeLabel: String? {
+        get { rare?.nodeLabel }
+        set { setRare(\.nodeLabel, newValue, isEmpty: newValue == nil) }
+    }
+    /// The sub-workflow file of `pegasusWorkflow` and `condorWorkflow` jobs.
+    public var file: String? {
+        get { rare?.file }
+        set { setRare(\.file, newValue, isEmpty: newValue == nil) }
+    }
+    public var stdin: String? {
+        get { rare?.stdin }
+        set { setRare(\.stdin, newValue, isEmpty: newValue == nil) }
+    }
+    public var stdout: String? {
+        get { rare?.stdout }
+        set { setRare(\.stdout, newValue, isEmpty: newValue == nil) }
+    }
+    public var stderr: String? {
+        get { rare?.stderr }
+        set { setRare(\.stderr, newValue, isEmpty: newValue == nil) }
+    }
+    public var metadata: Metadata {
+        get { rare?.metadata ?? [] }
+        set { setRare(\.metadata, newValue, isEmpty: newValue.isEmpty) }
+    }
+    public var hooks: Hooks {
+        get { rare?.hooks ?? Hooks() }
+        set { setRare(\.hooks, newValue, isEmpty: newValue.isEmpty) }
+    }
+    public var extensions: Extensions {
+        get { rare?.extensions ?? [] }
+        set { setRare(\.extensions, newValue, isEmpty: newValue.isEmpty) }
+    }
+    /// Where the `stdin` value and `stdout:` and `stderr:` are written, for messages about them.
+    public var stdinMark: SourceMark {
+        get { rare?.stdinMark ?? .none }
+        set { setRare(\.stdinMark, newValue, isEmpty: false) }
+    }
+    public var stdoutMark: SourceMark {
+        get { rare?.stdoutMark ?? .none }
+        set { setRare(\.stdoutMark, newValue, isEmpty: false) }
+    }
+    public var stderrMark: SourceMark {
+        get { rare?.stderrMark ?? .none }
+        set { setRare(\.stderrMark, newValue, isEmpty: false) }
     }
 
     /// `namespace::name:version`, the key Pegasus looks transformations up by.
@@ -58,6 +133,14 @@ public struct Job: Sendable, Equatable {
 
     public var inputs: some Sequence<FileUse> { uses.lazy.filter { $0.type.isInput } }
     public var outputs: some Sequence<FileUse> { uses.lazy.filter { $0.type.isOutput } }
+
+    /// Every field but the marks (marks never differ), as before the box.
+    public static func == (a: Job, b: Job) -> Bool {
+        a.kind == b.kind && a.id == b.id && a.namespace == b.namespace && a.name == b.name && a.version == b.version
+            && a.arguments == b.arguments && a.uses == b.uses && a.profiles == b.profiles
+            && a.nodeLabel == b.nodeLabel && a.file == b.file && a.stdin == b.stdin && a.stdout == b.stdout
+            && a.stderr == b.stderr && a.metadata == b.metadata && a.hooks == b.hooks && a.extensions == b.extensions
+    }
 }
 
 /// A transformation named by a job or a `requires` entry; a missing namespace or version

@@ -33,10 +33,19 @@ public struct Profiles: Sendable, Equatable {
         guard let ns = namespaces.first(where: { $0.name == namespace }) else { return nil }
         if let exact = ns.entries.last(where: { $0.key == key }) { return exact }
         if namespace == "dagman" {
-            let wanted = key.uppercased()
-            return ns.entries.last { $0.key.uppercased() == wanted }
+            return ns.entries.last { Self.sameIgnoringCase($0.key, key) }
         }
         return nil
+    }
+
+    /// `a.uppercased() == b.uppercased()`, without making two strings for ASCII keys (the
+    /// validator asks every job of a large workflow for several DAGMan keys).
+    static func sameIgnoringCase(_ a: String, _ b: String) -> Bool {
+        guard a.utf8.allSatisfy({ $0 < 0x80 }), b.utf8.allSatisfy({ $0 < 0x80 }) else { return a.uppercased() == b.uppercased() }
+        guard a.utf8.count == b.utf8.count else { return false }
+        return zip(a.utf8, b.utf8).allSatisfy { x, y in
+            x == y || (x | 0x20 == y | 0x20 && (x | 0x20) >= UInt8(ascii: "a") && (x | 0x20) <= UInt8(ascii: "z"))
+        }
     }
 
     public mutating func set(_ namespace: String, _ key: String, _ value: String) {

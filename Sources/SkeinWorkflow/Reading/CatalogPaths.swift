@@ -10,7 +10,7 @@ public enum CatalogPaths {
     /// `scp://`, ...). `file://scratch` (no third slash) is relative, as `scratch` is.
     public static func localPath(_ pfn: String, relativeTo catalogFile: String) -> String? {
         var path = pfn
-        if path.hasPrefix("file://") { path = String(path.dropFirst("file://".count)) } else if path.contains("://") { return nil }
+        if path.hasPrefix("file://") { path = String(path.dropFirst("file://".count)) } else if path.utf8.contains(UInt8(ascii: ":")), path.contains("://") { return nil }
         if path.hasPrefix("/") { return path }
         let directory = absolute((catalogFile as NSString).deletingLastPathComponent)
         return ((directory as NSString).appendingPathComponent(path) as NSString).standardizingPath

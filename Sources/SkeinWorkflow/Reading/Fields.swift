@@ -7,40 +7,64 @@ struct Fields {
     /// What the mapping is, for messages; built only when a message needs it, since most
     /// mappings of a 100,000-job workflow never produce one.
     private let describe: Description
-    private var used: [Bool]
+    /// Which entries were taken: a bit each for the first 64 (every Pegasus mapping), an
+    /// array only beyond, so the millions of small mappings of a large workflow allocate nothing.
+    private var usedBits: UInt64 = 0
+    private var usedBeyond: [Bool] = []
 
     private enum Description {
         case text(String)
         case lazy(() -> String)
+        /// A `uses:` entry: "file 'LFN' used by JOB", or "file N used by JOB" without an lfn.
+        case fileUse(index: Int, job: String)
     }
 
     var what: String {
         switch describe {
         case .text(let s): return s
         case .lazy(let make): return make()
+        case .fileUse(let index, let job):
+            if case .scalar(let s)? = mapping["lfn"], !s.isNull { return "file '\(s.value)' used by \(job)" }
+            return "file \(index + 1) used by \(job)"
         }
     }
 
     init(_ mapping: YAMLMapping, _ what: String) {
-        self.mapping = mapping
-        self.describe = .text(what)
-        self.used = Array(repeating: false, count: mapping.entries.count)
+        self.init(mapping, .text(what))
     }
 
     init(_ mapping: YAMLMapping, describedBy make: @escaping () -> String) {
+        self.init(mapping, .lazy(make))
+    }
+
+    /// The fields of file use `index` (0-based) of `job`.
+    init(_ mapping: YAMLMapping, fileUse index: Int, of job: String) {
+        self.init(mapping, .fileUse(index: index, job: job))
+    }
+
+    private init(_ mapping: YAMLMapping, _ describe: Description) {
         self.mapping = mapping
-        self.describe = .lazy(make)
-        self.used = Array(repeating: false, count: mapping.entries.count)
+        self.describe = describe
+        if mapping.entries.count > 64 { usedBeyond = Array(repeating: false, count: mapping.entries.count - 64) }
+    }
+
+    private mutating func markUsed(_ i: Int) {
+        if i < 64 { usedBits |= 1 << UInt64(i) } else { usedBeyond[i - 64] = true }
+    }
+
+    private func isUsed(_ i: Int) -> Bool {
+        i < 64 ? usedBits & (1 << UInt64(i)) != 0 : usedBeyond[i - 64]
     }
 
     mutating func take(_ key: String) -> YAMLNode? {
-        for i in mapping.entries.indices where mapping.entries[i].key.value == key {
-            used[i] = true
+        let entries = mapping.entries
+        for i in entries.indices where entries[i].key.value == key {
+            markUsed(i)
             // The last of duplicate keys wins, as in PyYAML; the parser reported the duplicate.
-            var value = mapping.entries[i].value
-            for j in (i + 1)..<mapping.entries.count where mapping.entries[j].key.value == key {
-                used[j] = true
-                value = mapping.entries[j].value
+            var value = entries[i].value
+            for j in (i + 1)..<entries.count where entries[j].key.value == key {
+                markUsed(j)
+                value = entries[j].value
             }
             return value
         }
@@ -56,7 +80,7 @@ struct Fields {
     /// Entries not taken. `modeledElsewhere` are schema keys kept verbatim without a warning.
     func rest(_ ctx: inout DecodeContext, expected: [String], modeledElsewhere: [String] = []) -> Extensions {
         var out: Extensions = []
-        for (i, entry) in mapping.entries.enumerated() where !used[i] {
+        for (i, entry) in mapping.entries.enumerated() where !isUsed(i) {
             out.append(entry)
             let key = entry.key.value
             if key.hasPrefix("x-") || modeledElsewhere.contains(key) { continue }

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Dispatch
 import SkeinYAML
 
@@ -78,8 +81,7 @@ enum SplitParser {
                     jobsLineEnd = i + 5
                     break
                 }
-                while i < b.count, b[i] != newline { i += 1 }
-                i += 1
+                i = lineEnd(b, from: i) + 1
             }
             guard jobsLineEnd > 0 else { return nil }
             // Items are `- ` at column 0 (PyYAML's layout) or `  - `.
@@ -93,24 +95,34 @@ enum SplitParser {
             while j < b.count {
                 let c = b[j]
                 if c != space, c != dash, c != newline, c != UInt8(ascii: "#") { end = j; break }
-                while j < b.count, b[j] != newline { j += 1 }
-                j += 1
+                j = lineEnd(b, from: j) + 1
             }
             guard end == b.count || indent == 0 else { return nil }
-            // The first item start at or after the middle of the block, that is also a line start.
-            var k = first + (end - first) / 2
+            // The first item start at or after the middle of the text from the jobs on (the
+            // second piece also reads what follows the block, such as `jobDependencies`), or of
+            // the block when that is where most of the text is; also a line start.
+            var k = first + min((b.count - first) / 2, (end - first) * 3 / 4)
             while k < end, b[k - 1] != newline { k += 1 }
             while k < end {
                 var ind = 0
                 while k + ind < end, b[k + ind] == space { ind += 1 }
                 if ind == indent, k + ind + 1 < end, b[k + ind] == dash, b[k + ind + 1] == space { break }
-                while k < end, b[k] != newline { k += 1 }
-                k += 1
+                k = min(lineEnd(b, from: k), end) + 1
             }
             guard k < end else { return nil }
+            // Newlines before the cut, counted in a loop the compiler turns into vector code.
             var line = 1
-            for p in 0..<k where b[p] == newline { line += 1 }
+            for byte in UnsafeBufferPointer(rebasing: b[0..<k]) { line &+= byte == newline ? 1 : 0 }
             return Cut(middle: k, middleLine: line, itemIndent: indent)
+        }
+
+        /// The index of the first newline at or after `start`, or `b.count`: `memchr`, which
+        /// reads many bytes at a time (the search runs over the whole file before the parse
+        /// starts, on one core).
+        static func lineEnd(_ b: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+            guard start < b.count, let base = b.baseAddress else { return b.count }
+            guard let found = memchr(base + start, Int32(UInt8(ascii: "\n")), b.count - start) else { return b.count }
+            return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
         }
     }
 }

@@ -59,9 +59,23 @@ enum StreamedWorkflowReader {
     private static func decode(_ result: YAMLParser.Result, path: String, pieces: [Piece]) -> Workflow? {
         guard result.duplicateKeys.isEmpty, let root = result.root, pieces.allSatisfy({ $0.context.report.diagnostics.isEmpty }) else { return nil }
         var context = DecodeContext(file: path)
-        let streamed = DecodeContext.StreamedItems(jobs: pieces.flatMap(\.jobs), dependencies: pieces.flatMap(\.dependencies))
+        let streamed = DecodeContext.StreamedItems(jobs: joined(pieces, \.jobs), dependencies: joined(pieces, \.dependencies))
         let workflow = context.workflow(root, streamed: streamed)
         return context.report.diagnostics.isEmpty ? workflow : nil
+    }
+
+    /// The pieces' lists one after the other, each piece's list given up as it is added, so
+    /// the jobs of a large file are not held twice (the pieces' and the joined list).
+    private static func joined<Item>(_ pieces: [Piece], _ list: ReferenceWritableKeyPath<Piece, [Item]>) -> [Item] {
+        guard let first = pieces.first else { return [] }
+        var all = first[keyPath: list]
+        first[keyPath: list] = []
+        all.reserveCapacity(pieces.reduce(0) { $0 + $1[keyPath: list].count } + all.count)
+        for piece in pieces.dropFirst() {
+            all.append(contentsOf: piece[keyPath: list])
+            piece[keyPath: list] = []
+        }
+        return all
     }
 
     /// One parser's share: its decode context and what it decoded, in file order.

@@ -105,9 +105,10 @@ extension DecodeContext {
         var job = Job(id: id ?? "", name: nil, kind: kind, mark: map.mark)
         job.idMark = map["id"]?.mark ?? map.mark
         job.nameMark = map["name"]?.mark ?? map.mark
-        job.stdinMark = map["stdin"]?.mark ?? map.mark
-        job.stdoutMark = map["stdout"]?.mark ?? map.mark
-        job.stderrMark = map["stderr"]?.mark ?? map.mark
+        // Where stdin, stdout and stderr are written, only when they are (most jobs have none).
+        if let node = map["stdin"] { job.stdinMark = node.mark }
+        if let node = map["stdout"] { job.stdoutMark = node.mark }
+        if let node = map["stderr"] { job.stderrMark = node.mark }
         if kind == .job {
             job.name = f.required("name", &self, hint: "add `name:` naming a transformation of the transformation catalog").flatMap { string($0, "name of \(label)") }
         } else {
@@ -137,10 +138,7 @@ extension DecodeContext {
 
     mutating func fileUse(_ node: YAMLNode, index: Int, of job: String) -> FileUse? {
         guard let map = mapping(node, "file \(index + 1) used by \(job)") else { return nil }
-        var f = Fields(map) {
-            if case .scalar(let s)? = map["lfn"], !s.isNull { return "file '\(s.value)' used by \(job)" }
-            return "file \(index + 1) used by \(job)"
-        }
+        var f = Fields(map, fileUse: index, of: job)
         let lfn = f.required("lfn", &self, hint: "add `lfn:` with the logical file name").flatMap { string($0, "lfn of file \(index + 1) used by \(job)") }
         func named() -> String { lfn.map { "file '\($0)'" } ?? "file \(index + 1) used by \(job)" }
         let type = f.required("type", &self, hint: "add `type: input` or `type: output`")

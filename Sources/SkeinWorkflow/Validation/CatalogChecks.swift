@@ -19,6 +19,9 @@ extension WorkflowValidator {
         return (Self.suggestion(name, names) ?? "") + "define it in the site catalog, \(loaded.sitesOrigin) (it has: \(names.joined(separator: ", ")))"
     }
 
+    /// The profiles by which a job asks for a site.
+    static let siteProfiles = [("selector", "execution.site"), ("hints", "execution.site")]
+
     mutating func checkSites() {
         var seen: [String: Site] = [:]
         for site in loaded.sites?.sites ?? [] {
@@ -32,10 +35,11 @@ extension WorkflowValidator {
             }
         }
         let sites = definedSites
-        for job in workflow.jobs {
-            for (ns, key) in [("selector", "execution.site"), ("hints", "execution.site")] {
-                if let attr = job.profiles.attribute(ns, key), !sites.contains(attr.value) {
-                    error("unknown-site", workflowFile, attr.mark, "job '\(job.id)' asks for site '\(attr.value)' (\(ns).\(key)), which is not defined", hint: siteHint(attr.value))
+        let jobs = workflow.jobs
+        for j in jobs.indices where !jobs[j].profiles.isEmpty {
+            for (ns, key) in Self.siteProfiles {
+                if let attr = jobs[j].profiles.attribute(ns, key), !sites.contains(attr.value) {
+                    error("unknown-site", workflowFile, attr.mark, "job '\(jobs[j].id)' asks for site '\(attr.value)' (\(ns).\(key)), which is not defined", hint: siteHint(attr.value))
                 }
             }
         }
@@ -92,8 +96,9 @@ extension WorkflowValidator {
 
         var resolved: [TransformationReference: Bool] = [:]
         let names = Array(byName.keys).sorted()
-        for job in workflow.jobs where job.kind == .job && job.name != nil {
-            let ref = job.transformation
+        let jobs = workflow.jobs
+        for j in jobs.indices where jobs[j].kind == .job && jobs[j].name != nil {
+            let ref = jobs[j].transformation
             let found = resolved[ref] ?? (byName[ref.name] ?? []).contains { ref.matches($0) }
             resolved[ref] = found
             if found { continue }
@@ -103,7 +108,7 @@ extension WorkflowValidator {
             } else {
                 hint = (Self.suggestion(ref.name, names) ?? "") + "add '\(ref)' with a site and pfn to \(loaded.transformationsOrigin)"
             }
-            error("unknown-transformation", workflowFile, job.nameMark, "job '\(job.id)' runs transformation '\(ref)', which no transformation catalog defines for any site", hint: hint)
+            error("unknown-transformation", workflowFile, jobs[j].nameMark, "job '\(jobs[j].id)' runs transformation '\(ref)', which no transformation catalog defines for any site", hint: hint)
         }
     }
 
@@ -142,11 +147,14 @@ extension WorkflowValidator {
 
     /// `https` of `https://host/x`; nil for a plain path.
     static func scheme(of pfn: String) -> String? {
-        guard let range = pfn.range(of: "://") else { return nil }
+        // Most pfns are plain paths: no ':' at all, answered without a substring search.
+        guard pfn.utf8.contains(UInt8(ascii: ":")), let range = pfn.range(of: "://") else { return nil }
         return pfn[..<range.lowerBound].lowercased()
     }
 
     mutating func checkReplicas() {
+        // Generated catalogs point many replicas at one file: look each path up once in a row.
+        var lastLookup: (path: String, exists: Bool)?
         for replica in loaded.replicas?.replicas ?? [] {
             if replica.regex == true, (try? NSRegularExpression(pattern: replica.lfn)) == nil {
                 error("invalid-regex", replicasFile, replica.mark, "replica lfn '\(replica.lfn)' is not a valid regular expression", hint: "fix the pattern, or drop `regex: true`")
@@ -167,7 +175,12 @@ extension WorkflowValidator {
             }
             for location in replica.pfns where location.site == "local" && Self.pfnProblem(location.pfn) == nil {
                 guard let path = CatalogPaths.localPath(location.pfn, relativeTo: replicasFile) else { continue }
-                if !FileManager.default.fileExists(atPath: path) {
+                let exists: Bool
+                if let last = lastLookup, last.path == path { exists = last.exists } else {
+                    exists = FileManager.default.fileExists(atPath: path)
+                    lastLookup = (path, exists)
+                }
+                if !exists {
                     warning("missing-replica-file", replicasFile, location.mark, "replica '\(replica.lfn)' on site local points to \(path), which does not exist here", hint: "create the file or correct the pfn")
                 }
             }

@@ -10,7 +10,8 @@ extension WorkflowValidator {
         var seen: [String: PegasusCompatibility.Entry?] = [:]
         let workflowLayers = [(workflow.profiles, "the workflow")]
         for (profiles, owner) in workflowLayers { checkProfileKeys(profiles, workflowFile, owner, &seen) }
-        for job in workflow.jobs where !job.profiles.isEmpty { checkProfileKeys(job.profiles, workflowFile, "job '\(job.id)'", &seen) }
+        let jobs = workflow.jobs
+        for j in jobs.indices where !jobs[j].profiles.isEmpty { checkProfileKeys(jobs[j].profiles, workflowFile, "job '\(jobs[j].id)'", &seen) }
         for site in loaded.sites?.sites ?? [] {
             checkProfileKeys(site.profiles, sitesFile, "site '\(site.name)'", &seen)
             if let refusal = SiteBatchSystem.refusal(site) {

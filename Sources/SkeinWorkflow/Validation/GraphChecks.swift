@@ -3,8 +3,11 @@ extension WorkflowValidator {
     mutating func checkJobIDs() {
         var first: [String: Int] = [:]
         first.reserveCapacity(workflow.jobs.count)
-        for (i, job) in workflow.jobs.enumerated() {
+        let jobs = workflow.jobs
+        for i in jobs.indices {
+            let job = (id: jobs[i].id, idMark: jobs[i].idMark)
             if let earlier = first[job.id] {
+                hasDuplicateJobIDs = true
                 error(
                     "duplicate-job-id", workflowFile, job.idMark,
                     "job id '\(job.id)' is used twice (first at line \(workflow.jobs[earlier].idMark.line))",
@@ -13,20 +16,21 @@ extension WorkflowValidator {
                 first[job.id] = i
             }
         }
+        jobIndex = first
     }
 
     mutating func checkDependencies() {
-        let known = Set(workflow.jobs.map(\.id))
+        let known = jobIndex
         lazy var ids = workflow.jobs.map(\.id)
         for dep in workflow.dependencies {
-            if !known.contains(dep.parent.id) {
+            if known[dep.parent.id] == nil {
                 error(
                     "unknown-job", workflowFile, dep.parent.mark,
                     "jobDependencies names parent job '\(dep.parent.id)', which is not defined",
                     hint: (Self.suggestion(dep.parent.id, ids) ?? "") + "use the id of a job under `jobs:`")
             }
             for child in dep.children {
-                if !known.contains(child.id) {
+                if known[child.id] == nil {
                     error(
                         "unknown-job", workflowFile, child.mark,
                         "job '\(dep.parent.id)' lists child '\(child.id)', which is not defined",

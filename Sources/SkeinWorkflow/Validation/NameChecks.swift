@@ -9,13 +9,15 @@ import SkeinYAML
 /// lfns (deep storage layouts), so an lfn may name a subfolder.
 extension WorkflowValidator {
     mutating func checkNames() {
-        for job in workflow.jobs {
-            for use in job.uses {
-                checkPath(use.lfn, what: "file of job '\(job.id)'", workflowFile, use.mark)
+        // By index, not `for job in`: a copy of each job would retain all its fields.
+        let jobs = workflow.jobs
+        for j in jobs.indices {
+            for use in jobs[j].uses {
+                checkPath(use.lfn, what: "file of job '\(jobs[j].id)'", workflowFile, use.mark)
             }
-            if let stdin = job.stdin { checkPath(stdin, what: "stdin of job '\(job.id)'", workflowFile, job.stdinMark) }
-            if let stdout = job.stdout { checkPath(stdout, what: "stdout of job '\(job.id)'", workflowFile, job.stdoutMark) }
-            if let stderr = job.stderr { checkPath(stderr, what: "stderr of job '\(job.id)'", workflowFile, job.stderrMark) }
+            if let stdin = jobs[j].stdin { checkPath(stdin, what: "stdin of job '\(jobs[j].id)'", workflowFile, jobs[j].stdinMark) }
+            if let stdout = jobs[j].stdout { checkPath(stdout, what: "stdout of job '\(jobs[j].id)'", workflowFile, jobs[j].stdoutMark) }
+            if let stderr = jobs[j].stderr { checkPath(stderr, what: "stderr of job '\(jobs[j].id)'", workflowFile, jobs[j].stderrMark) }
         }
         for replica in loaded.replicas?.replicas ?? [] where replica.regex != true {
             checkPath(replica.lfn, what: "replica", replicasFile, replica.mark)
@@ -34,9 +36,10 @@ extension WorkflowValidator {
         }
     }
 
-    private mutating func checkPath(_ name: String, what: String, _ file: String, _ mark: SourceMark) {
+    /// `what` is built only for a name with a problem (most names have none).
+    private mutating func checkPath(_ name: String, what: @autoclosure () -> String, _ file: String, _ mark: SourceMark) {
         guard let problem = NameRules.fileNameProblem(name, allowSlash: true) else { return }
-        error("unsafe-file-name", file, mark, "\(what): '\(NameRules.shown(name))' \(problem)",
+        error("unsafe-file-name", file, mark, "\(what()): '\(NameRules.shown(name))' \(problem)",
               hint: "file names are paths inside the job's scratch folder: give a relative name without '..'")
     }
 }

@@ -24,6 +24,7 @@ enum NameRules {
     /// Why `name` cannot be a file name inside a job's folder (or, without `allowSlash`,
     /// one file name), or nil when it can.
     static func fileNameProblem(_ name: String, allowSlash: Bool, maxPart: Int = maxPartBytes) -> String? {
+        if isPlainName(name, maxPart: maxPart) { return nil }
         if name.isEmpty { return "is empty" }
         if name.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
             return "holds a control character (NUL, newline, escape, ...)"
@@ -44,6 +45,30 @@ enum NameRules {
         }
         if name.utf8.count > maxPathBytes { return "is \(name.utf8.count) characters long; at most \(maxPathBytes) are allowed" }
         return nil
+    }
+
+    /// The common case, decided in one pass over the bytes without splitting: a non-empty
+    /// name of letters, digits, '.', '-' and '_' only (no '/', so one part), short enough, and
+    /// not `.` or `..`. A million-job workflow has millions of such lfns; anything else takes
+    /// the full rules above.
+    static func isPlainName(_ name: String, maxPart: Int) -> Bool {
+        var name = name
+        return name.withUTF8 { bytes in
+            guard !bytes.isEmpty, bytes.count <= maxPart, bytes.count <= maxPathBytes else { return false }
+            var dotsOnly = true
+            for b in bytes {
+                switch b {
+                case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                     UInt8(ascii: "-"), UInt8(ascii: "_"):
+                    dotsOnly = false
+                case UInt8(ascii: "."):
+                    continue
+                default:
+                    return false
+                }
+            }
+            return !dotsOnly || bytes.count > 2
+        }
     }
 
     /// `name` as a message shows it: escaped (`Untrusted.visible`) and, when long, cut.

@@ -34,7 +34,8 @@ extension WorkflowValidator {
 
     mutating func checkProfiles() {
         check(workflow.profiles, workflowFile, "the workflow")
-        for job in workflow.jobs where !job.profiles.isEmpty { check(job.profiles, workflowFile, "job '\(job.id)'") }
+        let jobs = workflow.jobs
+        for j in jobs.indices where !jobs[j].profiles.isEmpty { check(jobs[j].profiles, workflowFile, "job '\(jobs[j].id)'") }
         for site in loaded.sites?.sites ?? [] { check(site.profiles, sitesFile, "site '\(site.name)'") }
         for t in loaded.transformations?.transformations ?? [] {
             check(t.profiles, transformationsFile, "transformation '\(t.reference)'")

@@ -13,7 +13,8 @@ extension WorkflowValidator {
 
     mutating func checkProfileRanges() {
         checkRanges(workflow.profiles, workflowFile, "the workflow")
-        for job in workflow.jobs where !job.profiles.isEmpty { checkRanges(job.profiles, workflowFile, "job '\(job.id)'") }
+        let jobs = workflow.jobs
+        for j in jobs.indices where !jobs[j].profiles.isEmpty { checkRanges(jobs[j].profiles, workflowFile, "job '\(jobs[j].id)'") }
         for site in loaded.sites?.sites ?? [] { checkRanges(site.profiles, sitesFile, "site '\(site.name)'") }
         for t in loaded.transformations?.transformations ?? [] {
             checkRanges(t.profiles, transformationsFile, "transformation '\(t.reference)'")

@@ -10,6 +10,10 @@ public struct WorkflowValidator {
     let workflow: Workflow
     let workflowFile: String
     var diagnostics: [Diagnostic] = []
+    /// Set by `checkJobIDs`: when no two jobs share an id, a job index says who a job is.
+    var hasDuplicateJobIDs = false
+    /// Set by `checkJobIDs`: each job id and the index of its first job.
+    var jobIndex: [String: Int] = [:]
 
     /// Runs every check. Reading problems come first, then semantic ones.
     public static func validate(_ loaded: LoadedWorkflow) -> ValidationResult {
