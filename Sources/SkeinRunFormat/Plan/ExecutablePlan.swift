@@ -122,7 +122,7 @@ public struct ExecutableJob: Codable, Sendable, Equatable {
     /// The replicas a registration job adds to the run's output replica catalog.
     public var registrations: [PlannedRegistration] = []
     /// The container a compute job runs in (a transformation with `container:`); nil = on the host.
-    public var container: PlannedContainer?
+    @Boxed public var container: PlannedContainer? = nil
     /// The sha256 the replica catalog gives for files the job reads (by lfn): verified
     /// before it starts (`pegasus.integrity.checking`).
     public var inputChecksums: [String: String] = [:]
@@ -133,9 +133,9 @@ public struct ExecutableJob: Codable, Sendable, Equatable {
     public var isClustered: Bool { !tasks.isEmpty && !kind.isSubworkflow }
     /// A job that runs in a folder of its own (nonsharedfs, condorio): what is brought in
     /// and taken back; nil = the job runs in `workingDirectory`.
-    public var sandbox: JobSandbox?
+    @Boxed public var sandbox: JobSandbox? = nil
     /// What a sub-workflow job (kind `dax`) plans and runs when its turn comes.
-    public var subworkflow: PlannedSubworkflow?
+    @Boxed public var subworkflow: PlannedSubworkflow? = nil
 
     /// The tasks provenance records for this job: its own one, or the clustered ones.
     /// Auxiliary jobs (create-dir, ...) are no task of the abstract workflow.
