@@ -44,7 +44,7 @@ enum PlanReader {
                 case UInt8(ascii: "}"):
                     depth -= 1
                     if depth == 0, let s = start {
-                        var job = try decoder.decode(ExecutableJob.self, from: Data(bytes[s...i]))
+                        var job = try PlanJobDecoder.decode(bytes, s...i) ?? decoder.decode(ExecutableJob.self, from: Data(bytes[s...i]))
                         interner.intern(&job)
                         objects.append(job)
                         start = nil
