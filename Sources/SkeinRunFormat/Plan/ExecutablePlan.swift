@@ -370,3 +370,9 @@ public struct PlannedHook: Codable, Sendable, Equatable {
         self.command = command
     }
 }
+
+extension ExecutableJob {
+    /// Takes `other`'s boxed sandbox, equal to this job's (`PlanInterner`): one box for the
+    /// jobs of a run that share one, not one each.
+    mutating func shareSandbox(of other: ExecutableJob) { _sandbox = other._sandbox }
+}
