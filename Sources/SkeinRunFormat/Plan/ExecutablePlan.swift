@@ -78,9 +78,9 @@ public struct ExecutableJob: Codable, Sendable, Equatable {
     public var environment: [String: String]
     public var workingDirectory: String
     /// Logical names of the job's stdin / stdout / stderr files, in the working directory.
-    public var stdin: String?
-    public var stdout: String?
-    public var stderr: String?
+    @Boxed public var stdin: String? = nil
+    @Boxed public var stdout: String? = nil
+    @Boxed public var stderr: String? = nil
     /// How many times a failed attempt is tried again (`dagman.RETRY`).
     public var retries: Int
     /// Seconds before the job is killed (`pegasus.maxwalltime`, given in minutes).
@@ -88,13 +88,13 @@ public struct ExecutableJob: Codable, Sendable, Equatable {
     /// Higher runs first among ready jobs (`dagman.PRIORITY`).
     public var priority: Int
     /// Jobs of one category share a running limit (`dagman.CATEGORY`).
-    public var category: String?
+    @Boxed public var category: String? = nil
     /// Exit code that aborts the whole workflow (`dagman.ABORT-DAG-ON`).
     public var abortOnExitCode: Int32?
     public var abortReturnValue: Int32?
     /// `pegasus.exitcode.successmsg` must appear in stdout or stderr; `failuremsg` must not.
-    public var successMessage: String?
-    public var failureMessage: String?
+    @Boxed public var successMessage: String? = nil
+    @Boxed public var failureMessage: String? = nil
     /// Indices of the jobs that must succeed first.
     public var parents: [Int]
     /// Replica files linked into the working directory before the job starts.
