@@ -105,7 +105,9 @@ extension ProvenanceRecorder {
                 row = RecordedAttempt(instance: instance, finished: false, hasInvocation: false)
             }
             guard let row else { continue }
-            let record = end == .open ? nil : (try? KickstartRecord.read(recordFile))?.invocations.first
+            // Read only when a row needs it: most attempts are complete already.
+            let needsRecord = end != .open && (!row.finished && end == .failed || !row.hasInvocation)
+            let record = needsRecord ? (try? KickstartRecord.read(recordFile))?.invocations.first : nil
             if !row.finished {
                 switch end {
                 case .open: close(row.instance, succeeded: false, reason: "interrupted: the engine stopped while this attempt ran", at: time)

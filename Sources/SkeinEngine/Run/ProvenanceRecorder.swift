@@ -158,14 +158,20 @@ public final class ProvenanceRecorder: RunObserver {
             guard let id = known[job.id] else { return nil }
             ids.append(id)
             edges += job.parents.count
-            tasks += job.recordedTasks.count
-            for p in job.parents { taskEdges += plan.jobs[p].recordedTasks.count * job.recordedTasks.count }
+            let own = Self.recordedTaskCount(job)
+            tasks += own
+            if own > 0 { for p in job.parents { taskEdges += Self.recordedTaskCount(plan.jobs[p]) * own } }
         }
         let wfID = self.wfID
         let counts = try? writer.read { db in
             try ["job_edge", "task", "task_edge"].map { try db.scalar("SELECT count(*) FROM \($0) WHERE wf_id = ?", [wfID]).int ?? -1 }
         }
         return counts == [Int64(edges), Int64(tasks), Int64(taskEdges)] ? ids : nil
+    }
+
+    /// `job.recordedTasks.count` without making the tasks.
+    static func recordedTaskCount(_ job: ExecutableJob) -> Int {
+        !job.tasks.isEmpty ? job.tasks.count : (job.kind.isCompute ? 1 : 0)
     }
 
     func close(_ instance: JobInstanceID, succeeded: Bool, reason: String, at time: Double) {

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Reads one job object of plan.json straight into an `ExecutableJob`, for the shapes
 /// `skein plan` writes for most jobs (strings, numbers, lists and maps of strings, a
 /// sandbox). Anything else (a container, tasks, transfers, hooks, a key it does not know,
@@ -14,41 +18,68 @@ struct PlanJobDecoder {
     /// Decodes the object in `bytes[range]` (its braces included).
     static func decode(_ bytes: UnsafeBufferPointer<UInt8>, _ range: ClosedRange<Int>) -> ExecutableJob? {
         var decoder = PlanJobDecoder(b: bytes, i: range.lowerBound, end: range.upperBound + 1)
-        return decoder.job()
+        guard let job = decoder.job(), (try? decoder.peekOrEnd()) == nil else { return nil }
+        return job
+    }
+
+    /// Decodes the object that starts at `start`, reading no further than `limit`; returns
+    /// the job and the index after its closing brace.
+    static func decode(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, limit: Int) -> (job: ExecutableJob, next: Int)? {
+        var decoder = PlanJobDecoder(b: bytes, i: start, end: limit)
+        guard let job = decoder.job() else { return nil }
+        return (job, decoder.i)
     }
 
     private struct Unexpected: Error {}
 
-    private enum Key: String {
+    private enum Key: String, CaseIterable {
         case id, kind, transformation, site, executor, executable, arguments, environment, workingDirectory, stdin, stdout, stderr,
              retries, maxWalltime, priority, category, abortOnExitCode, abortReturnValue, successMessage, failureMessage, parents,
              inputLinks, outputs, inputs, hooks, profiles, metadata, tasks, transfers, removals, registrations, container,
              inputChecksums, sandbox, subworkflow
+
+        var bit: UInt64 { 1 << UInt64(Self.allCases.firstIndex(of: self)!) }
+
+        /// The keys by their UTF-8 bytes, for matching a key without making a String of it.
+        static let byBytes: [(bytes: [UInt8], key: Key, bit: UInt64)] = allCases.map { (Array($0.rawValue.utf8), $0, $0.bit) }
     }
 
     /// Keys JSONDecoder requires (`decode`, not `decodeIfPresent`): without one, it decides.
-    private static let required: Set<Key> = [.id, .kind, .transformation, .site, .executable, .arguments, .environment, .workingDirectory,
-                                              .retries, .priority, .parents, .inputLinks, .outputs, .hooks, .profiles]
+    private static let required: UInt64 = [Key.id, .kind, .transformation, .site, .executable, .arguments, .environment, .workingDirectory,
+                                           .retries, .priority, .parents, .inputLinks, .outputs, .hooks, .profiles].reduce(0) { $0 | $1.bit }
 
     private mutating func job() -> ExecutableJob? {
         var job = ExecutableJob(id: "", kind: .compute, transformation: "", site: "", executable: "", arguments: [], environment: [:],
                                 workingDirectory: "", parents: [])
-        var seen = Set<Key>()
+        var seen: UInt64 = 0
         do {
             try expect(UInt8(ascii: "{"))
             if try peek() == UInt8(ascii: "}") { i += 1 } else {
                 repeat {
-                    guard let key = Key(rawValue: try string()) else { return nil }
-                    seen.insert(key)
+                    guard let (key, bit) = try key() else { return nil }
+                    seen |= bit
                     try expect(UInt8(ascii: ":"))
                     try read(key, into: &job)
                 } while try separator(UInt8(ascii: "}"))
             }
-            guard try peekOrEnd() == nil else { return nil }
         } catch {
             return nil
         }
-        return Self.required.isSubset(of: seen) ? job : nil
+        return seen & Self.required == Self.required ? job : nil
+    }
+
+    /// A member's key, if it is one of `Key` written without escapes.
+    private mutating func key() throws -> (Key, UInt64)? {
+        try expect(UInt8(ascii: "\""))
+        let start = i
+        while i < end, b[i] != UInt8(ascii: "\""), b[i] != UInt8(ascii: "\\") { i += 1 }
+        guard i < end, b[i] == UInt8(ascii: "\"") else { return nil }
+        let length = i - start
+        i += 1
+        for entry in Key.byBytes where entry.bytes.count == length {
+            if entry.bytes.withUnsafeBufferPointer({ memcmp($0.baseAddress!, b.baseAddress! + start, length) == 0 }) { return (entry.key, entry.bit) }
+        }
+        return nil
     }
 
     private mutating func read(_ key: Key, into job: inout ExecutableJob) throws {

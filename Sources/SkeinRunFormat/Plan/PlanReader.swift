@@ -22,39 +22,53 @@ enum PlanReader {
             var plan = try decoder.decode(ExecutablePlan.self, from: header)
             var objects: [ExecutableJob] = []
             var interner = PlanInterner()
-            var start: Int?
-            var depth = 0
-            var inString = false
-            var escaped = false
             var released = 0
-            for i in (jobs.lowerBound + 1)..<(jobs.upperBound - 1) {
-                if i - released >= Self.releaseStep, start == nil {
-                    released = Self.release(bytes, upTo: i)
-                }
-                let b = bytes[i]
-                if inString {
-                    if escaped { escaped = false } else if b == UInt8(ascii: "\\") { escaped = true } else if b == UInt8(ascii: "\"") { inString = false }
+            var i = jobs.lowerBound + 1
+            let last = jobs.upperBound - 1  // the closing bracket
+            while i < last {
+                if i - released >= Self.releaseStep { released = Self.release(bytes, upTo: i) }
+                guard bytes[i] == UInt8(ascii: "{") else {
+                    i += 1  // a comma or white space between jobs
                     continue
                 }
-                switch b {
-                case UInt8(ascii: "\""): inString = true
-                case UInt8(ascii: "{"):
-                    if depth == 0 { start = i }
-                    depth += 1
-                case UInt8(ascii: "}"):
-                    depth -= 1
-                    if depth == 0, let s = start {
-                        var job = try PlanJobDecoder.decode(bytes, s...i) ?? decoder.decode(ExecutableJob.self, from: Data(bytes[s...i]))
-                        interner.intern(&job)
-                        objects.append(job)
-                        start = nil
-                    }
-                default: break
+                var job: ExecutableJob
+                if let (fast, next) = PlanJobDecoder.decode(bytes, from: i, limit: last) {
+                    job = fast
+                    i = next
+                } else {
+                    let close = try Self.objectEnd(bytes, from: i, limit: last)
+                    job = try decoder.decode(ExecutableJob.self, from: Data(bytes[i...close]))
+                    i = close + 1
                 }
+                interner.intern(&job)
+                objects.append(job)
             }
             plan.jobs = objects
             return plan
         }
+    }
+
+    /// The index of the brace that closes the object starting at `start`.
+    static func objectEnd(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, limit: Int) throws -> Int {
+        var depth = 0
+        var inString = false
+        var escaped = false
+        for i in start..<limit {
+            let b = bytes[i]
+            if inString {
+                if escaped { escaped = false } else if b == UInt8(ascii: "\\") { escaped = true } else if b == UInt8(ascii: "\"") { inString = false }
+                continue
+            }
+            switch b {
+            case UInt8(ascii: "\""): inString = true
+            case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
+            case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                depth -= 1
+                if depth == 0 { return i }
+            default: break
+            }
+        }
+        throw RunFormatError("plan.json: a job object that does not end")
     }
 
     /// Bytes read between two `release` calls.
