@@ -4,7 +4,7 @@
 succeeded (counted in the run's journal, `S` lines), starts it again and waits for the end.
 Used by Benchmarks/million.sh; standard library only.
 
-    python3 Benchmarks/engine_crash_resume.py SKEIN RUNDIR --jobs N [--crash-at 0.9] [--maxjobs 2]
+    python3 Benchmarks/engine_crash_resume.py SKEIN RUNDIR --jobs N [--crash-at 0.9] [--maxjobs 2] [--resume-for S]
 
 Prints one line of JSON:
   ready_s        fresh engine: start -> first job launched (first `A` line of a job)
@@ -92,6 +92,9 @@ def main():
     ap.add_argument("--jobs", type=int, required=True, help="jobs in the run (for the crash point and jobs/s)")
     ap.add_argument("--crash-at", type=float, default=0.9)
     ap.add_argument("--maxjobs", type=int, default=2)
+    ap.add_argument("--resume-for", type=float, default=None,
+                    help="stop the resumed engine (SIGKILL) this many seconds after its first new job, "
+                         "for the restart and memory figures of a run too long to finish")
     a = ap.parse_args()
 
     journal = os.path.join(a.run, "engine.journal")
@@ -138,6 +141,10 @@ def main():
             restart = time.perf_counter() - t0
             break
         time.sleep(0.005)
+    if a.resume_for is not None and restart is not None:
+        time.sleep(a.resume_for)
+        if p.poll() is None:
+            os.kill(p.pid, signal.SIGKILL)
     _, status, usage2 = os.wait4(p.pid, 0)
     after = time.perf_counter() - t0
     code = os.waitstatus_to_exitcode(status)
@@ -149,7 +156,7 @@ def main():
         "jobs_per_s": round(a.jobs / (before + after), 1),
         "before_jobs_per_s": round(done / before, 1),
     }))
-    sys.exit(0 if code == 0 else 1)
+    sys.exit(0 if code == 0 or a.resume_for is not None else 1)
 
 
 if __name__ == "__main__":
