@@ -6,7 +6,8 @@ import Foundation
 /// An append-only log of attempts started and jobs that succeeded, written with one
 /// `write` per event. It survives `kill -9` of the engine (the data is in the kernel, not
 /// in a buffer of ours) even when the batched provenance writes of the last moments do not,
-/// so a resumed run never runs a succeeded job again.
+/// so a resumed run never runs a succeeded job again. Every so many attempts the engine folds
+/// it into `engine.journal.checkpoint` and starts it again (`compact`, `JournalCheckpoint`).
 public final class RunJournal: @unchecked Sendable {
     public enum Entry: Equatable, Sendable {
         case started(job: String, attempt: Int)
