@@ -4,7 +4,7 @@
 succeeded (counted in the run's journal, `S` lines), starts it again and waits for the end.
 Used by Benchmarks/million.sh; standard library only.
 
-    python3 Benchmarks/engine_crash_resume.py SKEIN RUNDIR --jobs N [--crash-at 0.9] [--maxjobs 2]
+    python3 Benchmarks/engine_crash_resume.py SKEIN RUNDIR --jobs N [--crash-at 0.9] [--maxjobs 2] [--resume-for S]
 
 Prints one line of JSON:
   ready_s        fresh engine: start -> first job launched (first `A` line of a job)
@@ -26,23 +26,58 @@ import time
 
 
 class JournalTail:
-    """Reads the lines appended to the journal since the last call."""
+    """Reads the lines appended to the journal since the last call. The engine compacts its
+    journal now and then: it renames a new journal into place, which starts with a `G N`
+    line and the lines of the attempts still running. The rest of the old file is read
+    through the open file first, then the new file from its start; the copied lines of
+    running attempts are recognised (`open`) and not counted twice."""
 
-    def __init__(self, path, offset=0):
-        self.path, self.offset, self.partial = path, offset, b""
+    def __init__(self, path, at_end=False):
+        self.path, self.f, self.ino, self.partial = path, None, None, b""
+        self.open = {}  # job -> attempts started and not seen to end
+        if self._open() and at_end:
+            self.f.seek(0, os.SEEK_END)
 
-    def new_lines(self):
+    def _open(self):
         try:
-            with open(self.path, "rb") as f:
-                f.seek(self.offset)
-                data = f.read()
+            self.f = open(self.path, "rb")
         except FileNotFoundError:
-            return []
-        self.offset += len(data)
+            return False
+        self.ino, self.partial = os.fstat(self.f.fileno()).st_ino, b""
+        return True
+
+    def _lines(self, data):
         data = self.partial + data
         lines = data.split(b"\n")
         self.partial = lines.pop()
         return lines
+
+    def new_lines(self):
+        if self.f is None and not self._open():
+            return []
+        lines = self._lines(self.f.read())
+        try:
+            replaced = os.stat(self.path).st_ino != self.ino
+        except FileNotFoundError:
+            replaced = False
+        if replaced:
+            lines += self._lines(self.f.read())
+            self.f.close()
+            if self._open():
+                lines += self._lines(self.f.read())
+        fresh = []
+        for line in lines:
+            parts = line.split(b" ")
+            if line.startswith(b"A ") and len(parts) >= 3 and parts[2] != b"-":
+                if parts[1] in self.open.get(parts[2], ()):
+                    continue  # copied into a compacted journal
+                self.open.setdefault(parts[2], set()).add(parts[1])
+            elif line.startswith(b"P ") and len(parts) >= 4:
+                continue
+            elif (line.startswith(b"S ") or line.startswith(b"F ")) and len(parts) >= 3:
+                self.open.pop(parts[2], None)
+            fresh.append(line)
+        return fresh
 
 
 def is_launch(line):
@@ -57,6 +92,9 @@ def main():
     ap.add_argument("--jobs", type=int, required=True, help="jobs in the run (for the crash point and jobs/s)")
     ap.add_argument("--crash-at", type=float, default=0.9)
     ap.add_argument("--maxjobs", type=int, default=2)
+    ap.add_argument("--resume-for", type=float, default=None,
+                    help="stop the resumed engine (SIGKILL) this many seconds after its first new job, "
+                         "for the restart and memory figures of a run too long to finish")
     a = ap.parse_args()
 
     journal = os.path.join(a.run, "engine.journal")
@@ -82,16 +120,19 @@ def main():
         if p.poll() is not None:
             break
         time.sleep(0.005)
-    _, status, usage1 = os.wait4(p.pid, 0)
+    if killed:
+        _, status, usage1 = os.wait4(p.pid, 0)
     before = time.perf_counter() - t0
     if not killed:
-        sys.exit(f"the engine ended ({os.waitstatus_to_exitcode(status)}) before {crash_after} jobs succeeded ({done})")
+        sys.exit(f"the engine ended ({p.returncode}) before {crash_after} jobs succeeded ({done})")
     for line in tail.new_lines():
         if line.startswith(b"S "):
             done += 1
 
     # Resumed engine: how long until it launches its first new job, then to the end.
-    tail = JournalTail(journal, os.path.getsize(journal))
+    open_attempts = tail.open
+    tail = JournalTail(journal, at_end=True)
+    tail.open = open_attempts
     t0 = time.perf_counter()
     p = subprocess.Popen(cmd, stdout=log, stderr=log)
     restart = None
@@ -100,6 +141,10 @@ def main():
             restart = time.perf_counter() - t0
             break
         time.sleep(0.005)
+    if a.resume_for is not None and restart is not None:
+        time.sleep(a.resume_for)
+        if p.poll() is None:
+            os.kill(p.pid, signal.SIGKILL)
     _, status, usage2 = os.wait4(p.pid, 0)
     after = time.perf_counter() - t0
     code = os.waitstatus_to_exitcode(status)
@@ -111,7 +156,7 @@ def main():
         "jobs_per_s": round(a.jobs / (before + after), 1),
         "before_jobs_per_s": round(done / before, 1),
     }))
-    sys.exit(0 if code == 0 else 1)
+    sys.exit(0 if code == 0 or a.resume_for is not None else 1)
 
 
 if __name__ == "__main__":

@@ -15,13 +15,14 @@ struct StampedeIDs {
 
     var workflows: [String: WorkflowID] = [:]
     var jobs: [WorkflowID: [String: JobID]] = [:]
-    var jobWorkflow: [JobID: WorkflowID] = [:]
+    var jobWorkflow = IDRanges()
     var tasks: [WorkflowID: [String: TaskID]] = [:]
     var hosts: [HostKey: HostID] = [:]
-    var instanceWorkflow: [JobInstanceID: WorkflowID] = [:]
+    var instanceWorkflow = IDRanges()
     /// Last job_submit_seq used per workflow (DAGMan numbers submissions per DAG).
     var lastSubmitSeq: [WorkflowID: Int] = [:]
-    /// Last jobstate_submit_seq used per job instance.
+    /// Last jobstate_submit_seq used per job instance, of the instances not finished yet
+    /// (a finished attempt gets no more states).
     var lastJobstateSeq: [JobInstanceID: Int] = [:]
 
     static func load(from db: SQLiteDatabase) throws -> StampedeIDs {
@@ -39,7 +40,7 @@ struct StampedeIDs {
         for row in try db.query("SELECT wf_id, wf_uuid FROM workflow") {
             if let id = row[0].int, let uuid = row[1].string { ids.workflows[uuid] = id }
         }
-        for row in try db.query("SELECT job_id, wf_id, exec_job_id FROM job") {
+        for row in try db.query("SELECT job_id, wf_id, exec_job_id FROM job ORDER BY job_id") {
             guard let id = row[0].int, let wf = row[1].int, let name = row[2].string else { continue }
             ids.jobs[wf, default: [:]][name] = id
             ids.jobWorkflow[id] = wf
@@ -54,7 +55,7 @@ struct StampedeIDs {
             ids.hosts[key] = id
         }
         for row in try db.query("""
-            SELECT ji.job_instance_id, j.wf_id FROM job_instance ji JOIN job j ON j.job_id = ji.job_id
+            SELECT ji.job_instance_id, j.wf_id FROM job_instance ji JOIN job j ON j.job_id = ji.job_id ORDER BY ji.job_instance_id
             """) {
             if let id = row[0].int, let wf = row[1].int { ids.instanceWorkflow[id] = wf }
         }
@@ -64,7 +65,10 @@ struct StampedeIDs {
             """) {
             if let wf = row[0].int, let seq = row[1].int { ids.lastSubmitSeq[wf] = Int(seq) }
         }
-        for row in try db.query("SELECT job_instance_id, max(jobstate_submit_seq) FROM jobstate GROUP BY job_instance_id") {
+        for row in try db.query("""
+            SELECT s.job_instance_id, max(s.jobstate_submit_seq) FROM job_instance ji JOIN jobstate s ON s.job_instance_id = ji.job_instance_id
+            WHERE ji.exitcode IS NULL GROUP BY s.job_instance_id
+            """) {
             if let id = row[0].int, let seq = row[1].int { ids.lastJobstateSeq[id] = Int(seq) }
         }
         return ids

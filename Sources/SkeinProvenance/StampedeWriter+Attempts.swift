@@ -35,7 +35,10 @@ extension StampedeWriter {
     /// Records an attempt's result: exitcode, submit-side duration, host, scheduler id, and its
     /// output (quoted into Pegasus's `#@ N stdout` sections on the writer queue).
     public func finishInstance(_ instanceID: JobInstanceID, _ finish: InstanceFinish) {
-        enqueue { _ in ((), [.finishInstance(instanceID, finish)]) }
+        enqueue { ids in
+            ids.lastJobstateSeq[instanceID] = nil
+            return ((), [.finishInstance(instanceID, finish)])
+        }
     }
 
     /// Convenience form of `finishInstance(_:_:)` with the usual columns spelled out.

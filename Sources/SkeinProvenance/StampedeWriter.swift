@@ -141,6 +141,14 @@ public final class StampedeWriter: @unchecked Sendable {
         try flush()
     }
 
+    /// The job_id of every job of workflow `wfID` the writer knows (in the file or queued), by
+    /// exec_job_id: a resumed run's jobs, without writing their rows again.
+    public func jobIDs(of wfID: WorkflowID) -> [String: JobID] {
+        lock.lock()
+        defer { lock.unlock() }
+        return ids.jobs[wfID] ?? [:]
+    }
+
     /// Runs `body` on the writer's connection after all queued writes are committed: for
     /// readers that need the writer's view (resume decisions, tests).
     public func read<T>(_ body: (SQLiteDatabase) throws -> T) throws -> T {

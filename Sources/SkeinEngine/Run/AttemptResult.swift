@@ -42,9 +42,14 @@ public protocol RunObserver: AnyObject {
     /// A file in `control/` written by another user than the run's owner: not acted on.
     func controlFileIgnored(_ file: String, owner: uid_t, at time: Double)
     func workflowFinished(_ outcome: WorkflowOutcome, at time: Double)
+    /// Before the journal is compacted: everything the observer keeps of the attempts that
+    /// ended must be on disk (the provenance database committed), since a resume no longer
+    /// sees their journal lines. False: it is not, do not compact now.
+    func commitBeforeJournalCompaction() -> Bool
 }
 
 extension RunObserver {
+    public func commitBeforeJournalCompaction() -> Bool { true }
     public func engineStopping(reason: String, at time: Double) {}
     public func controlFileIgnored(_ file: String, owner: uid_t, at time: Double) {}
 }

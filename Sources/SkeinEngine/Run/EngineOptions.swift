@@ -23,6 +23,9 @@ public struct EngineOptions: Sendable {
     public var stayFailed: [String: Int]
     /// skein-kickstart, which runs a clustered job's tasks (its cluster mode).
     public var kickstart: String = "skein-kickstart"
+    /// Ended attempts between two compactions of the journal (`JournalCheckpoint`): a resume
+    /// then reads a summary and at most about this many attempts' lines. 0: never compact.
+    public var journalCompactionEvery = 20_000
 
     public init(maxJobs: Int, batchMaxJobs: Int? = nil, categoryLimits: [String: Int] = [:], controlPollInterval: Double = 0.2, killGrace: Double = 5,
                 defaultRetries: Int? = nil, stayFailed: [String: Int] = [:]) {

@@ -42,23 +42,45 @@ extension ProvenanceRecorder {
         return order.map { ($0.0, $0.1, ends[key($0.0, $0.1)] ?? .open) }
     }
 
+    /// Completes the rows of the attempts the journal names (after a compaction: only those
+    /// since, the others were committed before it) and closes rows left open.
     func reconcileAfterRestart(at time: Double) {
-        let attempts = Self.journalAttempts(RunJournal.read(layout.journal))
+        let attempts: [(job: String, attempt: Int, end: JournalEnd)]
+        do {
+            attempts = Self.journalAttempts(try RunJournal.load(layout.journal).entries)
+        } catch {
+            onWriteFailure("cannot read the journal to complete the provenance database: \(error)")
+            return
+        }
+        var index: [String: Int] = [:]
+        let named = Set(attempts.map(\.job))
+        for (i, job) in plan.jobs.enumerated() where named.contains(job.id) { index[job.id] = i }
         let wfID = self.wfID
+        let jobRows = index.values.compactMap { $0 < jobIDs.count && jobIDs[$0] != 0 ? jobIDs[$0] : nil }.sorted()
         let recorded: [String: RecordedAttempt]
         do {
             recorded = try writer.read { db -> [String: RecordedAttempt] in
-                let rows = try db.query("""
+                let select = """
                     SELECT ji.job_instance_id, j.exec_job_id, ji.stdout_file, ji.exitcode,
                            EXISTS (SELECT 1 FROM invocation i WHERE i.job_instance_id = ji.job_instance_id)
-                    FROM job_instance ji JOIN job j ON j.job_id = ji.job_id WHERE j.wf_id = ?
-                    """, [wfID])
+                    FROM job_instance ji JOIN job j ON j.job_id = ji.job_id
+                    """
                 var byKey: [String: RecordedAttempt] = [:]
-                for (n, row) in rows.enumerated() {
-                    guard let id = row[0].int, let job = row[1].string else { continue }
-                    // Rows without an attempt file cannot be matched: keep them apart.
-                    let file = row[2].string ?? "#\(n)"
-                    byKey[job + "\u{0}" + file] = RecordedAttempt(instance: JobInstanceID(id), finished: row[3].int != nil, hasInvocation: (row[4].int ?? 0) != 0)
+                var unnamed = 0
+                func add(_ rows: [SQLiteRow]) {
+                    for row in rows {
+                        guard let id = row[0].int, let job = row[1].string else { continue }
+                        // Rows without an attempt file cannot be matched: keep them apart.
+                        let file = row[2].string ?? { unnamed += 1; return "#\(unnamed)" }()
+                        byKey[job + "\u{0}" + file] = RecordedAttempt(instance: JobInstanceID(id), finished: row[3].int != nil, hasInvocation: (row[4].int ?? 0) != 0)
+                    }
+                }
+                // The open rows, and every row of the jobs the journal names: not every row
+                // of a million jobs.
+                add(try db.query(select + " WHERE j.wf_id = ? AND ji.exitcode IS NULL", [wfID]))
+                for lower in stride(from: 0, to: jobRows.count, by: 500) {
+                    let list = jobRows[lower..<min(lower + 500, jobRows.count)].map(String.init).joined(separator: ",")
+                    add(try db.query(select + " WHERE ji.job_id IN (\(list))"))
                 }
                 return byKey
             }
@@ -66,11 +88,10 @@ extension ProvenanceRecorder {
             onWriteFailure("cannot read the provenance database to complete it: \(error)")
             return
         }
-        var index: [String: Int] = [:]
-        for (i, job) in plan.jobs.enumerated() { index[job.id] = i }
         var matched = Set<String>()
         for (jobName, attempt, end) in attempts {
-            guard let i = index[jobName], let jobID = jobIDs[i] else { continue }
+            guard let i = index[jobName], i < jobIDs.count, jobIDs[i] != 0 else { continue }
+            let jobID = jobIDs[i]
             let job = plan.jobs[i]
             let recordFile = layout.record(i, job.id, attempt: attempt)
             let key = job.id + "\u{0}" + layout.relative(recordFile)
@@ -84,7 +105,9 @@ extension ProvenanceRecorder {
                 row = RecordedAttempt(instance: instance, finished: false, hasInvocation: false)
             }
             guard let row else { continue }
-            let record = end == .open ? nil : (try? KickstartRecord.read(recordFile))?.invocations.first
+            // Read only when a row needs it: most attempts are complete already.
+            let needsRecord = end != .open && (!row.finished && end == .failed || !row.hasInvocation)
+            let record = needsRecord ? (try? KickstartRecord.read(recordFile))?.invocations.first : nil
             if !row.finished {
                 switch end {
                 case .open: close(row.instance, succeeded: false, reason: "interrupted: the engine stopped while this attempt ran", at: time)

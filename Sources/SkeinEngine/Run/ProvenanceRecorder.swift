@@ -12,7 +12,8 @@ public final class ProvenanceRecorder: RunObserver {
     let plan: ExecutablePlan
     let layout: RunLayout
     var wfID: WorkflowID = 0
-    var jobIDs: [Int: JobID] = [:]
+    /// The job_id of each plan job, by plan index (0 until the workflow started).
+    var jobIDs: [JobID] = []
     private var instances: [Int: (attempt: Int, id: JobInstanceID)] = [:]
     private var heldInstances = Set<JobInstanceID>()
     /// Host rows by site and host name: batch jobs land on many nodes.
@@ -90,8 +91,19 @@ public final class ProvenanceRecorder: RunObserver {
             daxFile: plan.workflowFile, dbURL: "sqlite:///" + databasePath, parentWfID: hierarchy?.parent, rootWfID: hierarchy?.root))
         writer.workflowState(wfID, .started, timestamp: time, restartCount: restartCount)
         for (key, value) in plan.metadata.sorted(by: { $0.key < $1.key }) { writer.workflowMeta(wfID, key: key, value: value) }
-        // In slices, each written before the next is built, so a 100,000-job run never
-        // holds all its rows in memory at once.
+        if restartCount > 0, let known = jobRowsWritten() {
+            // A restart: the jobs, their edges and tasks are in the database already.
+            jobIDs = known
+        } else {
+            insertJobRows()
+        }
+        if restartCount > 0 { reconcileAfterRestart(at: time) }
+    }
+
+    /// The job, edge and task rows, in slices, each written before the next is built, so a
+    /// 100,000-job run never holds all its rows in memory at once.
+    private func insertJobRows() {
+        jobIDs = Array(repeating: 0, count: plan.jobs.count)
         let slice = 5_000
         for lower in stride(from: 0, to: plan.jobs.count, by: slice) {
             let range = lower..<min(lower + slice, plan.jobs.count)
@@ -102,7 +114,7 @@ public final class ProvenanceRecorder: RunObserver {
                               argv: job.arguments.joined(separator: " "), taskCount: job.recordedTasks.count)
             }
             let ids = writer.insertJobs(wfID, rows)
-            for i in range { jobIDs[i] = ids[plan.jobs[i].id] }
+            for i in range { jobIDs[i] = ids[plan.jobs[i].id] ?? 0 }
             var edges: [Edge] = []
             var taskEdges: [Edge] = []
             for i in range {
@@ -132,7 +144,34 @@ public final class ProvenanceRecorder: RunObserver {
             writer.insertTaskEdges(wfID, taskEdges)
             commit()
         }
-        if restartCount > 0 { reconcileAfterRestart(at: time) }
+    }
+
+    /// The job ids of a restarted run whose job, edge and task rows an earlier engine wrote
+    /// in full; nil when some are missing (they are written again, duplicates skipped).
+    private func jobRowsWritten() -> [JobID]? {
+        let known = writer.jobIDs(of: wfID)
+        guard known.count == plan.jobs.count else { return nil }
+        var ids: [JobID] = []
+        ids.reserveCapacity(plan.jobs.count)
+        var edges = 0, tasks = 0, taskEdges = 0
+        for job in plan.jobs {
+            guard let id = known[job.id] else { return nil }
+            ids.append(id)
+            edges += job.parents.count
+            let own = Self.recordedTaskCount(job)
+            tasks += own
+            if own > 0 { for p in job.parents { taskEdges += Self.recordedTaskCount(plan.jobs[p]) * own } }
+        }
+        let wfID = self.wfID
+        let counts = try? writer.read { db in
+            try ["job_edge", "task", "task_edge"].map { try db.scalar("SELECT count(*) FROM \($0) WHERE wf_id = ?", [wfID]).int ?? -1 }
+        }
+        return counts == [Int64(edges), Int64(tasks), Int64(taskEdges)] ? ids : nil
+    }
+
+    /// `job.recordedTasks.count` without making the tasks.
+    static func recordedTaskCount(_ job: ExecutableJob) -> Int {
+        !job.tasks.isEmpty ? job.tasks.count : (job.kind.isCompute ? 1 : 0)
     }
 
     func close(_ instance: JobInstanceID, succeeded: Bool, reason: String, at time: Double) {
@@ -144,7 +183,8 @@ public final class ProvenanceRecorder: RunObserver {
     }
 
     public func attemptStarted(job: Int, attempt: Int, at time: Double) {
-        guard let jobID = jobIDs[job] else { return }
+        guard job < jobIDs.count, jobIDs[job] != 0 else { return }
+        let jobID = jobIDs[job]
         let planned = plan.jobs[job]
         let id = writer.beginInstance(InstanceStart(
             jobID: jobID, site: planned.site, user: user, workDir: planned.workingDirectory,
@@ -223,6 +263,16 @@ public final class ProvenanceRecorder: RunObserver {
     }
 
     public func jobUnrunnable(job: Int, because: Int, at time: Double) {}
+
+    public func commitBeforeJournalCompaction() -> Bool {
+        do {
+            try writer.flush()
+            return true
+        } catch {
+            onWriteFailure("\(error)")
+            return false
+        }
+    }
 
     public func commandHandled(_ command: ControlChannel.Command, result: String, at time: Double) {
         writer.workflowMeta(wfID, key: "skein.command.\(String(format: "%.6f", time))", value: "\(command.line): \(result)")

@@ -1,3 +1,4 @@
+import Foundation
 import SkeinRunFormat
 
 /// What earlier engines of a run left behind, read from its journal: which jobs succeeded
@@ -6,7 +7,8 @@ import SkeinRunFormat
 public struct ResumeState: Sendable, Equatable {
     /// Plan indices of jobs that succeeded.
     public var succeeded: Set<Int> = []
-    /// The next attempt number of jobs that ran, by plan index.
+    /// The next attempt number of jobs that ran, by plan index (after a compaction: of the
+    /// jobs that have not succeeded, the only ones that can run again).
     public var nextAttempt: [Int: Int] = [:]
     /// Engines that started before this one.
     public var restartCount = 0
@@ -24,9 +26,15 @@ public struct ResumeState: Sendable, Equatable {
 /// without an engine.
 public enum RunRecovery {
     /// `jobIndex` maps job ids to plan indices; entries of jobs the plan lacks count only as
-    /// orphans (their processes are still someone's to end).
-    public static func replay(_ journal: [RunJournal.Entry], jobIndex: [String: Int]) -> ResumeState {
+    /// orphans (their processes are still someone's to end). `checkpoint`: what the journal's
+    /// compacted lines said (`JournalCheckpoint`); `journal` then holds the lines after it.
+    public static func replay(_ journal: [RunJournal.Entry], checkpoint: JournalCheckpoint? = nil, jobIndex: [String: Int]) -> ResumeState {
         var state = ResumeState()
+        if let checkpoint {
+            state.restartCount = checkpoint.restarts
+            state.succeeded = Set(checkpoint.succeeded)
+            state.nextAttempt = checkpoint.nextAttempt
+        }
         for entry in journal {
             switch entry {
             case .process(let job, _, let id):
@@ -46,5 +54,15 @@ public enum RunRecovery {
             }
         }
         return state
+    }
+
+    /// The state a run's journal and its checkpoint give. Throws when the checkpoint is
+    /// damaged or belongs to another plan (its indices would name other jobs).
+    public static func load(journal path: String, jobIndex: [String: Int], jobCount: Int) throws -> ResumeState {
+        let (checkpoint, entries) = try RunJournal.load(path)
+        if let checkpoint, checkpoint.jobCount != jobCount {
+            throw RunFormatError("\(JournalCheckpoint.path(forJournal: path)) is for a plan of \(checkpoint.jobCount) jobs, this plan has \(jobCount): plan the workflow again")
+        }
+        return replay(entries, checkpoint: checkpoint, jobIndex: jobIndex)
     }
 }

@@ -40,6 +40,10 @@ public final class WorkflowEngine: @unchecked Sendable {
     /// Journal lines not written yet: written together before the next process starts and
     /// at the end of each turn of the queue (`flushJournal`), one `write` for several lines.
     var journalBuffer: [RunJournal.Entry] = []
+    /// What the journal's compacted lines said; folded further by each compaction.
+    var journalCheckpoint: JournalCheckpoint
+    /// Attempts ended since the journal was last compacted (`compactJournalWhenDue`).
+    var endedSinceCompaction = 0
     /// Where time and timers come from: the wall clock, or virtual time in tests.
     let clock: EngineClock
     /// Held for the engine's life: one engine per run.
@@ -91,7 +95,18 @@ public final class WorkflowEngine: @unchecked Sendable {
         self.indexByID = index
 
         lock = try Self.takeLock(plan.runDirectory)
-        let resume = RunRecovery.replay(RunJournal.read(layout.journal), jobIndex: index)
+        let resume: ResumeState
+        do {
+            let (checkpoint, entries) = try RunJournal.load(layout.journal)
+            if let checkpoint, checkpoint.jobCount != plan.jobs.count {
+                throw EngineError("\(JournalCheckpoint.path(forJournal: layout.journal)) is for a plan of \(checkpoint.jobCount) jobs, this plan has \(plan.jobs.count): plan the workflow again")
+            }
+            journalCheckpoint = checkpoint ?? JournalCheckpoint(jobCount: plan.jobs.count)
+            if let checkpoint, let error = RunJournal.finishCompaction(layout.journal, checkpoint: checkpoint) { throw error }
+            resume = RunRecovery.replay(entries, checkpoint: checkpoint, jobIndex: index)
+        } catch let error as RunFormatError {
+            throw EngineError(error.description)
+        }
         Self.cleanUpOrphans(resume.orphans, executors: Array(executors.values), workflowUUID: plan.wfUUID)
         WorkflowProcessSweep.killJobs(resume.startedWithoutProcess, workflowUUID: plan.wfUUID)
         restartCount = resume.restartCount
@@ -315,6 +330,7 @@ public final class WorkflowEngine: @unchecked Sendable {
         runJobHooks(result.job, succeeded: succeeded, final: succeeded || !willRetry)
         perform(actions)
         flushJournal()
+        compactJournalWhenDue()
     }
 
     private func kill(_ job: Int, _ attempt: Int) {

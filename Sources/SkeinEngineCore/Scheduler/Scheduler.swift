@@ -5,7 +5,7 @@
 public struct Scheduler: Sendable {
     public private(set) var states: [JobState]
     let jobs: [SchedulerJob]
-    let children: [[Int]]
+    let children: ChildLists
     private var unmetParents: [Int]
     /// Ready jobs by slot pool and category ("" for none), each highest priority first.
     private var ready: [ReadyKey: ReadyQueue] = [:]
@@ -38,9 +38,7 @@ public struct Scheduler: Sendable {
         self.maxJobs = max(1, maxJobs)
         self.batchMaxJobs = max(1, batchMaxJobs)
         self.categoryLimits = categoryLimits
-        var children = Array(repeating: [Int](), count: jobs.count)
-        for (i, job) in jobs.enumerated() { for p in job.parents { children[p].append(i) } }
-        self.children = children
+        self.children = ChildLists(parents: jobs.map(\.parents))
         self.states = Array(repeating: .waiting, count: jobs.count)
         self.unmetParents = jobs.map(\.parents.count)
         self.pendingAttempts = nextAttempt

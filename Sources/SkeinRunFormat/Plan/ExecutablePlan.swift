@@ -78,9 +78,9 @@ public struct ExecutableJob: Codable, Sendable, Equatable {
     public var environment: [String: String]
     public var workingDirectory: String
     /// Logical names of the job's stdin / stdout / stderr files, in the working directory.
-    public var stdin: String?
-    public var stdout: String?
-    public var stderr: String?
+    @Boxed public var stdin: String? = nil
+    @Boxed public var stdout: String? = nil
+    @Boxed public var stderr: String? = nil
     /// How many times a failed attempt is tried again (`dagman.RETRY`).
     public var retries: Int
     /// Seconds before the job is killed (`pegasus.maxwalltime`, given in minutes).
@@ -88,13 +88,13 @@ public struct ExecutableJob: Codable, Sendable, Equatable {
     /// Higher runs first among ready jobs (`dagman.PRIORITY`).
     public var priority: Int
     /// Jobs of one category share a running limit (`dagman.CATEGORY`).
-    public var category: String?
+    @Boxed public var category: String? = nil
     /// Exit code that aborts the whole workflow (`dagman.ABORT-DAG-ON`).
     public var abortOnExitCode: Int32?
     public var abortReturnValue: Int32?
     /// `pegasus.exitcode.successmsg` must appear in stdout or stderr; `failuremsg` must not.
-    public var successMessage: String?
-    public var failureMessage: String?
+    @Boxed public var successMessage: String? = nil
+    @Boxed public var failureMessage: String? = nil
     /// Indices of the jobs that must succeed first.
     public var parents: [Int]
     /// Replica files linked into the working directory before the job starts.
@@ -122,7 +122,7 @@ public struct ExecutableJob: Codable, Sendable, Equatable {
     /// The replicas a registration job adds to the run's output replica catalog.
     public var registrations: [PlannedRegistration] = []
     /// The container a compute job runs in (a transformation with `container:`); nil = on the host.
-    public var container: PlannedContainer?
+    @Boxed public var container: PlannedContainer? = nil
     /// The sha256 the replica catalog gives for files the job reads (by lfn): verified
     /// before it starts (`pegasus.integrity.checking`).
     public var inputChecksums: [String: String] = [:]
@@ -133,9 +133,9 @@ public struct ExecutableJob: Codable, Sendable, Equatable {
     public var isClustered: Bool { !tasks.isEmpty && !kind.isSubworkflow }
     /// A job that runs in a folder of its own (nonsharedfs, condorio): what is brought in
     /// and taken back; nil = the job runs in `workingDirectory`.
-    public var sandbox: JobSandbox?
+    @Boxed public var sandbox: JobSandbox? = nil
     /// What a sub-workflow job (kind `dax`) plans and runs when its turn comes.
-    public var subworkflow: PlannedSubworkflow?
+    @Boxed public var subworkflow: PlannedSubworkflow? = nil
 
     /// The tasks provenance records for this job: its own one, or the clustered ones.
     /// Auxiliary jobs (create-dir, ...) are no task of the abstract workflow.
@@ -369,4 +369,10 @@ public struct PlannedHook: Codable, Sendable, Equatable {
         self.on = on
         self.command = command
     }
+}
+
+extension ExecutableJob {
+    /// Takes `other`'s boxed sandbox, equal to this job's (`PlanInterner`): one box for the
+    /// jobs of a run that share one, not one each.
+    mutating func shareSandbox(of other: ExecutableJob) { _sandbox = other._sandbox }
 }

@@ -9,6 +9,8 @@ struct PlanInterner {
     private var strings = Set<String>()
     private var maps = Set<[String: String]>()
     private var hookLists: [[PlannedHook]] = []
+    /// The last job with a sandbox: the next one's is usually the same.
+    private var sandboxExemplar: ExecutableJob?
 
     mutating func intern(_ job: inout ExecutableJob) {
         intern(&job.transformation)
@@ -20,6 +22,9 @@ struct PlanInterner {
         intern(&job.environment)
         intern(&job.profiles)
         intern(&job.metadata)
+        if let sandbox = job.sandbox {
+            if let exemplar = sandboxExemplar, exemplar.sandbox == sandbox { job.shareSandbox(of: exemplar) } else { sandboxExemplar = job }
+        }
         if !job.hooks.isEmpty {
             if let same = hookLists.first(where: { $0 == job.hooks }) { job.hooks = same } else if hookLists.count < 16 { hookLists.append(job.hooks) }
         }

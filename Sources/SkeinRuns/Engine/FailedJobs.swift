@@ -8,7 +8,7 @@ public enum FailedJobs {
     /// Job id -> last (failed) attempt.
     public static func forGood(in plan: ExecutablePlan, options: EngineOptions) -> [String: Int] {
         var lastFailed: [String: Int] = [:]
-        for entry in RunJournal.read(RunLayout(runDirectory: plan.runDirectory).journal) {
+        for entry in RunJournal.readExpanded(RunLayout(runDirectory: plan.runDirectory).journal, jobs: plan.jobs) {
             switch entry {
             case .failed(let job, let attempt): lastFailed[job] = attempt
             case .started(let job, _), .succeeded(let job, _): lastFailed[job] = nil

@@ -16,6 +16,8 @@ public enum ForegroundEngine {
         let settings = try RunSettings.current(runDirectory: plan.runDirectory)
         var options = EngineOptions(settings: settings, plan: plan)
         options.kickstart = kickstart
+        // For tests and benchmarks of the journal's compaction: how many ended attempts apart.
+        if let every = ProcessInfo.processInfo.environment["SKEIN_JOURNAL_COMPACTION_EVERY"].flatMap(Int.init) { options.journalCompactionEvery = every }
         if !jobs.isEmpty {
             options.stayFailed = FailedJobs.forGood(in: plan, options: options).filter { !jobs.contains($0.key) }
         }

@@ -45,7 +45,7 @@ public enum ReusedRuns {
     /// Outputs of the run's succeeded compute jobs still in its scratch folder.
     static func produced(_ plan: ExecutablePlan, _ layout: RunLayout) -> [ReusedReplica] {
         var succeeded = Set<String>()
-        for entry in RunJournal.read(layout.journal) { if case .succeeded(let job, _) = entry { succeeded.insert(job) } }
+        for entry in RunJournal.readExpanded(layout.journal, jobs: plan.jobs) { if case .succeeded(let job, _) = entry { succeeded.insert(job) } }
         let checksums = ProducedChecksums.read(layout.producedChecksums)
         var found: [ReusedReplica] = []
         for job in plan.jobs where job.kind.isCompute && succeeded.contains(job.id) {

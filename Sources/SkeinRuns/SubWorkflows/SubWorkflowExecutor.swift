@@ -131,7 +131,7 @@ final class SubWorkflowExecutor: JobExecutor, ControlForwarding, @unchecked Send
     /// The child's jobs whose last journal entry is a failure.
     static func failedJobs(of child: ExecutablePlan) -> [String] {
         var last: [String: Bool] = [:]
-        for entry in RunJournal.read(RunLayout(runDirectory: child.runDirectory).journal) {
+        for entry in RunJournal.readExpanded(RunLayout(runDirectory: child.runDirectory).journal, jobs: child.jobs) {
             switch entry {
             case .succeeded(let job, _): last[job] = true
             case .failed(let job, _): last[job] = false
