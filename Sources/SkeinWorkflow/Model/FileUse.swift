@@ -19,10 +19,10 @@ public struct FileUse: Sendable, Equatable {
     public var registerReplica: Bool?
     public var optional: Bool?
     public var mark: SourceMark
-    private var rare: Rare?
+    private var rare = RareFields<Rare>()
 
-    /// The fields few uses have; copied before a change when shared (copy on write).
-    private final class Rare: @unchecked Sendable {
+    /// The fields few uses have (see `RareFields`).
+    private struct Rare: RareFieldSet {
         var size: String?
         var namespace: String?
         var version: String?
@@ -31,16 +31,6 @@ public struct FileUse: Sendable, Equatable {
         var forPlanning: Bool?
         var metadata: Metadata = []
         var extensions: Extensions = []
-
-        init() {}
-
-        func copy() -> Rare {
-            let c = Rare()
-            c.size = size; c.namespace = namespace; c.version = version
-            c.executable = executable; c.bypass = bypass; c.forPlanning = forPlanning
-            c.metadata = metadata; c.extensions = extensions
-            return c
-        }
     }
 
     public init(_ lfn: String, _ type: LinkType, stageOut: Bool? = nil, registerReplica: Bool? = nil, mark: SourceMark = .none) {
@@ -51,52 +41,38 @@ public struct FileUse: Sendable, Equatable {
         self.mark = mark
     }
 
-    /// The box to change, made or unshared first.
-    private mutating func rareForChange() -> Rare {
-        if rare != nil, isKnownUniquelyReferenced(&rare) { return rare! }
-        let fresh = rare?.copy() ?? Rare()
-        rare = fresh
-        return fresh
-    }
-
-    /// Sets one rare field; setting nil (or empty) where there is no box makes none.
-    private mutating func setRare<Value>(_ path: ReferenceWritableKeyPath<Rare, Value>, _ value: Value, isEmpty: Bool) {
-        if isEmpty && rare == nil { return }
-        rareForChange()[keyPath: path] = value
-    }
-
     /// Bytes. The Pegasus API writes an integer though its schema says string: both read.
     public var size: String? {
-        get { rare?.size }
-        set { setRare(\.size, newValue, isEmpty: newValue == nil) }
+        get { rare[\.size] }
+        set { rare.set(\.size, newValue, isEmpty: newValue == nil) }
     }
     public var namespace: String? {
-        get { rare?.namespace }
-        set { setRare(\.namespace, newValue, isEmpty: newValue == nil) }
+        get { rare[\.namespace] }
+        set { rare.set(\.namespace, newValue, isEmpty: newValue == nil) }
     }
     public var version: String? {
-        get { rare?.version }
-        set { setRare(\.version, newValue, isEmpty: newValue == nil) }
+        get { rare[\.version] }
+        set { rare.set(\.version, newValue, isEmpty: newValue == nil) }
     }
     public var executable: Bool? {
-        get { rare?.executable }
-        set { setRare(\.executable, newValue, isEmpty: newValue == nil) }
+        get { rare[\.executable] }
+        set { rare.set(\.executable, newValue, isEmpty: newValue == nil) }
     }
     public var bypass: Bool? {
-        get { rare?.bypass }
-        set { setRare(\.bypass, newValue, isEmpty: newValue == nil) }
+        get { rare[\.bypass] }
+        set { rare.set(\.bypass, newValue, isEmpty: newValue == nil) }
     }
     public var forPlanning: Bool? {
-        get { rare?.forPlanning }
-        set { setRare(\.forPlanning, newValue, isEmpty: newValue == nil) }
+        get { rare[\.forPlanning] }
+        set { rare.set(\.forPlanning, newValue, isEmpty: newValue == nil) }
     }
     public var metadata: Metadata {
-        get { rare?.metadata ?? [] }
-        set { setRare(\.metadata, newValue, isEmpty: newValue.isEmpty) }
+        get { rare[\.metadata] }
+        set { rare.set(\.metadata, newValue, isEmpty: newValue.isEmpty) }
     }
     public var extensions: Extensions {
-        get { rare?.extensions ?? [] }
-        set { setRare(\.extensions, newValue, isEmpty: newValue.isEmpty) }
+        get { rare[\.extensions] }
+        set { rare.set(\.extensions, newValue, isEmpty: newValue.isEmpty) }
     }
 
     /// Every field but the mark (marks never differ), as before the box.

@@ -23,10 +23,10 @@ public struct Job: Sendable, Equatable {
     public var mark: SourceMark
     public var idMark: SourceMark = .none
     public var nameMark: SourceMark = .none
-    private var rare: Rare?
+    private var rare = RareFields<Rare>()
 
-    /// The fields few jobs have; copied before a change when shared (copy on write).
-    private final class Rare: @unchecked Sendable {
+    /// The fields few jobs have (see `RareFields`).
+    private struct Rare: RareFieldSet {
         var nodeLabel: String?
         var file: String?
         var stdin: String?
@@ -35,19 +35,9 @@ public struct Job: Sendable, Equatable {
         var metadata: Metadata = []
         var hooks = Hooks()
         var extensions: Extensions = []
-        var stdinMark: SourceMark?
-        var stdoutMark: SourceMark?
-        var stderrMark: SourceMark?
-
-        init() {}
-
-        func copy() -> Rare {
-            let c = Rare()
-            c.nodeLabel = nodeLabel; c.file = file; c.stdin = stdin; c.stdout = stdout; c.stderr = stderr
-            c.metadata = metadata; c.hooks = hooks; c.extensions = extensions
-            c.stdinMark = stdinMark; c.stdoutMark = stdoutMark; c.stderrMark = stderrMark
-            return c
-        }
+        var stdinMark: SourceMark = .none
+        var stdoutMark: SourceMark = .none
+        var stderrMark: SourceMark = .none
     }
 
     public init(
@@ -65,65 +55,51 @@ public struct Job: Sendable, Equatable {
         self.mark = mark
     }
 
-    /// The box to change, made or unshared first.
-    private mutating func rareForChange() -> Rare {
-        if rare != nil, isKnownUniquelyReferenced(&rare) { return rare! }
-        let fresh = rare?.copy() ?? Rare()
-        rare = fresh
-        return fresh
-    }
-
-    /// Sets one rare field; setting nil (or empty) where there is no box makes none.
-    private mutating func setRare<Value>(_ path: ReferenceWritableKeyPath<Rare, Value>, _ value: Value, isEmpty: Bool) {
-        if isEmpty && rare == nil { return }
-        rareForChange()[keyPath: path] = value
-    }
-
     public var nodeLabel: String? {
-        get { rare?.nodeLabel }
-        set { setRare(\.nodeLabel, newValue, isEmpty: newValue == nil) }
+        get { rare[\.nodeLabel] }
+        set { rare.set(\.nodeLabel, newValue, isEmpty: newValue == nil) }
     }
     /// The sub-workflow file of `pegasusWorkflow` and `condorWorkflow` jobs.
     public var file: String? {
-        get { rare?.file }
-        set { setRare(\.file, newValue, isEmpty: newValue == nil) }
+        get { rare[\.file] }
+        set { rare.set(\.file, newValue, isEmpty: newValue == nil) }
     }
     public var stdin: String? {
-        get { rare?.stdin }
-        set { setRare(\.stdin, newValue, isEmpty: newValue == nil) }
+        get { rare[\.stdin] }
+        set { rare.set(\.stdin, newValue, isEmpty: newValue == nil) }
     }
     public var stdout: String? {
-        get { rare?.stdout }
-        set { setRare(\.stdout, newValue, isEmpty: newValue == nil) }
+        get { rare[\.stdout] }
+        set { rare.set(\.stdout, newValue, isEmpty: newValue == nil) }
     }
     public var stderr: String? {
-        get { rare?.stderr }
-        set { setRare(\.stderr, newValue, isEmpty: newValue == nil) }
+        get { rare[\.stderr] }
+        set { rare.set(\.stderr, newValue, isEmpty: newValue == nil) }
     }
     public var metadata: Metadata {
-        get { rare?.metadata ?? [] }
-        set { setRare(\.metadata, newValue, isEmpty: newValue.isEmpty) }
+        get { rare[\.metadata] }
+        set { rare.set(\.metadata, newValue, isEmpty: newValue.isEmpty) }
     }
     public var hooks: Hooks {
-        get { rare?.hooks ?? Hooks() }
-        set { setRare(\.hooks, newValue, isEmpty: newValue.isEmpty) }
+        get { rare[\.hooks] }
+        set { rare.set(\.hooks, newValue, isEmpty: newValue.isEmpty) }
     }
     public var extensions: Extensions {
-        get { rare?.extensions ?? [] }
-        set { setRare(\.extensions, newValue, isEmpty: newValue.isEmpty) }
+        get { rare[\.extensions] }
+        set { rare.set(\.extensions, newValue, isEmpty: newValue.isEmpty) }
     }
     /// Where the `stdin` value and `stdout:` and `stderr:` are written, for messages about them.
     public var stdinMark: SourceMark {
-        get { rare?.stdinMark ?? .none }
-        set { setRare(\.stdinMark, newValue, isEmpty: false) }
+        get { rare[\.stdinMark] }
+        set { rare.set(\.stdinMark, newValue, isEmpty: false) }
     }
     public var stdoutMark: SourceMark {
-        get { rare?.stdoutMark ?? .none }
-        set { setRare(\.stdoutMark, newValue, isEmpty: false) }
+        get { rare[\.stdoutMark] }
+        set { rare.set(\.stdoutMark, newValue, isEmpty: false) }
     }
     public var stderrMark: SourceMark {
-        get { rare?.stderrMark ?? .none }
-        set { setRare(\.stderrMark, newValue, isEmpty: false) }
+        get { rare[\.stderrMark] }
+        set { rare.set(\.stderrMark, newValue, isEmpty: false) }
     }
 
     /// `namespace::name:version`, the key Pegasus looks transformations up by.
