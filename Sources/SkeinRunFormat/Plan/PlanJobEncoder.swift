@@ -132,56 +132,35 @@ struct PlanJobEncoder {
         }
     }
 
-    static func integers(_ values: [Int], _ out: inout [UInt8]) {
+    /// `[e,e,...]`, each element written by `element`.
+    static func array<Element>(_ values: [Element], _ out: inout [UInt8], _ element: (Element, inout [UInt8]) -> Void) {
         out.append(UInt8(ascii: "["))
         for (n, value) in values.enumerated() {
             if n > 0 { out.append(UInt8(ascii: ",")) }
-            integer(value, &out)
+            element(value, &out)
         }
         out.append(UInt8(ascii: "]"))
     }
 
-    static func strings(_ values: [String], _ out: inout [UInt8]) {
-        out.append(UInt8(ascii: "["))
-        for (n, value) in values.enumerated() {
-            if n > 0 { out.append(UInt8(ascii: ",")) }
-            string(value, &out)
-        }
-        out.append(UInt8(ascii: "]"))
-    }
+    static func integers(_ values: [Int], _ out: inout [UInt8]) { array(values, &out, integer) }
+
+    static func strings(_ values: [String], _ out: inout [UInt8]) { array(values, &out, string) }
 
     static func hooks(_ hooks: [PlannedHook], _ out: inout [UInt8]) {
-        out.append(UInt8(ascii: "["))
-        for (n, hook) in hooks.enumerated() {
-            if n > 0 { out.append(UInt8(ascii: ",")) }
-            pair("command", hook.command, "on", hook.on, &out)
-        }
-        out.append(UInt8(ascii: "]"))
+        array(hooks, &out) { hook, out in pair("command", hook.command, "on", hook.on, &out) }
     }
 
     static func inputLinks(_ links: [InputLink], _ out: inout [UInt8]) {
-        out.append(UInt8(ascii: "["))
-        for (n, link) in links.enumerated() {
-            if n > 0 { out.append(UInt8(ascii: ",")) }
-            pair("lfn", link.lfn, "source", link.source, &out)
-        }
-        out.append(UInt8(ascii: "]"))
+        array(links, &out) { link, out in pair("lfn", link.lfn, "source", link.source, &out) }
     }
 
     static func sandbox(_ sandbox: JobSandbox, _ out: inout [UInt8]) {
-        func files(_ files: [SandboxFile]) {
-            out.append(UInt8(ascii: "["))
-            for (n, file) in files.enumerated() {
-                if n > 0 { out.append(UInt8(ascii: ",")) }
-                pair("lfn", file.lfn, "path", file.path, &out)
-            }
-            out.append(UInt8(ascii: "]"))
-        }
-        out.append(contentsOf: Array(#"{"inputs":"#.utf8))
-        files(sandbox.inputs)
-        out.append(contentsOf: Array(#","outputs":"#.utf8))
-        files(sandbox.outputs)
-        out.append(contentsOf: Array(#","root":"#.utf8))
+        let file: (SandboxFile, inout [UInt8]) -> Void = { file, out in pair("lfn", file.lfn, "path", file.path, &out) }
+        out.append(contentsOf: #"{"inputs":"#.utf8)
+        array(sandbox.inputs, &out, file)
+        out.append(contentsOf: #","outputs":"#.utf8)
+        array(sandbox.outputs, &out, file)
+        out.append(contentsOf: #","root":"#.utf8)
         string(sandbox.root, &out)
         out.append(UInt8(ascii: "}"))
     }
