@@ -80,7 +80,10 @@ public struct YAMLMapping: Sendable, Equatable {
         self.mark = mark
     }
 
+    /// The first value of `key`. Lengths are compared first: they are read without looking at
+    /// the bytes, and most keys of a mapping differ from the one asked for in length.
     public subscript(key: String) -> YAMLNode? {
-        entries.first { $0.key.value == key }?.value
+        let length = key.utf8.count
+        return entries.first { $0.key.value.utf8.count == length && $0.key.value == key }?.value
     }
 }

@@ -43,6 +43,13 @@ public enum YAMLParser {
     /// Parses bytes in place (a file's `Data`), without copying them into an array first.
     /// `lineOffset` is added to every line number: for a piece of a larger file.
     public static func parse(_ bytes: UnsafeBufferPointer<UInt8>, lineOffset: Int = 0, secondDocument: SecondDocument = .error) throws(YAMLSyntaxError) -> Result {
+        let fast = BlockYAMLParser.parse([YAMLInputPiece(bytes)], builder: TreeBuilder(lineOffset: lineOffset), lineOffset: lineOffset)
+        if let builder = fast.builder { return Result(root: builder.root, duplicateKeys: builder.duplicateKeys) }
+        return try parseWithLibYAML(bytes, lineOffset: lineOffset, secondDocument: secondDocument)
+    }
+
+    /// libyaml's reading alone, without the block parser: what the block parser must match.
+    static func parseWithLibYAML(_ bytes: UnsafeBufferPointer<UInt8>, lineOffset: Int = 0, secondDocument: SecondDocument = .error) throws(YAMLSyntaxError) -> Result {
         try run(TreeBuilder(lineOffset: lineOffset), bytes: bytes, lineOffset: lineOffset, secondDocument: secondDocument) { parser in
             yaml_parser_set_input_string(&parser, bytes.baseAddress, bytes.count)
         }
@@ -59,6 +66,10 @@ public enum YAMLParser {
     ) throws(YAMLSyntaxError) -> Result {
         var builder = TreeBuilder(lineOffset: lineOffset)
         builder.stream = stream
+        let fast = BlockYAMLParser.parse(pieces, builder: builder, lineOffset: lineOffset)
+        if let done = fast.builder { return Result(root: done.root, duplicateKeys: done.duplicateKeys) }
+        // libyaml reads the text again; the items the block parser streamed are not handed twice.
+        builder.streamedAlready = fast.streamed
         let input = YAMLPieceInput(pieces)
         defer { withExtendedLifetime(input) {} }  // libyaml holds it unretained
         return try run(builder, bytes: UnsafeBufferPointer(start: nil, count: 0), lineOffset: lineOffset, secondDocument: .error) { parser in
@@ -153,155 +164,5 @@ public enum YAMLParser {
         return YAMLSyntaxError(
             message: message, hint: "workflow and catalog files must be UTF-8 text without NUL or control characters: re-save the file as UTF-8",
             mark: SourceMark(line: line + lineOffset, column: column))
-    }
-}
-
-/// Turns parser events into nodes, keeping a stack of the collections still open.
-///
-/// Frames are mutated in place (`stack[top].items.append`) so appending to a list of
-/// 100,000 jobs never copies it.
-private struct TreeBuilder {
-    struct Frame {
-        var isMapping: Bool
-        var mark: SourceMark
-        var anchor: String?
-        var items: [YAMLNode] = []
-        var entries: [YAMLMapping.Entry] = []
-        var pendingKey: YAMLScalar?
-        /// The top-level key whose items go to the stream instead of `items`.
-        var streamKey: String?
-        /// Nodes in this collection, itself included (aliases count their anchor's size).
-        var size = 1
-    }
-
-    let lineOffset: Int
-    var stack: [Frame] = []
-    var root: YAMLNode?
-    var anchors: [String: (node: YAMLNode, size: Int)] = [:]
-    /// Nodes added by aliases so far (`YAMLParser.maxAliasNodes`).
-    var aliasNodes = 0
-    var duplicateKeys: [(key: YAMLScalar, first: SourceMark)] = []
-    var finishedFirstDocument = false
-    var stream: YAMLItemStream?
-
-    init(lineOffset: Int) { self.lineOffset = lineOffset }
-
-    mutating func consume(_ event: inout yaml_event_t) -> YAMLSyntaxError? {
-        let mark = SourceMark(line: Int(event.start_mark.line) + 1 + lineOffset, column: Int(event.start_mark.column) + 1)
-        switch event.type {
-        case YAML_SCALAR_EVENT:
-            let data = event.data.scalar
-            let value = String(decoding: UnsafeBufferPointer(start: data.value, count: Int(data.length)), as: UTF8.self)
-            let scalar = YAMLScalar(value, style: Self.style(data.style), mark: mark)
-            if let anchor = data.anchor { anchors[String(cString: anchor)] = (.scalar(scalar), 1) }
-            return add(.scalar(scalar), size: 1)
-        case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
-            if stack.count >= YAMLParser.maxDepth {
-                return YAMLSyntaxError(
-                    message: "YAML nested deeper than \(YAMLParser.maxDepth) levels",
-                    hint: "a workflow is a few levels deep: check for a runaway '- ' or '[' sequence", mark: mark)
-            }
-            if event.type == YAML_MAPPING_START_EVENT {
-                stack.append(Frame(isMapping: true, mark: mark, anchor: event.data.mapping_start.anchor.map { String(cString: $0) }))
-                return nil
-            }
-            var frame = Frame(isMapping: false, mark: mark, anchor: event.data.sequence_start.anchor.map { String(cString: $0) })
-            if let stream, stack.count == 1, stack[0].isMapping, frame.anchor == nil,
-                let key = stack[0].pendingKey?.value, stream.keys.contains(key) {
-                frame.streamKey = key
-            }
-            stack.append(frame)
-        case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
-            guard let frame = stack.popLast() else { return nil }
-            let node: YAMLNode
-            if frame.isMapping {
-                noteDuplicateKeys(frame.entries)
-                node = .mapping(YAMLMapping(frame.entries, mark: frame.mark))
-            } else {
-                node = .sequence(YAMLSequence(frame.items, mark: frame.mark))
-            }
-            if let anchor = frame.anchor { anchors[anchor] = (node, frame.size) }
-            return add(node, size: frame.size)
-        case YAML_ALIAS_EVENT:
-            let name = String(cString: event.data.alias.anchor)
-            guard let target = anchors[name] else {
-                return YAMLSyntaxError(
-                    message: "malformed YAML: alias *\(name) names no anchor",
-                    hint: "define &\(name) before using *\(name)", mark: mark)
-            }
-            aliasNodes += target.size
-            if aliasNodes > YAMLParser.maxAliasNodes {
-                return YAMLSyntaxError(
-                    message: "YAML aliases expand to more than \(YAMLParser.maxAliasNodes) nodes (*\(name) here)",
-                    hint: "aliases that repeat aliases grow without bound: write the values out, or alias less", mark: mark)
-            }
-            return add(target.node, size: target.size)
-        case YAML_DOCUMENT_END_EVENT:
-            finishedFirstDocument = true
-        default:
-            break
-        }
-        return nil
-    }
-
-    private mutating func add(_ node: YAMLNode, size: Int) -> YAMLSyntaxError? {
-        let top = stack.count - 1
-        guard top >= 0 else {
-            root = node
-            return nil
-        }
-        stack[top].size += size
-        if let key = stack[top].streamKey {
-            stream?.handle(key, node)
-        } else if !stack[top].isMapping {
-            // Room for a few at the first: most collections of a workflow are that small, and
-            // growing one from empty takes three allocations to reach four.
-            if stack[top].items.isEmpty { stack[top].items.reserveCapacity(4) }
-            stack[top].items.append(node)
-        } else if let key = stack[top].pendingKey {
-            if stack[top].entries.isEmpty { stack[top].entries.reserveCapacity(4) }
-            stack[top].entries.append(YAMLMapping.Entry(key: key, value: node))
-            stack[top].pendingKey = nil
-        } else {
-            guard case .scalar(let key) = node else {
-                return YAMLSyntaxError(
-                    message: "malformed YAML: a key must be a plain string, not \(node.kindName)",
-                    hint: "Pegasus files use only string keys", mark: node.mark)
-            }
-            stack[top].pendingKey = key
-        }
-        return nil
-    }
-
-    private mutating func noteDuplicateKeys(_ entries: [YAMLMapping.Entry]) {
-        guard entries.count > 1 else { return }
-        if entries.count <= 12 {
-            for i in 1..<entries.count {
-                for j in 0..<i where entries[j].key.value == entries[i].key.value {
-                    duplicateKeys.append((entries[i].key, entries[j].key.mark))
-                    break
-                }
-            }
-            return
-        }
-        var seen: [String: SourceMark] = [:]
-        seen.reserveCapacity(entries.count)
-        for entry in entries {
-            if let first = seen[entry.key.value] {
-                duplicateKeys.append((entry.key, first))
-            } else {
-                seen[entry.key.value] = entry.key.mark
-            }
-        }
-    }
-
-    private static func style(_ style: yaml_scalar_style_t) -> YAMLScalar.Style {
-        switch style {
-        case YAML_SINGLE_QUOTED_SCALAR_STYLE: return .singleQuoted
-        case YAML_DOUBLE_QUOTED_SCALAR_STYLE: return .doubleQuoted
-        case YAML_LITERAL_SCALAR_STYLE: return .literal
-        case YAML_FOLDED_SCALAR_STYLE: return .folded
-        default: return .plain
-        }
     }
 }

@@ -58,11 +58,14 @@ struct Fields {
 
     mutating func take(_ key: String) -> YAMLNode? {
         let entries = mapping.entries
-        for i in entries.indices where entries[i].key.value == key {
+        let length = key.utf8.count
+        // Lengths first: most keys of a mapping differ from the one asked for in length, which
+        // is read without looking at the bytes (millions of lookups in a large workflow).
+        for i in entries.indices where entries[i].key.value.utf8.count == length && entries[i].key.value == key {
             markUsed(i)
             // The last of duplicate keys wins, as in PyYAML; the parser reported the duplicate.
             var value = entries[i].value
-            for j in (i + 1)..<entries.count where entries[j].key.value == key {
+            for j in (i + 1)..<entries.count where entries[j].key.value.utf8.count == length && entries[j].key.value == key {
                 markUsed(j)
                 value = entries[j].value
             }

@@ -89,21 +89,22 @@ extension DecodeContext {
     mutating func job(_ node: YAMLNode, index: Int) -> Job? {
         guard let map = mapping(node, "job \(index + 1)") else { return nil }
         // Name the job by its id in messages when it has a readable one.
+        let idNode = map["id"]
         let label: String
-        if case .scalar(let s)? = map["id"], !s.isNull { label = "job '\(s.value)'" } else { label = "job \(index + 1)" }
+        if case .scalar(let s)? = idNode, !s.isNull { label = "job '\(s.value)'" } else { label = "job \(index + 1)" }
         var f = Fields(map, label)
 
         let kindText = f.required("type", &self, hint: "add `type: job` (or pegasusWorkflow / condorWorkflow)")
             .flatMap { oneOf($0, Self.jobKinds, "type of \(label)") }
         let kind = kindText.flatMap(Job.Kind.init(rawValue:)) ?? .job
         let id = f.required("id", &self, hint: "give every job a unique `id`, such as ID0000001").flatMap { string($0, "id of \(label)") }
-        if let id, let idNode = map["id"], !Self.isValidJobID(id) {
+        if let id, let idNode, !Self.isValidJobID(id) {
             report.error("invalid-job-id", at: idNode.mark, "job id '\(NameRules.shown(id))' may hold only letters, digits, '-' and '_'", hint: "ids become file names; rename it, e.g. '\(NameRules.shown(Self.sanitized(id)))'")
-        } else if let id, let idNode = map["id"], id.utf8.count > NameRules.maxNameBytes {
+        } else if let id, let idNode, id.utf8.count > NameRules.maxNameBytes {
             report.error("invalid-job-id", at: idNode.mark, "job id '\(NameRules.shown(id))' is \(id.utf8.count) characters long; at most \(NameRules.maxNameBytes) are allowed", hint: "ids become file names: give it a shorter id")
         }
         var job = Job(id: id ?? "", name: nil, kind: kind, mark: map.mark)
-        job.idMark = map["id"]?.mark ?? map.mark
+        job.idMark = idNode?.mark ?? map.mark
         job.nameMark = map["name"]?.mark ?? map.mark
         // Where stdin, stdout and stderr are written, only when they are (most jobs have none).
         if let node = map["stdin"] { job.stdinMark = node.mark }
