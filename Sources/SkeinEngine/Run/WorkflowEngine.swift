@@ -272,20 +272,25 @@ public final class WorkflowEngine: @unchecked Sendable {
                     recordWritten = recordWritten || ran.summary != nil || !ran.runs.isEmpty
                     outcome = ClusterAttempt.judge(outcome, runs: ran.runs, summary: ran.summary)
                 }
-                if !recordWritten, let failure = AttemptRecord.write(
-                    AttemptRecord.make(job: job, plan: plan, termination: end.termination, environment: spec.environment, stdoutFile: stdoutFile, stderrFile: stderrFile, host: hostFacts,
-                                      paths: resolvedPaths, checksums: end.outputChecksums),
-                    to: recordFile) {
-                    // Without its record the attempt cannot be accounted for: it runs again
-                    // (on resume, after space is freed) without using up a retry.
-                    reportWriteFailure(failure)
-                    outcome = AttemptOutcome(succeeded: false, exitCode: outcome.exitCode, reason: failure, interrupted: true)
+                // The record stat'ed stdout and stderr: an empty one (most jobs') has no tail to read.
+                var stdoutSize: Int64?, stderrSize: Int64?
+                if !recordWritten {
+                    let record = AttemptRecord.make(job: job, plan: plan, termination: end.termination, environment: spec.environment, stdoutFile: stdoutFile, stderrFile: stderrFile,
+                                                    host: hostFacts, paths: resolvedPaths, checksums: end.outputChecksums)
+                    stdoutSize = AttemptRecord.capturedSize(record, "stdout")
+                    stderrSize = AttemptRecord.capturedSize(record, "stderr")
+                    if let failure = AttemptRecord.write(record, to: recordFile) {
+                        // Without its record the attempt cannot be accounted for: it runs again
+                        // (on resume, after space is freed) without using up a retry.
+                        reportWriteFailure(failure)
+                        outcome = AttemptOutcome(succeeded: false, exitCode: outcome.exitCode, reason: failure, interrupted: true)
+                    }
                 }
                 var result = AttemptResult(job: index, attempt: attempt, termination: end.termination, outcome: outcome, recordFile: recordFile,
                                            stdoutFile: stdoutFile, stderrFile: stderrFile, hostname: end.host ?? hostFacts.hostname ?? "localhost",
                                            schedulerID: end.schedulerID,
-                                           stdoutText: PostRunChecks.tail(stdoutFile, limit: 65536),
-                                           stderrText: PostRunChecks.tail(stderrFile, limit: 65536))
+                                           stdoutText: stdoutSize == 0 ? "" : PostRunChecks.tail(stdoutFile, limit: 65536),
+                                           stderrText: stderrSize == 0 ? "" : PostRunChecks.tail(stderrFile, limit: 65536))
                 result.integrity = end.integrity
                 result.registered = end.registered
                 result.tasks = taskRuns
