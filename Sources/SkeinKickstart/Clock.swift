@@ -13,26 +13,33 @@ public enum Clock {
 
     /// `2026-11-21T08:06:43.023+00:00`: the form of every `start` in a record.
     public static func isoMillis(_ epoch: Double) -> String {
-        let micros = Int64((epoch * 1_000_000).rounded())
-        var seconds = micros / 1_000_000
-        var fraction = micros % 1_000_000
-        if fraction < 0 { fraction += 1_000_000; seconds -= 1 }
-        return iso(seconds: Int(seconds), millis: Int(fraction / 1000))
+        var bytes: [UInt8] = []
+        appendISOMillis(epoch, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// `2023-01-05T13:20:48+00:00`: the form of file times (mtime, atime, ctime).
     public static func isoSeconds(_ epoch: Int) -> String {
-        iso(seconds: epoch, millis: nil)
+        var bytes: [UInt8] = []
+        appendISO(seconds: epoch, millis: nil, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// `isoMillis`, appended to a record's bytes.
+    static func appendISOMillis(_ epoch: Double, to bytes: inout [UInt8]) {
+        let micros = Int64((epoch * 1_000_000).rounded())
+        var seconds = micros / 1_000_000
+        var fraction = micros % 1_000_000
+        if fraction < 0 { fraction += 1_000_000; seconds -= 1 }
+        appendISO(seconds: Int(seconds), millis: Int(fraction / 1000), to: &bytes)
     }
 
     /// Built in one byte buffer: a record has a dozen of these (three per file), and the
     /// piecewise string concatenation was a visible share of a local job's cost.
-    private static func iso(seconds: Int, millis: Int?) -> String {
+    static func appendISO(seconds: Int, millis: Int?, to bytes: inout [UInt8]) {
         var t = time_t(seconds)
         var parts = tm()
         localtime_r(&t, &parts)
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(32)
         // printf's %0Nd: at least `width` digits, zeros in front.
         func digits(_ value: Int, _ width: Int) {
             guard value >= 0 else { bytes += Format.padded(value, width).utf8; return }
@@ -67,6 +74,5 @@ public enum Clock {
         digits(magnitude / 3600, 2)
         bytes.append(58)
         digits(magnitude / 60 % 60, 2)
-        return String(decoding: bytes, as: UTF8.self)
     }
 }

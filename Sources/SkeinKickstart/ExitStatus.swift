@@ -57,23 +57,30 @@ public struct ExitStatus: Sendable, Equatable {
     }
 
     /// The lines under `status:` (without the `status:` line), at `indent` spaces.
-    func yamlLines(indent: Int) -> String {
-        let pad = String(repeating: " ", count: indent)
-        var out = pad + "raw: " + String(raw) + "\n"
+    func yamlLines(indent: Int) -> String { YAMLOut.string { yamlLines(indent: indent, into: &$0) } }
+
+    func yamlLines(indent pad: Int, into out: inout YAMLOut) {
+        out.line(pad, "raw", int: raw)
         switch kind {
         case .exited(let code):
-            out += pad + "regular_exitcode: " + String(code) + "\n"
+            out.line(pad, "regular_exitcode", int: code)
         case .signalled(let signal, let core):
-            out += pad + "signalled_signal: " + String(signal) + "\n"
-            out += pad + "singalled_name: " + YAMLText.quoted(signalName(signal)) + "\n"
-            out += pad + "corefile: " + (core ? "true" : "false") + "\n"
+            out.line(pad, "signalled_signal", int: signal)
+            out.key(pad, "singalled_name")
+            out.quoted(signalName(signal))
+            out.newline()
+            out.key(pad, "corefile")
+            out.raw(core ? "true\n" : "false\n")
         case .stopped(let signal):
-            out += pad + "suspended_signal: " + String(signal) + "\n"
-            out += pad + "suspended_name: " + YAMLText.quoted(signalName(signal)) + "\n"
+            out.line(pad, "suspended_signal", int: signal)
+            out.key(pad, "suspended_name")
+            out.quoted(signalName(signal))
+            out.newline()
         case .failed(let code, let prefix):
-            out += pad + "failure_error: " + YAMLText.plain(String(code) + "   " + prefix + errorText(code)) + "\n"
+            out.key(pad, "failure_error")
+            out.plain(String(code) + "   " + prefix + errorText(code))
+            out.newline()
         }
-        return out
     }
 }
 

@@ -77,34 +77,56 @@ public struct FileEntry: Sendable, Equatable {
     }
 
     /// The entry as `key:` and its lines, the key at `indent` spaces.
-    func yaml(indent: Int) -> String {
-        let pad = String(repeating: " ", count: indent + 2)
-        var out = String(repeating: " ", count: indent) + YAMLText.plain(key) + ":\n"
-        if let error { out += pad + "error: " + String(error) + "\n" }
-        if let lfn { out += pad + "lfn: " + YAMLText.quoted(lfn) + "\n" }
+    func yaml(indent: Int) -> String { YAMLOut.string { yaml(indent: indent, into: &$0) } }
+
+    func yaml(indent: Int, into out: inout YAMLOut) {
+        let pad = indent + 2
+        out.spaces(indent)
+        out.plain(key)
+        out.raw(":\n")
+        if let error { out.line(pad, "error", int: error) }
+        if let lfn {
+            out.key(pad, "lfn")
+            out.quoted(lfn)
+            out.newline()
+        }
         switch source {
         case .file(let name):
-            out += pad + "file_name: " + YAMLText.plain(name) + "\n"
+            out.key(pad, "file_name")
+            out.plain(name)
+            out.newline()
         case .temporary(let name, let descriptor):
-            out += pad + "temporary_name: " + YAMLText.plain(name) + "\n" + pad + "descriptor: " + String(descriptor) + "\n"
+            out.key(pad, "temporary_name")
+            out.plain(name)
+            out.newline()
+            out.line(pad, "descriptor", int: descriptor)
         case .descriptor(let number):
-            out += pad + "descriptor_number: " + String(number) + "\n"
+            out.line(pad, "descriptor_number", int: number)
         }
-        if error == nil, let stat { out += stat.yamlLines(indent: indent + 2) }
+        if error == nil, let stat { stat.yamlLines(indent: pad, into: &out) }
         if output && error == nil {
-            out += pad + "output: True\n"
+            out.spaces(pad)
+            out.raw("output: True\n")
             if let sha256 {
-                out += pad + "sha256: " + sha256 + "\n"
-                out += pad + "checksum_timing: " + Format.fixed(checksumTiming ?? 0, 2) + "\n"
+                out.key(pad, "sha256")
+                out.text(sha256)
+                out.newline()
+                out.key(pad, "checksum_timing")
+                out.fixed(checksumTiming ?? 0, 2)
+                out.newline()
             } else if checksumAsked {
-                out += pad + "integrity_error: failed creating a checksum\n"
+                out.spaces(pad)
+                out.raw("integrity_error: failed creating a checksum\n")
             }
         }
         if let data, (stat?.size ?? 1) > 0 {
             let block = YAMLText.literalBlock(data.text, indent: indent + 4, parentIndent: indent + 2)
-            out += pad + "data_truncated: " + (data.truncated ? "true" : "false") + "\n"
-            out += pad + "data: " + block.indicator + "\n" + block.body
+            out.key(pad, "data_truncated")
+            out.raw(data.truncated ? "true\n" : "false\n")
+            out.key(pad, "data")
+            out.text(block.indicator)
+            out.newline()
+            out.text(block.body)
         }
-        return out
     }
 }

@@ -60,22 +60,37 @@ public struct FileStat: Sendable, Equatable {
     public var isRegularFile: Bool { mode & 0o170000 == 0o100000 }
 
     /// The stat lines of a files entry or executable, at `indent` spaces.
-    func yamlLines(indent: Int) -> String {
-        let pad = String(repeating: " ", count: indent)
-        var out = pad + "mode: 0o" + Format.octal(mode) + "\n"
-        out += pad + "size: " + String(size) + "\n"
-        out += pad + "inode: " + String(inode) + "\n"
-        out += pad + "nlink: " + String(nlink) + "\n"
-        out += pad + "blksize: " + String(blksize) + "\n"
-        out += pad + "blocks: " + String(blocks) + "\n"
-        out += pad + "mtime: " + Clock.isoSeconds(mtime) + "\n"
-        out += pad + "atime: " + Clock.isoSeconds(atime) + "\n"
-        out += pad + "ctime: " + Clock.isoSeconds(ctime) + "\n"
-        out += pad + "uid: " + String(uid) + "\n"
-        if let user { out += pad + "user: " + YAMLText.plain(user) + "\n" }
-        out += pad + "gid: " + String(gid) + "\n"
-        if let group { out += pad + "group: " + YAMLText.plain(group) + "\n" }
-        return out
+    func yamlLines(indent pad: Int, into out: inout YAMLOut) {
+        out.key(pad, "mode")
+        out.raw("0o")
+        out.text(Format.octal(mode))
+        out.newline()
+        out.line(pad, "size", int: size)
+        out.line(pad, "inode", int: inode)
+        out.line(pad, "nlink", int: nlink)
+        out.line(pad, "blksize", int: blksize)
+        out.line(pad, "blocks", int: blocks)
+        out.key(pad, "mtime")
+        Clock.appendISO(seconds: mtime, millis: nil, to: &out.bytes)
+        out.newline()
+        out.key(pad, "atime")
+        Clock.appendISO(seconds: atime, millis: nil, to: &out.bytes)
+        out.newline()
+        out.key(pad, "ctime")
+        Clock.appendISO(seconds: ctime, millis: nil, to: &out.bytes)
+        out.newline()
+        out.line(pad, "uid", int: uid)
+        if let user {
+            out.key(pad, "user")
+            out.plain(user)
+            out.newline()
+        }
+        out.line(pad, "gid", int: gid)
+        if let group {
+            out.key(pad, "group")
+            out.plain(group)
+            out.newline()
+        }
     }
 }
 

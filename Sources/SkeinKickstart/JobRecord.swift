@@ -26,20 +26,38 @@ public struct JobRecord: Sendable, Equatable {
 
     /// The block under `tag:` at `indent` spaces, as kickstart's printYAMLJobInfo writes it
     /// (duration at least 0.003 s, like kickstart; `procs:` left empty: no tracing).
-    func yaml(tag: String, indent: Int) -> String {
-        let pad = String(repeating: " ", count: indent + 2)
-        var out = String(repeating: " ", count: indent) + tag + ":\n"
-        out += pad + "start: " + Clock.isoMillis(start) + "\n"
-        out += pad + "duration: " + Format.fixed(max(duration, 0.003), 3) + "\n"
-        if let pid { out += pad + "pid: " + String(pid) + "\n" }
-        out += pad + "usage:\n" + usage.yamlLines(indent: indent + 4)
-        out += pad + "status:\n" + status.yamlLines(indent: indent + 4)
+    func yaml(tag: String, indent: Int) -> String { YAMLOut.string { yaml(tag: tag, indent: indent, into: &$0) } }
+
+    func yaml(tag: String, indent: Int, into out: inout YAMLOut) {
+        let pad = indent + 2
+        out.spaces(indent)
+        out.text(tag)
+        out.raw(":\n")
+        out.key(pad, "start")
+        Clock.appendISOMillis(start, to: &out.bytes)
+        out.newline()
+        out.key(pad, "duration")
+        out.fixed(max(duration, 0.003), 3)
+        out.newline()
+        if let pid { out.line(pad, "pid", int: pid) }
+        out.spaces(pad)
+        out.raw("usage:\n")
+        usage.yamlLines(indent: indent + 4, into: &out)
+        out.spaces(pad)
+        out.raw("status:\n")
+        status.yamlLines(indent: indent + 4, into: &out)
         var executable = self.executable
         executable.key = "executable"
-        out += executable.yaml(indent: indent + 2)
-        out += pad + "argument_vector:\n"
-        for argument in arguments { out += pad + "  - " + YAMLText.quoted(argument) + "\n" }
-        out += pad + "procs:\n"
-        return out
+        executable.yaml(indent: indent + 2, into: &out)
+        out.spaces(pad)
+        out.raw("argument_vector:\n")
+        for argument in arguments {
+            out.spaces(pad)
+            out.raw("  - ")
+            out.quoted(argument)
+            out.newline()
+        }
+        out.spaces(pad)
+        out.raw("procs:\n")
     }
 }

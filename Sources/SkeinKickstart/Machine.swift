@@ -74,23 +74,32 @@ public struct Machine: Sendable, Equatable {
     }
 
     /// The lines under `machine:`, at `indent` spaces.
-    func yamlLines(indent: Int) -> String {
-        let pad = String(repeating: " ", count: indent)
-        let fields: [(String, String)] = [
-            ("page-size", String(pageSize)), ("uname_system", YAMLText.plain(system)),
-            ("uname_nodename", YAMLText.plain(nodename)), ("uname_release", YAMLText.plain(release)),
-            ("uname_machine", YAMLText.plain(machine)),
-            ("ram_total", String(ramTotal)), ("ram_free", String(ramFree)),
-            ("ram_shared", String(ramShared)), ("ram_buffer", String(ramBuffer)),
-            ("swap_total", String(swapTotal)), ("swap_free", String(swapFree)),
-            ("cpu_count", String(cpuCount)), ("cpu_speed", String(cpuSpeed)),
-            ("cpu_vendor", YAMLText.plain(cpuVendor)), ("cpu_model", YAMLText.plain(cpuModel)),
-            ("load_min1", Format.fixed(load1, 2)), ("load_min5", Format.fixed(load5, 2)),
-            ("load_min15", Format.fixed(load15, 2)),
-        ]
-        var out = ""
-        for (key, value) in fields { out += pad + key + ": " + value + "\n" }
-        return out + (processes?.yamlLines(indent: indent) ?? "")
+    func yamlLines(indent pad: Int, into out: inout YAMLOut) {
+        out.line(pad, "page-size", int: pageSize)
+        for (key, value) in [("uname_system" as StaticString, system), ("uname_nodename", nodename), ("uname_release", release), ("uname_machine", machine)] {
+            out.key(pad, key)
+            out.plain(value)
+            out.newline()
+        }
+        out.line(pad, "ram_total", int: ramTotal)
+        out.line(pad, "ram_free", int: ramFree)
+        out.line(pad, "ram_shared", int: ramShared)
+        out.line(pad, "ram_buffer", int: ramBuffer)
+        out.line(pad, "swap_total", int: swapTotal)
+        out.line(pad, "swap_free", int: swapFree)
+        out.line(pad, "cpu_count", int: cpuCount)
+        out.line(pad, "cpu_speed", int: cpuSpeed)
+        for (key, value) in [("cpu_vendor" as StaticString, cpuVendor), ("cpu_model", cpuModel)] {
+            out.key(pad, key)
+            out.plain(value)
+            out.newline()
+        }
+        for (key, value) in [("load_min1" as StaticString, load1), ("load_min5", load5), ("load_min15", load15)] {
+            out.key(pad, key)
+            out.fixed(value, 2)
+            out.newline()
+        }
+        processes?.yamlLines(indent: pad, into: &out)
     }
 }
 

@@ -89,6 +89,10 @@ public struct ProcessTable: Sendable, Equatable {
     }
 
     /// Pegasus's lines: totals, non-zero states, and (for processes only) sizes.
+    func yamlLines(indent: Int, into out: inout YAMLOut) {
+        out.text(yamlLines(indent: indent))
+    }
+
     func yamlLines(indent: Int) -> String {
         let pad = String(repeating: " ", count: indent)
         var out = pad + "procs_total: " + String(processes.total) + "\n"

@@ -31,9 +31,13 @@ public struct ResourceLimit: Sendable, Equatable {
         }
     }
 
-    func yamlLines(indent: Int) -> String {
-        let pad = String(repeating: " ", count: indent)
-        func text(_ v: UInt64?) -> String { v.map { String($0) } ?? "unlimited" }
-        return pad + name + "_soft: " + text(soft) + "\n" + pad + name + "_hard: " + text(hard) + "\n"
+    func yamlLines(indent pad: Int, into out: inout YAMLOut) {
+        for (suffix, value) in [("_soft: " as StaticString, soft), ("_hard: ", hard)] {
+            out.spaces(pad)
+            out.text(name)
+            out.raw(suffix)
+            if let value { out.int(value) } else { out.raw("unlimited") }
+            out.newline()
+        }
     }
 }

@@ -54,15 +54,23 @@ public struct ResourceUsage: Sendable, Equatable {
     }
 
     /// The lines under `usage:`, at `indent` spaces.
-    func yamlLines(indent: Int) -> String {
-        let pad = String(repeating: " ", count: indent)
-        let counts: [(String, Int)] = [
-            ("maxrss", maxrss), ("minflt", minflt), ("majflt", majflt), ("nswap", nswap),
-            ("inblock", inblock), ("outblock", outblock), ("msgsnd", msgsnd), ("msgrcv", msgrcv),
-            ("nsignals", nsignals), ("nvcsw", nvcsw), ("nivcsw", nivcsw),
-        ]
-        var out = pad + "utime: " + Format.fixed(utime, 3) + "\n" + pad + "stime: " + Format.fixed(stime, 3) + "\n"
-        for (key, value) in counts { out += pad + key + ": " + String(value) + "\n" }
-        return out
+    func yamlLines(indent pad: Int, into out: inout YAMLOut) {
+        out.key(pad, "utime")
+        out.fixed(utime, 3)
+        out.newline()
+        out.key(pad, "stime")
+        out.fixed(stime, 3)
+        out.newline()
+        out.line(pad, "maxrss", int: maxrss)
+        out.line(pad, "minflt", int: minflt)
+        out.line(pad, "majflt", int: majflt)
+        out.line(pad, "nswap", int: nswap)
+        out.line(pad, "inblock", int: inblock)
+        out.line(pad, "outblock", int: outblock)
+        out.line(pad, "msgsnd", int: msgsnd)
+        out.line(pad, "msgrcv", int: msgrcv)
+        out.line(pad, "nsignals", int: nsignals)
+        out.line(pad, "nvcsw", int: nvcsw)
+        out.line(pad, "nivcsw", int: nivcsw)
     }
 }

@@ -69,13 +69,15 @@ public final class LocalExecutor: @unchecked Sendable {
     }
 
     private var launches = 0
+    /// This process's id, asked once (a launch marker per job carries it).
+    private let ownPID = getpid()
 
     /// A value no other launch of this engine has (`ProcessGroupEnd.markerName`).
     private func nextLaunchMarker() -> String {
         lock.lock()
         defer { lock.unlock() }
         launches += 1
-        return "\(getpid()).\(launches)"
+        return "\(ownPID).\(launches)"
     }
 
     /// Starts the process and waits until it has started; `done` runs on a background

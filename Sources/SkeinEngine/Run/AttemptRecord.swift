@@ -18,6 +18,10 @@ struct AttemptRecord {
         var group: String?
         var umask: UInt32
         var machine: Machine
+        /// The engine's own ids, asked once: every record carries them.
+        var pid = getpid()
+        var uid = getuid()
+        var gid = getgid()
 
         static func current() -> HostFacts {
             let address = Host.primaryIPv4()
@@ -60,8 +64,8 @@ struct AttemptRecord {
         var record = InvocationRecord(
             start: termination.start, duration: termination.duration, transformation: job.transformation, derivation: job.id,
             resource: job.site, wfLabel: plan.label, wfStamp: Clock.isoSeconds(Int(plan.createdAt)),
-            interface: host.interface, hostaddr: host.address, hostname: host.hostname, pid: getpid(),
-            uid: getuid(), user: host.user, gid: getgid(), group: host.group, umask: host.umask,
+            interface: host.interface, hostaddr: host.address, hostname: host.hostname, pid: host.pid,
+            uid: host.uid, user: host.user, gid: host.gid, group: host.group, umask: host.umask,
             mainjob: mainjob, cwd: job.workingDirectory, machine: host.machine, files: files)
         if status.isFailure {
             record.environment = environment.sorted().compactMap { pair in
@@ -124,14 +128,20 @@ struct AttemptRecord {
         return entry
     }
 
+    /// The size of the captured `stdout` or `stderr` the record found (nil: not stat'ed), so
+    /// the engine need not stat them again for their tails.
+    static func capturedSize(_ record: InvocationRecord, _ key: String) -> Int64? {
+        record.files.last { $0.key == key && $0.error == nil }?.stat?.size
+    }
+
     /// Writes the record; returns why it could not (a full disk), for the engine to stop on.
     static func write(_ record: InvocationRecord, to path: String) -> String? {
-        var text = record.yaml()
+        let text = record.yamlBytes()
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { return "cannot write the record \(path): \(String(cString: strerror(errno)))" }
-        // Written from the string's own bytes, in one call as a rule.
+        // Written from the record's bytes, in one call as a rule.
         var failure: String?
-        text.withUTF8 { bytes in
+        text.withUnsafeBufferPointer { bytes in
             var offset = 0
             while offset < bytes.count {
                 let n = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)

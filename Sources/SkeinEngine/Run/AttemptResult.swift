@@ -46,10 +46,14 @@ public protocol RunObserver: AnyObject {
     /// ended must be on disk (the provenance database committed), since a resume no longer
     /// sees their journal lines. False: it is not, do not compact now.
     func commitBeforeJournalCompaction() -> Bool
+    /// The engine's queue finished acting on a batch of news (jobs started and ended): an
+    /// observer that holds output back (progress lines) lets it out now.
+    func turnEnded()
 }
 
 extension RunObserver {
     public func commitBeforeJournalCompaction() -> Bool { true }
+    public func turnEnded() {}
     public func engineStopping(reason: String, at time: Double) {}
     public func controlFileIgnored(_ file: String, owner: uid_t, at time: Double) {}
 }

@@ -20,6 +20,11 @@ final class EngineInbox: @unchecked Sendable {
     /// A drain after `patience` is set (by `postSoon`).
     private var timerArmed = false
 
+    /// Runs on the queue after every batch (the engine writes the journal lines the batch
+    /// queued: a process line rides along with its job's end instead of a write of its own).
+    /// Set once, before anything is posted.
+    var afterDrain: (() -> Void)?
+
     /// Set on `queue`: tells `postAndRun` it is called from the queue's own work (which may
     /// itself run on the events thread), where waiting for the queue would never end.
     private let onQueue = DispatchSpecificKey<Bool>()
@@ -77,5 +82,6 @@ final class EngineInbox: @unchecked Sendable {
         drainQueued = false
         lock.unlock()
         for work in batch { work() }
+        afterDrain?()
     }
 }

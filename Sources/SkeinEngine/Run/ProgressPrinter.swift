@@ -29,9 +29,22 @@ public final class ProgressPrinter: RunObserver {
         self.prefix = prefix
     }
 
-    private func line(_ time: Double, _ text: String) {
+    /// Lines of the turn not written yet (`turnEnded`): a job's end and the start of the
+    /// next one go out in one write, not one each.
+    private var held: [UInt8] = []
+
+    /// `held`: an attempt's start or end, written with the rest of the engine's turn;
+    /// anything else is written at once (with what is held before it).
+    private func line(_ time: Double, _ text: String, held hold: Bool = false) {
         // Ids, labels and reasons come from workflow files and jobs: never raw escapes.
-        output.write(Data("\(clock(time)) \(Untrusted.visible(prefix + text))\n".utf8))
+        held += "\(clock(time)) \(Untrusted.visible(prefix + text))\n".utf8
+        if !hold { turnEnded() }
+    }
+
+    public func turnEnded() {
+        guard !held.isEmpty else { return }
+        output.write(Data(held))
+        held.removeAll(keepingCapacity: true)
     }
 
     /// `String(format: "%.2f", value)` for a duration, without Foundation's formatter (a
@@ -63,7 +76,7 @@ public final class ProgressPrinter: RunObserver {
     }
 
     public func attemptStarted(job: Int, attempt: Int, at time: Double) {
-        line(time, "\(plan.jobs[job].id) started" + (attempt > 0 ? " (attempt \(attempt + 1))" : ""))
+        line(time, "\(plan.jobs[job].id) started" + (attempt > 0 ? " (attempt \(attempt + 1))" : ""), held: true)
     }
 
     public func attemptProgress(job: Int, attempt: Int, _ progress: AttemptProgress, at time: Double) {
@@ -88,10 +101,10 @@ public final class ProgressPrinter: RunObserver {
         if result.outcome.succeeded {
             succeeded += 1
             failedJobs.remove(result.job)
-            line(result.termination.end, "\(job) succeeded in \(seconds) [\(succeeded)/\(total)]")
+            line(result.termination.end, "\(job) succeeded in \(seconds) [\(succeeded)/\(total)]", held: true)
         } else {
             if !willRetry { failedJobs.insert(result.job) }
-            line(result.termination.end, "\(job) failed: \(result.outcome.reason ?? "failed")" + (willRetry ? ", retrying" : ""))
+            line(result.termination.end, "\(job) failed: \(result.outcome.reason ?? "failed")" + (willRetry ? ", retrying" : ""), held: true)
         }
     }
 

@@ -82,7 +82,8 @@ public final class WorkflowEngine: @unchecked Sendable {
         // outputs hashed (pegasus.transfer.links, pegasus.integrity.checking).
         let produced = ProducedChecksums(path: layout.producedChecksums)
         let queue = self.queue
-        self.inbox = EngineInbox(queue: queue)
+        let inbox = EngineInbox(queue: queue)
+        self.inbox = inbox
         self.executors = extra.merging(["local": LocalJobExecutor(processes: processes), "directories": DirectoryJobExecutor()]) { given, _ in given }.mapValues {
             PreparingExecutor($0, checking: plan.integrityChecking ?? .full, symbolicLinks: plan.transferLinks ?? true, produced: produced, engineQueue: queue)
         }
@@ -126,6 +127,8 @@ public final class WorkflowEngine: @unchecked Sendable {
             nextAttempt: resume.nextAttempt)
         baseEnvironment = ProcessInfo.processInfo.environment
         baseEnvironmentLines = baseEnvironment.filter { !Self.perJobVariables.contains($0.key) }.map { "\($0.key)=\($0.value)" }
+        // Journal lines queued by a batch of news (process lines) are written at its end.
+        inbox.afterDrain = { [weak self] in self?.flushJournal() }
     }
 
     /// Set for every job by `environment(for:)`.
@@ -189,6 +192,7 @@ public final class WorkflowEngine: @unchecked Sendable {
                 finishWorkflow(result)
             }
         }
+        for o in observers { o.turnEnded() }
     }
 
     private func spawn(_ index: Int, _ attempt: Int, at now: Double) {
@@ -229,15 +233,15 @@ public final class WorkflowEngine: @unchecked Sendable {
         for o in observers { o.attemptStarted(job: index, attempt: attempt, at: now) }
         let launch = AttemptLaunch(job: index, attempt: attempt, planned: job, spec: spec, recordFile: recordFile, workflowLabel: plan.label)
         let progress: @Sendable (AttemptProgress) -> Void = { [self] update in
-            // The process group goes into the journal at once, from this thread (the attempt's
-            // line is there already: it is written before the start). Observers hear of it
-            // with the next result, or within the inbox's patience: a short job's start and
-            // end then cost the engine's queue one wake-up, not two.
-            if case .submitted(let id) = update, let error = journal.append(.process(job: job.id, attempt: attempt, id: id)) {
-                reportWriteFailure(error.description)
-            }
+            // Observers hear of it, and the process group goes into the journal, with the next
+            // result or within the inbox's patience: a short job's start and end then cost the
+            // engine's queue one wake-up and the journal one write (its process line rides
+            // with its end), not two. A crash before that line is written leaves the attempt
+            // to be found by its environment (`RunRecovery.startedWithoutProcess`), as one
+            // killed between its start and that line always was.
             let now = clock.now()
             inbox.postSoon { [self] in
+                if case .submitted(let id) = update { log(.process(job: job.id, attempt: attempt, id: id)) }
                 for o in observers { o.attemptProgress(job: index, attempt: attempt, update, at: now) }
             }
         }
@@ -272,20 +276,25 @@ public final class WorkflowEngine: @unchecked Sendable {
                     recordWritten = recordWritten || ran.summary != nil || !ran.runs.isEmpty
                     outcome = ClusterAttempt.judge(outcome, runs: ran.runs, summary: ran.summary)
                 }
-                if !recordWritten, let failure = AttemptRecord.write(
-                    AttemptRecord.make(job: job, plan: plan, termination: end.termination, environment: spec.environment, stdoutFile: stdoutFile, stderrFile: stderrFile, host: hostFacts,
-                                      paths: resolvedPaths, checksums: end.outputChecksums),
-                    to: recordFile) {
-                    // Without its record the attempt cannot be accounted for: it runs again
-                    // (on resume, after space is freed) without using up a retry.
-                    reportWriteFailure(failure)
-                    outcome = AttemptOutcome(succeeded: false, exitCode: outcome.exitCode, reason: failure, interrupted: true)
+                // The record stat'ed stdout and stderr: an empty one (most jobs') has no tail to read.
+                var stdoutSize: Int64?, stderrSize: Int64?
+                if !recordWritten {
+                    let record = AttemptRecord.make(job: job, plan: plan, termination: end.termination, environment: spec.environment, stdoutFile: stdoutFile, stderrFile: stderrFile,
+                                                    host: hostFacts, paths: resolvedPaths, checksums: end.outputChecksums)
+                    stdoutSize = AttemptRecord.capturedSize(record, "stdout")
+                    stderrSize = AttemptRecord.capturedSize(record, "stderr")
+                    if let failure = AttemptRecord.write(record, to: recordFile) {
+                        // Without its record the attempt cannot be accounted for: it runs again
+                        // (on resume, after space is freed) without using up a retry.
+                        reportWriteFailure(failure)
+                        outcome = AttemptOutcome(succeeded: false, exitCode: outcome.exitCode, reason: failure, interrupted: true)
+                    }
                 }
                 var result = AttemptResult(job: index, attempt: attempt, termination: end.termination, outcome: outcome, recordFile: recordFile,
                                            stdoutFile: stdoutFile, stderrFile: stderrFile, hostname: end.host ?? hostFacts.hostname ?? "localhost",
                                            schedulerID: end.schedulerID,
-                                           stdoutText: PostRunChecks.tail(stdoutFile, limit: 65536),
-                                           stderrText: PostRunChecks.tail(stderrFile, limit: 65536))
+                                           stdoutText: stdoutSize == 0 ? "" : PostRunChecks.tail(stdoutFile, limit: 65536),
+                                           stderrText: stderrSize == 0 ? "" : PostRunChecks.tail(stderrFile, limit: 65536))
                 result.integrity = end.integrity
                 result.registered = end.registered
                 result.tasks = taskRuns
