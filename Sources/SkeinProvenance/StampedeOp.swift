@@ -19,6 +19,8 @@ enum StampedeOp: Sendable, CustomStringConvertible {
     case replica(lfn: String, pfn: String?, site: String?, metadata: [String: String])
     /// A `tag` row (monitord's `job_inst.tag`: `int.error` with the failed checksum count).
     case tag(WorkflowID, JobInstanceID, name: String, count: Int)
+    /// Skein's marker that a workflow's job, edge and task rows are all written (`skein_job_rows`).
+    case jobRowsComplete(WorkflowID, jobCount: Int, firstJobID: JobID)
 
     var description: String {
         switch self {
@@ -39,6 +41,7 @@ enum StampedeOp: Sendable, CustomStringConvertible {
         case .integrity(_, let id, let type, _, _, _): return "integrity \(type.rawValue) of job_instance \(id)"
         case .replica(let lfn, _, _, _): return "replica \(lfn)"
         case .tag(_, let id, let name, _): return "tag \(name) of job_instance \(id)"
+        case .jobRowsComplete(let id, let count, _): return "skein_job_rows \(id) (\(count) jobs)"
         }
     }
 
@@ -130,6 +133,8 @@ enum StampedeOp: Sendable, CustomStringConvertible {
                 INSERT INTO tag (wf_id, job_instance_id, name, count) VALUES (?,?,?,?)
                 ON CONFLICT (wf_id, job_instance_id) DO UPDATE SET count = count + excluded.count
                 """, [wf, id, name, count])
+        case .jobRowsComplete(let wf, let count, let first):
+            try db.run("INSERT OR REPLACE INTO skein_job_rows (wf_id, job_count, first_job_id) VALUES (?,?,?)", [wf, count, first])
         case .replica(let lfn, let pfn, let site, let metadata):
             try db.run("INSERT OR IGNORE INTO rc_lfn (lfn) VALUES (?)", [lfn])
             guard let id = try db.scalar("SELECT lfn_id FROM rc_lfn WHERE lfn = ?", [lfn]).int else { return }

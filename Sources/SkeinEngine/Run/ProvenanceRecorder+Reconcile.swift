@@ -92,7 +92,7 @@ extension ProvenanceRecorder {
         for (jobName, attempt, end) in attempts {
             guard let i = index[jobName], i < jobIDs.count, jobIDs[i] != 0 else { continue }
             let jobID = jobIDs[i]
-            let job = plan.jobs[i]
+            let job = fullJob(i)
             let recordFile = layout.record(i, job.id, attempt: attempt)
             let key = job.id + "\u{0}" + layout.relative(recordFile)
             matched.insert(key)

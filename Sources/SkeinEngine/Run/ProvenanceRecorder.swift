@@ -91,52 +91,95 @@ public final class ProvenanceRecorder: RunObserver {
             daxFile: plan.workflowFile, dbURL: "sqlite:///" + databasePath, parentWfID: hierarchy?.parent, rootWfID: hierarchy?.root))
         writer.workflowState(wfID, .started, timestamp: time, restartCount: restartCount)
         for (key, value) in plan.metadata.sorted(by: { $0.key < $1.key }) { writer.workflowMeta(wfID, key: key, value: value) }
-        if restartCount > 0, let known = jobRowsWritten() {
+        if restartCount > 0, let known = knownJobIDs() {
             // A restart: the jobs, their edges and tasks are in the database already.
             jobIDs = known
         } else {
             insertJobRows()
+            markJobRowsComplete()
         }
         if restartCount > 0 { reconcileAfterRestart(at: time) }
+    }
+
+    /// The job ids of a restarted run whose rows an earlier engine wrote in full: from the
+    /// writer's `skein_job_rows` mark (ids in plan order, nothing else read), else from the
+    /// rows themselves (`jobRowsWritten`, runs of engines before the mark existed, which then
+    /// get it). Nil when some rows are missing.
+    private func knownJobIDs() -> [JobID]? {
+        if let first = writer.completeJobRows(wfID, jobCount: plan.jobs.count) {
+            return (0..<plan.jobs.count).map { first + JobID($0) }
+        }
+        guard let known = jobRowsWritten() else { return nil }
+        jobIDs = known
+        markJobRowsComplete()
+        return known
+    }
+
+    /// Marks the rows complete when the job ids follow plan order (they do unless an
+    /// earlier engine wrote them out of order), so the next restart need not read them.
+    private func markJobRowsComplete() {
+        guard let first = jobIDs.first, first != 0 else { return }
+        for (i, id) in jobIDs.enumerated() where id != first + JobID(i) { return }
+        writer.jobRowsComplete(wfID, jobCount: jobIDs.count, firstJobID: first)
+        commit()
+    }
+
+    /// Every job in full: a resumed engine's plan has its succeeded jobs as skeletons
+    /// (`ExecutablePlan.skeletonJobs`), and rows written again need the whole job. Read
+    /// from plan.json again only on that rare path (rows an earlier engine did not finish).
+    lazy var fullJobs: [ExecutableJob] = {
+        guard plan.skeletonJobs != nil else { return plan.jobs }
+        do {
+            return try RunDirectory(path: plan.runDirectory).readPlan().jobs
+        } catch {
+            onWriteFailure("cannot read the plan again to complete the provenance database: \(error)")
+            return plan.jobs
+        }
+    }()
+
+    /// Plan job `index` in full (see `fullJobs`).
+    func fullJob(_ index: Int) -> ExecutableJob {
+        plan.skeletonJobs?.contains(index) == true ? fullJobs[index] : plan.jobs[index]
     }
 
     /// The job, edge and task rows, in slices, each written before the next is built, so a
     /// 100,000-job run never holds all its rows in memory at once.
     private func insertJobRows() {
-        jobIDs = Array(repeating: 0, count: plan.jobs.count)
+        let jobs = fullJobs
+        jobIDs = Array(repeating: 0, count: jobs.count)
         let slice = 5_000
-        for lower in stride(from: 0, to: plan.jobs.count, by: slice) {
-            let range = lower..<min(lower + slice, plan.jobs.count)
+        for lower in stride(from: 0, to: jobs.count, by: slice) {
+            let range = lower..<min(lower + slice, jobs.count)
             let rows = range.map { i in
-                let job = plan.jobs[i]
+                let job = jobs[i]
                 return JobRow(execJobID: job.id, submitFile: "\(job.id).sub", typeDesc: JobType(rawValue: job.kind.rawValue) ?? .unknown,
                               clustered: job.isClustered, maxRetries: job.retries, executable: job.executable,
                               argv: job.arguments.joined(separator: " "), taskCount: job.recordedTasks.count)
             }
             let ids = writer.insertJobs(wfID, rows)
-            for i in range { jobIDs[i] = ids[plan.jobs[i].id] ?? 0 }
+            for i in range { jobIDs[i] = ids[jobs[i].id] ?? 0 }
             var edges: [Edge] = []
             var taskEdges: [Edge] = []
             for i in range {
-                let job = plan.jobs[i]
+                let job = jobs[i]
                 for p in job.parents {
-                    edges.append(Edge(parent: plan.jobs[p].id, child: job.id))
+                    edges.append(Edge(parent: jobs[p].id, child: job.id))
                     // Tasks depend on the tasks of the jobs before them (auxiliary jobs have none).
-                    for parentTask in plan.jobs[p].recordedTasks {
+                    for parentTask in jobs[p].recordedTasks {
                         for childTask in job.recordedTasks { taskEdges.append(Edge(parent: parentTask.id, child: childTask.id)) }
                     }
                 }
             }
             writer.insertJobEdges(wfID, edges)
             let tasks = range.flatMap { i in
-                plan.jobs[i].recordedTasks.map { task in
+                jobs[i].recordedTasks.map { task in
                     TaskRow(absTaskID: task.id, jobID: jobIDs[i], transformation: task.transformation, argv: task.arguments.joined(separator: " "),
-                            typeDesc: plan.jobs[i].kind.rawValue)
+                            typeDesc: jobs[i].kind.rawValue)
                 }
             }
             let taskIDs = writer.insertTasks(wfID, tasks)
             for i in range {
-                for task in plan.jobs[i].recordedTasks where !task.metadata.isEmpty {
+                for task in jobs[i].recordedTasks where !task.metadata.isEmpty {
                     guard let taskID = taskIDs[task.id] else { continue }
                     for (key, value) in task.metadata.sorted(by: { $0.key < $1.key }) { writer.taskMeta(taskID, key: key, value: value) }
                 }
@@ -151,16 +194,17 @@ public final class ProvenanceRecorder: RunObserver {
     private func jobRowsWritten() -> [JobID]? {
         let known = writer.jobIDs(of: wfID)
         guard known.count == plan.jobs.count else { return nil }
+        let jobs = fullJobs
         var ids: [JobID] = []
-        ids.reserveCapacity(plan.jobs.count)
+        ids.reserveCapacity(jobs.count)
         var edges = 0, tasks = 0, taskEdges = 0
-        for job in plan.jobs {
+        for job in jobs {
             guard let id = known[job.id] else { return nil }
             ids.append(id)
             edges += job.parents.count
             let own = Self.recordedTaskCount(job)
             tasks += own
-            if own > 0 { for p in job.parents { taskEdges += Self.recordedTaskCount(plan.jobs[p]) * own } }
+            if own > 0 { for p in job.parents { taskEdges += Self.recordedTaskCount(jobs[p]) * own } }
         }
         let wfID = self.wfID
         let counts = try? writer.read { db in

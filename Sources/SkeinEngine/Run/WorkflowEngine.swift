@@ -104,6 +104,10 @@ public final class WorkflowEngine: @unchecked Sendable {
             journalCheckpoint = checkpoint ?? JournalCheckpoint(jobCount: plan.jobs.count)
             if let checkpoint, let error = RunJournal.finishCompaction(layout.journal, checkpoint: checkpoint) { throw error }
             resume = RunRecovery.replay(entries, checkpoint: checkpoint, jobIndex: index)
+            // Jobs read as skeletons must be jobs that never run again.
+            if let skeletons = plan.skeletonJobs, skeletons.contains(where: { !resume.succeeded.contains($0) }) {
+                throw EngineError("\(layout.plan) was read for another state of \(layout.journal) (a job read in part has not succeeded): start the engine again")
+            }
         } catch let error as RunFormatError {
             throw EngineError(error.description)
         }

@@ -54,12 +54,30 @@ public struct RunDirectory: Sendable {
 
     /// The plan, refused when another format version wrote it.
     public func readPlan() throws -> ExecutablePlan {
+        try readPlan(skeletons: IndexSet(), jobCount: nil)
+    }
+
+    /// The plan for an engine that resumes the run: the jobs the journal's checkpoint says
+    /// succeeded (they never run again) are read as skeletons (`ExecutablePlan.skeletonJobs`:
+    /// id, kind, executor, parents and sandbox root), the others in full. A restart at
+    /// 900,000 jobs done decoded 900,000 jobs it would not run (issue 15). Without a usable
+    /// checkpoint (none, damaged, or of another plan) every job is read; the engine judges
+    /// the checkpoint itself.
+    public func readPlanForResume() throws -> ExecutablePlan {
+        let checkpoint = try? JournalCheckpoint.read(JournalCheckpoint.path(forJournal: layout.journal))
+        return try readPlan(skeletons: checkpoint?.succeeded ?? IndexSet(), jobCount: checkpoint?.jobCount)
+    }
+
+    private func readPlan(skeletons: IndexSet, jobCount: Int?) throws -> ExecutablePlan {
         guard let data = try? Data(contentsOf: URL(fileURLWithPath: planFile), options: .alwaysMapped) else {
             throw RunFormatError("\(path) is not a Skein run directory (no \(RunLayout.planFile))")
         }
         try Self.checkVersion(data, file: planFile)
         do {
-            return try PlanReader.read(data)
+            let plan = try PlanReader.read(data, skeletons: skeletons)
+            // A checkpoint of another plan: its indices name other jobs.
+            if plan.skeletonJobs != nil, plan.jobs.count != jobCount { return try PlanReader.read(data) }
+            return plan
         } catch {
             throw RunFormatError("\(planFile) cannot be read (\(error)); plan the workflow again with `skein plan`")
         }

@@ -8,7 +8,10 @@ import Foundation
 /// its own keeps the engine's memory to the jobs themselves. The file stays one ordinary
 /// JSON document that any tool can read.
 enum PlanReader {
-    static func read(_ data: Data) throws -> ExecutablePlan {
+    /// `skeletons`: plan indices of jobs read as skeletons only (`PlanJobDecoder.skeleton`),
+    /// the jobs a resumed run's checkpoint says succeeded; the plan names them in
+    /// `skeletonJobs`.
+    static func read(_ data: Data, skeletons: IndexSet = IndexSet()) throws -> ExecutablePlan {
         try data.withUnsafeBytes { raw -> ExecutablePlan in
             let bytes = raw.bindMemory(to: UInt8.self)
             guard let jobs = jobsArrayRange(bytes) else {
@@ -25,6 +28,7 @@ enum PlanReader {
             var released = 0
             var i = jobs.lowerBound + 1
             let last = jobs.upperBound - 1  // the closing bracket
+            var skeletonJobs = IndexSet()
             while i < last {
                 if i - released >= Self.releaseStep { released = Self.release(bytes, upTo: i) }
                 guard bytes[i] == UInt8(ascii: "{") else {
@@ -32,7 +36,11 @@ enum PlanReader {
                     continue
                 }
                 var job: ExecutableJob
-                if let (fast, next) = PlanJobDecoder.decode(bytes, from: i, limit: last) {
+                if skeletons.contains(objects.count), let (skeleton, next) = PlanJobDecoder.skeleton(bytes, from: i, limit: last) {
+                    skeletonJobs.insert(objects.count)
+                    job = skeleton
+                    i = next
+                } else if let (fast, next) = PlanJobDecoder.decode(bytes, from: i, limit: last) {
                     job = fast
                     i = next
                 } else {
@@ -44,6 +52,7 @@ enum PlanReader {
                 objects.append(job)
             }
             plan.jobs = objects
+            if !skeletonJobs.isEmpty { plan.skeletonJobs = skeletonJobs }
             return plan
         }
     }
