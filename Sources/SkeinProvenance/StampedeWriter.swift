@@ -193,25 +193,56 @@ extension StampedeWriter {
         CREATE INDEX IF NOT EXISTS skein_open_instance ON job_instance (job_instance_id) WHERE exitcode IS NULL
         """
 
-    /// Skein's own table (Pegasus's readers ignore extra tables): a workflow whose job, edge
-    /// and task rows were all written, with the job_id of its first plan job; its jobs' ids
-    /// follow in plan order. A resume takes the ids from here instead of reading a million
-    /// job names and counting the edge and task rows (`ProvenanceRecorder`).
+    /// Skein's own table (Pegasus's readers ignore extra tables): the job ids of a workflow,
+    /// `job_count` of them from `first_job_id` in plan order, reserved before any of its
+    /// rows is written, and whether its job, edge and task rows are all written. The engine
+    /// writes them while its first jobs run, and a resume takes the ids from here instead of
+    /// reading a million job names and counting the edge and task rows (`ProvenanceRecorder`).
     static let jobRowsTable = """
-        CREATE TABLE IF NOT EXISTS skein_job_rows (wf_id INTEGER PRIMARY KEY, job_count INTEGER NOT NULL, first_job_id INTEGER NOT NULL)
+        CREATE TABLE IF NOT EXISTS skein_job_rows (wf_id INTEGER PRIMARY KEY, job_count INTEGER NOT NULL, first_job_id INTEGER NOT NULL,
+          complete INTEGER NOT NULL)
         """
 
-    /// Records (with the next batch) that every job, edge and task row of workflow `wfID` is
-    /// queued, its `jobCount` jobs numbered from `firstJobID` in plan order.
-    public func jobRowsComplete(_ wfID: WorkflowID, jobCount: Int, firstJobID: JobID) {
-        enqueue { _ in ((), [.jobRowsComplete(wfID, jobCount: jobCount, firstJobID: firstJobID)]) }
+    /// What `skein_job_rows` says of one workflow.
+    public struct JobRowsMark: Equatable, Sendable {
+        public var jobCount: Int
+        public var firstJobID: JobID
+        public var complete: Bool
     }
 
-    /// The first job_id of workflow `wfID` when its rows were all written for a plan of
-    /// `jobCount` jobs (`jobRowsComplete`); nil when they were not (or for another count).
-    public func completeJobRows(_ wfID: WorkflowID, jobCount: Int) -> JobID? {
-        let row = try? read { db in try db.query("SELECT job_count, first_job_id FROM skein_job_rows WHERE wf_id = ?", [wfID]).first }
-        guard let row, let count = row[0].int, count == jobCount, let first = row[1].int else { return nil }
-        return first
+    /// Reserves `count` consecutive job ids for the jobs of workflow `wfID` in plan order and
+    /// queues their mark (not complete); returns the first. Their rows come later
+    /// (`insertJobs(_:_:firstJobID:)`), while attempts of the jobs are already recorded.
+    public func reserveJobIDs(_ wfID: WorkflowID, count: Int) -> JobID {
+        enqueue { ids in
+            let first = ids.lastJob + 1
+            ids.lastJob += Int64(count)
+            if count > 0 { ids.jobWorkflow.assign(first...ids.lastJob, to: wfID) }
+            return (first, [.jobRowsMark(wfID, jobCount: count, firstJobID: first, complete: false)])
+        }
+    }
+
+    /// Inserts `job` rows with the ids reserved for them (`reserveJobIDs`), `firstJobID` the
+    /// id of `rows[0]`; rows already in the file (an earlier engine wrote them) are kept.
+    public func insertJobs(_ wfID: WorkflowID, _ rows: [JobRow], firstJobID: JobID) {
+        enqueue { _ in ((), rows.isEmpty ? [] : [.reservedJobs(wfID, rows.enumerated().map { (firstJobID + JobID($0.offset), $0.element) })]) }
+    }
+
+    /// Marks (with the next batch) every job, edge and task row of workflow `wfID` written,
+    /// its `jobCount` jobs numbered from `firstJobID` in plan order.
+    public func jobRowsComplete(_ wfID: WorkflowID, jobCount: Int, firstJobID: JobID) {
+        enqueue { _ in ((), [.jobRowsMark(wfID, jobCount: jobCount, firstJobID: firstJobID, complete: true)]) }
+    }
+
+    /// The mark of workflow `wfID`; nil when there is none (an engine before it, or none yet).
+    public func jobRowsMark(_ wfID: WorkflowID) -> JobRowsMark? {
+        let row = try? read { db in try db.query("SELECT job_count, first_job_id, complete FROM skein_job_rows WHERE wf_id = ?", [wfID]).first }
+        guard let row, let count = row[0].int, let first = row[1].int else { return nil }
+        return JobRowsMark(jobCount: Int(count), firstJobID: first, complete: (row[2].int ?? 0) != 0)
+    }
+
+    /// Whether the file has any `job` row of workflow `wfID`.
+    public func hasJobRows(_ wfID: WorkflowID) -> Bool {
+        (try? read { db in try db.query("SELECT 1 FROM job WHERE wf_id = ? LIMIT 1", [wfID]).isEmpty == false }) ?? false
     }
 }

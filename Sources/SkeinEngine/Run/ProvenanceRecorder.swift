@@ -23,6 +23,8 @@ public final class ProvenanceRecorder: RunObserver {
     private var restartCount = 0
     /// Why the engine was stopped, for the workflow's end state.
     private var stopReason: String?
+    /// The job rows' thread (`writeJobRowsInBackground`), until it is done.
+    private let jobRowsWriting = DispatchGroup()
 
     public static func databasePath(for plan: ExecutablePlan) -> String {
         (plan.runDirectory as NSString).appendingPathComponent(PegasusSubmitFiles.databaseFileName(dag: "\(plan.label)-0.dag"))
@@ -91,32 +93,60 @@ public final class ProvenanceRecorder: RunObserver {
             daxFile: plan.workflowFile, dbURL: "sqlite:///" + databasePath, parentWfID: hierarchy?.parent, rootWfID: hierarchy?.root))
         writer.workflowState(wfID, .started, timestamp: time, restartCount: restartCount)
         for (key, value) in plan.metadata.sorted(by: { $0.key < $1.key }) { writer.workflowMeta(wfID, key: key, value: value) }
-        if restartCount > 0, let known = knownJobIDs() {
-            // A restart: the jobs, their edges and tasks are in the database already.
-            jobIDs = known
-        } else {
-            insertJobRows()
+        if restartCount > 0, let mark = writer.jobRowsMark(wfID), mark.jobCount == plan.jobs.count {
+            // A restart: the job ids were reserved by an earlier engine, in plan order.
+            jobIDs = Self.jobIDs(from: mark.firstJobID, count: plan.jobs.count)
+            // Rows a killed engine did not finish: written before the journal's attempts are
+            // reconciled (which reads attempts with their job rows).
+            if !mark.complete { writeJobRows(firstJobID: mark.firstJobID) }
+        } else if restartCount > 0, writer.hasJobRows(wfID) {
+            // Rows of an engine before the mark: checked (or completed) before any job starts.
+            if let known = jobRowsWritten() { jobIDs = known } else { insertJobRows(fullJobs, firstJobID: nil) }
             markJobRowsComplete()
+        } else {
+            // The ids first, committed before any attempt row names one; the rows follow
+            // while the first jobs run: at a million jobs they took 46 s before the first
+            // job could start (issue 15). Pegasus's monitord too inserts jobs as it goes.
+            let first = writer.reserveJobIDs(wfID, count: plan.jobs.count)
+            commit()
+            jobIDs = Self.jobIDs(from: first, count: plan.jobs.count)
+            if restartCount > 0 { writeJobRows(firstJobID: first) } else { writeJobRowsInBackground(firstJobID: first) }
         }
         if restartCount > 0 { reconcileAfterRestart(at: time) }
     }
 
-    /// The job ids of a restarted run whose rows an earlier engine wrote in full: from the
-    /// writer's `skein_job_rows` mark (ids in plan order, nothing else read), else from the
-    /// rows themselves (`jobRowsWritten`, runs of engines before the mark existed, which then
-    /// get it). Nil when some rows are missing.
-    private func knownJobIDs() -> [JobID]? {
-        if let first = writer.completeJobRows(wfID, jobCount: plan.jobs.count) {
-            return (0..<plan.jobs.count).map { first + JobID($0) }
-        }
-        guard let known = jobRowsWritten() else { return nil }
-        jobIDs = known
-        markJobRowsComplete()
-        return known
+    static func jobIDs(from first: JobID, count: Int) -> [JobID] { (0..<count).map { first + JobID($0) } }
+
+    /// Writes the job, edge and task rows with their reserved ids and marks them complete.
+    private func writeJobRows(firstJobID: JobID) {
+        insertJobRows(fullJobs, firstJobID: firstJobID)
+        writer.jobRowsComplete(wfID, jobCount: plan.jobs.count, firstJobID: firstJobID)
+        commit()
     }
 
-    /// Marks the rows complete when the job ids follow plan order (they do unless an
-    /// earlier engine wrote them out of order), so the next restart need not read them.
+    /// Writes the job, edge and task rows on a thread of their own, then marks them complete.
+    /// A kill meanwhile leaves the mark incomplete: the next engine writes them again (rows
+    /// already there are kept). `workflowFinished` waits for it.
+    private func writeJobRowsInBackground(firstJobID: JobID) {
+        let jobs = fullJobs  // read here: `fullJobs` is not for two threads
+        jobRowsWriting.enter()
+        // The thread reads only what is set before it starts (plan, ids, writer), and the
+        // writer is thread-safe: the recorder goes to it unchecked.
+        struct Unchecked: @unchecked Sendable { let recorder: ProvenanceRecorder }
+        let box = Unchecked(recorder: self)
+        let thread = Thread {
+            let recorder = box.recorder
+            recorder.insertJobRows(jobs, firstJobID: firstJobID)
+            recorder.writer.jobRowsComplete(recorder.wfID, jobCount: jobs.count, firstJobID: firstJobID)
+            recorder.commit()
+            recorder.jobRowsWriting.leave()
+        }
+        thread.name = "skein.provenance.jobrows"
+        thread.start()
+    }
+
+    /// Marks the rows of an engine before the mark complete when the job ids follow plan order
+    /// (they do unless it wrote them out of order), so the next restart need not read them.
     private func markJobRowsComplete() {
         guard let first = jobIDs.first, first != 0 else { return }
         for (i, id) in jobIDs.enumerated() where id != first + JobID(i) { return }
@@ -142,12 +172,17 @@ public final class ProvenanceRecorder: RunObserver {
         plan.skeletonJobs?.contains(index) == true ? fullJobs[index] : plan.jobs[index]
     }
 
-    /// The job, edge and task rows, in slices, each written before the next is built, so a
-    /// 100,000-job run never holds all its rows in memory at once.
-    private func insertJobRows() {
-        let jobs = fullJobs
-        jobIDs = Array(repeating: 0, count: jobs.count)
-        let slice = 5_000
+    /// Jobs per slice of rows: each slice is committed before the next is built, so a
+    /// 100,000-job run never holds all its rows in memory at once. `SKEIN_JOB_ROWS_SLICE`
+    /// sets it for tests that kill an engine while it writes them.
+    static let jobRowsSlice = ProcessInfo.processInfo.environment["SKEIN_JOB_ROWS_SLICE"].flatMap(Int.init).map { max(1, $0) } ?? 5_000
+
+    /// The job, edge and task rows, in slices. `firstJobID`: the ids reserved for the jobs
+    /// (`jobIDs` holds them already); nil: ids given by the writer (rows of an engine before
+    /// the mark, completed), which fills `jobIDs`.
+    private func insertJobRows(_ jobs: [ExecutableJob], firstJobID: JobID?) {
+        if firstJobID == nil { jobIDs = Array(repeating: 0, count: jobs.count) }
+        let slice = Self.jobRowsSlice
         for lower in stride(from: 0, to: jobs.count, by: slice) {
             let range = lower..<min(lower + slice, jobs.count)
             let rows = range.map { i in
@@ -156,8 +191,12 @@ public final class ProvenanceRecorder: RunObserver {
                               clustered: job.isClustered, maxRetries: job.retries, executable: job.executable,
                               argv: job.arguments.joined(separator: " "), taskCount: job.recordedTasks.count)
             }
-            let ids = writer.insertJobs(wfID, rows)
-            for i in range { jobIDs[i] = ids[jobs[i].id] ?? 0 }
+            if let firstJobID {
+                writer.insertJobs(wfID, rows, firstJobID: firstJobID + JobID(lower))
+            } else {
+                let ids = writer.insertJobs(wfID, rows)
+                for i in range { jobIDs[i] = ids[jobs[i].id] ?? 0 }
+            }
             var edges: [Edge] = []
             var taskEdges: [Edge] = []
             for i in range {
@@ -336,6 +375,7 @@ public final class ProvenanceRecorder: RunObserver {
         default: status = 1
         }
         let reason = outcome == .stopped ? "stopped" + (stopReason.map { ": \($0)" } ?? "") : outcome.description
+        jobRowsWriting.wait()  // every row before the workflow's end
         writer.workflowState(wfID, .terminated, timestamp: time, restartCount: restartCount, status: status, reason: reason)
         commit(closing: hierarchy == nil)
         try? PegasusSubmitFiles.writeMonitordDone(submitDir: plan.runDirectory, start: startTime, end: time)
