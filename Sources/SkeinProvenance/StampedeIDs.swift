@@ -73,11 +73,11 @@ struct StampedeIDs {
             let key = HostKey(wfID: wf, site: row[2].string ?? "", hostname: row[3].string ?? "", ip: row[4].string ?? "")
             ids.hosts[key] = id
         }
-        // The open attempts through `skein_open_instance` (`StampedeWriter.openInstanceIndex`),
-        // not a scan of every attempt's row.
+        // The open attempts through `skein_open_instance` (`StampedeWriter.openInstanceIndex`):
+        // SQLite's planner chose a scan of every jobstate row (seconds at a million jobs).
         for row in try db.query("""
-            SELECT s.job_instance_id, max(s.jobstate_submit_seq) FROM job_instance ji JOIN jobstate s ON s.job_instance_id = ji.job_instance_id
-            WHERE ji.exitcode IS NULL GROUP BY s.job_instance_id
+            SELECT ji.job_instance_id, (SELECT max(s.jobstate_submit_seq) FROM jobstate s WHERE s.job_instance_id = ji.job_instance_id)
+            FROM job_instance ji INDEXED BY skein_open_instance WHERE ji.exitcode IS NULL
             """) {
             if let id = row[0].int, let seq = row[1].int { ids.lastJobstateSeq[id] = Int(seq) }
         }

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
 
 /// A run's folder, `BASE/<label>/runNNNN`, numbered like pegasus-plan's, holding the plan,
@@ -69,7 +72,7 @@ public struct RunDirectory: Sendable {
     }
 
     private func readPlan(skeletons: IndexSet, jobCount: Int?) throws -> ExecutablePlan {
-        guard let data = try? Data(contentsOf: URL(fileURLWithPath: planFile), options: .alwaysMapped) else {
+        guard let data = Self.mapped(planFile) ?? (try? Data(contentsOf: URL(fileURLWithPath: planFile))) else {
             throw RunFormatError("\(path) is not a Skein run directory (no \(RunLayout.planFile))")
         }
         try Self.checkVersion(data, file: planFile)
@@ -81,6 +84,20 @@ public struct RunDirectory: Sendable {
         } catch {
             throw RunFormatError("\(planFile) cannot be read (\(error)); plan the workflow again with `skein plan`")
         }
+    }
+
+    /// The file mapped into memory, not copied (`Data(contentsOf:options: .alwaysMapped)`
+    /// copied it here: 589 MB of a million-job plan, with its page faults); nil when it
+    /// cannot be mapped.
+    static func mapped(_ file: String) -> Data? {
+        let fd = open(file, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_size > 0 else { return nil }
+        let size = Int(info.st_size)
+        guard let address = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), address != MAP_FAILED else { return nil }
+        return Data(bytesNoCopy: address, count: size, deallocator: .custom { pointer, count in munmap(pointer, count) })
     }
 
     public static func isRunDirectory(_ path: String) -> Bool { RunLayout.isRunDirectory(path) }
