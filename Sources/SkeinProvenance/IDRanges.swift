@@ -35,4 +35,15 @@ struct IDRanges {
             owners.append(owner)
         }
     }
+
+    /// Every id of `ids` belongs to `owner` (ids above every range so far).
+    mutating func assign(_ ids: ClosedRange<Int64>, to owner: WorkflowID) {
+        if let last = ends.last, ids.lowerBound <= last {
+            for id in ids { self[id] = owner }
+            return
+        }
+        starts.append(ids.lowerBound)
+        ends.append(ids.upperBound)
+        owners.append(owner)
+    }
 }

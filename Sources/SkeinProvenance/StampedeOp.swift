@@ -19,6 +19,11 @@ enum StampedeOp: Sendable, CustomStringConvertible {
     case replica(lfn: String, pfn: String?, site: String?, metadata: [String: String])
     /// A `tag` row (monitord's `job_inst.tag`: `int.error` with the failed checksum count).
     case tag(WorkflowID, JobInstanceID, name: String, count: Int)
+    /// Skein's mark of a workflow's job ids (`skein_job_rows`): reserved, and whether every
+    /// job, edge and task row of it is written.
+    case jobRowsMark(WorkflowID, jobCount: Int, firstJobID: JobID, complete: Bool)
+    /// `job` rows with the ids reserved for them; rows already there are kept.
+    case reservedJobs(WorkflowID, [(JobID, JobRow)])
 
     var description: String {
         switch self {
@@ -39,6 +44,8 @@ enum StampedeOp: Sendable, CustomStringConvertible {
         case .integrity(_, let id, let type, _, _, _): return "integrity \(type.rawValue) of job_instance \(id)"
         case .replica(let lfn, _, _, _): return "replica \(lfn)"
         case .tag(_, let id, let name, _): return "tag \(name) of job_instance \(id)"
+        case .jobRowsMark(let id, let count, _, let complete): return "skein_job_rows \(id) (\(count) jobs\(complete ? ", complete" : ""))"
+        case .reservedJobs(let id, let rows): return "\(rows.count) job rows of workflow \(id)"
         }
     }
 
@@ -130,6 +137,16 @@ enum StampedeOp: Sendable, CustomStringConvertible {
                 INSERT INTO tag (wf_id, job_instance_id, name, count) VALUES (?,?,?,?)
                 ON CONFLICT (wf_id, job_instance_id) DO UPDATE SET count = count + excluded.count
                 """, [wf, id, name, count])
+        case .jobRowsMark(let wf, let count, let first, let complete):
+            try db.run("INSERT OR REPLACE INTO skein_job_rows (wf_id, job_count, first_job_id, complete) VALUES (?,?,?,?)", [wf, count, first, complete])
+        case .reservedJobs(let wf, let rows):
+            let statement = try db.cached("""
+                INSERT OR IGNORE INTO job (job_id, wf_id, exec_job_id, submit_file, type_desc, clustered, max_retries,
+                  executable, argv, task_count) VALUES (?,?,?,?,?,?,?,?,?,?)
+                """)
+            for (id, j) in rows {
+                try statement.run([id, wf, j.execJobID, j.submitFile, j.typeDesc.rawValue, j.clustered, j.maxRetries, j.executable, j.argv, j.taskCount])
+            }
         case .replica(let lfn, let pfn, let site, let metadata):
             try db.run("INSERT OR IGNORE INTO rc_lfn (lfn) VALUES (?)", [lfn])
             guard let id = try db.scalar("SELECT lfn_id FROM rc_lfn WHERE lfn = ?", [lfn]).int else { return }

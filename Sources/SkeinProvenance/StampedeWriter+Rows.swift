@@ -9,6 +9,7 @@ extension StampedeWriter {
             ids.lastWorkflow += 1
             let id = ids.lastWorkflow
             ids.workflows[row.wfUUID] = id
+            ids.namesLoaded.insert(id)  // new: no names in the file to read
             return (id, [.workflow(id, row)])
         }
     }
@@ -30,7 +31,8 @@ extension StampedeWriter {
     /// database keep their ids and are not inserted again).
     @discardableResult
     public func insertJobs(_ wfID: WorkflowID, _ rows: [JobRow]) -> [String: JobID] {
-        enqueue { ids in
+        loadNames(of: wfID)
+        return enqueue { ids in
             var result: [String: JobID] = [:]
             var fresh: [(JobID, JobRow)] = []
             for row in rows {
@@ -53,7 +55,8 @@ extension StampedeWriter {
     /// Inserts `task` rows; returns abs_task_id -> task_id (existing tasks keep their ids).
     @discardableResult
     public func insertTasks(_ wfID: WorkflowID, _ rows: [TaskRow]) -> [String: TaskID] {
-        enqueue { ids in
+        loadNames(of: wfID)
+        return enqueue { ids in
             var result: [String: TaskID] = [:]
             var fresh: [(TaskID, TaskRow)] = []
             for row in rows {

@@ -51,6 +51,8 @@ public final class StampedeWriter: @unchecked Sendable {
         self.journalMode = try db.setJournalMode(wanted)
         if journalMode == "WAL" { try db.execute("PRAGMA synchronous=NORMAL") }
         try StampedeSchema.prepare(db)
+        try db.execute(Self.openInstanceIndex)
+        try db.execute(Self.jobRowsTable)
         self.ids = try StampedeIDs.load(from: db)
         self.db = db
         self.path = path
@@ -144,9 +146,31 @@ public final class StampedeWriter: @unchecked Sendable {
     /// The job_id of every job of workflow `wfID` the writer knows (in the file or queued), by
     /// exec_job_id: a resumed run's jobs, without writing their rows again.
     public func jobIDs(of wfID: WorkflowID) -> [String: JobID] {
+        loadNames(of: wfID)
         lock.lock()
         defer { lock.unlock() }
         return ids.jobs[wfID] ?? [:]
+    }
+
+    /// Reads the job and task names of workflow `wfID` from the file once, before the writer
+    /// inserts jobs or tasks of it (a resumed workflow's rows keep their ids, nothing is
+    /// inserted twice). Must not be called from the writer's own queue.
+    func loadNames(of wfID: WorkflowID) {
+        lock.lock()
+        let loaded = ids.namesLoaded.contains(wfID)
+        lock.unlock()
+        guard !loaded else { return }
+        let names = try? queue.sync { () -> (jobs: [String: JobID], tasks: [String: TaskID])? in
+            guard let db else { return nil }
+            try drain(db)
+            return try StampedeIDs.names(of: wfID, in: db)
+        }
+        lock.lock()
+        defer { lock.unlock() }
+        guard !ids.namesLoaded.contains(wfID), let names else { return }
+        ids.jobs[wfID, default: [:]].merge(names.jobs) { mine, _ in mine }
+        ids.tasks[wfID, default: [:]].merge(names.tasks) { mine, _ in mine }
+        ids.namesLoaded.insert(wfID)
     }
 
     /// Runs `body` on the writer's connection after all queued writes are committed: for
@@ -158,5 +182,67 @@ public final class StampedeWriter: @unchecked Sendable {
             try drain(db)
             return try body(db)
         }
+    }
+}
+
+extension StampedeWriter {
+    /// The attempts still open (exitcode NULL) in an index of their own: a resume finds them
+    /// without reading every attempt's row (900,000 at a million jobs, with their output).
+    /// Not part of Pegasus's schema; its readers ignore an extra index.
+    static let openInstanceIndex = """
+        CREATE INDEX IF NOT EXISTS skein_open_instance ON job_instance (job_instance_id) WHERE exitcode IS NULL
+        """
+
+    /// Skein's own table (Pegasus's readers ignore extra tables): the job ids of a workflow,
+    /// `job_count` of them from `first_job_id` in plan order, reserved before any of its
+    /// rows is written, and whether its job, edge and task rows are all written. The engine
+    /// writes them while its first jobs run, and a resume takes the ids from here instead of
+    /// reading a million job names and counting the edge and task rows (`ProvenanceRecorder`).
+    static let jobRowsTable = """
+        CREATE TABLE IF NOT EXISTS skein_job_rows (wf_id INTEGER PRIMARY KEY, job_count INTEGER NOT NULL, first_job_id INTEGER NOT NULL,
+          complete INTEGER NOT NULL)
+        """
+
+    /// What `skein_job_rows` says of one workflow.
+    public struct JobRowsMark: Equatable, Sendable {
+        public var jobCount: Int
+        public var firstJobID: JobID
+        public var complete: Bool
+    }
+
+    /// Reserves `count` consecutive job ids for the jobs of workflow `wfID` in plan order and
+    /// queues their mark (not complete); returns the first. Their rows come later
+    /// (`insertJobs(_:_:firstJobID:)`), while attempts of the jobs are already recorded.
+    public func reserveJobIDs(_ wfID: WorkflowID, count: Int) -> JobID {
+        enqueue { ids in
+            let first = ids.lastJob + 1
+            ids.lastJob += Int64(count)
+            if count > 0 { ids.jobWorkflow.assign(first...ids.lastJob, to: wfID) }
+            return (first, [.jobRowsMark(wfID, jobCount: count, firstJobID: first, complete: false)])
+        }
+    }
+
+    /// Inserts `job` rows with the ids reserved for them (`reserveJobIDs`), `firstJobID` the
+    /// id of `rows[0]`; rows already in the file (an earlier engine wrote them) are kept.
+    public func insertJobs(_ wfID: WorkflowID, _ rows: [JobRow], firstJobID: JobID) {
+        enqueue { _ in ((), rows.isEmpty ? [] : [.reservedJobs(wfID, rows.enumerated().map { (firstJobID + JobID($0.offset), $0.element) })]) }
+    }
+
+    /// Marks (with the next batch) every job, edge and task row of workflow `wfID` written,
+    /// its `jobCount` jobs numbered from `firstJobID` in plan order.
+    public func jobRowsComplete(_ wfID: WorkflowID, jobCount: Int, firstJobID: JobID) {
+        enqueue { _ in ((), [.jobRowsMark(wfID, jobCount: jobCount, firstJobID: firstJobID, complete: true)]) }
+    }
+
+    /// The mark of workflow `wfID`; nil when there is none (an engine before it, or none yet).
+    public func jobRowsMark(_ wfID: WorkflowID) -> JobRowsMark? {
+        let row = try? read { db in try db.query("SELECT job_count, first_job_id, complete FROM skein_job_rows WHERE wf_id = ?", [wfID]).first }
+        guard let row, let count = row[0].int, let first = row[1].int else { return nil }
+        return JobRowsMark(jobCount: Int(count), firstJobID: first, complete: (row[2].int ?? 0) != 0)
+    }
+
+    /// Whether the file has any `job` row of workflow `wfID`.
+    public func hasJobRows(_ wfID: WorkflowID) -> Bool {
+        (try? read { db in try db.query("SELECT 1 FROM job WHERE wf_id = ? LIMIT 1", [wfID]).isEmpty == false }) ?? false
     }
 }

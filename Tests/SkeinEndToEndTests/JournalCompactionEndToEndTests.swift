@@ -7,6 +7,20 @@ import XCTest
 /// that succeeded runs again and the database is complete (issue 15).
 final class JournalCompactionEndToEndTests: ReliabilityTestCase {
     func testAKillAfterCompactionsResumesWithoutRerunningSucceededJobs() throws {
+        try killAfterCompactionsAndResume()
+    }
+
+    /// A run whose database has no `skein_job_rows` mark (an engine before it wrote its rows):
+    /// the resumed engine, whose plan has its succeeded jobs as skeletons, checks the rows
+    /// themselves against the whole plan, and marks them for the next restart.
+    func testAResumeWithoutTheRowsMarkChecksTheRowsAndMarksThem() throws {
+        try killAfterCompactionsAndResume { db in
+            XCTAssertEqual(try self.sql(db, "select count(*) from skein_job_rows"), ["1"], "the first engine marked its rows")
+            _ = try self.sql(db, "delete from skein_job_rows")
+        }
+    }
+
+    func killAfterCompactionsAndResume(beforeResume: (URL) throws -> Void = { _ in }) throws {
         var wf = TestWorkflow(in: scratch.appendingPathComponent("wf"))
         wf.dataConfiguration = "sharedfs"  // every job appends to one ran.log
         let ids = (0..<90).map { String(format: "j%03d", $0) }
@@ -28,9 +42,12 @@ final class JournalCompactionEndToEndTests: ReliabilityTestCase {
         XCTAssertTrue(waitForExit(engine, timeout: 60))
         XCTAssertTrue(text(run.appendingPathComponent("engine.journal")).hasPrefix("G "), "the journal was compacted")
 
+        let db = run.appendingPathComponent("test-0.stampede.db")
+        try beforeResume(db)
         let resumed = try SkeinBinary.run(["run", run.path, "--batch"], environment: environment, in: wf.directory)
         XCTAssertEqual(resumed.status, 0, resumed.stdout + resumed.stderr)
-        let db = run.appendingPathComponent("test-0.stampede.db")
+        XCTAssertEqual(try sql(db, "select j.job_count, j.first_job_id = (select min(job_id) from job) from skein_job_rows j"), ["\(ids.count + 1)|1"],
+                       "the rows are marked complete, numbered in plan order")
         XCTAssertEqual(try sql(db, "pragma integrity_check"), ["ok"])
         XCTAssertEqual(try sql(db, "select count(*) from job_instance where exitcode is null"), ["0"], "no attempt left open")
         let successes = try sql(db, "select j.exec_job_id, count(*) from job j join job_instance ji using (job_id) where ji.exitcode = 0 group by j.exec_job_id")

@@ -54,17 +54,17 @@ extension ProvenanceRecorder {
         }
         var index: [String: Int] = [:]
         let named = Set(attempts.map(\.job))
-        for (i, job) in plan.jobs.enumerated() where named.contains(job.id) { index[job.id] = i }
+        for i in plan.jobs.indices where named.contains(plan.jobs[i].id) { index[plan.jobs[i].id] = i }  // no copy of each job
         let wfID = self.wfID
         let jobRows = index.values.compactMap { $0 < jobIDs.count && jobIDs[$0] != 0 ? jobIDs[$0] : nil }.sorted()
         let recorded: [String: RecordedAttempt]
         do {
             recorded = try writer.read { db -> [String: RecordedAttempt] in
-                let select = """
+                let columns = """
                     SELECT ji.job_instance_id, j.exec_job_id, ji.stdout_file, ji.exitcode,
                            EXISTS (SELECT 1 FROM invocation i WHERE i.job_instance_id = ji.job_instance_id)
-                    FROM job_instance ji JOIN job j ON j.job_id = ji.job_id
                     """
+                let select = columns + " FROM job_instance ji JOIN job j ON j.job_id = ji.job_id"
                 var byKey: [String: RecordedAttempt] = [:]
                 var unnamed = 0
                 func add(_ rows: [SQLiteRow]) {
@@ -77,7 +77,10 @@ extension ProvenanceRecorder {
                 }
                 // The open rows, and every row of the jobs the journal names: not every row
                 // of a million jobs.
-                add(try db.query(select + " WHERE j.wf_id = ? AND ji.exitcode IS NULL", [wfID]))
+                // Through the index of open attempts (`skein_open_instance`): left to itself,
+                // SQLite walked every job of the workflow.
+                add(try db.query(columns + " FROM job_instance ji INDEXED BY skein_open_instance CROSS JOIN job j ON j.job_id = ji.job_id"
+                                 + " WHERE ji.exitcode IS NULL AND j.wf_id = ?", [wfID]))
                 for lower in stride(from: 0, to: jobRows.count, by: 500) {
                     let list = jobRows[lower..<min(lower + 500, jobRows.count)].map(String.init).joined(separator: ",")
                     add(try db.query(select + " WHERE ji.job_id IN (\(list))"))
@@ -92,7 +95,7 @@ extension ProvenanceRecorder {
         for (jobName, attempt, end) in attempts {
             guard let i = index[jobName], i < jobIDs.count, jobIDs[i] != 0 else { continue }
             let jobID = jobIDs[i]
-            let job = plan.jobs[i]
+            let job = fullJob(i)
             let recordFile = layout.record(i, job.id, attempt: attempt)
             let key = job.id + "\u{0}" + layout.relative(recordFile)
             matched.insert(key)

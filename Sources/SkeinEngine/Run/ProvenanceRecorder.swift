@@ -23,6 +23,8 @@ public final class ProvenanceRecorder: RunObserver {
     private var restartCount = 0
     /// Why the engine was stopped, for the workflow's end state.
     private var stopReason: String?
+    /// The job rows' thread (`writeJobRowsInBackground`), until it is done.
+    private let jobRowsWriting = DispatchGroup()
 
     public static func databasePath(for plan: ExecutablePlan) -> String {
         (plan.runDirectory as NSString).appendingPathComponent(PegasusSubmitFiles.databaseFileName(dag: "\(plan.label)-0.dag"))
@@ -91,52 +93,132 @@ public final class ProvenanceRecorder: RunObserver {
             daxFile: plan.workflowFile, dbURL: "sqlite:///" + databasePath, parentWfID: hierarchy?.parent, rootWfID: hierarchy?.root))
         writer.workflowState(wfID, .started, timestamp: time, restartCount: restartCount)
         for (key, value) in plan.metadata.sorted(by: { $0.key < $1.key }) { writer.workflowMeta(wfID, key: key, value: value) }
-        if restartCount > 0, let known = jobRowsWritten() {
-            // A restart: the jobs, their edges and tasks are in the database already.
-            jobIDs = known
+        if restartCount > 0, let mark = writer.jobRowsMark(wfID), mark.jobCount == plan.jobs.count {
+            // A restart: the job ids were reserved by an earlier engine, in plan order.
+            jobIDs = Self.jobIDs(from: mark.firstJobID, count: plan.jobs.count)
+            // Rows a killed engine did not finish: written before the journal's attempts are
+            // reconciled (which reads attempts with their job rows).
+            if !mark.complete { writeJobRows(firstJobID: mark.firstJobID) }
+        } else if restartCount > 0, writer.hasJobRows(wfID) {
+            // Rows of an engine before the mark: checked (or completed) before any job starts.
+            if let known = jobRowsWritten() { jobIDs = known } else { insertJobRows(fullJobs, firstJobID: nil) }
+            markJobRowsComplete()
         } else {
-            insertJobRows()
+            // The ids first, committed before any attempt row names one; the rows follow
+            // while the first jobs run: at a million jobs they took 46 s before the first
+            // job could start (issue 15). Pegasus's monitord too inserts jobs as it goes.
+            let first = writer.reserveJobIDs(wfID, count: plan.jobs.count)
+            commit()
+            jobIDs = Self.jobIDs(from: first, count: plan.jobs.count)
+            if restartCount > 0 { writeJobRows(firstJobID: first) } else { writeJobRowsInBackground(firstJobID: first) }
         }
         if restartCount > 0 { reconcileAfterRestart(at: time) }
     }
 
-    /// The job, edge and task rows, in slices, each written before the next is built, so a
-    /// 100,000-job run never holds all its rows in memory at once.
-    private func insertJobRows() {
-        jobIDs = Array(repeating: 0, count: plan.jobs.count)
-        let slice = 5_000
-        for lower in stride(from: 0, to: plan.jobs.count, by: slice) {
-            let range = lower..<min(lower + slice, plan.jobs.count)
+    static func jobIDs(from first: JobID, count: Int) -> [JobID] { (0..<count).map { first + JobID($0) } }
+
+    /// Writes the job, edge and task rows with their reserved ids and marks them complete.
+    private func writeJobRows(firstJobID: JobID) {
+        insertJobRows(fullJobs, firstJobID: firstJobID)
+        writer.jobRowsComplete(wfID, jobCount: plan.jobs.count, firstJobID: firstJobID)
+        commit()
+    }
+
+    /// Writes the job, edge and task rows on a thread of their own, then marks them complete.
+    /// A kill meanwhile leaves the mark incomplete: the next engine writes them again (rows
+    /// already there are kept). `workflowFinished` waits for it.
+    private func writeJobRowsInBackground(firstJobID: JobID) {
+        let jobs = fullJobs  // read here: `fullJobs` is not for two threads
+        jobRowsWriting.enter()
+        // The thread reads only what is set before it starts (plan, ids, writer), and the
+        // writer is thread-safe: the recorder goes to it unchecked.
+        struct Unchecked: @unchecked Sendable { let recorder: ProvenanceRecorder }
+        let box = Unchecked(recorder: self)
+        let thread = Thread {
+            let recorder = box.recorder
+            recorder.insertJobRows(jobs, firstJobID: firstJobID)
+            recorder.writer.jobRowsComplete(recorder.wfID, jobCount: jobs.count, firstJobID: firstJobID)
+            recorder.commit()
+            recorder.jobRowsWriting.leave()
+        }
+        thread.name = "skein.provenance.jobrows"
+        thread.start()
+    }
+
+    /// Marks the rows of an engine before the mark complete when the job ids follow plan order
+    /// (they do unless it wrote them out of order), so the next restart need not read them.
+    private func markJobRowsComplete() {
+        guard let first = jobIDs.first, first != 0 else { return }
+        for (i, id) in jobIDs.enumerated() where id != first + JobID(i) { return }
+        writer.jobRowsComplete(wfID, jobCount: jobIDs.count, firstJobID: first)
+        commit()
+    }
+
+    /// Every job in full: a resumed engine's plan has its succeeded jobs as skeletons
+    /// (`ExecutablePlan.skeletonJobs`), and rows written again need the whole job. Read
+    /// from plan.json again only on that rare path (rows an earlier engine did not finish).
+    lazy var fullJobs: [ExecutableJob] = {
+        guard plan.skeletonJobs != nil else { return plan.jobs }
+        do {
+            return try RunDirectory(path: plan.runDirectory).readPlan().jobs
+        } catch {
+            onWriteFailure("cannot read the plan again to complete the provenance database: \(error)")
+            return plan.jobs
+        }
+    }()
+
+    /// Plan job `index` in full (see `fullJobs`).
+    func fullJob(_ index: Int) -> ExecutableJob {
+        plan.skeletonJobs?.contains(index) == true ? fullJobs[index] : plan.jobs[index]
+    }
+
+    /// Jobs per slice of rows: each slice is committed before the next is built, so a
+    /// 100,000-job run never holds all its rows in memory at once. `SKEIN_JOB_ROWS_SLICE`
+    /// sets it for tests that kill an engine while it writes them.
+    static let jobRowsSlice = ProcessInfo.processInfo.environment["SKEIN_JOB_ROWS_SLICE"].flatMap(Int.init).map { max(1, $0) } ?? 5_000
+
+    /// The job, edge and task rows, in slices. `firstJobID`: the ids reserved for the jobs
+    /// (`jobIDs` holds them already); nil: ids given by the writer (rows of an engine before
+    /// the mark, completed), which fills `jobIDs`.
+    private func insertJobRows(_ jobs: [ExecutableJob], firstJobID: JobID?) {
+        if firstJobID == nil { jobIDs = Array(repeating: 0, count: jobs.count) }
+        let slice = Self.jobRowsSlice
+        for lower in stride(from: 0, to: jobs.count, by: slice) {
+            let range = lower..<min(lower + slice, jobs.count)
             let rows = range.map { i in
-                let job = plan.jobs[i]
+                let job = jobs[i]
                 return JobRow(execJobID: job.id, submitFile: "\(job.id).sub", typeDesc: JobType(rawValue: job.kind.rawValue) ?? .unknown,
                               clustered: job.isClustered, maxRetries: job.retries, executable: job.executable,
                               argv: job.arguments.joined(separator: " "), taskCount: job.recordedTasks.count)
             }
-            let ids = writer.insertJobs(wfID, rows)
-            for i in range { jobIDs[i] = ids[plan.jobs[i].id] ?? 0 }
+            if let firstJobID {
+                writer.insertJobs(wfID, rows, firstJobID: firstJobID + JobID(lower))
+            } else {
+                let ids = writer.insertJobs(wfID, rows)
+                for i in range { jobIDs[i] = ids[jobs[i].id] ?? 0 }
+            }
             var edges: [Edge] = []
             var taskEdges: [Edge] = []
             for i in range {
-                let job = plan.jobs[i]
+                let job = jobs[i]
                 for p in job.parents {
-                    edges.append(Edge(parent: plan.jobs[p].id, child: job.id))
+                    edges.append(Edge(parent: jobs[p].id, child: job.id))
                     // Tasks depend on the tasks of the jobs before them (auxiliary jobs have none).
-                    for parentTask in plan.jobs[p].recordedTasks {
+                    for parentTask in jobs[p].recordedTasks {
                         for childTask in job.recordedTasks { taskEdges.append(Edge(parent: parentTask.id, child: childTask.id)) }
                     }
                 }
             }
             writer.insertJobEdges(wfID, edges)
             let tasks = range.flatMap { i in
-                plan.jobs[i].recordedTasks.map { task in
+                jobs[i].recordedTasks.map { task in
                     TaskRow(absTaskID: task.id, jobID: jobIDs[i], transformation: task.transformation, argv: task.arguments.joined(separator: " "),
-                            typeDesc: plan.jobs[i].kind.rawValue)
+                            typeDesc: jobs[i].kind.rawValue)
                 }
             }
             let taskIDs = writer.insertTasks(wfID, tasks)
             for i in range {
-                for task in plan.jobs[i].recordedTasks where !task.metadata.isEmpty {
+                for task in jobs[i].recordedTasks where !task.metadata.isEmpty {
                     guard let taskID = taskIDs[task.id] else { continue }
                     for (key, value) in task.metadata.sorted(by: { $0.key < $1.key }) { writer.taskMeta(taskID, key: key, value: value) }
                 }
@@ -151,16 +233,17 @@ public final class ProvenanceRecorder: RunObserver {
     private func jobRowsWritten() -> [JobID]? {
         let known = writer.jobIDs(of: wfID)
         guard known.count == plan.jobs.count else { return nil }
+        let jobs = fullJobs
         var ids: [JobID] = []
-        ids.reserveCapacity(plan.jobs.count)
+        ids.reserveCapacity(jobs.count)
         var edges = 0, tasks = 0, taskEdges = 0
-        for job in plan.jobs {
+        for job in jobs {
             guard let id = known[job.id] else { return nil }
             ids.append(id)
             edges += job.parents.count
             let own = Self.recordedTaskCount(job)
             tasks += own
-            if own > 0 { for p in job.parents { taskEdges += Self.recordedTaskCount(plan.jobs[p]) * own } }
+            if own > 0 { for p in job.parents { taskEdges += Self.recordedTaskCount(jobs[p]) * own } }
         }
         let wfID = self.wfID
         let counts = try? writer.read { db in
@@ -292,6 +375,7 @@ public final class ProvenanceRecorder: RunObserver {
         default: status = 1
         }
         let reason = outcome == .stopped ? "stopped" + (stopReason.map { ": \($0)" } ?? "") : outcome.description
+        jobRowsWriting.wait()  // every row before the workflow's end
         writer.workflowState(wfID, .terminated, timestamp: time, restartCount: restartCount, status: status, reason: reason)
         commit(closing: hierarchy == nil)
         try? PegasusSubmitFiles.writeMonitordDone(submitDir: plan.runDirectory, start: startTime, end: time)

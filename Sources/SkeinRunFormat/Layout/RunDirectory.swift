@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
 
 /// A run's folder, `BASE/<label>/runNNNN`, numbered like pegasus-plan's, holding the plan,
@@ -54,15 +57,47 @@ public struct RunDirectory: Sendable {
 
     /// The plan, refused when another format version wrote it.
     public func readPlan() throws -> ExecutablePlan {
-        guard let data = try? Data(contentsOf: URL(fileURLWithPath: planFile), options: .alwaysMapped) else {
+        try readPlan(skeletons: IndexSet(), jobCount: nil)
+    }
+
+    /// The plan for an engine that resumes the run: the jobs the journal's checkpoint says
+    /// succeeded (they never run again) are read as skeletons (`ExecutablePlan.skeletonJobs`:
+    /// id, kind, executor, parents and sandbox root), the others in full. A restart at
+    /// 900,000 jobs done decoded 900,000 jobs it would not run (issue 15). Without a usable
+    /// checkpoint (none, damaged, or of another plan) every job is read; the engine judges
+    /// the checkpoint itself.
+    public func readPlanForResume() throws -> ExecutablePlan {
+        let checkpoint = try? JournalCheckpoint.read(JournalCheckpoint.path(forJournal: layout.journal))
+        return try readPlan(skeletons: checkpoint?.succeeded ?? IndexSet(), jobCount: checkpoint?.jobCount)
+    }
+
+    private func readPlan(skeletons: IndexSet, jobCount: Int?) throws -> ExecutablePlan {
+        guard let data = Self.mapped(planFile) ?? (try? Data(contentsOf: URL(fileURLWithPath: planFile))) else {
             throw RunFormatError("\(path) is not a Skein run directory (no \(RunLayout.planFile))")
         }
         try Self.checkVersion(data, file: planFile)
         do {
-            return try PlanReader.read(data)
+            let plan = try PlanReader.read(data, skeletons: skeletons)
+            // A checkpoint of another plan: its indices name other jobs.
+            if plan.skeletonJobs != nil, plan.jobs.count != jobCount { return try PlanReader.read(data) }
+            return plan
         } catch {
             throw RunFormatError("\(planFile) cannot be read (\(error)); plan the workflow again with `skein plan`")
         }
+    }
+
+    /// The file mapped into memory, not copied (`Data(contentsOf:options: .alwaysMapped)`
+    /// copied it here: 589 MB of a million-job plan, with its page faults); nil when it
+    /// cannot be mapped.
+    static func mapped(_ file: String) -> Data? {
+        let fd = open(file, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_size > 0 else { return nil }
+        let size = Int(info.st_size)
+        guard let address = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), address != MAP_FAILED else { return nil }
+        return Data(bytesNoCopy: address, count: size, deallocator: .custom { pointer, count in munmap(pointer, count) })
     }
 
     public static func isRunDirectory(_ path: String) -> Bool { RunLayout.isRunDirectory(path) }

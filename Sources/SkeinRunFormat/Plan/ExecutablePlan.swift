@@ -1,3 +1,5 @@
+import Foundation
+
 /// The executable workflow `skein plan` writes into a run directory: every job with its site,
 /// resolved executable, argv, environment, files and retry policy, ready to run without
 /// looking at the catalogs again (as pegasus-plan's DAG and submit files are).
@@ -33,6 +35,10 @@ public struct ExecutablePlan: Codable, Sendable, Equatable {
     /// Each staging site's scratch folder for this run, made when it is planned; nil in
     /// plans made before sites had their own (then `scratchDirectory` is the only one).
     public var siteScratch: [String: String]?
+    /// Never in plan.json: the jobs an engine read as skeletons (id, kind, executor, parents
+    /// and sandbox root only) because its checkpoint says they succeeded
+    /// (`RunDirectory.readPlanForResume`); nil when every job was read in full.
+    public var skeletonJobs: IndexSet?
 
     /// Every scratch folder of the run.
     public var scratchDirectories: [String] {

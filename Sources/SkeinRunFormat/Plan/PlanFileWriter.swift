@@ -16,6 +16,9 @@ enum PlanFileWriter {
     /// Writes `header` (its `jobs` are not read) with `jobCount` jobs, asked for one at a
     /// time in order: a caller may make each job as it is written.
     static func write(_ header: ExecutablePlan, jobCount: Int, to path: String, job: (Int) throws -> ExecutableJob) throws {
+        guard header.skeletonJobs == nil else {
+            throw RunFormatError("cannot write \(path): the plan was read for an engine's resume (its succeeded jobs only in part)")
+        }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         var empty = header

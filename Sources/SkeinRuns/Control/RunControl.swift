@@ -17,7 +17,9 @@ public struct RunControl: Sendable {
             throw RunsError("\(path) is not a Skein run directory (no plan.json)")
         }
         let given = RunDirectory.absolute(path)
-        plan = try RunDirectory(path: given).readPlan()
+        // Jobs the run's checkpoint says succeeded are read as skeletons: an engine started
+        // from here never runs them, and a resume at 900,000 jobs done need not decode them.
+        plan = try RunDirectory(path: given).readPlanForResume()
         try Self.refuseCopy(given: given, named: plan.runDirectory)
     }
 
