@@ -55,6 +55,9 @@ struct CleanupPass: PlannerPass {
     private struct FileState {
         var folder: Int
         var lfn: String
+        /// Its path, when a sandbox already holds it (`SandboxPass` makes one per file): the
+        /// removals share that string instead of a copy each.
+        var path: String?
         /// The jobs (by index in the plan) that make, read, fetch, move or stage it out, in plan order.
         var users: [Int] = []
         var lastLevel: Int?
@@ -101,6 +104,18 @@ struct CleanupPass: PlannerPass {
             return states.count - 1
         }
 
+        /// Keeps the sandbox's path strings of files in `folder` that are exactly where the
+        /// removal would name them.
+        mutating func notePaths(_ sandbox: JobSandbox, folder: Int) {
+            let path = folders[folder]
+            guard sandbox.root == path else { return }
+            for file in sandbox.outputs + sandbox.inputs {
+                let n = state(folder, file.lfn)
+                guard states[n].path == nil, CleanupPass.isPath(file.path, of: file.lfn, in: path) else { continue }
+                states[n].path = file.path
+            }
+        }
+
         mutating func use(_ folder: Int, _ lfn: String, by job: Int, level: Int?) -> Int {
             let n = state(folder, lfn)
             if states[n].users.isEmpty { order.append(n) }
@@ -139,6 +154,7 @@ struct CleanupPass: PlannerPass {
                     for link in workflow.jobs[i].job.inputLinks { files.states[files.state(folder, link.lfn)].placed = true }
                 }
                 for output in workflow.jobs[i].job.outputs { files.states[files.state(folder, output)].placed = true }
+                if let sandbox = workflow.jobs[i].job.sandbox { files.notePaths(sandbox, folder: folder) }
                 let job = context.workflow.jobs[abstract]
                 let level = levels[abstract]
                 for use in job.uses {
@@ -194,7 +210,7 @@ struct CleanupPass: PlannerPass {
                         for user in files.states[file].users where seen.insert(user).inserted { parents.append(workflow.jobs[user].job.id) }
                     }
                     let folder = files.folders[files.states[group[0]].folder]
-                    let removals = group.map { Self.path(files.folders[files.states[$0].folder], files.states[$0].lfn) }
+                    let removals = group.map { files.states[$0].path ?? Self.path(files.folders[files.states[$0].folder], files.states[$0].lfn) }
                     let id = ExecutableWorkflow.unusedID("clean_up_\(site)_level_\(level)_\(n)", taken: &taken)
                     added.append(cleanupJob(id: id, site: site, removals: removals, parents: parents, folder: folder, context))
                 }
@@ -206,6 +222,14 @@ struct CleanupPass: PlannerPass {
     /// `folder` with `lfn` appended, as `NSString.appendingPathComponent` gives it, without a
     /// bridge to NSString per file for the usual case (a plain name in a folder without a
     /// trailing slash).
+    /// Whether `path` is what `path(folder, lfn)` gives, on its fast path.
+    static func isPath(_ path: String, of lfn: String, in folder: String) -> Bool {
+        guard !lfn.isEmpty, !folder.isEmpty, !folder.hasSuffix("/"), !lfn.utf8.contains(UInt8(ascii: "/")),
+            path.utf8.count == folder.utf8.count + 1 + lfn.utf8.count else { return false }
+        return path.utf8.starts(with: folder.utf8) && path.utf8.dropFirst(folder.utf8.count).first == UInt8(ascii: "/")
+            && path.utf8.suffix(lfn.utf8.count).elementsEqual(lfn.utf8)
+    }
+
     static func path(_ folder: String, _ lfn: String) -> String {
         if !lfn.isEmpty, !folder.isEmpty, !folder.hasSuffix("/"), !lfn.utf8.contains(UInt8(ascii: "/")) { return folder + "/" + lfn }
         return (folder as NSString).appendingPathComponent(lfn)
