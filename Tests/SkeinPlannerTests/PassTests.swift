@@ -288,7 +288,7 @@ final class PassTests: PlannerFilesTestCase {
 
 final class GeneratedIDTests: XCTestCase {
     func testAGeneratedIdTakenByAUserJobGetsASuffix() {
-        var taken: Set<String> = ["create_dir_w_local", "create_dir_w_local_skein1"]
+        var taken = TakenIDs(["create_dir_w_local", "create_dir_w_local_skein1"])
         XCTAssertEqual(ExecutableWorkflow.unusedID("create_dir_w_local", taken: &taken), "create_dir_w_local_skein2")
         XCTAssertEqual(ExecutableWorkflow.unusedID("stage_in_local_local_0_0", taken: &taken), "stage_in_local_local_0_0")
         XCTAssertTrue(taken.contains("stage_in_local_local_0_0"))

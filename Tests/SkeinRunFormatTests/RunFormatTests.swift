@@ -43,6 +43,28 @@ final class RunFormatTests: XCTestCase {
         XCTAssertEqual(read, original)
     }
 
+    /// Several 4 MiB buffers, written on the writer's second thread while the next fills:
+    /// the bytes and their order are one encoder pass's; a job that fails half way stops the
+    /// write with its own error (after the buffers already handed over are written).
+    func testAPlanOfSeveralBuffersIsOneEncoderPassAndAFailureHalfWayIsReported() throws {
+        var original = plan(jobs: 6_000)
+        let long = String(repeating: "x", count: 1_000)
+        for n in original.jobs.indices { original.jobs[n].arguments.append(long + "\(n)") }
+        let path = dir + "/several.json"
+        try PlanFileWriter.write(original, to: path)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let written = try Data(contentsOf: URL(fileURLWithPath: path))
+        XCTAssertGreaterThan(written.count, 2 * PlanFileWriter.bufferSize)
+        XCTAssertEqual(written, try encoder.encode(original))
+
+        struct Stop: Error {}
+        XCTAssertThrowsError(try PlanFileWriter.write(original, jobCount: original.jobs.count, to: path) { n in
+            if n == 5_000 { throw Stop() }
+            return original.jobs[n]
+        }) { XCTAssertTrue($0 is Stop, "\($0)") }
+    }
+
     func testAPlanOfAnotherFormatVersionIsRefusedByName() throws {
         var newer = plan(jobs: 2)
         newer.formatVersion = ExecutablePlan.formatVersion + 1

@@ -30,7 +30,7 @@ struct CleanupPass: PlannerPass {
         var hasChildren = Set<String>()
         for planned in workflow.jobs { hasChildren.formUnion(planned.parentIDs) }
         let leaves = workflow.jobs.map(\.job.id).filter { !hasChildren.contains($0) }
-        var taken = workflow.jobIDs
+        var taken = workflow.jobIDs(context)
         // One per staging site, each after everything else.
         for (site, folder) in sitesInOrder(workflow) {
             let id = ExecutableWorkflow.unusedID("cleanup_\(DirectoriesPass.sanitized(workflow.label))_0_\(site)", taken: &taken)
@@ -51,18 +51,15 @@ struct CleanupPass: PlannerPass {
         return sites
     }
 
-    /// A file in one folder, the folder by its number in `CleanupFiles.folders`: hashing a
-    /// scratch path of 70 bytes for each of millions of file uses was most of this pass.
-    private struct Placed: Hashable {
-        var folder: Int
-        var lfn: String
-    }
-
     /// What the pass knows of one file in one folder.
     private struct FileState {
-        var file: Placed
-        /// The jobs that make, read, fetch, move or stage it out, in plan order.
-        var users: [String] = []
+        var folder: Int
+        var lfn: String
+        /// Its path, when a sandbox already holds it (`SandboxPass` makes one per file): the
+        /// removals share that string instead of a copy each.
+        var path: String?
+        /// The jobs (by index in the plan) that make, read, fetch, move or stage it out, in plan order.
+        var users: [Int] = []
         var lastLevel: Int?
         /// The run puts it in a scratch folder (an output, a fetched or moved input, a linked replica).
         var placed = false
@@ -71,31 +68,56 @@ struct CleanupPass: PlannerPass {
         var stagedOut = false
     }
 
-    /// Every file with its state, and the folders by number.
+    /// Every file with its state, and the folders by number. A file is found by its folder's
+    /// number, then its name: hashing a scratch path of 70 bytes (or a folder and name pair)
+    /// for each of millions of file uses was most of this pass.
     private struct CleanupFiles {
         var folders: [String] = []
         var folderNumbers: [String: Int] = [:]
-        var index: [Placed: Int] = [:]
+        /// Per folder number: each file's number in `states`, by name.
+        var byFolder: [[String: Int]] = []
         var states: [FileState] = []
         /// Files in the order of their first use.
         var order: [Int] = []
+        /// The folder asked for last (compute jobs of one site share it): found without hashing.
+        private var lastFolder: (path: String, number: Int)?
 
         mutating func folder(_ path: String) -> Int {
-            if let n = folderNumbers[path] { return n }
-            folders.append(path)
-            folderNumbers[path] = folders.count - 1
-            return folders.count - 1
+            if let last = lastFolder, last.path == path { return last.number }
+            let n: Int
+            if let known = folderNumbers[path] {
+                n = known
+            } else {
+                folders.append(path)
+                byFolder.append([:])
+                n = folders.count - 1
+                folderNumbers[path] = n
+            }
+            lastFolder = (path, n)
+            return n
         }
 
-        mutating func state(_ file: Placed) -> Int {
-            if let n = index[file] { return n }
-            states.append(FileState(file: file))
-            index[file] = states.count - 1
+        mutating func state(_ folder: Int, _ lfn: String) -> Int {
+            if let n = byFolder[folder][lfn] { return n }
+            states.append(FileState(folder: folder, lfn: lfn))
+            byFolder[folder][lfn] = states.count - 1
             return states.count - 1
         }
 
-        mutating func use(_ file: Placed, by job: String, level: Int?) -> Int {
-            let n = state(file)
+        /// Keeps the sandbox's path strings of files in `folder` that are exactly where the
+        /// removal would name them.
+        mutating func notePaths(_ sandbox: JobSandbox, folder: Int) {
+            let path = folders[folder]
+            guard sandbox.root == path else { return }
+            for file in sandbox.outputs + sandbox.inputs {
+                let n = state(folder, file.lfn)
+                guard states[n].path == nil, CleanupPass.isPath(file.path, of: file.lfn, in: path) else { continue }
+                states[n].path = file.path
+            }
+        }
+
+        mutating func use(_ folder: Int, _ lfn: String, by job: Int, level: Int?) -> Int {
+            let n = state(folder, lfn)
             if states[n].users.isEmpty { order.append(n) }
             states[n].users.append(job)
             if let level { states[n].lastLevel = max(states[n].lastLevel ?? 0, level) }
@@ -114,58 +136,67 @@ struct CleanupPass: PlannerPass {
         }
         var keep = Set<String>()
         // A file moved by a transfer job, when it is in a scratch folder.
-        func split(_ path: String, _ files: inout CleanupFiles) -> Placed? {
+        func split(_ path: String, _ files: inout CleanupFiles) -> (folder: Int, lfn: String)? {
             let folder = (path as NSString).deletingLastPathComponent
             guard let n = files.folderNumbers[folder], siteOfFolder[n] != nil else { return nil }
-            return Placed(folder: n, lfn: (path as NSString).lastPathComponent)
+            return (n, (path as NSString).lastPathComponent)
         }
         // Who touches each file in each folder: compute jobs by their uses, transfer jobs by
         // what they move out of or into a scratch folder. Only what the run puts in a scratch
         // folder is removed: outputs, fetched and moved inputs, linked replicas; a fetched
         // file is the workflow's only when a job of it reads it (a container image staged in
         // is removed by its own clean-up job, after its last container job).
-        for planned in workflow.jobs {
-            if let abstract = planned.abstractIndex {
-                let folder = files.folder(planned.job.workingDirectory)
-                let job = context.workflow.jobs[abstract]
-                if planned.job.sandbox == nil {
-                    for link in planned.job.inputLinks { files.states[files.state(Placed(folder: folder, lfn: link.lfn))].placed = true }
+        // (By index, not `for planned in workflow.jobs`: a copy of every job was a fifth of the pass.)
+        for i in workflow.jobs.indices {
+            if let abstract = workflow.jobs[i].abstractIndex {
+                let folder = files.folder(workflow.jobs[i].job.workingDirectory)
+                if workflow.jobs[i].job.sandbox == nil {
+                    for link in workflow.jobs[i].job.inputLinks { files.states[files.state(folder, link.lfn)].placed = true }
                 }
-                for output in planned.job.outputs { files.states[files.state(Placed(folder: folder, lfn: output))].placed = true }
-                var lfns = job.uses.map(\.lfn)
-                for name in [job.stdin, job.stdout, job.stderr].compactMap({ $0 }) where !lfns.contains(name) { lfns.append(name) }
-                for lfn in lfns {
-                    let n = files.use(Placed(folder: folder, lfn: lfn), by: planned.job.id, level: levels[abstract])
+                for output in workflow.jobs[i].job.outputs { files.states[files.state(folder, output)].placed = true }
+                if let sandbox = workflow.jobs[i].job.sandbox { files.notePaths(sandbox, folder: folder) }
+                let job = context.workflow.jobs[abstract]
+                let level = levels[abstract]
+                for use in job.uses {
+                    let n = files.use(folder, use.lfn, by: i, level: level)
+                    files.states[n].readByWorkflowJobs = true
+                    if use.type.isOutput && use.stageOut == true { keep.insert(use.lfn) }
+                }
+                for name in [job.stdin, job.stdout, job.stderr] {
+                    guard let name, !job.uses.contains(where: { $0.lfn == name }) else { continue }
+                    let n = files.use(folder, name, by: i, level: level)
                     files.states[n].readByWorkflowJobs = true
                 }
-                for use in job.uses where use.type.isOutput && use.stageOut == true { keep.insert(use.lfn) }
             } else {
-                for transfer in planned.job.transfers {
+                let kind = workflow.jobs[i].job.kind
+                for transfer in workflow.jobs[i].job.transfers {
                     let from = split(transfer.source, &files)
-                    if let from { _ = files.use(from, by: planned.job.id, level: nil) }
+                    if let from { _ = files.use(from.folder, from.lfn, by: i, level: nil) }
                     if let to = split(transfer.destination, &files) {
-                        let n = files.use(to, by: planned.job.id, level: nil)
-                        if planned.job.kind == .stageIn { files.states[n].fetched = true } else { files.states[n].placed = true }
+                        let n = files.use(to.folder, to.lfn, by: i, level: nil)
+                        if kind == .stageIn { files.states[n].fetched = true } else { files.states[n].placed = true }
                     }
-                    if planned.job.kind == .stageOut, let from { files.states[files.state(from)].stagedOut = true }
+                    if kind == .stageOut, let from { files.states[files.state(from.folder, from.lfn)].stagedOut = true }
                 }
             }
         }
+        files.byFolder = []
         // Results not staged out stay in scratch: they are all the run leaves behind.
         let removable = files.order.filter { n in
             let state = files.states[n]
-            return (state.placed || (state.fetched && state.readByWorkflowJobs)) && (!keep.contains(state.file.lfn) || state.stagedOut)
+            return (state.placed || (state.fetched && state.readByWorkflowJobs)) && (keep.isEmpty || !keep.contains(state.lfn) || state.stagedOut)
         }
         var sites: [String] = []
         var byLevel: [String: [Int: [Int]]] = [:]
         for n in removable {
-            let site = siteOfFolder[files.states[n].file.folder] ?? "local"
+            let site = siteOfFolder[files.states[n].folder] ?? "local"
             if byLevel[site] == nil { sites.append(site) }
             byLevel[site, default: [:]][files.states[n].lastLevel ?? 0, default: []].append(n)
         }
         var jobsOnLevel: [Int: Int] = [:]
-        for planned in workflow.jobs { if let a = planned.abstractIndex { jobsOnLevel[levels[a], default: 0] += 1 } }
-        var taken = workflow.jobIDs
+        for i in workflow.jobs.indices { if let a = workflow.jobs[i].abstractIndex { jobsOnLevel[levels[a], default: 0] += 1 } }
+        var taken = workflow.jobIDs(context)
+        var added: [PlannedJob] = []
         for site in sites {
             for level in byLevel[site]!.keys.sorted() {
                 let onLevel = byLevel[site]![level]!
@@ -174,15 +205,34 @@ struct CleanupPass: PlannerPass {
                 for (n, file) in onLevel.enumerated() { groups[n % count].append(file) }
                 for (n, group) in groups.enumerated() where !group.isEmpty {
                     var parents: [String] = []
-                    var seen = Set<String>()
-                    for file in group { for user in files.states[file].users where seen.insert(user).inserted { parents.append(user) } }
-                    let folder = files.folders[files.states[group[0]].file.folder]
-                    let removals = group.map { (files.folders[files.states[$0].file.folder] as NSString).appendingPathComponent(files.states[$0].file.lfn) }
+                    var seen = Set<Int>()
+                    for file in group {
+                        for user in files.states[file].users where seen.insert(user).inserted { parents.append(workflow.jobs[user].job.id) }
+                    }
+                    let folder = files.folders[files.states[group[0]].folder]
+                    let removals = group.map { files.states[$0].path ?? Self.path(files.folders[files.states[$0].folder], files.states[$0].lfn) }
                     let id = ExecutableWorkflow.unusedID("clean_up_\(site)_level_\(level)_\(n)", taken: &taken)
-                    workflow.jobs.append(cleanupJob(id: id, site: site, removals: removals, parents: parents, folder: folder, context))
+                    added.append(cleanupJob(id: id, site: site, removals: removals, parents: parents, folder: folder, context))
                 }
             }
         }
+        workflow.jobs.append(contentsOf: added)
+    }
+
+    /// `folder` with `lfn` appended, as `NSString.appendingPathComponent` gives it, without a
+    /// bridge to NSString per file for the usual case (a plain name in a folder without a
+    /// trailing slash).
+    /// Whether `path` is what `path(folder, lfn)` gives, on its fast path.
+    static func isPath(_ path: String, of lfn: String, in folder: String) -> Bool {
+        guard !lfn.isEmpty, !folder.isEmpty, !folder.hasSuffix("/"), !lfn.utf8.contains(UInt8(ascii: "/")),
+            path.utf8.count == folder.utf8.count + 1 + lfn.utf8.count else { return false }
+        return path.utf8.starts(with: folder.utf8) && path.utf8.dropFirst(folder.utf8.count).first == UInt8(ascii: "/")
+            && path.utf8.suffix(lfn.utf8.count).elementsEqual(lfn.utf8)
+    }
+
+    static func path(_ folder: String, _ lfn: String) -> String {
+        if !lfn.isEmpty, !folder.isEmpty, !folder.hasSuffix("/"), !lfn.utf8.contains(UInt8(ascii: "/")) { return folder + "/" + lfn }
+        return (folder as NSString).appendingPathComponent(lfn)
     }
 
     private func cleanupJob(id: String, site: String, removals: [String], parents: [String], folder: String, _ context: PlanningContext) -> PlannedJob {

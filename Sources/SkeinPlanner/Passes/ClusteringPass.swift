@@ -39,7 +39,7 @@ struct ClusteringPass: PlannerPass {
             }
         }
         guard !clusters.isEmpty else { return }
-        merge(&workflow, clusters: clusters, names: names)
+        merge(&workflow, clusters: clusters, names: names, context)
     }
 
     /// Pegasus's level of each planned compute job: the longest path from a root of the
@@ -56,8 +56,8 @@ struct ClusteringPass: PlannerPass {
 
     /// Replaces each cluster's members with one job (at the first member's place) and maps
     /// every edge to a member onto its cluster.
-    func merge(_ workflow: inout ExecutableWorkflow, clusters: [[Int]], names: [String]) {
-        var taken = workflow.jobIDs
+    func merge(_ workflow: inout ExecutableWorkflow, clusters: [[Int]], names: [String], _ context: PlanningContext) {
+        var taken = workflow.jobIDs(context)
         var replacement: [String: String] = [:]
         var clusterJobs: [Int: PlannedJob] = [:]
         var removed = Set<Int>()

@@ -28,7 +28,7 @@ struct ContainerPass: PlannerPass {
         var refused = Set<String>()
         var refusedSites = Set<String>()
         var added: [PlannedJob] = []
-        var taken = workflow.jobIDs
+        var taken = workflow.jobIDs(context)
         // Containers a batch-system job uses want an image file the nodes can read.
         let onNodes = Set(workflow.jobs.compactMap { $0.job.executor == "local" ? nil : $0.placement?.entry.container })
         for i in workflow.jobs.indices {
@@ -93,7 +93,7 @@ struct ContainerPass: PlannerPass {
 
     /// Removes the run's tag and the image files the run made; nil when there is neither.
     func cleanupJob(_ planned: PlannedContainer, leftovers: [String], _ workflow: ExecutableWorkflow, _ context: PlanningContext,
-                    taken: inout Set<String>) -> ExecutableJob? {
+                    taken: inout TakenIDs) -> ExecutableJob? {
         let tag = ContainerRuntimeKind(rawValue: planned.runtime)?.usesImageStore == true ? planned.image : ""
         if tag.isEmpty && leftovers.isEmpty { return nil }
         return ExecutableJob(
@@ -119,7 +119,7 @@ struct ContainerPass: PlannerPass {
     }
 
     func prepare(_ container: Container, _ workflow: ExecutableWorkflow, _ context: PlanningContext, createDir: String?, onNodes: Bool,
-                 taken: inout Set<String>) -> Preparation {
+                 taken: inout TakenIDs) -> Preparation {
         guard let image = ContainerImage(container.image) else {
             return .failure { _ in
                 "container '\(container.name)' has image '\(container.image)', which Skein cannot fetch: give docker://NAME:TAG, library://..., or the path or URL (file, http, https, scp, sftp) of an image archive (.tar) or a .sif file"

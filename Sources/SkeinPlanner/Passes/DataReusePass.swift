@@ -57,7 +57,7 @@ struct ReusedOutputsStagingPass: PlannerPass {
             }
         }
         let createDir = workflow.jobs.first { $0.job.kind == .createDir }?.job.id
-        var taken = workflow.jobIDs
+        var taken = workflow.jobIDs(context)
         for (n, start) in stride(from: 0, to: transfers.count, by: Self.filesPerJob).enumerated() {
             var job = ExecutableJob(
                 id: ExecutableWorkflow.unusedID("stage_out_local_\(context.options.outputSite)_1000_\(n)", taken: &taken), kind: .stageOut, transformation: "pegasus::transfer", site: "local",

@@ -34,7 +34,7 @@ struct DirectoriesPass: PlannerPass {
             if !stagingSites.contains(staging) { stagingSites.append(staging) }
         }
         workflow.outputDirectory = outputDirectory(runDirectory: workflow.runDirectory, context)
-        var taken = workflow.jobIDs
+        var taken = workflow.jobIDs(context)
         var createDirs: [PlannedJob] = []
         for site in stagingSites {
             let scratch = scratchDirectory(site: site, runDirectory: workflow.runDirectory, label: workflow.label, wfUUID: workflow.wfUUID, context)

@@ -15,7 +15,7 @@ struct ExecutablesPass: PlannerPass {
         let bin = (workflow.runDirectory as NSString).appendingPathComponent("bin")
         var staged = Set(workflow.stagedExecutables.map(\.target))
         var fetchers: [String: String] = [:]
-        var taken = workflow.jobIDs
+        var taken = workflow.jobIDs(context)
         var added: [PlannedJob] = []
         for i in workflow.jobs.indices {
             guard let placement = workflow.jobs[i].placement else { continue }

@@ -12,7 +12,7 @@ struct InterSiteTransferPass: PlannerPass {
     func run(_ workflow: inout ExecutableWorkflow, _ context: PlanningContext) {
         var byAbstract: [Int: Int] = [:]
         for (i, planned) in workflow.jobs.enumerated() { if let a = planned.abstractIndex { byAbstract[a] = i } }
-        var taken = workflow.jobIDs
+        var taken = workflow.jobIDs(context)
         var added: [(before: Int, job: PlannedJob)] = []
         for i in workflow.jobs.indices where workflow.jobs[i].job.kind.isCompute {
             guard let abstract = workflow.jobs[i].abstractIndex, let site = workflow.jobs[i].stagingSite,

@@ -20,7 +20,7 @@ struct RegistrationPass: PlannerPass {
         }
         guard !wanted.isEmpty else { return }
         let catalog = RunLayout(runDirectory: workflow.runDirectory).outputReplicaCatalog(label: workflow.label)
-        var taken = workflow.jobIDs
+        var taken = workflow.jobIDs(context)
         var added: [PlannedJob] = []
         for planned in workflow.jobs where planned.job.kind == .stageOut {
             let registrations = planned.job.transfers.compactMap { transfer -> PlannedRegistration? in

@@ -13,13 +13,19 @@ struct SandboxPass: PlannerPass {
 
     func run(_ workflow: inout ExecutableWorkflow, _ context: PlanningContext) {
         var paths = SharedPaths()
+        // Field by field, not a copy of each job (its every field retained and released).
         for i in workflow.jobs.indices where workflow.jobs[i].sandboxed {
-            let job = workflow.jobs[i].job
-            let scratch = job.workingDirectory
-            let linked = Set(job.inputLinks.map(\.lfn))
+            let scratch = workflow.jobs[i].job.workingDirectory
+            let links = workflow.jobs[i].job.inputLinks
+            let linked = links.count > 8 ? Set(links.map(\.lfn)) : []
             let direct = workflow.jobs[i].directSources
-            let inputs = job.inputs.filter { !linked.contains($0) }.map { SandboxFile(lfn: $0, path: direct[$0] ?? paths.path(scratch, $0)) }
-            let outputs = job.outputs.map { SandboxFile(lfn: $0, path: paths.path(scratch, $0)) }
+            var inputs: [SandboxFile] = []
+            inputs.reserveCapacity(workflow.jobs[i].job.inputs.count)
+            for lfn in workflow.jobs[i].job.inputs {
+                if links.count > 8 ? linked.contains(lfn) : links.contains(where: { $0.lfn == lfn }) { continue }
+                inputs.append(SandboxFile(lfn: lfn, path: (direct.isEmpty ? nil : direct[lfn]) ?? paths.path(scratch, lfn)))
+            }
+            let outputs = workflow.jobs[i].job.outputs.map { SandboxFile(lfn: $0, path: paths.path(scratch, $0)) }
             workflow.jobs[i].job.sandbox = JobSandbox(root: scratch, inputs: inputs, outputs: outputs)
         }
     }

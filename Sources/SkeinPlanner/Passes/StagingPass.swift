@@ -52,7 +52,7 @@ struct StagingPass: PlannerPass {
     private func stageIn(_ workflow: inout ExecutableWorkflow, _ context: PlanningContext, levels: [Int], clusters: Int?) -> [PlannedJob] {
         var staged: [String: String] = [:]  // site + lfn -> the stage-in job that fetches it there
         var added: [PlannedJob] = []
-        var taken = workflow.jobIDs
+        var taken = workflow.jobIDs(context)
         for (site, level, jobs) in computeJobsBySiteAndLevel(workflow, levels) {
             let folder = workflow.scratchBySite[site] ?? workflow.scratchDirectory
             // The files this level fetches first, in order, with the jobs that need them.
@@ -70,16 +70,21 @@ struct StagingPass: PlannerPass {
                 if let stdin = job.stdin, !lfns.contains(stdin) { lfns.append(stdin) }
                 var madeByParents = ParentOutputs(parents: parents, context)
                 for lfn in lfns {
+                    // The catalog first, as in DataflowPass: most inputs that parents make have
+                    // no replica, and the parents' outputs are gathered only when one has.
+                    let remote = context.replicas.remoteURL(of: lfn)
+                    let local = remote == nil && sandboxed ? context.replicas.localPath(of: lfn) : nil
+                    if remote == nil && local == nil { continue }
                     if madeByParents.contains(lfn) { continue }
                     let source: String
                     var link = false
-                    if let url = context.replicas.remoteURL(of: lfn) {
+                    if let url = remote {
                         if sandboxed && bypass(lfn, of: job, replicaSite: nil, site: workflow.jobs[i].job.site, context) {
                             workflow.jobs[i].directSources[lfn] = url
                             continue
                         }
                         source = url
-                    } else if sandboxed, let path = context.replicas.localPath(of: lfn) {
+                    } else if let path = local {
                         // Under nonsharedfs and condorio a replica on this machine is staged to
                         // the staging site's scratch like any other (hard-linked where it can
                         // be), unless it bypasses staging: then it stays linked from where it is.
@@ -135,7 +140,7 @@ struct StagingPass: PlannerPass {
     private func stageOut(_ workflow: inout ExecutableWorkflow, _ context: PlanningContext, levels: [Int], clusters: Int?) -> [PlannedJob] {
         var added: [PlannedJob] = []
         var done = Set<String>()
-        var taken = workflow.jobIDs
+        var taken = workflow.jobIDs(context)
         for (site, level, jobs) in computeJobsBySiteAndLevel(workflow, levels) {
             let folder = workflow.scratchBySite[site] ?? workflow.scratchDirectory
             var files: [(transfer: PlannedTransfer, producer: String)] = []

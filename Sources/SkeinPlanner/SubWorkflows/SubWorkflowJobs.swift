@@ -45,7 +45,7 @@ struct SubWorkflowPass: PlannerPass {
 
     func run(_ workflow: inout ExecutableWorkflow, _ context: PlanningContext) {
         var renamed: [String: String] = [:]
-        var taken = workflow.jobIDs
+        var taken = workflow.jobIDs(context)
         for i in workflow.jobs.indices where workflow.jobs[i].job.subworkflow != nil {
             let id = workflow.jobs[i].job.id
             taken.remove(id)

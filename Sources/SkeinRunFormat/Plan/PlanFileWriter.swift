@@ -3,7 +3,8 @@ import Foundation
 /// Writes `plan.json` a slice of jobs at a time, the mirror of `PlanReader`. Encoding a
 /// million-job plan as one value builds the encoder's tree of the whole plan and then the
 /// whole text in memory (gigabytes); the plan without its jobs is encoded by `JSONEncoder`,
-/// then each job by `PlanJobEncoder` into a 4 MiB buffer written as it fills, so the
+/// then each job by `PlanJobEncoder` into a 4 MiB buffer written as it fills (on a second
+/// thread, while the next one fills), so the
 /// planner's memory stays the plan itself. The bytes are the same as one `JSONEncoder` pass
 /// with sorted keys gives.
 enum PlanFileWriter {
@@ -29,21 +30,20 @@ enum PlanFileWriter {
         }
         let fd = try PrivateFile.create(path)
         defer { close(fd) }
-        var buffer: [UInt8] = []
-        buffer.reserveCapacity(bufferSize + (64 << 10))
+        // Filled here, written on a second thread (`BackgroundFileWriter`).
+        let output = BackgroundFileWriter(fd: fd, path: path, capacity: bufferSize + (64 << 10))
+        defer { output.drain() }  // runs before the close above
+        var buffer = try output.firstBuffer()
         buffer.append(contentsOf: headerData[headerData.startIndex..<(headerData.startIndex + jobs.lowerBound)])
         buffer.append(UInt8(ascii: "["))
         var jobEncoder = PlanJobEncoder()
         for index in 0..<jobCount {
             if index > 0 { buffer.append(UInt8(ascii: ",")) }
             try jobEncoder.append(job(index), to: &buffer)
-            if buffer.count >= bufferSize {
-                try PrivateFile.write(Data(buffer), to: fd, path: path)
-                buffer.removeAll(keepingCapacity: true)
-            }
+            if buffer.count >= bufferSize { try output.write(&buffer) }
         }
         buffer.append(UInt8(ascii: "]"))
         buffer.append(contentsOf: headerData[(headerData.startIndex + jobs.upperBound)...])
-        try PrivateFile.write(Data(buffer), to: fd, path: path)
+        try output.finish(&buffer)
     }
 }
