@@ -94,7 +94,7 @@ SH
   end=$(now)
   read -r sb q < <(awk '{print $2, $4}' "$work/ref.out")
   read -r u s < "$work/ref.time"
-  echo "$name $(python3 -c "print($end - $start)") $(python3 -c "print($u + $s)") $((sb + q)) $q"
+  echo "$name $(python3 -c "print($end - $start)") $(python3 -c "print($u + $s)") $((sb + q)) $q $start $end"
 }
 
 # --- Skein: plans and runs, full records and provenance ---
@@ -113,7 +113,7 @@ skein_round() {
   commands=$(echo "$summary" | sed 's/Slurm commands: \([0-9]*\).*/\1/')
   squeue=$(echo "$summary" | sed -n 's/.*squeue \([0-9]*\).*/\1/p')
   read -r u s < "$work/skein.time"
-  echo "$name $(python3 -c "print($end - $start)") $(python3 -c "print($u + $s)") $commands ${squeue:-0}"
+  echo "$name $(python3 -c "print($end - $start)") $(python3 -c "print($u + $s)") $commands ${squeue:-0} $start $end"
 }
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -134,10 +134,12 @@ import re, statistics, sys
 from datetime import datetime
 jobs, poll = int(sys.argv[1]), float(sys.argv[2])
 rows = {"ref": [], "refks": [], "skein": [], "baseline": []}
+windows = []  # (contender, start, end) of every round, for the timeline below
 labels = [("ref", "sbatch loop (ref)"), ("refks", "loop + kickstart"), ("skein", "skein run --batch")]
 for line in open(sys.argv[3]):
-    name, wall, cpu, commands, squeue = line.split()
+    name, wall, cpu, commands, squeue, t0, t1 = line.split()
     rows[name].append((float(wall), float(cpu), int(commands), int(squeue)))
+    windows.append((name, float(t0), float(t1)))
 if rows["baseline"]: labels.append(("baseline", "baseline skein"))
 med = lambda name, i: statistics.median(r[i] for r in rows[name])
 print(f"Slurm fan-out of {jobs} jobs (1 -> {jobs-2} -> 1), poll interval {poll} s, one-node cluster, "
@@ -170,16 +172,50 @@ try:
         pass
     for i in side:
         if side[i] == "skein" and i in baseline_ids: side[i] = "baseline"
-    alloc, done = {}, {}
+    submit, alloc, done = {}, {}, {}
+    events = [(submit, re.compile(r"\[(.*?)\] _slurm_rpc_submit_batch_job: JobId=(\d+)")),
+              (alloc, re.compile(r"\[(.*?)\] (?:sched: Allocate|sched/backfill: .*?(?:Allocate|Started)) JobId=(\d+)")),
+              (done, re.compile(r"\[(.*?)\] _job_complete: JobId=(\d+) done"))]
     with open(sys.argv[8]) as log:
         for line in log:
-            m = re.match(r"\[(.*?)\] (?:sched: |sched/backfill: .*?)?Allocate JobId=(\d+)", line) or re.match(r"\[(.*?)\] _job_complete: JobId=(\d+) (done)", line)
-            if m and int(m.group(2)) in side:
-                (done if m.lastindex == 3 else alloc)[int(m.group(2))] = datetime.fromisoformat(m.group(1)).timestamp()
+            for table, pattern in events:
+                m = pattern.match(line)
+                if m and int(m.group(2)) in side:
+                    table[int(m.group(2))] = datetime.fromisoformat(m.group(1)).timestamp()
+                    break
     for name, label in labels:
         ids = [i for i, s in side.items() if s == name and i in alloc and i in done]
         held = statistics.median(done[i] - alloc[i] for i in ids)
         print(f"{label}: a job holds its Slurm slot {held * 1000:.0f} ms (median of {len(ids)}, allocation to completion in slurmctld's log)")
-except (OSError, ValueError, statistics.StatisticsError) as error:
+
+    # Where the end-to-end time goes, per round (then medians): the root job, the hand-over to
+    # the children, the children themselves, the hand-over to the join, and the end. A round's
+    # jobs are those submitted between its start and end; the first submitted is the root, the
+    # last the join.
+    phases = [("start -> root starts", lambda t: t["root_alloc"] - t["t0"]),
+              ("root's slot", lambda t: t["root_done"] - t["root_alloc"]),
+              ("root ends -> 1st child starts", lambda t: t["first_child"] - t["root_done"]),
+              ("children (1st start -> last end)", lambda t: t["last_child"] - t["first_child"]),
+              ("last child ends -> join starts", lambda t: t["join_alloc"] - t["last_child"]),
+              ("join's slot", lambda t: t["join_done"] - t["join_alloc"]),
+              ("join ends -> exit", lambda t: t["t1"] - t["join_done"]),
+              ("submitting the children (1st -> last sbatch)", lambda t: t["children_submitted"])]
+    timelines = {}
+    for name, t0, t1 in windows:
+        mine = sorted(i for i in submit if t0 <= submit[i] <= t1 and i in alloc and i in done)
+        if len(mine) < 3: continue
+        root, join, children = mine[0], mine[-1], mine[1:-1]
+        timelines.setdefault(name, []).append({
+            "t0": t0, "t1": t1, "root_alloc": alloc[root], "root_done": done[root],
+            "first_child": min(alloc[i] for i in children), "last_child": max(done[i] for i in children),
+            "join_alloc": alloc[join], "join_done": done[join],
+            "children_submitted": max(submit[i] for i in children) - min(submit[i] for i in children)})
+    shown = [(name, label) for name, label in labels if name in timelines]
+    print("where the time goes (s, medians of the rounds; slurmctld's log, ms resolution):")
+    print(f"{'':46}" + "".join(f"{name:>10}" for name, _ in shown))
+    for phase, value in phases:
+        print(f"{phase:46}" + "".join(f"{statistics.median(value(t) for t in timelines[name]):10.2f}" for name, _ in shown))
+    print(f"{'children per second':46}" + "".join(f"{statistics.median((jobs - 2) / max(t['last_child'] - t['first_child'], 1e-9) for t in timelines[name]):10.1f}" for name, _ in shown))
+except (OSError, ValueError, KeyError, statistics.StatisticsError) as error:
     print(f"(no per-job slot times: {error})")
 PY

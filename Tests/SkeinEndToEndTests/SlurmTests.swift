@@ -142,7 +142,11 @@ final class SlurmTests: XCTestCase {
         let staging = try XCTUnwrap(plan.siteScratch?["local"], "the staging site's scratch")
         XCTAssertEqual(try String(contentsOf: URL(fileURLWithPath: staging).appendingPathComponent("d.txt"), encoding: .utf8), "A\nA\n")
         let folder = run.appendingPathComponent("jobs/000").path
-        XCTAssertTrue(try FileManager.default.contentsOfDirectory(atPath: folder).contains("b.stagein.000.json"), "b's input list beside its record")
+        let listed = try FileManager.default.contentsOfDirectory(atPath: folder)
+        XCTAssertTrue(listed.contains("b.stagein.000.json"), "b's input list beside its record")
+        XCTAssertFalse(listed.contains("a.stagein.000.json"), "a brings nothing in: no list written")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: run.path).filter { $0.hasPrefix(".slurm-command") }, [],
+                       "the Slurm commands' output files are removed at the end")
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: nodeTemp.path), [], "no sandbox left on the node")
     }
 

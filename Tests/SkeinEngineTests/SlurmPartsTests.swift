@@ -78,4 +78,21 @@ final class SlurmPartsTests: XCTestCase {
         XCTAssertEqual(signalled.exit.signal, 9)
         XCTAssertNil(KickstartRecordReader.read("/nonexistent"))
     }
+
+    /// Slurm commands write their output to files reused from one command to the next (no
+    /// inode made and freed per `sbatch`), one per command running at once, all removed at the end.
+    func testCommandOutputFilesAreReusedAndRemoved() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("slurm-outputs-\(getpid())").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        var files = OutputFiles(folder: folder)
+        let first = files.take()
+        let second = files.take()
+        XCTAssertNotEqual(first, second, "two commands at once never share a file")
+        files.giveBack(first)
+        XCTAssertEqual(files.take(), first, "a file given back is used again")
+        for path in [first, second] { XCTAssertTrue(FileManager.default.createFile(atPath: path, contents: Data("x".utf8))) }
+        files.removeAll()
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder), [])
+    }
 }

@@ -8,10 +8,23 @@ final class CommandRunner: @unchecked Sendable {
     private let lock = NSLock()
     private(set) var counts: [String: Int] = [:]
     private let scratch: String
+    private var outputs: OutputFiles
 
     init(processes: LocalExecutor, scratch: String) {
         self.processes = processes
         self.scratch = scratch
+        self.outputs = OutputFiles(folder: scratch)
+    }
+
+    deinit {
+        outputs.removeAll()
+    }
+
+    /// Removes the files commands wrote their output to; any command run later makes new ones.
+    func removeOutputFiles() {
+        lock.lock()
+        defer { lock.unlock() }
+        outputs.removeAll()
     }
 
     /// Blocks the calling thread until the command ends.
@@ -19,9 +32,13 @@ final class CommandRunner: @unchecked Sendable {
         let name = (executable as NSString).lastPathComponent
         lock.lock()
         counts[name, default: 0] += 1
+        let out = outputs.take()
         lock.unlock()
-        let out = (scratch as NSString).appendingPathComponent(".cmd-\(UUID().uuidString)")
-        defer { unlink(out) }
+        defer {
+            lock.lock()
+            outputs.giveBack(out)
+            lock.unlock()
+        }
         let spec = LaunchSpec(
             executable: executable, arguments: arguments,
             environment: ProcessInfo.processInfo.environment.map { "\($0.key)=\($0.value)" },

@@ -67,7 +67,7 @@ enum SlurmBatchScript {
         // nonsharedfs on a batch node, as PegasusLite: a folder of its own on the node, the
         // inputs brought in and the outputs taken back by skein-transfer, then removed.
         let transfer = (kickstart as NSString).deletingLastPathComponent + "/skein-transfer"
-        let bringsIn = !(job.sandbox?.inputs.isEmpty ?? true) || !job.inputLinks.isEmpty
+        let bringsIn = Self.bringsIn(job)
         let takesBack = Self.takesBack(job)
         if interpreted {
             // skein-kickstart makes the folder, runs the transfers and the job in it (paths in
@@ -109,6 +109,9 @@ enum SlurmBatchScript {
     static func canInterpret(_ kickstart: String) -> Bool {
         kickstart.hasPrefix("/") && kickstart.utf8.count + 11 <= 127 && !kickstart.utf8.contains { $0 <= 0x20 || $0 == 0x7f }
     }
+
+    /// Whether a sandboxed job's script brings inputs into the node's folder.
+    static func bringsIn(_ job: ExecutableJob) -> Bool { !(job.sandbox?.inputs.isEmpty ?? true) || !job.inputLinks.isEmpty }
 
     /// Whether a sandboxed job's script takes outputs back after the record is written.
     static func takesBack(_ job: ExecutableJob) -> Bool { !(job.sandbox?.outputs.isEmpty ?? true) }

@@ -105,6 +105,11 @@ public final class SlurmExecutor: JobExecutor, @unchecked Sendable {
         queue.async { [self] in _ = commands.run(tool("scancel"), [number]) }
     }
 
+    /// At the end of the run: the Slurm commands' output files go (`OutputFiles`).
+    public func shutdown() {
+        commands.removeOutputFiles()
+    }
+
     public var summary: String? {
         let counts = commands.counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
         return "Slurm commands: \(commands.total) (\(counts))"
@@ -156,9 +161,11 @@ public final class SlurmExecutor: JobExecutor, @unchecked Sendable {
             let named = SlurmBatchScript.SandboxLists(
                 inputs: (base as NSString).deletingPathExtension + ".stagein." + attempt + ".json",
                 outputs: (base as NSString).deletingPathExtension + ".stageout." + attempt + ".json")
+            // Only the lists the script reads: a job without files (common under condorio)
+            // writes none, two files less per job in the run directory.
             do {
-                try inputs.write(to: URL(fileURLWithPath: named.inputs))
-                try outputs.write(to: URL(fileURLWithPath: named.outputs))
+                if SlurmBatchScript.bringsIn(launch.planned) { try inputs.write(to: URL(fileURLWithPath: named.inputs)) }
+                if SlurmBatchScript.takesBack(launch.planned) { try outputs.write(to: URL(fileURLWithPath: named.outputs)) }
             } catch {
                 fail(ended, reason: "cannot write the transfer lists of \(launch.planned.id): \(error.localizedDescription)")
                 return nil

@@ -20,7 +20,7 @@ public struct SlurmSettings: Sendable {
     public var recordCheckInterval: Double
 
     public init(pollInterval: Double = 2, submitRate: Double = 20, maxQueued: Int = 1000, binDirectory: String? = nil, kickstart: String, jobCompletionFile: String? = nil,
-                recordCheckInterval: Double = 0.1) {
+                recordCheckInterval: Double = 0.05) {
         self.recordCheckInterval = recordCheckInterval
         self.pollInterval = pollInterval
         self.submitRate = submitRate

@@ -33,5 +33,6 @@ struct EngineExecutors {
 
     func shutdown() {
         transfers?.shutdown()
+        (all["slurm"] as? SlurmExecutor)?.shutdown()
     }
 }
