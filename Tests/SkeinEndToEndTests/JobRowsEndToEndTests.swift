@@ -14,7 +14,10 @@ final class JobRowsEndToEndTests: ReliabilityTestCase {
         let workflowFile = try wf.write()
         let run = wf.runDirectory()
         let db = run.appendingPathComponent("test-0.stampede.db")
-        environment["SKEIN_JOB_ROWS_SLICE"] = "1"  // one commit per job: the rows take a while
+        environment["SKEIN_JOB_ROWS_SLICE"] = "100"
+        // Fault injection: the row writer stops after its first slice (the file never appears),
+        // so the kill below lands while the rows are incomplete on any machine.
+        environment["SKEIN_JOB_ROWS_HOLD"] = scratch.appendingPathComponent("never").path
         let (engine, log) = try background(["run", workflowFile, "--batch", "--maxjobs", "4"], in: wf.directory)
         defer { if engine.isRunning { engine.terminate() } }
         // Polled without assertions: the database may not exist yet.
@@ -35,7 +38,9 @@ final class JobRowsEndToEndTests: ReliabilityTestCase {
         XCTAssertTrue(waitForExit(engine, timeout: 60))
         XCTAssertEqual(try sql(db, "select complete from skein_job_rows"), ["0"], "killed before the rows were all written")
         let written = Int(try sql(db, "select count(*) from job").first ?? "") ?? -1
-        XCTAssertLessThan(written, ids.count + 1, "some job rows were missing at the kill")
+        XCTAssertEqual(written, 100, "the first slice of job rows, no more, at the kill")
+
+        environment["SKEIN_JOB_ROWS_HOLD"] = nil
 
         let resumed = try SkeinBinary.run(["run", run.path, "--batch"], environment: environment, in: wf.directory)
         XCTAssertEqual(resumed.status, 0, resumed.stdout + resumed.stderr)

@@ -136,7 +136,7 @@ public final class ProvenanceRecorder: RunObserver {
         let box = Unchecked(recorder: self)
         let thread = Thread {
             let recorder = box.recorder
-            recorder.insertJobRows(jobs, firstJobID: firstJobID)
+            recorder.insertJobRows(jobs, firstJobID: firstJobID, holdable: true)
             recorder.writer.jobRowsComplete(recorder.wfID, jobCount: jobs.count, firstJobID: firstJobID)
             recorder.commit()
             recorder.jobRowsWriting.leave()
@@ -177,10 +177,20 @@ public final class ProvenanceRecorder: RunObserver {
     /// sets it for tests that kill an engine while it writes them.
     static let jobRowsSlice = ProcessInfo.processInfo.environment["SKEIN_JOB_ROWS_SLICE"].flatMap(Int.init).map { max(1, $0) } ?? 5_000
 
+    /// Fault injection for tests (`SKEIN_JOB_ROWS_HOLD=PATH`): the background row writer
+    /// stops after its first slice until PATH exists, so a test can kill the engine while the
+    /// rows are certainly incomplete, however fast the machine writes them.
+    static let jobRowsHold = ProcessInfo.processInfo.environment["SKEIN_JOB_ROWS_HOLD"]
+
+    private static func waitForJobRowsHold() {
+        guard let path = jobRowsHold else { return }
+        while !FileManager.default.fileExists(atPath: path) { usleep(20_000) }
+    }
+
     /// The job, edge and task rows, in slices. `firstJobID`: the ids reserved for the jobs
     /// (`jobIDs` holds them already); nil: ids given by the writer (rows of an engine before
     /// the mark, completed), which fills `jobIDs`.
-    private func insertJobRows(_ jobs: [ExecutableJob], firstJobID: JobID?) {
+    private func insertJobRows(_ jobs: [ExecutableJob], firstJobID: JobID?, holdable: Bool = false) {
         if firstJobID == nil { jobIDs = Array(repeating: 0, count: jobs.count) }
         let slice = Self.jobRowsSlice
         for lower in stride(from: 0, to: jobs.count, by: slice) {
@@ -225,6 +235,7 @@ public final class ProvenanceRecorder: RunObserver {
             }
             writer.insertTaskEdges(wfID, taskEdges)
             commit()
+            if holdable { Self.waitForJobRowsHold() }
         }
     }
 
