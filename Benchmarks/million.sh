@@ -9,6 +9,7 @@
 #   ENGINE_MAX=100000 Benchmarks/million.sh      # engine only up to 100,000 jobs (a 1M run: ~13 min per shape)
 #   SHAPES=fanout KEEP=1 Benchmarks/million.sh
 #   STEPS=validate Benchmarks/million.sh         # only the validate step (a few minutes)
+#   STEPS="validate plan" Benchmarks/million.sh  # no engine, no reports (validate always runs)
 #   GENERATED=/tmp/wf- Benchmarks/million.sh     # generate into /tmp/wf-SHAPE-N once, reuse it after
 #
 # Shapes (SHAPES, default "fanout montage"):
@@ -138,7 +139,7 @@ for shape in "${SHAPES[@]}"; do
         run="$(ls -d "$TMP/runs-$shape-$n"/*/run* | tail -n 1)"
 
         # engine, through a crash at 90 %
-        if [[ "$n" -le "$ENGINE_MAX" ]]; then
+        if step engine && [[ "$n" -le "$ENGINE_MAX" ]]; then
             if [[ "$shape" == montage ]]; then
                 # The engine's montage has the same levels and edges, no files (jobs are /bin/true).
                 "$PYTHON" "$ROOT/Benchmarks/generate_dag.py" --shape montage --jobs "$n" --out "$dir-noop" >&2
@@ -152,6 +153,8 @@ for shape in "${SHAPES[@]}"; do
                 put "$shape" "$n" "$f" "$("$PYTHON" -c 'import json, sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$TMP/engine.json" "$f")"
             done
             say "engine: $(cat "$TMP/engine.json")"
+        elif ! step reports; then
+            drop "$dir"; rm -rf "$TMP/runs-$shape-$n"; continue
         else
             drop "$dir"
             # A finished run of N jobs without running the engine (a Pegasus-style submit folder).
