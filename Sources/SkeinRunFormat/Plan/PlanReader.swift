@@ -131,48 +131,22 @@ enum PlanReader {
 
     /// The byte range of the `[...]` after the top-level `"jobs":` key, brackets included.
     static func jobsArrayRange(_ b: UnsafeBufferPointer<UInt8>) -> Range<Int>? {
-        let key = Array("\"jobs\":[".utf8)
-        guard b.count > key.count else { return nil }
-        var i = 0
+        guard let open = jobsArrayStart(b) else { return nil }
         var depth = 0
         var inString = false
         var escaped = false
-        while i < b.count {
-            let c = b[i]
+        for j in open..<b.count {
+            let x = b[j]
             if inString {
-                if escaped { escaped = false } else if c == UInt8(ascii: "\\") { escaped = true } else if c == UInt8(ascii: "\"") { inString = false }
-                i += 1
-                continue
+                if escaped { escaped = false } else if x == UInt8(ascii: "\\") { escaped = true } else if x == UInt8(ascii: "\"") { inString = false }
+            } else if x == UInt8(ascii: "\"") {
+                inString = true
+            } else if x == UInt8(ascii: "[") || x == UInt8(ascii: "{") {
+                depth += 1
+            } else if x == UInt8(ascii: "]") || x == UInt8(ascii: "}") {
+                depth -= 1
+                if depth == 0 { return open..<(j + 1) }
             }
-            if depth == 1, c == UInt8(ascii: "\""), i + key.count <= b.count, Array(b[i..<(i + key.count)]) == key {
-                let open = i + key.count - 1
-                var j = open
-                var d = 0
-                var s = false
-                var e = false
-                while j < b.count {
-                    let x = b[j]
-                    if s {
-                        if e { e = false } else if x == UInt8(ascii: "\\") { e = true } else if x == UInt8(ascii: "\"") { s = false }
-                    } else if x == UInt8(ascii: "\"") {
-                        s = true
-                    } else if x == UInt8(ascii: "[") || x == UInt8(ascii: "{") {
-                        d += 1
-                    } else if x == UInt8(ascii: "]") || x == UInt8(ascii: "}") {
-                        d -= 1
-                        if d == 0 { return open..<(j + 1) }
-                    }
-                    j += 1
-                }
-                return nil
-            }
-            switch c {
-            case UInt8(ascii: "\""): inString = true
-            case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
-            case UInt8(ascii: "}"), UInt8(ascii: "]"): depth -= 1
-            default: break
-            }
-            i += 1
         }
         return nil
     }
