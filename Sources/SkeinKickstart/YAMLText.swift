@@ -29,13 +29,8 @@ enum YAMLText {
         return out + "\""
     }
 
-    /// `text` as Pegasus prints it (unquoted) when that reads back as the same string with the
-    /// document structure intact, otherwise double-quoted.
-    static func plain(_ text: String) -> String {
-        isPlainSafe(text) ? text : quoted(text)
-    }
-
-    /// Whether `text` can stand unquoted as a block-context plain scalar and read back as a string.
+    /// Whether `text` can stand unquoted as a block-context plain scalar and read back as a
+    /// string: Pegasus prints such text unquoted (`YAMLOut.plain`), anything else is quoted.
     static func isPlainSafe(_ text: String) -> Bool {
         // One pass over the scalars, no copy: this runs for every name and path of a record.
         let scalars = text.unicodeScalars

@@ -12,11 +12,11 @@ final class YAMLTextTests: XCTestCase {
 
     func testPlainOnlyWhenSafe() {
         for safe in ["/usr/bin/dash", "root", "6.18.44-fc-v657", "AMD EPYC", "192.0.2.2", "a:b", "x#y", "2   No such file or directory"] {
-            XCTAssertEqual(YAMLText.plain(safe), safe)
+            XCTAssertEqual(YAMLOut.string { $0.plain(safe) }, safe)
         }
         for unsafe in ["", " lead", "trail ", "a: b", "a #b", "end:", "-x", "#x", "*x", "&x", "!x", "'x", "\"x", "|x", ">x",
                        "%x", "@x", "`x", "{x", "[x", "yes", "No", "null", "~", "tab\there", "line\nbreak", "\u{1B}x"] {
-            XCTAssertTrue(YAMLText.plain(unsafe).hasPrefix("\""), "should quote \(unsafe.debugDescription)")
+            XCTAssertEqual(YAMLOut.string { $0.plain(unsafe) }, YAMLText.quoted(unsafe), "should quote \(unsafe.debugDescription)")
         }
     }
 
