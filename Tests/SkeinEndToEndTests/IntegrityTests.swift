@@ -9,6 +9,8 @@ import XCTest
 /// and is recorded as Pegasus's monitord does (`integrity` rows, an `int.error` tag), so
 /// `skein statistics` and `pegasus-statistics` count it. `pegasus.transfer.links` decides
 /// whether replicas reach the job's folder as symbolic links or as hard links and copies.
+/// As in Pegasus, all of it is PegasusLite's (nonsharedfs, condorio): a sharedfs run checks
+/// and hashes nothing.
 final class IntegrityTests: XCTestCase {
     var scratch: URL!
     var environment: [String: String] = [:]
@@ -22,19 +24,23 @@ final class IntegrityTests: XCTestCase {
 
     override func tearDownWithError() throws { try? FileManager.default.removeItem(at: scratch) }
 
-    /// One job reading `in.txt`, a local replica with the given catalog sha256.
-    func replicaWorkflow(sha256: String, properties: String = "") throws -> TestWorkflow {
+    /// One job reading `in.txt`, a local replica with the given catalog sha256; it writes
+    /// `out.txt` and, in `kind.txt`, whether `in.txt` reached it as a symbolic link.
+    func replicaWorkflow(sha256: String, properties: String = "", sharedfs: Bool = false) throws -> TestWorkflow {
         var wf = TestWorkflow(in: scratch.appendingPathComponent("wf-\(UUID().uuidString.prefix(8))"))
         wf.name = "integrity"
-        wf.jobs = [.init(id: "job0", script: "tr a-z A-Z < in.txt > out.txt", outputs: ["out.txt"], inputs: ["in.txt"])]
+        wf.jobs = [.init(id: "job0", script: "tr a-z A-Z < in.txt > out.txt; if [ -L in.txt ]; then echo symbolic; else echo file; fi > kind.txt",
+                         outputs: ["out.txt", "kind.txt"], inputs: ["in.txt"])]
         _ = try wf.write()
         let data = wf.directory.appendingPathComponent("in.txt").path
         try "content\n".write(toFile: data, atomically: true, encoding: .utf8)
         try "pegasus: 5.0.4\nreplicas:\n- lfn: in.txt\n  pfns: [{site: local, pfn: '\(data)'}]\n  checksum: {sha256: \(sha256)}\n"
             .write(to: wf.directory.appendingPathComponent("replicas.yml"), atomically: true, encoding: .utf8)
-        // sharedfs: the job reads the replica where it is (a link), and checks it itself;
-        // under condorio a stage_in job would check it first (StagingTests).
-        try ("pegasus.data.configuration = sharedfs\n" + properties).write(to: wf.directory.appendingPathComponent("pegasus.properties"), atomically: true, encoding: .utf8)
+        // condorio, the replica bypassing staging: it is linked into the job's sandbox and the
+        // job checks it itself (without the bypass a stage_in job checks it first: StagingTests).
+        let configuration = sharedfs ? "pegasus.data.configuration = sharedfs\n"
+            : "pegasus.data.configuration = condorio\npegasus.transfer.bypass.input.staging = true\n"
+        try (configuration + properties).write(to: wf.directory.appendingPathComponent("pegasus.properties"), atomically: true, encoding: .utf8)
         return wf
     }
 
@@ -76,10 +82,10 @@ final class IntegrityTests: XCTestCase {
     func testAFileChangedAfterItsParentMadeItFailsTheChildThatReadsIt() throws {
         var wf = TestWorkflow(in: scratch.appendingPathComponent("wf"))
         wf.name = "integrity"
-        wf.dataConfiguration = "sharedfs"  // tamper changes f.txt in the scratch folder without declaring it
+        // tamper changes f.txt in the scratch folder (outside its own sandbox) without declaring it.
         wf.jobs = [
             .init(id: "make", script: "echo made > f.txt", outputs: ["f.txt"]),
-            .init(id: "tamper", script: "echo tampered >> f.txt", parents: ["make"]),
+            .init(id: "tamper", script: "for f in '\(wf.directory.path)'/scratch/*/*/f.txt; do echo tampered >> \"$f\"; done", parents: ["make"]),
             .init(id: "read", script: "cat f.txt > g.txt", parents: ["make", "tamper"], outputs: ["g.txt"], inputs: ["f.txt"]),
         ]
         _ = try wf.write()
@@ -102,16 +108,17 @@ final class IntegrityTests: XCTestCase {
         // so the corrupt file is checked and the job fails.
         let copied = try replicaWorkflow(sha256: wrong, properties: "pegasus.integrity.checking = nosymlink\n")
         XCTAssertEqual(try run(copied, ["--cleanup", "none"]).status, 1)
-        var info = stat()
-        XCTAssertEqual(lstat(copied.scratch().appendingPathComponent("in.txt").path, &info), 0)
-        XCTAssertNotEqual(info.st_mode & S_IFMT, S_IFLNK, "not a symbolic link without pegasus.transfer.links")
+        let uncheckedCopy = try replicaWorkflow(sha256: wrong, properties: "pegasus.integrity.checking = none\n")
+        XCTAssertEqual(try run(uncheckedCopy, ["--cleanup", "none"]).status, 0)
+        XCTAssertEqual(try String(contentsOf: uncheckedCopy.scratch().appendingPathComponent("kind.txt"), encoding: .utf8), "file\n",
+                       "not a symbolic link without pegasus.transfer.links")
 
         // Symbolic links with nosymlink: the linked replica is not checked.
         let linked = try replicaWorkflow(sha256: wrong, properties: "pegasus.transfer.links = true\npegasus.integrity.checking = nosymlink\n")
         let linkedRun = try run(linked, ["--cleanup", "none"])
         XCTAssertEqual(linkedRun.status, 0, linkedRun.stdout + linkedRun.stderr)
-        XCTAssertEqual(lstat(linked.scratch().appendingPathComponent("in.txt").path, &info), 0)
-        XCTAssertEqual(info.st_mode & S_IFMT, S_IFLNK, "pegasus.transfer.links = true links the replica")
+        XCTAssertEqual(try String(contentsOf: linked.scratch().appendingPathComponent("kind.txt"), encoding: .utf8), "symbolic\n",
+                       "pegasus.transfer.links = true links the replica")
 
         // none checks nothing; a right checksum passes under full.
         let unchecked = try replicaWorkflow(sha256: wrong, properties: "pegasus.integrity.checking = none\n")
@@ -125,6 +132,34 @@ final class IntegrityTests: XCTestCase {
         let refused = try run(bad)
         XCTAssertEqual(refused.status, 2, refused.stdout + refused.stderr)
         XCTAssertTrue(refused.stderr.contains("pegasus.integrity.checking is 'partial'; use full (the default), nosymlink or none"), refused.stderr)
+    }
+
+    /// As Pegasus (integrity checking is PegasusLite's): under sharedfs, even with the dial
+    /// set to full, a corrupt replica and a file changed after it was made are not detected,
+    /// nothing is hashed, and the run records no integrity work.
+    func testASharedfsRunVerifiesAndHashesNothingAsPegasus() throws {
+        let corrupt = try replicaWorkflow(sha256: wrong, properties: "pegasus.integrity.checking = full\n", sharedfs: true)
+        let result = try run(corrupt, ["--cleanup", "none"])
+        XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+        XCTAssertEqual(try String(contentsOf: corrupt.scratch().appendingPathComponent("out.txt"), encoding: .utf8), "CONTENT\n")
+        XCTAssertEqual(try sql(corrupt.runDirectory().appendingPathComponent("integrity-0.stampede.db"), "select count(*) from integrity"), ["0"])
+        XCTAssertEqual(try sql(corrupt.runDirectory().appendingPathComponent("integrity-0.stampede.db"), "select count(*) from tag"), ["0"])
+        let produced = (try? String(contentsOf: corrupt.runDirectory().appendingPathComponent("produced.sha256"), encoding: .utf8)) ?? ""
+        XCTAssertEqual(produced, "", "no output hashed")
+
+        var tampered = TestWorkflow(in: scratch.appendingPathComponent("wf-tampered"))
+        tampered.name = "integrity"
+        tampered.dataConfiguration = "sharedfs"
+        tampered.jobs = [
+            .init(id: "make", script: "echo made > f.txt", outputs: ["f.txt"]),
+            .init(id: "tamper", script: "echo tampered >> f.txt", parents: ["make"]),
+            .init(id: "read", script: "cat f.txt > g.txt", parents: ["make", "tamper"], outputs: ["g.txt"], inputs: ["f.txt"]),
+        ]
+        _ = try tampered.write()
+        let tamperedRun = try run(tampered, ["--cleanup", "none"])
+        XCTAssertEqual(tamperedRun.status, 0, tamperedRun.stdout + tamperedRun.stderr)
+        XCTAssertEqual(try String(contentsOf: tampered.scratch().appendingPathComponent("g.txt"), encoding: .utf8), "made\ntampered\n")
+        XCTAssertEqual(try sql(tampered.runDirectory().appendingPathComponent("integrity-0.stampede.db"), "select count(*) from integrity"), ["0"])
     }
 
     func sql(_ database: URL, _ query: String) throws -> [String] {

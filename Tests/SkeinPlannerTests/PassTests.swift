@@ -268,6 +268,13 @@ final class PassTests: PlannerFilesTestCase {
         XCTAssertEqual(none.integrityChecking, IntegrityChecking.none)
         XCTAssertEqual(none.jobs.first { $0.job.id == "a" }?.job.inputChecksums, [:])
         XCTAssertEqual(try planned("pegasus.mode = development\n").integrityChecking, IntegrityChecking.none, "as Pegasus's development mode")
+        // As Pegasus: integrity checking is PegasusLite's; a sharedfs plan checks and hashes nothing.
+        for properties in ["pegasus.data.configuration = sharedfs\n", "pegasus.data.configuration = sharedfs\npegasus.integrity.checking = full\n"] {
+            let shared = try planned(properties)
+            XCTAssertEqual(shared.integrityChecking, IntegrityChecking.none, properties)
+            XCTAssertEqual(shared.jobs.first { $0.job.id == "a" }?.job.inputChecksums, [:], properties)
+        }
+        XCTAssertEqual(try planned("pegasus.data.configuration = nonsharedfs\n").integrityChecking, .full)
         XCTAssertEqual(try planned("pegasus.integrity.checking = sometimes\n").problems,
                        ["pegasus.integrity.checking is 'sometimes'; use full (the default), nosymlink or none"])
     }

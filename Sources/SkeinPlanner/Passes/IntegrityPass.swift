@@ -8,7 +8,10 @@ import SkeinRunFormat
 /// planned parent makes (the engine verifies them before the job starts, and the files
 /// parents make against what the engine hashed when they were made). `pegasus.transfer.links`
 /// (default false, as Pegasus) says whether replicas on this machine reach a job's folder as
-/// symbolic links or as hard links (copies across filesystems).
+/// symbolic links or as hard links (copies across filesystems). As in Pegasus, integrity
+/// checking is PegasusLite's (nonsharedfs, condorio): a job on a sharedfs site has no input
+/// verified, and a plan whose every compute job is on a sharedfs site hashes nothing either
+/// (the dial is `none`, whatever the property says).
 struct IntegrityPass: PlannerPass {
     let name = "integrity"
 
@@ -26,9 +29,17 @@ struct IntegrityPass: PlannerPass {
         } else {
             workflow.integrityChecking = .full
         }
+        // Each site of a compute job once, in job order (DirectoriesPass's way of finding them).
+        var computeSites: [String] = []
+        var seenSites = Set<String>()
+        for planned in workflow.jobs where planned.job.kind.isCompute && !planned.job.kind.isSubworkflow && seenSites.insert(planned.job.site).inserted {
+            computeSites.append(planned.job.site)
+        }
+        let layout = StagingLayout(sites: computeSites, context)
+        if !computeSites.isEmpty && !computeSites.contains(where: layout.sandboxed) { workflow.integrityChecking = IntegrityChecking.none }
         guard workflow.integrityChecking != IntegrityChecking.none else { return }
         for i in workflow.jobs.indices {
-            guard let abstract = workflow.jobs[i].abstractIndex else { continue }
+            guard let abstract = workflow.jobs[i].abstractIndex, layout.sandboxed(workflow.jobs[i].job.site) else { continue }
             let parents = workflow.plannedParents(of: abstract, context)
             var checksums: [String: String] = [:]
             for lfn in workflow.jobs[i].job.inputs {
