@@ -52,6 +52,52 @@ public final class SQLiteStatement {
         for (i, v) in values.enumerated() { try bind(v.sqliteValue, at: Int32(i + 1)) }
     }
 
+    // Typed binds for the writer's per-attempt rows: no array of existentials and no
+    // `SQLiteValue` per value. A statement bound this way is run with `runBound()`, and
+    // every one of its parameters is bound again before each run.
+
+    public func bind(_ value: Int64, at index: Int32) throws {
+        let rc = sqlite3_bind_int64(handle, index, value)
+        guard rc == SQLITE_OK else { throw error("bind parameter \(index)", rc) }
+    }
+
+    public func bind(_ value: Int, at index: Int32) throws { try bind(Int64(value), at: index) }
+
+    public func bind(_ value: Int?, at index: Int32) throws {
+        if let value { try bind(Int64(value), at: index) } else { try bindNull(at: index) }
+    }
+
+    public func bind(_ value: Int64?, at index: Int32) throws {
+        if let value { try bind(value, at: index) } else { try bindNull(at: index) }
+    }
+
+    public func bind(_ value: Double?, at index: Int32) throws {
+        let rc = value.map { sqlite3_bind_double(handle, index, $0) } ?? sqlite3_bind_null(handle, index)
+        guard rc == SQLITE_OK else { throw error("bind parameter \(index)", rc) }
+    }
+
+    /// Text (SQLite copies it), or NULL for nil.
+    public func bind(_ value: String?, at index: Int32) throws {
+        guard var value else { return try bindNull(at: index) }
+        let rc = value.withUTF8 { bytes -> Int32 in
+            // An empty string is text, not NULL: it needs a pointer all the same.
+            guard let base = bytes.baseAddress else { return sqlite3_bind_text(handle, index, "", 0, Self.transient) }
+            return base.withMemoryRebound(to: CChar.self, capacity: bytes.count) { sqlite3_bind_text(handle, index, $0, Int32(bytes.count), Self.transient) }
+        }
+        guard rc == SQLITE_OK else { throw error("bind parameter \(index)", rc) }
+    }
+
+    public func bindNull(at index: Int32) throws {
+        let rc = sqlite3_bind_null(handle, index)
+        guard rc == SQLITE_OK else { throw error("bind parameter \(index)", rc) }
+    }
+
+    /// Runs a statement bound with the typed binds to completion and rewinds it.
+    public func runBound() throws {
+        defer { sqlite3_reset(handle) }
+        while try step() {}
+    }
+
     /// Steps once: true when a row is available, false when done.
     @discardableResult
     public func step() throws -> Bool {

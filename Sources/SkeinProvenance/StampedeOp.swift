@@ -97,21 +97,29 @@ enum StampedeOp: Sendable, CustomStringConvertible {
                 INSERT INTO host (host_id, wf_id, site, hostname, ip, uname, total_memory) VALUES (?,?,?,?,?,?,?)
                 """, [id, wf, site, hostname, ip, uname, memory])
         case .beginInstance(let id, let seq, let s):
-            try db.run("""
+            // The per-attempt rows bind value by value (no array of existentials per row).
+            let statement = try db.cached("""
                 INSERT INTO job_instance (job_instance_id, job_id, job_submit_seq, sched_id, site, user, work_dir,
                   stdout_file, stderr_file, stdin_file, multiplier_factor) VALUES (?,?,?,?,?,?,?,?,?,?,1)
-                """, [id, s.jobID, seq, s.schedID, s.site, s.user, s.workDir, s.stdoutFile, s.stderrFile, s.stdinFile])
-        case .jobState(let id, let state, let ts, let seq, let reason):
-            try db.run("""
-                INSERT INTO jobstate (job_instance_id, state, timestamp, jobstate_submit_seq, reason) VALUES (?,?,?,?,?)
-                """, [id, state.rawValue, ts, seq, reason])
+                """)
+            try statement.bind(id, at: 1); try statement.bind(s.jobID, at: 2); try statement.bind(seq, at: 3)
+            try statement.bind(s.schedID, at: 4); try statement.bind(s.site, at: 5); try statement.bind(s.user, at: 6)
+            try statement.bind(s.workDir, at: 7); try statement.bind(s.stdoutFile, at: 8); try statement.bind(s.stderrFile, at: 9)
+            try statement.bind(s.stdinFile, at: 10)
+            try statement.runBound()
+        case .jobState:
+            try Self.insertJobStates([self][...], into: db)
         case .finishInstance(let id, let f):
-            try db.run("""
+            let statement = try db.cached("""
                 UPDATE job_instance SET exitcode = ?, local_duration = ?, host_id = coalesce(?, host_id),
                   sched_id = coalesce(?, sched_id), work_dir = coalesce(?, work_dir),
                   stdout_text = ?, stderr_text = ? WHERE job_instance_id = ?
-                """, [f.exitcode, f.localDuration, f.hostID, f.schedID, f.workDir,
-                      StampedeText.jobStdoutText(f.taskOutputs), StampedeText.jobStderrText(f.stderrText), id])
+                """)
+            try statement.bind(f.exitcode, at: 1); try statement.bind(f.localDuration, at: 2); try statement.bind(f.hostID, at: 3)
+            try statement.bind(f.schedID, at: 4); try statement.bind(f.workDir, at: 5)
+            try statement.bind(StampedeText.jobStdoutText(f.taskOutputs), at: 6); try statement.bind(StampedeText.jobStderrText(f.stderrText), at: 7)
+            try statement.bind(id, at: 8)
+            try statement.runBound()
             guard db.changes == 1 else {
                 throw SQLiteError(path: db.path, operation: "finish job_instance", code: 0,
                                   message: "no job_instance \(id)")
@@ -119,12 +127,17 @@ enum StampedeOp: Sendable, CustomStringConvertible {
         case .subworkflow(let id, let wf):
             try db.run("UPDATE job_instance SET subwf_id = ? WHERE job_instance_id = ?", [wf, id])
         case .invocation(let id, let wf, let i):
-            try db.run("""
+            let statement = try db.cached("""
                 INSERT INTO invocation (invocation_id, wf_id, job_instance_id, task_submit_seq, start_time,
                   remote_duration, remote_cpu_time, exitcode, transformation, executable, argv, abs_task_id,
                   maxrss, avg_cpu) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)
-                """, [id, wf, i.instanceID, i.taskSubmitSeq, i.startTime, i.remoteDuration, i.remoteCPUTime,
-                      i.exitcode, i.transformation, i.executable, i.argv, i.absTaskID, i.maxrss, i.avgCPU])
+                """)
+            try statement.bind(id, at: 1); try statement.bind(wf, at: 2); try statement.bind(i.instanceID, at: 3)
+            try statement.bind(i.taskSubmitSeq, at: 4); try statement.bind(i.startTime, at: 5); try statement.bind(i.remoteDuration, at: 6)
+            try statement.bind(i.remoteCPUTime, at: 7); try statement.bind(i.exitcode, at: 8); try statement.bind(i.transformation, at: 9)
+            try statement.bind(i.executable, at: 10); try statement.bind(i.argv, at: 11); try statement.bind(i.absTaskID, at: 12)
+            try statement.bind(i.maxrss, at: 13); try statement.bind(i.avgCPU, at: 14)
+            try statement.runBound()
         case .integrity(let wf, let id, let type, let fileType, let count, let duration):
             try db.run("""
                 INSERT INTO integrity (wf_id, job_instance_id, type, file_type, count, duration) VALUES (?,?,?,?,?,?)
