@@ -139,6 +139,16 @@ final class ReportDatabase {
         return last?.halt ?? false
     }
 
+    /// The lowest and highest job_id (two lookups at the ends of the table's key), nil when
+    /// there are no jobs.
+    func jobIDRange() throws -> ClosedRange<Int>? {
+        var range: ClosedRange<Int>?
+        try each("SELECT min(job_id), max(job_id) FROM job") { r in
+            if let low = r.int(0), let high = r.int(1), low <= high { range = low...high }
+        }
+        return range
+    }
+
     func hosts() throws -> [Int: String] {
         var result: [Int: String] = [:]
         try each("SELECT host_id, hostname FROM host") { r in if let id = r.int(0) { result[id] = r.string(1) } }
