@@ -52,29 +52,40 @@ public enum AnalysisReader {
         }
         let db: ReportDatabase
         do { db = try ReportDatabase(path: path) } catch ReportError.noDatabase { return try notStarted(location, engine: engine) }
+        ReportTimings.step("open database")
         let all = try db.workflows()
         guard let wf = try db.selectWorkflow(location.wfUUID, in: all, subWorkflow: location.isSubWorkflow) else { return try notStarted(location, engine: engine) }
         let states = try db.states(of: wf.id)
         let condition = RunCondition.make(states: states, kind: location.kind, engine: engine, directory: location.directory,
                                           hasDatabase: true, monitordDone: FileManager.default.fileExists(atPath: location.directory + "/monitord.done"))
+        ReportTimings.step("workflows, states")
         var workflowStatus = "unknown"
         if let last = states.last {
             workflowStatus = last.state == "WORKFLOW_STARTED" ? "running" : (last.status == 0 ? "success" : "failure")
         }
-        let total = Int(try db.db.scalar("SELECT count(*) FROM job WHERE wf_id = ?", [wf.id]).int ?? 0)
+        // Held jobs (one jobstate lookup per job) on a second connection while this one
+        // reads the last attempts.
+        let wfID = wf.id
+        let held = BackgroundRead(path: path) { db in
+            var heldJobs: [HeldJob] = []
+            try db.each("""
+                SELECT DISTINCT js.job_instance_id, j.exec_job_id, js.reason FROM jobstate js
+                JOIN (SELECT max(job_instance_id) AS maxid, job_id FROM job_instance GROUP BY job_id) m ON js.job_instance_id = m.maxid
+                JOIN job j ON j.job_id = m.job_id
+                WHERE js.state = 'JOB_HELD' AND j.wf_id = ?
+                """, [wfID]) { r in
+                heldJobs.append(HeldJob(job: r.string(1), instanceID: r.int(0) ?? 0, reason: r.text(2)))
+            }
+            return heldJobs
+        }
         // Each job's last attempt (highest job_submit_seq) decides it.
         let attempts = try LastAttempts.read(db, workflow: wf.id)
+        let total = attempts.jobs
         let succeeded = attempts.succeeded
         let failedInstances = attempts.failed
-        var heldJobs: [HeldJob] = []
-        try db.each("""
-            SELECT DISTINCT js.job_instance_id, j.exec_job_id, js.reason FROM jobstate js
-            JOIN (SELECT max(job_instance_id) AS maxid, job_id FROM job_instance GROUP BY job_id) m ON js.job_instance_id = m.maxid
-            JOIN job j ON j.job_id = m.job_id
-            WHERE js.state = 'JOB_HELD' AND j.wf_id = ?
-            """, [wf.id]) { r in
-            heldJobs.append(HeldJob(job: r.string(1), instanceID: r.int(0) ?? 0, reason: r.text(2)))
-        }
+        ReportTimings.step("last attempts")
+        let heldJobs = try held.wait()
+        ReportTimings.step("held jobs")
         // Failing: the latest failed attempt of jobs that have an attempt running.
         let failingInstances = attempts.failing
         let details = try DetailReader(db: db, workflow: wf, all: all, location: location, tail: tail)
@@ -86,6 +97,7 @@ public enum AnalysisReader {
             unsubmitted: total - succeeded - failed, heldJobs: heldJobs,
             failingJobs: try failingInstances.map { try details.attempt($0) },
             failedJobs: try failedInstances.map { try details.attempt($0) }, notes: location.notes, remarks: [], exitCode: 0)
+        ReportTimings.step("failed details")
         if location.kind == .skein && condition.phase == .running {
             let waiting = PendingReasons.read(runDirectory: location.directory)
             if !waiting.isEmpty { report.pendingJobs = waiting.sorted { $0.key < $1.key }.map { PendingJob(job: $0.key, reason: $0.value) } }

@@ -8,6 +8,17 @@ struct IDIndex {
 
     init(expected: Int) { dense.reserveCapacity(expected + 1) }
 
+    /// For ids set in any order within `range` (the lowest and highest id there may be):
+    /// the array covers the whole range from the start when it is not too large.
+    init(range: ClosedRange<Int>?) {
+        guard let range, range.count <= Self.largestPresizedRange else { return }
+        base = range.lowerBound
+        dense = Array(repeating: -1, count: range.count)
+    }
+
+    /// 16 million ids (64 MiB); a wider range grows as ids arrive.
+    static let largestPresizedRange = 1 << 24
+
     mutating func set(_ id: Int, _ position: Int) {
         if useDense {
             if dense.isEmpty { base = id }

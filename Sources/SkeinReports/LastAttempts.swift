@@ -3,6 +3,8 @@
 /// running whose latest failed attempt is kept is "failing". Its SQL, with a correlated
 /// `max(job_submit_seq)` per attempt, took seconds on a 1,000,000-job run.
 struct LastAttempts {
+    /// The workflow's jobs.
+    var jobs = 0
     var succeeded = 0
     /// Last attempts that failed, in submission order.
     var failed: [Int] = []
@@ -31,6 +33,7 @@ struct LastAttempts {
             }
         }
         var result = LastAttempts()
+        result.jobs = jobs.count
         var failed: [(seq: Int, instance: Int)] = [], failing: [(seq: Int, instance: Int)] = []
         for job in jobs {
             if job.lastInstance >= 0, let code = job.lastExit {

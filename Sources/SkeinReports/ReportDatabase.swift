@@ -11,7 +11,9 @@ final class ReportDatabase {
     /// Tables a report reads; a database without them is not (yet) a stampede database.
     static let neededTables: Set<String> = ["workflow", "workflowstate", "job", "job_instance", "jobstate", "invocation", "job_edge", "host", "task"]
 
-    init(path: String) throws {
+    /// `memoryMapped: false` for a second connection of the same report (`BackgroundRead`):
+    /// pages both map would count twice in the process's resident size.
+    init(path: String, memoryMapped: Bool = true) throws {
         self.path = path
         guard FileManager.default.fileExists(atPath: path) else { throw ReportError.noDatabase(path) }
         do {
@@ -19,7 +21,7 @@ final class ReportDatabase {
             // On a local disk, read pages through a memory map instead of a pread copy each:
             // a report on a million-job run reads a gigabyte of them. Not on network
             // filesystems, where a mapped file that changes under us is not safe.
-            if JournalPolicy.automatic.resolve(forDatabaseAt: path) == .wal { try? db.execute("PRAGMA mmap_size = 4294967296") }
+            if memoryMapped, JournalPolicy.automatic.resolve(forDatabaseAt: path) == .wal { try? db.execute("PRAGMA mmap_size = 4294967296") }
             let tables = try db.tableNames()
             let missing = Self.neededTables.subtracting(tables)
             if !missing.isEmpty {
@@ -137,6 +139,16 @@ final class ReportDatabase {
             if last == nil || time >= last!.time { last = (time, halt) }
         }
         return last?.halt ?? false
+    }
+
+    /// The lowest and highest job_id (two lookups at the ends of the table's key), nil when
+    /// there are no jobs.
+    func jobIDRange() throws -> ClosedRange<Int>? {
+        var range: ClosedRange<Int>?
+        try each("SELECT min(job_id), max(job_id) FROM job") { r in
+            if let low = r.int(0), let high = r.int(1), low <= high { range = low...high }
+        }
+        return range
     }
 
     func hosts() throws -> [Int: String] {

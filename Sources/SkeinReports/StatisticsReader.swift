@@ -20,9 +20,11 @@ public enum StatisticsReader {
         let states = try db.states(of: wf.id)
         let condition = RunCondition.make(states: states, kind: location.kind, engine: engine, directory: location.directory,
                                           hasDatabase: true, monitordDone: FileManager.default.fileExists(atPath: location.directory + "/monitord.done"))
+        ReportTimings.step("open, workflows, states")
         let q = Queries(db: db)
         let ids = tree.map(\.id)
         let tables = try StatisticsTables.load(db, workflows: ids)
+        ReportTimings.step("tables")
         let everything = Set(0..<ids.count)
         let summary = try tables.summary(everything)
         let (cumulative, _, badput) = tables.cumulativeJobWallTime(everything)
@@ -37,11 +39,13 @@ public enum StatisticsReader {
         var transformations: [TransformationGroup] = []
         for (i, w) in tree.enumerated() { transformations.append(TransformationGroup(wfUUID: w.uuid, label: w.label, rows: tables.transformations([i]))) }
         if tree.count > 1 { transformations.append(TransformationGroup(wfUUID: nil, label: "All", rows: tables.transformations(everything))) }
+        ReportTimings.step("summaries")
         var jobs: [JobStatisticsGroup]?
         if includeJobs {
             let hosts = try db.hosts()
             jobs = try tree.map { JobStatisticsGroup(wfUUID: $0.uuid, label: $0.label, rows: try q.jobAttempts($0.id, hosts: hosts)) }
         }
+        ReportTimings.step("jobs")
         return StatisticsReport(
             directory: location.directory, kind: location.kind, label: wf.label.isEmpty ? location.label : wf.label, wfUUID: wf.uuid,
             database: path, condition: condition, summary: summary, workflowWallTime: Self.wallTime(states),

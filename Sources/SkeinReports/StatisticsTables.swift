@@ -35,8 +35,7 @@ struct StatisticsTables {
         var avgCPU: Double?
     }
     var invocations: [Invocation] = []
-    /// Distinct (workflow position, abs_task_id) pairs numbered 0..<count: the task counts
-    /// take distinct pairs, and a flag per number is cheaper than a set of a million strings.
+    /// Distinct (workflow position, abs_task_id) pairs numbered 0..<count (`InvocationRows`).
     var taskKeys: [[String: Int32]] = []
     var taskKeyCount = 0
     /// Non-sub-workflow tasks per workflow position (task table joined to its job).
@@ -47,17 +46,23 @@ struct StatisticsTables {
         var wfPosition: [Int: Int] = [:]
         for (i, id) in ids.enumerated() { wfPosition[id] = i }
         let list = ids.map(String.init).joined(separator: ", ")
-        let taskTotals = TaskTotalsReading(path: db.path, workflows: ids, positions: wfPosition)
+        let taskTotals = TaskTotalsReading.start(path: db.path, workflows: ids, positions: wfPosition)
         var jobIndex = IDIndex(expected: 1024)
         // A database of one workflow reads its jobs from the type_desc index alone (half the
-        // pages of the job table).
+        // pages of the job table), and its invocations on a second connection meanwhile:
+        // their attempts are matched to the attempts read here after both.
         let single = try ids.count == 1 && Int(db.db.scalar("SELECT count(*) FROM workflow").int ?? 0) == 1
+        let expectedTasks = single ? try db.jobIDRange()?.count ?? 0 : 0
+        let separateInvocations = single ? BackgroundRead(path: db.path) { db in
+            try InvocationRows.read(db, sql: InvocationRows.sql(workflows: nil), workflows: 1, expected: expectedTasks) { id, _ in (id, 0, 0) }
+        } : nil
         try db.each(single ? "SELECT job_id, 0, type_desc IN ('dax', 'dag') FROM job"
                            : "SELECT job_id, wf_id, type_desc IN ('dax', 'dag') FROM job WHERE wf_id IN (\(list))") { r in
             jobIndex.set(r.int(0) ?? 0, t.jobWF.count)
             t.jobWF.append(single ? 0 : wfPosition[r.int(1) ?? 0] ?? 0)
             t.jobIsSub.append(r.int(2) == 1)
         }
+        ReportTimings.step("  job table")
         let n = t.jobWF.count
         t.jobLastSeq = Array(repeating: Int.min, count: n)
         t.jobLastInstance = Array(repeating: -1, count: n)
@@ -75,24 +80,27 @@ struct StatisticsTables {
             let seq = r.int(2) ?? 0
             if seq >= t.jobLastSeq[j] { t.jobLastSeq[j] = seq; t.jobLastInstance[j] = k }
         }
-        t.taskKeys = Array(repeating: [:], count: max(ids.count, 1))
-        if ids.count == 1 { t.taskKeys[0].reserveCapacity(n) }
-        // One workflow: a scan in table order, the order of the wf_id index it would read.
-        var lastTransformation = ""
-        try db.each("""
-            SELECT job_instance_id, wf_id, task_submit_seq, exitcode, remote_duration, abs_task_id, transformation, maxrss, avg_cpu
-            FROM invocation\(single ? "" : " WHERE wf_id IN (\(list))")
-            """) { r in
-            guard let k = t.instIndex.get(r.int(0) ?? -1) else { return }
-            // Transformations repeat: share one string per run of equal names.
-            let tr = r.string(6)
-            if tr != lastTransformation { lastTransformation = tr }
-            let task = t.taskKey(r.text(5), workflow: t.jobWF[t.instJob[k]])
-            t.invocations.append(Invocation(instance: k, wf: single ? 0 : wfPosition[r.int(1) ?? 0] ?? -1, seq: r.int(2) ?? 0, exit: r.int(3) ?? 0,
-                                            duration: r.double(4) ?? 0, task: task, transformation: lastTransformation,
-                                            maxrss: r.double(7), avgCPU: r.double(8)))
+        ReportTimings.step("  job_instance table")
+        var rows: InvocationRows
+        if let separateInvocations {
+            rows = try separateInvocations.wait()
+            // Attempt ids to positions, in place; invocations of attempts not read here are left out.
+            var unknown = false
+            for i in rows.invocations.indices {
+                if let k = t.instIndex.get(rows.invocations[i].instance) { rows.invocations[i].instance = k } else { rows.invocations[i].instance = -1; unknown = true }
+            }
+            if unknown { rows.invocations.removeAll { $0.instance < 0 } }
+        } else {
+            let tables = t
+            rows = try InvocationRows.read(db, sql: InvocationRows.sql(workflows: list), workflows: ids.count, expected: ids.count == 1 ? n : 0) { id, wfID in
+                guard let k = tables.instIndex.get(id) else { return nil }
+                return (k, wfPosition[wfID] ?? -1, tables.jobWF[tables.instJob[k]])
+            }
         }
+        t.invocations = rows.invocations; t.taskKeys = rows.taskKeys; t.taskKeyCount = rows.taskKeyCount
+        ReportTimings.step("  invocation table")
         t.taskTotals = try taskTotals.wait()
+        ReportTimings.step("  task totals (wait)")
         return t
     }
 
@@ -105,20 +113,6 @@ struct StatisticsTables {
             failures += 1
         }
         return failures
-    }
-
-    mutating func taskKey(_ task: String?, workflow: Int) -> Int32 {
-        guard let task, workflow >= 0, workflow < taskKeys.count else { return -1 }
-        // One hash lookup: the slot is found (or added as -1) once and filled in place.
-        let next = Int32(taskKeyCount)
-        let key = Self.fill(&taskKeys[workflow][task, default: -1], next)
-        if key == next { taskKeyCount += 1 }
-        return key
-    }
-
-    private static func fill(_ slot: inout Int32, _ value: Int32) -> Int32 {
-        if slot < 0 { slot = value }
-        return slot
     }
 
     /// Workflow positions as flags: a set lookup per row would hash each time.

@@ -7,7 +7,9 @@ public enum StatusReader {
     /// Reads the status of the run at `path` (a Skein run directory, a Pegasus submit
     /// directory, or a `.stampede.db`). With `includeJobs`, lists every job.
     public static func read(_ path: String, includeJobs: Bool = false, now: Double = StampedeSchema.currentTime()) throws -> StatusReport {
-        try read(RunLocation.locate(path), includeJobs: includeJobs, now: now)
+        let location = try RunLocation.locate(path)
+        ReportTimings.step("locate")
+        return try read(location, includeJobs: includeJobs, now: now)
     }
 
     public static func read(_ location: RunLocation, includeJobs: Bool = false, now: Double = StampedeSchema.currentTime()) throws -> StatusReport {
@@ -22,9 +24,11 @@ public enum StatusReader {
                              onCounts: ((StatusReport) -> Void)? = nil) throws -> (report: StatusReport, jobs: DatabaseJobs?) {
         let engine = location.kind == .skein ? EngineLock.state(runDirectory: location.directory) : nil
         let monitordDone = FileManager.default.fileExists(atPath: location.directory + "/monitord.done")
+        ReportTimings.step("engine lock, monitord")
         if location.databaseExists, let path = location.database {
             do {
                 let db = try ReportDatabase(path: path)
+                ReportTimings.step("open database")
                 if let (report, jobs) = try fromDatabase(db, location, engine: engine, monitordDone: monitordDone, includeJobs: includeJobs, now: now,
                                                                 onCounts: onCounts) {
                     return (report, jobs)
@@ -60,10 +64,12 @@ public enum StatusReader {
         guard let wf = try db.selectWorkflow(location.wfUUID, in: all, subWorkflow: location.isSubWorkflow) else { return nil }
         let tree = try WorkflowLabels.distinct(db.descendants(of: wf, in: all), in: db)
         let states = try db.states(of: wf.id)
+        ReportTimings.step("workflows, states")
         var condition = RunCondition.make(states: states, kind: location.kind, engine: engine,
                                           directory: location.directory, hasDatabase: true, monitordDone: monitordDone,
                                           dagman: location.kind == .pegasus ? DagmanLiveness.verdict(directory: location.directory) : nil)
-        let graph = try JobGraph.load(db, workflows: tree.map(\.0), condition: condition)
+        let graph = try JobGraph.load(db, workflows: tree.map(\.0), condition: condition, detail: includeJobs)
+        ReportTimings.step("job graph")
         var perWorkflow = Array(repeating: StateCounts(), count: tree.count)
         for j in graph.jobs.indices { perWorkflow[graph.workflowIndex[j]].count(graph.state[j]) }
         var workflows: [WorkflowStatus] = []
@@ -168,50 +174,60 @@ struct JobGraph {
     var openStart: [Int: Double] = [:]
     var parents: [[Int]] = []
 
-    static func load(_ db: ReportDatabase, workflows: [ReportDatabase.Workflow], condition: RunCondition) throws -> JobGraph {
+    /// Without `detail` only what the counts need is read (no names, types, retries, sites,
+    /// hosts or durations): the job ids come from the (wf_id, exec_job_id) index alone, a
+    /// third of the job table's pages, and no string is made per job.
+    static func load(_ db: ReportDatabase, workflows: [ReportDatabase.Workflow], condition: RunCondition, detail: Bool = true) throws -> JobGraph {
         var g = JobGraph()
         let wfIDs = workflows.map(\.id)
         var wfPosition: [Int: Int] = [:]
         for (i, id) in wfIDs.enumerated() { wfPosition[id] = i }
         let inList = ReportDatabase.placeholders(wfIDs.count)
         let params: [any SQLiteBindable] = wfIDs
-        var index = IDIndex(expected: 1024)
-        // In job_id order by a plain scan: `+wf_id` keeps SQLite off the (wf_id, exec_job_id)
-        // index, which would fetch each row through it and sort a million of them after.
-        try db.each("SELECT job_id, wf_id, exec_job_id, max_retries, type_desc FROM job WHERE +wf_id IN (\(inList)) ORDER BY job_id", params) { r in
-            let id = r.int(0) ?? 0
-            index.set(id, g.jobs.count)
-            g.jobs.append(id); g.names.append(r.string(2)); g.workflowIndex.append(wfPosition[r.int(1) ?? 0] ?? 0); g.maxRetries.append(r.int(3) ?? 0)
-            g.typeDesc.append(r.string(4))
-        }
-        let n = g.jobs.count
-        g.attempts = Array(repeating: 0, count: n); g.firstSeq = Array(repeating: Int.max, count: n)
-        g.lastSeq = Array(repeating: Int.min, count: n); g.lastInstance = Array(repeating: 0, count: n)
-        g.exitcode = Array(repeating: nil, count: n); g.site = Array(repeating: nil, count: n)
-        g.hostID = Array(repeating: nil, count: n); g.localDuration = Array(repeating: nil, count: n)
-        g.parents = Array(repeating: [], count: n)
+        let ids = try db.jobIDRange()
+        // A report on every workflow of the database reads job_instance whole; then, when the
+        // job ids fit a table, on a second connection while the jobs are read here.
         let allWorkflows = wfIDs.count == (try? db.db.scalar("SELECT count(*) FROM workflow").int).map(Int.init) ?? -1
-        let instanceSQL = allWorkflows
-            ? "SELECT job_id, job_instance_id, job_submit_seq, exitcode, site, host_id, local_duration FROM job_instance"
-            : "SELECT job_id, job_instance_id, job_submit_seq, exitcode, site, host_id, local_duration FROM job_instance WHERE job_id IN (SELECT job_id FROM job WHERE wf_id IN (\(inList)))"
-        var lastSite: String?
-        try db.each(instanceSQL, allWorkflows ? [] : params) { r in
-            guard let j = index.get(r.int(0) ?? -1) else { return }
-            let seq = r.int(2) ?? 0
-            g.attempts[j] += 1
-            if seq < g.firstSeq[j] { g.firstSeq[j] = seq }
-            if seq >= g.lastSeq[j] {
-                g.lastSeq[j] = seq
-                g.lastInstance[j] = r.int(1) ?? 0
-                g.exitcode[j] = r.int(3)
-                // Sites repeat: keep one copy of each.
-                let site = r.text(4)
-                if site != lastSite { lastSite = site }
-                g.site[j] = lastSite
-                g.hostID[j] = r.int(5)
-                g.localDuration[j] = r.double(6)
+        let instanceSQL = "SELECT \(JobAttempts.columns(detail: detail)) FROM job_instance"
+            + (allWorkflows ? "" : " WHERE job_id IN (SELECT job_id FROM job WHERE wf_id IN (\(inList)))")
+        let separateIDs = allWorkflows ? ids.flatMap { $0.count <= IDIndex.largestPresizedRange ? $0 : nil } : nil
+        let reading = separateIDs.map { JobAttempts.reading(path: db.path, sql: instanceSQL, ids: $0, detail: detail) }
+        var index: IDIndex
+        if detail {
+            index = IDIndex(expected: 1024)
+            // In job_id order by a plain scan: `+wf_id` keeps SQLite off the (wf_id, exec_job_id)
+            // index, which would fetch each row through it and sort a million of them after.
+            try db.each("SELECT job_id, wf_id, exec_job_id, max_retries, type_desc FROM job WHERE +wf_id IN (\(inList)) ORDER BY job_id", params) { r in
+                let id = r.int(0) ?? 0
+                index.set(id, g.jobs.count)
+                g.jobs.append(id); g.names.append(r.string(2)); g.workflowIndex.append(wfPosition[r.int(1) ?? 0] ?? 0); g.maxRetries.append(r.int(3) ?? 0)
+                g.typeDesc.append(r.string(4))
+            }
+        } else {
+            // In index order, not job_id order: the index is sized for the ids' whole range.
+            index = IDIndex(range: ids)
+            try db.each("SELECT job_id, wf_id FROM job WHERE wf_id IN (\(inList))", params) { r in
+                let id = r.int(0) ?? 0
+                index.set(id, g.jobs.count)
+                g.jobs.append(id); g.workflowIndex.append(wfPosition[r.int(1) ?? 0] ?? 0)
             }
         }
+        ReportTimings.step("  job table")
+        let n = g.jobs.count
+        g.parents = Array(repeating: [], count: n)
+        var attempts: JobAttempts
+        if let reading, let base = separateIDs?.lowerBound {
+            attempts = try reading.wait().gathered(g.jobs.map { $0 - base })
+        } else {
+            attempts = JobAttempts(slots: n, detail: detail)
+            try db.each(instanceSQL, allWorkflows ? [] : params) { r in
+                if let j = index.get(r.int(0) ?? -1) { attempts.add(r, slot: j) }
+            }
+        }
+        g.attempts = attempts.count; g.firstSeq = attempts.firstSeq; g.lastSeq = attempts.lastSeq
+        g.lastInstance = attempts.lastInstance; g.exitcode = attempts.exitcode
+        g.site = attempts.site; g.hostID = attempts.hostID; g.localDuration = attempts.localDuration
+        ReportTimings.step("  job_instance table")
         // Unfinished attempts: their phase is their last jobstate.
         var phase: [Int: String] = [:]
         try db.each("""
@@ -226,6 +242,7 @@ struct JobGraph {
                 g.openStart[id] = r.double(2)
             }
         }
+        ReportTimings.step("  open attempts")
         // States: what ran is what its last attempt says; what did not is ready, unready or
         // futile (a job it depends on, directly or not, failed).
         let ended = condition.phase != .running
@@ -250,23 +267,26 @@ struct JobGraph {
         // as failed, SIGKILL) was interrupted, not failed: the resumed run runs it again, and
         // the jobs below it are waiting for it, not futile.
         try g.markInterrupted(db)
+        ReportTimings.step("  states, interrupted")
         // Futile: walk down from failed jobs through jobs that never ran. job_edge's key
-        // (wf_id, parent, child) finds a job's children directly.
+        // (wf_id, parent, child) finds a job's children directly, from the parent's row.
         var queue: [Int] = []
         for j in 0..<n where g.state[j] == .failed { queue.append(j) }
         var head = 0
         while head < queue.count {
             let j = queue[head]; head += 1
             try db.each("""
-                SELECT c.job_id FROM job_edge e JOIN job c ON c.wf_id = e.wf_id AND c.exec_job_id = e.child_exec_job_id
-                WHERE e.wf_id = ? AND e.parent_exec_job_id = ?
-                """, [wfIDs[g.workflowIndex[j]], g.names[j]]) { r in
+                SELECT c.job_id FROM job p JOIN job_edge e ON e.wf_id = p.wf_id AND e.parent_exec_job_id = p.exec_job_id
+                JOIN job c ON c.wf_id = e.wf_id AND c.exec_job_id = e.child_exec_job_id
+                WHERE p.job_id = ?
+                """, [g.jobs[j]]) { r in
                 guard let c = index.get(r.int(0) ?? -1), g.attempts[c] == 0, g.state[c] != .futile else { return }
                 g.state[c] = .futile
                 g.blockedBy[c] = g.blockedBy[j] ?? j
                 queue.append(c)
             }
         }
+        ReportTimings.step("  futile")
         // The other jobs that never ran are ready when all their parents succeeded. Only
         // they need their parents, and only then is the whole edge table read.
         let pending = (0..<n).filter { g.attempts[$0] == 0 && g.state[$0] != .futile }
@@ -284,6 +304,7 @@ struct JobGraph {
                 g.state[j] = g.parents[j].allSatisfy { g.state[$0] == .done } ? .ready : .unready
             }
         }
+        ReportTimings.step("  ready, unready")
         return g
     }
 

@@ -42,11 +42,13 @@ struct Analyze: ParsableCommand {
     var recurse = false
 
     func run() throws {
+        ReportTimings.step("start")
         let style = TextStyle(color: Terminal.colorEnabled(fd: 1), unicode: Terminal.utf8Locale)
         let location: RunLocation
         let report: AnalysisReport
         do {
             location = try RunLocation.locate(runDirectory)
+            ReportTimings.step("locate")
             report = try AnalysisReader.read(location, tail: tail, recurse: recurse)
         } catch {
             Terminal.writeError("skein analyze: \(error)\n")
@@ -64,6 +66,7 @@ struct Analyze: ParsableCommand {
             Output.write(json ? try ReportJSON.encode(report, pretty: Terminal.isTerminal(1)) + "\n" : AnalysisRenderer.text(report, style: style))
         }
         Output.flush()
+        ReportTimings.step("render, write")
         if report.exitCode == 2 {
             Terminal.writeError("skein analyze: Workflow Failed  wf_uuid: \(report.wfUUID ?? "-") submit dir: \(report.submitDirectory)\n")
             throw ExitCode(2)

@@ -40,6 +40,7 @@ struct Statistics: ParsableCommand {
     var json = false
 
     func run() throws {
+        ReportTimings.step("start")
         let report: StatisticsReport
         do {
             report = try StatisticsReader.read(runDirectory, includeJobs: jobs)
@@ -56,5 +57,6 @@ struct Statistics: ParsableCommand {
             Output.write(StatisticsRenderer.text(report, style: TextStyle(color: Terminal.colorEnabled(fd: 1), unicode: Terminal.utf8Locale)))
         }
         Output.flush()
+        ReportTimings.step("render, write")
     }
 }

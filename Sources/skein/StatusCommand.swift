@@ -43,6 +43,7 @@ struct Status: ParsableCommand {
     var json = false
 
     func run() throws {
+        ReportTimings.step("start")
         var targets = runs
         var interval = 2.0
         if watch, let i = targets.firstIndex(where: { Double($0) != nil && !FileManager.default.fileExists(atPath: $0) }) {
@@ -80,7 +81,9 @@ struct Status: ParsableCommand {
                     }
                     if !terminal { text = "-- \(Self.clock()) --\n" + text }
                 }
+                ReportTimings.step("render")
                 Output.write(text)
+                ReportTimings.step("write")
             }
             for e in errors { Terminal.writeError(e + "\n") }
             for r in reports where !json {
