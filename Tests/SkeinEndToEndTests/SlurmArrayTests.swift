@@ -28,18 +28,22 @@ extension SlurmTests {
         return parts.count == 2 && parts.allSatisfy { Int($0) != nil }
     }
 
+    /// The first two children go alone as they are made ready (Slurm starts a lone job at
+    /// once, an array at its next pass), the other four as one array.
     func testJobsMadeReadyTogetherGoAsOneArray() throws {
-        let children = (1...5).map { (id: "c\($0)", script: "echo child \($0)", profiles: [String: [String: String]]()) }
+        let children = (1...6).map { (id: "c\($0)", script: "echo child \($0)", profiles: [String: [String: String]]()) }
         let wf = try fanOut("sarray", children: children)
         let result = try SkeinBinary.run(["run", "workflow.yml", "--batch"] + slurmFlags, environment: environment, in: wf.directory)
         XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
-        XCTAssertTrue(result.stdout.contains("sbatch 3"), "root, the five children as one array, join: \(result.stdout)")
+        XCTAssertTrue(result.stdout.contains("sbatch 5"), "root, two children alone, four as one array, join: \(result.stdout)")
         let run = wf.runDirectory()
         let ids = try attempts(run, "sarray")
         let childIDs = children.map { ids[$0.id]?.first?.id ?? "" }
-        XCTAssertTrue(childIDs.allSatisfy(isArrayTask), "\(ids)")
-        XCTAssertEqual(Set(childIDs.map { $0.split(separator: "_")[0] }).count, 1, "one array: \(childIDs)")
-        XCTAssertEqual(Set(childIDs.map { $0.split(separator: "_")[1] }), ["0", "1", "2", "3", "4"])
+        let tasks = childIDs.filter(isArrayTask)
+        XCTAssertEqual(tasks.count, 4, "\(ids)")
+        XCTAssertEqual(Set(tasks.map { $0.split(separator: "_")[0] }).count, 1, "one array: \(childIDs)")
+        XCTAssertEqual(Set(tasks.map { $0.split(separator: "_")[1] }), ["0", "1", "2", "3"])
+        XCTAssertEqual(childIDs.filter { Int($0) != nil }.count, 2, "\(childIDs)")
         XCTAssertFalse(isArrayTask(ids["root"]?.first?.id ?? "_"), "a lone ready job goes alone")
         XCTAssertTrue(children.allSatisfy { ids[$0.id]?.count == 1 && ids[$0.id]?[0].exit == "0" }, "\(ids)")
         let jobs = run.appendingPathComponent("jobs/000")
@@ -56,10 +60,10 @@ extension SlurmTests {
         let arrayScripts = try FileManager.default.contentsOfDirectory(atPath: jobs.path).filter { $0.contains(".sbatch-array.") }
         XCTAssertEqual(arrayScripts.count, 1, "\(arrayScripts)")
         let script = try String(contentsOf: jobs.appendingPathComponent(arrayScripts[0]), encoding: .utf8)
-        XCTAssertTrue(script.hasPrefix("#!/") && script.contains("/skein-kickstart --array\n") && script.contains("#SBATCH --array=0-4\n"), script)
+        XCTAssertTrue(script.hasPrefix("#!/") && script.contains("/skein-kickstart --array\n") && script.contains("#SBATCH --array=0-3\n"), script)
         // Slurm ran each task as its own job, named by the array's id and the task's.
         let comp = try String(contentsOfFile: jobcomp, encoding: .utf8)
-        for id in childIDs {
+        for id in tasks {
             XCTAssertTrue(comp.split(separator: "\n").contains { jobcompLine($0, isOf: id) && $0.contains("JobState=COMPLETED") }, "\(id) in jobcomp")
         }
     }
@@ -68,35 +72,41 @@ extension SlurmTests {
     /// per attempt; the others are not run again.
     func testAFailedArrayTaskIsRetriedAlone() throws {
         let retry = ["dagman": ["RETRY": "1"]]
+        // c1 and c2 go alone (the first two of the step), c3 to c5 as an array.
         let wf = try fanOut("sarrayretry", children: [
             (id: "c1", script: "echo ran >> c1.log", profiles: retry),
-            (id: "c2", script: "echo ran >> c2.log; [ -e c2.ok ] || { touch c2.ok; exit 3; }", profiles: retry),
+            (id: "c2", script: "echo ran >> c2.log", profiles: retry),
             (id: "c3", script: "echo ran >> c3.log", profiles: retry),
+            (id: "c4", script: "echo ran >> c4.log; [ -e c4.ok ] || { touch c4.ok; exit 3; }", profiles: retry),
+            (id: "c5", script: "echo ran >> c5.log", profiles: retry),
         ])
         try sharedfs(wf)
         let result = try SkeinBinary.run(["run", "workflow.yml", "--batch"] + slurmFlags, environment: environment, in: wf.directory)
         XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
-        XCTAssertTrue(result.stdout.contains("c2 failed: exit code 3, retrying"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("c4 failed: exit code 3, retrying"), result.stdout)
         let run = wf.runDirectory()
         let ids = try attempts(run, "sarrayretry")
-        XCTAssertEqual(ids["c2"]?.map(\.exit), ["768", "0"], "\(ids)")
-        XCTAssertTrue(isArrayTask(ids["c2"]?[0].id ?? ""), "the first attempt was an array task: \(ids)")
-        XCTAssertFalse(isArrayTask(ids["c2"]?[1].id ?? "_"), "the retry went alone: \(ids)")
-        XCTAssertTrue(["c1", "c3"].allSatisfy { ids[$0]?.count == 1 && isArrayTask(ids[$0]?[0].id ?? "") }, "\(ids)")
+        XCTAssertEqual(ids["c4"]?.map(\.exit), ["768", "0"], "\(ids)")
+        XCTAssertTrue(isArrayTask(ids["c4"]?[0].id ?? ""), "the first attempt was an array task: \(ids)")
+        XCTAssertFalse(isArrayTask(ids["c4"]?[1].id ?? "_"), "the retry went alone: \(ids)")
+        XCTAssertTrue(["c3", "c5"].allSatisfy { ids[$0]?.count == 1 && isArrayTask(ids[$0]?[0].id ?? "") }, "\(ids)")
         let scratch = wf.scratch()
         func runs(_ job: String) -> Int { ((try? String(contentsOf: scratch.appendingPathComponent("\(job).log"), encoding: .utf8)) ?? "").split(separator: "\n").count }
-        XCTAssertEqual([runs("c1"), runs("c2"), runs("c3")], [1, 2, 1])
+        XCTAssertEqual(["c1", "c2", "c3", "c4", "c5"].map(runs), [1, 1, 1, 2, 1])
         let jobs = run.appendingPathComponent("jobs/000")
-        let first = try String(contentsOf: jobs.appendingPathComponent("c2.out.000"), encoding: .utf8)
-        let second = try String(contentsOf: jobs.appendingPathComponent("c2.out.001"), encoding: .utf8)
-        XCTAssertTrue(first.contains("derivation: \"c2\"") && second.contains("derivation: \"c2\""), "a record per attempt")
+        let first = try String(contentsOf: jobs.appendingPathComponent("c4.out.000"), encoding: .utf8)
+        let second = try String(contentsOf: jobs.appendingPathComponent("c4.out.001"), encoding: .utf8)
+        XCTAssertTrue(first.contains("derivation: \"c4\"") && second.contains("derivation: \"c4\""), "a record per attempt")
         XCTAssertNotEqual(first, second)
     }
 
     /// `skein kill` of an array task cancels that task only; a task cancelled from outside is
     /// retried; the array's other task runs on.
     func testKillingAnArrayTaskCancelsOnlyIt() throws {
+        // The first two go alone, the others as one array.
         let wf = try fanOut("sarraykill", children: [
+            (id: "lone1", script: "true", profiles: [:]),
+            (id: "lone2", script: "true", profiles: [:]),
             (id: "long", script: "sleep 120", profiles: [:]),
             (id: "victim", script: "if [ -e second ]; then exit 0; fi; touch second; sleep 120", profiles: ["dagman": ["RETRY": "1"]]),
             (id: "quick", script: "true", profiles: [:]),

@@ -78,8 +78,15 @@ public final class SlurmExecutor: JobExecutor, @unchecked Sendable {
     public func start(_ launch: AttemptLaunch, progress: @escaping @Sendable (AttemptProgress) -> Void, ended: @escaping @Sendable (AttemptEnd) -> Void) -> Bool {
         queue.async { [self] in
             waiting.append((launch, progress, ended))
-            // Submitted at `startsEnded`, with the other attempts the same step made ready, as
-            // one array (or by the submit timer if no such call comes).
+            // The first attempts of a step go at once, alone: Slurm starts a lone job as it is
+            // submitted but an array's tasks only at its next scheduling pass, so they keep
+            // the CPUs busy meanwhile. The others are submitted at `startsEnded`, as one array
+            // (or by the submit timer if that call is late).
+            if startsSince == nil, waiting.count == 1, loneThisStep < Self.loneStarts {
+                loneThisStep += 1
+                submitSome()
+                return
+            }
             if startsSince == nil { startsSince = WallClock.now() }
         }
         return true
@@ -103,6 +110,7 @@ public final class SlurmExecutor: JobExecutor, @unchecked Sendable {
     public func startsEnded() {
         queue.async { [self] in
             startsSince = nil
+            loneThisStep = 0
             submitSome()
         }
     }
@@ -138,9 +146,9 @@ public final class SlurmExecutor: JobExecutor, @unchecked Sendable {
 
     private func submitSome() {
         let now = WallClock.now()
-        // Attempts the engine is still starting wait for its `startsEnded` (a timer tick at most).
+        // Attempts the engine is still starting wait for its `startsEnded`.
         if let since = startsSince {
-            guard now - since >= Self.submitTick else { return }
+            guard now - since >= Self.startsWindow else { return }
             startsSince = nil
         }
         tokens = min(max(1, settings.submitRate), tokens + (now - lastRefill) * settings.submitRate)
@@ -172,9 +180,6 @@ public final class SlurmExecutor: JobExecutor, @unchecked Sendable {
 
     /// The next submission: the first waiting attempt and every waiting one that shares its
     /// Slurm resources (`SlurmArrayScript.key`), up to `room` and the cluster's MaxArraySize.
-    /// Attempts that could share wait while another `sbatch` is out (the jobs made ready with
-    /// them are usually still arriving), so a fan-out goes as one array, not as many small
-    /// ones; with nothing out they go at once, a lone one too.
     private func takeBatch(room: Int) -> [Waiting] {
         guard let key = SlurmArrayScript.key(of: waiting[0].launch, kickstart: settings.kickstart) else { return [waiting.removeFirst()] }
         // The cluster's limit is asked only once there is an array to make.
@@ -188,7 +193,6 @@ public final class SlurmExecutor: JobExecutor, @unchecked Sendable {
                 rest.append(item)
             }
         }
-        if inFlight > 0 { return [] }
         waiting = rest
         return batch
     }
@@ -207,6 +211,11 @@ public final class SlurmExecutor: JobExecutor, @unchecked Sendable {
     private var arrayLimit: Int?
     /// When the first attempt not yet handed over by `startsEnded` arrived; nil: none waits for it.
     private var startsSince: Double?
+    /// Attempts of the current step submitted alone as they came (`loneStarts` at most).
+    private var loneThisStep = 0
+    private static let loneStarts = 2
+    /// How long attempts wait for `startsEnded` at most (the engine starting a large step).
+    private static let startsWindow = 0.25
     private var inFlightJobs = 0
 
     /// A sandboxed job's folder is made on the node, by its batch script.
@@ -288,7 +297,9 @@ public final class SlurmExecutor: JobExecutor, @unchecked Sendable {
         let script = SlurmBatchScript.text(launch, kickstart: settings.kickstart, slurmLog: slurmLog, sandboxLists: lists)
         unlink(launch.recordFile)
         do {
-            try script.write(toFile: scriptPath, atomically: true, encoding: .utf8)
+            // Not atomically: nothing reads it before sbatch, and a temporary file and a rename per
+            // attempt are inodes made and freed (see `OutputFiles`).
+            try script.write(toFile: scriptPath, atomically: false, encoding: .utf8)
         } catch {
             fail(ended, reason: "cannot write the batch script \(scriptPath): \(error.localizedDescription)")
             return nil
