@@ -173,16 +173,22 @@ try:
     for i in side:
         if side[i] == "skein" and i in baseline_ids: side[i] = "baseline"
     submit, alloc, done = {}, {}, {}
-    events = [(submit, re.compile(r"\[(.*?)\] _slurm_rpc_submit_batch_job: JobId=(\d+)")),
-              (alloc, re.compile(r"\[(.*?)\] (?:sched: Allocate|sched/backfill: .*?(?:Allocate|Started)) JobId=(\d+)")),
-              (done, re.compile(r"\[(.*?)\] _job_complete: JobId=(\d+) done"))]
+    # An array task is named JobId=ARRAY_TASK(ID), ID its own job id; it was submitted with its array.
+    task = r"JobId=(?:(\d+)_\d+\()?(\d+)"
+    array_of = {}
+    events = [(submit, re.compile(r"\[(.*?)\] _slurm_rpc_submit_batch_job: " + task)),
+              (alloc, re.compile(r"\[(.*?)\] (?:sched: Allocate|sched/backfill: .*?(?:Allocate|Started)) " + task)),
+              (done, re.compile(r"\[(.*?)\] _job_complete: " + task + r"\)? done"))]
     with open(sys.argv[8]) as log:
         for line in log:
             for table, pattern in events:
                 m = pattern.match(line)
-                if m and int(m.group(2)) in side:
-                    table[int(m.group(2))] = datetime.fromisoformat(m.group(1)).timestamp()
+                if m and int(m.group(3)) in side:
+                    table[int(m.group(3))] = datetime.fromisoformat(m.group(1)).timestamp()
+                    if m.group(2): array_of[int(m.group(3))] = int(m.group(2))
                     break
+    for i, array in array_of.items():
+        if array in submit: submit[i] = submit[array]
     for name, label in labels:
         ids = [i for i, s in side.items() if s == name and i in alloc and i in done]
         held = statistics.median(done[i] - alloc[i] for i in ids)

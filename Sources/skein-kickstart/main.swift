@@ -10,6 +10,9 @@ signal(SIGPIPE, SIG_IGN)
 if CommandLine.arguments.count > 1, CommandLine.arguments[1] == "--cluster" {
     exit(ClusterMode.run(CommandLine.arguments, start: start, handledSignals: handledSignals))
 }
+if CommandLine.arguments.count > 1, CommandLine.arguments[1] == "--array" {
+    exit(ArrayMode.run(CommandLine.arguments, start: start, handledSignals: handledSignals))
+}
 if CommandLine.arguments.count > 1, CommandLine.arguments[1] == "--script" {
     exit(ScriptMode.run(CommandLine.arguments, start: start, handledSignals: handledSignals))
 }

@@ -63,6 +63,12 @@ final class SlurmTests: XCTestCase {
 
     var slurmFlags: [String] { ["--sites-to-run", "hpc,local", "--slurm-poll-interval", "0.3", "--slurm-jobcomp", jobcomp] }
 
+    /// Whether a jobcomp line is Slurm job `id`'s: `12345`, or an array task's `12345_7`.
+    func jobcompLine(_ line: Substring, isOf id: String) -> Bool {
+        let parts = id.split(separator: "_")
+        return parts.count == 2 ? line.contains("ArrayJobId=\(parts[0]) ArrayTaskId=\(parts[1]) ") : line.contains("JobId=\(id) ")
+    }
+
     func slurm(_ tool: String, _ arguments: [String]) throws -> String {
         try SkeinBinary.runProgram(URL(fileURLWithPath: "/usr/bin/env"), [tool] + arguments, environment: environment).stdout
     }
@@ -222,7 +228,7 @@ final class SlurmTests: XCTestCase {
         XCTAssertTrue(out.contains("here succeeded"), out)
         XCTAssertFalse(out.contains("here submitted to Slurm"), "the local job ran locally")
         let comp = try String(contentsOfFile: jobcomp, encoding: .utf8)
-        XCTAssertTrue(comp.split(separator: "\n").contains { $0.contains("JobId=\(longID) ") && $0.contains("JobState=CANCELLED") }, "Slurm shows the killed job cancelled")
+        XCTAssertTrue(comp.split(separator: "\n").contains { jobcompLine($0, isOf: longID) && $0.contains("JobState=CANCELLED") }, "Slurm shows the killed job cancelled")
         XCTAssertTrue(out.contains("Slurm commands: "), out)
     }
 

@@ -68,6 +68,45 @@ final class SlurmPartsTests: XCTestCase {
         XCTAssertEqual(SlurmQueueParser.finalStates("JobId=16 JobName=x JobState=NODE_FAIL Reason=NodeDown NodeList=n2", of: ["16"])["16"]?.state, "NODE_FAIL")
     }
 
+    /// An array task is `ARRAY_TASK` to squeue and scancel; jobcomp and scontrol give it a job
+    /// id of its own (the array's last task has the array's), and its ArrayJobId/ArrayTaskId.
+    func testArrayTasksAreNamedAsSqueueNamesThem() {
+        let jobcomp = """
+            JobId=96 UserId=root(0) Name=c1 JobState=COMPLETED NodeList=node1 ArrayJobId=95 ArrayTaskId=0 DerivedExitCode=0:0 ExitCode=0:0
+            JobId=95 UserId=root(0) Name=c1 JobState=FAILED NodeList=node1 ArrayJobId=95 ArrayTaskId=1 DerivedExitCode=0:0 ExitCode=3:0
+            JobId=97 UserId=root(0) Name=join JobState=COMPLETED NodeList=node1 ArrayJobId= ArrayTaskId= ExitCode=0:0
+            """
+        let finals = SlurmQueueParser.finalStates(jobcomp, of: ["95_0", "95_1", "97", "95", "96"])
+        XCTAssertEqual(finals.keys.sorted(), ["95_0", "95_1", "97"])
+        XCTAssertEqual(finals["95_1"]?.state, "FAILED")
+        XCTAssertEqual(SlurmQuery.queued(status: 0, output: "95_0|RUNNING|None|node1\n95_1|PENDING|Resources|\n")?.keys.sorted(), ["95_0", "95_1"])
+    }
+
+    /// Attempts with the same resources share an array; the array's script lists each task's
+    /// own batch script and Slurm log, read by skein-kickstart --array (or sh).
+    func testAttemptsWithTheSameResourcesShareAnArrayScript() {
+        func launch(_ id: String, _ profiles: [String: String]) -> AttemptLaunch {
+            var planned = job(profiles)
+            planned.id = id
+            let spec = LaunchSpec(executable: "/usr/bin/keg", arguments: [], environment: [], workingDirectory: "/scratch/run0001", stdin: nil,
+                                  stdout: "/run/jobs/000/\(id).stdout.000", stderr: "/run/jobs/000/\(id).stderr.000")
+            return AttemptLaunch(job: 1, attempt: 0, planned: planned, spec: spec, recordFile: "/run/jobs/000/\(id).out.000", workflowLabel: "wf")
+        }
+        let kickstart = "/opt/skein/skein-kickstart"
+        let key = SlurmArrayScript.key(of: launch("a", ["pegasus.cores": "2"]), kickstart: kickstart)
+        XCTAssertNotNil(key)
+        XCTAssertEqual(key, SlurmArrayScript.key(of: launch("b", ["pegasus.cores": "2"]), kickstart: kickstart), "the name and log do not count")
+        XCTAssertNotEqual(key, SlurmArrayScript.key(of: launch("c", ["pegasus.cores": "4"]), kickstart: kickstart))
+        XCTAssertNil(SlurmArrayScript.key(of: launch("d", [:]), kickstart: "/opt/my tools/skein-kickstart"), "sh scripts go alone")
+        let text = SlurmArrayScript.text(tasks: [("/run/a.sbatch.000", "/run/a.slurm.000"), ("/run/b b.sbatch.000", "/run/b.slurm.000")],
+                                         name: "a", options: key!, kickstart: kickstart, workflowLabel: "wf")
+        XCTAssertTrue(text.hasPrefix("#!/opt/skein/skein-kickstart --array\n"), text)
+        XCTAssertTrue(text.contains("#SBATCH --array=0-1\n#SBATCH --job-name=a\n#SBATCH --output=/dev/null\n#SBATCH --chdir=/scratch/run0001\n"), text)
+        XCTAssertTrue(text.contains("#SBATCH --cpus-per-task=2\n"), text)
+        XCTAssertTrue(text.contains("\nset -- /run/a.sbatch.000 /run/a.slurm.000 '/run/b b.sbatch.000' /run/b.slurm.000\n"), text)
+        XCTAssertEqual(SlurmArrayScript.taskID("95", 1), "95_1")
+    }
+
     func testKickstartRecordsGiveTheExitAndHost() throws {
         let fixtures = TestFixtures.kickstart
         let failed = try XCTUnwrap(KickstartRecordReader.read(fixtures.appendingPathComponent("ks_failed_real.yml").path))

@@ -20,7 +20,8 @@ final class SlurmSlotsTests: XCTestCase {
 
     override func tearDownWithError() throws { try? FileManager.default.removeItem(at: directory) }
 
-    /// Fake Slurm commands: sbatch hands out ids 1000, 1001, ... and remembers them; squeue
+    /// Fake Slurm commands: sbatch hands out ids 1000, 1001, ... and remembers them (an
+    /// array's tasks as squeue names them, 1000_0, 1000_1, ...); squeue
     /// lists every remembered job as running until the test writes `ended` (then none).
     func fakeSlurm() throws -> URL {
         let bin = directory.appendingPathComponent("fake-slurm-bin")
@@ -28,7 +29,10 @@ final class SlurmSlotsTests: XCTestCase {
         let scripts = [
             "sbatch": """
                 d="$(dirname "$0")"
-                ( flock 9; n=$(( $(cat "$d/next" 2>/dev/null || echo 1000) )); echo $((n + 1)) > "$d/next"; echo "$n" >> "$d/ids"; echo "$n" ) 9>"$d/lock"
+                last=$(sed -n 's/^#SBATCH --array=0-//p' "$2")
+                ( flock 9; n=$(( $(cat "$d/next" 2>/dev/null || echo 1000) )); echo $((n + 1)) > "$d/next"
+                  if [ -n "$last" ]; then i=0; while [ $i -le $last ]; do echo "${n}_$i" >> "$d/ids"; i=$((i + 1)); done; else echo "$n" >> "$d/ids"; fi
+                  echo "$n" ) 9>"$d/lock"
 
                 """,
             "squeue": """

@@ -88,11 +88,17 @@ public protocol JobExecutor: AnyObject, Sendable {
     /// Whether it makes a sandboxed job's folder itself where the job runs (a batch node,
     /// with skein-transfer); otherwise the engine makes it before starting the attempt.
     var makesSandboxes: Bool { get }
+
+    /// Called after the engine started every attempt one step of the run made ready (a
+    /// parent's end, the run's start): an executor that gathers starts into one submission
+    /// (Slurm's job arrays) submits them now.
+    func startsEnded()
 }
 
 extension JobExecutor {
     public var summary: String? { nil }
     public var makesSandboxes: Bool { false }
+    public func startsEnded() {}
 }
 
 /// Checksum work of one attempt: `check` (compared with a known sha256) or `compute`

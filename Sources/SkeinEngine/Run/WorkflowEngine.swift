@@ -205,6 +205,9 @@ public final class WorkflowEngine: @unchecked Sendable {
                 finishWorkflow(result)
             }
         }
+        if actions.contains(where: { if case .spawn = $0 { return true } else { return false } }) {
+            for executor in executors.values { executor.startsEnded() }
+        }
         for o in observers { o.turnEnded() }
     }
 

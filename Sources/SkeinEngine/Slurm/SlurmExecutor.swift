@@ -47,7 +47,7 @@ public final class SlurmExecutor: JobExecutor, @unchecked Sendable {
         self.tokens = max(1, settings.submitRate)
         self.backoff = QueryBackoff(base: settings.pollInterval)
         let submitTimer = DispatchSource.makeTimerSource(queue: queue)
-        submitTimer.schedule(deadline: .now() + 0.05, repeating: 0.05)
+        submitTimer.schedule(deadline: .now() + Self.submitTick, repeating: Self.submitTick)
         submitTimer.setEventHandler { [weak self] in self?.submitSome() }
         submitTimer.resume()
         timer = submitTimer
@@ -78,7 +78,16 @@ public final class SlurmExecutor: JobExecutor, @unchecked Sendable {
     public func start(_ launch: AttemptLaunch, progress: @escaping @Sendable (AttemptProgress) -> Void, ended: @escaping @Sendable (AttemptEnd) -> Void) -> Bool {
         queue.async { [self] in
             waiting.append((launch, progress, ended))
-            submitSome()
+            // The first attempts of a step go at once, alone: Slurm starts a lone job as it is
+            // submitted but an array's tasks only at its next scheduling pass, so they keep
+            // the CPUs busy meanwhile. The others are submitted at `startsEnded`, as one array
+            // (or by the submit timer if that call is late).
+            if startsSince == nil, waiting.count == 1, loneThisStep < Self.loneStarts {
+                loneThisStep += 1
+                submitSome()
+                return
+            }
+            if startsSince == nil { startsSince = WallClock.now() }
         }
         return true
     }
@@ -98,10 +107,20 @@ public final class SlurmExecutor: JobExecutor, @unchecked Sendable {
         }
     }
 
+    public func startsEnded() {
+        queue.async { [self] in
+            startsSince = nil
+            loneThisStep = 0
+            submitSome()
+        }
+    }
+
     public func cleanUpOrphan(_ id: String, job: String, workflowUUID: String) {
         guard id.hasPrefix("slurm:") else { return }
         let number = String(id.dropFirst("slurm:".count))
-        guard Int(number) != nil else { return }
+        // A plain job id, or an array task's (`12345_7`).
+        guard !number.isEmpty, number.split(separator: "_", omittingEmptySubsequences: false).count <= 2,
+              number.split(separator: "_", omittingEmptySubsequences: false).allSatisfy({ Int($0) != nil }) else { return }
         queue.async { [self] in _ = commands.run(tool("scancel"), [number]) }
     }
 
@@ -123,19 +142,30 @@ public final class SlurmExecutor: JobExecutor, @unchecked Sendable {
     private var inFlight = 0
     private static let parallelSubmissions = 4
 
+    private static let submitTick = 0.05
+
     private func submitSome() {
         let now = WallClock.now()
+        // Attempts the engine is still starting wait for its `startsEnded`.
+        if let since = startsSince {
+            guard now - since >= Self.startsWindow else { return }
+            startsSince = nil
+        }
         tokens = min(max(1, settings.submitRate), tokens + (now - lastRefill) * settings.submitRate)
         lastRefill = now
-        while !waiting.isEmpty, tokens >= 1, inFlight < Self.parallelSubmissions, submitted.count + inFlight < settings.maxQueued {
+        while !waiting.isEmpty, tokens >= 1, inFlight < Self.parallelSubmissions, submitted.count + inFlightJobs < settings.maxQueued {
+            let batch = takeBatch(room: settings.maxQueued - submitted.count - inFlightJobs)
+            guard !batch.isEmpty else { break }
             tokens -= 1
             inFlight += 1
-            let item = waiting.removeFirst()
+            inFlightJobs += batch.count
             submitters.async { [self] in
-                let id = submit(item.launch, item.ended)
+                let ids = batch.count == 1 ? [submit(batch[0].launch, batch[0].ended)] : submitArray(batch)
                 queue.async { [self] in
                     inFlight -= 1
-                    if let id {
+                    inFlightJobs -= batch.count
+                    for (item, id) in zip(batch, ids) {
+                        guard let id else { continue }
                         submitted[id] = Submitted(launch: item.launch, progress: item.progress, ended: item.ended)
                         slurmID[item.launch.job] = id
                         item.progress(.submitted(id: "slurm:\(id)"))
@@ -146,11 +176,103 @@ public final class SlurmExecutor: JobExecutor, @unchecked Sendable {
         }
     }
 
+    typealias Waiting = (launch: AttemptLaunch, progress: @Sendable (AttemptProgress) -> Void, ended: @Sendable (AttemptEnd) -> Void)
+
+    /// The next submission: the first waiting attempt and every waiting one that shares its
+    /// Slurm resources (`SlurmArrayScript.key`), up to `room` and the cluster's MaxArraySize.
+    private func takeBatch(room: Int) -> [Waiting] {
+        guard let key = SlurmArrayScript.key(of: waiting[0].launch, kickstart: settings.kickstart) else { return [waiting.removeFirst()] }
+        // The cluster's limit is asked only once there is an array to make.
+        let limit = waiting.count > 1 && room > 1 ? min(room, maxArraySize()) : 1
+        var batch: [Waiting] = []
+        var rest: [Waiting] = []
+        for item in waiting {
+            if batch.count < limit, batch.isEmpty || SlurmArrayScript.key(of: item.launch, kickstart: settings.kickstart) == key {
+                batch.append(item)
+            } else {
+                rest.append(item)
+            }
+        }
+        waiting = rest
+        return batch
+    }
+
+    /// Tasks in one array at most: Slurm's MaxArraySize (asked once; 1001 by default).
+    private func maxArraySize() -> Int {
+        if let known = arrayLimit { return known }
+        let result = commands.run(tool("scontrol"), ["show", "config"])
+        let line = result.output.split(separator: "\n").first { $0.hasPrefix("MaxArraySize") }
+        let size = line.flatMap { Int($0.split(separator: "=").last?.trimmingCharacters(in: .whitespaces) ?? "") } ?? 1001
+        // MaxArraySize 1 (or 0) allows no array at all.
+        arrayLimit = max(1, size)
+        return arrayLimit!
+    }
+
+    private var arrayLimit: Int?
+    /// When the first attempt not yet handed over by `startsEnded` arrived; nil: none waits for it.
+    private var startsSince: Double?
+    /// Attempts of the current step submitted alone as they came (`loneStarts` at most).
+    private var loneThisStep = 0
+    private static let loneStarts = 2
+    /// How long attempts wait for `startsEnded` at most (the engine starting a large step).
+    private static let startsWindow = 0.25
+    private var inFlightJobs = 0
+
     /// A sandboxed job's folder is made on the node, by its batch script.
     public var makesSandboxes: Bool { true }
 
     /// Writes the batch script and calls sbatch; the Slurm job id, or nil after `ended`.
     private func submit(_ launch: AttemptLaunch, _ ended: @escaping @Sendable (AttemptEnd) -> Void) -> String? {
+        guard let (scriptPath, _) = writeScript(launch, ended) else { return nil }
+        let result = commands.run(tool("sbatch"), ["--parsable", scriptPath])
+        guard let id = Self.jobID(result) else {
+            fail(ended, reason: "sbatch failed: \(result.output.trimmingCharacters(in: .whitespacesAndNewlines))")
+            return nil
+        }
+        return id
+    }
+
+    /// Writes each attempt's batch script and one array script that runs them, and calls
+    /// sbatch once; each attempt's Slurm id (`ARRAY_TASK`), or nil after its `ended`.
+    private func submitArray(_ batch: [Waiting]) -> [String?] {
+        var tasks: [(script: String, slurmLog: String)] = []
+        var members: [Int] = []
+        for (index, item) in batch.enumerated() {
+            guard let written = writeScript(item.launch, item.ended) else { continue }
+            tasks.append((written.script, written.slurmLog))
+            members.append(index)
+        }
+        var ids = [String?](repeating: nil, count: batch.count)
+        guard let first = members.first else { return ids }
+        let lead = batch[first].launch
+        guard let options = SlurmArrayScript.key(of: lead, kickstart: settings.kickstart) else { return ids }
+        let base = ((lead.recordFile as NSString).deletingPathExtension as NSString).deletingPathExtension
+        let scriptPath = base + ".sbatch-array." + (lead.recordFile as NSString).pathExtension
+        let script = SlurmArrayScript.text(tasks: tasks, name: lead.planned.id, options: options, kickstart: settings.kickstart, workflowLabel: lead.workflowLabel)
+        var result: (status: Int32, output: String) = (-1, "")
+        do {
+            try script.write(toFile: scriptPath, atomically: true, encoding: .utf8)
+            result = commands.run(tool("sbatch"), ["--parsable", scriptPath])
+        } catch {
+            result.output = "cannot write the array script \(scriptPath): \(error.localizedDescription)"
+        }
+        guard let arrayID = Self.jobID(result) else {
+            for index in members { fail(batch[index].ended, reason: "sbatch failed: \(result.output.trimmingCharacters(in: .whitespacesAndNewlines))") }
+            return ids
+        }
+        for (task, index) in members.enumerated() { ids[index] = SlurmArrayScript.taskID(arrayID, task) }
+        return ids
+    }
+
+    /// The job id `sbatch --parsable` printed (`ID` or `ID;cluster`), nil when it failed.
+    private static func jobID(_ result: (status: Int32, output: String)) -> String? {
+        let id = result.output.split(separator: "\n").last.map { String($0.split(separator: ";")[0]).trimmingCharacters(in: .whitespaces) } ?? ""
+        return result.status == 0 && Int(id) != nil ? id : nil
+    }
+
+    /// Writes an attempt's batch script (and its transfer lists); its path and Slurm log, or
+    /// nil after `ended`.
+    private func writeScript(_ launch: AttemptLaunch, _ ended: @escaping @Sendable (AttemptEnd) -> Void) -> (script: String, slurmLog: String)? {
         let base = (launch.recordFile as NSString).deletingPathExtension
         let attempt = (launch.recordFile as NSString).pathExtension
         let scriptPath = (base as NSString).deletingPathExtension + ".sbatch." + attempt
@@ -175,18 +297,14 @@ public final class SlurmExecutor: JobExecutor, @unchecked Sendable {
         let script = SlurmBatchScript.text(launch, kickstart: settings.kickstart, slurmLog: slurmLog, sandboxLists: lists)
         unlink(launch.recordFile)
         do {
-            try script.write(toFile: scriptPath, atomically: true, encoding: .utf8)
+            // Not atomically: nothing reads it before sbatch, and a temporary file and a rename per
+            // attempt are inodes made and freed (see `OutputFiles`).
+            try script.write(toFile: scriptPath, atomically: false, encoding: .utf8)
         } catch {
             fail(ended, reason: "cannot write the batch script \(scriptPath): \(error.localizedDescription)")
             return nil
         }
-        let result = commands.run(tool("sbatch"), ["--parsable", scriptPath])
-        let id = result.output.split(separator: "\n").last.map { String($0.split(separator: ";")[0]).trimmingCharacters(in: .whitespaces) } ?? ""
-        guard result.status == 0, Int(id) != nil else {
-            fail(ended, reason: "sbatch failed: \(result.output.trimmingCharacters(in: .whitespacesAndNewlines))")
-            return nil
-        }
-        return id
+        return (scriptPath, slurmLog)
     }
 
     private func fail(_ ended: @Sendable (AttemptEnd) -> Void, reason: String) {
@@ -205,7 +323,7 @@ public final class SlurmExecutor: JobExecutor, @unchecked Sendable {
     private func poll(at now: Double = WallClock.now()) {
         guard !submitted.isEmpty, backoff.allows(at: now) else { return }
         let ids = submitted.keys.sorted()
-        let result = commands.run(tool("squeue"), ["--noheader", "--format=%i|%T|%r|%N", "--jobs=" + ids.joined(separator: ",")])
+        let result = commands.run(tool("squeue"), ["--noheader", "--array", "--format=%i|%T|%r|%N", "--jobs=" + ids.joined(separator: ",")])
         guard let queued = SlurmQuery.queued(status: result.status, output: result.output) else {
             queryFailed("squeue", result, at: now)
             return

@@ -33,12 +33,21 @@ enum SlurmQueueParser {
         return fields
     }
 
+    /// A job's id as squeue's `%i` prints it: an array task's is `ARRAYJOBID_TASKID` (its own
+    /// `JobId` is another number, and the array's last task has the array's).
+    static func id(_ fields: [String: String]) -> String? {
+        if let array = fields["ArrayJobId"], let task = fields["ArrayTaskId"], let a = Int(array), a > 0, Int(task) != nil {
+            return "\(array)_\(task)"
+        }
+        return fields["JobId"]
+    }
+
     /// Final states of the given jobs, from jobcomp or `scontrol show job -o` text.
     static func finalStates(_ text: String, of ids: Set<String>) -> [String: (state: String, node: String)] {
         var out: [String: (String, String)] = [:]
         for line in text.split(separator: "\n") {
             let f = keyValues(line)
-            guard let id = f["JobId"], ids.contains(id), let state = f["JobState"] else { continue }
+            guard let id = id(f), ids.contains(id), let state = f["JobState"] else { continue }
             out[id] = (state.split(separator: " ").first.map(String.init) ?? state, f["NodeList"] ?? "")
         }
         return out
