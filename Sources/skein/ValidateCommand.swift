@@ -76,7 +76,7 @@ struct ValidationSummary {
         let warnings = result.diagnostics.warnings.count
         var lines: [String] = []
         if let wf = result.loaded.workflow {
-            let edges = result.graph?.edges.count ?? 0
+            let edges = result.graph?.edgeCount ?? 0
             let roots = result.graph?.roots.count ?? 0
             lines.append("workflow         \(wf.name): \(plural(wf.jobs.count, "job")), \(plural(edges, "dependency", "dependencies")), \(plural(roots, "root job"))")
         }
@@ -110,7 +110,7 @@ struct ValidationReport: Encodable {
         workflow = result.loaded.sources.workflow
         name = result.loaded.workflow?.name
         jobs = result.loaded.workflow?.jobs.count ?? 0
-        dependencies = result.graph?.edges.count ?? 0
+        dependencies = result.graph?.edgeCount ?? 0
         catalogs = [
             "sites": result.loaded.sitesOrigin.description,
             "transformations": result.loaded.transformationsOrigin.description,

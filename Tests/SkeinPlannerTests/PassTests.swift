@@ -301,3 +301,16 @@ final class GeneratedIDTests: XCTestCase {
         XCTAssertTrue(taken.contains("stage_in_local_local_0_0"))
     }
 }
+
+final class CleanupPathTests: XCTestCase {
+    /// The cleanup's split of a transfer path into folder and name is NSString's, also where
+    /// it leaves its quick way (a doubled or trailing slash).
+    func testAPathIsSplitAsNSStringSplitsIt() {
+        let paths = ["/scratch/run/a.txt", "/scratch/run/p_000001_area.fits", "/s/é ✓/f", "/s/.hidden", "/s/x/", "/s//x"]
+        for path in paths {
+            let split = CleanupPass.split(path)
+            XCTAssertEqual(split.folder, (path as NSString).deletingLastPathComponent, path)
+            XCTAssertEqual(split.name, (path as NSString).lastPathComponent, path)
+        }
+    }
+}

@@ -59,10 +59,33 @@ final class RunFormatTests: XCTestCase {
         XCTAssertEqual(written, try encoder.encode(original))
 
         struct Stop: Error {}
-        XCTAssertThrowsError(try PlanFileWriter.write(original, jobCount: original.jobs.count, to: path) { n in
+        let planned = original
+        XCTAssertThrowsError(try PlanFileWriter.write(planned, jobCount: planned.jobs.count, to: path) { n in
             if n == 5_000 { throw Stop() }
-            return original.jobs[n]
+            return planned.jobs[n]
         }) { XCTAssertTrue($0 is Stop, "\($0)") }
+    }
+
+    /// Slices of jobs encoded on one to five threads at once (jobs of very different sizes,
+    /// so the slices are too) are written in job order: the bytes of one encoder pass.
+    func testAPlanEncodedOnSeveralThreadsIsOneEncoderPass() throws {
+        var original = plan(jobs: 7_001)
+        for n in original.jobs.indices where n % 97 == 0 { original.jobs[n].arguments.append(String(repeating: "y", count: 50_000 + n)) }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let expected = try encoder.encode(original)
+        let planned = original
+        for threads in 1...5 {
+            let path = dir + "/threads-\(threads).json"
+            try PlanFileWriter.write(planned, jobCount: planned.jobs.count, to: path, threads: threads) { planned.jobs[$0] }
+            XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: path)), expected, "\(threads) threads")
+        }
+        for jobs in [0, 1, 65] {
+            let small = plan(jobs: jobs)
+            let path = dir + "/small-\(jobs).json"
+            try PlanFileWriter.write(small, jobCount: jobs, to: path, threads: 3) { small.jobs[$0] }
+            XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: path)), try encoder.encode(small), "\(jobs) jobs")
+        }
     }
 
     func testAPlanOfAnotherFormatVersionIsRefusedByName() throws {

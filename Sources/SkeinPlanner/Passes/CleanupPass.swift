@@ -42,7 +42,8 @@ struct CleanupPass: PlannerPass {
     private func sitesInOrder(_ workflow: ExecutableWorkflow) -> [(site: String, folder: String)] {
         var seen = Set<String>()
         var sites: [(String, String)] = []
-        let ordered = workflow.jobs.filter { $0.job.kind == .createDir }.map(\.job.site)
+        // By index: `filter` copied every job (each of its fields retained) to test its kind.
+        let ordered = workflow.jobs.indices.filter { workflow.jobs[$0].job.kind == .createDir }.map { workflow.jobs[$0].job.site }
         for site in ordered + workflow.scratchBySite.keys.sorted() {
             guard let folder = workflow.scratchBySite[site], seen.insert(folder).inserted else { continue }
             sites.append((site, folder))
@@ -51,77 +52,156 @@ struct CleanupPass: PlannerPass {
         return sites
     }
 
-    /// What the pass knows of one file in one folder.
-    private struct FileState {
-        var folder: Int
-        var lfn: String
-        /// Its path, when a sandbox already holds it (`SandboxPass` makes one per file): the
-        /// removals share that string instead of a copy each.
-        var path: String?
-        /// The jobs (by index in the plan) that make, read, fetch, move or stage it out, in plan order.
-        var users: [Int] = []
-        var lastLevel: Int?
-        /// The run puts it in a scratch folder (an output, a fetched or moved input, a linked replica).
-        var placed = false
-        var fetched = false
-        var readByWorkflowJobs = false
-        var stagedOut = false
-    }
-
-    /// Every file with its state, and the folders by number. A file is found by its folder's
-    /// number, then its name: hashing a scratch path of 70 bytes (or a folder and name pair)
-    /// for each of millions of file uses was most of this pass.
+    /// Every file the pass meets (a name in a folder) by number, what it knows of each in
+    /// arrays. A name is hashed once per use, into a number for the name, then the folder's
+    /// table of names gives the file: a dictionary of a state per file, hashed two or three
+    /// times per use, was most of planning a million-job montage (12 s, 400 MB).
     private struct CleanupFiles {
+        struct Flags: OptionSet {
+            let rawValue: UInt8
+            /// The run puts it in a scratch folder (an output, a fetched or moved input, a linked replica).
+            static let placed = Flags(rawValue: 1)
+            static let fetched = Flags(rawValue: 2)
+            static let readByWorkflowJobs = Flags(rawValue: 4)
+            static let stagedOut = Flags(rawValue: 8)
+        }
+
         var folders: [String] = []
-        var folderNumbers: [String: Int] = [:]
-        /// Per folder number: each file's number in `states`, by name.
-        var byFolder: [[String: Int]] = []
-        var states: [FileState] = []
-        /// Files in the order of their first use.
-        var order: [Int] = []
+        private var folderNumbers: [String: Int] = [:]
         /// The folder asked for last (compute jobs of one site share it): found without hashing.
         private var lastFolder: (path: String, number: Int)?
+        private var lfnNumbers: [String: Int32] = [:]
+        /// The names by number.
+        private(set) var lfns: [String] = []
+        /// Per folder, per name: the file's number, -1 for none yet.
+        private var fileOf: [[Int32]] = []
+
+        // Per file, by number:
+        private(set) var folderNumber: [Int32] = []
+        private(set) var lfnNumber: [Int32] = []
+        var flags: [Flags] = []
+        /// The deepest level of a workflow job that uses it, -1 for none.
+        private(set) var lastLevel: [Int32] = []
+        /// Its path, when a sandbox already holds it (`SandboxPass` makes one per file): the
+        /// removals share that string instead of a copy each.
+        var paths: [String?] = []
+        /// Files in the order of their first use.
+        private(set) var order: [Int32] = []
+        /// The jobs (by index in the plan) that make, read, fetch, move or stage out each file,
+        /// in plan order: a list per file through `useJob` and `nextUse`, from `firstUse`.
+        private var firstUse: [Int32] = []
+        private var lastUse: [Int32] = []
+        private var useJob: [Int32] = []
+        private var nextUse: [Int32] = []
 
         mutating func folder(_ path: String) -> Int {
-            if let last = lastFolder, last.path == path { return last.number }
-            let n: Int
-            if let known = folderNumbers[path] {
-                n = known
-            } else {
-                folders.append(path)
-                byFolder.append([:])
-                n = folders.count - 1
-                folderNumbers[path] = n
-            }
+            if let known = knownFolder(path) { return known }
+            folders.append(path)
+            fileOf.append([])
+            let n = folders.count - 1
+            folderNumbers[path] = n
             lastFolder = (path, n)
             return n
         }
 
-        mutating func state(_ folder: Int, _ lfn: String) -> Int {
-            if let n = byFolder[folder][lfn] { return n }
-            states.append(FileState(folder: folder, lfn: lfn))
-            byFolder[folder][lfn] = states.count - 1
-            return states.count - 1
+        mutating func knownFolder(_ path: String) -> Int? {
+            if let last = lastFolder, last.path == path { return last.number }
+            guard let n = folderNumbers[path] else { return nil }
+            lastFolder = (path, n)
+            return n
         }
 
-        /// Keeps the sandbox's path strings of files in `folder` that are exactly where the
-        /// removal would name them.
-        mutating func notePaths(_ sandbox: JobSandbox, folder: Int) {
-            let path = folders[folder]
-            guard sandbox.root == path else { return }
-            for file in sandbox.outputs + sandbox.inputs {
-                let n = state(folder, file.lfn)
-                guard states[n].path == nil, CleanupPass.isPath(file.path, of: file.lfn, in: path) else { continue }
-                states[n].path = file.path
+        mutating func file(_ folder: Int, _ lfn: String) -> Int {
+            let name: Int
+            if let known = lfnNumbers[lfn] {
+                name = Int(known)
+            } else {
+                name = lfns.count
+                lfnNumbers[lfn] = Int32(name)
+                lfns.append(lfn)
+            }
+            if name >= fileOf[folder].count { fileOf[folder] += repeatElement(-1, count: max(lfns.count, 2 * fileOf[folder].count) - fileOf[folder].count) }
+            if fileOf[folder][name] >= 0 { return Int(fileOf[folder][name]) }
+            let n = folderNumber.count
+            fileOf[folder][name] = Int32(n)
+            folderNumber.append(Int32(folder))
+            lfnNumber.append(Int32(name))
+            flags.append([])
+            lastLevel.append(-1)
+            paths.append(nil)
+            firstUse.append(-1)
+            lastUse.append(-1)
+            return n
+        }
+
+        mutating func use(_ n: Int, by job: Int, level: Int32?) {
+            let record = Int32(useJob.count)
+            useJob.append(Int32(job))
+            nextUse.append(-1)
+            if firstUse[n] < 0 {
+                firstUse[n] = record
+                order.append(Int32(n))
+            } else {
+                nextUse[Int(lastUse[n])] = record
+            }
+            lastUse[n] = record
+            if let level, level > lastLevel[n] { lastLevel[n] = level }
+        }
+
+        /// Each job that uses file `n`, in plan order (a job as often as it used it).
+        func forEachUser(of n: Int, _ body: (Int) -> Void) {
+            var record = firstUse[n]
+            while record >= 0 {
+                body(Int(useJob[Int(record)]))
+                record = nextUse[Int(record)]
             }
         }
 
-        mutating func use(_ folder: Int, _ lfn: String, by job: Int, level: Int?) -> Int {
-            let n = state(folder, lfn)
-            if states[n].users.isEmpty { order.append(n) }
-            states[n].users.append(job)
-            if let level { states[n].lastLevel = max(states[n].lastLevel ?? 0, level) }
-            return n
+        /// Names are not looked up any more: their tables go.
+        mutating func forgetNames() {
+            lfnNumbers = [:]
+            fileOf = []
+            lastUse = []
+        }
+    }
+
+    /// The files of the compute job being read, by name: its outputs, links and sandbox name
+    /// the files of its uses again, found here instead of hashing each name again.
+    private struct JobFiles {
+        private var names: [String] = []
+        private var numbers: [Int] = []
+        /// For a job with many files (a join), by name.
+        private var index: [String: Int] = [:]
+        private var indexed = false
+        static let scanned = 16
+
+        mutating func start() {
+            names.removeAll(keepingCapacity: true)
+            numbers.removeAll(keepingCapacity: true)
+            if indexed {
+                index = [:]
+                indexed = false
+            }
+        }
+
+        mutating func add(_ lfn: String, _ n: Int) {
+            names.append(lfn)
+            numbers.append(n)
+        }
+
+        /// `lfn`'s file in `folder` (the job's own folder).
+        mutating func file(_ lfn: String, _ folder: Int, _ files: inout CleanupFiles) -> Int {
+            if names.count <= Self.scanned {
+                if let k = names.firstIndex(of: lfn) { return numbers[k] }
+            } else {
+                if !indexed {
+                    index.reserveCapacity(names.count)
+                    for k in names.indices where index[names[k]] == nil { index[names[k]] = numbers[k] }
+                    indexed = true
+                }
+                if let n = index[lfn] { return n }
+            }
+            return files.file(folder, lfn)
         }
     }
 
@@ -134,12 +214,14 @@ struct CleanupPass: PlannerPass {
             let n = files.folder(folder)
             if siteOfFolder[n] == nil { siteOfFolder[n] = site }
         }
-        var keep = Set<String>()
+        // Results asked to be staged out, by lfn number.
+        var keep: [Bool] = []
+        var keepsAny = false
         // A file moved by a transfer job, when it is in a scratch folder.
         func split(_ path: String, _ files: inout CleanupFiles) -> (folder: Int, lfn: String)? {
-            let folder = (path as NSString).deletingLastPathComponent
-            guard let n = files.folderNumbers[folder], siteOfFolder[n] != nil else { return nil }
-            return (n, (path as NSString).lastPathComponent)
+            let (folderPath, lfn) = Self.split(path)
+            guard let n = files.knownFolder(folderPath), siteOfFolder[n] != nil else { return nil }
+            return (n, lfn)
         }
         // Who touches each file in each folder: compute jobs by their uses, transfer jobs by
         // what they move out of or into a scratch folder. Only what the run puts in a scratch
@@ -147,76 +229,122 @@ struct CleanupPass: PlannerPass {
         // file is the workflow's only when a job of it reads it (a container image staged in
         // is removed by its own clean-up job, after its last container job).
         // (By index, not `for planned in workflow.jobs`: a copy of every job was a fifth of the pass.)
+        var jobFiles = JobFiles()
+        func notePath(_ file: SandboxFile, _ folder: Int) {
+            let n = jobFiles.file(file.lfn, folder, &files)
+            guard files.paths[n] == nil, CleanupPass.isPath(file.path, of: file.lfn, in: files.folders[folder]) else { return }
+            files.paths[n] = file.path
+        }
         for i in workflow.jobs.indices {
             if let abstract = workflow.jobs[i].abstractIndex {
                 let folder = files.folder(workflow.jobs[i].job.workingDirectory)
-                if workflow.jobs[i].job.sandbox == nil {
-                    for link in workflow.jobs[i].job.inputLinks { files.states[files.state(folder, link.lfn)].placed = true }
-                }
-                for output in workflow.jobs[i].job.outputs { files.states[files.state(folder, output)].placed = true }
-                if let sandbox = workflow.jobs[i].job.sandbox { files.notePaths(sandbox, folder: folder) }
                 let job = context.workflow.jobs[abstract]
-                let level = levels[abstract]
+                let level = Int32(levels[abstract])
+                // Each of the job's files is found once, by its lfn: the other questions
+                // about it (is it an output, a link, in the sandbox) are by that number.
+                jobFiles.start()
                 for use in job.uses {
-                    let n = files.use(folder, use.lfn, by: i, level: level)
-                    files.states[n].readByWorkflowJobs = true
-                    if use.type.isOutput && use.stageOut == true { keep.insert(use.lfn) }
+                    let n = files.file(folder, use.lfn)
+                    jobFiles.add(use.lfn, n)
+                    files.use(n, by: i, level: level)
+                    files.flags[n].insert(.readByWorkflowJobs)
+                    if use.type.isOutput && use.stageOut == true {
+                        let lfn = Int(files.lfnNumber[n])
+                        if lfn >= keep.count { keep += Array(repeating: false, count: lfn + 1 - keep.count) }
+                        keep[lfn] = true
+                        keepsAny = true
+                    }
                 }
-                for name in [job.stdin, job.stdout, job.stderr] {
+                for name in job.stdin == nil && job.stdout == nil && job.stderr == nil ? [] : [job.stdin, job.stdout, job.stderr] {
                     guard let name, !job.uses.contains(where: { $0.lfn == name }) else { continue }
-                    let n = files.use(folder, name, by: i, level: level)
-                    files.states[n].readByWorkflowJobs = true
+                    let n = files.file(folder, name)
+                    jobFiles.add(name, n)
+                    files.use(n, by: i, level: level)
+                    files.flags[n].insert(.readByWorkflowJobs)
+                }
+                if workflow.jobs[i].job.sandbox == nil {
+                    for link in workflow.jobs[i].job.inputLinks { files.flags[jobFiles.file(link.lfn, folder, &files)].insert(.placed) }
+                }
+                for output in workflow.jobs[i].job.outputs { files.flags[jobFiles.file(output, folder, &files)].insert(.placed) }
+                if let sandbox = workflow.jobs[i].job.sandbox, sandbox.root == files.folders[folder] {
+                    // The sandbox's path strings of files exactly where the removal would
+                    // name them are kept: the removals share them instead of a copy each.
+                    for file in sandbox.outputs { notePath(file, folder) }
+                    for file in sandbox.inputs { notePath(file, folder) }
                 }
             } else {
                 let kind = workflow.jobs[i].job.kind
                 for transfer in workflow.jobs[i].job.transfers {
-                    let from = split(transfer.source, &files)
-                    if let from { _ = files.use(from.folder, from.lfn, by: i, level: nil) }
-                    if let to = split(transfer.destination, &files) {
-                        let n = files.use(to.folder, to.lfn, by: i, level: nil)
-                        if kind == .stageIn { files.states[n].fetched = true } else { files.states[n].placed = true }
+                    let from = split(transfer.source, &files).map { files.file($0.folder, $0.lfn) }
+                    if let from { files.use(from, by: i, level: nil) }
+                    if let to = split(transfer.destination, &files).map({ files.file($0.folder, $0.lfn) }) {
+                        files.use(to, by: i, level: nil)
+                        files.flags[to].insert(kind == .stageIn ? .fetched : .placed)
                     }
-                    if kind == .stageOut, let from { files.states[files.state(from.folder, from.lfn)].stagedOut = true }
+                    if kind == .stageOut, let from { files.flags[from].insert(.stagedOut) }
                 }
             }
         }
-        files.byFolder = []
+        files.forgetNames()
         // Results not staged out stay in scratch: they are all the run leaves behind.
-        let removable = files.order.filter { n in
-            let state = files.states[n]
-            return (state.placed || (state.fetched && state.readByWorkflowJobs)) && (keep.isEmpty || !keep.contains(state.lfn) || state.stagedOut)
-        }
         var sites: [String] = []
-        var byLevel: [String: [Int: [Int]]] = [:]
-        for n in removable {
-            let site = siteOfFolder[files.states[n].folder] ?? "local"
-            if byLevel[site] == nil { sites.append(site) }
-            byLevel[site, default: [:]][files.states[n].lastLevel ?? 0, default: []].append(n)
+        var byLevel: [String: [Int: [Int32]]] = [:]
+        var lastFolder = -1, lastSite = ""
+        for n32 in files.order {
+            let n = Int(n32), flags = files.flags[n]
+            guard flags.contains(.placed) || flags.isSuperset(of: [.fetched, .readByWorkflowJobs]) else { continue }
+            let lfn = Int(files.lfnNumber[n])
+            guard !keepsAny || lfn >= keep.count || !keep[lfn] || flags.contains(.stagedOut) else { continue }
+            let folder = Int(files.folderNumber[n])
+            if folder != lastFolder { (lastFolder, lastSite) = (folder, siteOfFolder[folder] ?? "local") }
+            if byLevel[lastSite] == nil { sites.append(lastSite) }
+            byLevel[lastSite, default: [:]][Int(max(0, files.lastLevel[n])), default: []].append(n32)
         }
         var jobsOnLevel: [Int: Int] = [:]
         for i in workflow.jobs.indices { if let a = workflow.jobs[i].abstractIndex { jobsOnLevel[levels[a], default: 0] += 1 } }
         var taken = workflow.jobIDs(context)
         var added: [PlannedJob] = []
+        var seen = [Bool](repeating: false, count: workflow.jobs.count)
         for site in sites {
             for level in byLevel[site]!.keys.sorted() {
                 let onLevel = byLevel[site]![level]!
                 let count = auxiliaryJobCount(files: onLevel.count, jobsOnLevel: jobsOnLevel[level] ?? 1, perJob: Self.jobsPerCleanupJob)
-                var groups = Array(repeating: [Int](), count: count)
+                var groups = Array(repeating: [Int32](), count: count)
                 for (n, file) in onLevel.enumerated() { groups[n % count].append(file) }
                 for (n, group) in groups.enumerated() where !group.isEmpty {
-                    var parents: [String] = []
-                    var seen = Set<Int>()
+                    var parents: [Int] = []
                     for file in group {
-                        for user in files.states[file].users where seen.insert(user).inserted { parents.append(workflow.jobs[user].job.id) }
+                        files.forEachUser(of: Int(file)) { user in
+                            if !seen[user] {
+                                seen[user] = true
+                                parents.append(user)
+                            }
+                        }
                     }
-                    let folder = files.folders[files.states[group[0]].folder]
-                    let removals = group.map { files.states[$0].path ?? Self.path(files.folders[files.states[$0].folder], files.states[$0].lfn) }
+                    for user in parents { seen[user] = false }
+                    let folder = files.folders[Int(files.folderNumber[Int(group[0])])]
+                    let removals = group.map { file in
+                        files.paths[Int(file)] ?? Self.path(files.folders[Int(files.folderNumber[Int(file)])], files.lfns[Int(files.lfnNumber[Int(file)])])
+                    }
                     let id = ExecutableWorkflow.unusedID("clean_up_\(site)_level_\(level)_\(n)", taken: &taken)
-                    added.append(cleanupJob(id: id, site: site, removals: removals, parents: parents, folder: folder, context))
+                    added.append(cleanupJob(id: id, site: site, removals: removals, parents: parents.map { workflow.jobs[$0].job.id }, folder: folder, context))
                 }
             }
         }
         workflow.jobs.append(contentsOf: added)
+    }
+
+    /// A path's folder and last component, as `NSString`'s `deletingLastPathComponent` and
+    /// `lastPathComponent` give them, without a bridge to NSString for a plain absolute path.
+    static func split(_ path: String) -> (folder: String, name: String) {
+        let bytes = path.utf8
+        if let slash = bytes.lastIndex(of: UInt8(ascii: "/")), slash != bytes.startIndex, bytes.index(after: slash) != bytes.endIndex,
+            bytes.first == UInt8(ascii: "/"), bytes[bytes.index(before: slash)] != UInt8(ascii: "/"),
+            !path.contains("//"), !path.contains("/./"), !path.contains("/../"), !path.hasSuffix("/.."), !path.hasSuffix("/.")
+        {
+            return (String(path[..<slash]), String(path[path.index(after: slash)...]))
+        }
+        return ((path as NSString).deletingLastPathComponent, (path as NSString).lastPathComponent)
     }
 
     /// `folder` with `lfn` appended, as `NSString.appendingPathComponent` gives it, without a

@@ -12,8 +12,9 @@ struct PlacementPass: PlannerPass {
         // array while the old one is alive.
         let jobs = context.workflow.jobs.count
         workflow.jobs.reserveCapacity(workflow.jobs.count + jobs + jobs / 4 + 64)
-        // Jobs asking for the same transformation on the same sites share one Placement.
-        var placements: [PlacementKey: Placement?] = [:]
+        // Jobs asking for the same transformation on the same sites share one Placement, and
+        // one string of the transformation's name (a copy per job was 64 MB at a million jobs).
+        var placements: [PlacementKey: (placement: Placement?, name: String)] = [:]
         for (index, job) in context.workflow.jobs.enumerated() where workflow.pruned[index] == nil {
             guard job.kind == .job else {
                 switch SubWorkflowJobs.job(for: job, index: index, context) {
@@ -23,14 +24,14 @@ struct PlacementPass: PlannerPass {
                 continue
             }
             let key = PlacementKey(wanted: wantedSite(job), transformation: job.transformation)
-            let found: Placement?
+            let found: (placement: Placement?, name: String)
             if let known = placements[key] {
                 found = known
             } else {
-                found = place(job, context)
+                found = (place(job, context), job.transformation.description)
                 placements[key] = found
             }
-            guard let placement = found else {
+            guard let placement = found.placement else {
                 workflow.problems.append(problem(job, context))
                 continue
             }
@@ -39,7 +40,7 @@ struct PlacementPass: PlannerPass {
                 continue
             }
             let executable = ExecutableJob(
-                id: job.id, kind: .compute, transformation: job.transformation.description, site: placement.site, executable: placement.entry.pfn,
+                id: job.id, kind: .compute, transformation: found.name, site: placement.site, executable: placement.entry.pfn,
                 arguments: job.arguments, environment: [:], workingDirectory: "", stdin: job.stdin, stdout: job.stdout, stderr: job.stderr,
                 parents: [], metadata: Dictionary(job.metadata.map { ($0.key, $0.value) }, uniquingKeysWith: { _, last in last }))
             workflow.jobs.append(PlannedJob(job: executable, abstractIndex: index, placement: placement))

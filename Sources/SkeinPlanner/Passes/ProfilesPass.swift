@@ -27,20 +27,19 @@ struct ProfilesPass: PlannerPass {
             let profiles = EffectiveProfiles(layers: layers)
             let abort = Self.abortRule(profiles["dagman.ABORT-DAG-ON"])
 
-            var planned = workflow.jobs[i].job
-            planned.environment = shared(profiles.environment)
-            planned.executor = site.map(Self.executor(for:)) ?? "local"
-            planned.retries = profiles["dagman.RETRY"].flatMap { Int($0) } ?? workflowRetries ?? context.options.defaultRetries
-            planned.maxWalltime = profiles["pegasus.maxwalltime"].flatMap { Double($0) }.map { $0 * 60 }
-            planned.priority = profiles["dagman.PRIORITY"].flatMap { Int($0) } ?? 0
-            planned.category = profiles["dagman.CATEGORY"]
-            planned.abortOnExitCode = abort?.exitCode
-            planned.abortReturnValue = abort?.returnValue
-            planned.successMessage = profiles["pegasus.exitcode.successmsg"]
-            planned.failureMessage = profiles["pegasus.exitcode.failuremsg"]
-            planned.hooks = job.hooks.shell.map { PlannedHook(on: $0.on.rawValue, command: $0.command) }
-            planned.profiles = shared(profiles.values)
-            workflow.jobs[i].job = planned
+            // Field by field, in place: a copy of the job and back retained and released its every field.
+            workflow.jobs[i].job.environment = shared(profiles.environment)
+            workflow.jobs[i].job.executor = site.map(Self.executor(for:)) ?? "local"
+            workflow.jobs[i].job.retries = profiles["dagman.RETRY"].flatMap { Int($0) } ?? workflowRetries ?? context.options.defaultRetries
+            workflow.jobs[i].job.maxWalltime = profiles["pegasus.maxwalltime"].flatMap { Double($0) }.map { $0 * 60 }
+            workflow.jobs[i].job.priority = profiles["dagman.PRIORITY"].flatMap { Int($0) } ?? 0
+            workflow.jobs[i].job.category = profiles["dagman.CATEGORY"]
+            workflow.jobs[i].job.abortOnExitCode = abort?.exitCode
+            workflow.jobs[i].job.abortReturnValue = abort?.returnValue
+            workflow.jobs[i].job.successMessage = profiles["pegasus.exitcode.successmsg"]
+            workflow.jobs[i].job.failureMessage = profiles["pegasus.exitcode.failuremsg"]
+            workflow.jobs[i].job.hooks = job.hooks.shell.map { PlannedHook(on: $0.on.rawValue, command: $0.command) }
+            workflow.jobs[i].job.profiles = shared(profiles.values)
         }
     }
 

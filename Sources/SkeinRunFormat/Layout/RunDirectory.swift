@@ -44,9 +44,9 @@ public struct RunDirectory: Sendable {
         try write(plan, jobCount: plan.jobs.count) { plan.jobs[$0] }
     }
 
-    /// Writes `header` (its `jobs` are not read) with `jobCount` jobs made one at a time as
-    /// they are written, so a planner need not hold a second copy of every job.
-    public func write(_ header: ExecutablePlan, jobCount: Int, job: (Int) throws -> ExecutableJob) throws {
+    /// Writes `header` (its `jobs` are not read) with `jobCount` jobs made as they are
+    /// written (on several threads at once), so a planner need not hold a second copy of every job.
+    public func write(_ header: ExecutablePlan, jobCount: Int, job: @Sendable (Int) throws -> ExecutableJob) throws {
         // Written to a temporary name and renamed, so a reader never sees half a plan.
         let temporary = planFile + ".tmp"
         try PlanFileWriter.write(header, jobCount: jobCount, to: temporary, job: job)

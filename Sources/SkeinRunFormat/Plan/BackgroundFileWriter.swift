@@ -35,8 +35,8 @@ final class BackgroundFileWriter: @unchecked Sendable {
         }
     }
 
-    /// An empty buffer to fill first.
-    func firstBuffer() throws -> [UInt8] { try take() }
+    /// An empty buffer to fill (one per filler, taken before the first `write`).
+    func emptyBuffer() throws -> [UInt8] { try take() }
 
     /// Hands the filled `buffer` over, to be written after those handed over before it, and
     /// puts an empty one in its place (waiting while every other buffer is being written).

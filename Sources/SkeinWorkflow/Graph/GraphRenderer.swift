@@ -37,7 +37,7 @@ public enum GraphRenderer {
                 while perLevel.count <= l { perLevel.append(0) }
                 perLevel[l] += 1
             }
-            out += "\n\(workflow.name): \(graph.count) jobs, \(graph.edges.count) dependencies, \(perLevel.count) levels ("
+            out += "\n\(workflow.name): \(graph.count) jobs, \(graph.edgeCount) dependencies, \(perLevel.count) levels ("
             out += perLevel.map(String.init).joined(separator: " + ") + " jobs per level)\n"
             if graph.count > 0, perLevel.count > 0 {
                 out += "a job with several parents is drawn once, then shown as 'id \(glyphs.seeAbove)'\n"

@@ -21,7 +21,21 @@ public struct WorkflowGraph: Sendable {
     public let index: [String: Int]
     public let children: [[Int]]
     public let parents: [[Int]]
-    public let edges: [Edge]
+    /// Why each edge exists, in the order of `edges` (by parent, then child): the edges
+    /// themselves are `children`, not kept twice (60 MB at a million jobs, all the way
+    /// through planning).
+    private let origins: [EdgeOrigin]
+    public let edgeCount: Int
+
+    /// Every edge, by parent then child (made on each call: `skein graph` draws them).
+    public var edges: [Edge] {
+        var edges: [Edge] = []
+        edges.reserveCapacity(edgeCount)
+        for parent in children.indices {
+            for child in children[parent] { edges.append(Edge(parent: parent, child: child, origin: origins[edges.count])) }
+        }
+        return edges
+    }
 
     /// Builds the graph. Dependencies naming unknown jobs and self-edges are left out here;
     /// the validator reports them.
@@ -89,7 +103,8 @@ public struct WorkflowGraph: Sendable {
         self.index = index
         self.children = children
         self.parents = parents
-        self.edges = edges
+        self.origins = edges.map(\.origin)
+        self.edgeCount = edges.count
     }
 
     private static func keepValue(_ value: inout Int) {}
