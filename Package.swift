@@ -89,7 +89,7 @@ let package = Package(
         // Abstract workflow -> executable plan in a run directory.
         .target(
             name: "SkeinPlanner",
-            dependencies: ["SkeinWorkflow", "SkeinRunFormat", "SkeinProperties"]),
+            dependencies: ["SkeinWorkflow", "SkeinRunFormat", "SkeinProperties", "SkeinText"]),
         // The engine's pure core: the scheduler state machine and the clock it is driven by
         // (a virtual one for tests). Standard library only (Glibc for a mutex).
         .target(name: "SkeinEngineCore"),

@@ -17,7 +17,7 @@ final class ImportRulesTests: XCTestCase {
         "SkeinWorkflow": ["SkeinYAML", "SkeinProperties", "SkeinText"],
         "SkeinRunFormat": ["SkeinYAML", "SkeinProperties", "SkeinKickstart"],
         "SkeinTransfer": ["CCurl", "SkeinKickstart"],
-        "SkeinPlanner": ["SkeinWorkflow", "SkeinRunFormat", "SkeinProperties"],
+        "SkeinPlanner": ["SkeinWorkflow", "SkeinRunFormat", "SkeinProperties", "SkeinText"],
         "SkeinProvenance": ["CSQLite", "SkeinRunFormat"],
         "SkeinEngine": ["SkeinEngineCore", "SkeinRunFormat", "SkeinProvenance", "SkeinTransfer", "SkeinKickstart", "SkeinText", "CSpawn"],
         "SkeinReports": ["SkeinProvenance", "SkeinRunFormat", "SkeinProperties", "SkeinText"],
