@@ -62,7 +62,8 @@ public struct ExecutableWorkflow: Sendable {
     public func jobIndex() -> [String: Int] {
         var index: [String: Int] = [:]
         index.reserveCapacity(jobs.count)
-        for (i, job) in jobs.enumerated() { index[job.job.id] = i }
+        // By index: `enumerated()` copied every job (each of its fields retained and released).
+        for i in jobs.indices { index[jobs[i].job.id] = i }
         return index
     }
 

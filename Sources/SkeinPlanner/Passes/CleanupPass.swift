@@ -28,8 +28,8 @@ struct CleanupPass: PlannerPass {
             return
         }
         var hasChildren = Set<String>()
-        for planned in workflow.jobs { hasChildren.formUnion(planned.parentIDs) }
-        let leaves = workflow.jobs.map(\.job.id).filter { !hasChildren.contains($0) }
+        for i in workflow.jobs.indices { hasChildren.formUnion(workflow.jobs[i].parentIDs) }
+        let leaves = workflow.jobs.indices.map { workflow.jobs[$0].job.id }.filter { !hasChildren.contains($0) }
         var taken = workflow.jobIDs(context)
         // One per staging site, each after everything else.
         for (site, folder) in sitesInOrder(workflow) {

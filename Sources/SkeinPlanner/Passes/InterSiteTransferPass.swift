@@ -11,7 +11,7 @@ struct InterSiteTransferPass: PlannerPass {
 
     func run(_ workflow: inout ExecutableWorkflow, _ context: PlanningContext) {
         var byAbstract: [Int: Int] = [:]
-        for (i, planned) in workflow.jobs.enumerated() { if let a = planned.abstractIndex { byAbstract[a] = i } }
+        for i in workflow.jobs.indices { if let a = workflow.jobs[i].abstractIndex { byAbstract[a] = i } }
         var taken = workflow.jobIDs(context)
         var added: [(before: Int, job: PlannedJob)] = []
         for i in workflow.jobs.indices where workflow.jobs[i].job.kind.isCompute {
