@@ -112,31 +112,9 @@ extension SlurmTests {
             (id: "quick", script: "true", profiles: [:]),
         ])
         try sharedfs(wf)
-        let process = Process()
-        process.executableURL = SkeinBinary.url
-        process.arguments = ["run", "workflow.yml", "--batch"] + slurmFlags
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        process.currentDirectoryURL = wf.directory
-        let log = scratch.appendingPathComponent("engine.log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
-        process.standardOutput = try FileHandle(forWritingTo: log)
-        process.standardError = process.standardOutput
-        try process.run()
-        func logText() -> String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
-        func slurmID(_ job: String) -> String? {
-            logText().split(separator: "\n").last { $0.contains("\(job) submitted to Slurm as job ") }.map { String($0.split(separator: " ").last!) }
-        }
-        let deadline = Date().addingTimeInterval(60)
-        while (slurmID("long") == nil || slurmID("victim") == nil) && Date() < deadline { usleep(200_000) }
-        let longID = try XCTUnwrap(slurmID("long"), logText())
-        let victimID = try XCTUnwrap(slurmID("victim"), logText())
+        let (status, out, longID, victimID) = try killLongAndCancelVictim(wf)
         XCTAssertTrue(isArrayTask(longID) && isArrayTask(victimID), "\(longID) \(victimID)")
-        while Date() < deadline, try slurm("squeue", ["--noheader", "--array", "--format=%i %T", "--jobs=\(longID),\(victimID)"]).components(separatedBy: "RUNNING").count < 3 { usleep(200_000) }
-        XCTAssertEqual(try SkeinBinary.run(["kill", wf.runDirectory().path, "long"], environment: environment).status, 0)
-        _ = try slurm("scancel", [victimID])
-        process.waitUntilExit()
-        let out = logText()
-        XCTAssertEqual(process.terminationStatus, 1, out)
+        XCTAssertEqual(status, 1, out)
         XCTAssertTrue(out.contains("long failed: killed by the user (skein kill)"), out)
         XCTAssertTrue(out.contains("victim failed: cancelled in Slurm from outside Skein (scancel), retrying"), out)
         XCTAssertTrue(out.contains("victim succeeded"), out)

@@ -196,10 +196,25 @@ final class SlurmTests: XCTestCase {
         var text = try String(contentsOf: wf.directory.appendingPathComponent("workflow.yml"), encoding: .utf8)
         text = text.replacingOccurrences(of: "name: sh\n  id: here", with: "name: local-sh\n  id: here")
         try text.write(to: wf.directory.appendingPathComponent("workflow.yml"), atomically: true, encoding: .utf8)
+        let (status, out, longID, _) = try killLongAndCancelVictim(wf, arguments: ["--maxjobs", "4"])
+        XCTAssertEqual(status, 1, out)
+        XCTAssertTrue(out.contains("long failed: killed by the user (skein kill)"), out)
+        XCTAssertTrue(out.contains("victim failed: cancelled in Slurm from outside Skein (scancel), retrying"), out)
+        XCTAssertTrue(out.contains("victim succeeded"), out)
+        XCTAssertTrue(out.contains("here succeeded"), out)
+        XCTAssertFalse(out.contains("here submitted to Slurm"), "the local job ran locally")
+        let comp = try String(contentsOfFile: jobcomp, encoding: .utf8)
+        XCTAssertTrue(comp.split(separator: "\n").contains { jobcompLine($0, isOf: longID) && $0.contains("JobState=CANCELLED") }, "Slurm shows the killed job cancelled")
+        XCTAssertTrue(out.contains("Slurm commands: "), out)
+    }
 
+    /// Runs `wf` (jobs `long` and `victim` among them) on Slurm, and once both run: `skein kill`
+    /// of `long`, `scancel` of `victim` from outside. The engine's exit status and log, and
+    /// the two jobs' Slurm ids (an array task's `ARRAY_TASK` too: squeue lists tasks with `--array`).
+    func killLongAndCancelVictim(_ wf: TestWorkflow, arguments: [String] = []) throws -> (status: Int32, log: String, longID: String, victimID: String) {
         let process = Process()
         process.executableURL = SkeinBinary.url
-        process.arguments = ["run", "workflow.yml", "--batch", "--maxjobs", "4"] + slurmFlags
+        process.arguments = ["run", "workflow.yml", "--batch"] + arguments + slurmFlags
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.currentDirectoryURL = wf.directory
         let log = scratch.appendingPathComponent("engine.log")
@@ -216,20 +231,11 @@ final class SlurmTests: XCTestCase {
         let longID = try XCTUnwrap(slurmID("long"), logText())
         let victimID = try XCTUnwrap(slurmID("victim"), logText())
         // Wait until both really run, then: skein kill one, scancel the other from outside.
-        while Date() < deadline, try slurm("squeue", ["--noheader", "--format=%i %T", "--jobs=\(longID),\(victimID)"]).components(separatedBy: "RUNNING").count < 3 { usleep(200_000) }
+        while Date() < deadline, try slurm("squeue", ["--noheader", "--array", "--format=%i %T", "--jobs=\(longID),\(victimID)"]).components(separatedBy: "RUNNING").count < 3 { usleep(200_000) }
         XCTAssertEqual(try SkeinBinary.run(["kill", wf.runDirectory().path, "long"], environment: environment).status, 0)
         _ = try slurm("scancel", [victimID])
         process.waitUntilExit()
-        let out = logText()
-        XCTAssertEqual(process.terminationStatus, 1, out)
-        XCTAssertTrue(out.contains("long failed: killed by the user (skein kill)"), out)
-        XCTAssertTrue(out.contains("victim failed: cancelled in Slurm from outside Skein (scancel), retrying"), out)
-        XCTAssertTrue(out.contains("victim succeeded"), out)
-        XCTAssertTrue(out.contains("here succeeded"), out)
-        XCTAssertFalse(out.contains("here submitted to Slurm"), "the local job ran locally")
-        let comp = try String(contentsOfFile: jobcomp, encoding: .utf8)
-        XCTAssertTrue(comp.split(separator: "\n").contains { jobcompLine($0, isOf: longID) && $0.contains("JobState=CANCELLED") }, "Slurm shows the killed job cancelled")
-        XCTAssertTrue(out.contains("Slurm commands: "), out)
+        return (process.terminationStatus, logText(), longID, victimID)
     }
 
     /// A job Slurm keeps pending says why (Slurm's reason) in `skein status --jobs`, the
