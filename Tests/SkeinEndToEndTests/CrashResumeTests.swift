@@ -27,6 +27,43 @@ final class CrashResumeTests: ReliabilityTestCase {
         XCTAssertTrue(text(log).contains("workflow test succeeded"), text(log))
     }
 
+    /// A local job's end launches the jobs it made ready before its record and journal end
+    /// line are written ("launch first, write later"): the journal shows a child's start
+    /// before its parent's `S` line, a retry's start after its failed attempt's `F` line, and
+    /// every attempt still gets its record, rows and progress lines in order.
+    func testAChildIsLaunchedBeforeItsParentsRecordAndEveryAttemptIsRecorded() throws {
+        var wf = TestWorkflow(in: scratch.appendingPathComponent("wf"))
+        wf.dataConfiguration = "sharedfs"  // the retried job leaves a marker in the shared scratch
+        let ids = ["c0", "c1", "c2", "c3"]
+        wf.jobs = ids.enumerated().map { i, id in .init(id: id, script: "true", parents: i > 0 ? [ids[i - 1]] : []) }
+        wf.jobs.append(.init(id: "flaky", script: "if [ -f flaky-ran ]; then exit 0; fi; touch flaky-ran; exit 1", parents: ["c3"],
+                             profiles: ["dagman": ["retry": "1"]]))
+        let run = try SkeinBinary.run(["run", try wf.write(), "--batch", "--maxjobs", "1"], environment: environment, in: wf.directory)
+        XCTAssertEqual(run.status, 0, run.stdout + run.stderr)
+        let folder = wf.runDirectory()
+        let lines = text(folder.appendingPathComponent("engine.journal")).split(separator: "\n").map(String.init)
+        func position(_ line: String) -> Int? { lines.firstIndex(of: line) }
+        for (parent, child) in zip(ids, ids.dropFirst() + ["flaky"]) {
+            let launched = try XCTUnwrap(position("A 0 \(child)"), lines.joined(separator: "\n"))
+            let parentEnded = try XCTUnwrap(position("S 0 \(parent)"), lines.joined(separator: "\n"))
+            XCTAssertLessThan(launched, parentEnded, "\(child) launched before \(parent)'s end line")
+        }
+        let retried = try XCTUnwrap(position("A 1 flaky"))
+        XCTAssertLessThan(try XCTUnwrap(position("F 0 flaky")), retried, "a job's attempts stay in order in the journal")
+        // Every attempt's record, and progress lines in the order the attempts ended and started.
+        let files = try FileManager.default.subpathsOfDirectory(atPath: folder.path).map { ($0 as NSString).lastPathComponent }
+        for record in ids.map({ $0 + ".out.000" }) + ["flaky.out.000", "flaky.out.001"] {
+            XCTAssertTrue(files.contains(record), "\(record) in \(files)")
+        }
+        let progress = run.stdout.split(separator: "\n").map { $0.split(separator: " ", maxSplits: 1).last.map(String.init) ?? "" }
+        for (parent, child) in zip(ids, ids.dropFirst()) {
+            let ended = try XCTUnwrap(progress.firstIndex { $0.hasPrefix("\(parent) succeeded") }, run.stdout)
+            let started = try XCTUnwrap(progress.firstIndex { $0.hasPrefix("\(child) started") }, run.stdout)
+            XCTAssertLessThan(ended, started, run.stdout)
+        }
+        try checkDatabaseMatchesJournal(folder, jobs: ids + ["flaky"])
+    }
+
     /// A few hundred jobs; the engine killed (KILL, TERM, INT) and its `skein-spawner`
     /// killed (KILL) at random moments (seeded and printed), then run to the end. Each job
     /// holds a lock (`flock -n` on a file of its own) while it runs and leaves a marker when

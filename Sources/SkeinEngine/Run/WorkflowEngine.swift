@@ -40,6 +40,9 @@ public final class WorkflowEngine: @unchecked Sendable {
     /// Journal lines not written yet: written together before the next process starts and
     /// at the end of each turn of the queue (`flushJournal`), one `write` for several lines.
     var journalBuffer: [RunJournal.Entry] = []
+    /// Starts observers hear of after the attempt whose end launched them (`finished`); nil
+    /// when they hear of each start at once.
+    var heldStarts: [(job: Int, attempt: Int, time: Double)]?
     /// What the journal's compacted lines said; folded further by each compaction.
     var journalCheckpoint: JournalCheckpoint
     /// Attempts ended since the journal was last compacted (`compactJournalWhenDue`).
@@ -183,7 +186,8 @@ public final class WorkflowEngine: @unchecked Sendable {
 
     // MARK: - Actions
 
-    func perform(_ actions: [SchedulerAction]) {
+    /// `endingTurn`: false while the turn goes on (`finished`): progress lines wait for it.
+    func perform(_ actions: [SchedulerAction], endingTurn: Bool = true) {
         let now = clock.now()
         for action in actions {
             switch action {
@@ -208,7 +212,7 @@ public final class WorkflowEngine: @unchecked Sendable {
         if actions.contains(where: { if case .spawn = $0 { return true } else { return false } }) {
             for executor in executors.values { executor.startsEnded() }
         }
-        for o in observers { o.turnEnded() }
+        if endingTurn { for o in observers { o.turnEnded() } }
     }
 
     private func spawn(_ index: Int, _ attempt: Int, at now: Double) {
@@ -246,7 +250,7 @@ public final class WorkflowEngine: @unchecked Sendable {
         let spec = job.container.map { ContainerLaunch.wrap(onHost, job: job, container: $0, name: containerName) } ?? onHost
         let startedAt = Date().timeIntervalSince1970
         log(.started(job: job.id, attempt: attempt))
-        for o in observers { o.attemptStarted(job: index, attempt: attempt, at: now) }
+        if heldStarts != nil { heldStarts!.append((index, attempt, now)) } else { for o in observers { o.attemptStarted(job: index, attempt: attempt, at: now) } }
         let launch = AttemptLaunch(job: index, attempt: attempt, planned: job, spec: spec, recordFile: recordFile, workflowLabel: plan.label)
         let progress: @Sendable (AttemptProgress) -> Void = { [self] update in
             // Observers hear of it, and the process group goes into the journal, with the next
@@ -292,32 +296,47 @@ public final class WorkflowEngine: @unchecked Sendable {
                     recordWritten = recordWritten || ran.summary != nil || !ran.runs.isEmpty
                     outcome = ClusterAttempt.judge(outcome, runs: ran.runs, summary: ran.summary)
                 }
-                // The record stat'ed stdout and stderr: an empty one (most jobs') has no tail to read.
-                var stdoutSize: Int64?, stderrSize: Int64?
-                if !recordWritten {
-                    let record = AttemptRecord.make(job: job, plan: plan, termination: end.termination, environment: spec.environment, stdoutFile: stdoutFile, stderrFile: stderrFile,
-                                                    host: hostFacts, paths: resolvedPaths, checksums: end.outputChecksums)
-                    stdoutSize = AttemptRecord.capturedSize(record, "stdout")
-                    stderrSize = AttemptRecord.capturedSize(record, "stderr")
-                    if let failure = AttemptRecord.write(record, to: recordFile) {
-                        // Without its record the attempt cannot be accounted for: it runs again
-                        // (on resume, after space is freed) without using up a retry.
-                        reportWriteFailure(failure)
-                        outcome = AttemptOutcome(succeeded: false, exitCode: outcome.exitCode, reason: failure, interrupted: true)
+                let decided = outcome, recordDone = recordWritten, tasks = taskRuns
+                // The record, the output tails and the result: after the launches this end
+                // allows when the turn runs here (`finished(_:_:_:completing:)`).
+                let complete: @Sendable () -> (result: AttemptResult, recordFailure: String?) = { [self] in
+                    var outcome = decided
+                    var recordFailure: String?
+                    // The record stat'ed stdout and stderr: an empty one (most jobs') has no tail to read.
+                    var stdoutSize: Int64?, stderrSize: Int64?
+                    if !recordDone {
+                        let record = AttemptRecord.make(job: job, plan: plan, termination: end.termination, environment: spec.environment, stdoutFile: stdoutFile, stderrFile: stderrFile,
+                                                        host: hostFacts, paths: resolvedPaths, checksums: end.outputChecksums)
+                        stdoutSize = AttemptRecord.capturedSize(record, "stdout")
+                        stderrSize = AttemptRecord.capturedSize(record, "stderr")
+                        if let failure = AttemptRecord.write(record, to: recordFile) {
+                            // Without its record the attempt cannot be accounted for: it runs again
+                            // (on resume, after space is freed) without using up a retry.
+                            reportWriteFailure(failure)
+                            recordFailure = failure
+                            outcome = AttemptOutcome(succeeded: false, exitCode: outcome.exitCode, reason: failure, interrupted: true)
+                        }
                     }
+                    var result = AttemptResult(job: index, attempt: attempt, termination: end.termination, outcome: outcome, recordFile: recordFile,
+                                               stdoutFile: stdoutFile, stderrFile: stderrFile, hostname: end.host ?? hostFacts.hostname ?? "localhost",
+                                               schedulerID: end.schedulerID,
+                                               stdoutText: stdoutSize == 0 ? "" : PostRunChecks.tail(stdoutFile, limit: 65536),
+                                               stderrText: stderrSize == 0 ? "" : PostRunChecks.tail(stderrFile, limit: 65536))
+                    result.integrity = end.integrity
+                    result.registered = end.registered
+                    result.tasks = tasks
+                    result.subworkflowID = end.subworkflowID
+                    return (result, recordFailure)
                 }
-                var result = AttemptResult(job: index, attempt: attempt, termination: end.termination, outcome: outcome, recordFile: recordFile,
-                                           stdoutFile: stdoutFile, stderrFile: stderrFile, hostname: end.host ?? hostFacts.hostname ?? "localhost",
-                                           schedulerID: end.schedulerID,
-                                           stdoutText: stdoutSize == 0 ? "" : PostRunChecks.tail(stdoutFile, limit: 65536),
-                                           stderrText: stderrSize == 0 ? "" : PostRunChecks.tail(stderrFile, limit: 65536))
-                result.integrity = end.integrity
-                result.registered = end.registered
-                result.tasks = taskRuns
-                result.subworkflowID = end.subworkflowID
-                let finishedResult = result
-                // On the spawner's events thread the engine's turn runs right here.
-                inbox.postAndRun { [self] in finished(finishedResult) }
+                // On the spawner's events thread the engine's turn runs right here, and the
+                // record waits until the jobs this end made ready are launched; elsewhere (a
+                // Slurm poller, a worker) the record is written here, off the engine's queue.
+                if !recordDone, SpawnerEventsThread.isCurrent {
+                    inbox.postAndRun { [self] in finished(index, attempt, decided, completing: complete) }
+                } else {
+                    let (result, _) = complete()
+                    inbox.postAndRun { [self] in finished(index, attempt, result.outcome) { (result, nil) } }
+                }
             }
         }
         // Outputs put back over the network (a served staging site) wait on a worker, not on
@@ -338,22 +357,53 @@ public final class WorkflowEngine: @unchecked Sendable {
         if started { running[index] = (attempt, executor) }
     }
 
-    private func finished(_ result: AttemptResult) {
-        if running[result.job]?.attempt == result.attempt { running[result.job] = nil }
-        let actions = scheduler.handle(.finished(job: result.job, attempt: result.attempt, outcome: result.outcome), now: clock.now())
+    /// An attempt ended with `outcome`: the scheduler hears of it, and the jobs it made ready
+    /// are launched (their journal lines written first) before `completing` writes the
+    /// attempt's record and gives its result for the journal and the observers ("launch
+    /// first, write later": on the spawner's events thread a core would otherwise wait for the
+    /// record with no job to run). The ended attempt's journal line follows its record, as
+    /// before, so a crash in between runs it again (as one between its end and its record
+    /// always did), and its launched children are ended on resume as any attempt left open.
+    /// Observers hear of the ended attempt before the launched ones, as before. A retry of the
+    /// same job waits for the record: the journal keeps one job's attempts in order.
+    private func finished(_ job: Int, _ attempt: Int, _ outcome: AttemptOutcome, completing: () -> (result: AttemptResult, recordFailure: String?)) {
+        if running[job]?.attempt == attempt { running[job] = nil }
+        let actions = scheduler.handle(.finished(job: job, attempt: attempt, outcome: outcome), now: clock.now())
+        let launchFirst = actions.contains { if case .spawn(let other, _) = $0 { return other != job } else { return false } }
+            && !actions.contains { if case .spawn(job, _) = $0 { return true } else { return false } }
+        var rest = actions
+        if launchFirst {
+            let launches = actions.filter { if case .spawn = $0 { return true } else { return false } }
+            rest = actions.filter { if case .spawn = $0 { return false } else { return true } }
+            heldStarts = []
+            perform(launches, endingTurn: false)
+        }
+        let (result, recordFailure) = completing()
         var willRetry = false
         var succeeded = false
         var reason = result.outcome.reason
         for action in actions {
-            if case .failed(result.job, result.attempt, let retry, let why) = action { willRetry = retry; reason = why }
-            if case .succeeded(result.job, result.attempt) = action { succeeded = true }
+            if case .failed(job, attempt, let retry, let why) = action { willRetry = retry; reason = why }
+            if case .succeeded(job, attempt) = action { succeeded = true }
+        }
+        if let recordFailure, succeeded {
+            // Judged a success before its record could not be written: the journal says it
+            // failed, so a resume (the engine is halting) runs it again, as any attempt
+            // without its record.
+            succeeded = false
+            willRetry = true
+            reason = recordFailure
         }
         var reported = result
         reported.outcome = AttemptOutcome(succeeded: succeeded, exitCode: result.outcome.exitCode, reason: succeeded ? nil : reason)
-        log(succeeded ? .succeeded(job: plan.jobs[result.job].id, attempt: result.attempt) : .failed(job: plan.jobs[result.job].id, attempt: result.attempt))
+        log(succeeded ? .succeeded(job: plan.jobs[job].id, attempt: attempt) : .failed(job: plan.jobs[job].id, attempt: attempt))
         for o in observers { o.attemptFinished(reported, willRetry: willRetry) }
-        runJobHooks(result.job, succeeded: succeeded, final: succeeded || !willRetry)
-        perform(actions)
+        runJobHooks(job, succeeded: succeeded, final: succeeded || !willRetry)
+        if let starts = heldStarts {
+            heldStarts = nil
+            for start in starts { for o in observers { o.attemptStarted(job: start.job, attempt: start.attempt, at: start.time) } }
+        }
+        perform(rest)
         flushJournal()
         compactJournalWhenDue()
     }
