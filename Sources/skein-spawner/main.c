@@ -125,17 +125,29 @@ static long elapsed_ms(const struct timespec *since) {
     return (now.tv_sec - since->tv_sec) * 1000 + (now.tv_nsec - since->tv_nsec) / 1000000;
 }
 
-/// Reads exactly `size` bytes; false at end of file (the engine closed its end or died).
-static int read_exactly(void *buffer, size_t size) {
-    char *at = buffer;
-    while (size > 0) {
-        ssize_t n = read(CHANNEL, at, size);
+/// Requests read and not handled yet: one `read` takes whatever the engine has sent (a
+/// request per job, often several at once), where reading the size and then the rest cost two.
+static char *requests;
+static size_t requests_size, requests_capacity;
+
+/// Reads what the channel holds onto the end of `requests`; false at end of file (the engine
+/// closed its end or died).
+static int read_requests(void) {
+    if (requests_capacity - requests_size < 65536) {
+        size_t capacity = requests_capacity ? requests_capacity * 2 : 262144;
+        while (capacity - requests_size < 65536) capacity *= 2;
+        char *grown = realloc(requests, capacity);
+        if (!grown) return 0;
+        requests = grown;
+        requests_capacity = capacity;
+    }
+    for (;;) {
+        ssize_t n = read(CHANNEL, requests + requests_size, requests_capacity - requests_size);
         if (n < 0 && errno == EINTR) continue;
         if (n <= 0) return 0;
-        at += n;
-        size -= (size_t)n;
+        requests_size += (size_t)n;
+        return 1;
     }
-    return 1;
 }
 
 /// Splits the request's NUL-terminated strings into `fields`; returns their count.
@@ -262,12 +274,16 @@ static pid_t start(char **fields, size_t count) {
     return result == 0 ? pid : -result;
 }
 
+/// Processes started and not reaped yet: once none is left, `reap_all` does not ask again.
+static size_t children_left;
+
 static void reap_all(void) {
-    for (;;) {
+    while (children_left > 0) {
         int status = 0;
         struct rusage usage;
         pid_t pid = wait4(-1, &status, WNOHANG, &usage);
         if (pid <= 0) return;
+        children_left--;
         forget_group(pid);
         queue_event(SKEIN_SPAWNER_EXITED, pid, status, &usage);
     }
@@ -305,33 +321,43 @@ int main(void) {
             return 1;
         }
         if (fds[1].revents) {
-            struct signalfd_siginfo info;
-            while (read(children, &info, sizeof info) == sizeof info) {}
+            // One read: a signal left unread only wakes the loop once more (reap_all takes
+            // every child that ended either way).
+            struct signalfd_siginfo info[16];
+            ssize_t ignored = read(children, info, sizeof info);
+            (void)ignored;
             size_t before = outgoing_size;
             reap_all();
             if (outgoing_size != before) holding = 0;
         }
         if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+            if (!read_requests()) engine_gone();
+            size_t at = 0;
             uint32_t size = 0;
-            if (!read_exactly(&size, sizeof size)) engine_gone();
-            char *payload = malloc(size ? size : 1);
-            if (!payload || !read_exactly(payload, size)) engine_gone();
-            char **fields = NULL;
-            size_t count = split_fields(payload, size, &fields);
-            pid_t pid = start(fields, count);
-            if (pid > 0 && count > 0 && strcmp(fields[0], "group") == 0) remember_group(pid);
-            if (pid > 0) {
-                if (outgoing_size == 0) {
-                    holding = 1;
-                    clock_gettime(CLOCK_MONOTONIC, &oldest_held);
+            while (requests_size - at >= sizeof size) {
+                memcpy(&size, requests + at, sizeof size);
+                if (requests_size - at - sizeof size < size) break;  // the rest comes with the next read
+                char *payload = requests + at + sizeof size;
+                at += sizeof size + size;
+                char **fields = NULL;
+                size_t count = split_fields(payload, size, &fields);
+                pid_t pid = start(fields, count);
+                if (pid > 0 && count > 0 && strcmp(fields[0], "group") == 0) remember_group(pid);
+                if (pid > 0) {
+                    children_left++;
+                    if (outgoing_size == 0) {
+                        holding = 1;
+                        clock_gettime(CLOCK_MONOTONIC, &oldest_held);
+                    }
+                    queue_event(SKEIN_SPAWNER_STARTED, pid, 0, NULL);
+                } else {
+                    queue_event(SKEIN_SPAWNER_FAILED, 0, -pid, NULL);
+                    holding = 0;
                 }
-                queue_event(SKEIN_SPAWNER_STARTED, pid, 0, NULL);
-            } else {
-                queue_event(SKEIN_SPAWNER_FAILED, 0, -pid, NULL);
-                holding = 0;
+                free(fields);
             }
-            free(fields);
-            free(payload);
+            memmove(requests, requests + at, requests_size - at);
+            requests_size -= at;
         }
     }
 }
