@@ -185,6 +185,19 @@ final class RunFormatTests: XCTestCase {
         XCTAssertEqual(layout.stderr(1_234_567, "j", attempt: 1000), "/r/jobs/1234/j.stderr.1000")
     }
 
+    /// Job folders and relative paths are made byte by byte now; they are what NSString's path
+    /// joining and the string prefix gave, for odd run folders too.
+    func testJobFoldersAndRelativePathsMatchPathJoining() {
+        for root in ["/r", "/r/", "", "relative/run", "/ü n/ï", "/"] {
+            let layout = RunLayout(runDirectory: root)
+            XCTAssertEqual(layout.jobFolder(12_345), (root as NSString).appendingPathComponent("jobs/012"), root)
+            for path in [layout.record(3, "é", attempt: 1), root + "/x", root + "x/y", "/elsewhere/f", root, root + "/"] {
+                let expected = path.hasPrefix(root + "/") ? String(path.dropFirst(root.count + 1)) : path
+                XCTAssertEqual(layout.relative(path), expected, "\(root) \(path)")
+            }
+        }
+    }
+
     func testControlCommandsGoThroughTheFolderOldestFirst() throws {
         let channel = ControlChannel(directory: RunLayout(runDirectory: dir).controlDirectory)
         try channel.send([.halt])

@@ -279,12 +279,13 @@ public final class ProvenanceRecorder: RunObserver {
     public func attemptStarted(job: Int, attempt: Int, at time: Double) {
         guard job < jobIDs.count, jobIDs[job] != 0 else { return }
         let jobID = jobIDs[job]
-        let planned = plan.jobs[job]
+        // Field by field, not a copy of the whole job (a retain and release of each field).
+        let name = plan.jobs[job].id
         let id = writer.beginInstance(InstanceStart(
-            jobID: jobID, site: planned.site, user: user, workDir: planned.workingDirectory,
-            stdoutFile: layout.relative(layout.record(job, planned.id, attempt: attempt)),
-            stderrFile: layout.relative(layout.stderr(job, planned.id, attempt: attempt)),
-            stdinFile: planned.stdin))
+            jobID: jobID, site: plan.jobs[job].site, user: user, workDir: plan.jobs[job].workingDirectory,
+            stdoutFile: layout.relative(layout.record(job, name, attempt: attempt)),
+            stderrFile: layout.relative(layout.stderr(job, name, attempt: attempt)),
+            stdinFile: plan.jobs[job].stdin))
         instances[job] = (attempt, id)
         writer.jobState(id, .submit, timestamp: time)
     }

@@ -28,7 +28,14 @@ public struct RunLayout: Sendable, Equatable {
 
     public let runDirectory: String
 
-    public init(runDirectory: String) { self.runDirectory = runDirectory }
+    /// `file("jobs")`, joined once: a job's folder and files are named several times per job
+    /// (its launch, its record, its provenance rows), where NSString's path joining showed.
+    private let jobsRoot: String
+
+    public init(runDirectory: String) {
+        self.runDirectory = runDirectory
+        jobsRoot = (runDirectory as NSString).appendingPathComponent("jobs")
+    }
 
     public func file(_ name: String) -> String { (runDirectory as NSString).appendingPathComponent(name) }
 
@@ -52,7 +59,7 @@ public struct RunLayout: Sendable, Equatable {
     public func outputReplicaCatalog(label: String) -> String { file("\(label)-0.replicas.db") }
 
     public func jobFolder(_ index: Int) -> String {
-        file("jobs/" + Self.threeDigits(index / 1000))
+        jobsRoot + "/" + Self.threeDigits(index / 1000)
     }
 
     public func record(_ index: Int, _ id: String, attempt: Int) -> String { attemptFile(index, id, "out", attempt) }
@@ -63,7 +70,11 @@ public struct RunLayout: Sendable, Equatable {
 
     /// The same paths relative to the run directory, as provenance stores them.
     public func relative(_ path: String) -> String {
-        path.hasPrefix(runDirectory + "/") ? String(path.dropFirst(runDirectory.count + 1)) : path
+        // Byte by byte: no string made for the prefix, no walk over characters to drop it.
+        let root = runDirectory.utf8, bytes = path.utf8
+        guard bytes.count > root.count, bytes.starts(with: root),
+              bytes[bytes.index(bytes.startIndex, offsetBy: root.count)] == UInt8(ascii: "/") else { return path }
+        return String(decoding: bytes.dropFirst(root.count + 1), as: UTF8.self)
     }
 
     /// Whether `path` is a Skein run directory (it has a plan).
