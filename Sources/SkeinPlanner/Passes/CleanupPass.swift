@@ -217,11 +217,21 @@ struct CleanupPass: PlannerPass {
         // Results asked to be staged out, by lfn number.
         var keep: [Bool] = []
         var keepsAny = false
-        // A file moved by a transfer job, when it is in a scratch folder.
-        func split(_ path: String, _ files: inout CleanupFiles) -> (folder: Int, lfn: String)? {
-            let (folderPath, lfn) = Self.split(path)
+        // A file moved by a transfer job, when it is in a scratch folder. A plain path is
+        // matched against the few scratch folders in place (most transfer paths, a replica or
+        // the output site, are in none: no strings are made for them).
+        let scratchFolders = siteOfFolder.keys.sorted().map { (number: $0, path: files.folders[$0]) }
+        func split(_ path: String, lfn: String, _ files: inout CleanupFiles) -> (folder: Int, lfn: String)? {
+            if let plain = Self.locatePlain(path, in: scratchFolders) {
+                guard plain.found else { return nil }
+                let p = path.utf8
+                let name = p.count - plain.nameStart == lfn.utf8.count && p.suffix(lfn.utf8.count).elementsEqual(lfn.utf8)
+                    ? lfn : String(path[p.index(p.startIndex, offsetBy: plain.nameStart)...])
+                return (plain.folder, name)
+            }
+            let (folderPath, name) = Self.split(path)
             guard let n = files.knownFolder(folderPath), siteOfFolder[n] != nil else { return nil }
-            return (n, lfn)
+            return (n, name)
         }
         // Who touches each file in each folder: compute jobs by their uses, transfer jobs by
         // what they move out of or into a scratch folder. Only what the run puts in a scratch
@@ -238,12 +248,13 @@ struct CleanupPass: PlannerPass {
         for i in workflow.jobs.indices {
             if let abstract = workflow.jobs[i].abstractIndex {
                 let folder = files.folder(workflow.jobs[i].job.workingDirectory)
-                let job = context.workflow.jobs[abstract]
+                // Its uses and standard streams, not a copy of the whole job.
+                let uses = context.workflow.jobs[abstract].uses
                 let level = Int32(levels[abstract])
                 // Each of the job's files is found once, by its lfn: the other questions
                 // about it (is it an output, a link, in the sandbox) are by that number.
                 jobFiles.start()
-                for use in job.uses {
+                for use in uses {
                     let n = files.file(folder, use.lfn)
                     jobFiles.add(use.lfn, n)
                     files.use(n, by: i, level: level)
@@ -255,8 +266,9 @@ struct CleanupPass: PlannerPass {
                         keepsAny = true
                     }
                 }
-                for name in job.stdin == nil && job.stdout == nil && job.stderr == nil ? [] : [job.stdin, job.stdout, job.stderr] {
-                    guard let name, !job.uses.contains(where: { $0.lfn == name }) else { continue }
+                let streams = context.workflow.jobs[abstract].streams
+                for name in streams.stdin == nil && streams.stdout == nil && streams.stderr == nil ? [] : [streams.stdin, streams.stdout, streams.stderr] {
+                    guard let name, !uses.contains(where: { $0.lfn == name }) else { continue }
                     let n = files.file(folder, name)
                     jobFiles.add(name, n)
                     files.use(n, by: i, level: level)
@@ -275,9 +287,9 @@ struct CleanupPass: PlannerPass {
             } else {
                 let kind = workflow.jobs[i].job.kind
                 for transfer in workflow.jobs[i].job.transfers {
-                    let from = split(transfer.source, &files).map { files.file($0.folder, $0.lfn) }
+                    let from = split(transfer.source, lfn: transfer.lfn, &files).map { files.file($0.folder, $0.lfn) }
                     if let from { files.use(from, by: i, level: nil) }
-                    if let to = split(transfer.destination, &files).map({ files.file($0.folder, $0.lfn) }) {
+                    if let to = split(transfer.destination, lfn: transfer.lfn, &files).map({ files.file($0.folder, $0.lfn) }) {
                         files.use(to, by: i, level: nil)
                         files.flags[to].insert(kind == .stageIn ? .fetched : .placed)
                     }
@@ -337,14 +349,55 @@ struct CleanupPass: PlannerPass {
     /// A path's folder and last component, as `NSString`'s `deletingLastPathComponent` and
     /// `lastPathComponent` give them, without a bridge to NSString for a plain absolute path.
     static func split(_ path: String) -> (folder: String, name: String) {
-        let bytes = path.utf8
-        if let slash = bytes.lastIndex(of: UInt8(ascii: "/")), slash != bytes.startIndex, bytes.index(after: slash) != bytes.endIndex,
-            bytes.first == UInt8(ascii: "/"), bytes[bytes.index(before: slash)] != UInt8(ascii: "/"),
-            !path.contains("//"), !path.contains("/./"), !path.contains("/../"), !path.hasSuffix("/.."), !path.hasSuffix("/.")
-        {
-            return (String(path[..<slash]), String(path[path.index(after: slash)...]))
+        let plain = path.utf8.withContiguousStorageIfAvailable { bytes -> Int? in
+            guard isPlainAbsolute(bytes), let slash = bytes.lastIndex(of: UInt8(ascii: "/")), slash > 0, slash + 1 < bytes.count else { return nil }
+            return slash
+        }
+        if let found = plain, let slash = found {
+            let at = path.utf8.index(path.utf8.startIndex, offsetBy: slash)
+            return (String(path[..<at]), String(path[path.utf8.index(after: at)...]))
         }
         return ((path as NSString).deletingLastPathComponent, (path as NSString).lastPathComponent)
+    }
+
+    /// For a plain absolute path (`isPlainAbsolute`), whether it names a file right in one of
+    /// `folders`: that folder's number and where the file's name starts; nil for another path
+    /// (the caller splits it as `NSString` does).
+    static func locatePlain(_ path: String, in folders: [(number: Int, path: String)]) -> (found: Bool, folder: Int, nameStart: Int)? {
+        let result = path.utf8.withContiguousStorageIfAvailable { bytes -> (found: Bool, folder: Int, nameStart: Int)? in
+            guard isPlainAbsolute(bytes), let slash = bytes.lastIndex(of: UInt8(ascii: "/")), slash > 0 else { return nil }
+            for (number, folder) in folders where folder.utf8.count == slash {
+                let same = folder.utf8.withContiguousStorageIfAvailable { memcmp($0.baseAddress!, bytes.baseAddress!, slash) == 0 }
+                    ?? folder.utf8.elementsEqual(bytes[..<slash])
+                if same { return (true, number, slash + 1) }
+            }
+            return (false, 0, 0)
+        }
+        return result ?? nil
+    }
+
+    /// Whether a path is one `NSString` leaves as it is: absolute, with no `//`, no `.` or
+    /// `..` component and no trailing slash. One pass over the bytes (three `contains` of
+    /// a `String` each went through CFString: a third of the pass at a million jobs).
+    static func isPlainAbsolute(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let slash = UInt8(ascii: "/"), dot = UInt8(ascii: ".")
+        let n = bytes.count
+        guard n > 1, bytes[0] == slash, bytes[n - 1] != slash else { return false }
+        var i = 0
+        while i < n {
+            if bytes[i] == slash {
+                // What follows a slash: another slash, or a component `.` or `..`.
+                let next = i + 1 < n ? bytes[i + 1] : slash
+                if next == slash { return false }
+                if next == dot {
+                    let after = i + 2 < n ? bytes[i + 2] : slash
+                    if after == slash { return false }
+                    if after == dot, i + 3 >= n || bytes[i + 3] == slash { return false }
+                }
+            }
+            i += 1
+        }
+        return true
     }
 
     /// `folder` with `lfn` appended, as `NSString.appendingPathComponent` gives it, without a
@@ -352,10 +405,23 @@ struct CleanupPass: PlannerPass {
     /// trailing slash).
     /// Whether `path` is what `path(folder, lfn)` gives, on its fast path.
     static func isPath(_ path: String, of lfn: String, in folder: String) -> Bool {
-        guard !lfn.isEmpty, !folder.isEmpty, !folder.hasSuffix("/"), !lfn.utf8.contains(UInt8(ascii: "/")),
-            path.utf8.count == folder.utf8.count + 1 + lfn.utf8.count else { return false }
-        return path.utf8.starts(with: folder.utf8) && path.utf8.dropFirst(folder.utf8.count).first == UInt8(ascii: "/")
-            && path.utf8.suffix(lfn.utf8.count).elementsEqual(lfn.utf8)
+        let (p, f, l) = (path.utf8, folder.utf8, lfn.utf8)
+        guard !l.isEmpty, !f.isEmpty, p.count == f.count + 1 + l.count else { return false }
+        // Compared as bytes in place: the generic `starts(with:)` and `elementsEqual` of the
+        // UTF-8 views walked them an index at a time.
+        let compared = p.withContiguousStorageIfAvailable { p in
+            f.withContiguousStorageIfAvailable { f in
+                l.withContiguousStorageIfAvailable { l in
+                    let slash = UInt8(ascii: "/")
+                    return f[f.count - 1] != slash && p[f.count] == slash && !l.contains(slash)
+                        && memcmp(p.baseAddress!, f.baseAddress!, f.count) == 0
+                        && memcmp(p.baseAddress! + f.count + 1, l.baseAddress!, l.count) == 0
+                }
+            }
+        }
+        if let compared, let compared, let compared { return compared }
+        guard !folder.hasSuffix("/"), !l.contains(UInt8(ascii: "/")) else { return false }
+        return p.starts(with: f) && p.dropFirst(f.count).first == UInt8(ascii: "/") && p.suffix(l.count).elementsEqual(l)
     }
 
     static func path(_ folder: String, _ lfn: String) -> String {

@@ -35,9 +35,10 @@ struct StagingPass: PlannerPass {
     private func computeJobsBySiteAndLevel(_ workflow: ExecutableWorkflow, _ levels: [Int]) -> [(site: String, level: Int, jobs: [Int])] {
         var sites: [String] = []
         var byKey: [String: [Int: [Int]]] = [:]
-        for (i, planned) in workflow.jobs.enumerated() where planned.job.kind.isCompute {
-            guard let abstract = planned.abstractIndex else { continue }
-            let site = planned.stagingSite ?? planned.job.site
+        // By index: `enumerated()` copied every job (each of its fields retained and released).
+        for i in workflow.jobs.indices where workflow.jobs[i].job.kind.isCompute {
+            guard let abstract = workflow.jobs[i].abstractIndex else { continue }
+            let site = workflow.jobs[i].stagingSite ?? workflow.jobs[i].job.site
             if byKey[site] == nil { sites.append(site) }
             byKey[site, default: [:]][levels[abstract], default: []].append(i)
         }
