@@ -350,3 +350,13 @@ final class CleanupPathTests: XCTestCase {
         XCTAssertFalse(CleanupPass.isPath("/s/x/", of: "", in: "/s/x"))
     }
 }
+
+final class TwoThreadMapTests: XCTestCase {
+    /// Both halves land in order, for counts below and above the two-thread threshold, with
+    /// values that are retained (strings), not only plain numbers.
+    func testTheResultIsTheSerialMapInOrder() {
+        for count in [0, 1, 19_999, 20_000, 50_001] {
+            XCTAssertEqual(twoThreadMap(count) { "job-\($0)" }, (0..<count).map { "job-\($0)" }, "\(count)")
+        }
+    }
+}
