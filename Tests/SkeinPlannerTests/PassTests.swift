@@ -338,6 +338,26 @@ final class CleanupPathTests: XCTestCase {
         }
     }
 
+    /// The cleanup's table of names finds each name it was given, through its growths, and
+    /// no other.
+    func testTheNameTableFindsEveryNameThroughItsGrowth() {
+        var table = CleanupPass.NameTable()
+        var names: [String] = []
+        for n in 0..<5_000 {
+            let name = "p_\(n)_area.fits"
+            XCTAssertNil(table.find(name, in: names))
+            table.insert(name, as: n, names: names)
+            names.append(name)
+        }
+        for n in stride(from: 0, to: 5_000, by: 7) { XCTAssertEqual(table.find("p_\(n)_area.fits", in: names), n) }
+        XCTAssertNil(table.find("p_5000_area.fits", in: names))
+        var reserved = CleanupPass.NameTable()
+        reserved.reserve(10)
+        reserved.insert("a", as: 0, names: [])
+        XCTAssertEqual(reserved.find("a", in: ["a"]), 0)
+        XCTAssertNil(reserved.find("b", in: ["a"]))
+    }
+
     /// `isPath` is true exactly for the path `path(folder, lfn)` gives on its quick way.
     func testIsPathComparesTheBytesOfFolderSlashName() {
         XCTAssertTrue(CleanupPass.isPath("/s/x/a.fits", of: "a.fits", in: "/s/x"))
@@ -351,12 +371,3 @@ final class CleanupPathTests: XCTestCase {
     }
 }
 
-final class TwoThreadMapTests: XCTestCase {
-    /// Both halves land in order, for counts below and above the two-thread threshold, with
-    /// values that are retained (strings), not only plain numbers.
-    func testTheResultIsTheSerialMapInOrder() {
-        for count in [0, 1, 19_999, 20_000, 50_001] {
-            XCTAssertEqual(twoThreadMap(count) { "job-\($0)" }, (0..<count).map { "job-\($0)" }, "\(count)")
-        }
-    }
-}

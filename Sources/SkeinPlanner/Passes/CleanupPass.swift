@@ -70,7 +70,9 @@ struct CleanupPass: PlannerPass {
         private var folderNumbers: [String: Int] = [:]
         /// The folder asked for last (compute jobs of one site share it): found without hashing.
         private var lastFolder: (path: String, number: Int)?
-        private var lfnNumbers: [String: Int32] = [:]
+        /// The names' numbers by hash, in a table of numbers alone (the names are `lfns`):
+        /// a dictionary of String keys was 84 MB more at a million jobs, at the pass's peak.
+        private var lfnNumbers = NameTable()
         /// The names by number.
         private(set) var lfns: [String] = []
         /// Per folder, per name: the file's number, -1 for none yet.
@@ -94,6 +96,9 @@ struct CleanupPass: PlannerPass {
         private var useJob: [Int32] = []
         private var nextUse: [Int32] = []
 
+        /// Room for about `names` names.
+        mutating func reserveNames(_ names: Int) { lfnNumbers.reserve(names) }
+
         mutating func folder(_ path: String) -> Int {
             if let known = knownFolder(path) { return known }
             folders.append(path)
@@ -113,11 +118,11 @@ struct CleanupPass: PlannerPass {
 
         mutating func file(_ folder: Int, _ lfn: String) -> Int {
             let name: Int
-            if let known = lfnNumbers[lfn] {
-                name = Int(known)
+            if let known = lfnNumbers.find(lfn, in: lfns) {
+                name = known
             } else {
                 name = lfns.count
-                lfnNumbers[lfn] = Int32(name)
+                lfnNumbers.insert(lfn, as: name, names: lfns)
                 lfns.append(lfn)
             }
             if name >= fileOf[folder].count { fileOf[folder] += repeatElement(-1, count: max(lfns.count, 2 * fileOf[folder].count) - fileOf[folder].count) }
@@ -157,11 +162,65 @@ struct CleanupPass: PlannerPass {
             }
         }
 
+        /// What sorted the files into levels goes once they are sorted.
+        mutating func forgetLevels() {
+            flags = []
+            lastLevel = []
+            order = []
+        }
+
         /// Names are not looked up any more: their tables go.
         mutating func forgetNames() {
-            lfnNumbers = [:]
+            lfnNumbers = NameTable()
             fileOf = []
             lastUse = []
+        }
+    }
+
+    /// Open addressing over the numbers of names kept elsewhere (`names[n]`): one `Int32` a
+    /// slot, where a `[String: Int32]` keeps a copy of each key too. Linear probing, at most
+    /// half full.
+    struct NameTable {
+        private var slots: [Int32] = []
+        private var count = 0
+
+        /// Room for about `names` names without growing (each growth hashes every name again).
+        mutating func reserve(_ names: Int) {
+            guard count == 0 else { return }
+            var size = 1024
+            while size < 2 * names { size *= 2 }
+            slots = [Int32](repeating: -1, count: size)
+        }
+
+        /// The number of `name`, if it has one.
+        func find(_ name: String, in names: [String]) -> Int? {
+            guard !slots.isEmpty else { return nil }
+            let mask = slots.count - 1
+            var at = name.hashValue & mask
+            while slots[at] >= 0 {
+                if names[Int(slots[at])] == name { return Int(slots[at]) }
+                at = (at + 1) & mask
+            }
+            return nil
+        }
+
+        /// Records `name` (not in the table yet) as number `n`; `names` are the names so far.
+        mutating func insert(_ name: String, as n: Int, names: [String]) {
+            if (count + 1) * 2 > slots.count { grow(names) }
+            place(name, n)
+            count += 1
+        }
+
+        private mutating func place(_ name: String, _ n: Int) {
+            let mask = slots.count - 1
+            var at = name.hashValue & mask
+            while slots[at] >= 0 { at = (at + 1) & mask }
+            slots[at] = Int32(n)
+        }
+
+        private mutating func grow(_ names: [String]) {
+            slots = [Int32](repeating: -1, count: max(1024, slots.count * 2))
+            for n in 0..<count { place(names[n], n) }
         }
     }
 
@@ -208,6 +267,10 @@ struct CleanupPass: PlannerPass {
     private func inPlace(_ workflow: inout ExecutableWorkflow, _ context: PlanningContext) {
         guard let levels = context.graph.levels() else { return }
         var files = CleanupFiles()
+        // About half the uses name a file another use named (one maker, one or more readers).
+        var uses = 0
+        for job in context.workflow.jobs.indices { uses += context.workflow.jobs[job].uses.count }
+        files.reserveNames(uses / 2)
         // The scratch folders, each with its site (the first site's first).
         var siteOfFolder: [Int: String] = [:]
         for (site, folder) in sitesInOrder(workflow) {
@@ -289,7 +352,12 @@ struct CleanupPass: PlannerPass {
                 for transfer in workflow.jobs[i].job.transfers {
                     let from = split(transfer.source, lfn: transfer.lfn, &files).map { files.file($0.folder, $0.lfn) }
                     if let from { files.use(from, by: i, level: nil) }
-                    if let to = split(transfer.destination, lfn: transfer.lfn, &files).map({ files.file($0.folder, $0.lfn) }) {
+                    if let found = split(transfer.destination, lfn: transfer.lfn, &files) {
+                        let to = files.file(found.folder, found.lfn)
+                        // The transfer's own path string, where the removal would name it so.
+                        if files.paths[to] == nil, CleanupPass.isPath(transfer.destination, of: found.lfn, in: files.folders[found.folder]) {
+                            files.paths[to] = transfer.destination
+                        }
                         files.use(to, by: i, level: nil)
                         files.flags[to].insert(kind == .stageIn ? .fetched : .placed)
                     }
@@ -314,8 +382,10 @@ struct CleanupPass: PlannerPass {
         }
         var jobsOnLevel: [Int: Int] = [:]
         for i in workflow.jobs.indices { if let a = workflow.jobs[i].abstractIndex { jobsOnLevel[levels[a], default: 0] += 1 } }
+        files.forgetLevels()
         var taken = workflow.jobIDs(context)
-        var added: [PlannedJob] = []
+        // Appended to the plan as made (its room was reserved by placement): a list of them
+        // beside it was a second copy of every cleanup job at the pass's peak.
         var seen = [Bool](repeating: false, count: workflow.jobs.count)
         for site in sites {
             for level in byLevel[site]!.keys.sorted() {
@@ -339,11 +409,11 @@ struct CleanupPass: PlannerPass {
                         files.paths[Int(file)] ?? Self.path(files.folders[Int(files.folderNumber[Int(file)])], files.lfns[Int(files.lfnNumber[Int(file)])])
                     }
                     let id = ExecutableWorkflow.unusedID("clean_up_\(site)_level_\(level)_\(n)", taken: &taken)
-                    added.append(cleanupJob(id: id, site: site, removals: removals, parents: parents.map { workflow.jobs[$0].job.id }, folder: folder, context))
+                    let job = cleanupJob(id: id, site: site, removals: removals, parents: parents.map { workflow.jobs[$0].job.id }, folder: folder, context)
+                    workflow.jobs.append(job)
                 }
             }
         }
-        workflow.jobs.append(contentsOf: added)
     }
 
     /// A path's folder and last component, as `NSString`'s `deletingLastPathComponent` and

@@ -16,12 +16,12 @@ struct DataflowPass: PlannerPass {
     }
 
     func run(_ workflow: inout ExecutableWorkflow, _ context: PlanningContext) {
-        // Each job's files are worked out from shared, read-only values (two threads), then set.
-        let abstract = workflow.jobs.indices.map { workflow.jobs[$0].abstractIndex }
+        // On this thread: worked out on two, the second thread's lists came from a heap of
+        // their own and stayed, 65 MB more resident at a million jobs for a second saved.
         let pruned = workflow.pruned
-        let files = twoThreadMap(abstract.count) { i in abstract[i].map { Self.files(of: $0, pruned: pruned, context) } }
-        for i in files.indices {
-            guard let found = files[i] else { continue }
+        for i in workflow.jobs.indices {
+            guard let abstract = workflow.jobs[i].abstractIndex else { continue }
+            let found = Self.files(of: abstract, pruned: pruned, context)
             workflow.jobs[i].parentIDs += found.parentIDs
             workflow.jobs[i].job.inputLinks = found.links
             workflow.jobs[i].job.inputs = found.inputs
