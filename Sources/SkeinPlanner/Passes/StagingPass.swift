@@ -79,8 +79,11 @@ struct StagingPass: PlannerPass {
                 for lfn in lfns {
                     // The catalog first, as in DataflowPass: most inputs that parents make have
                     // no replica, and the parents' outputs are gathered only when one has.
-                    let remote = context.replicas.remoteURL(of: lfn)
-                    let local = remote == nil && sandboxed ? context.replicas.localPath(of: lfn) : nil
+                    // The local copy asked once: it also says whether a URL is wanted (two
+                    // hashes of a name without a replica, not three).
+                    let localCopy = context.replicas.localPath(of: lfn)
+                    let remote = localCopy == nil ? context.replicas.remoteURL(ofFileWithoutLocalCopy: lfn) : nil
+                    let local = remote == nil && sandboxed ? localCopy : nil
                     if remote == nil && local == nil { continue }
                     if madeByParents.contains(lfn) { continue }
                     let source: String
