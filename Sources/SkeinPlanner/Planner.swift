@@ -53,6 +53,7 @@ public struct Planner {
         let context = PlanningContext(loaded, workflow, options: withProperties, graph: graph)
         timings.step("catalogs and graph")
         for pass in passes {
+            if pass is SandboxPass || pass is CleanupPass { Self.returnFreedMemory() }
             pass.run(&executable, context)
             timings.step(pass.name)
         }
@@ -69,6 +70,16 @@ public struct Planner {
         let plan = workflow.plan()
         timings.step("executable plan")
         return plan
+    }
+
+    /// Hands the free pages of the heaps back to the system before a pass that makes large
+    /// arrays (sandbox, cleanup): the earlier passes' freed scraps stay resident, and large
+    /// arrays do not fit in them, so at a million jobs the peak was those scraps plus the
+    /// cleanup's tables.
+    static func returnFreedMemory() {
+        #if os(Linux)
+        _ = plannerMallocTrim(0)
+        #endif
     }
 
     /// `--sites-to-run` naming a site Skein cannot drive is an error, not a silent local run.
@@ -88,3 +99,9 @@ public struct Planner {
         return limits
     }
 }
+
+#if os(Linux)
+/// glibc's `malloc_trim` (in `malloc.h`, which the Glibc module leaves out).
+@_silgen_name("malloc_trim")
+private func plannerMallocTrim(_ pad: Int) -> Int32
+#endif

@@ -66,9 +66,15 @@ enum Planning {
 
     /// As `plan`; the plan's jobs stay in memory only with `keepJobs` (`skein plan` prints their count).
     static func planRun(_ sources: WorkflowSources, _ options: PlanningOptions, engine: EngineSettingsOptions, keepJobs: Bool) throws -> RunPlanning.PlannedRun {
+        var timings = PlanTimings()
         let result = WorkflowValidator.validate(sources)
+        timings.step("load and validate")
         DiagnosticPrinter(limitPerCode: 20).print(result.diagnostics)
         guard result.isValid, result.loaded.workflow != nil else { throw SkeinExit.badInput }
+        // The planner takes the only copy of the workflow and its graph, so it can release
+        // them once its passes are done (before plan.json is written).
+        let loaded = result.loaded, graph = result.graph
+        _ = consume result
         let change = try engine.change()
         guard let cleanup = PlanOptions.Cleanup(rawValue: options.cleanup) else {
             throw ValidationError("--cleanup takes inplace, leaf or none, not '\(options.cleanup)'")
@@ -95,9 +101,9 @@ enum Planning {
         planOptions.stagingSites = stagingSites
         do {
             let planned = try RunPlanning.planRun(
-                result.loaded, options: planOptions, change: change,
+                consume loaded, options: planOptions, change: change,
                 plannerExecutable: CommandLine.arguments[0], plannerVersion: SkeinVersion.current, keepJobs: keepJobs,
-                graph: result.graph)
+                graph: consume graph)
             printPruned(planned.plan)
             return planned
         } catch let error as PlanError {

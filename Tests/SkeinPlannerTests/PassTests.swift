@@ -306,11 +306,68 @@ final class CleanupPathTests: XCTestCase {
     /// The cleanup's split of a transfer path into folder and name is NSString's, also where
     /// it leaves its quick way (a doubled or trailing slash).
     func testAPathIsSplitAsNSStringSplitsIt() {
-        let paths = ["/scratch/run/a.txt", "/scratch/run/p_000001_area.fits", "/s/é ✓/f", "/s/.hidden", "/s/x/", "/s//x"]
-        for path in paths {
+        for path in Self.paths {
             let split = CleanupPass.split(path)
             XCTAssertEqual(split.folder, (path as NSString).deletingLastPathComponent, path)
             XCTAssertEqual(split.name, (path as NSString).lastPathComponent, path)
         }
     }
+
+    static let paths = [
+        "/scratch/run/a.txt", "/scratch/run/p_000001_area.fits", "/s/é ✓/f", "/s/.hidden", "/s/x/", "/s//x", "/s/./x", "/s/../x", "/s/x/.",
+        "/s/x/..", "/s/..x", "/s/x..", "/s/.x/y", "/x", "/", "relative/x", "/s/x//",
+    ]
+
+    /// A transfer's path is found in a scratch folder, in place, exactly when splitting it
+    /// gives that folder; paths NSString would rewrite are left to the split.
+    func testAPathIsFoundInAScratchFolderAsTheSplitWouldFindIt() {
+        let folders = [(number: 4, path: "/scratch/run"), (number: 7, path: "/s"), (number: 9, path: "/s/x")]
+        for path in Self.paths + ["/scratch/run2/a", "/scratch/ru/a", "/s/x/y/z"] {
+            guard let found = CleanupPass.locatePlain(path, in: folders) else {
+                let plain = path.utf8.withContiguousStorageIfAvailable(CleanupPass.isPlainAbsolute) ?? false
+                XCTAssertTrue(!plain || path.utf8.lastIndex(of: UInt8(ascii: "/")) == path.utf8.startIndex, "\(path) is left to the split only when not plain, or in the root")
+                continue
+            }
+            let split = CleanupPass.split(path)
+            let expected = folders.first { $0.path == split.folder }
+            XCTAssertEqual(found.found, expected != nil, path)
+            if let expected {
+                XCTAssertEqual(found.folder, expected.number, path)
+                XCTAssertEqual(String(path.utf8.dropFirst(found.nameStart)), split.name, path)
+            }
+        }
+    }
+
+    /// The cleanup's table of names finds each name it was given, through its growths, and
+    /// no other.
+    func testTheNameTableFindsEveryNameThroughItsGrowth() {
+        var table = CleanupPass.NameTable()
+        var names: [String] = []
+        for n in 0..<5_000 {
+            let name = "p_\(n)_area.fits"
+            XCTAssertNil(table.find(name, in: names))
+            table.insert(name, as: n, names: names)
+            names.append(name)
+        }
+        for n in stride(from: 0, to: 5_000, by: 7) { XCTAssertEqual(table.find("p_\(n)_area.fits", in: names), n) }
+        XCTAssertNil(table.find("p_5000_area.fits", in: names))
+        var reserved = CleanupPass.NameTable()
+        reserved.reserve(10)
+        reserved.insert("a", as: 0, names: [])
+        XCTAssertEqual(reserved.find("a", in: ["a"]), 0)
+        XCTAssertNil(reserved.find("b", in: ["a"]))
+    }
+
+    /// `isPath` is true exactly for the path `path(folder, lfn)` gives on its quick way.
+    func testIsPathComparesTheBytesOfFolderSlashName() {
+        XCTAssertTrue(CleanupPass.isPath("/s/x/a.fits", of: "a.fits", in: "/s/x"))
+        XCTAssertTrue(CleanupPass.isPath("/s/é/ü.txt", of: "ü.txt", in: "/s/é"))
+        XCTAssertFalse(CleanupPass.isPath("/s/x/a.fits", of: "b.fits", in: "/s/x"))
+        XCTAssertFalse(CleanupPass.isPath("/s/y/a.fits", of: "a.fits", in: "/s/x"))
+        XCTAssertFalse(CleanupPass.isPath("/s/x/y/a", of: "y/a", in: "/s/x"), "a name with a slash is not on the quick way")
+        XCTAssertFalse(CleanupPass.isPath("/s/x//a", of: "a", in: "/s/x/"), "nor a folder ending in a slash")
+        XCTAssertFalse(CleanupPass.isPath("/s/xa", of: "a", in: "/s/x"))
+        XCTAssertFalse(CleanupPass.isPath("/s/x/", of: "", in: "/s/x"))
+    }
 }
+

@@ -60,6 +60,9 @@ struct ReplicaLocations {
     /// A URL to fetch, for a file with no copy on this machine.
     func remoteURL(of lfn: String) -> String? { literal[lfn] == nil ? remote[lfn] : nil }
 
+    /// `remoteURL(of:)` for a file whose `localPath(of:)` was just found nil.
+    func remoteURL(ofFileWithoutLocalCopy lfn: String) -> String? { remote.isEmpty ? nil : remote[lfn] }
+
     func sha256(of lfn: String) -> String? { checksums[lfn] }
 
     /// Whether the catalog has the file somewhere Skein can read it from.

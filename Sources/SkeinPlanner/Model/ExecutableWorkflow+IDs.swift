@@ -32,9 +32,11 @@ struct TakenIDs {
     init(_ workflow: ExecutableWorkflow, _ context: PlanningContext) {
         abstractIDs = context.graph.index
         ownID = Array(repeating: false, count: context.graph.ids.count)
+        // With no id used twice (a valid workflow), abstract job `a`'s id indexes `a`: no hash per job.
+        let unique = abstractIDs.count == context.graph.ids.count
         for i in workflow.jobs.indices {
             let id = workflow.jobs[i].job.id
-            if let a = workflow.jobs[i].abstractIndex, a < ownID.count, context.graph.ids[a] == id, abstractIDs[id] == a {
+            if let a = workflow.jobs[i].abstractIndex, a < ownID.count, context.graph.ids[a] == id, unique || abstractIDs[id] == a {
                 ownID[a] = true
             } else {
                 others.insert(id)

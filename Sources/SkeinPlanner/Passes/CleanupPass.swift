@@ -70,7 +70,9 @@ struct CleanupPass: PlannerPass {
         private var folderNumbers: [String: Int] = [:]
         /// The folder asked for last (compute jobs of one site share it): found without hashing.
         private var lastFolder: (path: String, number: Int)?
-        private var lfnNumbers: [String: Int32] = [:]
+        /// The names' numbers by hash, in a table of numbers alone (the names are `lfns`):
+        /// a dictionary of String keys was 84 MB more at a million jobs, at the pass's peak.
+        private var lfnNumbers = NameTable()
         /// The names by number.
         private(set) var lfns: [String] = []
         /// Per folder, per name: the file's number, -1 for none yet.
@@ -94,6 +96,9 @@ struct CleanupPass: PlannerPass {
         private var useJob: [Int32] = []
         private var nextUse: [Int32] = []
 
+        /// Room for about `names` names.
+        mutating func reserveNames(_ names: Int) { lfnNumbers.reserve(names) }
+
         mutating func folder(_ path: String) -> Int {
             if let known = knownFolder(path) { return known }
             folders.append(path)
@@ -113,11 +118,11 @@ struct CleanupPass: PlannerPass {
 
         mutating func file(_ folder: Int, _ lfn: String) -> Int {
             let name: Int
-            if let known = lfnNumbers[lfn] {
-                name = Int(known)
+            if let known = lfnNumbers.find(lfn, in: lfns) {
+                name = known
             } else {
                 name = lfns.count
-                lfnNumbers[lfn] = Int32(name)
+                lfnNumbers.insert(lfn, as: name, names: lfns)
                 lfns.append(lfn)
             }
             if name >= fileOf[folder].count { fileOf[folder] += repeatElement(-1, count: max(lfns.count, 2 * fileOf[folder].count) - fileOf[folder].count) }
@@ -157,11 +162,65 @@ struct CleanupPass: PlannerPass {
             }
         }
 
+        /// What sorted the files into levels goes once they are sorted.
+        mutating func forgetLevels() {
+            flags = []
+            lastLevel = []
+            order = []
+        }
+
         /// Names are not looked up any more: their tables go.
         mutating func forgetNames() {
-            lfnNumbers = [:]
+            lfnNumbers = NameTable()
             fileOf = []
             lastUse = []
+        }
+    }
+
+    /// Open addressing over the numbers of names kept elsewhere (`names[n]`): one `Int32` a
+    /// slot, where a `[String: Int32]` keeps a copy of each key too. Linear probing, at most
+    /// half full.
+    struct NameTable {
+        private var slots: [Int32] = []
+        private var count = 0
+
+        /// Room for about `names` names without growing (each growth hashes every name again).
+        mutating func reserve(_ names: Int) {
+            guard count == 0 else { return }
+            var size = 1024
+            while size < 2 * names { size *= 2 }
+            slots = [Int32](repeating: -1, count: size)
+        }
+
+        /// The number of `name`, if it has one.
+        func find(_ name: String, in names: [String]) -> Int? {
+            guard !slots.isEmpty else { return nil }
+            let mask = slots.count - 1
+            var at = name.hashValue & mask
+            while slots[at] >= 0 {
+                if names[Int(slots[at])] == name { return Int(slots[at]) }
+                at = (at + 1) & mask
+            }
+            return nil
+        }
+
+        /// Records `name` (not in the table yet) as number `n`; `names` are the names so far.
+        mutating func insert(_ name: String, as n: Int, names: [String]) {
+            if (count + 1) * 2 > slots.count { grow(names) }
+            place(name, n)
+            count += 1
+        }
+
+        private mutating func place(_ name: String, _ n: Int) {
+            let mask = slots.count - 1
+            var at = name.hashValue & mask
+            while slots[at] >= 0 { at = (at + 1) & mask }
+            slots[at] = Int32(n)
+        }
+
+        private mutating func grow(_ names: [String]) {
+            slots = [Int32](repeating: -1, count: max(1024, slots.count * 2))
+            for n in 0..<count { place(names[n], n) }
         }
     }
 
@@ -208,6 +267,10 @@ struct CleanupPass: PlannerPass {
     private func inPlace(_ workflow: inout ExecutableWorkflow, _ context: PlanningContext) {
         guard let levels = context.graph.levels() else { return }
         var files = CleanupFiles()
+        // About half the uses name a file another use named (one maker, one or more readers).
+        var uses = 0
+        for job in context.workflow.jobs.indices { uses += context.workflow.jobs[job].uses.count }
+        files.reserveNames(uses / 2)
         // The scratch folders, each with its site (the first site's first).
         var siteOfFolder: [Int: String] = [:]
         for (site, folder) in sitesInOrder(workflow) {
@@ -217,11 +280,21 @@ struct CleanupPass: PlannerPass {
         // Results asked to be staged out, by lfn number.
         var keep: [Bool] = []
         var keepsAny = false
-        // A file moved by a transfer job, when it is in a scratch folder.
-        func split(_ path: String, _ files: inout CleanupFiles) -> (folder: Int, lfn: String)? {
-            let (folderPath, lfn) = Self.split(path)
+        // A file moved by a transfer job, when it is in a scratch folder. A plain path is
+        // matched against the few scratch folders in place (most transfer paths, a replica or
+        // the output site, are in none: no strings are made for them).
+        let scratchFolders = siteOfFolder.keys.sorted().map { (number: $0, path: files.folders[$0]) }
+        func split(_ path: String, lfn: String, _ files: inout CleanupFiles) -> (folder: Int, lfn: String)? {
+            if let plain = Self.locatePlain(path, in: scratchFolders) {
+                guard plain.found else { return nil }
+                let p = path.utf8
+                let name = p.count - plain.nameStart == lfn.utf8.count && p.suffix(lfn.utf8.count).elementsEqual(lfn.utf8)
+                    ? lfn : String(path[p.index(p.startIndex, offsetBy: plain.nameStart)...])
+                return (plain.folder, name)
+            }
+            let (folderPath, name) = Self.split(path)
             guard let n = files.knownFolder(folderPath), siteOfFolder[n] != nil else { return nil }
-            return (n, lfn)
+            return (n, name)
         }
         // Who touches each file in each folder: compute jobs by their uses, transfer jobs by
         // what they move out of or into a scratch folder. Only what the run puts in a scratch
@@ -238,12 +311,13 @@ struct CleanupPass: PlannerPass {
         for i in workflow.jobs.indices {
             if let abstract = workflow.jobs[i].abstractIndex {
                 let folder = files.folder(workflow.jobs[i].job.workingDirectory)
-                let job = context.workflow.jobs[abstract]
+                // Its uses and standard streams, not a copy of the whole job.
+                let uses = context.workflow.jobs[abstract].uses
                 let level = Int32(levels[abstract])
                 // Each of the job's files is found once, by its lfn: the other questions
                 // about it (is it an output, a link, in the sandbox) are by that number.
                 jobFiles.start()
-                for use in job.uses {
+                for use in uses {
                     let n = files.file(folder, use.lfn)
                     jobFiles.add(use.lfn, n)
                     files.use(n, by: i, level: level)
@@ -255,8 +329,9 @@ struct CleanupPass: PlannerPass {
                         keepsAny = true
                     }
                 }
-                for name in job.stdin == nil && job.stdout == nil && job.stderr == nil ? [] : [job.stdin, job.stdout, job.stderr] {
-                    guard let name, !job.uses.contains(where: { $0.lfn == name }) else { continue }
+                let streams = context.workflow.jobs[abstract].streams
+                for name in streams.stdin == nil && streams.stdout == nil && streams.stderr == nil ? [] : [streams.stdin, streams.stdout, streams.stderr] {
+                    guard let name, !uses.contains(where: { $0.lfn == name }) else { continue }
                     let n = files.file(folder, name)
                     jobFiles.add(name, n)
                     files.use(n, by: i, level: level)
@@ -275,9 +350,14 @@ struct CleanupPass: PlannerPass {
             } else {
                 let kind = workflow.jobs[i].job.kind
                 for transfer in workflow.jobs[i].job.transfers {
-                    let from = split(transfer.source, &files).map { files.file($0.folder, $0.lfn) }
+                    let from = split(transfer.source, lfn: transfer.lfn, &files).map { files.file($0.folder, $0.lfn) }
                     if let from { files.use(from, by: i, level: nil) }
-                    if let to = split(transfer.destination, &files).map({ files.file($0.folder, $0.lfn) }) {
+                    if let found = split(transfer.destination, lfn: transfer.lfn, &files) {
+                        let to = files.file(found.folder, found.lfn)
+                        // The transfer's own path string, where the removal would name it so.
+                        if files.paths[to] == nil, CleanupPass.isPath(transfer.destination, of: found.lfn, in: files.folders[found.folder]) {
+                            files.paths[to] = transfer.destination
+                        }
                         files.use(to, by: i, level: nil)
                         files.flags[to].insert(kind == .stageIn ? .fetched : .placed)
                     }
@@ -302,8 +382,10 @@ struct CleanupPass: PlannerPass {
         }
         var jobsOnLevel: [Int: Int] = [:]
         for i in workflow.jobs.indices { if let a = workflow.jobs[i].abstractIndex { jobsOnLevel[levels[a], default: 0] += 1 } }
+        files.forgetLevels()
         var taken = workflow.jobIDs(context)
-        var added: [PlannedJob] = []
+        // Appended to the plan as made (its room was reserved by placement): a list of them
+        // beside it was a second copy of every cleanup job at the pass's peak.
         var seen = [Bool](repeating: false, count: workflow.jobs.count)
         for site in sites {
             for level in byLevel[site]!.keys.sorted() {
@@ -327,24 +409,65 @@ struct CleanupPass: PlannerPass {
                         files.paths[Int(file)] ?? Self.path(files.folders[Int(files.folderNumber[Int(file)])], files.lfns[Int(files.lfnNumber[Int(file)])])
                     }
                     let id = ExecutableWorkflow.unusedID("clean_up_\(site)_level_\(level)_\(n)", taken: &taken)
-                    added.append(cleanupJob(id: id, site: site, removals: removals, parents: parents.map { workflow.jobs[$0].job.id }, folder: folder, context))
+                    let job = cleanupJob(id: id, site: site, removals: removals, parents: parents.map { workflow.jobs[$0].job.id }, folder: folder, context)
+                    workflow.jobs.append(job)
                 }
             }
         }
-        workflow.jobs.append(contentsOf: added)
     }
 
     /// A path's folder and last component, as `NSString`'s `deletingLastPathComponent` and
     /// `lastPathComponent` give them, without a bridge to NSString for a plain absolute path.
     static func split(_ path: String) -> (folder: String, name: String) {
-        let bytes = path.utf8
-        if let slash = bytes.lastIndex(of: UInt8(ascii: "/")), slash != bytes.startIndex, bytes.index(after: slash) != bytes.endIndex,
-            bytes.first == UInt8(ascii: "/"), bytes[bytes.index(before: slash)] != UInt8(ascii: "/"),
-            !path.contains("//"), !path.contains("/./"), !path.contains("/../"), !path.hasSuffix("/.."), !path.hasSuffix("/.")
-        {
-            return (String(path[..<slash]), String(path[path.index(after: slash)...]))
+        let plain = path.utf8.withContiguousStorageIfAvailable { bytes -> Int? in
+            guard isPlainAbsolute(bytes), let slash = bytes.lastIndex(of: UInt8(ascii: "/")), slash > 0, slash + 1 < bytes.count else { return nil }
+            return slash
+        }
+        if let found = plain, let slash = found {
+            let at = path.utf8.index(path.utf8.startIndex, offsetBy: slash)
+            return (String(path[..<at]), String(path[path.utf8.index(after: at)...]))
         }
         return ((path as NSString).deletingLastPathComponent, (path as NSString).lastPathComponent)
+    }
+
+    /// For a plain absolute path (`isPlainAbsolute`), whether it names a file right in one of
+    /// `folders`: that folder's number and where the file's name starts; nil for another path
+    /// (the caller splits it as `NSString` does).
+    static func locatePlain(_ path: String, in folders: [(number: Int, path: String)]) -> (found: Bool, folder: Int, nameStart: Int)? {
+        let result = path.utf8.withContiguousStorageIfAvailable { bytes -> (found: Bool, folder: Int, nameStart: Int)? in
+            guard isPlainAbsolute(bytes), let slash = bytes.lastIndex(of: UInt8(ascii: "/")), slash > 0 else { return nil }
+            for (number, folder) in folders where folder.utf8.count == slash {
+                let same = folder.utf8.withContiguousStorageIfAvailable { memcmp($0.baseAddress!, bytes.baseAddress!, slash) == 0 }
+                    ?? folder.utf8.elementsEqual(bytes[..<slash])
+                if same { return (true, number, slash + 1) }
+            }
+            return (false, 0, 0)
+        }
+        return result ?? nil
+    }
+
+    /// Whether a path is one `NSString` leaves as it is: absolute, with no `//`, no `.` or
+    /// `..` component and no trailing slash. One pass over the bytes (three `contains` of
+    /// a `String` each went through CFString: a third of the pass at a million jobs).
+    static func isPlainAbsolute(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let slash = UInt8(ascii: "/"), dot = UInt8(ascii: ".")
+        let n = bytes.count
+        guard n > 1, bytes[0] == slash, bytes[n - 1] != slash else { return false }
+        var i = 0
+        while i < n {
+            if bytes[i] == slash {
+                // What follows a slash: another slash, or a component `.` or `..`.
+                let next = i + 1 < n ? bytes[i + 1] : slash
+                if next == slash { return false }
+                if next == dot {
+                    let after = i + 2 < n ? bytes[i + 2] : slash
+                    if after == slash { return false }
+                    if after == dot, i + 3 >= n || bytes[i + 3] == slash { return false }
+                }
+            }
+            i += 1
+        }
+        return true
     }
 
     /// `folder` with `lfn` appended, as `NSString.appendingPathComponent` gives it, without a
@@ -352,10 +475,23 @@ struct CleanupPass: PlannerPass {
     /// trailing slash).
     /// Whether `path` is what `path(folder, lfn)` gives, on its fast path.
     static func isPath(_ path: String, of lfn: String, in folder: String) -> Bool {
-        guard !lfn.isEmpty, !folder.isEmpty, !folder.hasSuffix("/"), !lfn.utf8.contains(UInt8(ascii: "/")),
-            path.utf8.count == folder.utf8.count + 1 + lfn.utf8.count else { return false }
-        return path.utf8.starts(with: folder.utf8) && path.utf8.dropFirst(folder.utf8.count).first == UInt8(ascii: "/")
-            && path.utf8.suffix(lfn.utf8.count).elementsEqual(lfn.utf8)
+        let (p, f, l) = (path.utf8, folder.utf8, lfn.utf8)
+        guard !l.isEmpty, !f.isEmpty, p.count == f.count + 1 + l.count else { return false }
+        // Compared as bytes in place: the generic `starts(with:)` and `elementsEqual` of the
+        // UTF-8 views walked them an index at a time.
+        let compared = p.withContiguousStorageIfAvailable { p in
+            f.withContiguousStorageIfAvailable { f in
+                l.withContiguousStorageIfAvailable { l in
+                    let slash = UInt8(ascii: "/")
+                    return f[f.count - 1] != slash && p[f.count] == slash && !l.contains(slash)
+                        && memcmp(p.baseAddress!, f.baseAddress!, f.count) == 0
+                        && memcmp(p.baseAddress! + f.count + 1, l.baseAddress!, l.count) == 0
+                }
+            }
+        }
+        if let compared, let compared, let compared { return compared }
+        guard !folder.hasSuffix("/"), !l.contains(UInt8(ascii: "/")) else { return false }
+        return p.starts(with: f) && p.dropFirst(f.count).first == UInt8(ascii: "/") && p.suffix(l.count).elementsEqual(l)
     }
 
     static func path(_ folder: String, _ lfn: String) -> String {

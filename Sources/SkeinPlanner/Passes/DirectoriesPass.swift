@@ -21,8 +21,8 @@ struct DirectoriesPass: PlannerPass {
         // Each site of a compute job once, in job order (not a copy of every job).
         var computeSites: [String] = []
         var seenSites = Set<String>()
-        for planned in workflow.jobs where planned.job.kind.isCompute && seenSites.insert(planned.job.site).inserted {
-            computeSites.append(planned.job.site)
+        for i in workflow.jobs.indices where workflow.jobs[i].job.kind.isCompute && seenSites.insert(workflow.jobs[i].job.site).inserted {
+            computeSites.append(workflow.jobs[i].job.site)
         }
         // The sites used, the first site to run first; that site alone when no job runs.
         let used = computeSites.isEmpty || computeSites.contains(context.primarySite) ? [context.primarySite] + computeSites : computeSites

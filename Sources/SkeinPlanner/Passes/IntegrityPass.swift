@@ -32,8 +32,9 @@ struct IntegrityPass: PlannerPass {
         // Each site of a compute job once, in job order (DirectoriesPass's way of finding them).
         var computeSites: [String] = []
         var seenSites = Set<String>()
-        for planned in workflow.jobs where planned.job.kind.isCompute && !planned.job.kind.isSubworkflow && seenSites.insert(planned.job.site).inserted {
-            computeSites.append(planned.job.site)
+        for i in workflow.jobs.indices {
+            let kind = workflow.jobs[i].job.kind
+            if kind.isCompute && !kind.isSubworkflow && seenSites.insert(workflow.jobs[i].job.site).inserted { computeSites.append(workflow.jobs[i].job.site) }
         }
         let layout = StagingLayout(sites: computeSites, context)
         if !computeSites.isEmpty && !computeSites.contains(where: layout.sandboxed) { workflow.integrityChecking = IntegrityChecking.none }

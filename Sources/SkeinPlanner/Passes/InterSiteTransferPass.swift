@@ -10,6 +10,9 @@ struct InterSiteTransferPass: PlannerPass {
     let name = "inter-site transfers"
 
     func run(_ workflow: inout ExecutableWorkflow, _ context: PlanningContext) {
+        // One scratch folder for every site (one site, the usual run): nothing moves between
+        // them, and no job need be looked at.
+        guard Set(workflow.scratchBySite.values).count > 1 else { return }
         var byAbstract: [Int: Int] = [:]
         for i in workflow.jobs.indices { if let a = workflow.jobs[i].abstractIndex { byAbstract[a] = i } }
         var taken = workflow.jobIDs(context)

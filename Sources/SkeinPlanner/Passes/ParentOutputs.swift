@@ -7,19 +7,21 @@ import SkeinWorkflow
 /// replica (the usual join) pays nothing.
 struct ParentOutputs {
     private let parents: [Int]
-    private let context: PlanningContext
+    /// The abstract jobs alone, not a copy of the whole context (its every field retained and
+    /// released per job).
+    private let jobs: [Job]
     private var outputs: Set<String>?
 
     init(parents: [Int], _ context: PlanningContext) {
         self.parents = parents
-        self.context = context
+        self.jobs = context.workflow.jobs
     }
 
     mutating func contains(_ lfn: String) -> Bool {
         if outputs == nil {
             var made = Set<String>()
             for p in parents {
-                for use in context.workflow.jobs[p].uses where use.type.isOutput { made.insert(use.lfn) }
+                for use in jobs[p].uses where use.type.isOutput { made.insert(use.lfn) }
             }
             outputs = made
         }

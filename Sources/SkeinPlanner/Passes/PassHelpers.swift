@@ -21,3 +21,4 @@ extension PlanningContext {
 func auxiliaryJobCount(files: Int, jobsOnLevel: Int, perJob: Int, fixed: Int? = nil) -> Int {
     max(1, min(files, fixed ?? (jobsOnLevel + perJob - 1) / perJob))
 }
+

@@ -35,9 +35,10 @@ struct StagingPass: PlannerPass {
     private func computeJobsBySiteAndLevel(_ workflow: ExecutableWorkflow, _ levels: [Int]) -> [(site: String, level: Int, jobs: [Int])] {
         var sites: [String] = []
         var byKey: [String: [Int: [Int]]] = [:]
-        for (i, planned) in workflow.jobs.enumerated() where planned.job.kind.isCompute {
-            guard let abstract = planned.abstractIndex else { continue }
-            let site = planned.stagingSite ?? planned.job.site
+        // By index: `enumerated()` copied every job (each of its fields retained and released).
+        for i in workflow.jobs.indices where workflow.jobs[i].job.kind.isCompute {
+            guard let abstract = workflow.jobs[i].abstractIndex else { continue }
+            let site = workflow.jobs[i].stagingSite ?? workflow.jobs[i].job.site
             if byKey[site] == nil { sites.append(site) }
             byKey[site, default: [:]][levels[abstract], default: []].append(i)
         }
@@ -50,11 +51,15 @@ struct StagingPass: PlannerPass {
     }
 
     private func stageIn(_ workflow: inout ExecutableWorkflow, _ context: PlanningContext, levels: [Int], clusters: Int?) -> [PlannedJob] {
-        var staged: [String: String] = [:]  // site + lfn -> the stage-in job that fetches it there
+        var staged: [String: [String: String]] = [:]  // site -> lfn -> the stage-in job that fetches it there
         var added: [PlannedJob] = []
         var taken = workflow.jobIDs(context)
+        // The property, read once (not per file).
+        let bypassAll = IntegrityPass.flag(context.options.properties?["pegasus.transfer.bypass.input.staging"])
         for (site, level, jobs) in computeJobsBySiteAndLevel(workflow, levels) {
             let folder = workflow.scratchBySite[site] ?? workflow.scratchDirectory
+            // This site's table, taken out while its level is done (no site + lfn key made per file).
+            var stagedHere = staged.removeValue(forKey: site) ?? [:]
             // The files this level fetches first, in order, with the jobs that need them.
             var files: [(lfn: String, url: String, link: Bool)] = []
             var readers: [String: [Int]] = [:]
@@ -63,23 +68,28 @@ struct StagingPass: PlannerPass {
             var readOrder: [String] = []
             for i in jobs {
                 guard let abstract = workflow.jobs[i].abstractIndex else { continue }
-                let job = context.workflow.jobs[abstract]
+                // Its uses, not a copy of the whole job.
+                let uses = context.workflow.jobs[abstract].uses
                 let parents = workflow.plannedParents(of: abstract, context)
                 let sandboxed = workflow.jobs[i].sandboxed
-                var lfns = job.uses.filter { $0.type.isInput }.map(\.lfn)
-                if let stdin = job.stdin, !lfns.contains(stdin) { lfns.append(stdin) }
+                var lfns: [String] = []
+                for use in uses where use.type.isInput { lfns.append(use.lfn) }
+                if let stdin = context.workflow.jobs[abstract].streams.stdin, !lfns.contains(stdin) { lfns.append(stdin) }
                 var madeByParents = ParentOutputs(parents: parents, context)
                 for lfn in lfns {
                     // The catalog first, as in DataflowPass: most inputs that parents make have
                     // no replica, and the parents' outputs are gathered only when one has.
-                    let remote = context.replicas.remoteURL(of: lfn)
-                    let local = remote == nil && sandboxed ? context.replicas.localPath(of: lfn) : nil
+                    // The local copy asked once: it also says whether a URL is wanted (two
+                    // hashes of a name without a replica, not three).
+                    let localCopy = context.replicas.localPath(of: lfn)
+                    let remote = localCopy == nil ? context.replicas.remoteURL(ofFileWithoutLocalCopy: lfn) : nil
+                    let local = remote == nil && sandboxed ? localCopy : nil
                     if remote == nil && local == nil { continue }
                     if madeByParents.contains(lfn) { continue }
                     let source: String
                     var link = false
                     if let url = remote {
-                        if sandboxed && bypass(lfn, of: job, replicaSite: nil, site: workflow.jobs[i].job.site, context) {
+                        if sandboxed && bypass(lfn, uses: uses, all: bypassAll, replicaSite: nil, site: workflow.jobs[i].job.site, context) {
                             workflow.jobs[i].directSources[lfn] = url
                             continue
                         }
@@ -88,7 +98,7 @@ struct StagingPass: PlannerPass {
                         // Under nonsharedfs and condorio a replica on this machine is staged to
                         // the staging site's scratch like any other (hard-linked where it can
                         // be), unless it bypasses staging: then it stays linked from where it is.
-                        if bypass(lfn, of: job, replicaSite: context.replicas.localSite(of: lfn) ?? "local", site: workflow.jobs[i].job.site, context) { continue }
+                        if bypass(lfn, uses: uses, all: bypassAll, replicaSite: context.replicas.localSite(of: lfn) ?? "local", site: workflow.jobs[i].job.site, context) { continue }
                         workflow.jobs[i].job.inputLinks.removeAll { $0.lfn == lfn }
                         source = path
                         link = true
@@ -97,7 +107,7 @@ struct StagingPass: PlannerPass {
                     }
                     if readers[lfn] == nil {
                         readOrder.append(lfn)
-                        if staged[site + "\u{0}" + lfn] == nil { files.append((lfn, source, link)) }
+                        if stagedHere[lfn] == nil { files.append((lfn, source, link)) }
                     }
                     readers[lfn, default: []].append(i)
                 }
@@ -113,12 +123,13 @@ struct StagingPass: PlannerPass {
             for (n, transfers) in groups.enumerated() where !transfers.isEmpty {
                 let id = ExecutableWorkflow.unusedID("stage_in_local_\(site)_\(level)_\(n)", taken: &taken)
                 added.append(transferJob(id: id, kind: .stageIn, transfers: transfers, parents: createDir.map { [$0] } ?? [], folder: folder, context))
-                for transfer in transfers { staged[site + "\u{0}" + transfer.lfn] = id }
+                for transfer in transfers { stagedHere[transfer.lfn] = id }
             }
             for lfn in readOrder {
-                guard let id = staged[site + "\u{0}" + lfn], let jobsReading = readers[lfn] else { continue }
+                guard let id = stagedHere[lfn], let jobsReading = readers[lfn] else { continue }
                 for i in jobsReading where !workflow.jobs[i].parentIDs.contains(id) { workflow.jobs[i].parentIDs.append(id) }
             }
+            staged[site] = stagedHere
         }
         return added
     }
@@ -127,9 +138,8 @@ struct StagingPass: PlannerPass {
     /// with `pegasus.transfer.bypass.input.staging = true` or the file's `bypass: true`, a URL
     /// replica is fetched by the job's sandbox straight from where it is, and so is a file
     /// replica on the job's own site, or on `local` for a site with `auxillary.local = true`.
-    private func bypass(_ lfn: String, of job: Job, replicaSite: String?, site: String, _ context: PlanningContext) -> Bool {
-        let asked = IntegrityPass.flag(context.options.properties?["pegasus.transfer.bypass.input.staging"])
-            || job.uses.contains { $0.lfn == lfn && $0.bypass == true }
+    private func bypass(_ lfn: String, uses: [FileUse], all: Bool, replicaSite: String?, site: String, _ context: PlanningContext) -> Bool {
+        let asked = all || uses.contains { $0.lfn == lfn && $0.bypass == true }
         guard asked else { return false }
         guard let replicaSite else { return true }  // a URL: always
         if replicaSite.lowercased() == site.lowercased() { return true }

@@ -45,14 +45,16 @@ struct SubWorkflowPass: PlannerPass {
 
     func run(_ workflow: inout ExecutableWorkflow, _ context: PlanningContext) {
         var renamed: [String: String] = [:]
-        var taken = workflow.jobIDs(context)
+        // Made at the first sub-workflow job: most workflows have none.
+        var taken: TakenIDs?
         for i in workflow.jobs.indices where workflow.jobs[i].job.subworkflow != nil {
             let id = workflow.jobs[i].job.id
-            taken.remove(id)
+            if taken == nil { taken = workflow.jobIDs(context) }
+            taken!.remove(id)
             var sub = workflow.jobs[i].job.subworkflow!
             let isDAG = sub.type == Job.Kind.condorWorkflow.rawValue
             // Pegasus's names: pegasus-plan_<id> for a workflow it plans, dagman_<id> for a DAG.
-            let newID = ExecutableWorkflow.unusedID((isDAG ? "dagman_" : "pegasus-plan_") + id, taken: &taken)
+            let newID = ExecutableWorkflow.unusedID((isDAG ? "dagman_" : "pegasus-plan_") + id, taken: &taken!)
             renamed[id] = newID
             workflow.jobs[i].job.id = newID
             let label = isDAG ? ((sub.file as NSString).lastPathComponent as NSString).deletingPathExtension

@@ -30,11 +30,14 @@ public enum RunPlanning {
     /// As `plan`, but the jobs are kept in memory only with `keepJobs` (a run that starts
     /// here needs them; `skein plan` does not): plan.json is written from the planner's own
     /// jobs one at a time, so a million-job plan is never held twice. `graph` is validation's
-    /// graph of the workflow, when the caller has it.
-    public static func planRun(_ loaded: LoadedWorkflow, options: PlanOptions, change: EngineSettingsChange, plannerExecutable: String,
+    /// graph of the workflow, when the caller has it. Both are consumed: once the passes are
+    /// done they are released (a caller that handed over its only copy gets the abstract
+    /// workflow's memory back before plan.json is written, a gigabyte at a million jobs).
+    public static func planRun(_ loaded: consuming LoadedWorkflow, options: PlanOptions, change: EngineSettingsChange, plannerExecutable: String,
                                plannerVersion: String, now: Double = Date().timeIntervalSince1970, keepJobs: Bool,
-                               graph: WorkflowGraph? = nil) throws -> PlannedRun {
+                               graph: consuming WorkflowGraph? = nil) throws -> PlannedRun {
         let label = loaded.workflow?.name ?? "workflow"
+        let propertiesFile = loaded.propertiesFile
         var options = options
         let properties = (options.properties ?? loaded.properties).withModeDefaults()
         let settings = PlannedSettings.resolve(change, properties: properties)
@@ -44,28 +47,47 @@ public enum RunPlanning {
         // Only the scratch folders this plan made go when it fails: never one that was there.
         var madeScratch: [String] = []
         do {
-            let workflow = try Planner(loaded, options: options, graph: graph).executableWorkflow(runDirectory: runDirectory.path, now: now)
+            let planner = Planner(loaded, options: options, graph: graph)
+            let workflow = try planner.executableWorkflow(runDirectory: runDirectory.path, now: now)
             var timings = PlanTimings()
+            _ = consume planner
+            timings.step("release the workflow")
             try PlanWriter.stageExecutables(workflow)
             var plan = workflow.planHeader()
             try makeScratch(plan, made: &madeScratch)
             try PlanWriter.writePlan(workflow, header: plan, to: runDirectory)
             timings.step("write plan.json")
-            let propertiesName = try PropertiesCopy.write(from: loaded.propertiesFile, runDirectory: plan.runDirectory, wfUUID: plan.wfUUID)
+            let propertiesName = try PropertiesCopy.write(from: propertiesFile, runDirectory: plan.runDirectory, wfUUID: plan.wfUUID)
             try SubmitFiles.write(for: plan, propertiesFile: propertiesName, plannerExecutable: plannerExecutable, plannerVersion: plannerVersion)
             try EngineSettings.store(settings, runDirectory: plan.runDirectory, command: "plan")
             if let registry = try? RunRegistry() {
                 try? registry.register(label: plan.label, runDir: plan.runDirectory, wfUUID: plan.wfUUID, state: .planned, started: plan.createdAt)
             }
+            timings.step("run files")
             if keepJobs {
                 plan = workflow.plan()
                 timings.step("executable plan")
             }
-            return PlannedRun(plan: plan, jobCount: workflow.jobs.count)
+            let planned = PlannedRun(plan: plan, jobCount: workflow.jobs.count)
+            Self.releaseInBackground(consume workflow)
+            return planned
         } catch {
             RunFolder.remove(runDirectory.path, scratch: madeScratch)
             throw error
         }
+    }
+
+    /// The planned jobs are freed on another thread: `skein plan` exits without waiting for
+    /// a million jobs to be released one object at a time (seconds), and a process that goes
+    /// on gets the memory back all the same.
+    private static func releaseInBackground(_ workflow: consuming ExecutableWorkflow) {
+        let box = ReleaseBox(workflow)
+        DispatchQueue.global(qos: .utility).async { box.value = nil }
+    }
+
+    private final class ReleaseBox: @unchecked Sendable {
+        var value: ExecutableWorkflow?
+        init(_ value: consuming ExecutableWorkflow) { self.value = value }
     }
 
     /// Each site's scratch is made now, fresh and private, so jobs never run in a folder

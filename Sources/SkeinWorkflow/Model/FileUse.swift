@@ -43,36 +43,36 @@ public struct FileUse: Sendable, Equatable {
 
     /// Bytes. The Pegasus API writes an integer though its schema says string: both read.
     public var size: String? {
-        get { rare[\.size] }
-        set { rare.set(\.size, newValue, isEmpty: newValue == nil) }
+        get { rare.isEmpty ? nil : rare[\.size] }
+        set { if !(rare.isEmpty && newValue == nil) { rare.set(\.size, newValue, isEmpty: newValue == nil) } }
     }
     public var namespace: String? {
-        get { rare[\.namespace] }
-        set { rare.set(\.namespace, newValue, isEmpty: newValue == nil) }
+        get { rare.isEmpty ? nil : rare[\.namespace] }
+        set { if !(rare.isEmpty && newValue == nil) { rare.set(\.namespace, newValue, isEmpty: newValue == nil) } }
     }
     public var version: String? {
-        get { rare[\.version] }
-        set { rare.set(\.version, newValue, isEmpty: newValue == nil) }
+        get { rare.isEmpty ? nil : rare[\.version] }
+        set { if !(rare.isEmpty && newValue == nil) { rare.set(\.version, newValue, isEmpty: newValue == nil) } }
     }
     public var executable: Bool? {
-        get { rare[\.executable] }
-        set { rare.set(\.executable, newValue, isEmpty: newValue == nil) }
+        get { rare.isEmpty ? nil : rare[\.executable] }
+        set { if !(rare.isEmpty && newValue == nil) { rare.set(\.executable, newValue, isEmpty: newValue == nil) } }
     }
     public var bypass: Bool? {
-        get { rare[\.bypass] }
-        set { rare.set(\.bypass, newValue, isEmpty: newValue == nil) }
+        get { rare.isEmpty ? nil : rare[\.bypass] }
+        set { if !(rare.isEmpty && newValue == nil) { rare.set(\.bypass, newValue, isEmpty: newValue == nil) } }
     }
     public var forPlanning: Bool? {
-        get { rare[\.forPlanning] }
-        set { rare.set(\.forPlanning, newValue, isEmpty: newValue == nil) }
+        get { rare.isEmpty ? nil : rare[\.forPlanning] }
+        set { if !(rare.isEmpty && newValue == nil) { rare.set(\.forPlanning, newValue, isEmpty: newValue == nil) } }
     }
     public var metadata: Metadata {
-        get { rare[\.metadata] }
-        set { rare.set(\.metadata, newValue, isEmpty: newValue.isEmpty) }
+        get { rare.isEmpty ? [] : rare[\.metadata] }
+        set { if !(rare.isEmpty && newValue.isEmpty) { rare.set(\.metadata, newValue, isEmpty: newValue.isEmpty) } }
     }
     public var extensions: Extensions {
-        get { rare[\.extensions] }
-        set { rare.set(\.extensions, newValue, isEmpty: newValue.isEmpty) }
+        get { rare.isEmpty ? [] : rare[\.extensions] }
+        set { if !(rare.isEmpty && newValue.isEmpty) { rare.set(\.extensions, newValue, isEmpty: newValue.isEmpty) } }
     }
 
     /// Every field but the mark (marks never differ), as before the box.

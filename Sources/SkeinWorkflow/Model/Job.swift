@@ -56,49 +56,53 @@ public struct Job: Sendable, Equatable {
     }
 
     public var nodeLabel: String? {
-        get { rare[\.nodeLabel] }
-        set { rare.set(\.nodeLabel, newValue, isEmpty: newValue == nil) }
+        get { rare.isEmpty ? nil : rare[\.nodeLabel] }
+        set { if !(rare.isEmpty && newValue == nil) { rare.set(\.nodeLabel, newValue, isEmpty: newValue == nil) } }
     }
     /// The sub-workflow file of `pegasusWorkflow` and `condorWorkflow` jobs.
     public var file: String? {
-        get { rare[\.file] }
-        set { rare.set(\.file, newValue, isEmpty: newValue == nil) }
+        get { rare.isEmpty ? nil : rare[\.file] }
+        set { if !(rare.isEmpty && newValue == nil) { rare.set(\.file, newValue, isEmpty: newValue == nil) } }
+    }
+    /// `stdin`, `stdout` and `stderr` in one read (most jobs have none of them).
+    public var streams: (stdin: String?, stdout: String?, stderr: String?) {
+        rare.isEmpty ? (nil, nil, nil) : (rare[\.stdin], rare[\.stdout], rare[\.stderr])
     }
     public var stdin: String? {
-        get { rare[\.stdin] }
-        set { rare.set(\.stdin, newValue, isEmpty: newValue == nil) }
+        get { rare.isEmpty ? nil : rare[\.stdin] }
+        set { if !(rare.isEmpty && newValue == nil) { rare.set(\.stdin, newValue, isEmpty: newValue == nil) } }
     }
     public var stdout: String? {
-        get { rare[\.stdout] }
-        set { rare.set(\.stdout, newValue, isEmpty: newValue == nil) }
+        get { rare.isEmpty ? nil : rare[\.stdout] }
+        set { if !(rare.isEmpty && newValue == nil) { rare.set(\.stdout, newValue, isEmpty: newValue == nil) } }
     }
     public var stderr: String? {
-        get { rare[\.stderr] }
-        set { rare.set(\.stderr, newValue, isEmpty: newValue == nil) }
+        get { rare.isEmpty ? nil : rare[\.stderr] }
+        set { if !(rare.isEmpty && newValue == nil) { rare.set(\.stderr, newValue, isEmpty: newValue == nil) } }
     }
     public var metadata: Metadata {
-        get { rare[\.metadata] }
-        set { rare.set(\.metadata, newValue, isEmpty: newValue.isEmpty) }
+        get { rare.isEmpty ? [] : rare[\.metadata] }
+        set { if !(rare.isEmpty && newValue.isEmpty) { rare.set(\.metadata, newValue, isEmpty: newValue.isEmpty) } }
     }
     public var hooks: Hooks {
-        get { rare[\.hooks] }
-        set { rare.set(\.hooks, newValue, isEmpty: newValue.isEmpty) }
+        get { rare.isEmpty ? Hooks() : rare[\.hooks] }
+        set { if !(rare.isEmpty && newValue.isEmpty) { rare.set(\.hooks, newValue, isEmpty: newValue.isEmpty) } }
     }
     public var extensions: Extensions {
-        get { rare[\.extensions] }
-        set { rare.set(\.extensions, newValue, isEmpty: newValue.isEmpty) }
+        get { rare.isEmpty ? [] : rare[\.extensions] }
+        set { if !(rare.isEmpty && newValue.isEmpty) { rare.set(\.extensions, newValue, isEmpty: newValue.isEmpty) } }
     }
     /// Where the `stdin` value and `stdout:` and `stderr:` are written, for messages about them.
     public var stdinMark: SourceMark {
-        get { rare[\.stdinMark] }
+        get { rare.isEmpty ? .none : rare[\.stdinMark] }
         set { rare.set(\.stdinMark, newValue, isEmpty: false) }
     }
     public var stdoutMark: SourceMark {
-        get { rare[\.stdoutMark] }
+        get { rare.isEmpty ? .none : rare[\.stdoutMark] }
         set { rare.set(\.stdoutMark, newValue, isEmpty: false) }
     }
     public var stderrMark: SourceMark {
-        get { rare[\.stderrMark] }
+        get { rare.isEmpty ? .none : rare[\.stderrMark] }
         set { rare.set(\.stderrMark, newValue, isEmpty: false) }
     }
 

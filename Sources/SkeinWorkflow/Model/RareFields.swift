@@ -17,6 +17,10 @@ struct RareFields<Fields: RareFieldSet>: @unchecked Sendable {
 
     private var box: Box?
 
+    /// No field is set. Readers test it before a key path (made and applied per call, a
+    /// visible cost at millions of jobs and uses) when most values have no box.
+    var isEmpty: Bool { box == nil }
+
     subscript<Value>(_ field: KeyPath<Fields, Value>) -> Value {
         box.map { $0.fields[keyPath: field] } ?? Fields()[keyPath: field]
     }
