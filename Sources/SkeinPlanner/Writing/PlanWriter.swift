@@ -24,11 +24,15 @@ public enum PlanWriter {
         #if os(Linux)
         _ = mallocTrim(0)
         #endif
-        let index = workflow.jobIndex()
         // Each job written where it is, its parents' ids turned into indices: `planJob`'s copy
         // of every job (each field retained and released) was a fifth of the writing.
-        try directory.write(header, jobCount: workflow.jobs.count) { n, write in
-            try write(workflow.jobs[n].job, workflow.parentIndices(n, index: index))
+        try workflow.jobs.withUnsafeBufferPointer { buffer in
+            // Only read, by the encoding threads, while `workflow` holds the jobs.
+            nonisolated(unsafe) let jobs = buffer
+            let positions = JobPositions(jobs)
+            try directory.write(header, jobCount: jobs.count) { n, write in
+                try write(jobs[n].job, jobs[n].parentIDs.compactMap { positions.position(of: $0) })
+            }
         }
     }
 
