@@ -65,8 +65,12 @@ enum Planning {
     }
 
     /// As `plan`; the plan's jobs stay in memory only with `keepJobs` (`skein plan` prints their count).
-    static func planRun(_ sources: WorkflowSources, _ options: PlanningOptions, engine: EngineSettingsOptions, keepJobs: Bool) throws -> RunPlanning.PlannedRun {
+    /// With `exitsNext` (the command ends after planning) the workflow's models are left for
+    /// the exit to free, not freed one by one (`LeftForExit`).
+    static func planRun(_ sources: WorkflowSources, _ options: PlanningOptions, engine: EngineSettingsOptions, keepJobs: Bool,
+                        exitsNext: Bool = false) throws -> RunPlanning.PlannedRun {
         let result = WorkflowValidator.validate(sources)
+        if exitsNext { LeftForExit.keep(result) }
         DiagnosticPrinter(limitPerCode: 20).print(result.diagnostics)
         guard result.isValid, result.loaded.workflow != nil else { throw SkeinExit.badInput }
         let change = try engine.change()
@@ -97,7 +101,7 @@ enum Planning {
             let planned = try RunPlanning.planRun(
                 result.loaded, options: planOptions, change: change,
                 plannerExecutable: CommandLine.arguments[0], plannerVersion: SkeinVersion.current, keepJobs: keepJobs,
-                graph: result.graph)
+                graph: result.graph, exitsNext: exitsNext)
             printPruned(planned.plan)
             return planned
         } catch let error as PlanError {
@@ -161,7 +165,8 @@ struct Plan: ParsableCommand {
 
     func run() throws {
         // The jobs are on disk; only a run started here needs them in memory too.
-        let planned = try Planning.planRun(workflow.sources, planning, engine: engine, keepJobs: submit)
+        // Without --submit the command ends here: what planning built is freed by the exit.
+        let planned = try Planning.planRun(workflow.sources, planning, engine: engine, keepJobs: submit, exitsNext: !submit)
         let plan = planned.plan
         print("planned \(plan.label): \(planned.jobCount) jobs")
         print("run directory: \(plan.runDirectory)")

@@ -30,10 +30,11 @@ public enum RunPlanning {
     /// As `plan`, but the jobs are kept in memory only with `keepJobs` (a run that starts
     /// here needs them; `skein plan` does not): plan.json is written from the planner's own
     /// jobs one at a time, so a million-job plan is never held twice. `graph` is validation's
-    /// graph of the workflow, when the caller has it.
+    /// graph of the workflow, when the caller has it. With `exitsNext` (a command that ends
+    /// after planning) the planner's jobs are left for the exit to free (`LeftForExit`).
     public static func planRun(_ loaded: LoadedWorkflow, options: PlanOptions, change: EngineSettingsChange, plannerExecutable: String,
                                plannerVersion: String, now: Double = Date().timeIntervalSince1970, keepJobs: Bool,
-                               graph: WorkflowGraph? = nil) throws -> PlannedRun {
+                               graph: WorkflowGraph? = nil, exitsNext: Bool = false) throws -> PlannedRun {
         let label = loaded.workflow?.name ?? "workflow"
         var options = options
         let properties = (options.properties ?? loaded.properties).withModeDefaults()
@@ -45,6 +46,7 @@ public enum RunPlanning {
         var madeScratch: [String] = []
         do {
             let workflow = try Planner(loaded, options: options, graph: graph).executableWorkflow(runDirectory: runDirectory.path, now: now)
+            if exitsNext { LeftForExit.keep(workflow) }
             var timings = PlanTimings()
             try PlanWriter.stageExecutables(workflow)
             var plan = workflow.planHeader()
