@@ -31,7 +31,7 @@ public enum PlanWriter {
             nonisolated(unsafe) let jobs = buffer
             let positions = JobPositions(jobs)
             try directory.write(header, jobCount: jobs.count) { n, write in
-                try write(jobs[n].job, jobs[n].parentIDs.compactMap { positions.position(of: $0) })
+                try write((jobs.baseAddress! + n).pointer(to: \.job)!, jobs[n].parentIDs.compactMap { positions.position(of: $0) })
             }
         }
     }

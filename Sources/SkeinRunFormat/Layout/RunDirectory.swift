@@ -47,14 +47,15 @@ public struct RunDirectory: Sendable {
     /// Writes `header` (its `jobs` are not read) with `jobCount` jobs made as they are
     /// written (on several threads at once), so a planner need not hold a second copy of every job.
     public func write(_ header: ExecutablePlan, jobCount: Int, job: @Sendable (Int) throws -> ExecutableJob) throws {
-        try write(header, jobCount: jobCount) { n, write in try write(job(n), nil) }
+        try write(header, jobCount: jobCount) { n, write in try withUnsafePointer(to: try job(n)) { try write($0, nil) } }
     }
 
-    /// As above, but `jobs(n, write)` calls `write` once with job `n` and its parents as
-    /// indices (nil: the job's own `parents`): a planner's job is written where it is, not
-    /// copied into an `ExecutableJob` of its own first.
+    /// As above, but `jobs(n, write)` calls `write` once with where job `n` is and its
+    /// parents as indices (nil: the job's own `parents`): a planner's job is read where it
+    /// is, not copied into an `ExecutableJob` of its own first (the pointer is used only
+    /// during the call).
     public func write(_ header: ExecutablePlan, jobCount: Int,
-                      jobs: @Sendable (Int, _ write: (ExecutableJob, [Int]?) throws -> Void) throws -> Void) throws {
+                      jobs: @Sendable (Int, _ write: (UnsafePointer<ExecutableJob>, [Int]?) throws -> Void) throws -> Void) throws {
         // Written to a temporary name and renamed, so a reader never sees half a plan.
         let temporary = planFile + ".tmp"
         try PlanFileWriter.write(header, jobCount: jobCount, to: temporary, jobs: jobs)

@@ -26,13 +26,16 @@ enum PlanFileWriter {
     /// it is written.
     static func write(_ header: ExecutablePlan, jobCount: Int, to path: String, threads: Int = PlanFileWriter.encodingThreads,
                       job: @Sendable (Int) throws -> ExecutableJob) throws {
-        try write(header, jobCount: jobCount, to: path, threads: threads) { n, write in try write(job(n), nil) }
+        try write(header, jobCount: jobCount, to: path, threads: threads) { n, write in
+            try withUnsafePointer(to: try job(n)) { try write($0, nil) }
+        }
     }
 
-    /// As above, but `jobs(n, write)` calls `write` once with job `n` and its parents (nil:
-    /// the job's own `parents`), so a caller's job is written where it is, not copied.
+    /// As above, but `jobs(n, write)` calls `write` once with where job `n` is and its
+    /// parents (nil: the job's own `parents`), so a caller's job is read where it is, not
+    /// copied (the pointer is used only during the call).
     static func write(_ header: ExecutablePlan, jobCount: Int, to path: String, threads: Int = PlanFileWriter.encodingThreads,
-                      jobs: @Sendable (Int, _ write: (ExecutableJob, [Int]?) throws -> Void) throws -> Void) throws {
+                      jobs: @Sendable (Int, _ write: (UnsafePointer<ExecutableJob>, [Int]?) throws -> Void) throws -> Void) throws {
         guard header.skeletonJobs == nil else {
             throw RunFormatError("cannot write \(path): the plan was read for an engine's resume (its succeeded jobs only in part)")
         }
@@ -66,7 +69,7 @@ enum PlanFileWriter {
                     for index in range {
                         if index > 0 { buffer.append(UInt8(ascii: ",")) }
                         try jobs(index) { job, parents in
-                            if let parents { try encoder.append(job, parents: parents, to: &buffer) } else { try encoder.append(job, to: &buffer) }
+                            try encoder.append(at: job, parents: parents ?? job.pointee.parents, to: &buffer)
                         }
                     }
                 } catch {
