@@ -13,8 +13,9 @@ struct JobPositions {
     /// A later job with an id wins, as in `jobIndex()`.
     init(_ jobs: UnsafeBufferPointer<PlannedJob>) {
         precondition(jobs.count < Int(Int32.max), "more jobs than a plan holds")
+        // At most three quarters full (linear probing stays short); 8 MB at a million jobs.
         var size = 16
-        while size < 2 * jobs.count { size <<= 1 }
+        while 3 * size < 4 * jobs.count { size <<= 1 }
         var slots = [Int32](repeating: -1, count: size)
         mask = size - 1
         let ids = jobs.map(\.job.id)

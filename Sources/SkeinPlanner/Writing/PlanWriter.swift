@@ -21,8 +21,10 @@ public enum PlanWriter {
         // What the passes freed goes back to the system first: the jobs are encoded on other
         // threads, whose allocations come from heaps of their own, not from the passes' free
         // chunks (at a million jobs the peak was the resident passes' leftovers plus those).
+        var timings = PlanTimings()
         #if os(Linux)
         _ = mallocTrim(0)
+        timings.step("return freed memory")
         #endif
         // Each job written where it is, its parents' ids turned into indices: `planJob`'s copy
         // of every job (each field retained and released) was a fifth of the writing.
@@ -30,6 +32,7 @@ public enum PlanWriter {
             // Only read, by the encoding threads, while `workflow` holds the jobs.
             nonisolated(unsafe) let jobs = buffer
             let positions = JobPositions(jobs)
+            timings.step("job positions")
             try directory.write(header, jobCount: jobs.count) { n, write in
                 try write((jobs.baseAddress! + n).pointer(to: \.job)!, jobs[n].parentIDs.compactMap { positions.position(of: $0) })
             }
