@@ -33,8 +33,17 @@ public enum PlanWriter {
             nonisolated(unsafe) let jobs = buffer
             let positions = JobPositions(jobs)
             timings.step("job positions")
-            try directory.write(header, jobCount: jobs.count) { n, write in
-                try write((jobs.baseAddress! + n).pointer(to: \.job)!, jobs[n].parentIDs.compactMap { positions.position(of: $0) })
+            try directory.write(header, jobCount: jobs.count) { range, write in
+                var guesses = JobPositions.Guesses()
+                for n in range {
+                    let ids = jobs[n].parentIDs
+                    var parents: [Int] = []
+                    parents.reserveCapacity(ids.count)
+                    for k in ids.indices {
+                        if let found = positions.position(of: ids[k], parent: k, guesses: &guesses) { parents.append(found) }
+                    }
+                    try write((jobs.baseAddress! + n).pointer(to: \.job)!, parents)
+                }
             }
         }
     }

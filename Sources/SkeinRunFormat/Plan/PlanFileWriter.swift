@@ -26,16 +26,17 @@ enum PlanFileWriter {
     /// it is written.
     static func write(_ header: ExecutablePlan, jobCount: Int, to path: String, threads: Int = PlanFileWriter.encodingThreads,
                       job: @Sendable (Int) throws -> ExecutableJob) throws {
-        try write(header, jobCount: jobCount, to: path, threads: threads) { n, write in
-            try withUnsafePointer(to: try job(n)) { try write($0, nil) }
+        try write(header, jobCount: jobCount, to: path, threads: threads) { range, write in
+            for n in range { try withUnsafePointer(to: try job(n)) { try write($0, nil) } }
         }
     }
 
-    /// As above, but `jobs(n, write)` calls `write` once with where job `n` is and its
-    /// parents (nil: the job's own `parents`), so a caller's job is read where it is, not
-    /// copied (the pointer is used only during the call).
+    /// As above, but `jobs(range, write)` calls `write` once for each job of `range`, in
+    /// order, with where the job is and its parents (nil: the job's own `parents`), so a
+    /// caller's job is read where it is, not copied (the pointer is used only during the
+    /// call), and a caller may keep what it learns from one job for the next of the run.
     static func write(_ header: ExecutablePlan, jobCount: Int, to path: String, threads: Int = PlanFileWriter.encodingThreads,
-                      jobs: @Sendable (Int, _ write: (UnsafePointer<ExecutableJob>, [Int]?) throws -> Void) throws -> Void) throws {
+                      jobs: @Sendable (Range<Int>, _ write: (UnsafePointer<ExecutableJob>, [Int]?) throws -> Void) throws -> Void) throws {
         guard header.skeletonJobs == nil else {
             throw RunFormatError("cannot write \(path): the plan was read for an engine's resume (its succeeded jobs only in part)")
         }
@@ -66,12 +67,14 @@ enum PlanFileWriter {
                         buffer.append(contentsOf: headerData[headerData.startIndex..<(headerData.startIndex + jobsRange.lowerBound)])
                         buffer.append(UInt8(ascii: "["))
                     }
-                    for index in range {
-                        if index > 0 { buffer.append(UInt8(ascii: ",")) }
-                        try jobs(index) { job, parents in
-                            try encoder.append(at: job, parents: parents ?? job.pointee.parents, to: &buffer)
-                        }
+                    var comma = number > 0
+                    var written = 0
+                    try jobs(range) { job, parents in
+                        if comma { buffer.append(UInt8(ascii: ",")) } else { comma = true }
+                        try encoder.append(at: job, parents: parents ?? job.pointee.parents, to: &buffer)
+                        written += 1
                     }
+                    guard written == range.count else { throw RunFormatError("cannot write \(path): \(written) of \(range.count) jobs given") }
                 } catch {
                     runs.stop()
                     output.giveBack(unused: &buffer)
