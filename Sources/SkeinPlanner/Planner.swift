@@ -75,7 +75,7 @@ public struct Planner {
     /// Hands the free pages of the heaps back to the system before a pass that makes large
     /// arrays (sandbox, cleanup): the earlier passes' freed scraps stay resident, and large
     /// arrays do not fit in them, so at a million jobs the peak was those scraps plus the
-    /// cleanup's tables.
+    /// cleanup's tables. `PlanWriter` calls it too, before plan.json's buffers.
     static func returnFreedMemory() {
         #if os(Linux)
         _ = plannerMallocTrim(0)

@@ -72,6 +72,35 @@ final class PlanJobEncoderTests: XCTestCase {
         XCTAssertEqual(out, try jobs.flatMap(encodedByJSONEncoder))
     }
 
+    /// Paths in a job's (long) folder are written as its folder's bytes, escaped once, and
+    /// the rest: with escapes in the folder and the names, a path that only starts like the
+    /// folder, the folder itself, jobs alternating between more folders than are remembered.
+    func testPathsInLongFoldersAreWrittenAsJSONEncoderWritesThem() throws {
+        var encoder = PlanJobEncoder()
+        var out: [UInt8] = []
+        var jobs: [ExecutableJob] = []
+        let folders = (0..<11).map { "/scratch/run \"\($0)\"/\\wf\t" + String(repeating: "d", count: $0) }
+        for n in 0..<60 {
+            let folder = folders[n * 7 % folders.count]
+            var job = ExecutableJob(id: "j\(n)", kind: .compute, transformation: "ns::t:1.0", site: "local", executable: folder + "/bin/x",
+                                    arguments: [], environment: [:], workingDirectory: folder, parents: [n])
+            job.removals = [folder + "/a.txt", folder + "x/not-inside", folder, folder + "/", "/elsewhere/\(Self.awkward)", folder + "/sub/" + Self.awkward]
+            job.sandbox = JobSandbox(root: folder, inputs: [SandboxFile(lfn: "in \(n)", path: folder + "/in \(n)")],
+                                     outputs: [SandboxFile(lfn: "o", path: folder + "/o/\(Self.awkward)"), SandboxFile(lfn: "p", path: "/x/p")])
+            job.transfers = [PlannedTransfer(lfn: "f", source: "file://" + folder + "/f", destination: folder + "/f", link: n % 2 == 0),
+                             PlannedTransfer(lfn: "g", source: folder + "/g", destination: "/d/g", sha256: "ab", executable: n % 3 == 0)]
+            jobs.append(job)
+        }
+        for job in jobs { try encoder.append(job, to: &out) }
+        XCTAssertEqual(String(decoding: out, as: UTF8.self), String(decoding: try jobs.flatMap(encodedByJSONEncoder), as: UTF8.self))
+        // And with the parents given apart from the job.
+        var apart: [UInt8] = []
+        try encoder.append(jobs[0], parents: [7, 8], to: &apart)
+        var moved = jobs[0]
+        moved.parents = [7, 8]
+        XCTAssertEqual(apart, try encodedByJSONEncoder(moved))
+    }
+
     /// A field added to `ExecutableJob` must be written here too: this fails until it is.
     func testTheKeysAreEveryStoredPropertyInJSONEncodersOrder() {
         // A `@Boxed` field's storage is named `_field`.

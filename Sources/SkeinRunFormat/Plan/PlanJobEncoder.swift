@@ -5,9 +5,10 @@ import Foundation
 /// every object's keys, which was half of planning a million jobs. Keys are written in the
 /// encoder's order (UTF-8 byte order), optionals left out when nil (as the synthesized
 /// `encode(to:)` does), strings escaped as it escapes them (`"`, `\`, `/`, control
-/// characters). Values that are rare in a plan (tasks, transfers, registrations, containers,
-/// sub-workflows, a walltime) are encoded by `JSONEncoder` itself and spliced in: without
-/// pretty printing a value's bytes do not depend on where it sits. `PlanJobEncoderTests`
+/// characters); a string many jobs share (the scratch folder) is escaped once, and a path in
+/// the job's folder is its folder's bytes and its name escaped. Values that are rare in a plan
+/// (tasks, registrations, containers, sub-workflows, a walltime) are encoded by `JSONEncoder`
+/// itself and spliced in: without pretty printing a value's bytes do not depend on where it sits. `PlanJobEncoderTests`
 /// compares both on jobs with every field set, and checks `keys` against the type's fields.
 struct PlanJobEncoder {
     /// Every key `ExecutableJob` encodes, in the order written.
@@ -23,6 +24,15 @@ struct PlanJobEncoder {
     /// their bytes: jobs whose maps share one storage (the planner shares equal
     /// environment and profiles maps) are sorted and escaped once.
     private var lastMaps: [(map: [String: String], bytes: [UInt8])] = []
+    /// The last few long strings written through `shared` or as a path's folder: their
+    /// storage bits, the strings (kept alive, so their storage is not reused), their bytes
+    /// and their escaped bytes. The scratch folder every job names, often more than once,
+    /// and every path inside it (`/` is escaped) were most of encoding a plan; the bytes are
+    /// this encoder's own, so reading them retains nothing the other threads touch.
+    private var lastBits: [(UInt64, UInt64)] = []
+    private var lastStrings: [String] = []
+    private var lastBytes: [[UInt8]] = []
+    private var lastEscaped: [[UInt8]] = []
 
     init() {
         encoder = JSONEncoder()
@@ -31,6 +41,19 @@ struct PlanJobEncoder {
 
     /// Appends `job` as one JSON object to `out`.
     mutating func append(_ job: ExecutableJob, to out: inout [UInt8]) throws {
+        try withUnsafePointer(to: job) { try append(at: $0, parents: job.parents, to: &out) }
+    }
+
+    /// Appends `job` with `parents` in place of its own (the planner's jobs name their
+    /// parents by id; the plan by index), so a job need not be copied to be written.
+    mutating func append(_ job: ExecutableJob, parents: [Int], to out: inout [UInt8]) throws {
+        try withUnsafePointer(to: job) { try append(at: $0, parents: parents, to: &out) }
+    }
+
+    /// As above, the job read field by field where it is: a job passed by value to a call
+    /// the compiler cannot see through (the planner's closure) was copied whole, each of its
+    /// fields retained and released (8 % of writing a million jobs).
+    mutating func append(at job: UnsafePointer<ExecutableJob>, parents: [Int], to out: inout [UInt8]) throws {
         out.append(UInt8(ascii: "{"))
         var first = true
         func key(_ name: StaticString) {
@@ -39,42 +62,149 @@ struct PlanJobEncoder {
             name.withUTF8Buffer { out.append(contentsOf: $0) }
             out.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
         }
-        if let value = job.abortOnExitCode { key("abortOnExitCode"); Self.integer(Int(value), &out) }
-        if let value = job.abortReturnValue { key("abortReturnValue"); Self.integer(Int(value), &out) }
-        key("arguments"); Self.strings(job.arguments, &out)
-        if let value = job.category { key("category"); Self.string(value, &out) }
-        if let value = job.container { key("container"); try encoded(value, &out) }
-        key("environment"); map(job.environment, &out)
-        key("executable"); Self.string(job.executable, &out)
-        key("executor"); Self.string(job.executor, &out)
-        if let value = job.failureMessage { key("failureMessage"); Self.string(value, &out) }
-        key("hooks"); Self.hooks(job.hooks, &out)
-        key("id"); Self.string(job.id, &out)
-        key("inputChecksums"); map(job.inputChecksums, &out)
-        key("inputLinks"); Self.inputLinks(job.inputLinks, &out)
-        key("inputs"); Self.strings(job.inputs, &out)
-        key("kind"); Self.string(job.kind.rawValue, &out)
-        if let value = job.maxWalltime { key("maxWalltime"); try encoded(value, &out) }
-        key("metadata"); map(job.metadata, &out)
-        key("outputs"); Self.strings(job.outputs, &out)
-        key("parents"); Self.integers(job.parents, &out)
-        key("priority"); Self.integer(job.priority, &out)
-        key("profiles"); map(job.profiles, &out)
-        key("registrations"); try encodedArray(job.registrations, &out)
-        key("removals"); Self.strings(job.removals, &out)
-        key("retries"); Self.integer(job.retries, &out)
-        if let value = job.sandbox { key("sandbox"); Self.sandbox(value, &out) }
-        key("site"); Self.string(job.site, &out)
-        if let value = job.stderr { key("stderr"); Self.string(value, &out) }
-        if let value = job.stdin { key("stdin"); Self.string(value, &out) }
-        if let value = job.stdout { key("stdout"); Self.string(value, &out) }
-        if let value = job.subworkflow { key("subworkflow"); try encoded(value, &out) }
-        if let value = job.successMessage { key("successMessage"); Self.string(value, &out) }
-        key("tasks"); try encodedArray(job.tasks, &out)
-        key("transfers"); try encodedArray(job.transfers, &out)
-        key("transformation"); Self.string(job.transformation, &out)
-        key("workingDirectory"); Self.string(job.workingDirectory, &out)
+        let folder = job.pointee.workingDirectory
+        if let value = job.pointee.abortOnExitCode { key("abortOnExitCode"); Self.integer(Int(value), &out) }
+        if let value = job.pointee.abortReturnValue { key("abortReturnValue"); Self.integer(Int(value), &out) }
+        key("arguments"); Self.strings(job.pointee.arguments, &out)
+        if let value = job.pointee.category { key("category"); shared(value, &out) }
+        if let value = job.pointee.container { key("container"); try encoded(value, &out) }
+        key("environment"); map(job.pointee.environment, &out)
+        key("executable"); shared(job.pointee.executable, &out)
+        key("executor"); shared(job.pointee.executor, &out)
+        if let value = job.pointee.failureMessage { key("failureMessage"); Self.string(value, &out) }
+        key("hooks"); Self.hooks(job.pointee.hooks, &out)
+        key("id"); Self.string(job.pointee.id, &out)
+        key("inputChecksums"); map(job.pointee.inputChecksums, &out)
+        key("inputLinks"); Self.inputLinks(job.pointee.inputLinks, &out)
+        key("inputs"); Self.strings(job.pointee.inputs, &out)
+        key("kind"); Self.string(job.pointee.kind.rawValue, &out)
+        if let value = job.pointee.maxWalltime { key("maxWalltime"); try encoded(value, &out) }
+        key("metadata"); map(job.pointee.metadata, &out)
+        key("outputs"); Self.strings(job.pointee.outputs, &out)
+        key("parents"); Self.integers(parents, &out)
+        key("priority"); Self.integer(job.pointee.priority, &out)
+        key("profiles"); map(job.pointee.profiles, &out)
+        key("registrations"); try encodedArray(job.pointee.registrations, &out)
+        key("removals"); paths(job.pointee.removals, in: folder, &out)
+        key("retries"); Self.integer(job.pointee.retries, &out)
+        if let value = job.pointee.sandbox { key("sandbox"); sandbox(value, &out) }
+        key("site"); shared(job.pointee.site, &out)
+        if let value = job.pointee.stderr { key("stderr"); Self.string(value, &out) }
+        if let value = job.pointee.stdin { key("stdin"); Self.string(value, &out) }
+        if let value = job.pointee.stdout { key("stdout"); Self.string(value, &out) }
+        if let value = job.pointee.subworkflow { key("subworkflow"); try encoded(value, &out) }
+        if let value = job.pointee.successMessage { key("successMessage"); Self.string(value, &out) }
+        key("tasks"); try encodedArray(job.pointee.tasks, &out)
+        key("transfers"); transfers(job.pointee.transfers, in: folder, &out)
+        key("transformation"); shared(job.pointee.transformation, &out)
+        key("workingDirectory"); shared(folder, &out)
         out.append(UInt8(ascii: "}"))
+    }
+
+    // MARK: strings many jobs share
+
+    /// A string most jobs share (one storage: the planner interns them), escaped once.
+    /// Equal storage bits are the same text (a short string's bits are its bytes); a long
+    /// string's storage stays alive while it is in `lastStrings`, so it is never reused.
+    private mutating func shared(_ value: String, _ out: inout [UInt8]) {
+        guard value.utf8.count > 15 else { return Self.string(value, &out) }
+        let known = remembered(value)
+        out.append(UInt8(ascii: "\""))
+        out.append(contentsOf: lastEscaped[known])
+        out.append(UInt8(ascii: "\""))
+    }
+
+    /// Where `value` is in the `last...` arrays (added when it is not).
+    private mutating func remembered(_ value: String) -> Int {
+        let bits = unsafeBitCast(value, to: (UInt64, UInt64).self)
+        for n in lastBits.indices where lastBits[n] == bits { return n }
+        let bytes = Array(value.utf8)
+        var escaped: [UInt8] = []
+        bytes.withUnsafeBufferPointer { Self.escape($0, &escaped) }
+        if lastBits.count >= 8 {
+            lastBits.removeFirst()
+            lastStrings.removeFirst()
+            lastBytes.removeFirst()
+            lastEscaped.removeFirst()
+        }
+        lastBits.append(bits)
+        lastStrings.append(value)
+        lastBytes.append(bytes)
+        lastEscaped.append(escaped)
+        return lastBits.count - 1
+    }
+
+    /// A path, most often `folder/name`: the folder's escaped bytes are written from
+    /// `remembered`, and only the name is escaped here.
+    private mutating func path(_ value: String, in folder: String, _ out: inout [UInt8]) {
+        guard folder.utf8.count > 15 else { return Self.string(value, &out) }
+        let known = remembered(folder)
+        let written = value.utf8.withContiguousStorageIfAvailable { path -> Bool in
+            let count = lastBytes[known].count
+            guard path.count > count + 1, path[count] == UInt8(ascii: "/"),
+                  lastBytes[known].withUnsafeBufferPointer({ memcmp(path.baseAddress!, $0.baseAddress!, count) == 0 }) else { return false }
+            out.append(UInt8(ascii: "\""))
+            out.append(contentsOf: lastEscaped[known])
+            Self.escape(UnsafeBufferPointer(rebasing: path[count...]), &out)
+            out.append(UInt8(ascii: "\""))
+            return true
+        }
+        if written != true { Self.string(value, &out) }
+    }
+
+    private mutating func paths(_ values: [String], in folder: String, _ out: inout [UInt8]) {
+        out.append(UInt8(ascii: "["))
+        for n in values.indices {
+            if n > 0 { out.append(UInt8(ascii: ",")) }
+            path(values[n], in: folder, &out)
+        }
+        out.append(UInt8(ascii: "]"))
+    }
+
+    private mutating func sandbox(_ sandbox: JobSandbox, _ out: inout [UInt8]) {
+        out.append(contentsOf: #"{"inputs":"#.utf8)
+        files(sandbox.inputs, in: sandbox.root, &out)
+        out.append(contentsOf: #","outputs":"#.utf8)
+        files(sandbox.outputs, in: sandbox.root, &out)
+        out.append(contentsOf: #","root":"#.utf8)
+        shared(sandbox.root, &out)
+        out.append(UInt8(ascii: "}"))
+    }
+
+    private mutating func files(_ files: [SandboxFile], in folder: String, _ out: inout [UInt8]) {
+        out.append(UInt8(ascii: "["))
+        for n in files.indices {
+            if n > 0 { out.append(UInt8(ascii: ",")) }
+            out.append(contentsOf: #"{"lfn":"#.utf8)
+            Self.string(files[n].lfn, &out)
+            out.append(contentsOf: #","path":"#.utf8)
+            path(files[n].path, in: folder, &out)
+            out.append(UInt8(ascii: "}"))
+        }
+        out.append(UInt8(ascii: "]"))
+    }
+
+    /// `PlannedTransfer`s as `JSONEncoder` writes them (a stage-in job moves thousands).
+    private mutating func transfers(_ transfers: [PlannedTransfer], in folder: String, _ out: inout [UInt8]) {
+        out.append(UInt8(ascii: "["))
+        for n in transfers.indices {
+            let transfer = transfers[n]
+            if n > 0 { out.append(UInt8(ascii: ",")) }
+            out.append(contentsOf: #"{"destination":"#.utf8)
+            path(transfer.destination, in: folder, &out)
+            if let executable = transfer.executable { out.append(contentsOf: (executable ? #","executable":true"# : #","executable":false"#).utf8) }
+            out.append(contentsOf: #","lfn":"#.utf8)
+            Self.string(transfer.lfn, &out)
+            out.append(contentsOf: (transfer.link ? #","link":true"# : #","link":false"#).utf8)
+            if let sha256 = transfer.sha256 {
+                out.append(contentsOf: #","sha256":"#.utf8)
+                Self.string(sha256, &out)
+            }
+            out.append(contentsOf: #","source":"#.utf8)
+            path(transfer.source, in: folder, &out)
+            out.append(UInt8(ascii: "}"))
+        }
+        out.append(UInt8(ascii: "]"))
     }
 
     // MARK: values JSONEncoder writes
@@ -154,17 +284,6 @@ struct PlanJobEncoder {
         array(links, &out) { link, out in pair("lfn", link.lfn, "source", link.source, &out) }
     }
 
-    static func sandbox(_ sandbox: JobSandbox, _ out: inout [UInt8]) {
-        let file: (SandboxFile, inout [UInt8]) -> Void = { file, out in pair("lfn", file.lfn, "path", file.path, &out) }
-        out.append(contentsOf: #"{"inputs":"#.utf8)
-        array(sandbox.inputs, &out, file)
-        out.append(contentsOf: #","outputs":"#.utf8)
-        array(sandbox.outputs, &out, file)
-        out.append(contentsOf: #","root":"#.utf8)
-        string(sandbox.root, &out)
-        out.append(UInt8(ascii: "}"))
-    }
-
     /// `{"first":..,"second":..}`, the keys given in order.
     static func pair(_ first: StaticString, _ firstValue: String, _ second: StaticString, _ secondValue: String, _ out: inout [UInt8]) {
         out.append(contentsOf: [UInt8(ascii: "{"), UInt8(ascii: "\"")])
@@ -182,34 +301,42 @@ struct PlanJobEncoder {
     /// control characters by their short escapes or `\u00XX`, everything else as it is.
     static func string(_ value: String, _ out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
-        var text = value
-        text.withUTF8 { bytes in
-            var mark = 0
-            for i in 0..<bytes.count {
-                let b = bytes[i]
-                let escape: UInt8
-                switch b {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): escape = b
-                case 0x08: escape = UInt8(ascii: "b")
-                case 0x0C: escape = UInt8(ascii: "f")
-                case 0x0A: escape = UInt8(ascii: "n")
-                case 0x0D: escape = UInt8(ascii: "r")
-                case 0x09: escape = UInt8(ascii: "t")
-                case 0x00...0x1F: escape = 0
-                default: continue
-                }
-                if i > mark { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[mark..<i])) }
-                out.append(UInt8(ascii: "\\"))
-                if escape == 0 {
-                    let hex = Array("0123456789abcdef".utf8)
-                    out.append(contentsOf: [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(b >> 4)], hex[Int(b & 0xF)]])
-                } else {
-                    out.append(escape)
-                }
-                mark = i + 1
-            }
-            if bytes.count > mark { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[mark..<bytes.count])) }
+        // Read in place (a `var` copy to call `withUTF8` retained every string written).
+        if value.utf8.withContiguousStorageIfAvailable({ escape($0, &out) }) == nil {
+            Array(value.utf8).withUnsafeBufferPointer { escape($0, &out) }
         }
         out.append(UInt8(ascii: "\""))
+    }
+
+    /// The inside of a JSON string (no quotes) for the UTF-8 `bytes`.
+    static func escape(_ bytes: UnsafeBufferPointer<UInt8>, _ out: inout [UInt8]) {
+        var mark = 0
+        for i in 0..<bytes.count {
+            let b = bytes[i]
+            // Most bytes are letters and digits, above every byte escaped but the backslash.
+            if b > UInt8(ascii: "/") && b != UInt8(ascii: "\\") { continue }
+            let escape: UInt8
+            switch b {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): escape = b
+            case 0x08: escape = UInt8(ascii: "b")
+            case 0x0C: escape = UInt8(ascii: "f")
+            case 0x0A: escape = UInt8(ascii: "n")
+            case 0x0D: escape = UInt8(ascii: "r")
+            case 0x09: escape = UInt8(ascii: "t")
+            case 0x00...0x1F: escape = 0
+            default: continue
+            }
+            if i > mark { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[mark..<i])) }
+            if escape == 0 {
+                let hex = Array("0123456789abcdef".utf8)
+                out.append(UInt8(ascii: "\\"))
+                out.append(contentsOf: [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(b >> 4)], hex[Int(b & 0xF)]])
+            } else {
+                out.append(UInt8(ascii: "\\"))
+                out.append(escape)
+            }
+            mark = i + 1
+        }
+        if bytes.count > mark { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[mark..<bytes.count])) }
     }
 }
