@@ -17,6 +17,7 @@ packages=(
   openssl            # transfer tests: a self-signed certificate for the https server
   podman             # jobs in containers (transformations with `container:`), and their tests
   runc               # podman's OCI runtime where crun cannot run (cgroup v1 or hybrid hosts)
+  catatonit          # the init `podman run --init` puts at pid 1 of a job's container (a Recommends of podman, which --no-install-recommends skips)
 )
 
 # podman's defaults assume systemd, cgroup v2 and the right to raise limits. On machines
