@@ -338,10 +338,10 @@ final class CleanupPathTests: XCTestCase {
         }
     }
 
-    /// The cleanup's table of names finds each name it was given, through its growths, and
-    /// no other.
+    /// The planner's table of names (the cleanup's lfns, the plan's job ids) finds each name
+    /// it was given, through its growths, and no other; a name given again takes its new number.
     func testTheNameTableFindsEveryNameThroughItsGrowth() {
-        var table = CleanupPass.NameTable()
+        var table = NameTable()
         var names: [String] = []
         for n in 0..<5_000 {
             let name = "p_\(n)_area.fits"
@@ -351,11 +351,13 @@ final class CleanupPathTests: XCTestCase {
         }
         for n in stride(from: 0, to: 5_000, by: 7) { XCTAssertEqual(table.find("p_\(n)_area.fits", in: names), n) }
         XCTAssertNil(table.find("p_5000_area.fits", in: names))
-        var reserved = CleanupPass.NameTable()
+        var reserved = NameTable()
         reserved.reserve(10)
         reserved.insert("a", as: 0, names: [])
         XCTAssertEqual(reserved.find("a", in: ["a"]), 0)
         XCTAssertNil(reserved.find("b", in: ["a"]))
+        XCTAssertEqual(table.insert("p_7_area.fits", as: 5_000, names: names + ["p_7_area.fits"]), 7, "the number it had")
+        XCTAssertEqual(table.find("p_7_area.fits", in: names + ["p_7_area.fits"]), 5_000, "a later name with the same text wins")
     }
 
     /// `isPath` is true exactly for the path `path(folder, lfn)` gives on its quick way.

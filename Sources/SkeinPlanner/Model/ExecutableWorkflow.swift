@@ -70,13 +70,8 @@ public struct ExecutableWorkflow: Sendable {
     /// Job `i` as the plan stores it: its parents as indices (`index` is `jobIndex()`).
     public func planJob(_ i: Int, index: [String: Int]) -> ExecutableJob {
         var job = jobs[i].job
-        job.parents = parentIndices(i, index: index)
+        job.parents = jobs[i].parentIDs.compactMap { index[$0] }
         return job
-    }
-
-    /// Job `i`'s parents as the plan stores them, by index (`index` is `jobIndex()`).
-    public func parentIndices(_ i: Int, index: [String: Int]) -> [Int] {
-        jobs[i].parentIDs.compactMap { index[$0] }
     }
 }
 

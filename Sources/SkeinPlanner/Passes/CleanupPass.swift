@@ -70,8 +70,7 @@ struct CleanupPass: PlannerPass {
         private var folderNumbers: [String: Int] = [:]
         /// The folder asked for last (compute jobs of one site share it): found without hashing.
         private var lastFolder: (path: String, number: Int)?
-        /// The names' numbers by hash, in a table of numbers alone (the names are `lfns`):
-        /// a dictionary of String keys was 84 MB more at a million jobs, at the pass's peak.
+        /// The names' numbers (the names are `lfns`).
         private var lfnNumbers = NameTable()
         /// The names by number.
         private(set) var lfns: [String] = []
@@ -174,53 +173,6 @@ struct CleanupPass: PlannerPass {
             lfnNumbers = NameTable()
             fileOf = []
             lastUse = []
-        }
-    }
-
-    /// Open addressing over the numbers of names kept elsewhere (`names[n]`): one `Int32` a
-    /// slot, where a `[String: Int32]` keeps a copy of each key too. Linear probing, at most
-    /// half full.
-    struct NameTable {
-        private var slots: [Int32] = []
-        private var count = 0
-
-        /// Room for about `names` names without growing (each growth hashes every name again).
-        mutating func reserve(_ names: Int) {
-            guard count == 0 else { return }
-            var size = 1024
-            while size < 2 * names { size *= 2 }
-            slots = [Int32](repeating: -1, count: size)
-        }
-
-        /// The number of `name`, if it has one.
-        func find(_ name: String, in names: [String]) -> Int? {
-            guard !slots.isEmpty else { return nil }
-            let mask = slots.count - 1
-            var at = name.hashValue & mask
-            while slots[at] >= 0 {
-                if names[Int(slots[at])] == name { return Int(slots[at]) }
-                at = (at + 1) & mask
-            }
-            return nil
-        }
-
-        /// Records `name` (not in the table yet) as number `n`; `names` are the names so far.
-        mutating func insert(_ name: String, as n: Int, names: [String]) {
-            if (count + 1) * 2 > slots.count { grow(names) }
-            place(name, n)
-            count += 1
-        }
-
-        private mutating func place(_ name: String, _ n: Int) {
-            let mask = slots.count - 1
-            var at = name.hashValue & mask
-            while slots[at] >= 0 { at = (at + 1) & mask }
-            slots[at] = Int32(n)
-        }
-
-        private mutating func grow(_ names: [String]) {
-            slots = [Int32](repeating: -1, count: max(1024, slots.count * 2))
-            for n in 0..<count { place(names[n], n) }
         }
     }
 
