@@ -71,6 +71,9 @@ final class TUIEndToEndTests: TmuxTestCase {
         tmux.send(literal: "long")
         tmux.send("Enter")
         try tmux.waitFor("filter 'long'")
+        // Kill is enabled only on a running job: wait for long's own ▶ row (the ▶ seen before
+        // may have been its create-dir parent's).
+        try tmux.waitForLine(timeout: 20, "long's running row") { $0.hasPrefix(" ▶") && $0.contains("long") }
         tmux.send("K")
         try tmux.waitFor("Kill the job long?")
         tmux.send("y")
@@ -258,6 +261,20 @@ struct Tmux {
         }
         let missing = texts.filter { !screen.contains($0) }
         XCTFail("the screen never showed \(missing):\n\(screen)", file: file, line: line)
+        throw ScreenTimeout()
+    }
+
+    /// Waits until some line of the pane satisfies `matches`.
+    func waitForLine(timeout: Double = 10, _ what: String, file: StaticString = #filePath, line: UInt = #line,
+                     _ matches: (Substring) -> Bool) throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        var screen = ""
+        while Date() < deadline {
+            screen = capture()
+            if screen.split(separator: "\n").contains(where: matches) { return }
+            usleep(100_000)
+        }
+        XCTFail("the screen never showed \(what):\n\(screen)", file: file, line: line)
         throw ScreenTimeout()
     }
 
