@@ -181,8 +181,9 @@ struct CleanupPass: PlannerPass {
     private struct JobFiles {
         private var names: [String] = []
         private var numbers: [Int] = []
-        /// For a job with many files (a join), by name.
-        private var index: [String: Int] = [:]
+        /// For a job with many files (a join), by name: each name's first place in `names`
+        /// (a `[String: Int]`, its SipHash and growth, was a tenth of the pass).
+        private var index = NameTable()
         private var indexed = false
         static let scanned = 16
 
@@ -190,7 +191,7 @@ struct CleanupPass: PlannerPass {
             names.removeAll(keepingCapacity: true)
             numbers.removeAll(keepingCapacity: true)
             if indexed {
-                index = [:]
+                index = NameTable()
                 indexed = false
             }
         }
@@ -206,11 +207,11 @@ struct CleanupPass: PlannerPass {
                 if let k = names.firstIndex(of: lfn) { return numbers[k] }
             } else {
                 if !indexed {
-                    index.reserveCapacity(names.count)
-                    for k in names.indices where index[names[k]] == nil { index[names[k]] = numbers[k] }
+                    index.reserve(names.count)
+                    for k in names.indices where index.find(names[k], in: names) == nil { index.insert(names[k], as: k, names: names) }
                     indexed = true
                 }
-                if let n = index[lfn] { return n }
+                if let k = index.find(lfn, in: names) { return numbers[k] }
             }
             return files.file(folder, lfn)
         }

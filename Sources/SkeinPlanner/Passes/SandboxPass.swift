@@ -13,6 +13,12 @@ struct SandboxPass: PlannerPass {
 
     func run(_ workflow: inout ExecutableWorkflow, _ context: PlanningContext) {
         var paths = SharedPaths()
+        // Room for the names the sandboxes hold, about half their files (one maker, one or
+        // more readers): a growing table placed every name again, a third of the pass at a
+        // million jobs.
+        var files = 0
+        for i in workflow.jobs.indices where workflow.jobs[i].sandboxed { files += workflow.jobs[i].job.inputs.count + workflow.jobs[i].job.outputs.count }
+        paths.reserve(files / 2)
         // Field by field, not a copy of each job (its every field retained and released).
         for i in workflow.jobs.indices where workflow.jobs[i].sandboxed {
             let scratch = workflow.jobs[i].job.workingDirectory
@@ -32,21 +38,41 @@ struct SandboxPass: PlannerPass {
 
     /// A file's path in a scratch folder, one copy for every job that names it (the job
     /// that makes it and those that read it): a path per file per job was a gigabyte of
-    /// equal strings at a million jobs.
+    /// equal strings at a million jobs. Names are numbered in a `NameTable` (one hash of each
+    /// use, no copy of a key), the paths kept per folder by that number: a `[String: String]`
+    /// per folder, its SipHash and its growth, was most of the pass.
     struct SharedPaths {
+        private var numbers = NameTable()
+        private var lfns: [String] = []
         private var folder = ""
-        private var inFolder: [String: String] = [:]
-        private var otherFolders: [String: [String: String]] = [:]
+        /// The current folder's paths, by name number (nil: none made yet).
+        private var inFolder: [String?] = []
+        private var otherFolders: [String: [String?]] = [:]
+
+        /// Room for about `names` names without growing.
+        mutating func reserve(_ names: Int) {
+            numbers.reserve(names)
+            lfns.reserveCapacity(names)
+        }
 
         mutating func path(_ scratch: String, _ lfn: String) -> String {
             if scratch != folder {
                 otherFolders[folder] = inFolder
                 folder = scratch
-                inFolder = otherFolders.removeValue(forKey: scratch) ?? [:]
+                inFolder = otherFolders.removeValue(forKey: scratch) ?? []
             }
-            if let known = inFolder[lfn] { return known }
+            let n: Int
+            if let known = numbers.find(lfn, in: lfns) {
+                n = known
+                if n < inFolder.count, let path = inFolder[n] { return path }
+            } else {
+                n = lfns.count
+                numbers.insert(lfn, as: n, names: lfns)
+                lfns.append(lfn)
+            }
+            if n >= inFolder.count { inFolder += repeatElement(nil, count: max(lfns.capacity, n + 1) - inFolder.count) }
             let made = scratch.hasSuffix("/") ? scratch + lfn : scratch + "/" + lfn
-            inFolder[lfn] = made
+            inFolder[n] = made
             return made
         }
     }
