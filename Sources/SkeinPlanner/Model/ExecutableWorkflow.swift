@@ -33,6 +33,8 @@ public struct ExecutableWorkflow: Sendable {
     public var pruned: [Int: String] = [:]
     /// Their ids, for the plan.
     public var prunedIDs: [Int: String] = [:]
+    /// The sandboxes' file names by number, for the cleanup pass (not in the plan).
+    var sandboxNames = SandboxNames()
 
     /// The plan as the run directory stores it: parents as indices, in job order.
     public func plan() -> ExecutablePlan {
@@ -91,6 +93,8 @@ public struct PlannedJob: Sendable {
     /// Inputs a sandboxed job's folder fetches straight from their replica, by lfn (Pegasus's
     /// bypass of input staging), instead of from its staging site's scratch.
     var directSources: [String: String] = [:]
+    /// Where its sandbox's name numbers start in `ExecutableWorkflow.sandboxNames.numbers`, -1 for none.
+    var sandboxNamesStart = -1
 
     init(job: ExecutableJob, parentIDs: [String] = [], abstractIndex: Int? = nil, placement: Placement? = nil) {
         self.job = job

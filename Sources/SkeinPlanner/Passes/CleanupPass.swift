@@ -70,10 +70,8 @@ struct CleanupPass: PlannerPass {
         private var folderNumbers: [String: Int] = [:]
         /// The folder asked for last (compute jobs of one site share it): found without hashing.
         private var lastFolder: (path: String, number: Int)?
-        /// The names' numbers (the names are `lfns`).
-        private var lfnNumbers = NameTable()
-        /// The names by number.
-        private(set) var lfns: [String] = []
+        /// The names by number: the sandbox pass's, then those it did not meet.
+        private var names: NumberedNames
         /// Per folder, per name: the file's number, -1 for none yet.
         private var fileOf: [[Int32]] = []
 
@@ -95,8 +93,15 @@ struct CleanupPass: PlannerPass {
         private var useJob: [Int32] = []
         private var nextUse: [Int32] = []
 
-        /// Room for about `names` names.
-        mutating func reserveNames(_ names: Int) { lfnNumbers.reserve(names) }
+        /// The names by number.
+        var lfns: [String] { names.names }
+
+        /// Going on from the names `numbered` (the sandbox pass's), with room for about
+        /// `count` names when there are none.
+        init(names numbered: NumberedNames, reserving count: Int) {
+            names = numbered
+            names.reserve(count)
+        }
 
         mutating func folder(_ path: String) -> Int {
             if let known = knownFolder(path) { return known }
@@ -116,14 +121,11 @@ struct CleanupPass: PlannerPass {
         }
 
         mutating func file(_ folder: Int, _ lfn: String) -> Int {
-            let name: Int
-            if let known = lfnNumbers.find(lfn, in: lfns) {
-                name = known
-            } else {
-                name = lfns.count
-                lfnNumbers.insert(lfn, as: name, names: lfns)
-                lfns.append(lfn)
-            }
+            file(folder, name: names.number(lfn))
+        }
+
+        /// The file of name number `name` in `folder`.
+        mutating func file(_ folder: Int, name: Int) -> Int {
             if name >= fileOf[folder].count { fileOf[folder] += repeatElement(-1, count: max(lfns.count, 2 * fileOf[folder].count) - fileOf[folder].count) }
             if fileOf[folder][name] >= 0 { return Int(fileOf[folder][name]) }
             let n = folderNumber.count
@@ -170,7 +172,7 @@ struct CleanupPass: PlannerPass {
 
         /// Names are not looked up any more: their tables go.
         mutating func forgetNames() {
-            lfnNumbers = NameTable()
+            names.forgetTable()
             fileOf = []
             lastUse = []
         }
@@ -219,11 +221,14 @@ struct CleanupPass: PlannerPass {
 
     private func inPlace(_ workflow: inout ExecutableWorkflow, _ context: PlanningContext) {
         guard let levels = context.graph.levels() else { return }
-        var files = CleanupFiles()
         // About half the uses name a file another use named (one maker, one or more readers).
         var uses = 0
         for job in context.workflow.jobs.indices { uses += context.workflow.jobs[job].uses.count }
-        files.reserveNames(uses / 2)
+        // The sandbox pass's numbers: a name of a sandbox is not hashed again here.
+        let sandboxNumbers = workflow.sandboxNames.numbers
+        var files = CleanupFiles(names: workflow.sandboxNames.names, reserving: uses / 2)
+        workflow.sandboxNames = SandboxNames()
+        var sandboxLfns: [String] = [], sandboxLfnNumbers: [Int] = []
         // The scratch folders, each with its site (the first site's first).
         var siteOfFolder: [Int: String] = [:]
         for (site, folder) in sitesInOrder(workflow) {
@@ -267,11 +272,25 @@ struct CleanupPass: PlannerPass {
                 // Its uses and standard streams, not a copy of the whole job.
                 let uses = context.workflow.jobs[abstract].uses
                 let level = Int32(levels[abstract])
+                let sandbox = workflow.jobs[i].job.sandbox
+                // The names the sandbox pass numbered for this job, to scan before hashing.
+                sandboxLfns.removeAll(keepingCapacity: true)
+                sandboxLfnNumbers.removeAll(keepingCapacity: true)
+                let start = workflow.jobs[i].sandboxNamesStart
+                if start >= 0, let sandbox, sandbox.outputs.count + sandbox.inputs.count <= JobFiles.scanned {
+                    for file in sandbox.outputs { sandboxLfns.append(file.lfn) }
+                    for file in sandbox.inputs { sandboxLfns.append(file.lfn) }
+                    for k in sandboxLfns.indices { sandboxLfnNumbers.append(Int(sandboxNumbers[start + k])) }
+                }
+                func file(_ lfn: String) -> Int {
+                    if let k = sandboxLfns.firstIndex(of: lfn) { return files.file(folder, name: sandboxLfnNumbers[k]) }
+                    return files.file(folder, lfn)
+                }
                 // Each of the job's files is found once, by its lfn: the other questions
                 // about it (is it an output, a link, in the sandbox) are by that number.
                 jobFiles.start()
                 for use in uses {
-                    let n = files.file(folder, use.lfn)
+                    let n = file(use.lfn)
                     jobFiles.add(use.lfn, n)
                     files.use(n, by: i, level: level)
                     files.flags[n].insert(.readByWorkflowJobs)
@@ -285,16 +304,16 @@ struct CleanupPass: PlannerPass {
                 let streams = context.workflow.jobs[abstract].streams
                 for name in streams.stdin == nil && streams.stdout == nil && streams.stderr == nil ? [] : [streams.stdin, streams.stdout, streams.stderr] {
                     guard let name, !uses.contains(where: { $0.lfn == name }) else { continue }
-                    let n = files.file(folder, name)
+                    let n = file(name)
                     jobFiles.add(name, n)
                     files.use(n, by: i, level: level)
                     files.flags[n].insert(.readByWorkflowJobs)
                 }
-                if workflow.jobs[i].job.sandbox == nil {
+                if sandbox == nil {
                     for link in workflow.jobs[i].job.inputLinks { files.flags[jobFiles.file(link.lfn, folder, &files)].insert(.placed) }
                 }
                 for output in workflow.jobs[i].job.outputs { files.flags[jobFiles.file(output, folder, &files)].insert(.placed) }
-                if let sandbox = workflow.jobs[i].job.sandbox, sandbox.root == files.folders[folder] {
+                if let sandbox, sandbox.root == files.folders[folder] {
                     // The sandbox's path strings of files exactly where the removal would
                     // name them are kept: the removals share them instead of a copy each.
                     for file in sandbox.outputs { notePath(file, folder) }

@@ -12,65 +12,60 @@ struct SandboxPass: PlannerPass {
     let name = "sandbox"
 
     func run(_ workflow: inout ExecutableWorkflow, _ context: PlanningContext) {
-        var paths = SharedPaths()
         // Room for the names the sandboxes hold, about half their files (one maker, one or
         // more readers): a growing table placed every name again, a third of the pass at a
         // million jobs.
         var files = 0
         for i in workflow.jobs.indices where workflow.jobs[i].sandboxed { files += workflow.jobs[i].job.inputs.count + workflow.jobs[i].job.outputs.count }
-        paths.reserve(files / 2)
+        var named = SandboxNames()
+        named.names.reserve(files / 2)
+        named.numbers.reserveCapacity(files)
+        var paths = SharedPaths()
         // Field by field, not a copy of each job (its every field retained and released).
         for i in workflow.jobs.indices where workflow.jobs[i].sandboxed {
             let scratch = workflow.jobs[i].job.workingDirectory
             let links = workflow.jobs[i].job.inputLinks
             let linked = links.count > 8 ? Set(links.map(\.lfn)) : []
             let direct = workflow.jobs[i].directSources
+            workflow.jobs[i].sandboxNamesStart = named.numbers.count
+            // Outputs first, then inputs: the order `SandboxNames` keeps the numbers in.
+            let outputs = workflow.jobs[i].job.outputs.map { lfn -> SandboxFile in
+                let n = named.names.number(lfn)
+                named.numbers.append(Int32(n))
+                return SandboxFile(lfn: lfn, path: paths.path(scratch, lfn, number: n))
+            }
             var inputs: [SandboxFile] = []
             inputs.reserveCapacity(workflow.jobs[i].job.inputs.count)
             for lfn in workflow.jobs[i].job.inputs {
                 if links.count > 8 ? linked.contains(lfn) : links.contains(where: { $0.lfn == lfn }) { continue }
-                inputs.append(SandboxFile(lfn: lfn, path: (direct.isEmpty ? nil : direct[lfn]) ?? paths.path(scratch, lfn)))
+                let n = named.names.number(lfn)
+                named.numbers.append(Int32(n))
+                inputs.append(SandboxFile(lfn: lfn, path: (direct.isEmpty ? nil : direct[lfn]) ?? paths.path(scratch, lfn, number: n)))
             }
-            let outputs = workflow.jobs[i].job.outputs.map { SandboxFile(lfn: $0, path: paths.path(scratch, $0)) }
             workflow.jobs[i].job.sandbox = JobSandbox(root: scratch, inputs: inputs, outputs: outputs)
         }
+        workflow.sandboxNames = named
     }
 
     /// A file's path in a scratch folder, one copy for every job that names it (the job
     /// that makes it and those that read it): a path per file per job was a gigabyte of
-    /// equal strings at a million jobs. Names are numbered in a `NameTable` (one hash of each
-    /// use, no copy of a key), the paths kept per folder by that number: a `[String: String]`
-    /// per folder, its SipHash and its growth, was most of the pass.
+    /// equal strings at a million jobs. Kept per folder by the name's number in `SandboxNames`:
+    /// a `[String: String]` per folder, its SipHash and its growth, was most of the pass.
     struct SharedPaths {
-        private var numbers = NameTable()
-        private var lfns: [String] = []
         private var folder = ""
         /// The current folder's paths, by name number (nil: none made yet).
         private var inFolder: [String?] = []
         private var otherFolders: [String: [String?]] = [:]
 
-        /// Room for about `names` names without growing.
-        mutating func reserve(_ names: Int) {
-            numbers.reserve(names)
-            lfns.reserveCapacity(names)
-        }
-
-        mutating func path(_ scratch: String, _ lfn: String) -> String {
+        /// `lfn`'s path in `scratch`; `number` is the name's in `SandboxNames`.
+        mutating func path(_ scratch: String, _ lfn: String, number n: Int) -> String {
             if scratch != folder {
                 otherFolders[folder] = inFolder
                 folder = scratch
                 inFolder = otherFolders.removeValue(forKey: scratch) ?? []
             }
-            let n: Int
-            if let known = numbers.find(lfn, in: lfns) {
-                n = known
-                if n < inFolder.count, let path = inFolder[n] { return path }
-            } else {
-                n = lfns.count
-                numbers.insert(lfn, as: n, names: lfns)
-                lfns.append(lfn)
-            }
-            if n >= inFolder.count { inFolder += repeatElement(nil, count: max(lfns.capacity, n + 1) - inFolder.count) }
+            if n < inFolder.count, let path = inFolder[n] { return path }
+            if n >= inFolder.count { inFolder += repeatElement(nil, count: max(2 * inFolder.count, n + 1) - inFolder.count) }
             let made = scratch.hasSuffix("/") ? scratch + lfn : scratch + "/" + lfn
             inFolder[n] = made
             return made
