@@ -360,6 +360,22 @@ final class CleanupPathTests: XCTestCase {
         XCTAssertEqual(table.find("p_7_area.fits", in: names + ["p_7_area.fits"]), 5_000, "a later name with the same text wins")
     }
 
+    /// Names shared by the sandbox and cleanup passes: numbered in the order first met, the
+    /// same number each time; once the table goes, the names stay by number.
+    func testNumberedNamesNumberEachNameOnceInTheOrderMet() {
+        var named = NumberedNames()
+        named.reserve(4)
+        XCTAssertEqual(["b.fits", "a.fits", "b.fits", "c.fits", "a.fits"].map { named.number($0) }, [0, 1, 0, 2, 1])
+        XCTAssertEqual(named.names, ["b.fits", "a.fits", "c.fits"])
+        XCTAssertEqual(named.find("c.fits"), 2)
+        XCTAssertNil(named.find("d.fits"))
+        var grown = named
+        for n in 0..<3_000 { XCTAssertEqual(grown.number("p_\(n).fits"), 3 + n) }
+        XCTAssertEqual(grown.number("a.fits"), 1, "through the table's growth")
+        named.forgetTable()
+        XCTAssertEqual(named.names, ["b.fits", "a.fits", "c.fits"])
+    }
+
     /// `isPath` is true exactly for the path `path(folder, lfn)` gives on its quick way.
     func testIsPathComparesTheBytesOfFolderSlashName() {
         XCTAssertTrue(CleanupPass.isPath("/s/x/a.fits", of: "a.fits", in: "/s/x"))

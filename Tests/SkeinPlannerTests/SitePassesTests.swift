@@ -128,6 +128,33 @@ final class SitePassesTests: PlannerFilesTestCase {
         XCTAssertEqual(workflow.plan().scratchDirectories, [local])
     }
 
+    /// The sandbox pass numbers each sandbox's names (outputs, then inputs) for the cleanup
+    /// pass, which goes on from them: a name has one number, whichever job names it.
+    func testTheSandboxPassNumbersItsNamesForTheCleanupPass() throws {
+        let properties = PegasusProperties(values: ["pegasus.data.configuration": "nonsharedfs"])
+        let passes = Planner(WorkflowLoader.load(WorkflowSources(workflow: scratch.appendingPathComponent("workflow.yml").path)), options: PlanOptions(properties: properties)).passes
+        let upToSandbox = Array(passes.prefix { !($0 is CleanupPass) })
+        XCTAssertTrue(upToSandbox.contains { $0 is SandboxPass })
+        let workflow = try plan(PlanOptions(properties: properties), passes: upToSandbox)
+        let named = workflow.sandboxNames
+        var sandboxes = 0
+        for planned in workflow.jobs {
+            guard let sandbox = planned.job.sandbox else {
+                XCTAssertEqual(planned.sandboxNamesStart, -1)
+                continue
+            }
+            sandboxes += 1
+            let lfns = (sandbox.outputs + sandbox.inputs).map(\.lfn)
+            let numbers = named.numbers[planned.sandboxNamesStart..<planned.sandboxNamesStart + lfns.count].map { Int($0) }
+            XCTAssertEqual(numbers.map { named.names.names[$0] }, lfns, planned.job.id)
+            XCTAssertEqual(numbers, lfns.map { named.names.find($0) }, planned.job.id)
+        }
+        XCTAssertEqual(sandboxes, 3)
+        XCTAssertEqual(Set(named.names.names), ["mid.txt", "in.txt", "b.txt"])
+        XCTAssertEqual(named.names.names.count, 3, "each name once")
+        XCTAssertTrue(try plan(PlanOptions(properties: properties)).sandboxNames.numbers.isEmpty, "the cleanup pass takes them")
+    }
+
     func testNonsharedfsStagesOnTheStagingSiteAndSandboxesTheJob() throws {
         let properties = PegasusProperties(values: ["pegasus.data.configuration": "nonsharedfs"])
         let workflow = try plan(PlanOptions(properties: properties, stagingSites: ["hpc": "local"]))
