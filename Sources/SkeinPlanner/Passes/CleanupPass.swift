@@ -261,8 +261,7 @@ struct CleanupPass: PlannerPass {
         // is removed by its own clean-up job, after its last container job).
         // (By index, not `for planned in workflow.jobs`: a copy of every job was a fifth of the pass.)
         var jobFiles = JobFiles()
-        func notePath(_ file: SandboxFile, _ folder: Int) {
-            let n = jobFiles.file(file.lfn, folder, &files)
+        func notePath(_ file: SandboxFile, _ n: Int, _ folder: Int) {
             guard files.paths[n] == nil, CleanupPass.isPath(file.path, of: file.lfn, in: files.folders[folder]) else { return }
             files.paths[n] = file.path
         }
@@ -328,12 +327,20 @@ struct CleanupPass: PlannerPass {
                 if sandbox == nil {
                     for link in workflow.jobs[i].job.inputLinks { files.flags[jobFiles.file(link.lfn, folder, &files)].insert(.placed) }
                 }
-                for output in workflow.jobs[i].job.outputs { files.flags[jobFiles.file(output, folder, &files)].insert(.placed) }
+                // A sandbox's file by its number from the sandbox pass (outputs, then inputs).
+                func sandboxFile(_ k: Int, _ lfn: String) -> Int {
+                    guard sandboxed != nil else { return jobFiles.file(lfn, folder, &files) }
+                    return files.file(folder, name: Int(sandboxNumbers[start + k]))
+                }
+                for (k, output) in workflow.jobs[i].job.outputs.enumerated() {
+                    let own = sandboxed.map { k < $0.outputs.count && $0.outputs[k].lfn == output } ?? false
+                    files.flags[own ? sandboxFile(k, output) : jobFiles.file(output, folder, &files)].insert(.placed)
+                }
                 if let sandbox, sandbox.root == files.folders[folder] {
                     // The sandbox's path strings of files exactly where the removal would
                     // name them are kept: the removals share them instead of a copy each.
-                    for file in sandbox.outputs { notePath(file, folder) }
-                    for file in sandbox.inputs { notePath(file, folder) }
+                    for (k, file) in sandbox.outputs.enumerated() { notePath(file, sandboxFile(k, file.lfn), folder) }
+                    for (k, file) in sandbox.inputs.enumerated() { notePath(file, sandboxFile(sandbox.outputs.count + k, file.lfn), folder) }
                 }
             } else {
                 let kind = workflow.jobs[i].job.kind
