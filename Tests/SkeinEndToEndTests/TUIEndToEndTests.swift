@@ -252,29 +252,27 @@ struct Tmux {
 
     /// Waits until the pane shows every text.
     func waitFor(timeout: Double = 10, _ texts: String..., file: StaticString = #filePath, line: UInt = #line) throws {
-        let deadline = Date().addingTimeInterval(timeout)
-        var screen = ""
-        while Date() < deadline {
-            screen = capture()
-            if texts.allSatisfy({ screen.contains($0) }) { return }
-            usleep(100_000)
+        try waitUntil(timeout: timeout, { screen in "\(texts.filter { !screen.contains($0) })" }, file: file, line: line) { screen in
+            texts.allSatisfy { screen.contains($0) }
         }
-        let missing = texts.filter { !screen.contains($0) }
-        XCTFail("the screen never showed \(missing):\n\(screen)", file: file, line: line)
-        throw ScreenTimeout()
     }
 
     /// Waits until some line of the pane satisfies `matches`.
     func waitForLine(timeout: Double = 10, _ what: String, file: StaticString = #filePath, line: UInt = #line,
                      _ matches: (Substring) -> Bool) throws {
+        try waitUntil(timeout: timeout, { _ in what }, file: file, line: line) { $0.split(separator: "\n").contains(where: matches) }
+    }
+
+    /// Polls the pane until `done` holds; on timeout fails with `missing` of the last screen.
+    private func waitUntil(timeout: Double, _ missing: (String) -> String, file: StaticString, line: UInt, _ done: (String) -> Bool) throws {
         let deadline = Date().addingTimeInterval(timeout)
         var screen = ""
         while Date() < deadline {
             screen = capture()
-            if screen.split(separator: "\n").contains(where: matches) { return }
+            if done(screen) { return }
             usleep(100_000)
         }
-        XCTFail("the screen never showed \(what):\n\(screen)", file: file, line: line)
+        XCTFail("the screen never showed \(missing(screen)):\n\(screen)", file: file, line: line)
         throw ScreenTimeout()
     }
 

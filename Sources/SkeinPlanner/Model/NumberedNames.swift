@@ -6,8 +6,6 @@ struct NumberedNames {
     /// The names by number.
     private(set) var names: [String] = []
 
-    var isEmpty: Bool { names.isEmpty }
-
     /// Room for about `count` names without growing (only before the first name).
     mutating func reserve(_ count: Int) {
         guard names.isEmpty else { return }

@@ -288,24 +288,9 @@ struct CleanupPass: PlannerPass {
                 // Each of the job's files is found once, by its lfn: the other questions
                 // about it (is it an output, a link, in the sandbox) are by that number.
                 jobFiles.start()
-                // The sandbox holds the job's outputs and inputs in the order of its uses
-                // (less its links): a use is matched to the next of them first, so even a
-                // join's thousands of names are not hashed again.
                 let sandboxed = start >= 0 ? sandbox : nil
-                var nextOutput = 0, nextInput = 0
                 for use in uses {
-                    var name: Int?
-                    if let sandboxed {
-                        if use.type.isInput, nextInput < sandboxed.inputs.count, sandboxed.inputs[nextInput].lfn == use.lfn {
-                            name = Int(sandboxNumbers[start + sandboxed.outputs.count + nextInput])
-                            nextInput += 1
-                        }
-                        if use.type.isOutput, nextOutput < sandboxed.outputs.count, sandboxed.outputs[nextOutput].lfn == use.lfn {
-                            name = Int(sandboxNumbers[start + nextOutput])
-                            nextOutput += 1
-                        }
-                    }
-                    let n = name.map { files.file(folder, name: $0) } ?? file(use.lfn)
+                    let n = file(use.lfn)
                     jobFiles.add(use.lfn, n)
                     files.use(n, by: i, level: level)
                     files.flags[n].insert(.readByWorkflowJobs)
