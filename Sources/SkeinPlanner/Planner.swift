@@ -31,6 +31,24 @@ public struct Planner {
 
     /// Runs every pass; throws with every job's problem when the workflow cannot be planned.
     public func executableWorkflow(runDirectory: String, wfUUID: String = UUID().uuidString.lowercased(), now: Double = Date().timeIntervalSince1970) throws -> ExecutableWorkflow {
+        try Self.executableWorkflow(loaded, graph: graph, options: options, passes: passes, releasing: false, runDirectory: runDirectory, wfUUID: wfUUID, now: now)
+    }
+
+    /// As `executableWorkflow`, for a caller that hands over its only copy of the workflow:
+    /// what no pass from the sandbox pass on reads of it (each job's profiles, the
+    /// dependencies, the replica catalog as read) goes before the sandbox pass, so the
+    /// largest passes' tables take its room (at a million jobs the peak was all of them at
+    /// once). A caller that still held a copy would have the jobs copied instead.
+    public consuming func executableWorkflowReleasingInputs(runDirectory: String, wfUUID: String = UUID().uuidString.lowercased(),
+                                                           now: Double = Date().timeIntervalSince1970) throws -> ExecutableWorkflow {
+        let (loaded, graph, options, passes) = (self.loaded, self.graph, self.options, self.passes)
+        _ = consume self
+        return try Self.executableWorkflow(loaded, graph: graph, options: options, passes: passes, releasing: true, runDirectory: runDirectory,
+                                           wfUUID: wfUUID, now: now)
+    }
+
+    private static func executableWorkflow(_ loaded: consuming LoadedWorkflow, graph: consuming WorkflowGraph?, options: PlanOptions, passes: [any PlannerPass],
+                                           releasing: Bool, runDirectory: String, wfUUID: String, now: Double) throws -> ExecutableWorkflow {
         guard let workflow = loaded.workflow else { throw PlanError(messages: ["the workflow could not be read"]) }
         var timings = PlanTimings()
         let properties = (options.properties ?? loaded.properties).withModeDefaults()
@@ -50,12 +68,24 @@ public struct Planner {
             withProperties.containerRuntimes = found.runtimes
             if let problem = found.problem { executable.problems.append(problem) }
         }
-        let context = PlanningContext(loaded, workflow, options: withProperties, graph: graph)
+        // `loaded` and `graph` go into the context; so does the last copy of `workflow` (now,
+        // not at the end of this scope).
+        var context = PlanningContext(loaded, workflow, options: withProperties, graph: graph)
+        _ = consume workflow
         timings.step("catalogs and graph")
         for pass in passes {
-            if pass is SandboxPass || pass is CleanupPass { Self.returnFreedMemory() }
+            if pass is SandboxPass {
+                if releasing { context.releaseWhatLaterPassesDoNotRead() }
+                Self.returnFreedMemory()
+            } else if pass is CleanupPass {
+                Self.returnFreedMemory()
+            }
             pass.run(&executable, context)
             timings.step(pass.name)
+        }
+        if releasing {
+            _ = consume context
+            timings.step("release the workflow")
         }
         if !executable.problems.isEmpty { throw PlanError(messages: executable.problems) }
         return executable

@@ -4,8 +4,8 @@ import SkeinWorkflow
 /// DAG, the options, and lookup tables built once (so 100,000 jobs are placed without
 /// scanning a catalog per job).
 struct PlanningContext {
-    let loaded: LoadedWorkflow
-    let workflow: Workflow
+    private(set) var loaded: LoadedWorkflow
+    private(set) var workflow: Workflow
     let graph: WorkflowGraph
     let options: PlanOptions
     let transformations: TransformationIndex
@@ -19,6 +19,20 @@ struct PlanningContext {
         self.options = options
         self.transformations = TransformationIndex(loaded.transformations?.transformations ?? [])
         self.replicas = ReplicaLocations(loaded.replicas, catalogFile: loaded.replicasFile, reused: options.reusedReplicas)
+    }
+
+    /// Lets go of what no pass from the sandbox pass on reads: every (plain) job's profiles
+    /// (`ProfilesPass` read them), the dependencies (the graph has them), the replica catalog
+    /// as read (`replicas` has what the passes ask) and `loaded`'s copy of the workflow (passes
+    /// read `workflow`). Only when this context holds the workflow's only copy: otherwise
+    /// every job is copied here. Sub-workflow jobs keep theirs (`SubWorkflowPass` reads them).
+    mutating func releaseWhatLaterPassesDoNotRead() {
+        loaded.workflow = nil
+        loaded.replicas = nil
+        workflow.dependencies = []
+        for i in workflow.jobs.indices where workflow.jobs[i].kind == .job && !workflow.jobs[i].profiles.namespaces.isEmpty {
+            workflow.jobs[i].profiles = Profiles()
+        }
     }
 
     /// The first site to run: where the run's scratch folder and create_dir job live.

@@ -30,9 +30,10 @@ public enum RunPlanning {
     /// As `plan`, but the jobs are kept in memory only with `keepJobs` (a run that starts
     /// here needs them; `skein plan` does not): plan.json is written from the planner's own
     /// jobs one at a time, so a million-job plan is never held twice. `graph` is validation's
-    /// graph of the workflow, when the caller has it. Both are consumed: once the passes are
-    /// done they are released (a caller that handed over its only copy gets the abstract
-    /// workflow's memory back before plan.json is written, a gigabyte at a million jobs).
+    /// graph of the workflow, when the caller has it. Both are consumed: what the last passes
+    /// do not read goes before them, the rest once the passes are done (a caller that handed
+    /// over its only copy gets the abstract workflow's memory back before the passes' peak
+    /// and before plan.json is written).
     public static func planRun(_ loaded: consuming LoadedWorkflow, options: PlanOptions, change: EngineSettingsChange, plannerExecutable: String,
                                plannerVersion: String, now: Double = Date().timeIntervalSince1970, keepJobs: Bool,
                                graph: consuming WorkflowGraph? = nil) throws -> PlannedRun {
@@ -47,11 +48,9 @@ public enum RunPlanning {
         // Only the scratch folders this plan made go when it fails: never one that was there.
         var madeScratch: [String] = []
         do {
-            let planner = Planner(loaded, options: options, graph: graph)
-            let workflow = try planner.executableWorkflow(runDirectory: runDirectory.path, now: now)
+            // The planner has the only copy of the workflow: it lets it go as it goes.
+            let workflow = try Planner(consume loaded, options: options, graph: consume graph).executableWorkflowReleasingInputs(runDirectory: runDirectory.path, now: now)
             var timings = PlanTimings()
-            _ = consume planner
-            timings.step("release the workflow")
             try PlanWriter.stageExecutables(workflow)
             var plan = workflow.planHeader()
             try makeScratch(plan, made: &madeScratch)
