@@ -34,11 +34,13 @@ public struct Planner {
         try Self.executableWorkflow(loaded, graph: graph, options: options, passes: passes, releasing: false, runDirectory: runDirectory, wfUUID: wfUUID, now: now)
     }
 
-    /// As `executableWorkflow`, for a caller that hands over its only copy of the workflow:
-    /// what no pass from the sandbox pass on reads of it (each job's profiles, the
-    /// dependencies, the replica catalog as read) goes before the sandbox pass, so the
-    /// largest passes' tables take its room (at a million jobs the peak was all of them at
-    /// once). A caller that still held a copy would have the jobs copied instead.
+    /// As `executableWorkflow`, for a caller that hands over its only copy of the workflow
+    /// and writes the plan with `PlanWriter.writePlan` or takes `plan()`: what no pass from
+    /// the sandbox pass on reads of it (each job's profiles, the dependencies, the replica
+    /// catalog as read) goes before the sandbox pass, so the largest passes' tables take its
+    /// room (at a million jobs the peak was all of them at once), and the sandbox and
+    /// cleanup paths in a scratch folder are held as names (`PlannedJob.pathsInFolder`). A
+    /// caller that still held a copy would have the jobs copied instead.
     public consuming func executableWorkflowReleasingInputs(runDirectory: String, wfUUID: String = UUID().uuidString.lowercased(),
                                                            now: Double = Date().timeIntervalSince1970) throws -> ExecutableWorkflow {
         let (loaded, graph, options, passes) = (self.loaded, self.graph, self.options, self.passes)
@@ -72,6 +74,7 @@ public struct Planner {
         // not at the end of this scope).
         var context = PlanningContext(loaded, workflow, options: withProperties, graph: graph)
         _ = consume workflow
+        context.pathsAsNames = releasing
         timings.step("catalogs and graph")
         for pass in passes {
             if pass is SandboxPass {

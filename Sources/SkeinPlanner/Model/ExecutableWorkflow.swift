@@ -71,7 +71,7 @@ public struct ExecutableWorkflow: Sendable {
 
     /// Job `i` as the plan stores it: its parents as indices (`index` is `jobIndex()`).
     public func planJob(_ i: Int, index: [String: Int]) -> ExecutableJob {
-        var job = jobs[i].job
+        var job = jobs[i].pathsInFolder.isEmpty ? jobs[i].job : jobs[i].job.wholePaths(jobs[i].pathsInFolder)
         job.parents = jobs[i].parentIDs.compactMap { index[$0] }
         return job
     }
@@ -95,6 +95,9 @@ public struct PlannedJob: Sendable {
     var directSources: [String: String] = [:]
     /// Where its sandbox's name numbers start in `ExecutableWorkflow.sandboxNames.numbers`, -1 for none.
     var sandboxNamesStart = -1
+    /// The paths `job` holds as names in a folder (`PlanningContext.pathsAsNames`), whole in
+    /// the plan.
+    public internal(set) var pathsInFolder: PathsInFolder = []
 
     init(job: ExecutableJob, parentIDs: [String] = [], abstractIndex: Int? = nil, placement: Placement? = nil) {
         self.job = job

@@ -10,6 +10,10 @@ struct PlanningContext {
     let options: PlanOptions
     let transformations: TransformationIndex
     let replicas: ReplicaLocations
+    /// Sandbox and cleanup paths in a scratch folder are held as names (`PathsInFolder`), for
+    /// a caller that writes the plan with `PlanWriter.writePlan` or takes `plan()`: the
+    /// planned jobs' `job` do not have them whole.
+    var pathsAsNames = false
 
     /// `graph`: the one validation built of this workflow, if at hand (else built here).
     init(_ loaded: LoadedWorkflow, _ workflow: Workflow, options: PlanOptions, graph: WorkflowGraph? = nil) {

@@ -384,12 +384,21 @@ struct CleanupPass: PlannerPass {
                         }
                     }
                     for user in parents { seen[user] = false }
-                    let folder = files.folders[Int(files.folderNumber[Int(group[0])])]
+                    let folderNumber = files.folderNumber[Int(group[0])]
+                    let folder = files.folders[Int(folderNumber)]
+                    // Names in the job's folder where each is exactly `path` of the folder
+                    // and the name (`PathsInFolder.removals`): no string per file.
+                    let names = context.pathsAsNames && !folder.isEmpty && !folder.hasSuffix("/") && group.allSatisfy { file in
+                        let lfn = files.lfns[Int(files.lfnNumber[Int(file)])]
+                        return files.folderNumber[Int(file)] == folderNumber && !lfn.isEmpty && !lfn.utf8.contains(UInt8(ascii: "/"))
+                    }
                     let removals = group.map { file in
-                        files.paths[Int(file)] ?? Self.path(files.folders[Int(files.folderNumber[Int(file)])], files.lfns[Int(files.lfnNumber[Int(file)])])
+                        names ? files.lfns[Int(files.lfnNumber[Int(file)])]
+                            : files.paths[Int(file)] ?? Self.path(files.folders[Int(files.folderNumber[Int(file)])], files.lfns[Int(files.lfnNumber[Int(file)])])
                     }
                     let id = ExecutableWorkflow.unusedID("clean_up_\(site)_level_\(level)_\(n)", taken: &taken)
-                    let job = cleanupJob(id: id, site: site, removals: removals, parents: parents.map { workflow.jobs[$0].job.id }, folder: folder, context)
+                    var job = cleanupJob(id: id, site: site, removals: removals, parents: parents.map { workflow.jobs[$0].job.id }, folder: folder, context)
+                    if names { job.pathsInFolder = .removals }
                     workflow.jobs.append(job)
                 }
             }

@@ -64,7 +64,7 @@ struct ClusteringPass: PlannerPass {
         for (members, base) in zip(clusters, names) {
             let id = ExecutableWorkflow.unusedID(base, taken: &taken)
             for m in members { replacement[workflow.jobs[m].job.id] = id }
-            clusterJobs[members[0]] = PlannedJob(job: ClusteredJob.make(id: id, members: members.map { workflow.jobs[$0].job }))
+            clusterJobs[members[0]] = PlannedJob(job: ClusteredJob.make(id: id, members: members.map { workflow.jobs[$0].job.wholePaths(workflow.jobs[$0].pathsInFolder) }))
             removed.formUnion(members.dropFirst())
         }
         var jobs: [PlannedJob] = []

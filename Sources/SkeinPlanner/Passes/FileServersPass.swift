@@ -41,6 +41,11 @@ struct FileServersPass: PlannerPass {
                 workflow.jobs[i].job.transfers[t].source = reading(workflow.jobs[i].job.transfers[t].source)
                 workflow.jobs[i].job.transfers[t].destination = writing(workflow.jobs[i].job.transfers[t].destination)
             }
+            // Its paths whole first: a name in the folder is mapped as its path is.
+            if workflow.jobs[i].pathsInFolder.contains(.sandbox) {
+                workflow.jobs[i].job = workflow.jobs[i].job.wholePaths(.sandbox)
+                workflow.jobs[i].pathsInFolder.remove(.sandbox)
+            }
             guard var sandbox = workflow.jobs[i].job.sandbox else { continue }
             for n in sandbox.inputs.indices { sandbox.inputs[n].path = reading(sandbox.inputs[n].path) }
             for n in sandbox.outputs.indices { sandbox.outputs[n].path = writing(sandbox.outputs[n].path) }

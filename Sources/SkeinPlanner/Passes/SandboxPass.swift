@@ -28,11 +28,14 @@ struct SandboxPass: PlannerPass {
             let linked = links.count > 8 ? Set(links.map(\.lfn)) : []
             let direct = workflow.jobs[i].directSources
             workflow.jobs[i].sandboxNamesStart = named.numbers.count
+            if context.pathsAsNames { workflow.jobs[i].pathsInFolder.insert(.sandbox) }
+            // A file in the folder: its name alone (`PathsInFolder.sandbox`), or its path.
+            func inFolder(_ lfn: String, _ n: Int) -> String { context.pathsAsNames ? "" : paths.path(scratch, lfn, number: n) }
             // Outputs first, then inputs: the order `SandboxNames` keeps the numbers in.
             let outputs = workflow.jobs[i].job.outputs.map { lfn -> SandboxFile in
                 let n = named.names.number(lfn)
                 named.numbers.append(Int32(n))
-                return SandboxFile(lfn: lfn, path: paths.path(scratch, lfn, number: n))
+                return SandboxFile(lfn: lfn, path: inFolder(lfn, n))
             }
             var inputs: [SandboxFile] = []
             inputs.reserveCapacity(workflow.jobs[i].job.inputs.count)
@@ -40,7 +43,7 @@ struct SandboxPass: PlannerPass {
                 if links.count > 8 ? linked.contains(lfn) : links.contains(where: { $0.lfn == lfn }) { continue }
                 let n = named.names.number(lfn)
                 named.numbers.append(Int32(n))
-                inputs.append(SandboxFile(lfn: lfn, path: (direct.isEmpty ? nil : direct[lfn]) ?? paths.path(scratch, lfn, number: n)))
+                inputs.append(SandboxFile(lfn: lfn, path: (direct.isEmpty ? nil : direct[lfn]) ?? inFolder(lfn, n)))
             }
             workflow.jobs[i].job.sandbox = JobSandbox(root: scratch, inputs: inputs, outputs: outputs)
         }
@@ -66,7 +69,7 @@ struct SandboxPass: PlannerPass {
             }
             if n < inFolder.count, let path = inFolder[n] { return path }
             if n >= inFolder.count { inFolder += repeatElement(nil, count: max(2 * inFolder.count, n + 1) - inFolder.count) }
-            let made = scratch.hasSuffix("/") ? scratch + lfn : scratch + "/" + lfn
+            let made = PathsInFolder.path(scratch, lfn)
             inFolder[n] = made
             return made
         }

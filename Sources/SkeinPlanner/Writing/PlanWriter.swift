@@ -40,7 +40,7 @@ public enum PlanWriter {
                     for k in ids.indices {
                         if let found = positions.position(of: ids[k], parent: k, guesses: &guesses) { parents.append(found) }
                     }
-                    try write((jobs.baseAddress! + n).pointer(to: \.job)!, parents)
+                    try write((jobs.baseAddress! + n).pointer(to: \.job)!, parents, jobs[n].pathsInFolder)
                 }
             }
         }

@@ -48,16 +48,17 @@ public struct RunDirectory: Sendable {
     /// written (on several threads at once), so a planner need not hold a second copy of every job.
     public func write(_ header: ExecutablePlan, jobCount: Int, job: @Sendable (Int) throws -> ExecutableJob) throws {
         try write(header, jobCount: jobCount) { range, write in
-            for n in range { try withUnsafePointer(to: try job(n)) { try write($0, nil) } }
+            for n in range { try withUnsafePointer(to: try job(n)) { try write($0, nil, []) } }
         }
     }
 
     /// As above, but `jobs(range, write)` calls `write` once for each job of `range`, in
     /// order, with where the job is and its parents as indices (nil: the job's own
-    /// `parents`): a planner's job is read where it is, not copied into an `ExecutableJob`
-    /// of its own first (the pointer is used only during the call).
+    /// `parents`) and the paths it holds as names in a folder (`PathsInFolder`): a planner's
+    /// job is read where it is, not copied into an `ExecutableJob` of its own first (the
+    /// pointer is used only during the call).
     public func write(_ header: ExecutablePlan, jobCount: Int,
-                      jobs: @Sendable (Range<Int>, _ write: (UnsafePointer<ExecutableJob>, [Int]?) throws -> Void) throws -> Void) throws {
+                      jobs: @Sendable (Range<Int>, _ write: (UnsafePointer<ExecutableJob>, [Int]?, PathsInFolder) throws -> Void) throws -> Void) throws {
         // Written to a temporary name and renamed, so a reader never sees half a plan.
         let temporary = planFile + ".tmp"
         try PlanFileWriter.write(header, jobCount: jobCount, to: temporary, jobs: jobs)

@@ -27,16 +27,17 @@ enum PlanFileWriter {
     static func write(_ header: ExecutablePlan, jobCount: Int, to path: String, threads: Int = PlanFileWriter.encodingThreads,
                       job: @Sendable (Int) throws -> ExecutableJob) throws {
         try write(header, jobCount: jobCount, to: path, threads: threads) { range, write in
-            for n in range { try withUnsafePointer(to: try job(n)) { try write($0, nil) } }
+            for n in range { try withUnsafePointer(to: try job(n)) { try write($0, nil, []) } }
         }
     }
 
     /// As above, but `jobs(range, write)` calls `write` once for each job of `range`, in
     /// order, with where the job is and its parents (nil: the job's own `parents`), so a
     /// caller's job is read where it is, not copied (the pointer is used only during the
-    /// call), and a caller may keep what it learns from one job for the next of the run.
+    /// call), and a caller may keep what it learns from one job for the next of the run;
+    /// and the paths the job holds as names in a folder (`PathsInFolder`).
     static func write(_ header: ExecutablePlan, jobCount: Int, to path: String, threads: Int = PlanFileWriter.encodingThreads,
-                      jobs: @Sendable (Range<Int>, _ write: (UnsafePointer<ExecutableJob>, [Int]?) throws -> Void) throws -> Void) throws {
+                      jobs: @Sendable (Range<Int>, _ write: (UnsafePointer<ExecutableJob>, [Int]?, PathsInFolder) throws -> Void) throws -> Void) throws {
         guard header.skeletonJobs == nil else {
             throw RunFormatError("cannot write \(path): the plan was read for an engine's resume (its succeeded jobs only in part)")
         }
@@ -69,9 +70,9 @@ enum PlanFileWriter {
                     }
                     var comma = number > 0
                     var written = 0
-                    try jobs(range) { job, parents in
+                    try jobs(range) { job, parents, held in
                         if comma { buffer.append(UInt8(ascii: ",")) } else { comma = true }
-                        try encoder.append(at: job, parents: parents ?? job.pointee.parents, to: &buffer)
+                        try encoder.append(at: job, parents: parents ?? job.pointee.parents, held: held, to: &buffer)
                         written += 1
                     }
                     guard written == range.count else { throw RunFormatError("cannot write \(path): \(written) of \(range.count) jobs given") }

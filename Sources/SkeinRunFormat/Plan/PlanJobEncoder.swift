@@ -53,7 +53,8 @@ struct PlanJobEncoder {
     /// As above, the job read field by field where it is: a job passed by value to a call
     /// the compiler cannot see through (the planner's closure) was copied whole, each of its
     /// fields retained and released (8 % of writing a million jobs).
-    mutating func append(at job: UnsafePointer<ExecutableJob>, parents: [Int], to out: inout [UInt8]) throws {
+    /// `held`: the paths the job holds as names in a folder, joined here.
+    mutating func append(at job: UnsafePointer<ExecutableJob>, parents: [Int], held: PathsInFolder = [], to out: inout [UInt8]) throws {
         out.append(UInt8(ascii: "{"))
         var first = true
         func key(_ name: StaticString) {
@@ -85,9 +86,9 @@ struct PlanJobEncoder {
         key("priority"); Self.integer(job.pointee.priority, &out)
         key("profiles"); map(job.pointee.profiles, &out)
         key("registrations"); try encodedArray(job.pointee.registrations, &out)
-        key("removals"); paths(job.pointee.removals, in: folder, &out)
+        key("removals"); paths(job.pointee.removals, in: folder, names: held.contains(.removals), &out)
         key("retries"); Self.integer(job.pointee.retries, &out)
-        if let value = job.pointee.sandbox { key("sandbox"); sandbox(value, &out) }
+        if let value = job.pointee.sandbox { key("sandbox"); sandbox(value, names: held.contains(.sandbox), &out) }
         key("site"); shared(job.pointee.site, &out)
         if let value = job.pointee.stderr { key("stderr"); Self.string(value, &out) }
         if let value = job.pointee.stdin { key("stdin"); Self.string(value, &out) }
@@ -152,33 +153,53 @@ struct PlanJobEncoder {
         if written != true { Self.string(value, &out) }
     }
 
-    private mutating func paths(_ values: [String], in folder: String, _ out: inout [UInt8]) {
+    /// `name` in `folder` as one path (`PathsInFolder.path`), the folder's escaped bytes
+    /// from `remembered`.
+    private mutating func path(named name: String, in folder: String, _ out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        if folder.utf8.count > 15 {
+            out.append(contentsOf: lastEscaped[remembered(folder)])
+        } else {
+            var escaped: [UInt8] = []
+            Self.string(folder, &escaped)
+            out.append(contentsOf: escaped.dropFirst().dropLast())
+        }
+        if folder.utf8.last != UInt8(ascii: "/") { out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "/")]) }
+        if name.utf8.withContiguousStorageIfAvailable({ Self.escape($0, &out) }) == nil {
+            Array(name.utf8).withUnsafeBufferPointer { Self.escape($0, &out) }
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+
+    /// `names`: the values are names in `folder`.
+    private mutating func paths(_ values: [String], in folder: String, names: Bool, _ out: inout [UInt8]) {
         out.append(UInt8(ascii: "["))
         for n in values.indices {
             if n > 0 { out.append(UInt8(ascii: ",")) }
-            path(values[n], in: folder, &out)
+            if names { path(named: values[n], in: folder, &out) } else { path(values[n], in: folder, &out) }
         }
         out.append(UInt8(ascii: "]"))
     }
 
-    private mutating func sandbox(_ sandbox: JobSandbox, _ out: inout [UInt8]) {
+    /// `names`: a file with an empty path is its lfn in the root.
+    private mutating func sandbox(_ sandbox: JobSandbox, names: Bool, _ out: inout [UInt8]) {
         out.append(contentsOf: #"{"inputs":"#.utf8)
-        files(sandbox.inputs, in: sandbox.root, &out)
+        files(sandbox.inputs, in: sandbox.root, names: names, &out)
         out.append(contentsOf: #","outputs":"#.utf8)
-        files(sandbox.outputs, in: sandbox.root, &out)
+        files(sandbox.outputs, in: sandbox.root, names: names, &out)
         out.append(contentsOf: #","root":"#.utf8)
         shared(sandbox.root, &out)
         out.append(UInt8(ascii: "}"))
     }
 
-    private mutating func files(_ files: [SandboxFile], in folder: String, _ out: inout [UInt8]) {
+    private mutating func files(_ files: [SandboxFile], in folder: String, names: Bool, _ out: inout [UInt8]) {
         out.append(UInt8(ascii: "["))
         for n in files.indices {
             if n > 0 { out.append(UInt8(ascii: ",")) }
             out.append(contentsOf: #"{"lfn":"#.utf8)
             Self.string(files[n].lfn, &out)
             out.append(contentsOf: #","path":"#.utf8)
-            path(files[n].path, in: folder, &out)
+            if names && files[n].path.isEmpty { path(named: files[n].lfn, in: folder, &out) } else { path(files[n].path, in: folder, &out) }
             out.append(UInt8(ascii: "}"))
         }
         out.append(UInt8(ascii: "]"))
