@@ -38,5 +38,19 @@ final class PlanWriterTests: PlannerFilesTestCase {
         let written = try Data(contentsOf: URL(fileURLWithPath: RunDirectory(path: run.path).planFile))
         XCTAssertEqual(written.count, expected.count)
         XCTAssertTrue(written == expected, "plan.json differs from JSONEncoder's bytes")
+
+        // A planner handed its only copy of the workflow holds sandbox and cleanup paths as
+        // names in their folder: the same plan.json, and the same `plan()`.
+        let held = scratch.appendingPathComponent("held")
+        try FileManager.default.createDirectory(at: held, withIntermediateDirectories: true)
+        let reloaded = WorkflowLoader.load(WorkflowSources(workflow: file("workflow.yml"), sites: file("sites.yml"),
+                                                           transformations: file("transformations.yml"), replicas: file("replicas.yml")))
+        let holding = try Planner(reloaded, options: PlanOptions()).executableWorkflowReleasingInputs(runDirectory: run.path, wfUUID: workflow.wfUUID,
+                                                                                                      now: 1_800_000_000)
+        XCTAssertTrue(holding.jobs.contains { $0.pathsInFolder.contains(.sandbox) && $0.job.sandbox?.outputs.first?.path == "" })
+        XCTAssertTrue(holding.jobs.contains { $0.pathsInFolder.contains(.removals) && $0.job.removals.allSatisfy { !$0.hasPrefix("/") } })
+        try PlanWriter.writePlan(holding, header: holding.planHeader(), to: RunDirectory(path: held.path))
+        XCTAssertTrue(try Data(contentsOf: URL(fileURLWithPath: RunDirectory(path: held.path).planFile)) == expected, "plan.json differs with paths held")
+        XCTAssertTrue(holding.plan() == workflow.plan(), "plan() differs with paths held")
     }
 }

@@ -101,6 +101,35 @@ final class PlanJobEncoderTests: XCTestCase {
         XCTAssertEqual(apart, try encodedByJSONEncoder(moved))
     }
 
+    /// A job that holds its sandbox's and removals' paths as names in its folder
+    /// (`PathsInFolder`) is written as the job with them whole: long and short folders, one
+    /// ending with a slash, names with escapes, a sandbox file with a path of its own.
+    func testPathsHeldAsNamesAreWrittenAsTheWholePaths() throws {
+        var encoder = PlanJobEncoder()
+        for folder in ["/scratch/run \"1\"/\\wf\tlong folder", "/s", "/scratch/with/slash/", "/t/"] {
+            var job = ExecutableJob(id: "j", kind: .compute, transformation: "ns::t:1.0", site: "local", executable: "/bin/x",
+                                    arguments: [], environment: [:], workingDirectory: folder, parents: [])
+            job.removals = ["a.txt", Self.awkward]
+            job.sandbox = JobSandbox(root: folder, inputs: [SandboxFile(lfn: "in " + Self.awkward, path: ""), SandboxFile(lfn: "r", path: "https://h/r")],
+                                     outputs: [SandboxFile(lfn: "o.fits", path: "")])
+            let whole = job.wholePaths([.sandbox, .removals])
+            XCTAssertEqual(whole.removals, [PathsInFolder.path(folder, "a.txt"), PathsInFolder.path(folder, Self.awkward)])
+            XCTAssertEqual(whole.sandbox?.inputs.map(\.path), [PathsInFolder.path(folder, "in " + Self.awkward), "https://h/r"])
+            XCTAssertEqual(whole.sandbox?.outputs.map(\.path), [PathsInFolder.path(folder, "o.fits")])
+            var out: [UInt8] = []
+            try withUnsafePointer(to: job) { try encoder.append(at: $0, parents: [], held: [.sandbox, .removals], to: &out) }
+            XCTAssertEqual(String(decoding: out, as: UTF8.self), String(decoding: try encodedByJSONEncoder(whole), as: UTF8.self), folder)
+            // Only what is said to be held is joined.
+            var sandboxOnly: [UInt8] = []
+            var wholeRemovals = job
+            wholeRemovals.removals = whole.removals
+            try withUnsafePointer(to: wholeRemovals) { try encoder.append(at: $0, parents: [], held: .sandbox, to: &sandboxOnly) }
+            XCTAssertEqual(sandboxOnly, try encodedByJSONEncoder(whole), folder)
+        }
+        XCTAssertEqual(PathsInFolder.path("/a", "b"), "/a/b")
+        XCTAssertEqual(PathsInFolder.path("/a/", "b"), "/a/b")
+    }
+
     /// A field added to `ExecutableJob` must be written here too: this fails until it is.
     func testTheKeysAreEveryStoredPropertyInJSONEncodersOrder() {
         // A `@Boxed` field's storage is named `_field`.
