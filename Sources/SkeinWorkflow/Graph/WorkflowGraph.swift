@@ -43,7 +43,8 @@ public struct WorkflowGraph: Sendable {
         let jobs = workflow.jobs
         var index: [String: Int] = [:]
         index.reserveCapacity(jobs.count)
-        for i in jobs.indices where index[jobs[i].id] == nil { index[jobs[i].id] = i }
+        // The first job of an id wins, with one hash per job (`keepValue`, as below).
+        for i in jobs.indices { Self.keepValue(&index[jobs[i].id, default: i]) }
 
         // Edges packed in one number each, (parent, child, origin), so sorting them by parent
         // then child is a plain integer sort (5,000,000 edges for a 1,000,000-job montage).
@@ -58,6 +59,11 @@ public struct WorkflowGraph: Sendable {
             }
         }
         var producer: [String: Int] = [:]
+        // Room for the outputs, about half the uses: grown as met, the table placed every
+        // name again (a tenth of the graph of a million-job montage).
+        var uses = 0
+        for i in jobs.indices { uses += jobs[i].uses.count }
+        producer.reserveCapacity(uses / 2)
         for i in jobs.indices {
             // The first producer wins: one hash per output (`keepValue` only reaches the entry,
             // which the default makes when the file has none yet).
