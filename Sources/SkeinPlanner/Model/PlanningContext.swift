@@ -10,6 +10,9 @@ struct PlanningContext {
     let options: PlanOptions
     let transformations: TransformationIndex
     let replicas: ReplicaLocations
+    /// `graph.levels()`, worked out once for the passes that ask (staging, cleanup): each
+    /// sorted the million jobs of a montage again.
+    let levels: [Int]?
     /// Sandbox and cleanup paths in a scratch folder are held as names (`PathsInFolder`), for
     /// a caller that writes the plan with `PlanWriter.writePlan` or takes `plan()`: the
     /// planned jobs' `job` do not have them whole.
@@ -23,6 +26,7 @@ struct PlanningContext {
         self.options = options
         self.transformations = TransformationIndex(loaded.transformations?.transformations ?? [])
         self.replicas = ReplicaLocations(loaded.replicas, catalogFile: loaded.replicasFile, reused: options.reusedReplicas)
+        self.levels = self.graph.levels()
     }
 
     /// Lets go of what no pass from the sandbox pass on reads: every (plain) job's profiles

@@ -220,7 +220,7 @@ struct CleanupPass: PlannerPass {
     }
 
     private func inPlace(_ workflow: inout ExecutableWorkflow, _ context: PlanningContext) {
-        guard let levels = context.graph.levels() else { return }
+        guard let levels = context.levels else { return }
         // About half the uses name a file another use named (one maker, one or more readers).
         var uses = 0
         for job in context.workflow.jobs.indices { uses += context.workflow.jobs[job].uses.count }
@@ -390,7 +390,7 @@ struct CleanupPass: PlannerPass {
                     // and the name (`PathsInFolder.removals`): no string per file.
                     let names = context.pathsAsNames && !folder.isEmpty && !folder.hasSuffix("/") && group.allSatisfy { file in
                         let lfn = files.lfns[Int(files.lfnNumber[Int(file)])]
-                        return files.folderNumber[Int(file)] == folderNumber && !lfn.isEmpty && !lfn.utf8.contains(UInt8(ascii: "/"))
+                        return files.folderNumber[Int(file)] == folderNumber && Self.isPlainName(lfn)
                     }
                     let removals = group.map { file in
                         names ? files.lfns[Int(files.lfnNumber[Int(file)])]
@@ -481,6 +481,14 @@ struct CleanupPass: PlannerPass {
         if let compared, let compared, let compared { return compared }
         guard !folder.hasSuffix("/"), !l.contains(UInt8(ascii: "/")) else { return false }
         return p.starts(with: f) && p.dropFirst(f.count).first == UInt8(ascii: "/") && p.suffix(l.count).elementsEqual(l)
+    }
+
+    /// A name that is one component: not empty, no slash (a byte scan in place; the generic
+    /// `contains` of the UTF-8 view walked it an index at a time).
+    static func isPlainName(_ lfn: String) -> Bool {
+        let slash = UInt8(ascii: "/")
+        let found = lfn.utf8.withContiguousStorageIfAvailable { !$0.isEmpty && memchr($0.baseAddress!, Int32(slash), $0.count) == nil }
+        return found ?? (!lfn.isEmpty && !lfn.utf8.contains(slash))
     }
 
     static func path(_ folder: String, _ lfn: String) -> String {

@@ -20,7 +20,7 @@ struct StagingPass: PlannerPass {
     static let jobsPerTransferJob = 10
 
     func run(_ workflow: inout ExecutableWorkflow, _ context: PlanningContext) {
-        guard let levels = context.graph.levels() else { return }
+        guard let levels = context.levels else { return }
         let properties = context.options.properties ?? PegasusProperties(values: [:])
         let stageIns = stageIn(&workflow, context, levels: levels, clusters: properties["pegasus.stagein.clusters"].flatMap { Int($0) })
         let stageOuts = context.options.stageOut
