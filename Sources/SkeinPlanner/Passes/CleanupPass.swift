@@ -81,9 +81,12 @@ struct CleanupPass: PlannerPass {
         var flags: [Flags] = []
         /// The deepest level of a workflow job that uses it, -1 for none.
         private(set) var lastLevel: [Int32] = []
-        /// Its path, when a sandbox already holds it (`SandboxPass` makes one per file): the
-        /// removals share that string instead of a copy each.
-        var paths: [String?] = []
+        /// Its path, when a sandbox or a transfer already holds it (`SandboxPass` makes one
+        /// per file): the removals share that string instead of a copy each. Not kept when
+        /// removals are names in their folder (`PathsInFolder`): 16 bytes a file at the
+        /// pass's peak, for the few groups that cannot be.
+        private var paths: [String?] = []
+        let keepsPaths: Bool
         /// Files in the order of their first use.
         private(set) var order: [Int32] = []
         /// The jobs (by index in the plan) that make, read, fetch, move or stage out each file,
@@ -96,10 +99,19 @@ struct CleanupPass: PlannerPass {
         /// The names by number.
         var lfns: [String] { names.names }
 
+        /// The path string of file `n` another job holds, if one was noted.
+        func heldPath(_ n: Int) -> String? { keepsPaths ? paths[n] : nil }
+
+        /// `path` (another job's string) is file `n`'s path, when none is noted yet.
+        mutating func notePath(_ n: Int, _ path: String) {
+            if keepsPaths && paths[n] == nil { paths[n] = path }
+        }
+
         /// Going on from the names `numbered` (the sandbox pass's), with room for about
         /// `count` names when there are none.
-        init(names numbered: NumberedNames, reserving count: Int) {
+        init(names numbered: NumberedNames, reserving count: Int, keepsPaths: Bool) {
             names = numbered
+            self.keepsPaths = keepsPaths
             names.reserve(count)
         }
 
@@ -134,7 +146,7 @@ struct CleanupPass: PlannerPass {
             lfnNumber.append(Int32(name))
             flags.append([])
             lastLevel.append(-1)
-            paths.append(nil)
+            if keepsPaths { paths.append(nil) }
             firstUse.append(-1)
             lastUse.append(-1)
             return n
@@ -226,7 +238,7 @@ struct CleanupPass: PlannerPass {
         for job in context.workflow.jobs.indices { uses += context.workflow.jobs[job].uses.count }
         // The sandbox pass's numbers: a name of a sandbox is not hashed again here.
         let sandboxNumbers = workflow.sandboxNames.numbers
-        var files = CleanupFiles(names: workflow.sandboxNames.names, reserving: uses / 2)
+        var files = CleanupFiles(names: workflow.sandboxNames.names, reserving: uses / 2, keepsPaths: !context.pathsAsNames)
         workflow.sandboxNames = SandboxNames()
         var sandboxLfns: [String] = [], sandboxLfnNumbers: [Int] = []
         // The scratch folders, each with its site (the first site's first).
@@ -262,8 +274,8 @@ struct CleanupPass: PlannerPass {
         // (By index, not `for planned in workflow.jobs`: a copy of every job was a fifth of the pass.)
         var jobFiles = JobFiles()
         func notePath(_ file: SandboxFile, _ n: Int, _ folder: Int) {
-            guard files.paths[n] == nil, CleanupPass.isPath(file.path, of: file.lfn, in: files.folders[folder]) else { return }
-            files.paths[n] = file.path
+            guard files.keepsPaths, files.heldPath(n) == nil, CleanupPass.isPath(file.path, of: file.lfn, in: files.folders[folder]) else { return }
+            files.notePath(n, file.path)
         }
         for i in workflow.jobs.indices {
             if let abstract = workflow.jobs[i].abstractIndex {
@@ -321,7 +333,7 @@ struct CleanupPass: PlannerPass {
                     let own = sandboxed.map { k < $0.outputs.count && $0.outputs[k].lfn == output } ?? false
                     files.flags[own ? sandboxFile(k, output) : jobFiles.file(output, folder, &files)].insert(.placed)
                 }
-                if let sandbox, sandbox.root == files.folders[folder] {
+                if files.keepsPaths, let sandbox, sandbox.root == files.folders[folder] {
                     // The sandbox's path strings of files exactly where the removal would
                     // name them are kept: the removals share them instead of a copy each.
                     for (k, file) in sandbox.outputs.enumerated() { notePath(file, sandboxFile(k, file.lfn), folder) }
@@ -335,8 +347,8 @@ struct CleanupPass: PlannerPass {
                     if let found = split(transfer.destination, lfn: transfer.lfn, &files) {
                         let to = files.file(found.folder, found.lfn)
                         // The transfer's own path string, where the removal would name it so.
-                        if files.paths[to] == nil, CleanupPass.isPath(transfer.destination, of: found.lfn, in: files.folders[found.folder]) {
-                            files.paths[to] = transfer.destination
+                        if files.keepsPaths, files.heldPath(to) == nil, CleanupPass.isPath(transfer.destination, of: found.lfn, in: files.folders[found.folder]) {
+                            files.notePath(to, transfer.destination)
                         }
                         files.use(to, by: i, level: nil)
                         files.flags[to].insert(kind == .stageIn ? .fetched : .placed)
@@ -394,7 +406,7 @@ struct CleanupPass: PlannerPass {
                     }
                     let removals = group.map { file in
                         names ? files.lfns[Int(files.lfnNumber[Int(file)])]
-                            : files.paths[Int(file)] ?? Self.path(files.folders[Int(files.folderNumber[Int(file)])], files.lfns[Int(files.lfnNumber[Int(file)])])
+                            : files.heldPath(Int(file)) ?? Self.path(files.folders[Int(files.folderNumber[Int(file)])], files.lfns[Int(files.lfnNumber[Int(file)])])
                     }
                     let id = ExecutableWorkflow.unusedID("clean_up_\(site)_level_\(level)_\(n)", taken: &taken)
                     var job = cleanupJob(id: id, site: site, removals: removals, parents: parents.map { workflow.jobs[$0].job.id }, folder: folder, context)
