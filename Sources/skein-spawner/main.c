@@ -82,6 +82,8 @@ enum { START_PATIENCE_MS = 20 };
 static int holding;
 static struct timespec oldest_held;
 
+static void append_event(const struct skein_spawner_event *event);
+
 static void queue_event(int kind, pid_t pid, int status, const struct rusage *usage) {
     struct skein_spawner_event event;
     memset(&event, 0, sizeof event);
@@ -89,6 +91,23 @@ static void queue_event(int kind, pid_t pid, int status, const struct rusage *us
     event.pid = pid;
     event.status = status;
     if (usage) event.usage = *usage;
+    append_event(&event);
+}
+
+/// The answer to request number `request`: STARTED (pid > 0, at `started`) or FAILED (-errno).
+static void queue_answer(uint32_t request, pid_t pid, const struct timespec *started) {
+    struct skein_spawner_event event;
+    memset(&event, 0, sizeof event);
+    event.kind = pid > 0 ? SKEIN_SPAWNER_STARTED : SKEIN_SPAWNER_FAILED;
+    event.pid = pid > 0 ? pid : 0;
+    event.status = pid > 0 ? 0 : -pid;
+    event.request = (int32_t)request;
+    if (pid > 0) event.started_ns = (int64_t)started->tv_sec * 1000000000 + started->tv_nsec;
+    append_event(&event);
+}
+
+static void append_event(const struct skein_spawner_event *given) {
+    struct skein_spawner_event event = *given;
     if (outgoing_size + sizeof event > outgoing_capacity) {
         size_t capacity = outgoing_capacity ? outgoing_capacity * 2 : 64 * sizeof event;
         while (capacity < outgoing_size + sizeof event) capacity *= 2;
@@ -129,6 +148,8 @@ static long elapsed_ms(const struct timespec *since) {
 /// request per job, often several at once), where reading the size and then the rest cost two.
 static char *requests;
 static size_t requests_size, requests_capacity;
+/// The number the next request gets (its events name it).
+static uint32_t next_request;
 
 /// Reads what the channel holds onto the end of `requests`; false at end of file (the engine
 /// closed its end or died).
@@ -219,6 +240,9 @@ static pid_t start_forked(char **fields, char **argv, char **envp, int session) 
     return pid;
 }
 
+/// When the last process started (just before its fork), for its STARTED event.
+static struct timespec last_start;
+
 /// Starts one process as the request says; returns its pid, or -errno.
 static pid_t start(char **fields, size_t count) {
     enum { MODE, EXECUTABLE, WORKDIR, STDIN, STDOUT, STDERR, ARGC, ARGV };
@@ -231,6 +255,7 @@ static pid_t start(char **fields, size_t count) {
     memcpy(argv, fields + ARGV, (size_t)argc * sizeof(char *));
     memcpy(envp, fields + ARGV + argc, (count - ARGV - (size_t)argc) * sizeof(char *));
     int session = strcmp(fields[MODE], "session") == 0;
+    clock_gettime(CLOCK_REALTIME, &last_start);
     if (strchr(fields[EXECUTABLE], '/')) {
         pid_t pid = start_forked(fields, argv, envp, session);
         free(argv);
@@ -277,6 +302,117 @@ static pid_t start(char **fields, size_t count) {
 /// Processes started and not reaped yet: once none is left, `reap_all` does not ask again.
 static size_t children_left;
 
+/// A request waiting for a slot of its pool: its number and a copy of its strings.
+struct pending {
+    struct pending *next;
+    uint32_t request;
+    size_t size;
+    char payload[];
+};
+
+/// The slots of one engine's jobs ("slots:POOL:LIMIT" requests): at most `limit` of its
+/// processes run at once; the others wait here, in request order, for one to end.
+struct pool {
+    long id;
+    long limit;
+    long running;
+    struct pending *first, *last;
+};
+static struct pool *pools;
+static size_t pool_count;
+
+/// Which pool each running pool process holds a slot of.
+struct slot_holder {
+    pid_t pid;
+    size_t pool;
+};
+static struct slot_holder *holders;
+static size_t holder_count, holder_capacity;
+
+/// The pool a "slots:POOL:LIMIT" mode names (made on first use; the latest LIMIT holds),
+/// or -1 for another mode.
+static long pool_of_mode(const char *mode) {
+    if (strncmp(mode, "slots:", 6) != 0) return -1;
+    char *end = NULL;
+    long id = strtol(mode + 6, &end, 10);
+    long limit = (end && *end == ':') ? strtol(end + 1, NULL, 10) : 1;
+    if (limit < 1) limit = 1;
+    for (size_t i = 0; i < pool_count; i++) {
+        if (pools[i].id == id) {
+            pools[i].limit = limit;
+            return (long)i;
+        }
+    }
+    struct pool *grown = realloc(pools, (pool_count + 1) * sizeof *pools);
+    if (!grown) return -1;  // no memory for a pool: the request starts at once
+    pools = grown;
+    pools[pool_count] = (struct pool){.id = id, .limit = limit};
+    return (long)pool_count++;
+}
+
+static void hold_slot(pid_t pid, size_t pool) {
+    if (holder_count == holder_capacity) {
+        size_t capacity = holder_capacity ? holder_capacity * 2 : 64;
+        struct slot_holder *grown = realloc(holders, capacity * sizeof *holders);
+        if (!grown) return;  // not counted: the pool may run one process more
+        holders = grown;
+        holder_capacity = capacity;
+    }
+    holders[holder_count++] = (struct slot_holder){.pid = pid, .pool = pool};
+    pools[pool].running++;
+}
+
+static void free_slot(pid_t pid) {
+    for (size_t i = 0; i < holder_count; i++) {
+        if (holders[i].pid == pid) {
+            pools[holders[i].pool].running--;
+            holders[i] = holders[--holder_count];
+            return;
+        }
+    }
+}
+
+/// Starts request `request` (its strings in `payload`) and queues its answer; `pool` is the
+/// pool it takes a slot of, or -1.
+static void start_request(uint32_t request, char *payload, size_t size, long pool) {
+    char **fields = NULL;
+    size_t count = split_fields(payload, size, &fields);
+    pid_t pid = start(fields, count);
+    if (pid > 0 && count > 0 && (strcmp(fields[0], "group") == 0 || pool >= 0)) remember_group(pid);
+    if (pid > 0) {
+        children_left++;
+        if (pool >= 0) hold_slot(pid, (size_t)pool);
+    }
+    queue_answer(request, pid, &last_start);
+    free(fields);
+}
+
+/// Starts what waits in each pool while it has free slots.
+static void start_waiting(void) {
+    for (size_t i = 0; i < pool_count; i++) {
+        while (pools[i].first && pools[i].running < pools[i].limit) {
+            struct pending *next = pools[i].first;
+            pools[i].first = next->next;
+            if (!pools[i].first) pools[i].last = NULL;
+            start_request(next->request, next->payload, next->size, (long)i);
+            free(next);
+        }
+    }
+}
+
+/// Queues request `request` in `pool` until a slot frees; false when there is no memory.
+static int wait_for_slot(long pool, uint32_t request, const char *payload, size_t size) {
+    struct pending *entry = malloc(sizeof *entry + size);
+    if (!entry) return 0;
+    entry->next = NULL;
+    entry->request = request;
+    entry->size = size;
+    memcpy(entry->payload, payload, size);
+    if (pools[pool].last) pools[pool].last->next = entry; else pools[pool].first = entry;
+    pools[pool].last = entry;
+    return 1;
+}
+
 static void reap_all(void) {
     while (children_left > 0) {
         int status = 0;
@@ -285,6 +421,7 @@ static void reap_all(void) {
         if (pid <= 0) return;
         children_left--;
         forget_group(pid);
+        free_slot(pid);
         queue_event(SKEIN_SPAWNER_EXITED, pid, status, &usage);
     }
 }
@@ -328,6 +465,9 @@ int main(void) {
             (void)ignored;
             size_t before = outgoing_size;
             reap_all();
+            // A freed slot goes to the next waiting request at once: its STARTED event goes
+            // out with the EXITED one that freed it.
+            start_waiting();
             if (outgoing_size != before) holding = 0;
         }
         if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
@@ -339,22 +479,24 @@ int main(void) {
                 if (requests_size - at - sizeof size < size) break;  // the rest comes with the next read
                 char *payload = requests + at + sizeof size;
                 at += sizeof size + size;
-                char **fields = NULL;
-                size_t count = split_fields(payload, size, &fields);
-                pid_t pid = start(fields, count);
-                if (pid > 0 && count > 0 && strcmp(fields[0], "group") == 0) remember_group(pid);
-                if (pid > 0) {
-                    children_left++;
-                    if (outgoing_size == 0) {
+                uint32_t request = next_request++;
+                // The mode is the first string: a pool's request waits while the pool is full.
+                long pool = memchr(payload, '\0', size) ? pool_of_mode(payload) : -1;
+                if (pool >= 0 && (pools[pool].first || pools[pool].running >= pools[pool].limit)
+                    && wait_for_slot(pool, request, payload, size)) {
+                    continue;
+                }
+                size_t before = outgoing_size;
+                start_request(request, payload, size, pool);
+                struct skein_spawner_event *answer = (struct skein_spawner_event *)(outgoing + outgoing_size - sizeof *answer);
+                if (answer->kind == SKEIN_SPAWNER_STARTED) {
+                    if (before == 0) {
                         holding = 1;
                         clock_gettime(CLOCK_MONOTONIC, &oldest_held);
                     }
-                    queue_event(SKEIN_SPAWNER_STARTED, pid, 0, NULL);
                 } else {
-                    queue_event(SKEIN_SPAWNER_FAILED, 0, -pid, NULL);
                     holding = 0;
                 }
-                free(fields);
             }
             memmove(requests, requests + at, requests_size - at);
             requests_size -= at;
