@@ -203,7 +203,21 @@ static const int ignored_here[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE};
 /// resets all 64 signal dispositions in the child (about 125 system calls per job), where
 /// this spawner knows it has changed only five and caught none. The child runs on the
 /// spawner's memory until exec, so it only makes system calls and writes `failure`.
-static pid_t start_forked(char **fields, char **argv, char **envp, int session) {
+/// Files a request's stdout and stderr were opened on while it waited for a slot (-1: open
+/// them in the child, as for a request that did not wait).
+struct opened_output {
+    int stdout_fd;
+    int stderr_fd;
+};
+static const struct opened_output nothing_opened = {-1, -1};
+
+/// `fd` onto descriptor `target` when it was opened ahead, else `path` opened there.
+static int output_onto(int target, int fd, const char *path) {
+    if (fd >= 0) return dup2(fd, target) == target;
+    return open_onto(target, path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0644);
+}
+
+static pid_t start_forked(char **fields, char **argv, char **envp, int session, struct opened_output opened) {
     enum { MODE, EXECUTABLE, WORKDIR, STDIN, STDOUT, STDERR };
     volatile int failure = 0;
     const char *in = fields[STDIN][0] ? fields[STDIN] : "/dev/null";
@@ -217,8 +231,8 @@ static pid_t start_forked(char **fields, char **argv, char **envp, int session) 
         // input link.
         int ok = (session ? setsid() >= 0 : setpgid(0, 0) == 0)
             && open_onto(0, in, O_RDONLY, 0)
-            && open_onto(1, fields[STDOUT], O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0644)
-            && (shared ? dup2(1, 2) == 2 : open_onto(2, fields[STDERR], O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0644))
+            && output_onto(1, opened.stdout_fd, fields[STDOUT])
+            && (shared ? dup2(1, 2) == 2 : output_onto(2, opened.stderr_fd, fields[STDERR]))
             && chdir(fields[WORKDIR]) == 0;
         if (ok) {
             if (syscall(SYS_close_range, 3U, ~0U, 0U) != 0) {
@@ -244,7 +258,7 @@ static pid_t start_forked(char **fields, char **argv, char **envp, int session) 
 static struct timespec last_start;
 
 /// Starts one process as the request says; returns its pid, or -errno.
-static pid_t start(char **fields, size_t count) {
+static pid_t start(char **fields, size_t count, struct opened_output opened) {
     enum { MODE, EXECUTABLE, WORKDIR, STDIN, STDOUT, STDERR, ARGC, ARGV };
     if (count < ARGV) return -EINVAL;
     long argc = strtol(fields[ARGC], NULL, 10);
@@ -257,7 +271,7 @@ static pid_t start(char **fields, size_t count) {
     int session = strcmp(fields[MODE], "session") == 0;
     clock_gettime(CLOCK_REALTIME, &last_start);
     if (strchr(fields[EXECUTABLE], '/')) {
-        pid_t pid = start_forked(fields, argv, envp, session);
+        pid_t pid = start_forked(fields, argv, envp, session, opened);
         free(argv);
         free(envp);
         return pid;
@@ -267,11 +281,13 @@ static pid_t start(char **fields, size_t count) {
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_addopen(&actions, 0, fields[STDIN][0] ? fields[STDIN] : "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, 1, fields[STDOUT], O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0644);
+    if (opened.stdout_fd >= 0) posix_spawn_file_actions_adddup2(&actions, opened.stdout_fd, 1);
+    else posix_spawn_file_actions_addopen(&actions, 1, fields[STDOUT], O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0644);
     if (fields[STDERR][0] == '\0' || strcmp(fields[STDERR], fields[STDOUT]) == 0) {
         posix_spawn_file_actions_adddup2(&actions, 1, 2);
     } else {
-        posix_spawn_file_actions_addopen(&actions, 2, fields[STDERR], O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0644);
+        if (opened.stderr_fd >= 0) posix_spawn_file_actions_adddup2(&actions, opened.stderr_fd, 2);
+        else posix_spawn_file_actions_addopen(&actions, 2, fields[STDERR], O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0644);
     }
     posix_spawn_file_actions_addchdir_np(&actions, fields[WORKDIR]);
     posix_spawn_file_actions_addclosefrom_np(&actions, 3);
@@ -306,6 +322,9 @@ static size_t children_left;
 struct pending {
     struct pending *next;
     uint32_t request;
+    /// Its stdout and stderr, opened while it waits: off the path from one job's end to the
+    /// next one's start (on ext4 a new file costs tens of microseconds).
+    struct opened_output opened;
     size_t size;
     char payload[];
 };
@@ -374,10 +393,12 @@ static void free_slot(pid_t pid) {
 
 /// Starts request `request` (its strings in `payload`) and queues its answer; `pool` is the
 /// pool it takes a slot of, or -1.
-static void start_request(uint32_t request, char *payload, size_t size, long pool) {
+static void start_request(uint32_t request, char *payload, size_t size, long pool, struct opened_output opened) {
     char **fields = NULL;
     size_t count = split_fields(payload, size, &fields);
-    pid_t pid = start(fields, count);
+    pid_t pid = start(fields, count, opened);
+    if (opened.stdout_fd >= 0) close(opened.stdout_fd);
+    if (opened.stderr_fd >= 0) close(opened.stderr_fd);
     if (pid > 0 && count > 0 && (strcmp(fields[0], "group") == 0 || pool >= 0)) remember_group(pid);
     if (pid > 0) {
         children_left++;
@@ -394,10 +415,31 @@ static void start_waiting(void) {
             struct pending *next = pools[i].first;
             pools[i].first = next->next;
             if (!pools[i].first) pools[i].last = NULL;
-            start_request(next->request, next->payload, next->size, (long)i);
+            start_request(next->request, next->payload, next->size, (long)i, next->opened);
             free(next);
         }
     }
+}
+
+/// Opens a waiting request's stdout and stderr as its child would (a file that cannot be
+/// opened now is left to the child, which reports the failure as before).
+static struct opened_output open_outputs(const char *payload, size_t size) {
+    enum { MODE, EXECUTABLE, WORKDIR, STDIN, STDOUT, STDERR, FIELDS };
+    const char *field[FIELDS];
+    const char *at = payload, *end = payload + size;
+    for (int i = 0; i < FIELDS; i++) {
+        const char *nul = memchr(at, '\0', (size_t)(end - at));
+        if (!nul) return nothing_opened;
+        field[i] = at;
+        at = nul + 1;
+    }
+    struct opened_output opened = nothing_opened;
+    const int flags = O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC;
+    opened.stdout_fd = open(field[STDOUT], flags, 0644);
+    if (opened.stdout_fd >= 0 && field[STDERR][0] != '\0' && strcmp(field[STDERR], field[STDOUT]) != 0) {
+        opened.stderr_fd = open(field[STDERR], flags, 0644);
+    }
+    return opened;
 }
 
 /// Queues request `request` in `pool` until a slot frees; false when there is no memory.
@@ -408,6 +450,7 @@ static int wait_for_slot(long pool, uint32_t request, const char *payload, size_
     entry->request = request;
     entry->size = size;
     memcpy(entry->payload, payload, size);
+    entry->opened = open_outputs(entry->payload, size);
     if (pools[pool].last) pools[pool].last->next = entry; else pools[pool].first = entry;
     pools[pool].last = entry;
     return 1;
@@ -487,7 +530,7 @@ int main(void) {
                     continue;
                 }
                 size_t before = outgoing_size;
-                start_request(request, payload, size, pool);
+                start_request(request, payload, size, pool, nothing_opened);
                 struct skein_spawner_event *answer = (struct skein_spawner_event *)(outgoing + outgoing_size - sizeof *answer);
                 if (answer->kind == SKEIN_SPAWNER_STARTED) {
                     if (before == 0) {

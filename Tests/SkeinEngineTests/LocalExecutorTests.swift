@@ -83,7 +83,7 @@ final class LocalExecutorTests: XCTestCase {
         for k in 0..<count {
             log.all.enter()
             // Each job notes its own start and end: the spawner's view is not what is tested.
-            let job = spec("date +%s.%N > \(marks)/\(k).start; sleep 0.3; date +%s.%N > \(marks)/\(k).end", "pooled\(k)")
+            let job = spec("date +%s.%N > \(marks)/\(k).start; echo pooled \(k); echo err \(k) >&2; sleep 0.3; date +%s.%N > \(marks)/\(k).end", "pooled\(k)")
             executor.start(job, slots: pool, started: { pid in
                 log.lock.lock(); log.started[k] = pid; log.lock.unlock()
             }, done: { exit in
@@ -113,6 +113,38 @@ final class LocalExecutorTests: XCTestCase {
             XCTAssertLessThanOrEqual(exit.start, spans[k].start, "the start is the process's, not the request's")
             XCTAssertGreaterThan(exit.start, spans[k - 2].start, "request \(k) waited for a slot: its start is when it got one")
         }
+        for k in 0..<count {
+            // A waiting request's stdout and stderr were opened while it waited.
+            XCTAssertEqual(try String(contentsOf: scratch.appendingPathComponent("pooled\(k).out"), encoding: .utf8), "pooled \(k)\n")
+            XCTAssertEqual(try String(contentsOf: scratch.appendingPathComponent("pooled\(k).err"), encoding: .utf8), "err \(k)\n")
+        }
+        executor.shutdown()
+    }
+
+    /// A request that waits for a slot and whose stdout cannot be opened fails when its turn
+    /// comes, with the error, as one that did not wait; the pool goes on.
+    func testAWaitingRequestWhoseStdoutCannotBeOpenedFailsInTurn() throws {
+        let executor = LocalExecutor(spawner: SpawnerConnection.defaultPath())
+        let pool = SlotPool(id: 8, limit: 1)
+        let first = DispatchSemaphore(value: 0)
+        executor.start(spec("sleep 0.2", "first"), slots: pool, started: { _ in }, done: { _ in first.signal() })
+        var broken = spec("true", "broken")
+        broken.stdout = scratch.appendingPathComponent("no-such-folder/broken.out").path
+        let failed = DispatchSemaphore(value: 0)
+        final class Seen: @unchecked Sendable { var error: Int32?; var started = false }
+        let seen = Seen()
+        executor.start(broken, slots: pool, started: { _ in seen.started = true }, done: { exit in
+            seen.error = exit.spawnError
+            failed.signal()
+        })
+        let after = DispatchSemaphore(value: 0)
+        executor.start(spec("echo after", "after"), slots: pool, started: { _ in }, done: { _ in after.signal() })
+        XCTAssertEqual(first.wait(timeout: .now() + 30), .success)
+        XCTAssertEqual(failed.wait(timeout: .now() + 30), .success)
+        XCTAssertEqual(seen.error, ENOENT)
+        XCTAssertFalse(seen.started)
+        XCTAssertEqual(after.wait(timeout: .now() + 30), .success, "the pool goes on after a failed start")
+        XCTAssertEqual(try String(contentsOf: scratch.appendingPathComponent("after.out"), encoding: .utf8), "after\n")
         executor.shutdown()
     }
 
