@@ -199,10 +199,6 @@ static int open_onto(int target, const char *path, int flags, mode_t mode) {
 /// dispositions survive exec; caught ones do not, and the spawner catches none).
 static const int ignored_here[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE};
 
-/// Starts one process with vfork and the few system calls a job needs: glibc's posix_spawn
-/// resets all 64 signal dispositions in the child (about 125 system calls per job), where
-/// this spawner knows it has changed only five and caught none. The child runs on the
-/// spawner's memory until exec, so it only makes system calls and writes `failure`.
 /// Files a request's stdout and stderr were opened on while it waited for a slot (-1: open
 /// them in the child, as for a request that did not wait).
 struct opened_output {
@@ -217,6 +213,10 @@ static int output_onto(int target, int fd, const char *path) {
     return open_onto(target, path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0644);
 }
 
+/// Starts one process with vfork and the few system calls a job needs: glibc's posix_spawn
+/// resets all 64 signal dispositions in the child (about 125 system calls per job), where
+/// this spawner knows it has changed only five and caught none. The child runs on the
+/// spawner's memory until exec, so it only makes system calls and writes `failure`.
 static pid_t start_forked(char **fields, char **argv, char **envp, int session, struct opened_output opened) {
     enum { MODE, EXECUTABLE, WORKDIR, STDIN, STDOUT, STDERR };
     volatile int failure = 0;

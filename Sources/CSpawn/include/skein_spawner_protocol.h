@@ -18,7 +18,8 @@
 ///   process group that takes one of LIMIT slots of pool POOL, a number the engine picks for
 ///   one run's jobs: started at once while the pool has a free slot, otherwise queued and
 ///   started, in request order, the moment one of the pool's processes ends, without waiting
-///   for the engine to hear of that end and send the next request), executable (searched in PATH
+///   for the engine to hear of that end and send the next request; a waiting request's stdout
+///   and stderr are opened while it waits), executable (searched in PATH
 ///   when it has no slash), working directory, stdin ("" reads /dev/null), stdout, stderr
 ///   ("" shares stdout's file; stdout and stderr are opened with O_NOFOLLOW; stdin may be an input link), argc in decimal, the argc arguments (argv[0] first), then the
 ///   environment's NAME=value strings up to the end.
