@@ -144,9 +144,10 @@ public final class WorkflowEngine: @unchecked Sendable {
         journal = try RunJournal(path: layout.journal)
         if let error = journal.append(.started(job: "-", attempt: resume.restartCount)) { throw EngineError(error.description) }
 
-        // Local jobs wait for their slot in skein-spawner (the engine's pool of --maxjobs).
-        let localJobs = (extra["local"] ?? LocalJobExecutor(processes: processes)) as? LocalJobExecutor
-        let slotsInSpawner = options.launchAhead > 0 && localJobs?.startsThroughSpawner == true
+        // Local jobs wait for their slot in skein-spawner (the engine's pool of --maxjobs) when
+        // the "local" executor starts processes there (not a test's stand-in, not direct mode).
+        let localThroughSpawner = extra["local"].map { ($0 as? LocalJobExecutor)?.startsThroughSpawner ?? false } ?? processes.startsThroughSpawner
+        let slotsInSpawner = options.launchAhead > 0 && localThroughSpawner
         slots = slotsInSpawner ? SlotPool(id: Self.nextPoolID(), limit: options.maxJobs) : nil
         let jobs = plan.jobs.map {
             SchedulerJob(parents: $0.parents, retries: options.retries(for: $0), priority: $0.priority, category: $0.category, walltime: $0.maxWalltime,
