@@ -75,12 +75,12 @@ final class LaunchAheadTests: XCTestCase {
         let firstEnd = try XCTUnwrap(spans.map(\.1).min())
         let rows = try states(db, "ahead")
         XCTAssertEqual(rows.count, 6)
-        // Two running and two sent ahead (the default) before any job had ended.
+        // Two running and four sent ahead (the default) before any job had ended.
         let submittedEarly = rows.filter { $0.value.submit < firstEnd }
-        XCTAssertEqual(submittedEarly.count, 4, "\(rows)")
+        XCTAssertEqual(submittedEarly.count, 6, "\(rows)")
         let starts = try Dictionary(uniqueKeysWithValues: jobs.map { ($0, try mark($0, "start")) })
         let sentAhead = jobs.filter { rows[$0]!.submit < firstEnd && starts[$0]! >= firstEnd }
-        XCTAssertEqual(sentAhead.count, 2, "two of them started only once a job had ended")
+        XCTAssertEqual(sentAhead.count, 4, "four of them started only once a job had ended")
         for job in sentAhead {
             let row = rows[job]!
             XCTAssertGreaterThan(row.execute - row.submit, 0.2, "\(job) was SUBMIT while it waited for a slot")

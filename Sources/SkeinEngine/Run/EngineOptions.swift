@@ -33,7 +33,7 @@ public struct EngineOptions: Sendable {
 
     static let defaultLaunchAhead: Int = {
         if let given = ProcessInfo.processInfo.environment["SKEIN_LAUNCH_AHEAD"], let n = Int(given) { return max(0, n) }
-        return 2
+        return 4
     }()
 
     public init(maxJobs: Int, batchMaxJobs: Int? = nil, categoryLimits: [String: Int] = [:], controlPollInterval: Double = 0.2, killGrace: Double = 5,
