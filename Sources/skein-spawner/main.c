@@ -82,6 +82,8 @@ enum { START_PATIENCE_MS = 20 };
 static int holding;
 static struct timespec oldest_held;
 
+static void append_event(const struct skein_spawner_event *event);
+
 static void queue_event(int kind, pid_t pid, int status, const struct rusage *usage) {
     struct skein_spawner_event event;
     memset(&event, 0, sizeof event);
@@ -89,6 +91,23 @@ static void queue_event(int kind, pid_t pid, int status, const struct rusage *us
     event.pid = pid;
     event.status = status;
     if (usage) event.usage = *usage;
+    append_event(&event);
+}
+
+/// The answer to request number `request`: STARTED (pid > 0, at `started`) or FAILED (-errno).
+static void queue_answer(uint32_t request, pid_t pid, const struct timespec *started) {
+    struct skein_spawner_event event;
+    memset(&event, 0, sizeof event);
+    event.kind = pid > 0 ? SKEIN_SPAWNER_STARTED : SKEIN_SPAWNER_FAILED;
+    event.pid = pid > 0 ? pid : 0;
+    event.status = pid > 0 ? 0 : -pid;
+    event.request = (int32_t)request;
+    if (pid > 0) event.started_ns = (int64_t)started->tv_sec * 1000000000 + started->tv_nsec;
+    append_event(&event);
+}
+
+static void append_event(const struct skein_spawner_event *given) {
+    struct skein_spawner_event event = *given;
     if (outgoing_size + sizeof event > outgoing_capacity) {
         size_t capacity = outgoing_capacity ? outgoing_capacity * 2 : 64 * sizeof event;
         while (capacity < outgoing_size + sizeof event) capacity *= 2;
@@ -129,6 +148,8 @@ static long elapsed_ms(const struct timespec *since) {
 /// request per job, often several at once), where reading the size and then the rest cost two.
 static char *requests;
 static size_t requests_size, requests_capacity;
+/// The number the next request gets (its events name it).
+static uint32_t next_request;
 
 /// Reads what the channel holds onto the end of `requests`; false at end of file (the engine
 /// closed its end or died).
@@ -178,11 +199,25 @@ static int open_onto(int target, const char *path, int flags, mode_t mode) {
 /// dispositions survive exec; caught ones do not, and the spawner catches none).
 static const int ignored_here[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE};
 
+/// Files a request's stdout and stderr were opened on while it waited for a slot (-1: open
+/// them in the child, as for a request that did not wait).
+struct opened_output {
+    int stdout_fd;
+    int stderr_fd;
+};
+static const struct opened_output nothing_opened = {-1, -1};
+
+/// `fd` onto descriptor `target` when it was opened ahead, else `path` opened there.
+static int output_onto(int target, int fd, const char *path) {
+    if (fd >= 0) return dup2(fd, target) == target;
+    return open_onto(target, path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0644);
+}
+
 /// Starts one process with vfork and the few system calls a job needs: glibc's posix_spawn
 /// resets all 64 signal dispositions in the child (about 125 system calls per job), where
 /// this spawner knows it has changed only five and caught none. The child runs on the
 /// spawner's memory until exec, so it only makes system calls and writes `failure`.
-static pid_t start_forked(char **fields, char **argv, char **envp, int session) {
+static pid_t start_forked(char **fields, char **argv, char **envp, int session, struct opened_output opened) {
     enum { MODE, EXECUTABLE, WORKDIR, STDIN, STDOUT, STDERR };
     volatile int failure = 0;
     const char *in = fields[STDIN][0] ? fields[STDIN] : "/dev/null";
@@ -196,8 +231,8 @@ static pid_t start_forked(char **fields, char **argv, char **envp, int session) 
         // input link.
         int ok = (session ? setsid() >= 0 : setpgid(0, 0) == 0)
             && open_onto(0, in, O_RDONLY, 0)
-            && open_onto(1, fields[STDOUT], O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0644)
-            && (shared ? dup2(1, 2) == 2 : open_onto(2, fields[STDERR], O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0644))
+            && output_onto(1, opened.stdout_fd, fields[STDOUT])
+            && (shared ? dup2(1, 2) == 2 : output_onto(2, opened.stderr_fd, fields[STDERR]))
             && chdir(fields[WORKDIR]) == 0;
         if (ok) {
             if (syscall(SYS_close_range, 3U, ~0U, 0U) != 0) {
@@ -219,8 +254,11 @@ static pid_t start_forked(char **fields, char **argv, char **envp, int session) 
     return pid;
 }
 
+/// When the last process started (just before its fork), for its STARTED event.
+static struct timespec last_start;
+
 /// Starts one process as the request says; returns its pid, or -errno.
-static pid_t start(char **fields, size_t count) {
+static pid_t start(char **fields, size_t count, struct opened_output opened) {
     enum { MODE, EXECUTABLE, WORKDIR, STDIN, STDOUT, STDERR, ARGC, ARGV };
     if (count < ARGV) return -EINVAL;
     long argc = strtol(fields[ARGC], NULL, 10);
@@ -231,8 +269,9 @@ static pid_t start(char **fields, size_t count) {
     memcpy(argv, fields + ARGV, (size_t)argc * sizeof(char *));
     memcpy(envp, fields + ARGV + argc, (count - ARGV - (size_t)argc) * sizeof(char *));
     int session = strcmp(fields[MODE], "session") == 0;
+    clock_gettime(CLOCK_REALTIME, &last_start);
     if (strchr(fields[EXECUTABLE], '/')) {
-        pid_t pid = start_forked(fields, argv, envp, session);
+        pid_t pid = start_forked(fields, argv, envp, session, opened);
         free(argv);
         free(envp);
         return pid;
@@ -242,11 +281,13 @@ static pid_t start(char **fields, size_t count) {
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_addopen(&actions, 0, fields[STDIN][0] ? fields[STDIN] : "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, 1, fields[STDOUT], O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0644);
+    if (opened.stdout_fd >= 0) posix_spawn_file_actions_adddup2(&actions, opened.stdout_fd, 1);
+    else posix_spawn_file_actions_addopen(&actions, 1, fields[STDOUT], O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0644);
     if (fields[STDERR][0] == '\0' || strcmp(fields[STDERR], fields[STDOUT]) == 0) {
         posix_spawn_file_actions_adddup2(&actions, 1, 2);
     } else {
-        posix_spawn_file_actions_addopen(&actions, 2, fields[STDERR], O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0644);
+        if (opened.stderr_fd >= 0) posix_spawn_file_actions_adddup2(&actions, opened.stderr_fd, 2);
+        else posix_spawn_file_actions_addopen(&actions, 2, fields[STDERR], O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0644);
     }
     posix_spawn_file_actions_addchdir_np(&actions, fields[WORKDIR]);
     posix_spawn_file_actions_addclosefrom_np(&actions, 3);
@@ -277,6 +318,144 @@ static pid_t start(char **fields, size_t count) {
 /// Processes started and not reaped yet: once none is left, `reap_all` does not ask again.
 static size_t children_left;
 
+/// A request waiting for a slot of its pool: its number and a copy of its strings.
+struct pending {
+    struct pending *next;
+    uint32_t request;
+    /// Its stdout and stderr, opened while it waits: off the path from one job's end to the
+    /// next one's start (on ext4 a new file costs tens of microseconds).
+    struct opened_output opened;
+    size_t size;
+    char payload[];
+};
+
+/// The slots of one engine's jobs ("slots:POOL:LIMIT" requests): at most `limit` of its
+/// processes run at once; the others wait here, in request order, for one to end.
+struct pool {
+    long id;
+    long limit;
+    long running;
+    struct pending *first, *last;
+};
+static struct pool *pools;
+static size_t pool_count;
+
+/// Which pool each running pool process holds a slot of.
+struct slot_holder {
+    pid_t pid;
+    size_t pool;
+};
+static struct slot_holder *holders;
+static size_t holder_count, holder_capacity;
+
+/// The pool a "slots:POOL:LIMIT" mode names (made on first use; the latest LIMIT holds),
+/// or -1 for another mode.
+static long pool_of_mode(const char *mode) {
+    if (strncmp(mode, "slots:", 6) != 0) return -1;
+    char *end = NULL;
+    long id = strtol(mode + 6, &end, 10);
+    long limit = (end && *end == ':') ? strtol(end + 1, NULL, 10) : 1;
+    if (limit < 1) limit = 1;
+    for (size_t i = 0; i < pool_count; i++) {
+        if (pools[i].id == id) {
+            pools[i].limit = limit;
+            return (long)i;
+        }
+    }
+    struct pool *grown = realloc(pools, (pool_count + 1) * sizeof *pools);
+    if (!grown) return -1;  // no memory for a pool: the request starts at once
+    pools = grown;
+    pools[pool_count] = (struct pool){.id = id, .limit = limit};
+    return (long)pool_count++;
+}
+
+static void hold_slot(pid_t pid, size_t pool) {
+    if (holder_count == holder_capacity) {
+        size_t capacity = holder_capacity ? holder_capacity * 2 : 64;
+        struct slot_holder *grown = realloc(holders, capacity * sizeof *holders);
+        if (!grown) return;  // not counted: the pool may run one process more
+        holders = grown;
+        holder_capacity = capacity;
+    }
+    holders[holder_count++] = (struct slot_holder){.pid = pid, .pool = pool};
+    pools[pool].running++;
+}
+
+static void free_slot(pid_t pid) {
+    for (size_t i = 0; i < holder_count; i++) {
+        if (holders[i].pid == pid) {
+            pools[holders[i].pool].running--;
+            holders[i] = holders[--holder_count];
+            return;
+        }
+    }
+}
+
+/// Starts request `request` (its strings in `payload`) and queues its answer; `pool` is the
+/// pool it takes a slot of, or -1.
+static void start_request(uint32_t request, char *payload, size_t size, long pool, struct opened_output opened) {
+    char **fields = NULL;
+    size_t count = split_fields(payload, size, &fields);
+    pid_t pid = start(fields, count, opened);
+    if (opened.stdout_fd >= 0) close(opened.stdout_fd);
+    if (opened.stderr_fd >= 0) close(opened.stderr_fd);
+    if (pid > 0 && count > 0 && (strcmp(fields[0], "group") == 0 || pool >= 0)) remember_group(pid);
+    if (pid > 0) {
+        children_left++;
+        if (pool >= 0) hold_slot(pid, (size_t)pool);
+    }
+    queue_answer(request, pid, &last_start);
+    free(fields);
+}
+
+/// Starts what waits in each pool while it has free slots.
+static void start_waiting(void) {
+    for (size_t i = 0; i < pool_count; i++) {
+        while (pools[i].first && pools[i].running < pools[i].limit) {
+            struct pending *next = pools[i].first;
+            pools[i].first = next->next;
+            if (!pools[i].first) pools[i].last = NULL;
+            start_request(next->request, next->payload, next->size, (long)i, next->opened);
+            free(next);
+        }
+    }
+}
+
+/// Opens a waiting request's stdout and stderr as its child would (a file that cannot be
+/// opened now is left to the child, which reports the failure as before).
+static struct opened_output open_outputs(const char *payload, size_t size) {
+    enum { MODE, EXECUTABLE, WORKDIR, STDIN, STDOUT, STDERR, FIELDS };
+    const char *field[FIELDS];
+    const char *at = payload, *end = payload + size;
+    for (int i = 0; i < FIELDS; i++) {
+        const char *nul = memchr(at, '\0', (size_t)(end - at));
+        if (!nul) return nothing_opened;
+        field[i] = at;
+        at = nul + 1;
+    }
+    struct opened_output opened = nothing_opened;
+    const int flags = O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC;
+    opened.stdout_fd = open(field[STDOUT], flags, 0644);
+    if (opened.stdout_fd >= 0 && field[STDERR][0] != '\0' && strcmp(field[STDERR], field[STDOUT]) != 0) {
+        opened.stderr_fd = open(field[STDERR], flags, 0644);
+    }
+    return opened;
+}
+
+/// Queues request `request` in `pool` until a slot frees; false when there is no memory.
+static int wait_for_slot(long pool, uint32_t request, const char *payload, size_t size) {
+    struct pending *entry = malloc(sizeof *entry + size);
+    if (!entry) return 0;
+    entry->next = NULL;
+    entry->request = request;
+    entry->size = size;
+    memcpy(entry->payload, payload, size);
+    entry->opened = open_outputs(entry->payload, size);
+    if (pools[pool].last) pools[pool].last->next = entry; else pools[pool].first = entry;
+    pools[pool].last = entry;
+    return 1;
+}
+
 static void reap_all(void) {
     while (children_left > 0) {
         int status = 0;
@@ -285,6 +464,7 @@ static void reap_all(void) {
         if (pid <= 0) return;
         children_left--;
         forget_group(pid);
+        free_slot(pid);
         queue_event(SKEIN_SPAWNER_EXITED, pid, status, &usage);
     }
 }
@@ -328,6 +508,9 @@ int main(void) {
             (void)ignored;
             size_t before = outgoing_size;
             reap_all();
+            // A freed slot goes to the next waiting request at once: its STARTED event goes
+            // out with the EXITED one that freed it.
+            start_waiting();
             if (outgoing_size != before) holding = 0;
         }
         if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
@@ -339,22 +522,24 @@ int main(void) {
                 if (requests_size - at - sizeof size < size) break;  // the rest comes with the next read
                 char *payload = requests + at + sizeof size;
                 at += sizeof size + size;
-                char **fields = NULL;
-                size_t count = split_fields(payload, size, &fields);
-                pid_t pid = start(fields, count);
-                if (pid > 0 && count > 0 && strcmp(fields[0], "group") == 0) remember_group(pid);
-                if (pid > 0) {
-                    children_left++;
-                    if (outgoing_size == 0) {
+                uint32_t request = next_request++;
+                // The mode is the first string: a pool's request waits while the pool is full.
+                long pool = memchr(payload, '\0', size) ? pool_of_mode(payload) : -1;
+                if (pool >= 0 && (pools[pool].first || pools[pool].running >= pools[pool].limit)
+                    && wait_for_slot(pool, request, payload, size)) {
+                    continue;
+                }
+                size_t before = outgoing_size;
+                start_request(request, payload, size, pool, nothing_opened);
+                struct skein_spawner_event *answer = (struct skein_spawner_event *)(outgoing + outgoing_size - sizeof *answer);
+                if (answer->kind == SKEIN_SPAWNER_STARTED) {
+                    if (before == 0) {
                         holding = 1;
                         clock_gettime(CLOCK_MONOTONIC, &oldest_held);
                     }
-                    queue_event(SKEIN_SPAWNER_STARTED, pid, 0, NULL);
                 } else {
-                    queue_event(SKEIN_SPAWNER_FAILED, 0, -pid, NULL);
                     holding = 0;
                 }
-                free(fields);
             }
             memmove(requests, requests + at, requests_size - at);
             requests_size -= at;

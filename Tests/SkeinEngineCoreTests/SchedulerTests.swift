@@ -51,6 +51,36 @@ final class SchedulerTests: XCTestCase {
         XCTAssertTrue(next[0] < 12)
     }
 
+    /// Local jobs that wait for their slot in skein-spawner are sent `launchAhead` beyond
+    /// `maxJobs` (the spawner starts one the moment a slot frees); a job that does not wait
+    /// there (in-process: a transfer, a directory) is never passed by them, and while it runs
+    /// nothing is sent ahead, so the spawner's slots are all the machine's.
+    func testLaunchAheadSendsSpawnerJobsBeyondTheSlotsButNeverPastOrBesideOthers() {
+        let spawnerJobs = (0..<6).map { _ in SchedulerJob(parents: [], waitsForSlotInSpawner: true) }
+        var s = Scheduler(jobs: spawnerJobs, maxJobs: 2, launchAhead: 1)
+        XCTAssertEqual(spawned(s.handle(.start, now: 0)), [0, 1, 2], "two slots and one ahead")
+        XCTAssertEqual(s.running, 3)
+        XCTAssertEqual(spawned(s.handle(.finished(job: 0, attempt: 0, outcome: .success), now: 1)), [3], "the one ahead is replaced")
+
+        var off = Scheduler(jobs: spawnerJobs, maxJobs: 2)
+        XCTAssertEqual(spawned(off.handle(.start, now: 0)), [0, 1], "launchAhead 0: slots only")
+
+        // Job 2 does not wait in the spawner and comes before 3..5: with the slots full it
+        // waits for a real free slot, and nothing is sent past it meanwhile.
+        var mixed = spawnerJobs
+        mixed[2].waitsForSlotInSpawner = false
+        var m = Scheduler(jobs: mixed, maxJobs: 2, launchAhead: 1)
+        XCTAssertEqual(spawned(m.handle(.start, now: 0)), [0, 1])
+        XCTAssertEqual(spawned(m.handle(.finished(job: 0, attempt: 0, outcome: .success), now: 1)), [2], "the free slot goes to it")
+        XCTAssertEqual(m.running, 2, "nothing ahead while it runs")
+        XCTAssertEqual(spawned(m.handle(.finished(job: 2, attempt: 0, outcome: .success), now: 2)), [3, 4], "once it ended: a slot and one ahead")
+
+        // Batch jobs are not held back by a local job waiting for a slot.
+        let withBatch = [SchedulerJob(parents: [], waitsForSlotInSpawner: true), SchedulerJob(parents: []), SchedulerJob(parents: [], onBatchSystem: true)]
+        var b = Scheduler(jobs: withBatch, maxJobs: 1, launchAhead: 1)
+        XCTAssertEqual(spawned(b.handle(.start, now: 0)), [0, 2])
+    }
+
     func testCategoryLimits() {
         let jobs = (0..<4).map { SchedulerJob(parents: [], category: $0 < 3 ? "io" : nil) }
         var s = Scheduler(jobs: jobs, maxJobs: 4, categoryLimits: ["io": 1])

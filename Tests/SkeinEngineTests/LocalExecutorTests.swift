@@ -70,6 +70,84 @@ final class LocalExecutorTests: XCTestCase {
         executor.shutdown()
     }
 
+    /// A pool's processes: never more than its limit at once, the ones that found it full
+    /// started in request order as slots free, each with the time it really started; a
+    /// request outside the pool is not held behind them.
+    func testAPoolRunsAtMostItsLimitAndStartsWaitingRequestsInOrder() throws {
+        let executor = LocalExecutor(spawner: SpawnerConnection.defaultPath())
+        let log = Log()
+        let pool = SlotPool(id: 7, limit: 2)
+        let count = 6
+        let marks = scratch.appendingPathComponent("marks").path
+        try FileManager.default.createDirectory(atPath: marks, withIntermediateDirectories: true)
+        for k in 0..<count {
+            log.all.enter()
+            // Each job notes its own start and end: the spawner's view is not what is tested.
+            let job = spec("date +%s.%N > \(marks)/\(k).start; echo pooled \(k); echo err \(k) >&2; sleep 0.3; date +%s.%N > \(marks)/\(k).end", "pooled\(k)")
+            executor.start(job, slots: pool, started: { pid in
+                log.lock.lock(); log.started[k] = pid; log.lock.unlock()
+            }, done: { exit in
+                log.lock.lock(); log.ended[k] = exit; log.lock.unlock()
+                log.all.leave()
+            })
+        }
+        // Sent after the pool filled: starts at once all the same.
+        let outside = executor.launch(spec("true", "outside")) { _ in }
+        XCTAssertNotNil(outside)
+        log.lock.lock()
+        let pooledStartedBefore = log.started.count
+        log.lock.unlock()
+        XCTAssertLessThanOrEqual(pooledStartedBefore, 2, "only the pool's two slots' worth had started when the outside request did")
+        XCTAssertEqual(log.all.wait(timeout: .now() + 60), .success)
+
+        func time(_ k: Int, _ kind: String) throws -> Double {
+            try XCTUnwrap(Double(String(contentsOfFile: "\(marks)/\(k).\(kind)", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+        }
+        let spans = try (0..<count).map { (start: try time($0, "start"), end: try time($0, "end")) }
+        let mostAtOnce = spans.map { span in spans.filter { $0.start <= span.start && span.start < $0.end }.count }.max()
+        XCTAssertEqual(mostAtOnce, 2, "the pool's limit, and it was reached")
+        for k in 2..<count {
+            XCTAssertGreaterThanOrEqual(spans[k].start, spans[k - 2].start, "request \(k) started after the ones before it")
+            let exit = try XCTUnwrap(log.ended[k])
+            XCTAssertEqual(exit.exitCode, 0)
+            XCTAssertLessThanOrEqual(exit.start, spans[k].start, "the start is the process's, not the request's")
+            XCTAssertGreaterThan(exit.start, spans[k - 2].start, "request \(k) waited for a slot: its start is when it got one")
+        }
+        for k in 0..<count {
+            // A waiting request's stdout and stderr were opened while it waited.
+            XCTAssertEqual(try String(contentsOf: scratch.appendingPathComponent("pooled\(k).out"), encoding: .utf8), "pooled \(k)\n")
+            XCTAssertEqual(try String(contentsOf: scratch.appendingPathComponent("pooled\(k).err"), encoding: .utf8), "err \(k)\n")
+        }
+        executor.shutdown()
+    }
+
+    /// A request that waits for a slot and whose stdout cannot be opened fails when its turn
+    /// comes, with the error, as one that did not wait; the pool goes on.
+    func testAWaitingRequestWhoseStdoutCannotBeOpenedFailsInTurn() throws {
+        let executor = LocalExecutor(spawner: SpawnerConnection.defaultPath())
+        let pool = SlotPool(id: 8, limit: 1)
+        let first = DispatchSemaphore(value: 0)
+        executor.start(spec("sleep 0.2", "first"), slots: pool, started: { _ in }, done: { _ in first.signal() })
+        var broken = spec("true", "broken")
+        broken.stdout = scratch.appendingPathComponent("no-such-folder/broken.out").path
+        let failed = DispatchSemaphore(value: 0)
+        final class Seen: @unchecked Sendable { var error: Int32?; var started = false }
+        let seen = Seen()
+        executor.start(broken, slots: pool, started: { _ in seen.started = true }, done: { exit in
+            seen.error = exit.spawnError
+            failed.signal()
+        })
+        let after = DispatchSemaphore(value: 0)
+        executor.start(spec("echo after", "after"), slots: pool, started: { _ in }, done: { _ in after.signal() })
+        XCTAssertEqual(first.wait(timeout: .now() + 30), .success)
+        XCTAssertEqual(failed.wait(timeout: .now() + 30), .success)
+        XCTAssertEqual(seen.error, ENOENT)
+        XCTAssertFalse(seen.started)
+        XCTAssertEqual(after.wait(timeout: .now() + 30), .success, "the pool goes on after a failed start")
+        XCTAssertEqual(try String(contentsOf: scratch.appendingPathComponent("after.out"), encoding: .utf8), "after\n")
+        executor.shutdown()
+    }
+
     func testAMissingExecutableEndsWithTheErrorAndNoStart() throws {
         let executor = LocalExecutor(spawner: SpawnerConnection.defaultPath())
         var missing = spec("true", "missing")

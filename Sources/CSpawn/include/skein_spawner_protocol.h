@@ -14,14 +14,21 @@
 ///
 /// Request (engine -> spawner): a uint32_t byte count (host order), then that many bytes of
 /// NUL-terminated strings:
-///   mode ("group": new process group, "session": new session), executable (searched in PATH
+///   mode ("group": new process group, "session": new session, "slots:POOL:LIMIT": a new
+///   process group that takes one of LIMIT slots of pool POOL, a number the engine picks for
+///   one run's jobs: started at once while the pool has a free slot, otherwise queued and
+///   started, in request order, the moment one of the pool's processes ends, without waiting
+///   for the engine to hear of that end and send the next request; a waiting request's stdout
+///   and stderr are opened while it waits), executable (searched in PATH
 ///   when it has no slash), working directory, stdin ("" reads /dev/null), stdout, stderr
 ///   ("" shares stdout's file; stdout and stderr are opened with O_NOFOLLOW; stdin may be an input link), argc in decimal, the argc arguments (argv[0] first), then the
 ///   environment's NAME=value strings up to the end.
 ///
 /// Events (spawner -> engine): fixed-size `skein_spawner_event` records. Every request gets
-/// exactly one STARTED or FAILED event, in request order; every started process later gets
-/// one EXITED event. The spawner exits when the engine closes its end.
+/// exactly one STARTED or FAILED event, naming the request by its number (requests are
+/// numbered from 0 in the order they arrive; a queued request's event comes when it starts);
+/// every started process later gets one EXITED event. The spawner exits when the engine
+/// closes its end; requests still queued then are never started.
 enum {
     SKEIN_SPAWNER_STARTED = 1,  ///< `pid` started.
     SKEIN_SPAWNER_FAILED = 2,   ///< posix_spawn failed; `status` is its errno.
@@ -32,7 +39,10 @@ struct skein_spawner_event {
     int32_t kind;
     int32_t pid;
     int32_t status;
-    int32_t reserved;
+    /// STARTED and FAILED: the request's number.
+    int32_t request;
+    /// STARTED: when the process started (CLOCK_REALTIME, nanoseconds).
+    int64_t started_ns;
     struct rusage usage;
 };
 

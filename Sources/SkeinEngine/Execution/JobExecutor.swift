@@ -10,6 +10,9 @@ public struct AttemptLaunch: Sendable {
     /// Where the kickstart record of this attempt goes.
     public var recordFile: String
     public var workflowLabel: String
+    /// The engine's slots in skein-spawner, for a local job sent ahead of a free slot
+    /// (`Scheduler.launchAhead`); nil: start at once.
+    public var slots: SlotPool? = nil
 }
 
 /// How an attempt ended, as its executor saw it.

@@ -20,6 +20,7 @@ public final class LocalExecutor: @unchecked Sendable {
     private struct Request {
         var spec: LaunchSpec
         var newSession: Bool
+        var slots: SlotPool?
         var start: Double
         var started: @Sendable (pid_t) -> Void
         var done: @Sendable (ProcessExit) -> Void
@@ -30,8 +31,11 @@ public final class LocalExecutor: @unchecked Sendable {
     let lock = NSLock()
     /// Running processes by pid. Guarded by `lock`.
     var waiting: [pid_t: Waiter] = [:]
-    /// Sent requests in sending order (the spawner answers in that order). Guarded by `lock`.
-    private var unanswered: [Request] = []
+    /// Sent requests by their number on the current spawner's channel (a request waiting for
+    /// a slot is answered after later ones). Guarded by `lock`.
+    private var unanswered: [Int32: Request] = [:]
+    /// The number of the next request sent to the current spawner. Guarded by `sendLock`.
+    private var nextRequest: Int32 = 0
 
     /// Serialises sending, so requests reach the spawner in the order of `unanswered`.
     private let sendLock = NSLock()
@@ -54,6 +58,14 @@ public final class LocalExecutor: @unchecked Sendable {
     /// Where the engine looks for skein-spawner (nil: `SKEIN_SPAWNER=none`).
     public static var spawnerPath: String? { SpawnerConnection.defaultPath() }
 
+    /// Whether processes go through skein-spawner (so `SlotPool`s hold), not started directly.
+    public var startsThroughSpawner: Bool {
+        sendLock.lock()
+        defer { sendLock.unlock() }
+        guard let spawnerPath else { return false }
+        return spawner != nil || FileManager.default.isExecutableFile(atPath: spawnerPath)
+    }
+
     init(spawner path: String?) {
         spawnerPath = path
     }
@@ -61,11 +73,14 @@ public final class LocalExecutor: @unchecked Sendable {
     /// Starts the process without waiting for it: `started` gets its pid, then `done` how it
     /// ended, both on a background thread (`started` possibly before this returns). When it
     /// cannot start, only `done` is called, with `spawnError` set.
-    public func start(_ spec: LaunchSpec, newSession: Bool = false, started: @escaping @Sendable (pid_t) -> Void,
+    /// `slots`: the process takes one of the pool's slots; while they are all taken it waits
+    /// in the spawner and starts the moment one of the pool's processes ends (a job's end
+    /// then starts the next job without waiting for the engine). `started` comes when it does.
+    public func start(_ spec: LaunchSpec, newSession: Bool = false, slots: SlotPool? = nil, started: @escaping @Sendable (pid_t) -> Void,
                       done: @escaping @Sendable (ProcessExit) -> Void) {
         var marked = spec
         marked.environment.append(ProcessGroupEnd.markerName + "=" + nextLaunchMarker())
-        send(Request(spec: marked, newSession: newSession, start: WallClock.now(), started: started, done: done))
+        send(Request(spec: marked, newSession: newSession, slots: slots, start: WallClock.now(), started: started, done: done))
     }
 
     private var launches = 0
@@ -129,10 +144,11 @@ public final class LocalExecutor: @unchecked Sendable {
             return startDirect(request)
         }
         lock.lock()
-        unanswered.append(request)
+        unanswered[nextRequest] = request
         lock.unlock()
+        nextRequest &+= 1
         // On failure the spawner is gone: its events thread hands `request` back on EOF.
-        _ = connection.send(request.spec, newSession: request.newSession)
+        _ = connection.send(request.spec, newSession: request.newSession, slots: request.slots)
         sendLock.unlock()
     }
 
@@ -153,6 +169,7 @@ public final class LocalExecutor: @unchecked Sendable {
             return nil
         }
         spawner = connection
+        nextRequest = 0
         let thread = Thread { [weak self] in self?.readEvents(from: connection) }
         thread.name = "skein-spawner-events"
         thread.stackSize = 1 << 20
@@ -168,13 +185,14 @@ public final class LocalExecutor: @unchecked Sendable {
             switch Int(event.kind) {
             case SKEIN_SPAWNER_STARTED:
                 lock.lock()
-                let request = unanswered.isEmpty ? nil : unanswered.removeFirst()
-                if let request { waiting[event.pid] = (request.start, request.done) }
+                let request = unanswered.removeValue(forKey: event.request)
+                // When it really started: a request may have waited for a slot.
+                if let request { waiting[event.pid] = (event.started_ns > 0 ? Double(event.started_ns) / 1e9 : request.start, request.done) }
                 lock.unlock()
                 request?.started(event.pid)
             case SKEIN_SPAWNER_FAILED:
                 lock.lock()
-                let request = unanswered.isEmpty ? nil : unanswered.removeFirst()
+                let request = unanswered.removeValue(forKey: event.request)
                 lock.unlock()
                 if let request {
                     request.done(ProcessExit(pid: 0, rawStatus: 127 << 8, usage: rusage(), start: request.start,
@@ -200,7 +218,7 @@ public final class LocalExecutor: @unchecked Sendable {
         lock.lock()
         let orphans = closing ? [:] : waiting
         waiting.removeAll()
-        let lost = unanswered
+        let lost = unanswered.sorted { $0.key < $1.key }.map(\.value)
         unanswered.removeAll()
         lock.unlock()
         let givingUp = lost.contains { $0.resent } && spawnerPath != nil
@@ -248,6 +266,19 @@ public final class LocalExecutor: @unchecked Sendable {
             request.resent = true
             send(request)
         }
+    }
+}
+
+/// Slots one engine's local jobs share in skein-spawner (`--maxjobs` of them): a job whose
+/// request finds them all taken waits in the spawner, not in the engine.
+public struct SlotPool: Sendable, Equatable {
+    /// Tells one engine's pool from another's (a sub-workflow's engine has its own).
+    public var id: Int
+    public var limit: Int
+
+    public init(id: Int, limit: Int) {
+        self.id = id
+        self.limit = max(1, limit)
     }
 }
 

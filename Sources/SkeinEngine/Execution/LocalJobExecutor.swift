@@ -19,6 +19,9 @@ public final class LocalJobExecutor: JobExecutor, @unchecked Sendable {
         self.processes = processes
     }
 
+    /// Whether its processes go through skein-spawner, where `AttemptLaunch.slots` hold.
+    public var startsThroughSpawner: Bool { processes.startsThroughSpawner }
+
     public func start(_ launch: AttemptLaunch, progress: @escaping @Sendable (AttemptProgress) -> Void, ended: @escaping @Sendable (AttemptEnd) -> Void) -> Bool {
         let job = launch.job, attempt = launch.attempt
         lock.lock()
@@ -26,7 +29,7 @@ public final class LocalJobExecutor: JobExecutor, @unchecked Sendable {
         lock.unlock()
         // Not waiting for the spawn: the pid comes back later, and a failed start comes as
         // an end with `spawnError`, like any other failed attempt.
-        processes.start(launch.spec, started: { [weak self] pid in
+        processes.start(launch.spec, slots: launch.slots, started: { [weak self] pid in
             self?.started(job: job, attempt: attempt, pid: pid)
             progress(.submitted(id: "local:\(pid)"))
             progress(.running(host: nil))

@@ -58,8 +58,9 @@ final class SpawnerConnection: @unchecked Sendable {
         Glibc.shutdown(socket, Int32(SHUT_WR))
     }
 
-    /// Sends one launch request; false when the spawner is gone.
-    func send(_ spec: LaunchSpec, newSession: Bool) -> Bool {
+    /// Sends one launch request; false when the spawner is gone. `slots`: the request takes
+    /// one of the pool's slots, and waits in the spawner while they are all taken.
+    func send(_ spec: LaunchSpec, newSession: Bool, slots: SlotPool? = nil) -> Bool {
         // Built in one buffer, the size in front, sent with one call: this runs once per job.
         var message: [UInt8] = [0, 0, 0, 0]
         message.reserveCapacity(4096)
@@ -74,7 +75,8 @@ final class SpawnerConnection: @unchecked Sendable {
             if !copied { message += field.utf8.filter { $0 != 0 } }
             message.append(0)
         }
-        for field in [newSession ? "session" : "group", spec.executable, spec.workingDirectory, spec.stdin ?? "",
+        let mode = newSession ? "session" : slots.map { "slots:\($0.id):\($0.limit)" } ?? "group"
+        for field in [mode, spec.executable, spec.workingDirectory, spec.stdin ?? "",
                       spec.stdout, spec.stderr == spec.stdout ? "" : spec.stderr, String(spec.arguments.count + 1),
                       spec.executable] {
             add(field)

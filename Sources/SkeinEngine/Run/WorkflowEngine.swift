@@ -26,6 +26,17 @@ public final class WorkflowEngine: @unchecked Sendable {
     var running: [Int: (attempt: Int, executor: JobExecutor)] = [:]
     /// The executor that ran (or runs) something hooks need: the local one.
     let localProcesses: LocalExecutor
+    /// This engine's slots in skein-spawner, when its local jobs are sent ahead of a free one.
+    private let slots: SlotPool?
+    private static let poolIDLock = NSLock()
+    nonisolated(unsafe) private static var lastPoolID = 0
+
+    private static func nextPoolID() -> Int {
+        poolIDLock.lock()
+        defer { poolIDLock.unlock() }
+        lastPoolID += 1
+        return lastPoolID
+    }
     var createdFolders = Set<String>()
     /// Emptied sandboxes kept for the next jobs: no directory made and removed per job.
     let sandboxSpares = SandboxSpares()
@@ -133,14 +144,21 @@ public final class WorkflowEngine: @unchecked Sendable {
         journal = try RunJournal(path: layout.journal)
         if let error = journal.append(.started(job: "-", attempt: resume.restartCount)) { throw EngineError(error.description) }
 
+        // Local jobs wait for their slot in skein-spawner (the engine's pool of --maxjobs) when
+        // the "local" executor starts processes there (not a test's stand-in, not direct mode).
+        let localThroughSpawner = extra["local"].map { ($0 as? LocalJobExecutor)?.startsThroughSpawner ?? false } ?? processes.startsThroughSpawner
+        let slotsInSpawner = options.launchAhead > 0 && localThroughSpawner
+        slots = slotsInSpawner ? SlotPool(id: Self.nextPoolID(), limit: options.maxJobs) : nil
         let jobs = plan.jobs.map {
             SchedulerJob(parents: $0.parents, retries: options.retries(for: $0), priority: $0.priority, category: $0.category, walltime: $0.maxWalltime,
-                         abortOnExitCode: $0.abortOnExitCode, abortReturnValue: $0.abortReturnValue, onBatchSystem: EngineOptions.batchExecutors.contains($0.executor))
+                         abortOnExitCode: $0.abortOnExitCode, abortReturnValue: $0.abortReturnValue, onBatchSystem: EngineOptions.batchExecutors.contains($0.executor),
+                         // Not a job with a walltime: its clock would run while it waits.
+                         waitsForSlotInSpawner: slotsInSpawner && $0.executor == "local" && $0.maxWalltime == nil)
         }
         let stayFailed = options.stayFailed.reduce(into: [Int: Int]()) { if let i = index[$1.key], !resume.succeeded.contains(i) { $0[i] = $1.value } }
         scheduler = Scheduler(
             jobs: jobs, maxJobs: options.maxJobs, batchMaxJobs: options.batchMaxJobs ?? .max, categoryLimits: options.categoryLimits, done: resume.succeeded, failed: stayFailed,
-            nextAttempt: resume.nextAttempt)
+            nextAttempt: resume.nextAttempt, launchAhead: slotsInSpawner ? options.launchAhead : 0)
         baseEnvironment = ProcessInfo.processInfo.environment
         baseEnvironmentLines = baseEnvironment.filter { !Self.perJobVariables.contains($0.key) }.map { "\($0.key)=\($0.value)" }
         // Journal lines queued by a batch of news (process lines) are written at its end.
@@ -251,7 +269,7 @@ public final class WorkflowEngine: @unchecked Sendable {
         let startedAt = Date().timeIntervalSince1970
         log(.started(job: job.id, attempt: attempt))
         if heldStarts != nil { heldStarts!.append((index, attempt, now)) } else { for o in observers { o.attemptStarted(job: index, attempt: attempt, at: now) } }
-        let launch = AttemptLaunch(job: index, attempt: attempt, planned: job, spec: spec, recordFile: recordFile, workflowLabel: plan.label)
+        let launch = AttemptLaunch(job: index, attempt: attempt, planned: job, spec: spec, recordFile: recordFile, workflowLabel: plan.label, slots: slots)
         let progress: @Sendable (AttemptProgress) -> Void = { [self] update in
             // Observers hear of it, and the process group goes into the journal, with the next
             // result or within the inbox's patience: a short job's start and end then cost the

@@ -15,6 +15,15 @@ public struct Scheduler: Sendable {
     public private(set) var runningOnBatch = 0
     /// Slots for jobs on this machine (`--maxjobs`).
     public var maxJobs: Int
+    /// Local jobs that may be sent beyond `maxJobs` when they wait for their slot in
+    /// skein-spawner (`SchedulerJob.waitsForSlotInSpawner`): the spawner then starts the next
+    /// job the moment one ends, where the engine would first hear of the end and answer it
+    /// (two process wake-ups on the way, a core idle meanwhile). Only while every local job
+    /// sent is such a job, so the spawner's slots are all the machine's, and never past a
+    /// better job that is not (it waits for a real free slot, and gets the next one).
+    public private(set) var launchAhead: Int
+    /// Local jobs running (or sent) that do not wait for a slot in the spawner.
+    private var runningOutsideSpawner = 0
     /// Jobs at once in a batch system (`dagman.maxjobs`); Int.max leaves the limit to the
     /// batch executor (`--slurm-max-queued`), since they take none of this machine's cores.
     public var batchMaxJobs: Int
@@ -33,9 +42,11 @@ public struct Scheduler: Sendable {
     /// `done` jobs succeeded in an earlier engine run (resume) and are never run again;
     /// `failed` jobs (job -> last attempt) failed for good before and stay failed until a
     /// retry command; `nextAttempt` continues their attempt numbering.
-    public init(jobs: [SchedulerJob], maxJobs: Int, batchMaxJobs: Int = .max, categoryLimits: [String: Int] = [:], done: Set<Int> = [], failed: [Int: Int] = [:], nextAttempt: [Int: Int] = [:]) {
+    public init(jobs: [SchedulerJob], maxJobs: Int, batchMaxJobs: Int = .max, categoryLimits: [String: Int] = [:], done: Set<Int> = [], failed: [Int: Int] = [:], nextAttempt: [Int: Int] = [:],
+                launchAhead: Int = 0) {
         self.jobs = jobs
         self.maxJobs = max(1, maxJobs)
+        self.launchAhead = max(0, launchAhead)
         self.batchMaxJobs = max(1, batchMaxJobs)
         self.categoryLimits = categoryLimits
         self.children = ChildLists(parents: jobs.map(\.parents))
@@ -80,7 +91,7 @@ public struct Scheduler: Sendable {
     private mutating func finish(_ job: Int, _ attempt: Int, _ outcome: AttemptOutcome, into actions: inout [SchedulerAction]) {
         guard states[job] == .running(attempt: attempt) else { return }
         running -= 1
-        if jobs[job].onBatchSystem { runningOnBatch -= 1 }
+        if jobs[job].onBatchSystem { runningOnBatch -= 1 } else if !sentAhead(job) { runningOutsideSpawner -= 1 }
         runningByCategory[jobs[job].category ?? "", default: 1] -= 1
         let killed = killReasons.removeValue(forKey: job)
         if outcome.succeeded && killed == nil {
@@ -170,7 +181,7 @@ public struct Scheduler: Sendable {
                 guard case .ready(let attempt) = states[job] else { continue }
                 states[job] = .running(attempt: attempt)
                 running += 1
-                if jobs[job].onBatchSystem { runningOnBatch += 1 }
+                if jobs[job].onBatchSystem { runningOnBatch += 1 } else if !sentAhead(job) { runningOutsideSpawner += 1 }
                 runningByCategory[jobs[job].category ?? "", default: 0] += 1
                 actions.append(.spawn(job: job, attempt: attempt))
                 if let walltime = jobs[job].walltime {
@@ -193,19 +204,34 @@ public struct Scheduler: Sendable {
         }
     }
 
-    /// The best ready job whose pool and category have room.
+    /// Whether `job` is one the spawner holds until a slot frees (may be sent ahead).
+    private func sentAhead(_ job: Int) -> Bool { launchAhead > 0 && jobs[job].waitsForSlotInSpawner }
+
+    /// The best ready job whose pool and category have room. With the local slots full, the
+    /// best local job is sent ahead when it waits for its slot in the spawner
+    /// (`launchAhead`); a better one that does not stops that.
     private mutating func popReady() -> Int? {
-        let localFull = running - runningOnBatch >= maxJobs
+        let local = running - runningOnBatch
+        let localFull = local >= maxJobs
+        let aheadOpen = runningOutsideSpawner == 0 && local < maxJobs + launchAhead
         let batchFull = runningOnBatch >= batchMaxJobs
-        var best: (key: ReadyKey, priority: Int, job: Int)?
+        var bestLocal: (key: ReadyKey, priority: Int, job: Int)?
+        var bestBatch: (key: ReadyKey, priority: Int, job: Int)?
         for (key, queue) in ready {
             guard let head = queue.first else { continue }
-            if key.onBatchSystem ? batchFull : localFull { continue }
+            if key.onBatchSystem ? batchFull : localFull && !aheadOpen { continue }
             let category = key.category
             if !category.isEmpty, let limit = categoryLimits[category], runningByCategory[category, default: 0] >= limit { continue }
-            if best == nil || ReadyQueue.precedes(head, (best!.priority, best!.job)) { best = (key, head.priority, head.job) }
+            if key.onBatchSystem {
+                if bestBatch == nil || ReadyQueue.precedes(head, (bestBatch!.priority, bestBatch!.job)) { bestBatch = (key, head.priority, head.job) }
+            } else if bestLocal == nil || ReadyQueue.precedes(head, (bestLocal!.priority, bestLocal!.job)) {
+                bestLocal = (key, head.priority, head.job)
+            }
         }
-        guard let best else { return nil }
+        if let local = bestLocal, localFull, !sentAhead(local.job) { bestLocal = nil }
+        guard let best = [bestLocal, bestBatch].compactMap({ $0 }).min(by: { ReadyQueue.precedes(($0.priority, $0.job), ($1.priority, $1.job)) }) else {
+            return nil
+        }
         return ready[best.key]!.pop()
     }
 

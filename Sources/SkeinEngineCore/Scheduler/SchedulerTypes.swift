@@ -12,9 +12,14 @@ public struct SchedulerJob: Sendable, Equatable {
     /// Submitted to a batch system (Slurm): counted against `Scheduler.batchMaxJobs`, not
     /// the local slots, since it takes none of this machine's cores.
     public var onBatchSystem: Bool
+    /// Its process takes a slot of the engine's pool in skein-spawner, which starts it when a
+    /// slot frees: it may be sent ahead of a free slot (`Scheduler.launchAhead`).
+    public var waitsForSlotInSpawner: Bool
 
-    public init(parents: [Int], retries: Int = 0, priority: Int = 0, category: String? = nil, walltime: Double? = nil, abortOnExitCode: Int32? = nil, abortReturnValue: Int32? = nil, onBatchSystem: Bool = false) {
+    public init(parents: [Int], retries: Int = 0, priority: Int = 0, category: String? = nil, walltime: Double? = nil, abortOnExitCode: Int32? = nil, abortReturnValue: Int32? = nil, onBatchSystem: Bool = false,
+                waitsForSlotInSpawner: Bool = false) {
         self.onBatchSystem = onBatchSystem
+        self.waitsForSlotInSpawner = waitsForSlotInSpawner
         self.parents = parents
         self.retries = retries
         self.priority = priority
