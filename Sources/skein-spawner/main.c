@@ -392,8 +392,8 @@ static void free_slot(pid_t pid) {
 }
 
 /// Starts request `request` (its strings in `payload`) and queues its answer; `pool` is the
-/// pool it takes a slot of, or -1.
-static void start_request(uint32_t request, char *payload, size_t size, long pool, struct opened_output opened) {
+/// pool it takes a slot of, or -1. Returns the pid, or -errno.
+static pid_t start_request(uint32_t request, char *payload, size_t size, long pool, struct opened_output opened) {
     char **fields = NULL;
     size_t count = split_fields(payload, size, &fields);
     pid_t pid = start(fields, count, opened);
@@ -406,6 +406,7 @@ static void start_request(uint32_t request, char *payload, size_t size, long poo
     }
     queue_answer(request, pid, &last_start);
     free(fields);
+    return pid;
 }
 
 /// Starts what waits in each pool while it has free slots.
@@ -530,9 +531,7 @@ int main(void) {
                     continue;
                 }
                 size_t before = outgoing_size;
-                start_request(request, payload, size, pool, nothing_opened);
-                struct skein_spawner_event *answer = (struct skein_spawner_event *)(outgoing + outgoing_size - sizeof *answer);
-                if (answer->kind == SKEIN_SPAWNER_STARTED) {
+                if (start_request(request, payload, size, pool, nothing_opened) > 0) {
                     if (before == 0) {
                         holding = 1;
                         clock_gettime(CLOCK_MONOTONIC, &oldest_held);

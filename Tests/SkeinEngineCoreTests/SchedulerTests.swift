@@ -56,7 +56,7 @@ final class SchedulerTests: XCTestCase {
     /// there (in-process: a transfer, a directory) is never passed by them, and while it runs
     /// nothing is sent ahead, so the spawner's slots are all the machine's.
     func testLaunchAheadSendsSpawnerJobsBeyondTheSlotsButNeverPastOrBesideOthers() {
-        let spawnerJobs = (0..<6).map { _ in SchedulerJob(parents: [], waitsForSlotInSpawner: true) }
+        let spawnerJobs = (0..<6).map { _ in SchedulerJob(parents: [], mayWaitInSpawner: true) }
         var s = Scheduler(jobs: spawnerJobs, maxJobs: 2, launchAhead: 1)
         XCTAssertEqual(spawned(s.handle(.start, now: 0)), [0, 1, 2], "two slots and one ahead")
         XCTAssertEqual(s.running, 3)
@@ -68,7 +68,7 @@ final class SchedulerTests: XCTestCase {
         // Job 2 does not wait in the spawner and comes before 3..5: with the slots full it
         // waits for a real free slot, and nothing is sent past it meanwhile.
         var mixed = spawnerJobs
-        mixed[2].waitsForSlotInSpawner = false
+        mixed[2].mayWaitInSpawner = false
         var m = Scheduler(jobs: mixed, maxJobs: 2, launchAhead: 1)
         XCTAssertEqual(spawned(m.handle(.start, now: 0)), [0, 1])
         XCTAssertEqual(spawned(m.handle(.finished(job: 0, attempt: 0, outcome: .success), now: 1)), [2], "the free slot goes to it")
@@ -76,7 +76,7 @@ final class SchedulerTests: XCTestCase {
         XCTAssertEqual(spawned(m.handle(.finished(job: 2, attempt: 0, outcome: .success), now: 2)), [3, 4], "once it ended: a slot and one ahead")
 
         // Batch jobs are not held back by a local job waiting for a slot.
-        let withBatch = [SchedulerJob(parents: [], waitsForSlotInSpawner: true), SchedulerJob(parents: []), SchedulerJob(parents: [], onBatchSystem: true)]
+        let withBatch = [SchedulerJob(parents: [], mayWaitInSpawner: true), SchedulerJob(parents: []), SchedulerJob(parents: [], onBatchSystem: true)]
         var b = Scheduler(jobs: withBatch, maxJobs: 1, launchAhead: 1)
         XCTAssertEqual(spawned(b.handle(.start, now: 0)), [0, 2])
     }

@@ -273,12 +273,15 @@ public final class LocalExecutor: @unchecked Sendable {
 /// request finds them all taken waits in the spawner, not in the engine.
 public struct SlotPool: Sendable, Equatable {
     /// Tells one engine's pool from another's (a sub-workflow's engine has its own).
-    public var id: Int
-    public var limit: Int
+    public let id: Int
+    public let limit: Int
+    /// The request mode that names it (`slots:POOL:LIMIT`), made once, not per job.
+    let requestMode: String
 
     public init(id: Int, limit: Int) {
         self.id = id
         self.limit = max(1, limit)
+        requestMode = "slots:\(id):\(self.limit)"
     }
 }
 

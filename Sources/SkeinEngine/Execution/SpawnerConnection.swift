@@ -75,7 +75,7 @@ final class SpawnerConnection: @unchecked Sendable {
             if !copied { message += field.utf8.filter { $0 != 0 } }
             message.append(0)
         }
-        let mode = newSession ? "session" : slots.map { "slots:\($0.id):\($0.limit)" } ?? "group"
+        let mode = newSession ? "session" : slots?.requestMode ?? "group"
         for field in [mode, spec.executable, spec.workingDirectory, spec.stdin ?? "",
                       spec.stdout, spec.stderr == spec.stdout ? "" : spec.stderr, String(spec.arguments.count + 1),
                       spec.executable] {

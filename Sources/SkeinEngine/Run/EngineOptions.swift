@@ -1,4 +1,3 @@
-import Foundation
 import SkeinRunFormat
 
 /// How one engine runs a plan.
@@ -29,12 +28,7 @@ public struct EngineOptions: Sendable {
     public var journalCompactionEvery = 20_000
     /// Local jobs sent to skein-spawner beyond `maxJobs`, to start there the moment a slot
     /// frees (`Scheduler.launchAhead`). 0: a job is sent only when a slot is free.
-    public var launchAhead = EngineOptions.defaultLaunchAhead
-
-    static let defaultLaunchAhead: Int = {
-        if let given = ProcessInfo.processInfo.environment["SKEIN_LAUNCH_AHEAD"], let n = Int(given) { return max(0, n) }
-        return 4
-    }()
+    public var launchAhead = 4
 
     public init(maxJobs: Int, batchMaxJobs: Int? = nil, categoryLimits: [String: Int] = [:], controlPollInterval: Double = 0.2, killGrace: Double = 5,
                 defaultRetries: Int? = nil, stayFailed: [String: Int] = [:]) {

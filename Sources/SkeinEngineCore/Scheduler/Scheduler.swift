@@ -16,14 +16,15 @@ public struct Scheduler: Sendable {
     /// Slots for jobs on this machine (`--maxjobs`).
     public var maxJobs: Int
     /// Local jobs that may be sent beyond `maxJobs` when they wait for their slot in
-    /// skein-spawner (`SchedulerJob.waitsForSlotInSpawner`): the spawner then starts the next
+    /// skein-spawner (`SchedulerJob.mayWaitInSpawner`): the spawner then starts the next
     /// job the moment one ends, where the engine would first hear of the end and answer it
     /// (two process wake-ups on the way, a core idle meanwhile). Only while every local job
     /// sent is such a job, so the spawner's slots are all the machine's, and never past a
     /// better job that is not (it waits for a real free slot, and gets the next one).
     public private(set) var launchAhead: Int
-    /// Local jobs running (or sent) that do not wait for a slot in the spawner.
-    private var runningOutsideSpawner = 0
+    /// Local jobs running (or sent) that are never sent ahead: in-process ones (a transfer, a
+    /// directory), which take no slot in the spawner, and ones with a walltime.
+    private var runningNeverSentAhead = 0
     /// Jobs at once in a batch system (`dagman.maxjobs`); Int.max leaves the limit to the
     /// batch executor (`--slurm-max-queued`), since they take none of this machine's cores.
     public var batchMaxJobs: Int
@@ -91,7 +92,7 @@ public struct Scheduler: Sendable {
     private mutating func finish(_ job: Int, _ attempt: Int, _ outcome: AttemptOutcome, into actions: inout [SchedulerAction]) {
         guard states[job] == .running(attempt: attempt) else { return }
         running -= 1
-        if jobs[job].onBatchSystem { runningOnBatch -= 1 } else if !sentAhead(job) { runningOutsideSpawner -= 1 }
+        if jobs[job].onBatchSystem { runningOnBatch -= 1 } else if !maySendAhead(job) { runningNeverSentAhead -= 1 }
         runningByCategory[jobs[job].category ?? "", default: 1] -= 1
         let killed = killReasons.removeValue(forKey: job)
         if outcome.succeeded && killed == nil {
@@ -181,7 +182,7 @@ public struct Scheduler: Sendable {
                 guard case .ready(let attempt) = states[job] else { continue }
                 states[job] = .running(attempt: attempt)
                 running += 1
-                if jobs[job].onBatchSystem { runningOnBatch += 1 } else if !sentAhead(job) { runningOutsideSpawner += 1 }
+                if jobs[job].onBatchSystem { runningOnBatch += 1 } else if !maySendAhead(job) { runningNeverSentAhead += 1 }
                 runningByCategory[jobs[job].category ?? "", default: 0] += 1
                 actions.append(.spawn(job: job, attempt: attempt))
                 if let walltime = jobs[job].walltime {
@@ -204,8 +205,8 @@ public struct Scheduler: Sendable {
         }
     }
 
-    /// Whether `job` is one the spawner holds until a slot frees (may be sent ahead).
-    private func sentAhead(_ job: Int) -> Bool { launchAhead > 0 && jobs[job].waitsForSlotInSpawner }
+    /// Whether `job` may be sent ahead, to wait in the spawner until a slot frees.
+    private func maySendAhead(_ job: Int) -> Bool { launchAhead > 0 && jobs[job].mayWaitInSpawner }
 
     /// The best ready job whose pool and category have room. With the local slots full, the
     /// best local job is sent ahead when it waits for its slot in the spawner
@@ -213,7 +214,7 @@ public struct Scheduler: Sendable {
     private mutating func popReady() -> Int? {
         let local = running - runningOnBatch
         let localFull = local >= maxJobs
-        let aheadOpen = runningOutsideSpawner == 0 && local < maxJobs + launchAhead
+        let aheadOpen = runningNeverSentAhead == 0 && local < maxJobs + launchAhead
         let batchFull = runningOnBatch >= batchMaxJobs
         var bestLocal: (key: ReadyKey, priority: Int, job: Int)?
         var bestBatch: (key: ReadyKey, priority: Int, job: Int)?
@@ -228,7 +229,7 @@ public struct Scheduler: Sendable {
                 bestLocal = (key, head.priority, head.job)
             }
         }
-        if let local = bestLocal, localFull, !sentAhead(local.job) { bestLocal = nil }
+        if let local = bestLocal, localFull, !maySendAhead(local.job) { bestLocal = nil }
         guard let best = [bestLocal, bestBatch].compactMap({ $0 }).min(by: { ReadyQueue.precedes(($0.priority, $0.job), ($1.priority, $1.job)) }) else {
             return nil
         }

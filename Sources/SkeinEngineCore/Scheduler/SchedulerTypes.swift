@@ -12,14 +12,15 @@ public struct SchedulerJob: Sendable, Equatable {
     /// Submitted to a batch system (Slurm): counted against `Scheduler.batchMaxJobs`, not
     /// the local slots, since it takes none of this machine's cores.
     public var onBatchSystem: Bool
-    /// Its process takes a slot of the engine's pool in skein-spawner, which starts it when a
-    /// slot frees: it may be sent ahead of a free slot (`Scheduler.launchAhead`).
-    public var waitsForSlotInSpawner: Bool
+    /// It may be sent ahead of a free slot (`Scheduler.launchAhead`): its process takes a slot
+    /// of the engine's pool in skein-spawner, which starts it when one frees, and no walltime
+    /// runs meanwhile.
+    public var mayWaitInSpawner: Bool
 
     public init(parents: [Int], retries: Int = 0, priority: Int = 0, category: String? = nil, walltime: Double? = nil, abortOnExitCode: Int32? = nil, abortReturnValue: Int32? = nil, onBatchSystem: Bool = false,
-                waitsForSlotInSpawner: Bool = false) {
+                mayWaitInSpawner: Bool = false) {
         self.onBatchSystem = onBatchSystem
-        self.waitsForSlotInSpawner = waitsForSlotInSpawner
+        self.mayWaitInSpawner = mayWaitInSpawner
         self.parents = parents
         self.retries = retries
         self.priority = priority

@@ -10,6 +10,8 @@ extension EngineOptions {
             maxJobs: settings.effectiveMaxJobs, batchMaxJobs: settings.batchMaxJobs,
             categoryLimits: plan.categoryLimits.merging(settings.categoryLimits) { _, commandLine in commandLine },
             defaultRetries: settings.retries, stayFailed: stayFailed)
+        // Jobs sent ahead to skein-spawner (0: none), for a root run's engine and its sub-workflows' alike.
+        if let ahead = ProcessInfo.processInfo.environment["SKEIN_LAUNCH_AHEAD"].flatMap(Int.init) { launchAhead = max(0, ahead) }
     }
 }
 
