@@ -28,12 +28,12 @@ let package = Package(
             name: "CSQLite", pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(
-            name: "CCurl", pkgConfig: "libcurl",
-            providers: [.apt(["libcurl4-openssl-dev"])]),
-        .systemLibrary(
             name: "CNcursesw", pkgConfig: "ncursesw",
             providers: [.apt(["libncursesw5-dev"])]),
 
+        // libcurl (libcurl4-openssl-dev for its headers), loaded on first use, not linked:
+        // include/CCurl.h says why.
+        .target(name: "CCurl"),
         // posix_spawn's chdir and setsid, which Swift's Glibc module does not expose, and
         // the wire format of skein-spawner.
         .target(name: "CSpawn"),

@@ -22,7 +22,7 @@ final class CurlTry {
         self.request = request
         self.url = url
         self.scheme = scheme
-        guard let easy = curl_easy_init() else { throw TransferError(.failed, "\(url): libcurl could not start a transfer") }
+        guard let easy = skein_curl_easy_init() else { throw TransferError(.failed, "\(url): libcurl could not start a transfer") }
         self.easy = easy
         errorBuffer[0] = 0
         partial = try PartialFile(destination: destination, hashing: request.expectedSHA256 != nil || request.computeSHA256)
@@ -40,7 +40,7 @@ final class CurlTry {
     init(upload request: TransferRequest, source: String, url: String, scheme: String, settings: TransferSettings) throws(TransferError) {
         self.request = request
         self.scheme = scheme
-        guard let easy = curl_easy_init() else { throw TransferError(.failed, "\(url): libcurl could not start a transfer") }
+        guard let easy = skein_curl_easy_init() else { throw TransferError(.failed, "\(url): libcurl could not start a transfer") }
         self.easy = easy
         errorBuffer[0] = 0
         uploadFD = open(source, O_RDONLY | O_CLOEXEC)
@@ -55,8 +55,8 @@ final class CurlTry {
         if scheme == "sftp", let path = TransferEndpoint.remotePath(url) {
             let temporaryPath = "\(path).skein-partial.\(getpid())"
             self.url = String(url.dropLast(path.utf8.count)) + temporaryPath
-            quote = curl_slist_append(quote, "*rm \"\(path)\"")
-            quote = curl_slist_append(quote, "rename \"\(temporaryPath)\" \"\(path)\"")
+            quote = skein_curl_slist_append(quote, "*rm \"\(path)\"")
+            quote = skein_curl_slist_append(quote, "rename \"\(temporaryPath)\" \"\(path)\"")
         } else {
             self.url = url
         }
@@ -77,10 +77,10 @@ final class CurlTry {
     }
 
     deinit {
-        curl_easy_cleanup(easy)
+        skein_curl_easy_cleanup(easy)
         errorBuffer.deallocate()
         if uploadFD >= 0 { close(uploadFD) }
-        if let quote { curl_slist_free_all(quote) }
+        if let quote { skein_curl_slist_free_all(quote) }
         partial?.discard()
     }
 
@@ -131,7 +131,7 @@ final class CurlTry {
     }
 
     private func error(_ code: CURLcode) -> TransferError {
-        let detail = errorBuffer[0] != 0 ? String(cString: errorBuffer) : String(cString: curl_easy_strerror(code))
+        let detail = errorBuffer[0] != 0 ? String(cString: errorBuffer) : String(cString: skein_curl_easy_strerror(code))
         let shown = request.source.contains("://") ? request.source : request.destination
         switch code {
         case CURLE_HTTP_RETURNED_ERROR:

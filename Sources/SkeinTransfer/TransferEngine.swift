@@ -37,12 +37,12 @@ public final class TransferEngine: @unchecked Sendable {
     private let local = DispatchQueue(label: "skein.transfer.local", qos: .userInitiated, attributes: .concurrent)
     private let localSlots: DispatchSemaphore
 
-    private static let globalInit: Void = { curl_global_init(Int(CURL_GLOBAL_DEFAULT)) }()
+    private static let globalInit: Void = { skein_curl_global_init(Int(CURL_GLOBAL_DEFAULT)) }()
 
     public init(settings: TransferSettings = TransferSettings()) {
         _ = Self.globalInit
         self.settings = settings
-        multi = curl_multi_init()
+        multi = skein_curl_multi_init()
         localSlots = DispatchSemaphore(value: max(1, settings.concurrent))
         ConnectionPolicy.apply(to: multi, concurrent: settings.concurrent)
         let thread = Thread { [unowned self] in self.loop() }
@@ -51,7 +51,7 @@ public final class TransferEngine: @unchecked Sendable {
         self.thread = thread
     }
 
-    deinit { curl_multi_cleanup(multi) }
+    deinit { skein_curl_multi_cleanup(multi) }
 
     /// Queues one file. An unsupported URL fails at once (still through `done`).
     public func start(_ request: TransferRequest, done: @escaping Completion) {
@@ -75,14 +75,14 @@ public final class TransferEngine: @unchecked Sendable {
             fail(job, TransferError(.unsupported, "\(request.source) -> \(request.destination): Skein moves between a local path and a URL, not \(a) to \(b) directly"), method: "none")
         default:
             lock.withLock { waiting.append(job) }
-            curl_multi_wakeup(multi)
+            skein_curl_multi_wakeup(multi)
         }
     }
 
     /// Finishes what is queued and running, then stops the thread.
     public func shutdown() {
         lock.withLock { stopping = true }
-        curl_multi_wakeup(multi)
+        skein_curl_multi_wakeup(multi)
         while lock.withLock({ thread != nil }) { usleep(1000) }
         local.sync(flags: .barrier) {}
     }
@@ -99,15 +99,15 @@ public final class TransferEngine: @unchecked Sendable {
             let (finished, sleepMs) = admit()
             if finished { break }
             var running: Int32 = 0
-            curl_multi_perform(multi, &running)
+            skein_curl_multi_perform(multi, &running)
             // A finished file frees a slot: admit the next at once instead of waiting for
             // the others' sockets.
             if collect() == 0 {
                 // libcurl's own deadline (a connection to start, a timeout to fire) caps the wait.
                 var curlTimeout = -1
-                curl_multi_timeout(multi, &curlTimeout)
+                skein_curl_multi_timeout(multi, &curlTimeout)
                 let wait = curlTimeout >= 0 ? min(sleepMs, curlTimeout) : sleepMs
-                if wait > 0 { curl_multi_poll(multi, nil, 0, Int32(wait), nil) }
+                if wait > 0 { skein_curl_multi_poll(multi, nil, 0, Int32(wait), nil) }
             }
         }
         lock.withLock { thread = nil }
@@ -133,7 +133,7 @@ public final class TransferEngine: @unchecked Sendable {
                     let attempt = try makeTry(job)
                     job.tries += 1
                     active[attempt.easy] = (job, attempt)
-                    curl_multi_add_handle(multi, attempt.easy)
+                    skein_curl_multi_add_handle(multi, attempt.easy)
                 } catch {
                     job.tries += 1
                     failed.append((job, error as? TransferError ?? TransferError(.failed, "\(error)"), "none"))
@@ -167,10 +167,10 @@ public final class TransferEngine: @unchecked Sendable {
     private func collect() -> Int {
         var finished = 0
         var remaining: Int32 = 0
-        while let message = curl_multi_info_read(multi, &remaining) {
+        while let message = skein_curl_multi_info_read(multi, &remaining) {
             guard message.pointee.msg == CURLMSG_DONE, let easy = message.pointee.easy_handle else { continue }
             let code = message.pointee.data.result
-            curl_multi_remove_handle(multi, easy)
+            skein_curl_multi_remove_handle(multi, easy)
             finished += 1
             guard let (job, attempt) = lock.withLock({ active.removeValue(forKey: easy) }) else { continue }
             job.bytes = attempt.bytes

@@ -4,6 +4,7 @@ import SkeinReports
 
 struct Analyze: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "analyze",
         abstract: "Explain why a run failed: every failed job with its reason, tasks and output, like pegasus-analyzer.",
         discussion: """
             Prints pegasus-analyzer's summary (total, succeeded, failed, held and \

@@ -49,6 +49,7 @@ enum EngineStarting {
 
 struct Halt: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "halt",
         abstract: "Start nothing new in a run; running jobs finish, then the engine stops.",
         discussion: """
             The engine acts within a second. Continue later with `skein resume RUN`.
@@ -70,6 +71,7 @@ struct Halt: ParsableCommand {
 
 struct Resume: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "resume",
         abstract: "Resume a halted, failed or crashed run.",
         discussion: """
             If the engine is still alive (halted with jobs running), it starts scheduling \
@@ -112,6 +114,7 @@ struct Resume: ParsableCommand {
 
 struct Kill: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "kill",
         abstract: "Kill running jobs of a run (their process groups); they fail and may retry.",
         discussion: """
             Each job gets SIGTERM, then SIGKILL after 5 seconds. The attempt fails with the \
@@ -139,6 +142,7 @@ struct Kill: ParsableCommand {
 
 struct Retry: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "retry",
         abstract: "Run failed jobs again.",
         discussion: """
             In a live run the jobs start again at once (their descendants become runnable \
@@ -187,6 +191,7 @@ struct Retry: ParsableCommand {
 
 struct Remove: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "remove",
         abstract: "Kill every running job of a run and end it as removed.",
         discussion: """
             Example:

@@ -8,6 +8,7 @@ import SkeinRuns
 
 struct Doctor: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "doctor",
         abstract: "Show the libraries Skein runs with and what the terminal supports.",
         discussion: """
             Useful in bug reports and on a new login node: prints the versions of SQLite, \
@@ -24,7 +25,7 @@ struct Doctor: ParsableCommand {
     func run() throws {
         print("skein       \(SkeinVersion.current)")
         print("sqlite      \(String(cString: sqlite3_libversion()))")
-        print("libcurl     \(String(cString: curl_version()))")
+        print("libcurl     \(String(cString: skein_curl_version()))")
         print("ncurses     \(String(cString: curses_version()))")
         print("utf-8       \(Terminal.utf8Locale ? "yes" : "no (ASCII drawing)")")
         print("colour      \(Terminal.colorEnabled(fd: 1) ? "yes" : "no")")

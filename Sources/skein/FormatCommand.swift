@@ -4,6 +4,7 @@ import SkeinWorkflow
 
 struct Format: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "format",
         abstract: "Rewrite a workflow in the canonical Pegasus 5.0 layout, optionally with its catalogs inside.",
         discussion: """
             Reads the workflow (and its catalogs), checks it, and writes it back in the key \

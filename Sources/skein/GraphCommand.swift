@@ -10,6 +10,7 @@ struct Graph: ParsableCommand {
     }
 
     static let configuration = CommandConfiguration(
+        commandName: "graph",
         abstract: "Draw a workflow's jobs and dependencies, as a tree or for Graphviz.",
         discussion: """
             text: an indented tree for the terminal; a job with several parents is drawn \

@@ -126,6 +126,7 @@ func printPruned(_ plan: ExecutablePlan) {
 
 struct Plan: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "plan",
         abstract: "Plan a workflow into a new run directory, without running it.",
         discussion: """
             Like pegasus-plan: validates the workflow, places every job on a site of \

@@ -6,6 +6,7 @@ import SkeinWorkflow
 
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "run",
         abstract: "Plan and run a workflow, or run (resume) a planned run directory.",
         discussion: """
             With a workflow file, plans it first (see `skein plan`). With a run directory, \

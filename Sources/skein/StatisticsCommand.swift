@@ -4,6 +4,7 @@ import SkeinReports
 
 struct Statistics: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "statistics",
         abstract: "Summarise a run: jobs and tasks by outcome, wall times, badput, per transformation, like pegasus-statistics.",
         discussion: """
             The table pegasus-statistics users know (Type / Succeeded / Failed / Incomplete / \

@@ -8,6 +8,7 @@ import SkeinReports
 
 struct Status: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "status",
         abstract: "Show how runs are doing: job counts per workflow, like pegasus-status -l.",
         discussion: """
             For each run (a Skein run directory or a Pegasus submit directory), one row per \

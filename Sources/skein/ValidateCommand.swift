@@ -4,6 +4,7 @@ import SkeinWorkflow
 
 struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "validate",
         abstract: "Check a workflow and its catalogs, reporting every problem with file, line and column.",
         discussion: """
             Reads the workflow and its catalogs and checks: YAML syntax, required keys and \

@@ -30,10 +30,12 @@ final class CLITests: XCTestCase {
         for word in ["validate", "graph", "format", "doctor", "Exit codes", "Examples:"] {
             XCTAssertTrue(top.stdout.contains(word), "top-level help mentions \(word)")
         }
-        for command in ["validate", "graph", "format", "doctor"] {
+        // Every command by the name users type (each configuration names it: no type-name
+        // lookup at start-up).
+        for command in ["validate", "plan", "run", "status", "analyze", "statistics", "halt", "resume", "kill", "retry", "remove", "tui", "graph", "format", "doctor"] {
             let help = try SkeinBinary.run(["help", command])
             XCTAssertEqual(help.status, 0, command)
-            XCTAssertTrue(help.stdout.contains("Examples:"), "\(command) help has examples")
+            XCTAssertTrue(help.stdout.contains("Example"), "\(command) help has examples")
             XCTAssertTrue(help.stdout.contains("skein \(command)"), "\(command) help shows usage")
         }
     }
@@ -48,6 +50,23 @@ final class CLITests: XCTestCase {
         let missing = try SkeinBinary.run(["doctor"], environment: ["SKEIN_SPAWNER": "/nonexistent/skein-spawner"])
         XCTAssertTrue(missing.stdout.contains("spawner     missing: /nonexistent/skein-spawner (local jobs are started by the engine itself"), missing.stdout)
         XCTAssertTrue(try SkeinBinary.run(["doctor"], environment: ["SKEIN_SPAWNER": "none"]).stdout.contains("spawner     off (SKEIN_SPAWNER=none)"))
+    }
+
+    /// libcurl is loaded when a transfer (or `doctor`) needs it, not linked: its TLS, Kerberos
+    /// and LDAP chain cost every command ~10 ms of start-up.
+    func testLibcurlIsLoadedOnlyWhenNeeded() throws {
+        let ldd = Process()
+        ldd.executableURL = URL(fileURLWithPath: "/usr/bin/ldd")
+        ldd.arguments = [SkeinBinary.url.path]
+        let pipe = Pipe()
+        ldd.standardOutput = pipe
+        try ldd.run()
+        let linked = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        ldd.waitUntilExit()
+        XCTAssertTrue(linked.contains("libsqlite3"), linked)
+        XCTAssertFalse(linked.contains("libcurl"), linked)
+        let doctor = try SkeinBinary.run(["doctor"])
+        XCTAssertTrue(doctor.stdout.contains("libcurl     libcurl/"), doctor.stdout)
     }
 
     func testEveryExampleIsValidWithoutWarnings() throws {
