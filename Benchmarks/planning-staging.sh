@@ -29,13 +29,8 @@ TARGET_RATIO=2
 
 say() { printf '%s\n' "$*" >&2; }
 
-if [[ -n "${SKEIN_BIN:-}" ]]; then
-    SKEIN="$SKEIN_BIN"
-else
-    say "building skein (release, --scratch-path .build-bench)"
-    (cd "$ROOT" && swift build -c release --scratch-path "$ROOT/.build-bench" --product skein >&2)
-    SKEIN="$(cd "$ROOT" && swift build -c release --scratch-path "$ROOT/.build-bench" --show-bin-path)/skein"
-fi
+source "$ROOT/Benchmarks/lib.sh"
+SKEIN="$(skein_binary "$ROOT")"
 [[ -x "$SKEIN" ]] || { say "skein binary not found at $SKEIN"; exit 1; }
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/skein-bench-staging.XXXXXX")"
