@@ -457,6 +457,33 @@ static int wait_for_slot(long pool, uint32_t request, const char *payload, size_
     return 1;
 }
 
+/// Drops request `request` if it still waits for a slot (a job killed, or the run halted or
+/// stopped, before it started): it never starts, its outputs are closed, and its answer is
+/// FAILED with ECANCELED. A request that has started is left alone (the engine signals it).
+static void cancel_waiting(uint32_t request) {
+    for (size_t i = 0; i < pool_count; i++) {
+        struct pending *before = NULL;
+        for (struct pending *entry = pools[i].first; entry; before = entry, entry = entry->next) {
+            if (entry->request != request) continue;
+            if (before) before->next = entry->next; else pools[i].first = entry->next;
+            if (pools[i].last == entry) pools[i].last = before;
+            if (entry->opened.stdout_fd >= 0) close(entry->opened.stdout_fd);
+            if (entry->opened.stderr_fd >= 0) close(entry->opened.stderr_fd);
+            free(entry);
+            queue_answer(request, -ECANCELED, NULL);
+            return;
+        }
+    }
+}
+
+/// The request number a "cancel:N" mode names, or -1 for another mode.
+static long cancelled_request(const char *mode) {
+    if (strncmp(mode, "cancel:", 7) != 0) return -1;
+    char *end = NULL;
+    long request = strtol(mode + 7, &end, 10);
+    return (end && *end == '\0' && request >= 0) ? request : -1;
+}
+
 static void reap_all(void) {
     while (children_left > 0) {
         int status = 0;
@@ -523,6 +550,14 @@ int main(void) {
                 if (requests_size - at - sizeof size < size) break;  // the rest comes with the next read
                 char *payload = requests + at + sizeof size;
                 at += sizeof size + size;
+                // A cancel is not numbered and has no answer of its own.
+                long cancelled = memchr(payload, '\0', size) ? cancelled_request(payload) : -1;
+                if (cancelled >= 0) {
+                    size_t before = outgoing_size;
+                    cancel_waiting((uint32_t)cancelled);
+                    if (outgoing_size != before) holding = 0;
+                    continue;
+                }
                 uint32_t request = next_request++;
                 // The mode is the first string: a pool's request waits while the pool is full.
                 long pool = memchr(payload, '\0', size) ? pool_of_mode(payload) : -1;

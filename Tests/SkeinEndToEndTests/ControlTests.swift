@@ -110,6 +110,58 @@ final class ControlTests: ReliabilityTestCase {
         XCTAssertEqual(text(wf.scratch().appendingPathComponent("ran")), "first\nsecond\n")
     }
 
+    /// Local jobs sent ahead to wait for a slot in skein-spawner are taken back by a halt:
+    /// only the two running finish, none of the four waiting starts, and a resume runs them.
+    func testHaltTakesBackJobsWaitingForASlot() throws {
+        var wf = TestWorkflow(in: scratch.appendingPathComponent("wf"))
+        wf.dataConfiguration = "sharedfs"  // the test releases the jobs with a file in the scratch folder
+        let ids = (1...6).map { "job\($0)" }
+        wf.jobs = ids.map { .init(id: $0, script: "touch \($0).started; while [ ! -e release ]; do sleep 0.05; done; echo \($0) >> ran") }
+        let workflow = try wf.write()
+        let (engine, log) = try background(["run", workflow, "--batch", "--maxjobs", "2"], in: wf.directory)
+        func started() -> [String] {
+            ((try? FileManager.default.contentsOfDirectory(atPath: wf.scratch().path)) ?? []).filter { $0.hasSuffix(".started") }
+        }
+        waitFor("two jobs to start") { started().count == 2 }
+        let run = wf.runDirectory().path
+        XCTAssertEqual(try SkeinBinary.run(["halt", run], environment: environment).status, 0)
+        waitFor("the engine to take the halt") { text(log).contains("command halt: done") }
+        try Data().write(to: wf.scratch().appendingPathComponent("release"))
+        engine.waitUntilExit()
+        XCTAssertEqual(engine.terminationStatus, 3, text(log))
+        XCTAssertEqual(started().count, 2, "halted: the jobs waiting for a slot never started\n\(text(log))")
+        XCTAssertEqual(text(wf.scratch().appendingPathComponent("ran")).split(separator: "\n").count, 2)
+
+        let resumed = try SkeinBinary.run(["resume", run, "--batch"], environment: environment)
+        XCTAssertEqual(resumed.status, 0, resumed.stdout + resumed.stderr)
+        XCTAssertTrue(resumed.stdout.contains("3 jobs already succeeded"), resumed.stdout)  // and create_dir
+        XCTAssertEqual(Set(text(wf.scratch().appendingPathComponent("ran")).split(separator: "\n").map(String.init)), Set(ids))
+        XCTAssertEqual(text(wf.scratch().appendingPathComponent("ran")).split(separator: "\n").count, 6, "each job ran once")
+    }
+
+    /// A job killed while it waits in skein-spawner for a slot never starts (it is taken
+    /// back, not started and sent SIGTERM); it fails as killed, and the others run.
+    func testKillingAJobWaitingForASlotNeverStartsIt() throws {
+        var wf = TestWorkflow(in: scratch.appendingPathComponent("wf"))
+        wf.dataConfiguration = "sharedfs"  // the test releases the running job with a file in the scratch folder
+        wf.jobs = [
+            .init(id: "running", script: "while [ ! -e release ]; do sleep 0.05; done"),
+            .init(id: "waiting", script: "touch waiting.started"),
+            .init(id: "last", script: "touch last.started"),
+        ]
+        let (engine, log) = try background(["run", try wf.write(), "--batch", "--maxjobs", "1"], in: wf.directory)
+        waitFor("a job to start") { text(log).contains("running started") && text(log).contains("waiting started") }
+        let run = wf.runDirectory().path
+        XCTAssertEqual(try SkeinBinary.run(["kill", run, "waiting"], environment: environment).status, 0)
+        waitFor("the kill to end it") { text(log).contains("waiting failed") }
+        try Data().write(to: wf.scratch().appendingPathComponent("release"))
+        engine.waitUntilExit()
+        XCTAssertEqual(engine.terminationStatus, 1, text(log))
+        XCTAssertTrue(text(log).contains("waiting failed: killed by the user (skein kill)"), text(log))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: wf.scratch().appendingPathComponent("waiting.started").path), "it never started")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: wf.scratch().appendingPathComponent("last.started").path), text(log))
+    }
+
     func testKillAJobThenRetryItAfterFixingItsInput() throws {
         var wf = TestWorkflow(in: scratch.appendingPathComponent("wf"))
         wf.dataConfiguration = "sharedfs"  // the test fixes the input in the scratch folder

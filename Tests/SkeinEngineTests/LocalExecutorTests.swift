@@ -148,6 +148,39 @@ final class LocalExecutorTests: XCTestCase {
         executor.shutdown()
     }
 
+    /// A request taken back while it waits for a slot never starts: it ends at once as
+    /// interrupted (ECANCELED), and the pool goes on. Taking back one that runs does nothing.
+    func testARequestTakenBackWhileItWaitsNeverStarts() throws {
+        let executor = LocalExecutor(spawner: SpawnerConnection.defaultPath())
+        let pool = SlotPool(id: 9, limit: 1)
+        let go = scratch.appendingPathComponent("go").path
+        final class Seen: @unchecked Sendable { var exit: ProcessExit?; var started = false; var firstEnded = false }
+        let seen = Seen()
+        let firstStarted = DispatchSemaphore(value: 0), firstEnded = DispatchSemaphore(value: 0)
+        let running = executor.start(spec("while [ ! -e go ]; do sleep 0.01; done", "first"), slots: pool, started: { _ in firstStarted.signal() },
+                                     done: { _ in seen.firstEnded = true; firstEnded.signal() })
+        let cancelled = DispatchSemaphore(value: 0)
+        let waiting = executor.start(spec("touch ran", "waiting"), slots: pool, started: { _ in seen.started = true }, done: { exit in
+            seen.exit = exit
+            cancelled.signal()
+        })
+        let after = DispatchSemaphore(value: 0)
+        executor.start(spec("echo after", "after"), slots: pool, started: { _ in }, done: { _ in after.signal() })
+        XCTAssertEqual(firstStarted.wait(timeout: .now() + 30), .success)
+        executor.cancelWaiting(running)
+        executor.cancelWaiting(waiting)
+        XCTAssertEqual(cancelled.wait(timeout: .now() + 30), .success, "taken back at once, while the first still runs")
+        XCTAssertFalse(seen.firstEnded, "taking back a running process does not stop it")
+        XCTAssertEqual(seen.exit?.spawnError, ECANCELED)
+        XCTAssertNotNil(seen.exit?.interruption)
+        XCTAssertFalse(seen.started)
+        FileManager.default.createFile(atPath: go, contents: nil)
+        XCTAssertEqual(firstEnded.wait(timeout: .now() + 30), .success)
+        XCTAssertEqual(after.wait(timeout: .now() + 30), .success, "the pool goes on after a request taken back")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: scratch.appendingPathComponent("ran").path), "the request taken back never ran")
+        executor.shutdown()
+    }
+
     func testAMissingExecutableEndsWithTheErrorAndNoStart() throws {
         let executor = LocalExecutor(spawner: SpawnerConnection.defaultPath())
         var missing = spec("true", "missing")

@@ -19,7 +19,10 @@
 ///   one run's jobs: started at once while the pool has a free slot, otherwise queued and
 ///   started, in request order, the moment one of the pool's processes ends, without waiting
 ///   for the engine to hear of that end and send the next request; a waiting request's stdout
-///   and stderr are opened while it waits), executable (searched in PATH
+///   and stderr are opened while it waits; "cancel:N": not a process but the cancel of
+///   request N if it still waits for a slot, which then never starts and is answered FAILED
+///   with ECANCELED; a cancel is not numbered, has no answer of its own, and needs no other
+///   strings), executable (searched in PATH
 ///   when it has no slash), working directory, stdin ("" reads /dev/null), stdout, stderr
 ///   ("" shares stdout's file; stdout and stderr are opened with O_NOFOLLOW; stdin may be an input link), argc in decimal, the argc arguments (argv[0] first), then the
 ///   environment's NAME=value strings up to the end.

@@ -81,6 +81,11 @@ public protocol JobExecutor: AnyObject, Sendable {
     /// Asks a running attempt to stop; `force` is sent after the grace period.
     func stop(job: Int, attempt: Int, force: Bool)
 
+    /// Takes back the attempts it was given that have not started yet (local jobs sent ahead
+    /// to wait for a slot): the run was halted, and nothing new may start. Each ends as
+    /// interrupted (it runs again without using up a retry).
+    func recallWaiting()
+
     /// Ends what an engine that died may have left running under this id, for attempt of
     /// `job` in the workflow `workflowUUID`.
     func cleanUpOrphan(_ id: String, job: String, workflowUUID: String)
@@ -102,6 +107,7 @@ extension JobExecutor {
     public var summary: String? { nil }
     public var makesSandboxes: Bool { false }
     public func startsEnded() {}
+    public func recallWaiting() {}
 }
 
 /// Checksum work of one attempt: `check` (compared with a known sha256) or `compute`

@@ -24,6 +24,8 @@ public final class LocalExecutor: @unchecked Sendable {
         var start: Double
         var started: @Sendable (pid_t) -> Void
         var done: @Sendable (ProcessExit) -> Void
+        /// The launch's marker (`ProcessGroupEnd.markerName`), by which it is cancelled.
+        var marker: String
         /// Already lost with one spawner; lost again, it is started directly.
         var resent = false
     }
@@ -76,11 +78,29 @@ public final class LocalExecutor: @unchecked Sendable {
     /// `slots`: the process takes one of the pool's slots; while they are all taken it waits
     /// in the spawner and starts the moment one of the pool's processes ends (a job's end
     /// then starts the next job without waiting for the engine). `started` comes when it does.
+    /// Returns the launch's marker, which `cancelWaiting` takes.
+    @discardableResult
     public func start(_ spec: LaunchSpec, newSession: Bool = false, slots: SlotPool? = nil, started: @escaping @Sendable (pid_t) -> Void,
-                      done: @escaping @Sendable (ProcessExit) -> Void) {
+                      done: @escaping @Sendable (ProcessExit) -> Void) -> String {
         var marked = spec
-        marked.environment.append(ProcessGroupEnd.markerName + "=" + nextLaunchMarker())
-        send(Request(spec: marked, newSession: newSession, slots: slots, start: WallClock.now(), started: started, done: done))
+        let marker = nextLaunchMarker()
+        marked.environment.append(ProcessGroupEnd.markerName + "=" + marker)
+        send(Request(spec: marked, newSession: newSession, slots: slots, start: WallClock.now(), started: started, done: done, marker: marker))
+        return marker
+    }
+
+    /// Takes back a launch still waiting in the spawner for a slot (`marker`: what `start`
+    /// returned): it never starts, and `done` gets a `ProcessExit` with `spawnError`
+    /// ECANCELED. A launch that has started, or starts before the spawner reads this, is left
+    /// alone: only a signal stops it.
+    public func cancelWaiting(_ marker: String) {
+        sendLock.lock()
+        defer { sendLock.unlock() }
+        lock.lock()
+        let number = unanswered.first { $0.value.marker == marker && $0.value.slots != nil }?.key
+        lock.unlock()
+        guard let number, let spawner else { return }
+        _ = spawner.cancel(request: number)
     }
 
     private var launches = 0
@@ -195,8 +215,10 @@ public final class LocalExecutor: @unchecked Sendable {
                 let request = unanswered.removeValue(forKey: event.request)
                 lock.unlock()
                 if let request {
-                    request.done(ProcessExit(pid: 0, rawStatus: 127 << 8, usage: rusage(), start: request.start,
-                                             end: WallClock.now(), spawnError: event.status))
+                    var exit = ProcessExit(pid: 0, rawStatus: 127 << 8, usage: rusage(), start: request.start, end: WallClock.now(), spawnError: event.status)
+                    // Taken back while it waited for a slot (`cancelWaiting`): not the job's doing.
+                    if event.status == ECANCELED { exit.interruption = "not started: taken back while it waited for a slot in skein-spawner" }
+                    request.done(exit)
                 }
             case SKEIN_SPAWNER_EXITED:
                 let end = WallClock.now()

@@ -8,8 +8,9 @@ import Foundation
 public final class LocalJobExecutor: JobExecutor, @unchecked Sendable {
     private let processes: LocalExecutor
     private let lock = NSLock()
-    /// Attempts by job; `pid` is nil until the process has started.
-    private var running: [Int: (attempt: Int, pid: pid_t?)] = [:]
+    /// Attempts by job; `pid` is nil until the process has started; `marker` names the launch
+    /// (`LocalExecutor.cancelWaiting`).
+    private var running: [Int: (attempt: Int, pid: pid_t?, marker: String)] = [:]
     /// A stop asked for before the process had started, sent when it starts.
     private var stopsWaiting: [Int: Int32] = [:]
     /// Processes that ended before their start was seen (direct mode can report them so).
@@ -25,11 +26,11 @@ public final class LocalJobExecutor: JobExecutor, @unchecked Sendable {
     public func start(_ launch: AttemptLaunch, progress: @escaping @Sendable (AttemptProgress) -> Void, ended: @escaping @Sendable (AttemptEnd) -> Void) -> Bool {
         let job = launch.job, attempt = launch.attempt
         lock.lock()
-        running[job] = (attempt, nil)
+        running[job] = (attempt, nil, "")
         lock.unlock()
         // Not waiting for the spawn: the pid comes back later, and a failed start comes as
         // an end with `spawnError`, like any other failed attempt.
-        processes.start(launch.spec, slots: launch.slots, started: { [weak self] pid in
+        let marker = processes.start(launch.spec, slots: launch.slots, started: { [weak self] pid in
             self?.started(job: job, attempt: attempt, pid: pid)
             progress(.submitted(id: "local:\(pid)"))
             progress(.running(host: nil))
@@ -38,17 +39,30 @@ public final class LocalJobExecutor: JobExecutor, @unchecked Sendable {
             // The process id stands for the batch system's id (`sched_id`), as HTCondor's does.
             ended(AttemptEnd(exit: exit, schedulerID: exit.pid > 0 ? String(exit.pid) : nil))
         })
+        lock.lock()
+        if running[job]?.attempt == attempt, running[job]?.pid == nil { running[job]?.marker = marker }
+        lock.unlock()
         return true
     }
 
+    /// A process not started yet (waiting for a slot in skein-spawner) is taken back, so it
+    /// never starts; should it start first, the signal reaches it as it does.
     public func stop(job: Int, attempt: Int, force: Bool) {
         let signal = force ? SIGKILL : SIGTERM
         lock.lock()
         let entry = running[job]
         if let entry, entry.attempt == attempt, entry.pid == nil { stopsWaiting[job] = signal }
         lock.unlock()
-        guard let entry, entry.attempt == attempt, let pid = entry.pid else { return }
+        guard let entry, entry.attempt == attempt else { return }
+        guard let pid = entry.pid else { return processes.cancelWaiting(entry.marker) }
         processes.signal(pid, signal)
+    }
+
+    public func recallWaiting() {
+        lock.lock()
+        let waiting = running.values.filter { $0.pid == nil }.map(\.marker)
+        lock.unlock()
+        for marker in waiting { processes.cancelWaiting(marker) }
     }
 
     /// Kills the process group `local:PID` unless PID now belongs to someone else. Linux does
@@ -85,7 +99,7 @@ public final class LocalJobExecutor: JobExecutor, @unchecked Sendable {
         lock.lock()
         var signal: Int32?
         if endedEarly.remove(pid) == nil, running[job]?.attempt == attempt {
-            running[job] = (attempt, pid)
+            running[job]?.pid = pid
             signal = stopsWaiting.removeValue(forKey: job)
         }
         lock.unlock()

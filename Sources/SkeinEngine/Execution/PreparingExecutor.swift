@@ -31,6 +31,7 @@ final class PreparingExecutor: JobExecutor, @unchecked Sendable {
     var summary: String? { inner.summary }
     var makesSandboxes: Bool { inner.makesSandboxes }
     func startsEnded() { inner.startsEnded() }
+    func recallWaiting() { inner.recallWaiting() }
 
     func start(_ launch: AttemptLaunch, progress: @escaping @Sendable (AttemptProgress) -> Void, ended: @escaping @Sendable (AttemptEnd) -> Void) -> Bool {
         var launch = launch

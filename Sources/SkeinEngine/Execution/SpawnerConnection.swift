@@ -88,6 +88,15 @@ final class SpawnerConnection: @unchecked Sendable {
         return write(message)
     }
 
+    /// Cancels request number `request` if it still waits for a slot (its answer is then
+    /// FAILED with ECANCELED); false when the spawner is gone.
+    func cancel(request: Int32) -> Bool {
+        var message: [UInt8] = [0, 0, 0, 0] + Array("cancel:\(request)".utf8) + [0]
+        var size = UInt32(message.count - 4)
+        withUnsafeBytes(of: &size) { message.replaceSubrange(0..<4, with: $0) }
+        return write(message)
+    }
+
     private func write(_ bytes: [UInt8]) -> Bool {
         bytes.withUnsafeBytes { buffer in
             var offset = 0

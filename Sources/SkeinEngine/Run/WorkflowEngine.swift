@@ -536,6 +536,11 @@ public final class WorkflowEngine: @unchecked Sendable {
             reportCommand(command, result: "done")
         }
         perform(actions)
+        // Local jobs sent ahead and still waiting for a slot would start after the halt:
+        // they are taken back, and run again once the run resumes.
+        if case .halt = command, !actions.contains(where: { if case .rejected = $0 { return true } else { return false } }) {
+            for executor in executors.values { executor.recallWaiting() }
+        }
         forwardToSubworkflows(command)
     }
 
