@@ -69,11 +69,29 @@ final class SchedulerTests: XCTestCase {
         // waits for a real free slot, and nothing is sent past it meanwhile.
         var mixed = spawnerJobs
         mixed[2].mayWaitInSpawner = false
+        mixed[2].holdsSpawnerSlot = false
         var m = Scheduler(jobs: mixed, maxJobs: 2, launchAhead: 1)
         XCTAssertEqual(spawned(m.handle(.start, now: 0)), [0, 1])
         XCTAssertEqual(spawned(m.handle(.finished(job: 0, attempt: 0, outcome: .success), now: 1)), [2], "the free slot goes to it")
         XCTAssertEqual(m.running, 2, "nothing ahead while it runs")
         XCTAssertEqual(spawned(m.handle(.finished(job: 2, attempt: 0, outcome: .success), now: 2)), [3, 4], "once it ended: a slot and one ahead")
+
+        // A job with a walltime holds a spawner slot but is never sent ahead: it goes to a
+        // free slot, and while it runs the others are still sent ahead.
+        var timed = spawnerJobs
+        timed[0].mayWaitInSpawner = false
+        timed[0].holdsSpawnerSlot = true
+        timed[0].walltime = 60
+        var t = Scheduler(jobs: timed, maxJobs: 2, launchAhead: 1)
+        XCTAssertEqual(spawned(t.handle(.start, now: 0)), [0, 1, 2], "two slots, one ahead beside the job with a walltime")
+        XCTAssertEqual(spawned(t.handle(.finished(job: 1, attempt: 0, outcome: .success), now: 1)), [3])
+        var timedFirstWaiting = spawnerJobs
+        timedFirstWaiting[2].mayWaitInSpawner = false
+        timedFirstWaiting[2].holdsSpawnerSlot = true
+        timedFirstWaiting[2].walltime = 60
+        var w = Scheduler(jobs: timedFirstWaiting, maxJobs: 2, launchAhead: 1)
+        XCTAssertEqual(spawned(w.handle(.start, now: 0)), [0, 1], "not sent ahead, nor anything past it")
+        XCTAssertEqual(spawned(w.handle(.finished(job: 0, attempt: 0, outcome: .success), now: 1)), [2, 3], "a free slot for it, and one ahead beside it")
 
         // Batch jobs are not held back by a local job waiting for a slot.
         let withBatch = [SchedulerJob(parents: [], mayWaitInSpawner: true), SchedulerJob(parents: []), SchedulerJob(parents: [], onBatchSystem: true)]

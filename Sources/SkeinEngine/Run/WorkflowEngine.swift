@@ -153,7 +153,8 @@ public final class WorkflowEngine: @unchecked Sendable {
             SchedulerJob(parents: $0.parents, retries: options.retries(for: $0), priority: $0.priority, category: $0.category, walltime: $0.maxWalltime,
                          abortOnExitCode: $0.abortOnExitCode, abortReturnValue: $0.abortReturnValue, onBatchSystem: EngineOptions.batchExecutors.contains($0.executor),
                          // Not a job with a walltime: its clock would run while it waits.
-                         mayWaitInSpawner: slotsInSpawner && $0.executor == "local" && $0.maxWalltime == nil)
+                         mayWaitInSpawner: slotsInSpawner && $0.executor == "local" && $0.maxWalltime == nil,
+                         holdsSpawnerSlot: slotsInSpawner && $0.executor == "local")
         }
         let stayFailed = options.stayFailed.reduce(into: [Int: Int]()) { if let i = index[$1.key], !resume.succeeded.contains(i) { $0[i] = $1.value } }
         scheduler = Scheduler(

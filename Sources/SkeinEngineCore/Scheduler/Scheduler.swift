@@ -22,9 +22,9 @@ public struct Scheduler: Sendable {
     /// sent is such a job, so the spawner's slots are all the machine's, and never past a
     /// better job that is not (it waits for a real free slot, and gets the next one).
     public private(set) var launchAhead: Int
-    /// Local jobs running (or sent) that are never sent ahead: in-process ones (a transfer, a
-    /// directory), which take no slot in the spawner, and ones with a walltime.
-    private var runningNeverSentAhead = 0
+    /// Local jobs running that hold no slot in the spawner: in-process ones (a transfer, a
+    /// directory). While one runs, the spawner's slots are not all the machine's.
+    private var runningOutsideSpawner = 0
     /// Jobs at once in a batch system (`dagman.maxjobs`); Int.max leaves the limit to the
     /// batch executor (`--slurm-max-queued`), since they take none of this machine's cores.
     public var batchMaxJobs: Int
@@ -92,7 +92,7 @@ public struct Scheduler: Sendable {
     private mutating func finish(_ job: Int, _ attempt: Int, _ outcome: AttemptOutcome, into actions: inout [SchedulerAction]) {
         guard states[job] == .running(attempt: attempt) else { return }
         running -= 1
-        if jobs[job].onBatchSystem { runningOnBatch -= 1 } else if !maySendAhead(job) { runningNeverSentAhead -= 1 }
+        if jobs[job].onBatchSystem { runningOnBatch -= 1 } else if !holdsSpawnerSlot(job) { runningOutsideSpawner -= 1 }
         runningByCategory[jobs[job].category ?? "", default: 1] -= 1
         let killed = killReasons.removeValue(forKey: job)
         if outcome.succeeded && killed == nil {
@@ -182,7 +182,7 @@ public struct Scheduler: Sendable {
                 guard case .ready(let attempt) = states[job] else { continue }
                 states[job] = .running(attempt: attempt)
                 running += 1
-                if jobs[job].onBatchSystem { runningOnBatch += 1 } else if !maySendAhead(job) { runningNeverSentAhead += 1 }
+                if jobs[job].onBatchSystem { runningOnBatch += 1 } else if !holdsSpawnerSlot(job) { runningOutsideSpawner += 1 }
                 runningByCategory[jobs[job].category ?? "", default: 0] += 1
                 actions.append(.spawn(job: job, attempt: attempt))
                 if let walltime = jobs[job].walltime {
@@ -208,13 +208,16 @@ public struct Scheduler: Sendable {
     /// Whether `job` may be sent ahead, to wait in the spawner until a slot frees.
     private func maySendAhead(_ job: Int) -> Bool { launchAhead > 0 && jobs[job].mayWaitInSpawner }
 
+    /// Whether `job`'s process takes one of the spawner's slots (counted by the pool there).
+    private func holdsSpawnerSlot(_ job: Int) -> Bool { launchAhead > 0 && jobs[job].holdsSpawnerSlot }
+
     /// The best ready job whose pool and category have room. With the local slots full, the
     /// best local job is sent ahead when it waits for its slot in the spawner
     /// (`launchAhead`); a better one that does not stops that.
     private mutating func popReady() -> Int? {
         let local = running - runningOnBatch
         let localFull = local >= maxJobs
-        let aheadOpen = runningNeverSentAhead == 0 && local < maxJobs + launchAhead
+        let aheadOpen = runningOutsideSpawner == 0 && local < maxJobs + launchAhead
         let batchFull = runningOnBatch >= batchMaxJobs
         var bestLocal: (key: ReadyKey, priority: Int, job: Int)?
         var bestBatch: (key: ReadyKey, priority: Int, job: Int)?

@@ -16,11 +16,16 @@ public struct SchedulerJob: Sendable, Equatable {
     /// of the engine's pool in skein-spawner, which starts it when one frees, and no walltime
     /// runs meanwhile.
     public var mayWaitInSpawner: Bool
+    /// Its process takes a slot of the engine's pool in skein-spawner (every local job
+    /// started there), whether or not it may wait for one: a job with a walltime takes one
+    /// but is sent only to a free slot. Implied by `mayWaitInSpawner`.
+    public var holdsSpawnerSlot: Bool
 
     public init(parents: [Int], retries: Int = 0, priority: Int = 0, category: String? = nil, walltime: Double? = nil, abortOnExitCode: Int32? = nil, abortReturnValue: Int32? = nil, onBatchSystem: Bool = false,
-                mayWaitInSpawner: Bool = false) {
+                mayWaitInSpawner: Bool = false, holdsSpawnerSlot: Bool = false) {
         self.onBatchSystem = onBatchSystem
         self.mayWaitInSpawner = mayWaitInSpawner
+        self.holdsSpawnerSlot = holdsSpawnerSlot || mayWaitInSpawner
         self.parents = parents
         self.retries = retries
         self.priority = priority
