@@ -32,7 +32,32 @@ enum YAMLText {
     /// Whether `text` can stand unquoted as a block-context plain scalar and read back as a
     /// string: Pegasus prints such text unquoted (`YAMLOut.plain`), anything else is quoted.
     static func isPlainSafe(_ text: String) -> Bool {
-        // One pass over the scalars, no copy: this runs for every name and path of a record.
+        // ASCII (nearly every path and name) byte by byte: this runs for every name and path
+        // of every record, and decoding scalars was most of its cost.
+        var text = text
+        if let ascii = text.withUTF8({ isPlainSafeASCII($0) }) { return ascii }
+        return isPlainSafeScalars(text)
+    }
+
+    /// `isPlainSafe` for ASCII text; nil when `utf8` is not all ASCII.
+    private static func isPlainSafeASCII(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool? {
+        guard let first = utf8.first, let last = utf8.last else { return false }
+        var previous: UInt8 = 0
+        var safe = !isIndicator(Unicode.Scalar(first)) && last != UInt8(ascii: " ") && last != UInt8(ascii: ":")
+        for byte in utf8 {
+            if byte >= 0x80 { return nil }
+            // Printable ASCII only: tabs and line breaks are not plain.
+            if byte < 0x20 || byte == 0x7F { safe = false }
+            if byte == UInt8(ascii: " ") && previous == UInt8(ascii: ":") { safe = false }  // ": " starts a mapping value
+            if byte == UInt8(ascii: "#") && previous == UInt8(ascii: " ") { safe = false }  // " #" starts a comment
+            previous = byte
+        }
+        // The reserved words are at most five letters.
+        return safe && (utf8.count > 5 || !isReservedWord(String(decoding: utf8, as: UTF8.self)))
+    }
+
+    /// `isPlainSafe` scalar by scalar: any text (the ASCII path must agree with it).
+    static func isPlainSafeScalars(_ text: String) -> Bool {
         let scalars = text.unicodeScalars
         guard let first = scalars.first, let last = scalars.last else { return false }
         if isIndicator(first) { return false }

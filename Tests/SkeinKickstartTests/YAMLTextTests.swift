@@ -20,6 +20,17 @@ final class YAMLTextTests: XCTestCase {
         }
     }
 
+    /// The byte-by-byte path for ASCII text decides exactly as the scalar-by-scalar one, on
+    /// every short string of the characters that matter and on mixed ASCII and non-ASCII text.
+    func testPlainSafetyOfASCIIMatchesTheScalarRules() {
+        let alphabet: [Character] = ["a", " ", ":", "#", "-", "\t", "\u{7F}", "~", "N", "o", "é"]
+        var texts = ["yes", "Yes", "NULL", "y", "n", "nO", "yess", "/a b/c", "a: b", "x # y", "\u{1}x", "ok\u{7F}"]
+        for a in alphabet { for b in alphabet { for c in alphabet { texts.append(String([a, b, c])) } } }
+        for text in texts {
+            XCTAssertEqual(YAMLText.isPlainSafe(text), YAMLText.isPlainSafeScalars(text), text.debugDescription)
+        }
+    }
+
     func testLiteralBlockInPegasusLayout() {
         let block = YAMLText.literalBlock("done-preprocess\n", indent: 8, parentIndent: 6)
         XCTAssertEqual(block.indicator, "|")
