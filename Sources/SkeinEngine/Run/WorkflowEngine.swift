@@ -38,8 +38,6 @@ public final class WorkflowEngine: @unchecked Sendable {
         return lastPoolID
     }
     var createdFolders = Set<String>()
-    /// The stdout and stderr made early for a job's next attempt (`prepareOutputs`), by job.
-    var preparedOutputs: [Int: (attempt: Int, paths: [String])] = [:]
     /// Emptied sandboxes kept for the next jobs: no directory made and removed per job.
     let sandboxSpares = SandboxSpares()
     let baseEnvironment: [String: String]
@@ -223,7 +221,6 @@ public final class WorkflowEngine: @unchecked Sendable {
             case .succeeded, .failed:
                 break  // reported with the attempt's result in `finished`
             case .unrunnable(let job, let because):
-                if !preparedOutputs.isEmpty { discardPreparedOutputs(of: job) }
                 for o in observers { o.jobUnrunnable(job: job, because: because, at: now) }
             case .rejected(let command, let reason):
                 if let command = controlCommand(command) { reportCommand(command, result: "rejected: \(reason)") }
@@ -241,7 +238,6 @@ public final class WorkflowEngine: @unchecked Sendable {
         var planned = plan.jobs[index]
         let folder = layout.jobFolder(index)
         if createdFolders.insert(folder).inserted { mkdirs(folder) }
-        if !preparedOutputs.isEmpty { takePreparedOutputs(of: index, attempt: attempt) }
         // A sandboxed job runs in a folder of its own for this attempt; PreparingExecutor
         // brings its inputs in (an executor that makes the sandbox on the node does it there).
         var sandboxProblem: String?
@@ -378,7 +374,6 @@ public final class WorkflowEngine: @unchecked Sendable {
         flushJournal()
         let started = executor.start(launch, progress: progress, ended: completion)
         if started { running[index] = (attempt, executor) }
-        prepareOutputs(ofChildrenOf: index)
     }
 
     /// An attempt ended with `outcome`: the scheduler hears of it, and the jobs it made ready
@@ -447,7 +442,6 @@ public final class WorkflowEngine: @unchecked Sendable {
         workflowEnded = true
         controlTimer?.cancel()
         sandboxSpares.removeAll()
-        discardPreparedOutputs()
         // Jobs' processes in sessions of their own survived the process-group kills.
         switch result {
         case .removed, .stopped, .aborted:

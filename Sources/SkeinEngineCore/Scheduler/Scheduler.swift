@@ -85,18 +85,6 @@ public struct Scheduler: Sendable {
 
     public var isFinished: Bool { finishedReported }
 
-    /// The children that wait for `job` alone, with the attempt each would start as, when
-    /// there are at most `limit` of them (else none): the jobs `job`'s success makes ready,
-    /// as on a chain or a pipeline, where the engine prepares their files while `job` runs.
-    public func nextInLine(after job: Int, limit: Int) -> [(job: Int, attempt: Int)] {
-        var found: [(job: Int, attempt: Int)] = []
-        for child in children[job] where states[child] == .waiting && unmetParents[child] == 1 {
-            if found.count == limit { return [] }
-            found.append((child, pendingAttempts[child] ?? 0))
-        }
-        return found
-    }
-
     public func count(where predicate: (JobState) -> Bool) -> Int { states.reduce(0) { $0 + (predicate($1) ? 1 : 0) } }
 
     // MARK: - Transitions
