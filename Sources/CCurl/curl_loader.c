@@ -40,14 +40,9 @@ static void load(void) {
     available = 1;
 }
 
-int skein_curl_available(void) {
+static int skein_curl_available(void) {
     pthread_once(&loaded, load);
     return available;
-}
-
-const char *skein_curl_problem(void) {
-    pthread_once(&loaded, load);
-    return available ? NULL : problem;
 }
 
 // Every call needs libcurl: without it a transfer cannot happen at all, so the process says

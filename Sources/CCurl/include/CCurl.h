@@ -7,11 +7,8 @@
 // skein_curl_* functions below; calling a curl_* function directly does not link.
 #include <curl/curl.h>
 
-// Whether libcurl could be loaded; when not, `skein_curl_problem()` says why. Every other
-// function exits the process with that message when libcurl is missing.
-int skein_curl_available(void);
-const char *skein_curl_problem(void);
-
+// Without libcurl installed, each function but `skein_curl_version` ends the process with a
+// message naming the missing library (a transfer cannot happen without it).
 CURLcode skein_curl_global_init(long flags);
 CURL *skein_curl_easy_init(void);
 void skein_curl_easy_cleanup(CURL *handle);
