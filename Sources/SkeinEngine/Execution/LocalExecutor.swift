@@ -24,7 +24,8 @@ public final class LocalExecutor: @unchecked Sendable {
         var start: Double
         var started: @Sendable (pid_t) -> Void
         var done: @Sendable (ProcessExit) -> Void
-        /// The launch's marker (`ProcessGroupEnd.markerName`), by which it is cancelled.
+        /// The launch's marker (`ProcessGroupEnd.markerName`): how it is cancelled, and how its
+        /// process is found when the spawner dies before telling of its start.
         var marker: String
         /// Already lost with one spawner; lost again, it is started directly.
         var resent = false
@@ -253,8 +254,7 @@ public final class LocalExecutor: @unchecked Sendable {
         var startedUntold: [(request: Request, group: pid_t)] = []
         var neverStarted: [Request] = []
         for request in lost {
-            let marker = request.spec.environment.last { $0.hasPrefix(ProcessGroupEnd.markerName + "=") }
-            if let marker, let group = ProcessGroupEnd.kill(launch: marker).first {
+            if let group = ProcessGroupEnd.kill(launch: ProcessGroupEnd.markerName + "=" + request.marker).first {
                 startedUntold.append((request, group))
             } else {
                 neverStarted.append(request)

@@ -83,15 +83,18 @@ final class SpawnerConnection: @unchecked Sendable {
         }
         for field in spec.arguments { add(field) }
         for field in spec.environment { add(field) }
-        var size = UInt32(message.count - 4)
-        withUnsafeBytes(of: &size) { message.replaceSubrange(0..<4, with: $0) }
-        return write(message)
+        return writeRequest(&message)
     }
 
     /// Cancels request number `request` if it still waits for a slot (its answer is then
     /// FAILED with ECANCELED); false when the spawner is gone.
     func cancel(request: Int32) -> Bool {
         var message: [UInt8] = [0, 0, 0, 0] + Array("cancel:\(request)".utf8) + [0]
+        return writeRequest(&message)
+    }
+
+    /// Fills in the byte count `message` starts with (4 bytes left for it) and sends it.
+    private func writeRequest(_ message: inout [UInt8]) -> Bool {
         var size = UInt32(message.count - 4)
         withUnsafeBytes(of: &size) { message.replaceSubrange(0..<4, with: $0) }
         return write(message)
